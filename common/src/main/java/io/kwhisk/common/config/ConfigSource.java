@@ -1,0 +1,138 @@
+package io.kwhisk.common.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where configuration values come from, first match wins: explicit overrides (tests, launchers), Java system
+ * properties ({@code kwhisk.controller.port}), environment variables ({@code KWHISK_CONTROLLER_PORT}), then an
+ * optional properties file named by {@code kwhisk.config} / {@code KWHISK_CONFIG}. Components read it once, at
+ * start-up, into their own validated config record; nothing reads configuration later.
+ */
+public final class ConfigSource {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  private final Map<String, String> overrides;
+  private final Map<String, String> env;
+  private final Properties system;
+  private final Properties file;
+
+  private ConfigSource(Map<String, String> overrides, Map<String, String> env, Properties system, Properties file) {
+    this.overrides = Map.copyOf(overrides);
+    this.env = env;
+    this.system = system;
+    this.file = file;
+  }
+
+  /** The process's environment and system properties, and the file they name if any. */
+  public static ConfigSource fromEnvironment() {
+    return fromEnvironment(Map.of());
+  }
+
+  public static ConfigSource fromEnvironment(Map<String, String> overrides) {
+    Map<String, String> env = System.getenv();
+    Properties system = System.getProperties();
+    Properties file = new Properties();
+    String path = Optional.ofNullable(system.getProperty("kwhisk.config")).orElse(env.get("KWHISK_CONFIG"));
+    if (path != null) {
+      try (InputStream in = Files.newInputStream(Path.of(path))) {
+        file.load(in);
+      } catch (IOException e) {
+        throw new ConfigException("kwhisk.config", "cannot read configuration file " + path + ": " + e.getMessage());
+      }
+    }
+    return new ConfigSource(overrides, env, system, file);
+  }
+
+  /** Only the given values: for tests. */
+  public static ConfigSource of(Map<String, String> values) {
+    return new ConfigSource(values, Map.of(), new Properties(), new Properties());
+  }
+
+  /** A source whose explicit values are these, on top of this one's. */
+  public ConfigSource with(Map<String, String> more) {
+    Map<String, String> merged = new HashMap<>(overrides);
+    merged.putAll(more);
+    return new ConfigSource(merged, env, system, file);
+  }
+
+  public Optional<String> get(String key) {
+    String v = overrides.get(key);
+    if (v == null) v = system.getProperty(key);
+    if (v == null) v = env.get(envName(key));
+    if (v == null) v = file.getProperty(key);
+    return Optional.ofNullable(v).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  public String string(String key, String fallback) {
+    return get(key).orElse(fallback);
+  }
+
+  public int integer(String key, int fallback) {
+    return get(key).map(v -> parseInt(key, v)).orElse(fallback);
+  }
+
+  public long longValue(String key, long fallback) {
+    return get(key).map(v -> parseLong(key, v)).orElse(fallback);
+  }
+
+  public boolean bool(String key, boolean fallback) {
+    return get(key)
+        .map(v -> switch (v.toLowerCase()) {
+          case "true", "yes", "1" -> true;
+          case "false", "no", "0" -> false;
+          default -> throw new ConfigException(key, "expected true or false, got '" + v + "'");
+        })
+        .orElse(fallback);
+  }
+
+  /** A duration such as {@code 250ms}, {@code 10s}, {@code 5m}; a bare number means milliseconds. */
+  public Duration duration(String key, Duration fallback) {
+    return get(key).map(v -> parseDuration(key, v)).orElse(fallback);
+  }
+
+  /** The environment variable that stands for {@code key}: {@code kwhisk.invoker.id} is {@code KWHISK_INVOKER_ID}. */
+  public static String envName(String key) {
+    return key.toUpperCase().replace('.', '_').replace('-', '_');
+  }
+
+  static Duration parseDuration(String key, String value) {
+    Matcher m = DURATION.matcher(value.trim());
+    if (!m.matches()) {
+      throw new ConfigException(key, "expected a duration such as 500ms, 10s or 5m, got '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  private static int parseInt(String key, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "expected an integer, got '" + v + "'");
+    }
+  }
+
+  private static long parseLong(String key, String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "expected an integer, got '" + v + "'");
+    }
+  }
+}

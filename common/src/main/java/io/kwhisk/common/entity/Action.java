@@ -1,0 +1,46 @@
+package io.kwhisk.common.entity;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A stored action. {@code revision} changes on every update, so containers and activations can tell which code
+ * they belong to. {@code parameters} are the defaults merged under each invocation's parameters; {@code annotations}
+ * are free-form. {@code instances} bounds the number of containers the action may have at once.
+ */
+public record Action(
+    String namespace,
+    String name,
+    String revision,
+    String version,
+    Exec exec,
+    Map<String, JsonNode> parameters,
+    Map<String, JsonNode> annotations,
+    ActionLimits limits,
+    int instances,
+    boolean publish,
+    long updated) {
+
+  public static final int DEFAULT_INSTANCES = 64;
+
+  public Action {
+    Objects.requireNonNull(namespace, "namespace should not be null");
+    Objects.requireNonNull(name, "name should not be null");
+    Objects.requireNonNull(revision, "revision should not be null");
+    Objects.requireNonNull(exec, "exec should not be null");
+    parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    limits = limits == null ? ActionLimits.DEFAULT : limits;
+    version = version == null ? "0.0.1" : version;
+    instances = instances <= 0 ? DEFAULT_INSTANCES : instances;
+  }
+
+  @JsonIgnore
+  public FullyQualifiedName fqn() {
+    return new FullyQualifiedName(namespace, name);
+  }
+}

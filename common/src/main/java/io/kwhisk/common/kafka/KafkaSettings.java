@@ -1,0 +1,39 @@
+package io.kwhisk.common.kafka;
+
+import io.kwhisk.common.config.ConfigException;
+import io.kwhisk.common.config.ConfigSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a process reaches Kafka: {@code kwhisk.kafka.bootstrap-servers} and any client property given as
+ * {@code kwhisk.kafka.client.<property>} (for security settings of an external cluster, say), which are passed to
+ * every producer, consumer and admin client of the process.
+ */
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
+  public static final String BOOTSTRAP = "kwhisk.kafka.bootstrap-servers";
+
+  public KafkaSettings {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new ConfigException(BOOTSTRAP, "is required (host:port of at least one Kafka broker)");
+    }
+    clientProperties = Map.copyOf(Objects.requireNonNullElse(clientProperties, Map.of()));
+  }
+
+  public static KafkaSettings from(ConfigSource config, Map<String, String> clientProperties) {
+    return new KafkaSettings(config.get(BOOTSTRAP).orElse(null), clientProperties);
+  }
+
+  public static KafkaSettings of(String bootstrapServers) {
+    return new KafkaSettings(bootstrapServers, Map.of());
+  }
+
+  /** Base properties for a Kafka client of this process: bootstrap servers plus the extra client properties. */
+  public Map<String, Object> clientConfig(String clientId) {
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put("bootstrap.servers", bootstrapServers);
+    props.put("client.id", clientId);
+    return props;
+  }
+}

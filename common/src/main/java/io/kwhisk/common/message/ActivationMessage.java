@@ -1,0 +1,37 @@
+package io.kwhisk.common.message;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kwhisk.common.entity.FullyQualifiedName;
+import java.util.Objects;
+
+/**
+ * One invocation, as the controller publishes it to the action's topic (key: activation id). {@code params} are
+ * the final parameters (action defaults merged under the caller's). {@code controllerId} names the
+ * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch millisecond the
+ * controller accepted it, the start of the activation's wait time.
+ */
+public record ActivationMessage(
+    String activationId,
+    String transactionId,
+    String namespace,
+    String actionName,
+    String actionRevision,
+    String subject,
+    ObjectNode params,
+    boolean blocking,
+    int controllerId,
+    long enqueuedAt) {
+
+  public ActivationMessage {
+    Objects.requireNonNull(activationId, "activationId should not be null");
+    Objects.requireNonNull(namespace, "namespace should not be null");
+    Objects.requireNonNull(actionName, "actionName should not be null");
+    Objects.requireNonNull(params, "params should not be null");
+  }
+
+  @JsonIgnore
+  public FullyQualifiedName action() {
+    return new FullyQualifiedName(namespace, actionName);
+  }
+}

@@ -1,0 +1,70 @@
+package io.kwhisk.common.topic;
+
+import io.kwhisk.common.entity.FullyQualifiedName;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Kafka topic and group names. Action names may hold characters Kafka forbids (space, '@') and may be longer than a
+ * topic name can be, so an action topic is a readable, sanitised prefix plus a hash of the exact path: two actions
+ * never share a topic, whatever their names.
+ */
+public final class Topics {
+  /** Invoker heartbeats. */
+  public static final String HEALTH = "health";
+  /** Activation records, retention-limited. */
+  public static final String ACTIVATIONS = "activations";
+  /** Actions, namespaces and keys: compacted. */
+  public static final String ENTITIES = "entities";
+
+  static final String ACTION_PREFIX = "act.";
+  /** Kafka allows 249 characters; keep room for the prefix and hash. */
+  static final int MAX_READABLE = 200;
+
+  private Topics() {}
+
+  /** The topic that holds the activations of {@code action}. */
+  public static String actionTopic(FullyQualifiedName action) {
+    String readable = sanitise(action.namespace()) + "." + sanitise(action.name());
+    if (readable.length() > MAX_READABLE) {
+      readable = readable.substring(0, MAX_READABLE);
+    }
+    return ACTION_PREFIX + readable + "." + hash(action.path());
+  }
+
+  /** The consumer (share) group whose members are the action's containers: named as its topic. */
+  public static String actionGroup(FullyQualifiedName action) {
+    return actionTopic(action);
+  }
+
+  /** Commands for invoker {@code id}. */
+  public static String invokerTopic(int id) {
+    return "invoker" + id;
+  }
+
+  /** Completions for controller {@code id}. */
+  public static String completedTopic(int id) {
+    return "completed" + id;
+  }
+
+  static String sanitise(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      out.append(legal ? c : '_');
+    }
+    return out.toString();
+  }
+
+  private static String hash(String path) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+}
