@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# test-runtimes.sh - smoke test of the kwhisk action runtime images.
+#
+#   runtimes/test-runtimes.sh [--no-build] [--bench N]
+#
+# Builds the images if needed (scripts/build-runtimes.sh), then for every image
+# starts containers, drives the OpenWhisk /init and /run protocol over the
+# container IP, checks results, status codes and the activation sentinels in
+# `docker logs`, and measures /init latency and N (default 200) sequential noop
+# /run calls over a keep-alive connection. Exits non-zero on any failure; all
+# containers it started are removed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_IMAGE="${KWHISK_NODE_IMAGE:-kwhisk/action-nodejs-v20:latest}"
+JAVA_IMAGE="${KWHISK_JAVA_IMAGE:-kwhisk/action-java-v17:latest}"
+GSON_VERSION="${KWHISK_GSON_VERSION:-2.11.0}"
+SENTINEL=XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
+BUILD=1
+BENCH=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) BUILD=0 ;;
+    --bench) BENCH="$2"; shift ;;
+    *) echo "usage: $0 [--no-build] [--bench N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+WORK="$(mktemp -d /tmp/kwhisk-test.XXXXXX)"
+CONTAINERS=()
+FAILS=0
+PASSES=0
+cleanup() {
+  local c
+  for c in "${CONTAINERS[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass() { PASSES=$((PASSES + 1)); echo "  ok   $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "  FAIL $*"; }
+
+if [ "$BUILD" -eq 1 ]; then "$ROOT/scripts/build-runtimes.sh"; else "$ROOT/scripts/ensure-docker.sh"; fi
+
+# start IMAGE NAME -> sets $ADDR (ip:port reachable from the host) and $CID
+start() {
+  CID="$(docker run -d --name "kwhisk-test-$2-$$" -p 127.0.0.1::8080 "$1")"
+  CONTAINERS+=("$CID")
+  local ip port i
+  ip="$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$CID")"
+  ADDR="$ip:8080"
+  for i in $(seq 1 100); do   # up to 10 s for the runtime to listen
+    if curl -fs -m 1 "http://$ADDR/" >/dev/null 2>&1; then return 0; fi
+    if [ "$i" -eq 20 ]; then  # bridge IP unreachable (e.g. Docker Desktop): use the published port
+      port="$(docker port "$CID" 8080/tcp | head -1 | sed 's/.*://')"
+      ADDR="127.0.0.1:$port"
+    fi
+    sleep 0.1
+  done
+  echo "container $2 did not come up; logs:" >&2; docker logs "$CID" >&2 || true
+  return 1
+}
+
+# post ENDPOINT JSON -> sets $STATUS and $BODY
+post() {
+  BODY="$(curl -s -m 60 -o - -w '\n%{http_code} %{time_total}' -H 'Content-Type: application/json' -X POST \
+    "http://$ADDR/$1" --data-binary "@-" <<<"$2")"
+  STATUS="${BODY##*$'\n'}"
+  BODY="${BODY%$'\n'*}"
+  SECS="${STATUS#* }"     # request latency as measured by curl
+  STATUS="${STATUS%% *}"
+}
+
+# expect NAME STATUS JS-PREDICATE-ON-r  (r = parsed response body)
+expect() {
+  if [ "$STATUS" = "$2" ] && node -e "const r = JSON.parse(process.argv[1]); process.exit(($3) ? 0 : 1)" "$BODY" 2>/dev/null; then
+    pass "$1 -> $STATUS $BODY"
+  else
+    fail "$1: expected $2 and ($3), got $STATUS $BODY"
+  fi
+}
+
+# init_json MAIN CODE [BINARY] [ENV-JSON]
+init_json() {
+  node -e 'const [main, code, binary, env] = process.argv.slice(1);
+    console.log(JSON.stringify({ value: { name: "smoke", main, code, binary: binary === "true", env: JSON.parse(env || "{}") } }))' \
+    "$1" "$2" "${3:-false}" "${4:-{\}}"
+}
+
+run_json() { # run_json PARAMS-JSON ACTIVATION-ID
+  printf '{"value":%s,"namespace":"guest","action_name":"/guest/smoke","activation_id":"%s","deadline":"%s","api_host":"http://localhost:3233","api_key":"k","transaction_id":"tid"}' \
+    "$1" "$2" "$(( $(date +%s) * 1000 + 60000 ))"
+}
+
+# check_logs NAME MIN-SENTINELS [TEXT-ON-STDOUT]
+check_logs() {
+  docker logs "$CID" >"$WORK/out" 2>"$WORK/err"
+  local o e
+  o="$(grep -c "^$SENTINEL\$" "$WORK/out" || true)"
+  e="$(grep -c "^$SENTINEL\$" "$WORK/err" || true)"
+  if [ "$o" -ge "$2" ] && [ "$e" -ge "$2" ]; then pass "$1 logs: sentinel on stdout ($o) and stderr ($e)"
+  else fail "$1 logs: expected >= $2 sentinels, stdout=$o stderr=$e"; fi
+  if [ -n "${3:-}" ]; then
+    if grep -q -- "$3" "$WORK/out"; then pass "$1 logs: action output '$3' on stdout"; else fail "$1 logs: '$3' not on stdout"; fi
+  fi
+}
+
+ms() { date +%s%N | cut -b1-13; }
+
+# bench NAME -> N sequential noop /run calls over one keep-alive connection
+bench() {
+  node - "$ADDR" "$BENCH" <<'JS'
+const http = require('http');
+const [addr, n] = [process.argv[2], Number(process.argv[3])];
+const [host, port] = addr.split(':');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const body = JSON.stringify({ value: {}, activation_id: 'bench', namespace: 'guest', action_name: 'noop', deadline: String(Date.now() + 60000) });
+function once() {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const req = http.request({ host, port, path: '/run', method: 'POST', agent,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - t) / 1e6) : reject(new Error('status ' + res.statusCode)));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+(async () => {
+  const lat = [];
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) lat.push(await once());
+  const total = Date.now() - t0;
+  lat.sort((a, b) => a - b);
+  const p = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))].toFixed(2);
+  console.log(`${n} sequential noop /run: total ${total} ms, mean ${(total / n).toFixed(2)} ms, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${lat[lat.length - 1].toFixed(2)} ms`);
+  agent.destroy();
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+}
+
+# curl_bench -> same with one curl process per call (what a shell user sees)
+curl_bench() {
+  local body t0 t1 i
+  body="$(run_json '{}' curlbench)"
+  t0=$(ms)
+  for i in $(seq 1 "$BENCH"); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d "$body" "http://$ADDR/run"; done
+  t1=$(ms)
+  echo "$BENCH sequential noop /run with curl (new process + connection each): total $((t1 - t0)) ms, mean $(( (t1 - t0) * 1000 / BENCH ))us"
+}
+
+# ====================================================================== nodejs
+echo "== $NODE_IMAGE"
+HELLO_JS='function main(p){console.log('"'"'hi'"'"'); return {greeting:'"'"'hello '"'"'+(p.name||'"'"'world'"'"')}}'
+
+t0=$(ms); start "$NODE_IMAGE" node-hello; t1=$(ms)
+echo "  container start -> listening: $((t1 - t0)) ms"
+post run "$(run_json '{}' early)"
+expect "node /run before /init" 500 'typeof r.error === "string"'
+post init "$(init_json main "$HELLO_JS")"
+expect "node /init hello" 200 'r.ok === true'
+echo "  node /init latency: $(node -e "console.log((1000 * $SECS).toFixed(1))") ms (curl time_total)"
+post init "$(init_json main "$HELLO_JS")"
+expect "node second /init" 403 'typeof r.error === "string"'
+post run "$(run_json '{"name":"kwhisk"}' act-1)"
+expect "node /run hello" 200 'r.greeting === "hello kwhisk"'
+post run "$(run_json '{}' act-2)"
+expect "node /run default" 200 'r.greeting === "hello world"'
+check_logs "node hello" 2 hi
+bench; curl_bench
+
+start "$NODE_IMAGE" node-error
+post init "$(init_json main 'function main(p){ throw new Error("boom") }')"
+expect "node /init throwing action" 200 'r.ok === true'
+post run "$(run_json '{}' act-err)"
+expect "node /run throwing action" 502 'typeof r.error === "string" && r.error.includes("boom")'
+check_logs "node error" 1
+
+start "$NODE_IMAGE" node-async
+post init "$(init_json niam 'exports.niam = async (p) => { await new Promise(r => setTimeout(r, 50)); return { id: process.env.__OW_ACTIVATION_ID, ns: process.env.__OW_NAMESPACE, foo: process.env.FOO, n: p.n } }' false '{"FOO":"bar"}')"
+expect "node /init async exports.niam + env" 200 'r.ok === true'
+post run "$(run_json '{"n":7}' act-async)"
+expect "node /run async (Promise, __OW_ env, init env)" 200 'r.id === "act-async" && r.ns === "guest" && r.foo === "bar" && r.n === 7'
+# concurrent activations: 5 x 50 ms must overlap (sequential would be >= 250 ms)
+t0=$(ms)
+for i in 1 2 3 4 5; do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d "$(run_json '{}' conc$i)" "http://$ADDR/run" & done; wait
+t1=$(ms)
+if [ $((t1 - t0)) -lt 240 ]; then pass "node 5 concurrent /run (50 ms each) in $((t1 - t0)) ms"; else fail "node concurrent /run took $((t1 - t0)) ms"; fi
+
+start "$NODE_IMAGE" node-bad
+post init '{"value":{"main":"main"}}'
+expect "node /init without code" 500 'typeof r.error === "string"'
+post init "$(init_json main 'function main( {')"
+expect "node /init syntax error" 502 'typeof r.error === "string"'
+
+start "$NODE_IMAGE" node-zip
+mkdir -p "$WORK/zip" && cat >"$WORK/zip/index.js" <<'JS'
+const helper = require('./lib/helper');
+exports.main = (p) => ({ zipped: helper(p.x || 1), nonObject: false });
+JS
+mkdir -p "$WORK/zip/lib" && echo 'module.exports = (x) => x * 2;' >"$WORK/zip/lib/helper.js"
+(cd "$WORK/zip" && zip -qr ../action.zip .)
+post init "$(init_json main "$(base64 -w0 "$WORK/action.zip")" true)"
+expect "node /init zip (binary)" 200 'r.ok === true'
+post run "$(run_json '{"x":21}' act-zip)"
+expect "node /run zip" 200 'r.zipped === 42'
+
+start "$NODE_IMAGE" node-nonobj
+post init "$(init_json main 'function main(){ return 42 }')"
+post run "$(run_json '{}' act-42)"
+expect "node /run non-object result" 502 'typeof r.error === "string"'
+
+start "$NODE_IMAGE" node-apperr
+post init "$(init_json main 'function main(){ return Promise.reject(new Error("nope")) }')"
+post run "$(run_json '{}' act-rej)"
+expect "node /run rejected promise -> {error}" 200 'r.error && r.error.message === "nope"'
+
+# ====================================================================== java
+echo "== $JAVA_IMAGE"
+GSON="$HOME/.m2/repository/com/google/code/gson/gson/$GSON_VERSION/gson-$GSON_VERSION.jar"
+if [ ! -f "$GSON" ]; then
+  mvn -q dependency:copy -Dartifact="com.google.code.gson:gson:$GSON_VERSION" -DoutputDirectory="$WORK" >&2
+  GSON="$WORK/gson-$GSON_VERSION.jar"
+fi
+mkdir -p "$WORK/java/src/smoke" "$WORK/java/classes"
+cat >"$WORK/java/src/smoke/Hello.java" <<'JAVA'
+package smoke;
+
+import com.google.gson.JsonObject;
+
+public class Hello {
+    public static JsonObject main(JsonObject args) {
+        System.out.println("hi");
+        String name = args.has("name") ? args.get("name").getAsString() : "world";
+        JsonObject r = new JsonObject();
+        r.addProperty("greeting", "hello " + name);
+        return r;
+    }
+
+    public static JsonObject env(JsonObject args) {
+        JsonObject r = new JsonObject();
+        r.addProperty("id", System.getenv("__OW_ACTIVATION_ID"));
+        r.addProperty("idProp", System.getProperty("__OW_ACTIVATION_ID"));
+        r.addProperty("foo", System.getenv("FOO"));
+        return r;
+    }
+
+    public static JsonObject fail(JsonObject args) {
+        throw new IllegalStateException("boom");
+    }
+
+    public static JsonObject noop(JsonObject args) {
+        return args;
+    }
+}
+JAVA
+javac --release 17 -nowarn -cp "$GSON" -d "$WORK/java/classes" "$WORK/java/src/smoke/Hello.java"
+jar --create --file "$WORK/hello.jar" -C "$WORK/java/classes" .
+JAR64="$(base64 -w0 "$WORK/hello.jar")"
+
+t0=$(ms); start "$JAVA_IMAGE" java-hello; t1=$(ms)
+echo "  container start -> listening: $((t1 - t0)) ms"
+post run "$(run_json '{}' early)"
+expect "java /run before /init" 500 'typeof r.error === "string"'
+post init "$(init_json smoke.Hello "$JAR64" true)"
+expect "java /init hello" 200 'r.ok === true'
+echo "  java /init latency: $(node -e "console.log((1000 * $SECS).toFixed(1))") ms (curl time_total)"
+post init "$(init_json smoke.Hello "$JAR64" true)"
+expect "java second /init" 403 'typeof r.error === "string"'
+post run "$(run_json '{"name":"kwhisk"}' act-1)"
+expect "java /run hello" 200 'r.greeting === "hello kwhisk"'
+post run "$(run_json '{}' act-2)"
+expect "java /run default" 200 'r.greeting === "hello world"'
+check_logs "java hello" 2 hi
+
+start "$JAVA_IMAGE" java-error
+post init "$(init_json 'smoke.Hello#fail' "$JAR64" true)"
+expect "java /init Class#method" 200 'r.ok === true'
+post run "$(run_json '{}' act-err)"
+expect "java /run throwing action" 502 'typeof r.error === "string" && r.error.includes("boom")'
+check_logs "java error" 1
+
+start "$JAVA_IMAGE" java-env
+post init "$(init_json 'smoke.Hello#env' "$JAR64" true '{"FOO":"bar"}')"
+post run "$(run_json '{}' act-env)"
+expect "java /run env (System.getenv + properties)" 200 'r.id === "act-env" && r.idProp === "act-env" && r.foo === "bar"'
+
+start "$JAVA_IMAGE" java-bad
+post init '{"value":{"main":"smoke.Hello"}}'
+expect "java /init without code" 500 'typeof r.error === "string"'
+post init "$(init_json 'smoke.Missing' "$JAR64" true)"
+expect "java /init missing class" 502 'typeof r.error === "string"'
+
+start "$JAVA_IMAGE" java-noop
+post init "$(init_json 'smoke.Hello#noop' "$JAR64" true)"
+expect "java /init noop" 200 'r.ok === true'
+bench; curl_bench
+
+echo "== $PASSES passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
