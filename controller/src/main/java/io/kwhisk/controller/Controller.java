@@ -1,0 +1,190 @@
+package io.kwhisk.controller;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kwhisk.common.message.CompletionMessage;
+import io.kwhisk.controller.activation.ActivationStore;
+import io.kwhisk.controller.activation.ActivationsFollower;
+import io.kwhisk.controller.api.ActionsApi;
+import io.kwhisk.controller.api.ActivationsApi;
+import io.kwhisk.controller.api.ApiRoutes;
+import io.kwhisk.controller.auth.Authenticator;
+import io.kwhisk.controller.auth.Credentials;
+import io.kwhisk.controller.completion.CompletionFollower;
+import io.kwhisk.controller.completion.Waiters;
+import io.kwhisk.controller.entity.EntityStore;
+import io.kwhisk.controller.entity.KafkaEntityStore;
+import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.controller.kafka.Producers;
+import io.kwhisk.controller.kafka.TopicAdmin;
+import io.kwhisk.controller.metrics.ControllerMetrics;
+import io.kwhisk.controller.scheduler.HealthFollower;
+import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
+import io.kwhisk.controller.scheduler.Scheduler;
+import io.kwhisk.controller.scheduler.SchedulerView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running controller: REST API, entity store, scheduler and the readers of its topics. {@link #start} returns once
+ * the API is bound and the entity store holds everything the entities topic held; {@link #close} stops everything it
+ * started, in reverse order. The standalone launcher embeds it through this class only.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+  private final ControllerConfig config;
+  private final Deque<AutoCloseable> resources;
+  private final Authenticator auth;
+  private final EntityStore store;
+  private final ServerBinding binding;
+  private final AtomicReference<SchedulerView> view;
+
+  private Controller(ControllerConfig config, Deque<AutoCloseable> resources, Authenticator auth, EntityStore store,
+      ServerBinding binding, AtomicReference<SchedulerView> view) {
+    this.config = config;
+    this.view = view;
+    this.resources = resources;
+    this.auth = auth;
+    this.store = store;
+    this.binding = binding;
+  }
+
+  public static Controller start(ControllerConfig config) throws Exception {
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      return start(config, resources);
+    } catch (Exception | Error e) {
+      closeAll(resources);
+      throw e;
+    }
+  }
+
+  private static Controller start(ControllerConfig config, Deque<AutoCloseable> resources) throws Exception {
+    String name = "controller" + config.id();
+    Clock clock = Clock.systemUTC();
+    TopicAdmin topics = push(resources, new TopicAdmin(config.kafka(), name + "-admin", config.replicationFactor()));
+    topics.ensureSystemTopics(config.id());
+    KafkaPublisher publisher = push(resources,
+        new KafkaPublisher(Producers.create(config.kafka(), name + "-producer"), name + "-producer"));
+    KafkaEntityStore store = push(resources,
+        KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60)));
+    Authenticator auth = new Authenticator(store, clock);
+    ControllerMetrics metrics = new ControllerMetrics();
+
+    ActivationStore activationStore = new ActivationStore(config.activationStoreSize());
+    push(resources, new ActivationsFollower(config.kafka(), name + "-activations", activationStore,
+        config.activationStoreSize()).start());
+
+    AtomicReference<SchedulerView> view = new AtomicReference<>(SchedulerView.EMPTY);
+    KafkaInvokerCommands commands = new KafkaInvokerCommands(publisher, topics);
+    Scheduler.Settings settings = new Scheduler.Settings(config.id(), config.schedulerTick(),
+        config.heartbeatTimeout(), config.creationTimeout(), Duration.ofSeconds(60));
+    ActorSystem<Scheduler.Command> system =
+        ActorSystem.create(Scheduler.create(settings, commands, clock, view), name, pekkoConfig(config));
+    resources.push(() -> {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    });
+
+    Waiters waiters = new Waiters(100_000);
+    CompletionFollower completions = push(resources, new CompletionFollower(config.kafka(), config.id(), waiters,
+        (CompletionMessage m) -> {
+          activationStore.put(m.record());
+          metrics.activationCompleted(m.record().response().statusCode());
+          system.tell(new Scheduler.Completed(m.activationId()));
+        }).start());
+    push(resources, new HealthFollower(config.kafka(), name + "-health", system).start());
+    metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
+    completions.ready().get(30, TimeUnit.SECONDS);
+
+    ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
+        metrics, clock);
+    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), metrics,
+        config.maxPayloadBytes());
+    ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    resources.push(() -> binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    log.info("controller {} listening on {}", config.id(), binding.localAddress());
+    return new Controller(config, resources, auth, store, binding, view);
+  }
+
+  private static Config pekkoConfig(ControllerConfig config) {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko.loggers", java.util.List.of("org.apache.pekko.event.slf4j.Slf4jLogger"),
+            "pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter",
+            "pekko.loglevel", "INFO",
+            "pekko.http.server.parsing.max-content-length", String.valueOf(config.maxPayloadBytes()),
+            "pekko.http.server.request-timeout", (config.blockingWait().toSeconds() + 30) + "s",
+            "pekko.http.server.idle-timeout", (config.blockingWait().toSeconds() + 60) + "s",
+            "pekko.coordinated-shutdown.exit-jvm", "off",
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  /** The port the API is bound to (the configured one, or the one picked when it was 0). */
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** What the scheduler knows now: healthy invokers, their containers, creations in flight. */
+  public SchedulerView schedulerView() {
+    return view.get();
+  }
+
+  public ControllerConfig config() {
+    return config;
+  }
+
+  /**
+   * Creates {@code namespace} with generated credentials unless it exists; returns the credentials ({@code uuid:key})
+   * only when it created them now, as the store keeps just a hash of the key. Blocks until the write is durable.
+   */
+  public Optional<String> ensureNamespace(String namespace) throws Exception {
+    return auth.ensureNamespace(namespace).toCompletableFuture().get(30, TimeUnit.SECONDS).map(Credentials::toString);
+  }
+
+  /** Makes {@code credentials} ({@code uuid:key}) the key of {@code namespace}, creating it if needed. */
+  public void registerNamespace(String namespace, String credentials) throws Exception {
+    Credentials parsed = Credentials.parse(credentials)
+        .orElseThrow(() -> new IllegalArgumentException("credentials must be uuid:key"));
+    auth.register(namespace, parsed).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** True when {@code namespace} exists. */
+  public boolean hasNamespace(String namespace) {
+    return store.namespace(namespace).isPresent();
+  }
+
+  @Override
+  public void close() {
+    log.info("controller {} stopping", config.id());
+    closeAll(resources);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.toString());
+      }
+    }
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {
+    resources.push(resource);
+    return resource;
+  }
+}

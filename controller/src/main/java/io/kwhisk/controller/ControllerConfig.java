@@ -1,0 +1,112 @@
+package io.kwhisk.controller;
+
+import io.kwhisk.common.config.ConfigException;
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything a controller is told at start-up, read once from a {@link ConfigSource} and checked here: an invalid
+ * value fails the start with a {@link ConfigException} naming its key.
+ *
+ * @param id this controller's number; it names the {@code completed<id>} topic it reads
+ * @param host interface the REST API binds to
+ * @param port REST API port; 0 picks a free one (tests)
+ * @param kafka how to reach the brokers
+ * @param replicationFactor replication of the topics this controller creates (action topics, system topics)
+ * @param blockingWait how long a blocking invoke waits for its result before answering 202 with the id
+ * @param maxPayloadBytes largest request body accepted (413 beyond)
+ * @param kinds runtime kinds an action may declare
+ * @param schedulerTick period of the scheduling loop
+ * @param heartbeatTimeout an invoker silent for this long is offline
+ * @param creationTimeout a container creation not seen in a heartbeat by then is forgotten (and may be retried)
+ * @param activationStoreSize how many activation records the in-memory store keeps for GET /activations
+ */
+public record ControllerConfig(
+    int id,
+    String host,
+    int port,
+    KafkaSettings kafka,
+    short replicationFactor,
+    Duration blockingWait,
+    int maxPayloadBytes,
+    Set<String> kinds,
+    Duration schedulerTick,
+    Duration heartbeatTimeout,
+    Duration creationTimeout,
+    int activationStoreSize) {
+
+  public static final String ID = "kwhisk.controller.id";
+  public static final String HOST = "kwhisk.controller.host";
+  public static final String PORT = "kwhisk.controller.port";
+  public static final String REPLICATION = "kwhisk.controller.replication-factor";
+  public static final String BLOCKING_WAIT = "kwhisk.controller.blocking-wait";
+  public static final String MAX_PAYLOAD = "kwhisk.controller.max-payload-bytes";
+  public static final String KINDS = "kwhisk.controller.kinds";
+  public static final String TICK = "kwhisk.controller.scheduler-tick";
+  public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
+  public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
+  public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
+
+  /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
+  public static final Set<String> DEFAULT_KINDS =
+      Set.of("nodejs:20", "nodejs", "nodejs:default", "java:17", "java", "java:default", "blackbox");
+
+  public ControllerConfig {
+    if (id < 0) throw new ConfigException(ID, "must be 0 or more, got " + id);
+    if (host == null || host.isBlank()) throw new ConfigException(HOST, "must not be empty");
+    if (port < 0 || port > 65535) throw new ConfigException(PORT, "must be a TCP port (0 for any free one), got " + port);
+    Objects.requireNonNull(kafka, "kafka should not be null");
+    if (replicationFactor < 1) throw new ConfigException(REPLICATION, "must be 1 or more, got " + replicationFactor);
+    positive(BLOCKING_WAIT, blockingWait);
+    if (maxPayloadBytes < 1024) throw new ConfigException(MAX_PAYLOAD, "must be at least 1024, got " + maxPayloadBytes);
+    if (kinds == null || kinds.isEmpty()) throw new ConfigException(KINDS, "must name at least one kind");
+    kinds = Set.copyOf(kinds);
+    positive(TICK, schedulerTick);
+    positive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
+    positive(CREATION_TIMEOUT, creationTimeout);
+    if (activationStoreSize < 1) {
+      throw new ConfigException(ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
+    }
+  }
+
+  /** Reads every value from {@code source}, with the documented defaults. */
+  public static ControllerConfig from(ConfigSource source) {
+    int replication = source.integer(REPLICATION, 1);
+    if (replication > Short.MAX_VALUE) throw new ConfigException(REPLICATION, "is too large: " + replication);
+    return new ControllerConfig(
+        source.integer(ID, 0),
+        source.string(HOST, "0.0.0.0"),
+        source.integer(PORT, 3233),
+        KafkaSettings.from(source, Map.of()),
+        (short) replication,
+        source.duration(BLOCKING_WAIT, Duration.ofSeconds(60)),
+        source.integer(MAX_PAYLOAD, 1024 * 1024),
+        source.get(KINDS).map(ControllerConfig::parseKinds).orElse(DEFAULT_KINDS),
+        source.duration(TICK, Duration.ofMillis(50)),
+        source.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(5)),
+        source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
+        source.integer(ACTIVATION_STORE_SIZE, 10_000));
+  }
+
+  /** A copy listening on another port (the standalone launcher and tests use 0). */
+  public ControllerConfig withPort(int newPort) {
+    return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
+        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize);
+  }
+
+  static Set<String> parseKinds(String value) {
+    List<String> names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return names.stream().collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static void positive(String key, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) throw new ConfigException(key, "must be a positive duration");
+  }
+}

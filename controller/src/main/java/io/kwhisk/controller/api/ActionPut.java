@@ -1,0 +1,174 @@
+package io.kwhisk.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
+import io.kwhisk.common.json.Json;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The body of {@code PUT .../actions/{name}}, parsed and checked: OpenWhisk's {@code WhiskActionPut}, where every
+ * field is optional (null when absent) so that an update keeps what it does not mention. Parsing throws
+ * {@link ApiError} (400) with a message naming the offending field.
+ */
+public record ActionPut(
+    Exec exec,
+    Map<String, JsonNode> parameters,
+    Map<String, JsonNode> annotations,
+    Integer timeout,
+    Integer memory,
+    Integer logs,
+    Integer concurrency,
+    String version,
+    Boolean publish) {
+
+  private static final Pattern SEMVER = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
+  /** The annotation OpenWhisk adds to every action, naming its kind. */
+  public static final String EXEC_ANNOTATION = "exec";
+
+  public static ActionPut parse(byte[] body, Set<String> kinds) {
+    JsonNode root = readObject(body);
+    Exec exec = root.hasNonNull("exec") ? parseExec(root.get("exec"), kinds) : null;
+    Map<String, JsonNode> parameters = root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
+    Map<String, JsonNode> annotations = root.hasNonNull("annotations") ? keyValues("annotations", root.get("annotations")) : null;
+    Integer timeout = null, memory = null, logs = null, concurrency = null;
+    if (root.hasNonNull("limits")) {
+      JsonNode limits = root.get("limits");
+      if (!limits.isObject()) throw ApiError.badRequest("The field 'limits' must be an object.");
+      timeout = limit(limits, "timeout");
+      memory = limit(limits, "memory");
+      logs = limit(limits, "logs");
+      concurrency = limit(limits, "concurrency");
+      try {
+        ActionLimits.of(timeout, memory, logs, concurrency).validate();
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest(e.getMessage());
+      }
+    }
+    String version = null;
+    if (root.hasNonNull("version")) {
+      JsonNode v = root.get("version");
+      if (!v.isTextual() || !SEMVER.matcher(v.asText()).matches()) {
+        throw ApiError.badRequest("The field 'version' must be a semantic version such as 0.0.1.");
+      }
+      version = v.asText();
+    }
+    Boolean publish = null;
+    if (root.hasNonNull("publish")) {
+      if (!root.get("publish").isBoolean()) throw ApiError.badRequest("The field 'publish' must be a boolean.");
+      publish = root.get("publish").asBoolean();
+    }
+    return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, version, publish);
+  }
+
+  /**
+   * The action this request makes: a new one, or {@code existing} updated with the fields given (OpenWhisk's
+   * merge: absent fields keep their values, the version's patch number is raised, the exec annotation follows the
+   * kind).
+   */
+  public Action toAction(String namespace, String name, Optional<Action> existing, String revision, long now) {
+    Exec newExec = exec != null ? exec : existing.map(Action::exec)
+        .orElseThrow(() -> ApiError.badRequest("The field 'exec' is required to create an action."));
+    ActionLimits base = existing.map(Action::limits).orElse(ActionLimits.DEFAULT);
+    ActionLimits limits = new ActionLimits(
+        timeout != null ? timeout : base.timeout(),
+        memory != null ? memory : base.memory(),
+        logs != null ? logs : base.logs(),
+        concurrency != null ? concurrency : base.concurrency());
+    Map<String, JsonNode> params = parameters != null ? parameters : existing.map(Action::parameters).orElse(Map.of());
+    Map<String, JsonNode> notes = new LinkedHashMap<>(
+        annotations != null ? annotations : existing.map(Action::annotations).orElse(Map.of()));
+    notes.put(EXEC_ANNOTATION, Json.MAPPER.getNodeFactory().textNode(newExec.kind()));
+    String newVersion = version != null ? version : existing.map(a -> upPatch(a.version())).orElse("0.0.1");
+    boolean newPublish = publish != null ? publish : existing.map(Action::publish).orElse(false);
+    int instances = existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
+    return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, instances, newPublish, now);
+  }
+
+  static String upPatch(String version) {
+    Matcher m = SEMVER.matcher(version == null ? "" : version);
+    if (!m.matches()) return "0.0.1";
+    return m.group(1) + "." + m.group(2) + "." + (Long.parseLong(m.group(3)) + 1);
+  }
+
+  /** Parses a request body that must be one JSON object. */
+  static JsonNode readObject(byte[] body) {
+    if (body == null || body.length == 0) throw ApiError.badRequest("The request content was malformed: it is empty.");
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw ApiError.badRequest("The request content was malformed: it is not valid JSON.");
+    }
+    if (root == null || !root.isObject()) {
+      throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
+    }
+    return root;
+  }
+
+  private static Exec parseExec(JsonNode node, Set<String> kinds) {
+    if (!node.isObject()) throw ApiError.badRequest("The field 'exec' must be an object.");
+    String kind = text(node, "exec.kind");
+    if (kind == null) throw ApiError.badRequest("The field 'exec.kind' is required.");
+    if (!kinds.contains(kind)) {
+      throw ApiError.badRequest("The action kind '" + kind + "' is not supported; known kinds: "
+          + String.join(", ", new java.util.TreeSet<>(kinds)) + ".");
+    }
+    String code = text(node, "exec.code");
+    String main = text(node, "exec.main");
+    String image = text(node, "exec.image");
+    boolean binary = false;
+    if (node.hasNonNull("binary")) {
+      if (!node.get("binary").isBoolean()) throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
+      binary = node.get("binary").asBoolean();
+    }
+    boolean blackbox = Exec.BLACKBOX.equals(kind);
+    if (blackbox && (image == null || image.isBlank())) {
+      throw ApiError.badRequest("The field 'exec.image' is required for a blackbox action.");
+    }
+    if (!blackbox && (code == null || code.isEmpty())) {
+      throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
+    }
+    return new Exec(kind, code, main, binary, image);
+  }
+
+  private static String text(JsonNode parent, String path) {
+    JsonNode v = parent.get(path.substring(path.lastIndexOf('.') + 1));
+    if (v == null || v.isNull()) return null;
+    if (!v.isTextual()) throw ApiError.badRequest("The field '" + path + "' must be a string.");
+    return v.asText();
+  }
+
+  private static Integer limit(JsonNode limits, String field) {
+    JsonNode v = limits.get(field);
+    if (v == null || v.isNull()) return null;
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw ApiError.badRequest("The field 'limits." + field + "' must be an integer.");
+    }
+    return v.asInt();
+  }
+
+  /** OpenWhisk's {@code [{"key": k, "value": v}, ...]}, in order; a later duplicate key wins. */
+  static Map<String, JsonNode> keyValues(String field, JsonNode node) {
+    if (!node.isArray()) throw ApiError.badRequest("The field '" + field + "' must be an array of {key, value}.");
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+      JsonNode kv = it.next();
+      if (!kv.isObject() || !kv.hasNonNull("key") || !kv.get("key").isTextual()) {
+        throw ApiError.badRequest("Each entry of '" + field + "' must be an object with a string 'key'.");
+      }
+      JsonNode value = kv.get("value");
+      out.put(kv.get("key").asText(), value == null ? NullNode.getInstance() : value);
+    }
+    return out;
+  }
+}

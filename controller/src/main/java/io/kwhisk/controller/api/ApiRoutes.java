@@ -1,0 +1,141 @@
+package io.kwhisk.controller.api;
+
+import io.kwhisk.common.json.Json;
+import io.kwhisk.controller.auth.Authenticator;
+import io.kwhisk.controller.auth.Identity;
+import io.kwhisk.controller.metrics.ControllerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The REST API's routes, in OpenWhisk's paths under {@code /api/v1}, plus {@code /ping} and {@code /metrics}
+ * (unauthenticated, for health checks and scraping). Every answer of the API is JSON; every error, including Pekko's
+ * own rejections, is {@code {"error", "code"}}.
+ */
+public final class ApiRoutes extends AllDirectives {
+  private static final long BODY_TIMEOUT_MILLIS = 30_000;
+
+  private final Authenticator auth;
+  private final ActionsApi actions;
+  private final ActivationsApi activations;
+  private final ControllerMetrics metrics;
+  private final long maxPayloadBytes;
+
+  public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, ControllerMetrics metrics,
+      long maxPayloadBytes) {
+    this.auth = auth;
+    this.actions = actions;
+    this.activations = activations;
+    this.metrics = metrics;
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  public Route routes() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+        path("ping", () -> get(() -> complete(Responses.json(200, Json.object().put("status", "pong"))))),
+        path("metrics", () -> get(() -> extractRequestContext(ctx -> complete(HttpResponse.create()
+            .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))))),
+        pathPrefix(PathMatchers.segment("api").slash("v1"), () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, info())))),
+            authenticated(who -> pathPrefix("namespaces", () -> concat(
+                pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, List.of(who.namespace()))))),
+                pathPrefix(PathMatchers.segment(), ns -> owned(who, ns, () -> namespace(who)))))))))));
+  }
+
+  private Route namespace(Identity who) {
+    return concat(
+        pathEndOrSingleSlash(() -> get(() -> respond(() -> actions.namespaceSummary(who)))),
+        pathPrefix("actions", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> actions.list(who, q))))),
+            path(PathMatchers.segment(), name -> concat(
+                put(() -> parameterMap(q -> withBody(body ->
+                    actions.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+                get(() -> parameterMap(q -> respond(() ->
+                    actions.get(who, name, !"false".equalsIgnoreCase(q.get("code")))))),
+                delete(() -> respond(() -> actions.delete(who, name))),
+                post(() -> parameterMap(q -> withBody(body -> actions.invoke(who, name, q, body)))))))),
+        pathPrefix("activations", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> activations.list(who, q))))),
+            pathPrefix(PathMatchers.segment(), id -> concat(
+                pathEndOrSingleSlash(() -> get(() -> respond(() -> activations.get(who, id)))),
+                path("result", () -> get(() -> respond(() -> activations.result(who, id)))),
+                path("logs", () -> get(() -> respond(() -> activations.logs(who, id)))))))),
+        path(PathMatchers.segment("packages").orElse(PathMatchers.segment("triggers")).orElse(PathMatchers.segment("rules")),
+            () -> get(() -> complete(Responses.json(200, List.of())))));
+  }
+
+  /** Runs {@code inner} as the identity the request's Basic credentials prove, or answers 401. */
+  private Route authenticated(Function<Identity, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> auth.authenticate(header.orElse(null))
+        .map(inner)
+        .orElseGet(() -> complete(Responses.fromFailure(ApiError.unauthorized())
+            .addHeader(WWWAuthenticate.create(HttpChallenge.createBasic("whisk rest service"))))));
+  }
+
+  /** 403 unless the path's namespace is the caller's ({@code _} always is). */
+  private Route owned(Identity who, String pathNamespace, Supplier<Route> inner) {
+    return who.owns(pathNamespace) ? inner.get() : complete(Responses.fromFailure(ApiError.forbidden()));
+  }
+
+  /** Reads the whole body, at most the configured payload (413 beyond), then answers with {@code handler}. */
+  private Route withBody(Function<byte[], CompletionStage<HttpResponse>> handler) {
+    return extractRequestEntity(entity -> extractMaterializer(mat -> respond(() -> {
+      if (entity.getContentLengthOption().orElse(0L) > maxPayloadBytes) throw ApiError.tooLarge(maxPayloadBytes);
+      return entity.toStrict(BODY_TIMEOUT_MILLIS, maxPayloadBytes, mat)
+          .thenCompose(strict -> handler.apply(strict.getData().toArray()));
+    })));
+  }
+
+  /** Completes with the handler's answer; whatever it throws, now or later, becomes an error answer. */
+  private Route respond(Supplier<CompletionStage<HttpResponse>> handler) {
+    return extractRequestContext(ctx -> {
+      CompletionStage<HttpResponse> answer;
+      try {
+        answer = handler.get();
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      return completeWithFuture(answer.exceptionally(Responses::fromFailure));
+    });
+  }
+
+  private static ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder().matchAny(t -> completeWith(Responses.fromFailure(t))).build();
+  }
+
+  private static Route completeWith(HttpResponse response) {
+    return new AllDirectives() {}.complete(response);
+  }
+
+  /** Pekko's own rejections (unknown path 404, wrong method 405, ...) with their status, as JSON errors. */
+  private static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+      String text = response.entity() instanceof HttpEntity.Strict strict
+          ? strict.getData().decodeString(StandardCharsets.UTF_8)
+          : response.status().reason();
+      if (response.status().intValue() == 404) text = "The requested resource does not exist.";
+      return Responses.error(response.status().intValue(), text).withHeaders(response.getHeaders());
+    });
+  }
+
+  private Map<String, Object> info() {
+    return Map.of("api_paths", List.of("/api/v1"), "description", "kwhisk, an OpenWhisk-compatible platform on Kafka",
+        "runtimes", actions.kinds());
+  }
+}

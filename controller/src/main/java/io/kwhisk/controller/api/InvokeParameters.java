@@ -1,0 +1,60 @@
+package io.kwhisk.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kwhisk.common.json.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+/** The parameters of an invoke: the request body (a JSON object, {@code {}} when empty) over the action's defaults. */
+public final class InvokeParameters {
+  private InvokeParameters() {}
+
+  /** Parses an invoke body: empty means no parameters; anything but a JSON object is refused (400). */
+  public static ObjectNode parse(byte[] body) {
+    if (body == null || body.length == 0) return Json.object();
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw ApiError.badRequest("The request content was malformed: it is not valid JSON.");
+    }
+    if (root == null || root.isMissingNode()) return Json.object();
+    if (!root.isObject()) throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
+    return (ObjectNode) root;
+  }
+
+  /** The action's default parameters with the caller's on top: a caller's value wins. */
+  public static ObjectNode merge(Map<String, JsonNode> defaults, ObjectNode given) {
+    ObjectNode out = Json.object();
+    defaults.forEach(out::set);
+    given.properties().forEach(e -> out.set(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  /** How long a blocking invoke waits: {@code ?timeout=} in milliseconds, capped at the configured maximum. */
+  public static Duration blockingWait(String timeoutParam, Duration max) {
+    if (timeoutParam == null || timeoutParam.isBlank()) return max;
+    long millis;
+    try {
+      millis = Long.parseLong(timeoutParam.trim());
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("The query parameter 'timeout' must be a number of milliseconds.");
+    }
+    if (millis <= 0) throw ApiError.badRequest("The query parameter 'timeout' must be positive.");
+    return Duration.ofMillis(Math.min(millis, max.toMillis()));
+  }
+
+  /** A non-negative integer query parameter, {@code fallback} when absent, at most {@code max}. */
+  public static int count(String name, String value, int fallback, int max) {
+    if (value == null || value.isBlank()) return fallback;
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < 0) throw new NumberFormatException();
+      return Math.min(n, max);
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("The query parameter '" + name + "' must be a non-negative integer.");
+    }
+  }
+}

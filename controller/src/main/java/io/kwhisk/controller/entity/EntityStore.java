@@ -1,0 +1,29 @@
+package io.kwhisk.controller.entity;
+
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.FullyQualifiedName;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Actions and namespaces. Reads come from memory and never block; a write completes once it is durable (the broker
+ * acknowledged it), after which reads on this controller see it. Other controllers see it shortly after, when their
+ * readers reach it.
+ */
+public interface EntityStore {
+  Optional<Action> action(FullyQualifiedName fqn);
+
+  /** The actions of {@code namespace}, by name. */
+  List<Action> actions(String namespace);
+
+  Optional<NamespaceEntry> namespace(String namespace);
+
+  Optional<NamespaceEntry> namespaceByUuid(String uuid);
+
+  CompletionStage<Void> put(Action action);
+
+  CompletionStage<Void> delete(FullyQualifiedName fqn);
+
+  CompletionStage<Void> put(NamespaceEntry namespace);
+}

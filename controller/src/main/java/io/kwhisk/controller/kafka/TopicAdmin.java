@@ -1,0 +1,101 @@
+package io.kwhisk.controller.kafka;
+
+import io.kwhisk.common.entity.FullyQualifiedName;
+import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.common.topic.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * The controller's topic administration: system topics at start-up, and one topic plus share-group configuration
+ * per action. Every operation is asynchronous (Kafka's own futures) so callers on an actor or HTTP thread never
+ * block; creating what already exists succeeds.
+ */
+public final class TopicAdmin implements AutoCloseable {
+  /** Share groups start at the earliest record so that an activation produced before the first container joins is not skipped. */
+  static final String SHARE_RESET = "share.auto.offset.reset";
+
+  private final Admin admin;
+  private final short replicationFactor;
+
+  public TopicAdmin(KafkaSettings kafka, String clientId, short replicationFactor) {
+    Map<String, Object> props = kafka.clientConfig(clientId);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    this.admin = Admin.create(props);
+    this.replicationFactor = replicationFactor;
+  }
+
+  /** Creates the topics this controller reads, if missing; blocks (start-up only). */
+  public void ensureSystemTopics(int controllerId) throws InterruptedException, TimeoutException {
+    List<NewTopic> topics = List.of(
+        new NewTopic(Topics.ENTITIES, 1, replicationFactor)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(Topics.HEALTH, 1, replicationFactor)
+            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
+        new NewTopic(Topics.ACTIVATIONS, 1, replicationFactor),
+        new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor));
+    for (NewTopic topic : topics) {
+      try {
+        ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  /** Creates {@code topic} with one partition if it does not exist. */
+  public CompletionStage<Void> ensureTopic(String topic) {
+    return ignoreExists(admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor))).all().toCompletionStage());
+  }
+
+  /**
+   * Makes an action ready to receive activations: its topic (one partition: share groups spread records of one
+   * partition over many consumers) and its share group reading from the earliest record.
+   */
+  public CompletionStage<Void> provisionAction(FullyQualifiedName action) {
+    String group = Topics.actionGroup(action);
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+    AlterConfigOp reset = new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET);
+    return ensureTopic(Topics.actionTopic(action))
+        .thenCompose(v -> admin.incrementalAlterConfigs(Map.of(resource, List.of(reset))).all().toCompletionStage());
+  }
+
+  /** Deletes the action's topic (its queued activations go with it); a missing topic is fine. */
+  public CompletionStage<Void> deleteActionTopic(FullyQualifiedName action) {
+    return admin.deleteTopics(List.of(Topics.actionTopic(action))).all().toCompletionStage()
+        .handle((v, t) -> {
+          Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+          if (cause == null || cause instanceof UnknownTopicOrPartitionException) return null;
+          throw new CompletionException(cause);
+        });
+  }
+
+  private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {
+    return stage.handle((v, t) -> {
+      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      if (cause == null || cause instanceof TopicExistsException) return null;
+      throw new CompletionException(cause);
+    });
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}

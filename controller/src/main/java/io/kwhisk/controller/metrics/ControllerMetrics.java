@@ -1,0 +1,80 @@
+package io.kwhisk.controller.metrics;
+
+import io.kwhisk.common.message.ActivationResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Every meter of the controller, by name. Tags are bounded: an activation's status class (4 values) and whether an
+ * invoke was blocking; never action names or ids.
+ */
+public final class ControllerMetrics {
+  public static final String ACTIVATIONS = "kwhisk.controller.activations";
+  public static final String INVOKE_LATENCY = "kwhisk.controller.invoke.latency";
+  public static final String INVOKES_REJECTED = "kwhisk.controller.invokes.rejected";
+  public static final String HEALTHY_INVOKERS = "kwhisk.controller.invokers.healthy";
+  public static final String WAITING = "kwhisk.controller.blocking.waiting";
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter[] completed = new Counter[4];
+  private final Counter accepted;
+  private final Timer blockingLatency;
+  private final Timer nonBlockingLatency;
+
+  public ControllerMetrics() {
+    String[] classes = {"success", "application_error", "developer_error", "whisk_error"};
+    for (int i = 0; i < classes.length; i++) {
+      completed[i] = Counter.builder(ACTIVATIONS).tag("status", classes[i])
+          .description("activations completed, by status class").register(registry);
+    }
+    accepted = Counter.builder(ACTIVATIONS).tag("status", "accepted")
+        .description("activations accepted (produced to their action topic)").register(registry);
+    blockingLatency = latency(true);
+    nonBlockingLatency = latency(false);
+  }
+
+  private Timer latency(boolean blocking) {
+    return Timer.builder(INVOKE_LATENCY).tag("blocking", String.valueOf(blocking))
+        .description("time from an invoke request to its answer").publishPercentileHistogram().register(registry);
+  }
+
+  public void activationAccepted() {
+    accepted.increment();
+  }
+
+  /** Counts a completed activation under its OpenWhisk status code (0 to 3). */
+  public void activationCompleted(int statusCode) {
+    int i = statusCode >= ActivationResponse.SUCCESS && statusCode <= ActivationResponse.WHISK_ERROR
+        ? statusCode : ActivationResponse.WHISK_ERROR;
+    completed[i].increment();
+  }
+
+  /** Time from request to answer of an invoke. */
+  public void invokeLatency(boolean blocking, Duration elapsed) {
+    (blocking ? blockingLatency : nonBlockingLatency).record(elapsed);
+  }
+
+  /** An invoke refused before it was produced; {@code reason} is one of a fixed set (no_invokers, kafka). */
+  public void invokeRejected(String reason) {
+    Counter.builder(INVOKES_REJECTED).tag("reason", reason).register(registry).increment();
+  }
+
+  public void gauges(Supplier<Number> healthyInvokers, Supplier<Number> waiting) {
+    Gauge.builder(HEALTHY_INVOKERS, healthyInvokers).register(registry);
+    Gauge.builder(WAITING, waiting).register(registry);
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,209 @@
+package io.kwhisk.controller.scheduler;
+
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.InvokerHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Decides when and where containers are created. Contract with its callers:
+ * <ol>
+ *   <li>The HTTP layer sends {@link Submitted} once an activation is on its action's topic, the completion reader
+ *       sends {@link Completed} for its first completion, the health reader sends each {@link HeartbeatReceived},
+ *       and the HTTP layer reports updates and deletions ({@link ActionUpdated}, {@link ActionDeleted}).
+ *   <li>Every {@code tick} (and at once when an action with no container gets work) it runs
+ *       {@link SchedulingPolicy#decide} and sends the resulting {@link ContainerCreation}s through
+ *       {@link InvokerCommands}, which never blocks.
+ *   <li>After every change it publishes a {@link SchedulerView} to the given reference, for readers outside the
+ *       actor.
+ *   <li>An outstanding activation whose completion never arrives is forgotten after {@code activationTtl} past its
+ *       action's timeout, so a lost completion cannot pin containers forever.
+ * </ol>
+ */
+public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
+  /** The scheduler's protocol. */
+  public sealed interface Command {}
+
+  /** {@code replayed}: read while catching up at start-up, so its own timestamp, not now, says when it was sent. */
+  public record HeartbeatReceived(InvokerHeartbeat heartbeat, boolean replayed) implements Command {}
+
+  public record Submitted(String activationId, Action action) implements Command {}
+
+  public record Completed(String activationId) implements Command {}
+
+  /** The action was updated: later creations carry the new revision. */
+  public record ActionUpdated(Action action) implements Command {}
+
+  /** The action was deleted: its queued activations went with its topic, so nothing is outstanding any more. */
+  public record ActionDeleted(String actionPath) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** Timings and identity the actor needs. */
+  public record Settings(int controllerId, Duration tick, Duration heartbeatTimeout, Duration creationTimeout,
+      Duration activationTtl) {}
+
+  private record Outstanding(String path, long expiresAt) {}
+
+  private final Settings settings;
+  private final InvokerCommands commands;
+  private final Clock clock;
+  private final AtomicReference<SchedulerView> view;
+  private final Map<Integer, InvokerState> invokers = new HashMap<>();
+  private final Map<String, Outstanding> outstanding = new HashMap<>();
+  private final Map<String, Integer> outstandingByPath = new HashMap<>();
+  private final Map<String, Action> actions = new HashMap<>();
+  private List<CreationInFlight> inFlight = List.of();
+  private long lastExpiry;
+
+  public static Behavior<Command> create(
+      Settings settings, InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Scheduler(ctx, timers, settings, commands, clock, view)));
+  }
+
+  private Scheduler(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
+      InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view) {
+    super(ctx);
+    this.settings = settings;
+    this.commands = commands;
+    this.clock = clock;
+    this.view = view;
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(HeartbeatReceived.class, this::onHeartbeat)
+        .onMessage(Submitted.class, this::onSubmitted)
+        .onMessage(Completed.class, this::onCompleted)
+        .onMessage(ActionUpdated.class, this::onActionUpdated)
+        .onMessage(ActionDeleted.class, this::onActionDeleted)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .build();
+  }
+
+  private Behavior<Command> onHeartbeat(HeartbeatReceived msg) {
+    InvokerHeartbeat hb = msg.heartbeat();
+    long now = clock.millis();
+    long seen = msg.replayed() ? Math.min(now, hb.timestamp()) : now;
+    InvokerState previous = invokers.get(hb.invokerId());
+    if (previous != null && previous.lastSeen() > seen) return this;
+    invokers.put(hb.invokerId(), new InvokerState(hb.invokerId(), hb, seen));
+    boolean wasHealthy = previous != null && previous.healthyAt(now, settings.heartbeatTimeout().toMillis());
+    if (!wasHealthy && now - seen <= settings.heartbeatTimeout().toMillis()) {
+      getContext().getLog().info("invoker {} is healthy ({} MB free)", hb.invokerId(), hb.freeMemoryMb());
+    }
+    inFlight = SchedulingPolicy.afterHeartbeat(inFlight, hb);
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onSubmitted(Submitted msg) {
+    String path = msg.action().fqn().path();
+    long ttl = msg.action().limits().timeout() + settings.activationTtl().toMillis();
+    if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, clock.millis() + ttl)) == null) {
+      outstandingByPath.merge(path, 1, Integer::sum);
+    }
+    actions.put(path, msg.action());
+    if (view.get().containers(path) == 0) schedule();
+    return this;
+  }
+
+  private Behavior<Command> onCompleted(Completed msg) {
+    Outstanding done = outstanding.remove(msg.activationId());
+    if (done != null) decrement(done.path());
+    return this;
+  }
+
+  private Behavior<Command> onActionUpdated(ActionUpdated msg) {
+    actions.computeIfPresent(msg.action().fqn().path(), (path, old) -> msg.action());
+    return this;
+  }
+
+  private Behavior<Command> onActionDeleted(ActionDeleted msg) {
+    outstanding.values().removeIf(o -> o.path().equals(msg.actionPath()));
+    outstandingByPath.remove(msg.actionPath());
+    actions.remove(msg.actionPath());
+    inFlight = inFlight.stream().filter(c -> !c.actionPath().equals(msg.actionPath())).toList();
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long now = clock.millis();
+    if (now - lastExpiry >= 1000) {
+      lastExpiry = now;
+      expireOutstanding(now);
+    }
+    schedule();
+    return this;
+  }
+
+  private void schedule() {
+    long now = clock.millis();
+    List<InvokerState> healthy = healthy(now);
+    inFlight = SchedulingPolicy.expire(inFlight, now, settings.creationTimeout().toMillis(),
+        healthy.stream().map(InvokerState::id).toList());
+    List<Demand> demands = new ArrayList<>();
+    outstandingByPath.forEach((path, n) -> demands.add(new Demand(actions.get(path), n)));
+    List<PlannedCreation> plan = SchedulingPolicy.decide(demands, healthy, inFlight);
+    if (!plan.isEmpty()) {
+      List<CreationInFlight> next = new ArrayList<>(inFlight);
+      for (PlannedCreation p : plan) {
+        String creationId = UUID.randomUUID().toString();
+        Action action = p.action();
+        next.add(new CreationInFlight(creationId, p.invokerId(), action.fqn().path(), action.limits().memory(),
+            p.baseline(), now));
+        getContext().getLog().debug("creating a container of {} on invoker {}", action.fqn(), p.invokerId());
+        commands.send(p.invokerId(), new ContainerCreation(creationId, action, settings.controllerId(), now));
+      }
+      inFlight = next;
+    }
+    publish();
+  }
+
+  private List<InvokerState> healthy(long now) {
+    List<InvokerState> healthy = new ArrayList<>();
+    for (InvokerState i : invokers.values()) {
+      if (i.healthyAt(now, settings.heartbeatTimeout().toMillis())) healthy.add(i);
+    }
+    return healthy;
+  }
+
+  private void expireOutstanding(long now) {
+    Iterator<Map.Entry<String, Outstanding>> it = outstanding.entrySet().iterator();
+    while (it.hasNext()) {
+      Outstanding o = it.next().getValue();
+      if (o.expiresAt() < now) {
+        it.remove();
+        decrement(o.path());
+      }
+    }
+  }
+
+  private void decrement(String path) {
+    Integer left = outstandingByPath.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
+    if (left == null) actions.remove(path);
+  }
+
+  private void publish() {
+    Map<Integer, InvokerState> healthy = new HashMap<>();
+    for (InvokerState i : healthy(clock.millis())) healthy.put(i.id(), i);
+    view.set(new SchedulerView(healthy, inFlight));
+  }
+}

@@ -1,0 +1,41 @@
+package io.kwhisk.controller.scheduler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An immutable snapshot of what the scheduler knows, published after each change so that HTTP handlers read it
+ * without asking the actor: healthy invokers and the creations in flight.
+ */
+public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInFlight> inFlight) {
+  public static final SchedulerView EMPTY = new SchedulerView(Map.of(), List.of());
+
+  public SchedulerView {
+    healthy = Map.copyOf(healthy);
+    inFlight = List.copyOf(inFlight);
+  }
+
+  public boolean hasHealthyInvoker() {
+    return !healthy.isEmpty();
+  }
+
+  /** Containers of the action on healthy invokers, plus creations in flight. */
+  public int containers(String actionPath) {
+    int running = healthy.values().stream().mapToInt(i -> i.containers(actionPath)).sum();
+    return running + (int) inFlight.stream().filter(c -> c.actionPath().equals(actionPath)).count();
+  }
+
+  /** Healthy invokers that have, or are creating, a container of the action. */
+  public Set<Integer> invokersHosting(String actionPath) {
+    Set<Integer> ids = new TreeSet<>();
+    healthy.values().forEach(i -> {
+      if (i.containers(actionPath) > 0) ids.add(i.id());
+    });
+    inFlight.forEach(c -> {
+      if (c.actionPath().equals(actionPath)) ids.add(c.invokerId());
+    });
+    return ids;
+  }
+}

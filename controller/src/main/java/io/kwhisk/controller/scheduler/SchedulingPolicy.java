@@ -1,0 +1,103 @@
+package io.kwhisk.controller.scheduler;
+
+import io.kwhisk.common.message.InvokerHeartbeat;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scheduler's decisions as pure functions of its state, so they are tested without Kafka or actors.
+ *
+ * <p>Rule: an action with outstanding activations and no container (running or being created) gets one at once.
+ * An action whose outstanding activations exceed {@link #OVERLOAD_MARGIN} times what its containers can run at
+ * once (containers x concurrency) gets enough new containers to run them all, up to its {@code instances} bound and
+ * {@link #MAX_CREATIONS_PER_ACTION_PER_TICK} per decision. The margin exists because a cold start costs far more
+ * than a short wait for a busy container. Each creation goes to the healthy invoker with the most free memory
+ * (heartbeat free memory minus the memory of creations in flight there) that can hold the container.
+ */
+public final class SchedulingPolicy {
+  static final double OVERLOAD_MARGIN = 1.5;
+  static final int MAX_CREATIONS_PER_ACTION_PER_TICK = 8;
+
+  private SchedulingPolicy() {}
+
+  /** How many containers {@code action} should have, given its load; at least {@code have} (never shrinks). */
+  static int wanted(int outstanding, int have, int concurrency, int instances) {
+    if (outstanding <= 0) return have;
+    if (have == 0) return 1;
+    if (outstanding <= have * concurrency * OVERLOAD_MARGIN) return have;
+    int target = (int) Math.ceil((double) outstanding / concurrency);
+    return Math.max(have, Math.min(target, instances));
+  }
+
+  /** Creations to start now, given what is outstanding, which invokers are healthy and what is in flight. */
+  public static List<PlannedCreation> decide(
+      Collection<Demand> demands, Collection<InvokerState> healthy, Collection<CreationInFlight> inFlight) {
+    Map<Integer, Long> free = new HashMap<>();
+    for (InvokerState invoker : healthy) free.put(invoker.id(), invoker.heartbeat().freeMemoryMb());
+    Map<String, Integer> flying = new HashMap<>();
+    Map<String, Integer> flyingOnInvoker = new HashMap<>();
+    for (CreationInFlight c : inFlight) {
+      free.computeIfPresent(c.invokerId(), (id, mb) -> mb - c.memoryMb());
+      flying.merge(c.actionPath(), 1, Integer::sum);
+      flyingOnInvoker.merge(c.invokerId() + "|" + c.actionPath(), 1, Integer::sum);
+    }
+    List<Demand> ordered = new ArrayList<>(demands);
+    ordered.sort(Comparator.comparingInt(Demand::outstanding).reversed());
+    List<PlannedCreation> plan = new ArrayList<>();
+    for (Demand demand : ordered) {
+      String path = demand.action().fqn().path();
+      int containers = healthy.stream().mapToInt(i -> i.containers(path)).sum();
+      int have = containers + flying.getOrDefault(path, 0);
+      int want = wanted(demand.outstanding(), have, demand.action().limits().concurrency(), demand.action().instances());
+      int memory = demand.action().limits().memory();
+      for (int n = 0; n < Math.min(want - have, MAX_CREATIONS_PER_ACTION_PER_TICK); n++) {
+        InvokerState target = leastLoaded(healthy, free, memory);
+        if (target == null) break;
+        free.merge(target.id(), (long) -memory, Long::sum);
+        String slot = target.id() + "|" + path;
+        int baseline = target.containers(path) + flyingOnInvoker.getOrDefault(slot, 0);
+        flyingOnInvoker.merge(slot, 1, Integer::sum);
+        plan.add(new PlannedCreation(target.id(), demand.action(), baseline));
+      }
+    }
+    return plan;
+  }
+
+  private static InvokerState leastLoaded(Collection<InvokerState> healthy, Map<Integer, Long> free, int memory) {
+    InvokerState best = null;
+    long bestFree = Long.MIN_VALUE;
+    for (InvokerState invoker : healthy) {
+      long f = free.getOrDefault(invoker.id(), 0L);
+      if (f >= memory && (f > bestFree || (f == bestFree && invoker.id() < best.id()))) {
+        best = invoker;
+        bestFree = f;
+      }
+    }
+    return best;
+  }
+
+  /** Creations still in flight after {@code heartbeat}: those it shows done (the count grew past baseline) go. */
+  public static List<CreationInFlight> afterHeartbeat(List<CreationInFlight> inFlight, InvokerHeartbeat heartbeat) {
+    List<CreationInFlight> left = new ArrayList<>(inFlight.size());
+    for (CreationInFlight c : inFlight) {
+      boolean done = c.invokerId() == heartbeat.invokerId()
+          && heartbeat.containersByAction().getOrDefault(c.actionPath(), 0) > c.baseline();
+      if (!done) left.add(c);
+    }
+    return left;
+  }
+
+  /** Creations still in flight at {@code now}: those older than the timeout, or on an offline invoker, go. */
+  public static List<CreationInFlight> expire(
+      List<CreationInFlight> inFlight, long now, long timeoutMillis, Collection<Integer> healthyIds) {
+    List<CreationInFlight> left = new ArrayList<>(inFlight.size());
+    for (CreationInFlight c : inFlight) {
+      if (now - c.requestedAt() <= timeoutMillis && healthyIds.contains(c.invokerId())) left.add(c);
+    }
+    return left;
+  }
+}

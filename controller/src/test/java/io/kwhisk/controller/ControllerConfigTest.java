@@ -1,0 +1,46 @@
+package io.kwhisk.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kwhisk.common.config.ConfigException;
+import io.kwhisk.common.config.ConfigSource;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ControllerConfigTest {
+  static final String BOOTSTRAP = "kwhisk.kafka.bootstrap-servers";
+
+  @Test
+  void defaultsFollowTheDocumentedValues() {
+    ControllerConfig c = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "localhost:9092")));
+    assertThat(c.id()).isZero();
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.port()).isEqualTo(3233);
+    assertThat(c.replicationFactor()).isEqualTo((short) 1);
+    assertThat(c.blockingWait()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
+    assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.kinds()).contains("nodejs:20", "java:17", "blackbox");
+  }
+
+  @Test
+  void kindsAreReadAsACommaSeparatedList() {
+    ControllerConfig c = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.KINDS,
+        "nodejs:20, python:3")));
+    assertThat(c.kinds()).containsExactlyInAnyOrder("nodejs:20", "python:3");
+  }
+
+  @Test
+  void anInvalidValueNamesItsKey() {
+    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.PORT, "70000"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.PORT);
+    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.TICK, "0ms"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.TICK);
+    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(BOOTSTRAP);
+  }
+}

@@ -1,0 +1,54 @@
+package io.kwhisk.controller.activation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.message.ActivationResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ActivationStoreTest {
+  static ActivationRecord record(String ns, String name, String id, long start) {
+    return new ActivationRecord(ns, name, "0.0.1", ns, id, start, start + 1, 1, 0, ActivationResponse.success(null),
+        null, null, false);
+  }
+
+  @Test
+  void listsNewestFirstWithinTheNamespaceAndByName() {
+    ActivationStore store = new ActivationStore(10);
+    store.put(record("guest", "a", "1", 100));
+    store.put(record("guest", "b", "2", 300));
+    store.put(record("guest", "a", "3", 200));
+    store.put(record("other", "a", "4", 400));
+    assertThat(store.list("guest", null, 0, 10)).extracting(ActivationRecord::activationId).containsExactly("2", "3", "1");
+    assertThat(store.list("guest", "a", 0, 10)).extracting(ActivationRecord::activationId).containsExactly("3", "1");
+    assertThat(store.list("guest", null, 1, 1)).extracting(ActivationRecord::activationId).containsExactly("3");
+  }
+
+  @Test
+  void anotherNamespacesActivationIsNotFound() {
+    ActivationStore store = new ActivationStore(10);
+    store.put(record("other", "a", "4", 400));
+    assertThat(store.get("guest", "4")).isEmpty();
+    assertThat(store.get("other", "4")).isPresent();
+  }
+
+  @Test
+  void theOldestRecordIsEvictedBeyondCapacity() {
+    ActivationStore store = new ActivationStore(2);
+    store.put(record("guest", "a", "1", 1));
+    store.put(record("guest", "a", "2", 2));
+    store.put(record("guest", "a", "3", 3));
+    assertThat(store.size()).isEqualTo(2);
+    assertThat(store.get("guest", "1")).isEmpty();
+  }
+
+  @Test
+  void activationIdsAreThirtyTwoHexCharacters() {
+    String id = ActivationIds.next();
+    assertThat(id).matches("[0-9a-f]{32}");
+    assertThat(ActivationIds.isValid(id)).isTrue();
+    assertThat(ActivationIds.next()).isNotEqualTo(id);
+  }
+}

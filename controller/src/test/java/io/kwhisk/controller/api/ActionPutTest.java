@@ -1,0 +1,103 @@
+package io.kwhisk.controller.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.controller.ControllerConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ActionPutTest {
+  static ActionPut parse(String json) {
+    return ActionPut.parse(json.getBytes(StandardCharsets.UTF_8), ControllerConfig.DEFAULT_KINDS);
+  }
+
+  static void assertBadRequest(String json, String messagePart) {
+    assertThatThrownBy(() -> parse(json))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining(messagePart);
+  }
+
+  @Test
+  void aFullRequestBecomesAnActionWithTheExecAnnotation() {
+    ActionPut put = parse("""
+        {"exec":{"kind":"nodejs:20","code":"function main(){}","main":"main"},
+         "parameters":[{"key":"a","value":1}],"annotations":[{"key":"web-export","value":true}],
+         "limits":{"timeout":1000,"memory":512}}""");
+    Action a = put.toAction("guest", "hello", Optional.empty(), "r1", 42);
+    assertThat(a.exec().kind()).isEqualTo("nodejs:20");
+    assertThat(a.exec().main()).isEqualTo("main");
+    assertThat(a.parameters().get("a").asInt()).isEqualTo(1);
+    assertThat(a.annotations().get("exec").asText()).isEqualTo("nodejs:20");
+    assertThat(a.annotations().get("web-export").asBoolean()).isTrue();
+    assertThat(a.limits().timeout()).isEqualTo(1000);
+    assertThat(a.limits().memory()).isEqualTo(512);
+    assertThat(a.limits().concurrency()).isEqualTo(1);
+    assertThat(a.version()).isEqualTo("0.0.1");
+    assertThat(a.updated()).isEqualTo(42);
+  }
+
+  @Test
+  void anUpdateKeepsWhatItDoesNotMentionAndRaisesThePatchVersion() {
+    Action old = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"a","value":1}],"limits":{"memory":512}}""")
+        .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    Action updated = parse("{\"limits\":{\"timeout\":2000}}").toAction("guest", "hello", Optional.of(old), "r2", 2);
+    assertThat(updated.exec()).isEqualTo(old.exec());
+    assertThat(updated.parameters()).isEqualTo(old.parameters());
+    assertThat(updated.limits().memory()).isEqualTo(512);
+    assertThat(updated.limits().timeout()).isEqualTo(2000);
+    assertThat(updated.version()).isEqualTo("0.0.2");
+    assertThat(updated.revision()).isEqualTo("r2");
+  }
+
+  @Test
+  void creatingWithoutExecIsRefused() {
+    assertThatThrownBy(() -> parse("{}").toAction("guest", "a", Optional.empty(), "r", 0))
+        .isInstanceOf(ApiError.class).hasMessageContaining("exec");
+  }
+
+  @Test
+  void malformedOrNonObjectBodiesAreRefused() {
+    assertBadRequest("{not json", "malformed");
+    assertBadRequest("[1,2]", "JSON object");
+    assertBadRequest("", "empty");
+  }
+
+  @Test
+  void unknownKindsAreRefused() {
+    assertBadRequest("{\"exec\":{\"kind\":\"cobol:1\",\"code\":\"x\"}}", "cobol:1");
+  }
+
+  @Test
+  void codeIsRequiredExceptForBlackboxWhichNeedsAnImage() {
+    assertBadRequest("{\"exec\":{\"kind\":\"nodejs:20\"}}", "exec.code");
+    assertBadRequest("{\"exec\":{\"kind\":\"blackbox\"}}", "exec.image");
+    assertThat(parse("{\"exec\":{\"kind\":\"blackbox\",\"image\":\"me/img\"}}").exec().image()).isEqualTo("me/img");
+  }
+
+  @Test
+  void limitsOutOfRangeOrOfTheWrongTypeAreRefused() {
+    assertBadRequest("{\"limits\":{\"memory\":1}}", "memory");
+    assertBadRequest("{\"limits\":{\"timeout\":999999999}}", "timeout");
+    assertBadRequest("{\"limits\":{\"concurrency\":0}}", "concurrency");
+    assertBadRequest("{\"limits\":{\"memory\":\"lots\"}}", "limits.memory");
+    assertBadRequest("{\"limits\":5}", "limits");
+  }
+
+  @Test
+  void parametersMustBeKeyValuePairs() {
+    assertBadRequest("{\"parameters\":{\"a\":1}}", "parameters");
+    assertBadRequest("{\"parameters\":[{\"value\":1}]}", "key");
+  }
+
+  @Test
+  void versionsMustBeSemantic() {
+    assertBadRequest("{\"version\":\"one\"}", "version");
+    assertThat(ActionPut.upPatch("1.2.9")).isEqualTo("1.2.10");
+  }
+}

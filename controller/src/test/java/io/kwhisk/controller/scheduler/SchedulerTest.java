@@ -1,0 +1,154 @@
+package io.kwhisk.controller.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.InvokerCommand;
+import io.kwhisk.common.message.InvokerHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The scheduler actor with a fake command channel and a hand-driven clock: no Kafka. */
+@Timeout(20)
+class SchedulerTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  record Sent(int invokerId, InvokerCommand command) {}
+
+  /** A clock the test moves by hand. */
+  static final class ManualClock extends Clock {
+    final AtomicLong now = new AtomicLong(1_000_000);
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(now.get());
+    }
+  }
+
+  final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+  final AtomicReference<SchedulerView> view = new AtomicReference<>(SchedulerView.EMPTY);
+  final ManualClock clock = new ManualClock();
+  /** Ten activations at once per container: a second activation fits the container being created. */
+  final Action action = SchedulingPolicyTest.action("hello", 256, 10, 10);
+  ActorRef<Scheduler.Command> scheduler;
+
+  @BeforeEach
+  void spawn() {
+    Scheduler.Settings settings = new Scheduler.Settings(4, Duration.ofMillis(20), Duration.ofSeconds(5),
+        Duration.ofSeconds(30), Duration.ofSeconds(60));
+    scheduler = testKit.spawn(Scheduler.create(settings, (id, c) -> sent.add(new Sent(id, c)), clock, view));
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  InvokerHeartbeat heartbeat(int id, Map<String, Integer> containers) {
+    return new InvokerHeartbeat(id, 4096, 4096, 0, containers, 0, clock.millis());
+  }
+
+  @Test
+  void aColdActionsFirstActivationCreatesOneContainerAndNoMoreWhileItIsInFlight() throws Exception {
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    scheduler.tell(new Scheduler.Submitted("a1", action));
+    Sent first = sent.poll(5, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    assertThat(first.invokerId()).isEqualTo(2);
+    ContainerCreation creation = (ContainerCreation) first.command();
+    assertThat(creation.action()).isEqualTo(action);
+    assertThat(creation.controllerId()).isEqualTo(4);
+
+    scheduler.tell(new Scheduler.Submitted("a2", action));
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(view.get().containers("guest/hello")).isEqualTo(1);
+  }
+
+  @Test
+  void activationsBeyondWhatTheContainersCanRunCreateMoreContainers() throws Exception {
+    Action single = SchedulingPolicyTest.action("single", 256, 1, 10);
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    scheduler.tell(new Scheduler.Submitted("a1", single));
+    scheduler.tell(new Scheduler.Submitted("a2", single));
+    assertThat(sent.poll(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(sent.poll(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aHeartbeatShowingTheNewContainerClearsTheCreationInFlight() throws Exception {
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    scheduler.tell(new Scheduler.Submitted("a1", action));
+    assertThat(sent.poll(5, TimeUnit.SECONDS)).isNotNull();
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of("guest/hello", 1)), false));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.get().inFlight().isEmpty());
+    assertThat(view.get().containers("guest/hello")).isEqualTo(1);
+    assertThat(view.get().invokersHosting("guest/hello")).containsExactly(2);
+  }
+
+  @Test
+  void anInvokerSilentPastTheTimeoutIsOfflineAndGetsNothing() throws Exception {
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.get().hasHealthyInvoker());
+    clock.now.addAndGet(6_000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !view.get().hasHealthyInvoker());
+    scheduler.tell(new Scheduler.Submitted("a1", action));
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aReplayedStaleHeartbeatDoesNotMakeAnInvokerHealthy() throws Exception {
+    InvokerHeartbeat old = new InvokerHeartbeat(2, 4096, 4096, 0, Map.of(), 0, clock.millis() - 60_000);
+    scheduler.tell(new Scheduler.HeartbeatReceived(old, true));
+    scheduler.tell(new Scheduler.Submitted("a1", action));
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(view.get().hasHealthyInvoker()).isFalse();
+  }
+
+  @Test
+  void aDeletedActionsQueuedActivationsCreateNoMoreContainers() throws Exception {
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    scheduler.tell(new Scheduler.ActionDeleted("guest/hello"));
+    scheduler.tell(new Scheduler.Submitted("a1", action));
+    assertThat(sent.poll(5, TimeUnit.SECONDS)).isNotNull();
+    scheduler.tell(new Scheduler.ActionDeleted("guest/hello"));
+    clock.now.addAndGet(31_000);
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(view.get().inFlight()).isEmpty();
+  }
+
+  @Test
+  void aCompletedActivationLeavesNoDemandBehind() throws Exception {
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of("guest/hello", 1)), false));
+    scheduler.tell(new Scheduler.Submitted("a1", action));
+    scheduler.tell(new Scheduler.Completed("a1"));
+    scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+  }
+}

@@ -1,0 +1,108 @@
+package io.kwhisk.controller.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
+import io.kwhisk.common.message.InvokerHeartbeat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class SchedulingPolicyTest {
+  static Action action(String name, int memory, int concurrency, int instances) {
+    return new Action("guest", name, "rev1", null, new Exec("nodejs:20", "code", null, false, null), null, null,
+        new ActionLimits(60_000, memory, 10, concurrency), instances, false, 0);
+  }
+
+  static InvokerState invoker(int id, long freeMb, Map<String, Integer> containers) {
+    return new InvokerState(id, new InvokerHeartbeat(id, 4096, freeMb, 0, containers, 0, 0), 0);
+  }
+
+  @Test
+  void coldActionGetsOneContainerOnTheInvokerWithMostFreeMemory() {
+    Action a = action("hello", 256, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 1)), List.of(invoker(0, 1000, Map.of()), invoker(1, 3000, Map.of())), List.of());
+    assertThat(plan).containsExactly(new PlannedCreation(1, a, 0));
+  }
+
+  @Test
+  void aCreationInFlightPreventsASecondOneForTheSameLoad() {
+    Action a = action("hello", 256, 1, 10);
+    CreationInFlight flying = new CreationInFlight("c1", 1, "guest/hello", 256, 0, 0);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 1)), List.of(invoker(1, 3000, Map.of())), List.of(flying));
+    assertThat(plan).isEmpty();
+  }
+
+  @Test
+  void aWarmContainerWithinItsMarginGetsNoCompany() {
+    Action a = action("hello", 256, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 1)), List.of(invoker(1, 3000, Map.of("guest/hello", 1))), List.of());
+    assertThat(plan).isEmpty();
+  }
+
+  @Test
+  void overloadCreatesEnoughContainersUpToTheInstancesBound() {
+    Action a = action("hello", 256, 1, 3);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 10)), List.of(invoker(1, 8000, Map.of("guest/hello", 1))), List.of());
+    assertThat(plan).hasSize(2);
+    assertThat(plan).extracting(PlannedCreation::baseline).containsExactly(1, 2);
+  }
+
+  @Test
+  void creationsSpreadOverInvokersAsFreeMemoryShrinks() {
+    Action a = action("hello", 1000, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 6)),
+        List.of(invoker(0, 2000, Map.of("guest/hello", 1)), invoker(1, 2500, Map.of())), List.of());
+    assertThat(plan).extracting(PlannedCreation::invokerId).containsExactly(1, 0, 1, 0);
+  }
+
+  @Test
+  void noInvokerWithEnoughMemoryMeansNoCreation() {
+    Action a = action("big", 2048, 1, 10);
+    assertThat(SchedulingPolicy.decide(List.of(new Demand(a, 1)), List.of(invoker(0, 1024, Map.of())), List.of()))
+        .isEmpty();
+  }
+
+  @Test
+  void memoryOfCreationsInFlightCountsAgainstTheInvoker() {
+    Action a = action("a", 512, 1, 10);
+    CreationInFlight other = new CreationInFlight("c1", 0, "guest/other", 2048, 0, 0);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 1)),
+        List.of(invoker(0, 3000, Map.of()), invoker(1, 2000, Map.of())), List.of(other));
+    assertThat(plan).extracting(PlannedCreation::invokerId).containsExactly(1);
+  }
+
+  @Test
+  void concurrencyLetsOneContainerAbsorbSeveralActivations() {
+    assertThat(SchedulingPolicy.wanted(10, 1, 10, 64)).isEqualTo(1);
+    assertThat(SchedulingPolicy.wanted(16, 1, 10, 64)).isEqualTo(2);
+    assertThat(SchedulingPolicy.wanted(0, 0, 1, 64)).isZero();
+  }
+
+  @Test
+  void aHeartbeatShowingMoreContainersClearsTheCreationInFlight() {
+    CreationInFlight first = new CreationInFlight("c1", 1, "guest/hello", 256, 0, 0);
+    CreationInFlight second = new CreationInFlight("c2", 1, "guest/hello", 256, 1, 0);
+    CreationInFlight elsewhere = new CreationInFlight("c3", 2, "guest/hello", 256, 0, 0);
+    InvokerHeartbeat hb = new InvokerHeartbeat(1, 4096, 3000, 1, Map.of("guest/hello", 1), 1, 0);
+    assertThat(SchedulingPolicy.afterHeartbeat(List.of(first, second, elsewhere), hb))
+        .containsExactly(second, elsewhere);
+  }
+
+  @Test
+  void creationsExpireAfterTheTimeoutOrWhenTheirInvokerIsOffline() {
+    CreationInFlight old = new CreationInFlight("c1", 1, "guest/a", 256, 0, 0);
+    CreationInFlight fresh = new CreationInFlight("c2", 1, "guest/a", 256, 1, 25_000);
+    CreationInFlight offline = new CreationInFlight("c3", 2, "guest/a", 256, 0, 25_000);
+    assertThat(SchedulingPolicy.expire(List.of(old, fresh, offline), 31_000, 30_000, List.of(1)))
+        .containsExactly(fresh);
+  }
+}
