@@ -1,0 +1,205 @@
+package io.kwhisk.invoker.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ContainerRuntime} on a Docker engine through docker-java. The API version is not pinned, so the engine's
+ * own (for Debian's engine 1.41) is used. All engine calls run on this runtime's executor, a bounded pool of daemon
+ * threads named {@code kwhisk-docker-N}, never on the caller's thread.
+ */
+public final class DockerContainerRuntime implements ContainerRuntime {
+  private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
+  /** The OpenWhisk action-runtime protocol port. */
+  public static final int ACTION_PORT = 8080;
+  private static final int THREADS = 8;
+
+  private final DockerClient docker;
+  private final String network;
+  private final Duration startTimeout;
+  private final ExecutorService executor;
+
+  private DockerContainerRuntime(DockerClient docker, String network, Duration startTimeout) {
+    this.docker = docker;
+    this.network = network;
+    this.startTimeout = startTimeout;
+    AtomicInteger n = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+      Thread t = new Thread(r, "kwhisk-docker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A runtime on the engine at {@code dockerHost} (for example {@code unix:///var/run/docker.sock}). */
+  public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout) {
+    var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    var http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(URI.create(dockerHost))
+        .maxConnections(64)
+        .connectionTimeout(Duration.ofSeconds(10))
+        .build();
+    return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), network, startTimeout);
+  }
+
+  @Override
+  public CompletionStage<RunningContainer> start(ContainerSpec spec) {
+    return async(() -> startBlocking(spec));
+  }
+
+  private RunningContainer startBlocking(ContainerSpec spec) {
+    String id = null;
+    try {
+      long bytes = spec.memoryMb() * 1024 * 1024;
+      CreateContainerResponse created = docker.createContainerCmd(spec.image())
+          .withName(spec.name())
+          .withLabels(spec.labels())
+          .withHostConfig(HostConfig.newHostConfig()
+              .withMemory(bytes)
+              .withMemorySwap(bytes)
+              .withNetworkMode(network)
+              .withPrivileged(false))
+          .exec();
+      id = created.getId();
+      docker.startContainerCmd(id).exec();
+      String ip = ipAddress(docker.inspectContainerCmd(id).exec());
+      awaitPort(ip, ACTION_PORT, spec.name());
+      return new RunningContainer(id, spec.name(), ip, ACTION_PORT);
+    } catch (RuntimeException e) {
+      if (id != null) removeBlocking(id);
+      throw new ContainerStartException("container " + spec.name() + " (" + spec.image() + ") did not start: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private String ipAddress(InspectContainerResponse inspect) {
+    Map<String, ContainerNetwork> networks = inspect.getNetworkSettings().getNetworks();
+    ContainerNetwork net = networks.get(network);
+    if (net == null && networks.size() == 1) net = networks.values().iterator().next();
+    if (net == null || net.getIpAddress() == null || net.getIpAddress().isEmpty()) {
+      throw new IllegalStateException("container has no IP address on network " + network);
+    }
+    return net.getIpAddress();
+  }
+
+  private void awaitPort(String host, int port, String name) {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host, port), 200);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "port " + host + ":" + port + " of " + name + " did not open within " + startTimeout.toMillis() + " ms");
+        }
+        sleep(20);
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> remove(String containerId) {
+    return async(() -> {
+      removeBlocking(containerId);
+      return null;
+    });
+  }
+
+  private void removeBlocking(String containerId) {
+    try {
+      docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      log.debug("Container {} was already gone", containerId);
+    }
+  }
+
+  @Override
+  public CompletionStage<List<String>> list(Map<String, String> labels) {
+    return async(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+        .map(Container::getId)
+        .toList());
+  }
+
+  @Override
+  public AutoCloseable followLogs(String containerId, LogSink sink) {
+    ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        sink.accept(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        log.debug("Log stream of {} ended: {}", containerId, t.toString());
+      }
+    };
+    // Attaching is an engine call: made on the runtime's executor; docker-java then streams on its own thread.
+    executor.execute(() -> {
+      try {
+        docker.logContainerCmd(containerId)
+            .withStdOut(true)
+            .withStdErr(true)
+            .withFollowStream(true)
+            .withTimestamps(true)
+            .exec(callback);
+      } catch (RuntimeException e) {
+        log.debug("Following the logs of {} failed: {}", containerId, e.toString());
+      }
+    });
+    return callback;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
+      docker.close();
+    } catch (IOException e) {
+      log.warn("Closing the Docker client failed: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private <T> CompletionStage<T> async(Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, executor);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

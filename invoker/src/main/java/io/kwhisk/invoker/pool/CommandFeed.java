@@ -1,0 +1,120 @@
+package io.kwhisk.invoker.pool;
+
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.common.message.InvokerCommand;
+import io.kwhisk.common.topic.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@link Topics#invokerTopic} on its own thread (which alone uses the consumer after start-up) and hands
+ * each command to the pool.
+ *
+ * <p>Position: the feed assigns itself every partition and starts at the end, fixed before the constructor
+ * returns, so a command published after {@code Invoker.start} returns is never missed and none from before is
+ * replayed. Replaying is wrong here: at start-up the invoker removes every container of its previous run, and the
+ * controllers rebuild their view from heartbeats, so old creations would start containers nobody counts. This is
+ * the "latest" offset reset, made deterministic (no group rebalance to wait for). The group id
+ * {@code invoker<N>} is kept, with auto-commit, only so operators see the feed's lag.
+ */
+public final class CommandFeed implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CommandFeed.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration METADATA = Duration.ofSeconds(30);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final ActorRef<ContainerPool.Command> pool;
+  private final Thread thread;
+  private volatile boolean stopping;
+
+  public CommandFeed(KafkaSettings kafka, int invokerId, ActorRef<ContainerPool.Command> pool) {
+    this.pool = pool;
+    String topic = Topics.invokerTopic(invokerId);
+    Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-commands");
+    props.put("group.id", "invoker" + invokerId);
+    props.put("enable.auto.commit", true);
+    props.put("auto.offset.reset", "latest");
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    try {
+      List<PartitionInfo> partitions = partitionsOf(topic);
+      List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(assigned);
+      consumer.seekToEnd(assigned);
+      assigned.forEach(consumer::position);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    this.thread = new Thread(this::run, "kwhisk-commands-" + invokerId);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** The topic's partitions, waiting for its metadata if it was just created. */
+  private List<PartitionInfo> partitionsOf(String topic) {
+    long deadline = System.nanoTime() + METADATA.toNanos();
+    while (true) {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA);
+      if (partitions != null && !partitions.isEmpty()) return partitions;
+      if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has no partitions");
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + topic, e);
+      }
+    }
+  }
+
+  private void run() {
+    try {
+      while (!stopping) {
+        try {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+            handle(r);
+          }
+        } catch (WakeupException e) {
+          // close() asked us to stop
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("Command feed stopped: {}", e.toString(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> r) {
+    InvokerCommand command;
+    try {
+      command = Json.decode(r.value(), InvokerCommand.class);
+    } catch (RuntimeException e) {
+      log.warn("Skipping record {} of {} that is not a command: {}", r.offset(), r.topic(), e.getMessage());
+      return;
+    }
+    pool.tell(new ContainerPool.Received(command));
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

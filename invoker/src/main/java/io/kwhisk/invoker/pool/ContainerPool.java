@@ -1,0 +1,167 @@
+package io.kwhisk.invoker.pool;
+
+import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.message.InvokerCommand;
+import io.kwhisk.invoker.proxy.ContainerProxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invoker's containers: starts one {@link ContainerProxy} per admitted {@link ContainerCreation}, retires
+ * proxies on {@link ContainerDeletion}, accounts user memory in {@link PoolState}, and publishes the invoker's
+ * heartbeat every interval and at once whenever its containers change.
+ *
+ * <p>A creation that does not fit in the free user memory (or whose kind has no image) is refused: logged, counted,
+ * and visible to controllers as the heartbeat's free memory, which is how they learn not to ask again. On
+ * {@link Shutdown} every proxy is retired and the pool stops when the last one has removed its container.
+ */
+public final class ContainerPool extends AbstractBehavior<ContainerPool.Command> {
+  private static final Logger log = LoggerFactory.getLogger(ContainerPool.class);
+  private static final Object HEARTBEAT = "heartbeat";
+
+  /** The pool's protocol. */
+  public sealed interface Command {}
+
+  /** A command read from the invoker's topic. */
+  public record Received(InvokerCommand command) implements Command {}
+
+  /** Retire every container and stop when they are gone. */
+  public enum Shutdown implements Command { INSTANCE }
+
+  private record FromProxy(ContainerProxy.Event event) implements Command {}
+
+  private record ProxyTerminated(String name) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private final ContainerProxy.Deps deps;
+  private final int invokerId;
+  private final ActorRef<ContainerProxy.Event> events;
+  private final Map<String, ActorRef<ContainerProxy.Command>> proxies = new HashMap<>();
+  private PoolState state;
+  /** Tells this run's containers from an earlier run's, which may still be being removed. */
+  private final String run = Long.toString(System.currentTimeMillis() % 1_679_616, 36);
+  private long sequence;
+  private boolean shuttingDown;
+
+  public static Behavior<Command> create(ContainerProxy.Deps deps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerPool(ctx, timers, deps)));
+  }
+
+  private ContainerPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, ContainerProxy.Deps deps) {
+    super(ctx);
+    this.deps = deps;
+    this.invokerId = deps.config().invokerId();
+    this.state = PoolState.empty(deps.config().userMemoryMb());
+    this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
+    timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, deps.config().heartbeatInterval());
+    publishHeartbeat();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Received.class, this::onReceived)
+        .onMessage(FromProxy.class, this::onFromProxy)
+        .onMessage(ProxyTerminated.class, m -> onProxyGone(m.name()))
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Shutdown.INSTANCE, this::onShutdown)
+        .build();
+  }
+
+  private Behavior<Command> onReceived(Received m) {
+    if (m.command() instanceof ContainerCreation c) create(c);
+    else if (m.command() instanceof ContainerDeletion d) retire(d);
+    return this;
+  }
+
+  private void create(ContainerCreation c) {
+    if (shuttingDown) {
+      log.info("Refusing creation {} for {}: the invoker is shutting down", c.creationId(), c.action().fqn());
+      return;
+    }
+    if (deps.config().imageFor(c.action().exec()).isEmpty()) {
+      log.warn("Refusing creation {} for {}: no image for kind {}", c.creationId(), c.action().fqn(),
+          c.action().exec().kind());
+      return;
+    }
+    String name = containerName(c);
+    Optional<PoolState> admitted = state.admit(name, c);
+    if (admitted.isEmpty()) {
+      deps.metrics().creationRefused();
+      log.warn("Refusing creation {} for {}: needs {} MB, {} MB of {} MB free", c.creationId(), c.action().fqn(),
+          c.action().limits().memory(), state.freeMb(), state.capacityMb());
+      publishHeartbeat();
+      return;
+    }
+    state = admitted.get();
+    ActorRef<ContainerProxy.Command> proxy =
+        getContext().spawn(ContainerProxy.create(name, c.action(), events, deps), name);
+    getContext().watchWith(proxy, new ProxyTerminated(name));
+    proxies.put(name, proxy);
+    log.info("Creating container {} for {} (creation {})", name, c.action().fqn(), c.creationId());
+    publishHeartbeat();
+  }
+
+  private void retire(ContainerDeletion d) {
+    for (String name : state.retiredBy(d)) {
+      ActorRef<ContainerProxy.Command> proxy = proxies.get(name);
+      if (proxy != null) proxy.tell(ContainerProxy.Retire.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> onFromProxy(FromProxy m) {
+    if (m.event() instanceof ContainerProxy.Ready r) {
+      state = state.ready(r.name());
+      publishHeartbeat();
+      return this;
+    }
+    return onProxyGone(m.event().name());
+  }
+
+  /** The proxy stopped: normally after removing its container, or it failed and its PostStop removes it. */
+  private Behavior<Command> onProxyGone(String name) {
+    if (proxies.remove(name) != null) {
+      state = state.removed(name);
+      publishHeartbeat();
+    }
+    if (shuttingDown && proxies.isEmpty()) return Behaviors.stopped();
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    publishHeartbeat();
+    return this;
+  }
+
+  private Behavior<Command> onShutdown() {
+    shuttingDown = true;
+    log.info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
+    proxies.values().forEach(p -> p.tell(ContainerProxy.Retire.INSTANCE));
+    return proxies.isEmpty() ? Behaviors.stopped() : this;
+  }
+
+  private void publishHeartbeat() {
+    deps.publisher().heartbeat(state.heartbeat(invokerId, deps.clock().millis())).whenComplete((ok, e) -> {
+      if (e != null) log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
+    });
+  }
+
+  /** A name for the container and its proxy that is unique on the host and legal for Docker and Pekko. */
+  private String containerName(ContainerCreation c) {
+    String action = c.action().name().replaceAll("[^a-zA-Z0-9_.-]", "_");
+    if (action.length() > 40) action = action.substring(0, 40);
+    return "kwhisk" + invokerId + "_" + run + "_" + (++sequence) + "_" + action;
+  }
+}

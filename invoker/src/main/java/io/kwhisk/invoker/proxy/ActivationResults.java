@@ -1,0 +1,127 @@
+package io.kwhisk.invoker.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.message.ActivationMessage;
+import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.common.message.KeyValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Pure functions from what a container answered to OpenWhisk's response classes and activation records. The
+ * classification follows OpenWhisk: a JSON object is a success unless it has an {@code error} field (then an
+ * application error, whether the runtime answered 200 or 502); anything else, a time-out or a broken connection is a
+ * developer error, because the action's code or its resources are at fault, not the platform.
+ */
+final class ActivationResults {
+  static final String TIMEOUT = "The action exceeded its time limit of %d milliseconds.";
+  static final String INIT_TIMEOUT = "The action exceeded its time limit of %d milliseconds during initialization.";
+  static final String ABNORMAL_RUN = "The action did not produce a valid response and exited unexpectedly.";
+  static final String ABNORMAL_INIT = "The action failed during initialization and exited unexpectedly.";
+  static final String INVALID_RESPONSE = "The action did not produce a valid JSON response: %s";
+
+  private ActivationResults() {}
+
+  /** The response of a {@code /run} call. */
+  static ActivationResponse run(CallOutcome outcome, int timeoutMs) {
+    if (outcome instanceof CallOutcome.TimedOut) return ActivationResponse.developerError(error(TIMEOUT, timeoutMs));
+    if (outcome instanceof CallOutcome.Failed) return ActivationResponse.developerError(error(ABNORMAL_RUN));
+    CallOutcome.Answered a = (CallOutcome.Answered) outcome;
+    JsonNode body = a.body();
+    if (body.isObject() && (a.status() == 200 || a.status() == 502)) {
+      return body.has("error") ? ActivationResponse.applicationError(body) : ActivationResponse.success(body);
+    }
+    return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(body)));
+  }
+
+  /** Null when {@code /init} succeeded; else the developer error the container reports. */
+  static ActivationResponse initFailure(CallOutcome outcome, int timeoutMs) {
+    if (outcome instanceof CallOutcome.TimedOut) {
+      return ActivationResponse.developerError(error(INIT_TIMEOUT, timeoutMs));
+    }
+    if (outcome instanceof CallOutcome.Failed) return ActivationResponse.developerError(error(ABNORMAL_INIT));
+    CallOutcome.Answered a = (CallOutcome.Answered) outcome;
+    if (a.status() == 200) return null;
+    if (a.body().isObject() && a.body().has("error")) return ActivationResponse.developerError(a.body());
+    return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(a.body())));
+  }
+
+  /** Whether the container can still be trusted after this {@code /run} outcome. */
+  static boolean containerSurvives(CallOutcome outcome) {
+    return outcome instanceof CallOutcome.Answered;
+  }
+
+  /** The {@code /run} request body, OpenWhisk's shape; {@code deadline} is epoch milliseconds. */
+  static ObjectNode runPayload(ActivationMessage msg, long now, int timeoutMs) {
+    ObjectNode body = Json.object();
+    body.set("value", msg.params());
+    body.put("namespace", msg.namespace());
+    body.put("action_name", "/" + msg.namespace() + "/" + msg.actionName());
+    body.put("activation_id", msg.activationId());
+    body.put("transaction_id", msg.transactionId() == null ? "" : msg.transactionId());
+    body.put("deadline", Long.toString(now + timeoutMs));
+    return body;
+  }
+
+  /** The {@code /init} request body. */
+  static ObjectNode initPayload(Action action) {
+    ObjectNode value = Json.object();
+    value.put("name", action.name());
+    value.put("main", action.exec().main() == null || action.exec().main().isBlank() ? "main" : action.exec().main());
+    value.put("code", action.exec().code() == null ? "" : action.exec().code());
+    value.put("binary", action.exec().binary());
+    value.set("env", Json.object());
+    ObjectNode body = Json.object();
+    body.set("value", value);
+    return body;
+  }
+
+  /**
+   * The activation record. For the first activation of a container {@code initTime} is present and, as in OpenWhisk,
+   * the record's interval starts when {@code /init} started, so {@code duration} includes it.
+   */
+  static ActivationRecord record(
+      ActivationMessage msg, Action action, ActivationResponse response, long runStart, long end,
+      OptionalLong initTime, boolean timedOut, List<String> logs) {
+    long start = runStart - initTime.orElse(0);
+    List<KeyValue> annotations = new ArrayList<>();
+    annotations.add(new KeyValue("path", TextNode.valueOf(action.fqn().path())));
+    annotations.add(new KeyValue("kind", TextNode.valueOf(action.exec().kind())));
+    annotations.add(new KeyValue("limits", limits(action.limits())));
+    annotations.add(new KeyValue("waitTime", LongNode.valueOf(Math.max(0, start - msg.enqueuedAt()))));
+    initTime.ifPresent(t -> annotations.add(new KeyValue("initTime", LongNode.valueOf(t))));
+    if (timedOut) annotations.add(new KeyValue("timeout", BooleanNode.TRUE));
+    return new ActivationRecord(
+        msg.namespace(), msg.actionName(), action.version(), msg.subject(), msg.activationId(),
+        start, end, end - start, response.statusCode(), response, logs, annotations, action.publish());
+  }
+
+  private static ObjectNode limits(ActionLimits l) {
+    ObjectNode o = Json.object();
+    o.put("timeout", l.timeout());
+    o.put("memory", l.memory());
+    o.put("logs", l.logs());
+    o.put("concurrency", l.concurrency());
+    return o;
+  }
+
+  private static ObjectNode error(String format, Object... args) {
+    ObjectNode o = Json.object();
+    o.put("error", String.format(format, args));
+    return o;
+  }
+
+  private static String truncate(JsonNode body) {
+    String s = body.isTextual() ? body.asText() : body.toString();
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+}

@@ -1,0 +1,92 @@
+package io.kwhisk.invoker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.kwhisk.common.config.ConfigException;
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(5)
+class InvokerConfigTest {
+  private static InvokerConfig parse(Map<String, String> values) {
+    Map<String, String> all = new HashMap<>(values);
+    all.putIfAbsent("kwhisk.kafka.bootstrap-servers", "localhost:9092");
+    return InvokerConfig.from(ConfigSource.of(all));
+  }
+
+  @Test
+  void defaultsFollowTheContract() {
+    InvokerConfig c = parse(Map.of());
+    assertThat(c.invokerId()).isZero();
+    assertThat(c.userMemoryMb()).isEqualTo(2048);
+    assertThat(c.keepAlive()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.firstPullGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    assertThat(c.network()).isEqualTo("bridge");
+    assertThat(c.metricsPort()).isZero();
+    assertThat(c.imageFor(new Exec("nodejs:20", "", null, false, null))).hasValue("kwhisk/action-nodejs-v20:latest");
+    assertThat(c.imageFor(new Exec("nodejs:default", "", null, false, null)))
+        .hasValue("kwhisk/action-nodejs-v20:latest");
+    assertThat(c.imageFor(new Exec("java", "", null, false, null))).hasValue("kwhisk/action-java-v17:latest");
+    assertThat(c.imageFor(new Exec("blackbox", null, null, false, "me/img:1"))).hasValue("me/img:1");
+    assertThat(c.imageFor(new Exec("python:3", "", null, false, null))).isEmpty();
+  }
+
+  @Test
+  void imagesAreOverriddenPerKindAndKeepTheOtherDefaults() {
+    InvokerConfig c = parse(Map.of("kwhisk.invoker.images", "nodejs:20=reg:5000/node:1, python:3=py"));
+    assertThat(c.images()).containsEntry("nodejs:20", "reg:5000/node:1")
+        .containsEntry("python:3", "py")
+        .containsEntry("java:17", "kwhisk/action-java-v17:latest");
+  }
+
+  @Test
+  void aMalformedImageMapNamesItsKey() {
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.images", "nodejs:20")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kwhisk.invoker.images");
+  }
+
+  @Test
+  void invalidValuesNameTheirKey() {
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.user-memory-mb", "64")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.user-memory-mb");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.keep-alive", "0s")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.keep-alive");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.id", "-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.id");
+    assertThatThrownBy(() -> InvokerConfig.from(ConfigSource.of(Map.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.kafka.bootstrap-servers");
+  }
+
+  @Test
+  void prefetchDefaultsToTheActionsConcurrency() {
+    ActionLimits limits = new ActionLimits(1000, 256, 10, 4);
+    assertThat(parse(Map.of()).maxPollRecords(limits)).isEqualTo(4);
+    assertThat(parse(Map.of("kwhisk.invoker.prefetch", "2")).maxPollRecords(limits)).isEqualTo(2);
+  }
+
+  @Test
+  void timeoutsComeFromTheActionsLimit() {
+    InvokerConfig c = parse(Map.of());
+    ActionLimits limits = new ActionLimits(1500, 256, 10, 1);
+    assertThat(c.runTimeout(limits)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.initTimeout(limits)).isEqualTo(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void anActionsKeepAliveAnnotationOverridesTheDefault() {
+    InvokerConfig c = parse(Map.of("kwhisk.invoker.keep-alive", "5s"));
+    assertThat(c.keepAliveFor(Map.of("keepAlive", IntNode.valueOf(750)))).isEqualTo(Duration.ofMillis(750));
+    assertThat(c.keepAliveFor(Map.of())).isEqualTo(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,41 @@
+package io.kwhisk.invoker.fake;
+
+import io.kwhisk.invoker.docker.ContainerRuntime;
+import io.kwhisk.invoker.docker.ContainerSpec;
+import io.kwhisk.invoker.docker.RunningContainer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A container runtime that starts nothing: every start succeeds at once; starts and removals are recorded. */
+public final class FakeRuntime implements ContainerRuntime {
+  public final List<ContainerSpec> started = new CopyOnWriteArrayList<>();
+  public final List<String> removed = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<RunningContainer> start(ContainerSpec spec) {
+    started.add(spec);
+    return CompletableFuture.completedFuture(new RunningContainer("id-" + spec.name(), spec.name(), "127.0.0.1", 8080));
+  }
+
+  @Override
+  public CompletionStage<Void> remove(String containerId) {
+    removed.add(containerId);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<List<String>> list(Map<String, String> labels) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  @Override
+  public AutoCloseable followLogs(String containerId, LogSink sink) {
+    return () -> { };
+  }
+
+  @Override
+  public void close() {}
+}

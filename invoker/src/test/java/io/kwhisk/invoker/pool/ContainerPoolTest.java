@@ -1,0 +1,85 @@
+package io.kwhisk.invoker.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
+import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.invoker.InvokerConfig;
+import io.kwhisk.invoker.fake.FakeContainer;
+import io.kwhisk.invoker.fake.FakePublisher;
+import io.kwhisk.invoker.fake.FakeRuntime;
+import io.kwhisk.invoker.fake.FakeSource;
+import io.kwhisk.invoker.metrics.InvokerMetrics;
+import io.kwhisk.invoker.proxy.ContainerProxy;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The pool's actor with fake proxies' collaborators: memory admission, heartbeats, retirement. */
+@Timeout(20)
+class ContainerPoolTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+
+  private final FakeRuntime runtime = new FakeRuntime();
+  private final FakePublisher publisher = new FakePublisher();
+
+  @AfterAll
+  static void stopTestKit() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<ContainerPool.Command> pool() {
+    InvokerConfig config = InvokerConfig.from(ConfigSource.of(Map.of(
+        "kwhisk.kafka.bootstrap-servers", "unused:9092",
+        "kwhisk.invoker.id", "4",
+        "kwhisk.invoker.user-memory-mb", "512",
+        "kwhisk.invoker.heartbeat-interval", "10s")));
+    ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime, new FakeContainer(), new FakeSource(),
+        publisher, InvokerMetrics.discarding(), Clock.systemUTC());
+    return testKit.spawn(ContainerPool.create(deps));
+  }
+
+  private static ContainerCreation creation(String name, int memory) {
+    Action action = new Action("guest", name, "r1", null, new Exec("nodejs:20", "x", null, false, null), null, null,
+        new ActionLimits(1000, memory, 10, 1), 0, false, 0);
+    return new ContainerCreation("c-" + name, action, 0, 0);
+  }
+
+  @Test
+  void aCreationBeyondTheFreeUserMemoryIsRefusedAndTheHeartbeatShowsIt() {
+    ActorRef<ContainerPool.Command> pool = pool();
+    pool.tell(new ContainerPool.Received(creation("big", 384)));
+    await().until(() -> runtime.started.size() == 1
+        && publisher.lastHeartbeat().containersByAction().equals(Map.of("guest/big", 1))
+        && publisher.lastHeartbeat().creationsInFlight() == 0);
+    assertThat(publisher.lastHeartbeat().freeMemoryMb()).isEqualTo(128);
+    assertThat(publisher.lastHeartbeat().invokerId()).isEqualTo(4);
+
+    int beats = publisher.heartbeats.size();
+    pool.tell(new ContainerPool.Received(creation("other", 256)));
+    await().until(() -> publisher.heartbeats.size() > beats);
+    assertThat(runtime.started).hasSize(1);
+    assertThat(publisher.lastHeartbeat().freeMemoryMb()).isEqualTo(128);
+    assertThat(publisher.lastHeartbeat().containersByAction()).doesNotContainKey("guest/other");
+  }
+
+  @Test
+  void aDeletionRetiresTheActionsContainersAndFreesTheirMemory() {
+    ActorRef<ContainerPool.Command> pool = pool();
+    pool.tell(new ContainerPool.Received(creation("gone", 256)));
+    await().until(() -> publisher.lastHeartbeat().containersByAction().containsKey("guest/gone"));
+    pool.tell(new ContainerPool.Received(new ContainerDeletion("guest", "gone", null)));
+    await().until(() -> runtime.removed.size() == 1
+        && publisher.lastHeartbeat().containers() == 0
+        && publisher.lastHeartbeat().freeMemoryMb() == 512);
+  }
+}

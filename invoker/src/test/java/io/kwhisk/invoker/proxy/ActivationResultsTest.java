@@ -1,0 +1,100 @@
+package io.kwhisk.invoker.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.message.ActivationMessage;
+import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.message.ActivationResponse;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(5)
+class ActivationResultsTest {
+  private static final Action ACTION = new Action("guest", "hello", "r1", "0.0.2",
+      new Exec("nodejs:20", "function main(){}", null, false, null), null, null,
+      new ActionLimits(3000, 256, 10, 1), 0, false, 0);
+  private static final ActivationMessage MSG = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest",
+      Json.object().put("name", "x"), true, 0, 1_000);
+
+  @Test
+  void anObjectResultIsASuccess() {
+    ActivationResponse r = ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("x", 1)), 3000);
+    assertThat(r.statusCode()).isEqualTo(ActivationResponse.SUCCESS);
+    assertThat(r.result().get("x").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void anErrorFieldIsAnApplicationErrorWhetherAnsweredWith200Or502() {
+    assertThat(ActivationResults.run(new CallOutcome.Answered(502, Json.object().put("error", "boom")), 3000)
+        .statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
+    assertThat(ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("error", "boom")), 3000)
+        .statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
+  }
+
+  @Test
+  void aTimeOutIsADeveloperErrorNamingTheLimit() {
+    ActivationResponse r = ActivationResults.run(new CallOutcome.TimedOut(), 3000);
+    assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(r.result().get("error").asText())
+        .isEqualTo("The action exceeded its time limit of 3000 milliseconds.");
+  }
+
+  @Test
+  void aBrokenConnectionOrANonObjectAnswerIsADeveloperError() {
+    assertThat(ActivationResults.run(new CallOutcome.Failed("reset"), 3000).statusCode())
+        .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(ActivationResults.run(new CallOutcome.Answered(500, TextNode.valueOf("oops")), 3000).statusCode())
+        .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+  }
+
+  @Test
+  void aSuccessfulInitHasNoFailureAndAFailedOneKeepsTheRuntimesMessage() {
+    assertThat(ActivationResults.initFailure(new CallOutcome.Answered(200, Json.object().put("ok", true)), 3000))
+        .isNull();
+    ActivationResponse failed = ActivationResults.initFailure(
+        new CallOutcome.Answered(502, Json.object().put("error", "SyntaxError")), 3000);
+    assertThat(failed.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(failed.result().get("error").asText()).isEqualTo("SyntaxError");
+  }
+
+  @Test
+  void theRunPayloadFollowsOpenWhisk() {
+    var body = ActivationResults.runPayload(MSG, 5_000, 3000);
+    assertThat(body.get("value").get("name").asText()).isEqualTo("x");
+    assertThat(body.get("action_name").asText()).isEqualTo("/guest/hello");
+    assertThat(body.get("activation_id").asText()).isEqualTo("a1");
+    assertThat(body.get("transaction_id").asText()).isEqualTo("tx");
+    assertThat(body.get("deadline").asText()).isEqualTo("8000");
+  }
+
+  @Test
+  void aColdRecordStartsAtInitAndCarriesInitAndWaitTime() {
+    ActivationRecord r = ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.of(200), false, List.of("l1"));
+    assertThat(r.start()).isEqualTo(1_300);
+    assertThat(r.duration()).isEqualTo(300);
+    assertThat(r.version()).isEqualTo("0.0.2");
+    assertThat(r.annotation("initTime").orElseThrow().asLong()).isEqualTo(200);
+    assertThat(r.annotation("waitTime").orElseThrow().asLong()).isEqualTo(300);
+    assertThat(r.annotation("path").orElseThrow().asText()).isEqualTo("guest/hello");
+    assertThat(r.annotation("kind").orElseThrow().asText()).isEqualTo("nodejs:20");
+    assertThat(r.annotation("limits").orElseThrow().get("timeout").asInt()).isEqualTo(3000);
+    assertThat(r.logs()).containsExactly("l1");
+  }
+
+  @Test
+  void aWarmRecordHasNoInitTime() {
+    ActivationRecord r = ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.empty(), true, List.of());
+    assertThat(r.start()).isEqualTo(1_500);
+    assertThat(r.annotation("initTime")).isEmpty();
+    assertThat(r.annotation("timeout").orElseThrow().asBoolean()).isTrue();
+  }
+}

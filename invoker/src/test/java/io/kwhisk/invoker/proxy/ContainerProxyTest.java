@@ -1,0 +1,149 @@
+package io.kwhisk.invoker.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.message.ActivationMessage;
+import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.invoker.InvokerConfig;
+import io.kwhisk.invoker.fake.FakeContainer;
+import io.kwhisk.invoker.fake.FakePublisher;
+import io.kwhisk.invoker.fake.FakeRuntime;
+import io.kwhisk.invoker.fake.FakeSource;
+import io.kwhisk.invoker.metrics.InvokerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The proxy's actor with fakes for Docker, the container's HTTP API, Kafka feed and publisher. */
+@Timeout(20)
+class ContainerProxyTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Action ACTION = new Action("guest", "hello", "r1", null,
+      new Exec("nodejs:20", "function main(){}", null, false, null), null, null,
+      new ActionLimits(1000, 256, 10, 1), 0, false, 0);
+
+  private final FakeRuntime runtime = new FakeRuntime();
+  private final FakeContainer container = new FakeContainer();
+  private final FakeSource source = new FakeSource();
+  private final FakePublisher publisher = new FakePublisher();
+  private final TestProbe<ContainerProxy.Event> parent = testKit.createTestProbe();
+
+  @AfterAll
+  static void stopTestKit() {
+    testKit.shutdownTestKit();
+  }
+
+  private ContainerProxy.Deps deps(String keepAlive) {
+    InvokerConfig config = InvokerConfig.from(ConfigSource.of(Map.of(
+        "kwhisk.kafka.bootstrap-servers", "unused:9092",
+        "kwhisk.invoker.keep-alive", keepAlive,
+        "kwhisk.invoker.first-pull-grace", "100ms")));
+    return new ContainerProxy.Deps(config, runtime, container, source, publisher, InvokerMetrics.discarding(),
+        Clock.systemUTC());
+  }
+
+  private ActorRef<ContainerProxy.Command> startProxy(String name, String keepAlive) {
+    ActorRef<ContainerProxy.Command> proxy =
+        testKit.spawn(ContainerProxy.create(name, ACTION, parent.getRef(), deps(keepAlive)), name);
+    assertThat(parent.expectMessageClass(ContainerProxy.Ready.class).name()).isEqualTo(name);
+    await().until(() -> source.opened);
+    return proxy;
+  }
+
+  private static Delivery delivery(String activationId, long offset) {
+    ActivationMessage m = new ActivationMessage(activationId, "tx", "guest", "hello", "r1", "guest", Json.object(),
+        true, 3, System.currentTimeMillis());
+    return new Delivery(0, "act.guest.hello", 0, offset, 1, m);
+  }
+
+  @Test
+  void anActivationIsAcknowledgedOnlyAfterItsCompletionIsPublished() throws Exception {
+    startProxy("p-ack", "10s");
+    Delivery d = delivery("a1", 0);
+    source.deliver(d);
+    FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+    assertThat(run.body().get("activation_id").asText()).isEqualTo("a1");
+    run.answer().complete(new CallOutcome.Answered(200, Json.object().put("x", 1)));
+
+    await().until(() -> publisher.pending.size() == 1);
+    FakePublisher.PendingWrite write = publisher.pending.get(0);
+    assertThat(write.controllerId()).isEqualTo(3);
+    assertThat(write.completion().record().response().statusCode()).isEqualTo(ActivationResponse.SUCCESS);
+    Thread.sleep(200);
+    assertThat(source.acknowledged).as("no ack before the completion is written").isEmpty();
+
+    write.written().complete(null);
+    await().until(() -> source.acknowledged.contains(d));
+    assertThat(source.released).isEmpty();
+  }
+
+  @Test
+  void aCompletionThatCannotBePublishedIsReleasedForRedelivery() throws Exception {
+    startProxy("p-release", "10s");
+    Delivery d = delivery("a2", 1);
+    source.deliver(d);
+    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 1);
+    publisher.pending.get(0).written().completeExceptionally(new IllegalStateException("broker down"));
+    await().until(() -> source.released.contains(d));
+    assertThat(source.acknowledged).isEmpty();
+  }
+
+  @Test
+  void aRunThatTimesOutIsADeveloperErrorAndTheContainerIsRemovedAfterItIsPublished() throws Exception {
+    startProxy("p-timeout", "10s");
+    Delivery d = delivery("a3", 2);
+    source.deliver(d);
+    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.TimedOut());
+    await().until(() -> publisher.pending.size() == 1);
+    ActivationResponse response = publisher.pending.get(0).completion().record().response();
+    assertThat(response.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(response.result().get("error").asText())
+        .isEqualTo("The action exceeded its time limit of 1000 milliseconds.");
+    assertThat(runtime.removed).isEmpty();
+
+    publisher.pending.get(0).written().complete(null);
+    parent.expectMessage(Duration.ofSeconds(5), new ContainerProxy.Stopped("p-timeout"));
+    assertThat(source.acknowledged).containsExactly(d);
+    assertThat(source.closed).isTrue();
+    assertThat(runtime.removed).containsExactly("id-p-timeout");
+  }
+
+  @Test
+  void anIdleContainerLeavesTheGroupAndIsRemovedAfterItsKeepAlive() {
+    startProxy("p-idle", "300ms");
+    parent.expectMessage(Duration.ofSeconds(5), new ContainerProxy.Stopped("p-idle"));
+    assertThat(source.closed).isTrue();
+    assertThat(runtime.removed).containsExactly("id-p-idle");
+  }
+
+  @Test
+  void aRetiredContainerFinishesItsRunningActivationFirst() throws Exception {
+    ActorRef<ContainerProxy.Command> proxy = startProxy("p-retire", "10s");
+    Delivery d = delivery("a4", 3);
+    source.deliver(d);
+    FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+    proxy.tell(ContainerProxy.Retire.INSTANCE);
+    Thread.sleep(200);
+    assertThat(source.closed).as("acknowledgements still need the feed").isFalse();
+    assertThat(runtime.removed).isEmpty();
+    run.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 1);
+    publisher.pending.get(0).written().complete(null);
+    parent.expectMessage(Duration.ofSeconds(5), new ContainerProxy.Stopped("p-retire"));
+    assertThat(source.acknowledged).containsExactly(d);
+  }
+}

@@ -1,0 +1,159 @@
+package io.kwhisk.invoker.proxy;
+
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.ARM_KEEP_ALIVE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.DISARM_KEEP_ALIVE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.JOIN_GROUP;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.LEAVE_GROUP;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.RELEASE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.REMOVE_CONTAINER;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_READY;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.invoker.proxy.ProxyState.Phase;
+import io.kwhisk.invoker.proxy.ProxyState.Transition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(5)
+class ProxyStateTest {
+  private static ProxyState ready() {
+    return ProxyState.starting().containerStarted().state().initialized(120).state();
+  }
+
+  @Test
+  void aStartedContainerIsInitialisedBeforeItJoinsTheGroup() {
+    Transition started = ProxyState.starting().containerStarted();
+    assertThat(started.state().phase()).isEqualTo(Phase.INITIALIZING);
+    assertThat(started.effects()).doesNotContain(JOIN_GROUP);
+
+    Transition initialized = started.state().initialized(120);
+    assertThat(initialized.state().phase()).isEqualTo(Phase.READY);
+    assertThat(initialized.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+  }
+
+  @Test
+  void aContainerThatNeverStartedIsRemovedWithoutJoiningTheGroup() {
+    Transition t = ProxyState.starting().startFailed();
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.effects()).containsExactly(REMOVE_CONTAINER);
+  }
+
+  @Test
+  void anAcceptedActivationRunsAndStopsTheKeepAlive() {
+    Transition t = ready().accept("a1");
+    assertThat(t.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(t.state().inFlight()).containsExactly("a1");
+    assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, RUN);
+  }
+
+  @Test
+  void onlyTheFirstActivationOfAContainerReportsTheInitTime() {
+    ProxyState s = ready().accept("a1").state().accept("a2").state();
+    assertThat(s.initTimeFor("a1")).hasValue(120);
+    assertThat(s.initTimeFor("a2")).isEmpty();
+  }
+
+  @Test
+  void theContainerIsReadyAgainAndArmsTheKeepAliveWhenItsLastActivationIsPublished() {
+    ProxyState s = ready().accept("a1").state().accept("a2").state();
+    Transition first = s.finished("a1");
+    assertThat(first.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(first.effects()).isEmpty();
+    Transition last = first.state().finished("a2");
+    assertThat(last.state().phase()).isEqualTo(Phase.READY);
+    assertThat(last.effects()).containsExactly(ARM_KEEP_ALIVE);
+  }
+
+  @Test
+  void anIdleContainerLeavesTheGroupAndIsRemovedWhenTheKeepAliveExpires() {
+    Transition t = ready().keepAliveExpired();
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aKeepAliveThatFiresWhileRunningIsIgnored() {
+    ProxyState running = ready().accept("a1").state();
+    Transition t = running.keepAliveExpired();
+    assertThat(t.state()).isEqualTo(running);
+    assertThat(t.effects()).isEmpty();
+  }
+
+  @Test
+  void aRetiredContainerFinishesItsActivationThenIsRemoved() {
+    Transition retired = ready().accept("a1").state().retire();
+    assertThat(retired.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(retired.state().retiring()).isTrue();
+    assertThat(retired.effects()).isEmpty();
+
+    assertThat(retired.state().accept("a2").effects()).containsExactly(RELEASE);
+
+    Transition done = retired.state().finished("a1");
+    assertThat(done.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(done.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aContainerRetiredWhileInitialisingIsRemovedWithoutJoiningTheGroup() {
+    ProxyState initializing = ProxyState.starting().containerStarted().state();
+    Transition t = initializing.retire().state().initialized(50);
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.effects()).containsExactly(REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aFailedInitPullsOneActivationToReportTheFailureThenIsRemoved() {
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    Transition failed = ProxyState.starting().containerStarted().state().initFailed(failure);
+    assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
+    assertThat(failed.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+
+    Transition accepted = failed.state().accept("a1");
+    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, RUN);
+    assertThat(accepted.state().initFailure()).isEqualTo(failure);
+    assertThat(accepted.state().accept("a2").effects()).containsExactly(RELEASE);
+
+    Transition reported = accepted.state().finished("a1");
+    assertThat(reported.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(reported.effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aFailedInitThatGetsNoActivationIsRemovedAfterTheKeepAlive() {
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ProxyState failed = ProxyState.starting().containerStarted().state().initFailed(failure).state();
+    assertThat(failed.keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
+  }
+
+  @Test
+  void aRedeliveredActivationAlreadyInFlightIsReleased() {
+    ProxyState running = ready().accept("a1").state();
+    assertThat(running.accept("a1").effects()).containsExactly(RELEASE);
+  }
+
+  @Test
+  void aRemovingContainerAcceptsNothingAndIgnoresLateEvents() {
+    ProxyState removing = ready().keepAliveExpired().state();
+    assertThat(removing.accept("a1").effects()).containsExactly(RELEASE);
+    assertThat(removing.retire().effects()).isEmpty();
+    assertThat(removing.feedFailed().effects()).isEmpty();
+    assertThat(removing.keepAliveExpired().effects()).isEmpty();
+  }
+
+  @Test
+  void aFailedFeedRemovesTheContainerAtOnce() {
+    Transition t = ready().accept("a1").state().feedFailed();
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void transitionsOutOfOrderAreRefused() {
+    assertThatThrownBy(() -> ProxyState.starting().initialized(1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ready().containerStarted()).isInstanceOf(IllegalStateException.class);
+  }
+}
