@@ -1,0 +1,126 @@
+package io.kwhisk.standalone;
+
+import io.kwhisk.broker.EmbeddedKafka;
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.controller.Controller;
+import io.kwhisk.controller.ControllerConfig;
+import io.kwhisk.invoker.Invoker;
+import io.kwhisk.invoker.InvokerConfig;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JVM with an embedded single-node Kafka broker, a controller and an invoker: the README's first command and
+ * the integration tests' system under test. It only wires: every behaviour lives in the modules it starts.
+ *
+ * <p>On start it makes sure the configured namespace exists and that {@code <data dir>/wskprops} holds a key that
+ * works: the key written on an earlier run is kept, so a restart on the same data directory changes nothing for
+ * the user.
+ */
+public final class Standalone implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+
+  private final EmbeddedKafka kafka;
+  private final Controller controller;
+  private final Invoker invoker;
+  private final WskProps props;
+
+  private Standalone(EmbeddedKafka kafka, Controller controller, Invoker invoker, WskProps props) {
+    this.kafka = kafka;
+    this.controller = controller;
+    this.invoker = invoker;
+    this.props = props;
+  }
+
+  /** Starts the broker, a controller and an invoker, all configured from {@code source}. */
+  public static Standalone start(ConfigSource source) throws Exception {
+    StandaloneConfig config = StandaloneConfig.from(source);
+    EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort(), Map.of());
+    Controller controller = null;
+    try {
+      ConfigSource wired = source.with(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers()));
+      controller = Controller.start(ControllerConfig.from(wired));
+      Invoker invoker = Invoker.start(InvokerConfig.from(wired));
+      String apiHost = Optional.ofNullable(config.apiHost()).orElse("http://localhost:" + controller.port());
+      WskProps props = new WskProps(apiHost, credentials(controller, config), config.namespace());
+      props.write(config.wskProps());
+      return new Standalone(kafka, controller, invoker, props);
+    } catch (Exception | Error e) {
+      if (controller != null) controller.close();
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /** The key of the standalone's namespace: the one from an earlier wskprops when still valid, else a new one. */
+  private static String credentials(Controller controller, StandaloneConfig config) throws Exception {
+    Optional<WskProps> earlier = WskProps.read(config.wskProps());
+    if (earlier.isPresent() && config.namespace().equals(earlier.get().namespace())) {
+      controller.registerNamespace(config.namespace(), earlier.get().auth());
+      return earlier.get().auth();
+    }
+    Optional<String> created = controller.ensureNamespace(config.namespace());
+    if (created.isPresent()) return created.get();
+    String fresh = UUID.randomUUID() + ":" + randomKey();
+    controller.registerNamespace(config.namespace(), fresh);
+    log.info("namespace {} existed but its key was lost with wskprops: issued a new key", config.namespace());
+    return fresh;
+  }
+
+  private static String randomKey() {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder key = new StringBuilder(64);
+    for (int i = 0; i < 64; i++) key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    return key.toString();
+  }
+
+  public String apiHost() {
+    return props.apiHost();
+  }
+
+  /** {@code uuid:key} of the standalone's namespace. */
+  public String auth() {
+    return props.auth();
+  }
+
+  public String namespace() {
+    return props.namespace();
+  }
+
+  public String kafkaBootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** Stops the invoker first (it finishes running activations and removes its containers), then the rest. */
+  @Override
+  public void close() {
+    invoker.close();
+    controller.close();
+    kafka.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    ConfigSource source = ConfigSource.fromEnvironment();
+    Standalone standalone = start(source);
+    StandaloneConfig config = StandaloneConfig.from(source);
+    System.out.printf("%nkwhisk standalone is ready.%n  API host:  %s%n  auth:      %s%n  namespace: %s%n"
+            + "  wskprops:  %s%n  Kafka:     %s%n%nTry: curl -u '%s' '%s/api/v1/namespaces/_/actions'%n"
+            + "Stop with Ctrl-C.%n%n",
+        standalone.apiHost(), standalone.auth(), standalone.namespace(), config.wskProps(),
+        standalone.kafkaBootstrapServers(), standalone.auth(), standalone.apiHost());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping kwhisk standalone");
+      standalone.close();
+      stopped.countDown();
+    }, "kwhisk-shutdown"));
+    stopped.await();
+  }
+}
