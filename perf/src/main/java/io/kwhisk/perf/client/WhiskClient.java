@@ -12,30 +12,53 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A minimal OpenWhisk REST client, driving kwhisk (or OpenWhisk) over HTTP exactly as a user would. Thread-safe:
- * one instance serves many virtual users.
+ * one instance serves many virtual users. HTTP/1.1 with the JDK client's unbounded connection pool, so N concurrent
+ * requests use N keep-alive connections (no head-of-line blocking behind a slow activation).
  */
 public final class WhiskClient {
+  /** OpenWhisk's controller answers a blocking invoke after at most 60 s (202 after that); leave it room. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(70);
+
+  private static final String EMPTY_PARAMS = "{}";
+
   private final HttpClient http;
   private final String apiHost;
   private final String authHeader;
   private final String namespace;
+  private final Duration timeout;
 
   public WhiskClient(String apiHost, String auth, String namespace) {
+    this(apiHost, auth, namespace, DEFAULT_TIMEOUT);
+  }
+
+  public WhiskClient(String apiHost, String auth, String namespace, Duration timeout) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     this.apiHost = apiHost.endsWith("/") ? apiHost.substring(0, apiHost.length() - 1) : apiHost;
     this.authHeader = "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
     this.namespace = namespace;
+    this.timeout = timeout;
   }
 
-  /** Creates or replaces a Node.js action with {@code code}. */
+  /** Creates or replaces a Node.js 20 action with {@code code}, the platform's default memory limit. */
   public void putNodeAction(String name, String code, int concurrency) throws IOException, InterruptedException {
+    putNodeAction(name, code, concurrency, 0);
+  }
+
+  /**
+   * Creates or replaces a Node.js 20 action with {@code code}; {@code memoryMb} 0 leaves the memory limit to the
+   * platform's default.
+   */
+  public void putNodeAction(String name, String code, int concurrency, int memoryMb)
+      throws IOException, InterruptedException {
     ObjectNode body = Json.object();
     body.putObject("exec").put("kind", "nodejs:20").put("code", code);
-    body.putObject("limits").put("concurrency", concurrency);
+    ObjectNode limits = body.putObject("limits").put("concurrency", concurrency);
+    if (memoryMb > 0) limits.put("memory", memoryMb);
     HttpResponse<String> r = send(request(actionPath(name) + "?overwrite=true")
         .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     if (r.statusCode() != 200) {
@@ -43,14 +66,35 @@ public final class WhiskClient {
     }
   }
 
+  /** Deletes an action; a missing action (404) is not an error. */
   public void deleteAction(String name) throws IOException, InterruptedException {
-    send(request(actionPath(name)).DELETE().build());
+    HttpResponse<String> r = send(request(actionPath(name)).DELETE().build());
+    if (r.statusCode() != 200 && r.statusCode() != 404) {
+      throw new IOException("deleting action " + name + " answered " + r.statusCode() + ": " + r.body());
+    }
   }
 
   /** A blocking invoke; returns the status code and the activation record (or error) body. */
   public HttpResponse<String> invokeBlocking(String name, JsonNode params) throws IOException, InterruptedException {
-    return send(request(actionPath(name) + "?blocking=true")
-        .POST(HttpRequest.BodyPublishers.ofString(params.toString())).build());
+    return send(invokeRequest(name, params.toString()));
+  }
+
+  /** A blocking invoke with no parameters. */
+  public HttpResponse<String> invokeBlocking(String name) throws IOException, InterruptedException {
+    return send(invokeRequest(name, EMPTY_PARAMS));
+  }
+
+  /**
+   * A blocking invoke (the server holds the request until the result) sent without holding a thread; the future
+   * completes on the HTTP client's executor, exceptionally on connection failures and timeouts.
+   */
+  public CompletableFuture<HttpResponse<String>> invokeBlockingAsync(String name) {
+    return http.sendAsync(invokeRequest(name, EMPTY_PARAMS), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest invokeRequest(String name, String params) {
+    return request(actionPath(name) + "?blocking=true")
+        .POST(HttpRequest.BodyPublishers.ofString(params)).build();
   }
 
   private String actionPath(String name) {
@@ -59,7 +103,7 @@ public final class WhiskClient {
 
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(apiHost + path))
-        .timeout(Duration.ofSeconds(120))
+        .timeout(timeout)
         .header("Authorization", authHeader)
         .header("Content-Type", "application/json");
   }

@@ -3,19 +3,18 @@ package io.kwhisk.perf.latency;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.perf.client.WhiskClient;
+import io.kwhisk.perf.client.Wskprops;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -24,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * actions (first invoke to result), warm sequential blocking invokes of a noop action, and the same noop called
  * directly on a container's {@code /run} for comparison (the platform's overhead is the difference).
  *
- * <p>Usage: {@code LatencyBenchmark <wskprops file> [warm invokes, default 1000] [cold starts, default 10]}.
+ * <p>Usage: {@code PerfMain latency [--wskprops FILE] [--warm 1000] [--cold 10]}, or
+ * {@code LatencyBenchmark <wskprops file> [warm invokes, default 1000] [cold starts, default 10]}.
  */
 public final class LatencyBenchmark {
   private static final String NOOP = "function main(params) { return {}; }";
@@ -35,19 +35,22 @@ public final class LatencyBenchmark {
       System.err.println("usage: LatencyBenchmark <wskprops file> [warm invokes] [cold starts]");
       System.exit(2);
     }
-    Properties wsk = new Properties();
-    wsk.load(Files.newBufferedReader(Path.of(args[0])));
     int warm = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int cold = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    String namespace = wsk.getProperty("NAMESPACE", "guest");
-    WhiskClient client = new WhiskClient(wsk.getProperty("APIHOST"), wsk.getProperty("AUTH"), namespace);
+    run(Wskprops.read(Path.of(args[0])).client(), warm, cold);
+  }
 
+  /** Runs the three measurements against {@code client}'s endpoint and prints them on stdout. */
+  public static void run(WhiskClient client, int warm, int cold) throws IOException, InterruptedException {
     List<Long> coldMillis = coldStarts(client, cold);
     Histogram platform = warmInvokes(client, warm);
     Histogram direct = directRuns(warm);
 
-    System.out.printf("%ncold start, first invoke of a new action to its result (n=%d): median %d ms, min %d, max %d%n",
-        coldMillis.size(), median(coldMillis), Collections.min(coldMillis), Collections.max(coldMillis));
+    if (!coldMillis.isEmpty()) {
+      System.out.printf("%ncold start, first invoke of a new action to its result (n=%d): median %d ms, min %d, "
+          + "max %d%n", coldMillis.size(), median(coldMillis), Collections.min(coldMillis),
+          Collections.max(coldMillis));
+    }
     print("warm blocking invoke through kwhisk", platform);
     print("direct POST /run on the container", direct);
     System.out.printf("platform overhead: p50 %.2f ms, p99 %.2f ms%n",

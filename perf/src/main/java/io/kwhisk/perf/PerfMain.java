@@ -1,0 +1,68 @@
+package io.kwhisk.perf;
+
+import io.kwhisk.perf.cli.Commands;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar perf/target/kwhisk-perf.jar <load|matrix|report|latency> [options]}: wiring only, see
+ * {@link Commands} and perf/README.md.
+ */
+public final class PerfMain {
+  static final String USAGE = String.join("\n",
+      "usage: kwhisk-perf <command> [options]",
+      "  load     one scenario: [--wskprops FILE] --actions K (--users N | --rate R) [--warmup 10s]",
+      "           [--duration 30s] [--design kwhisk] [--csv kwhisk-perf.csv] [--html FILE] [--pick rr|uniform]",
+      "           [--prefix perf-noop] [--timeout 70s] [--max-in-flight 1000] [--skip-setup] [--cleanup]",
+      "           [--memory MB] [--concurrency 1] (limits of the created actions)",
+      "  matrix   [--preset quick|full] [--actions 1,10,100] [--users 10,100 | --rates 100,500] and the load",
+      "           options; quick = actions 1,10,100 x users 10,100, 10s warm-up, 20s measured;",
+      "           full = actions 1,10,100,1000 x users 10,100,200, 20s warm-up, 60s measured",
+      "  report   [--csv kwhisk-perf.csv] [--html kwhisk-perf.html] [--title T]: re-render a results CSV",
+      "  latency  [--wskprops FILE] [--warm 1000] [--cold 10]: cold start, warm invoke, direct /run latency",
+      "connection: --wskprops FILE (default $KWHISK_WSKPROPS, .kwhisk/wskprops, ~/.wskprops) or --apihost URL",
+      "            --auth uuid:key; [--namespace NS]");
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(Arrays.asList(args)));
+  }
+
+  static int run(List<String> args) throws Exception {
+    if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+      System.out.println(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    Commands commands = new Commands(System.out, System.err);
+    List<String> rest = args.subList(1, args.size());
+    try {
+      switch (args.get(0)) {
+        case "load":
+          commands.load(rest);
+          return 0;
+        case "matrix":
+          commands.matrix(rest);
+          return 0;
+        case "report":
+          commands.report(rest);
+          return 0;
+        case "latency":
+          commands.latency(rest);
+          return 0;
+        default:
+          System.err.println("unknown command " + args.get(0) + "\n" + USAGE);
+          return 2;
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("kwhisk-perf: " + e.getMessage() + " (kwhisk-perf help for usage)");
+      return 2;
+    } catch (java.nio.file.NoSuchFileException e) {
+      System.err.println("kwhisk-perf: no such file " + e.getFile());
+      return 1;
+    } catch (java.io.IOException e) {
+      System.err.println("kwhisk-perf: " + e);
+      return 1;
+    }
+  }
+
+  private PerfMain() {}
+}

@@ -1,0 +1,85 @@
+package io.kwhisk.perf.load;
+
+import io.kwhisk.perf.client.WhiskClient;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Creates (with overwrite) and deletes a scenario's K noop Node.js actions, a few requests at a time so that
+ * setting up 1,000 actions takes seconds, not minutes.
+ */
+public final class ActionSetup {
+  /** The noop every scenario invokes: it measures the platform, not the action. */
+  public static final String NOOP = "function main() { return {}; }";
+
+  private static final int PARALLELISM = 8;
+
+  private final WhiskClient client;
+  private final int concurrency;
+  private final int memoryMb;
+
+  /** Actions with concurrency 1 and the platform's default memory limit. */
+  public ActionSetup(WhiskClient client) {
+    this(client, 1, 0);
+  }
+
+  /**
+   * @param concurrency activations one container runs at once (the action's {@code limits.concurrency})
+   * @param memoryMb the action's memory limit, which decides how many containers fit an invoker; 0 for the
+   *     platform's default
+   */
+  public ActionSetup(WhiskClient client, int concurrency, int memoryMb) {
+    if (concurrency < 1) throw new IllegalArgumentException("concurrency should be >= 1, was " + concurrency);
+    if (memoryMb < 0) throw new IllegalArgumentException("memory should be >= 0, was " + memoryMb);
+    this.client = client;
+    this.concurrency = concurrency;
+    this.memoryMb = memoryMb;
+  }
+
+  /** Creates or replaces {@code prefix-0 .. prefix-(count-1)}. */
+  public void create(String prefix, int count) throws IOException, InterruptedException {
+    forEach(prefix, count, name -> client.putNodeAction(name, NOOP, concurrency, memoryMb));
+  }
+
+  /** Deletes {@code prefix-0 .. prefix-(count-1)}; missing ones are fine. */
+  public void delete(String prefix, int count) throws IOException, InterruptedException {
+    forEach(prefix, count, client::deleteAction);
+  }
+
+  private interface ActionCall {
+    void apply(String name) throws IOException, InterruptedException;
+  }
+
+  private static void forEach(String prefix, int count, ActionCall call) throws IOException, InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, Math.max(1, count)), r -> {
+      Thread t = new Thread(r, "perf-setup");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Void>> done = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String name = prefix + "-" + i;
+        done.add(pool.submit(() -> {
+          call.apply(name);
+          return null;
+        }));
+      }
+      for (Future<Void> f : done) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof IOException io) throw io;
+          throw new IOException(e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.kwhisk.perf.load;
+
+import io.kwhisk.perf.client.WhiskClient;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Closed loop: {@code users} threads, each sending a blocking invoke, waiting for its answer and sending the next.
+ * Throughput is then bounded by users / latency, which is the point: it finds the latency at a given concurrency.
+ * A throttled user waits the answer's {@code Retry-After} (at most {@link #MAX_BACKOFF_MILLIS}, default
+ * {@link #DEFAULT_BACKOFF_MILLIS}) before its next request, as a well-behaved client would, instead of turning
+ * 429s into a busy loop.
+ */
+final class ClosedLoop implements Driver {
+  static final long DEFAULT_BACKOFF_MILLIS = 100;
+  static final long MAX_BACKOFF_MILLIS = 1000;
+
+  private final WhiskClient client;
+  private final Scenario scenario;
+  private final ActionPicker picker;
+  private final Measurement measurement;
+  private final List<Thread> users = new ArrayList<>();
+  private final AtomicLong inFlight = new AtomicLong();
+  private volatile boolean aborted;
+
+  ClosedLoop(WhiskClient client, Scenario scenario, ActionPicker picker, Measurement measurement) {
+    this.client = client;
+    this.scenario = scenario;
+    this.picker = picker;
+    this.measurement = measurement;
+  }
+
+  @Override
+  public void start() {
+    for (int i = 0; i < scenario.users(); i++) {
+      Thread user = new Thread(this::runUser, "perf-user-" + i);
+      user.setDaemon(true);
+      users.add(user);
+      user.start();
+    }
+  }
+
+  private void runUser() {
+    try {
+      while (!aborted) {
+        long start = System.nanoTime();
+        if (!measurement.running(start)) return;
+        String action = scenario.actionName(picker.next());
+        Outcome outcome;
+        OptionalLong retryAfterSeconds = OptionalLong.empty();
+        inFlight.incrementAndGet();
+        try {
+          HttpResponse<String> r = client.invokeBlocking(action);
+          outcome = Outcome.of(r.statusCode(), r.body());
+          retryAfterSeconds = r.headers().firstValueAsLong("Retry-After");
+        } catch (IOException e) {
+          outcome = Outcome.FAILED;
+        } finally {
+          inFlight.decrementAndGet();
+        }
+        measurement.record(start, System.nanoTime(), outcome);
+        if (outcome.kind() == Outcome.Kind.THROTTLED) {
+          long backoff = retryAfterSeconds.isPresent()
+              ? Math.min(MAX_BACKOFF_MILLIS, TimeUnit.SECONDS.toMillis(retryAfterSeconds.getAsLong()))
+              : DEFAULT_BACKOFF_MILLIS;
+          Thread.sleep(backoff);
+        }
+      }
+    } catch (InterruptedException aborting) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+    for (Thread user : users) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left > 0) TimeUnit.NANOSECONDS.timedJoin(user, left);
+      if (user.isAlive()) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
+    users.forEach(Thread::interrupt);
+  }
+
+  @Override
+  public long inFlight() {
+    return inFlight.get();
+  }
+}

@@ -1,0 +1,191 @@
+package io.kwhisk.perf.report;
+
+import io.kwhisk.perf.load.ScenarioResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A self-contained HTML report (inline SVG and CSS, no script, nothing fetched) of a results CSV: for each load
+ * level (closed loop: users; open loop: target rate) one chart of TPS and one of p99 against the number of
+ * actions (log scale), one line per design label, then every row as a table. When a (design, level, actions)
+ * cell was measured more than once, the chart shows the latest run; the table shows all.
+ */
+public final class HtmlReport {
+  private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+      "#e377c2", "#7f7f7f"};
+  private static final int WIDTH = 520;
+  private static final int HEIGHT = 300;
+  private static final int LEFT = 64;
+  private static final int RIGHT = 16;
+  private static final int TOP = 28;
+  private static final int BOTTOM = 60;
+
+  private HtmlReport() {}
+
+  public static String render(String title, List<ScenarioResult> rows) {
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        .append(escape(title)).append("</title>\n<style>")
+        .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}")
+        .append("section{display:flex;flex-wrap:wrap;gap:16px;margin-bottom:24px}")
+        .append("svg{background:#fff;border:1px solid #ddd}text{font-size:11px}")
+        .append("table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;")
+        .append("text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}")
+        .append("</style></head><body>\n<h1>").append(escape(title)).append("</h1>\n");
+    html.append("<p>Noop actions invoked blocking; latencies over successful activations of the measured window, ")
+        .append("open-loop latencies from the intended send time. x axis: number of actions (log scale).</p>\n");
+    Map<String, List<ScenarioResult>> byLevel = byLevel(rows);
+    if (byLevel.isEmpty()) html.append("<p>No results.</p>\n");
+    List<String> designs = designs(rows);
+    for (Map.Entry<String, List<ScenarioResult>> level : byLevel.entrySet()) {
+      html.append("<h2>").append(escape(level.getKey())).append("</h2>\n<section>\n");
+      html.append(chart("Throughput (" + level.getKey() + ")", "successful activations / s", designs,
+          latest(level.getValue()), ScenarioResult::tps));
+      html.append(chart("p99 latency (" + level.getKey() + ")", "p99 ms", designs, latest(level.getValue()),
+          ScenarioResult::p99));
+      html.append("</section>\n");
+    }
+    html.append("<h2>All runs</h2>\n").append(table(rows)).append("</body></html>\n");
+    return html.toString();
+  }
+
+  /** Rows grouped by load level, closed-loop levels first, each in ascending order. */
+  private static Map<String, List<ScenarioResult>> byLevel(List<ScenarioResult> rows) {
+    Map<String, List<ScenarioResult>> out = new LinkedHashMap<>();
+    rows.stream()
+        .sorted(Comparator.comparing(ScenarioResult::openLoop).thenComparingInt(ScenarioResult::users)
+            .thenComparingDouble(ScenarioResult::rate))
+        .forEach(r -> out.computeIfAbsent(levelLabel(r), k -> new ArrayList<>()).add(r));
+    return out;
+  }
+
+  static String levelLabel(ScenarioResult r) {
+    return r.openLoop()
+        ? String.format(Locale.ROOT, "open loop, %s requests/s", trim(r.rate()))
+        : "closed loop, " + r.users() + " users";
+  }
+
+  private static List<String> designs(List<ScenarioResult> rows) {
+    List<String> out = new ArrayList<>();
+    rows.forEach(r -> {
+      if (!out.contains(r.design())) out.add(r.design());
+    });
+    return out;
+  }
+
+  /** Per design, actions -> the last row measured (by time, then file order). */
+  private static Map<String, TreeMap<Integer, ScenarioResult>> latest(List<ScenarioResult> rows) {
+    Map<String, TreeMap<Integer, ScenarioResult>> out = new LinkedHashMap<>();
+    for (ScenarioResult r : rows) {
+      TreeMap<Integer, ScenarioResult> series = out.computeIfAbsent(r.design(), k -> new TreeMap<>());
+      ScenarioResult old = series.get(r.actions());
+      if (old == null || !r.at().isBefore(old.at())) series.put(r.actions(), r);
+    }
+    return out;
+  }
+
+  static String chart(String title, String yLabel, List<String> designs,
+      Map<String, TreeMap<Integer, ScenarioResult>> series, ToDoubleFunction<ScenarioResult> y) {
+    TreeSet<Integer> xs = new TreeSet<>();
+    double maxY = 0;
+    for (TreeMap<Integer, ScenarioResult> s : series.values()) {
+      xs.addAll(s.keySet());
+      for (ScenarioResult r : s.values()) maxY = Math.max(maxY, y.applyAsDouble(r));
+    }
+    double top = niceCeiling(maxY);
+    double logMin = Math.log10(Math.max(1, xs.first()));
+    double logMax = Math.log10(Math.max(1, xs.last()));
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    int pad = 16;
+    ToDoubleFunction<Integer> px = x -> logMax == logMin ? LEFT + plotW / 2.0
+        : LEFT + pad + (Math.log10(Math.max(1, x)) - logMin) / (logMax - logMin) * (plotW - 2 * pad);
+    ToDoubleFunction<Double> py = v -> TOP + plotH - v / top * plotH;
+
+    StringBuilder svg = new StringBuilder();
+    svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+        + "viewBox=\"0 0 %d %d\" role=\"img\"><title>%s</title>\n", WIDTH, HEIGHT, WIDTH, HEIGHT, escape(title)));
+    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-weight=\"bold\">%s</text>\n", LEFT,
+        escape(title)));
+    for (int i = 0; i <= 5; i++) {
+      double v = top * i / 5;
+      double yy = py.applyAsDouble(v);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, WIDTH - RIGHT, yy, yy, LEFT - 4,
+          yy + 4, trim(v)));
+    }
+    for (int x : xs) {
+      double xx = px.applyAsDouble(x);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
+          + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", xx, xx, TOP, TOP + plotH, xx,
+          TOP + plotH + 14, x));
+    }
+    svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+        + "stroke=\"#999\"/>\n", LEFT, TOP, plotW, plotH));
+    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">actions</text>\n",
+        LEFT + plotW / 2.0, TOP + plotH + 30));
+    svg.append(String.format(Locale.ROOT, "<text transform=\"translate(12 %.1f) rotate(-90)\" "
+        + "text-anchor=\"middle\">%s</text>\n", TOP + plotH / 2.0, escape(yLabel)));
+    int legendX = LEFT;
+    for (String design : designs) {
+      TreeMap<Integer, ScenarioResult> s = series.get(design);
+      if (s == null) continue;
+      String colour = COLOURS[designs.indexOf(design) % COLOURS.length];
+      StringBuilder points = new StringBuilder();
+      StringBuilder dots = new StringBuilder();
+      for (ScenarioResult r : s.values()) {
+        double xx = px.applyAsDouble(r.actions());
+        double yy = py.applyAsDouble(y.applyAsDouble(r));
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
+        dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: "
+            + "%d actions, %s</title></circle>", xx, yy, colour, escape(design), r.actions(),
+            trim(y.applyAsDouble(r))));
+      }
+      svg.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-design=\"%s\" fill=\"none\" "
+          + "stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%s\n", escape(design), colour,
+          points.toString().trim(), dots));
+      svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+          + "<text x=\"%d\" y=\"%d\">%s</text>\n", legendX, HEIGHT - 16, colour, legendX + 14, HEIGHT - 7,
+          escape(design)));
+      legendX += 24 + 7 * design.length();
+    }
+    return svg.append("</svg>\n").toString();
+  }
+
+  private static String table(List<ScenarioResult> rows) {
+    StringBuilder t = new StringBuilder("<table><tr>");
+    for (String h : ResultsCsv.HEADER) t.append("<th>").append(escape(h)).append("</th>");
+    t.append("</tr>\n");
+    for (ScenarioResult r : rows) {
+      t.append("<tr>");
+      for (String cell : ResultsCsv.format(r).split(",", -1)) t.append("<td>").append(escape(cell)).append("</td>");
+      t.append("</tr>\n");
+    }
+    return t.append("</table>\n").toString();
+  }
+
+  /** A round axis top >= v: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (1 for nothing measured). */
+  static double niceCeiling(double v) {
+    if (v <= 0) return 1;
+    double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+      if (step * magnitude >= v) return step * magnitude;
+    }
+    return 10 * magnitude;
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

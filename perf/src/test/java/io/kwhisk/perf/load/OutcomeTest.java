@@ -1,0 +1,48 @@
+package io.kwhisk.perf.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kwhisk.perf.FakeWhisk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class OutcomeTest {
+  @Test
+  void aSuccessfulRecordWithAnInitTimeAnnotationIsAnOkColdStart() {
+    assertThat(Outcome.of(200, FakeWhisk.record("a", "success", true)))
+        .isEqualTo(new Outcome(Outcome.Kind.OK, true));
+  }
+
+  @Test
+  void aSuccessfulRecordWithoutInitTimeIsWarm() {
+    assertThat(Outcome.of(200, FakeWhisk.record("a", "success", false)))
+        .isEqualTo(new Outcome(Outcome.Kind.OK, false));
+  }
+
+  @Test
+  void aRecordThatIsNotSuccessIsAnErrorEvenWithStatus200() {
+    assertThat(Outcome.of(200, FakeWhisk.record("a", "whisk internal error", false)).kind())
+        .isEqualTo(Outcome.Kind.ERROR);
+  }
+
+  @Test
+  void aFailedActivationIsAnErrorAndStillCountsItsColdStart() {
+    assertThat(Outcome.of(502, FakeWhisk.record("a", "application error", true)))
+        .isEqualTo(new Outcome(Outcome.Kind.ERROR, true));
+  }
+
+  @Test
+  void blockingWaitExpiredIsAcceptedAndThrottlingIsThrottled() {
+    assertThat(Outcome.of(202, "{\"activationId\":\"x\"}").kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+    assertThat(Outcome.of(429, "{\"error\":\"too many\"}").kind()).isEqualTo(Outcome.Kind.THROTTLED);
+  }
+
+  @Test
+  void unreadableBodiesAndOtherStatusesAreErrors() {
+    assertThat(Outcome.of(200, "not json")).isEqualTo(Outcome.FAILED);
+    assertThat(Outcome.of(200, "")).isEqualTo(Outcome.FAILED);
+    assertThat(Outcome.of(503, FakeWhisk.record("a", "success", false))).isEqualTo(Outcome.FAILED);
+    assertThat(Outcome.of(401, "{}")).isEqualTo(Outcome.FAILED);
+  }
+}

@@ -1,0 +1,81 @@
+package io.kwhisk.perf.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kwhisk.perf.load.ScenarioResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class HtmlReportTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static final List<ScenarioResult> ROWS = List.of(
+      ResultsCsvTest.row("kwhisk", 1, 10, 100, 10, T0),
+      ResultsCsvTest.row("kwhisk", 10, 10, 200, 20, T0),
+      ResultsCsvTest.row("kwhisk", 100, 10, 300, 30, T0),
+      ResultsCsvTest.row("hash-baseline", 1, 10, 90, 12, T0),
+      ResultsCsvTest.row("hash-baseline", 100, 10, 50, 80, T0),
+      ResultsCsvTest.row("kwhisk", 10, 100, 700, 50, T0));
+
+  @Test
+  void drawsTpsAndP99ChartsPerLoadLevelWithOneLinePerDesign() {
+    String html = HtmlReport.render("t", ROWS);
+
+    assertThat(html).contains("closed loop, 10 users").contains("closed loop, 100 users");
+    assertThat(count(html, "<svg")).isEqualTo(4);
+    // users=10: two designs in two charts; users=100: one design in two charts.
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"kwhisk\"")).isEqualTo(4);
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"hash-baseline\"")).isEqualTo(2);
+    assertThat(html).contains("<table>").contains("hash-baseline");
+  }
+
+  @Test
+  void isSelfContained() {
+    String html = HtmlReport.render("t", ROWS);
+    assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("src=")
+        .doesNotContain("href=").doesNotContain("@import");
+  }
+
+  @Test
+  void pointsRiseWithTheValueTheyPlot() {
+    String svg = HtmlReport.chart("tps", "tps", List.of("kwhisk"),
+        java.util.Map.of("kwhisk", new java.util.TreeMap<>(java.util.Map.of(
+            1, ResultsCsvTest.row("kwhisk", 1, 10, 100, 1, T0),
+            10, ResultsCsvTest.row("kwhisk", 10, 10, 400, 1, T0)))),
+        ScenarioResult::tps);
+    Matcher m = Pattern.compile("points=\"([\\d.]+),([\\d.]+) ([\\d.]+),([\\d.]+)\"").matcher(svg);
+    assertThat(m.find()).isTrue();
+    assertThat(Double.parseDouble(m.group(3))).isGreaterThan(Double.parseDouble(m.group(1)));
+    assertThat(Double.parseDouble(m.group(4))).as("SVG y grows downwards").isLessThan(Double.parseDouble(m.group(2)));
+  }
+
+  @Test
+  void theLatestRunOfACellIsTheOneCharted() {
+    List<ScenarioResult> rows = List.of(ResultsCsvTest.row("kwhisk", 1, 10, 100, 10, T0.plusSeconds(60)),
+        ResultsCsvTest.row("kwhisk", 1, 10, 777, 10, T0));
+    String html = HtmlReport.render("t", rows);
+    assertThat(html).contains("1 actions, 100</title>").doesNotContain("1 actions, 777</title>");
+  }
+
+  @Test
+  void labelsAreEscapedAndAxisTopsAreRound() {
+    assertThat(HtmlReport.escape("<a&\"b\">")).isEqualTo("&lt;a&amp;&quot;b&quot;&gt;");
+    assertThat(HtmlReport.render("<x>", List.of())).contains("&lt;x&gt;").contains("No results.");
+    assertThat(HtmlReport.niceCeiling(812)).isEqualTo(1000);
+    assertThat(HtmlReport.niceCeiling(130)).isEqualTo(150);
+    assertThat(HtmlReport.niceCeiling(3000)).isEqualTo(3000);
+    assertThat(HtmlReport.niceCeiling(0.31)).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(HtmlReport.niceCeiling(0)).isEqualTo(1);
+  }
+
+  private static int count(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) n++;
+    return n;
+  }
+}
