@@ -152,6 +152,26 @@ class StandaloneIT {
 
   @Test
   @Order(8)
+  @Timeout(120)
+  void javaActionsRunFromAJarWithAMainClass(@TempDir Path work) throws Exception {
+    String jar = JavaActionJar.base64(work, "Hello",
+        "import com.google.gson.JsonObject;\n"
+            + "public class Hello {\n"
+            + "  public static JsonObject main(JsonObject args) {\n"
+            + "    JsonObject r = new JsonObject();\n"
+            + "    r.addProperty(\"greeting\", \"hello \" + (args.has(\"name\") ? args.get(\"name\").getAsString() : \"java\"));\n"
+            + "    return r;\n"
+            + "  }\n"
+            + "}\n");
+    assertThat(put("hello-java", "{\"exec\":{\"kind\":\"java:17\",\"binary\":true,\"main\":\"Hello\",\"code\":\""
+        + jar + "\"}}").statusCode()).isEqualTo(200);
+    HttpResponse<String> response = post("/actions/hello-java?blocking=true&result=true", "{\"name\":\"duke\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(response.body()).path("greeting").asText()).isEqualTo("hello duke");
+  }
+
+  @Test
+  @Order(9)
   @Timeout(180)
   void aRestartOnTheSameDataDirectoryKeepsActionsAndTheKey() throws Exception {
     String auth = standalone.auth();
