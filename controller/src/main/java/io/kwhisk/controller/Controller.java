@@ -14,6 +14,7 @@ import io.kwhisk.controller.completion.CompletionFollower;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.entity.EntityStore;
 import io.kwhisk.controller.entity.KafkaEntityStore;
+import io.kwhisk.controller.entity.NamespaceEntry;
 import io.kwhisk.controller.kafka.KafkaPublisher;
 import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.TopicAdmin;
@@ -22,6 +23,9 @@ import io.kwhisk.controller.scheduler.HealthFollower;
 import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
 import io.kwhisk.controller.scheduler.Scheduler;
 import io.kwhisk.controller.scheduler.SchedulerView;
+import io.kwhisk.controller.throttle.Admission;
+import io.kwhisk.controller.throttle.KafkaLagSource;
+import io.kwhisk.controller.throttle.LagRefresher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -98,10 +102,19 @@ public final class Controller implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     });
 
+    Admission admission = new Admission(config.admission(), clock,
+        action -> view.get().potentialContainers(action.fqn().path(), action.limits().memory(), action.instances()),
+        ns -> store.namespace(ns).map(NamespaceEntry::concurrentInvocations)
+            .orElse(config.admission().namespaceConcurrency()));
+    KafkaLagSource lags = push(resources, new KafkaLagSource(config.kafka(), name + "-lag", 5_000));
+    push(resources, new LagRefresher(admission, lags, name + "-lag").start(config.admission().lagRefresh()));
+    metrics.lagView(admission::activeActions);
+
     Waiters waiters = new Waiters(100_000);
     CompletionFollower completions = push(resources, new CompletionFollower(config.kafka(), config.id(), waiters,
         (CompletionMessage m) -> {
           activationStore.put(m.record());
+          admission.completed(m.activationId());
           metrics.activationCompleted(m.record().response().statusCode());
           system.tell(new Scheduler.Completed(m.activationId()));
         }).start());
@@ -110,7 +123,7 @@ public final class Controller implements AutoCloseable {
     completions.ready().get(30, TimeUnit.SECONDS);
 
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
-        metrics, clock);
+        metrics, admission, clock);
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), metrics,
         config.maxPayloadBytes());
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
@@ -160,6 +173,12 @@ public final class Controller implements AutoCloseable {
     Credentials parsed = Credentials.parse(credentials)
         .orElseThrow(() -> new IllegalArgumentException("credentials must be uuid:key"));
     auth.register(namespace, parsed).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** The concurrent-invocation limit that applies to {@code namespace} now: its own, or the default. */
+  public int concurrencyLimit(String namespace) {
+    return store.namespace(namespace).map(NamespaceEntry::concurrentInvocations)
+        .orElse(config.admission().namespaceConcurrency());
   }
 
   /** True when {@code namespace} exists. */

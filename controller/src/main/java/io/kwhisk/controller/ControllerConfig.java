@@ -3,6 +3,7 @@ package io.kwhisk.controller;
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
  * @param heartbeatTimeout an invoker silent for this long is offline
  * @param creationTimeout a container creation not seen in a heartbeat by then is forgotten (and may be retried)
  * @param activationStoreSize how many activation records the in-memory store keeps for GET /activations
+ * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
  */
 public record ControllerConfig(
     int id,
@@ -40,7 +42,8 @@ public record ControllerConfig(
     Duration schedulerTick,
     Duration heartbeatTimeout,
     Duration creationTimeout,
-    int activationStoreSize) {
+    int activationStoreSize,
+    AdmissionSettings admission) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -53,6 +56,8 @@ public record ControllerConfig(
   public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
+  /** Any Kafka client property, passed to every producer, consumer and admin client (security settings, say). */
+  public static final String KAFKA_CLIENT_PREFIX = "kwhisk.kafka.client.";
 
   /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
   public static final Set<String> DEFAULT_KINDS =
@@ -74,6 +79,7 @@ public record ControllerConfig(
     if (activationStoreSize < 1) {
       throw new ConfigException(ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
     }
+    Objects.requireNonNull(admission, "admission should not be null");
   }
 
   /** Reads every value from {@code source}, with the documented defaults. */
@@ -84,7 +90,7 @@ public record ControllerConfig(
         source.integer(ID, 0),
         source.string(HOST, "0.0.0.0"),
         source.integer(PORT, 3233),
-        KafkaSettings.from(source, Map.of()),
+        KafkaSettings.from(source, source.prefixed(KAFKA_CLIENT_PREFIX)),
         (short) replication,
         source.duration(BLOCKING_WAIT, Duration.ofSeconds(60)),
         source.integer(MAX_PAYLOAD, 1024 * 1024),
@@ -92,13 +98,14 @@ public record ControllerConfig(
         source.duration(TICK, Duration.ofMillis(50)),
         source.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(5)),
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
-        source.integer(ACTIVATION_STORE_SIZE, 10_000));
+        source.integer(ACTIVATION_STORE_SIZE, 10_000),
+        AdmissionSettings.from(source));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
-        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize);
+        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission);
   }
 
   static Set<String> parseKinds(String value) {

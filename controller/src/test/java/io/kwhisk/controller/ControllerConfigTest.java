@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,37 @@ class ControllerConfigTest {
     assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.kinds()).contains("nodejs:20", "java:17", "blackbox");
+  }
+
+  @Test
+  void admissionDefaultsFollowTheDocumentedValues() {
+    AdmissionSettings a = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).admission();
+    assertThat(a).isEqualTo(AdmissionSettings.DEFAULT);
+    assertThat(a.namespaceConcurrency()).isEqualTo(100);
+    assertThat(a.backlogPerSlot()).isEqualTo(4);
+    assertThat(a.minBacklog()).isEqualTo(16);
+    assertThat(a.maxQueueDelay()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(a.lagRefresh()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(a.maxRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void anInvalidAdmissionValueNamesItsKey() {
+    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
+        AdmissionSettings.NAMESPACE_CONCURRENCY, "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(AdmissionSettings.NAMESPACE_CONCURRENCY);
+    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
+        AdmissionSettings.MAX_RETRY_AFTER, "500ms"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(AdmissionSettings.MAX_RETRY_AFTER);
+  }
+
+  @Test
+  void kafkaClientPropertiesArePassedThroughToEveryClient() {
+    ControllerConfig c = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
+        "kwhisk.kafka.client.security.protocol", "SSL", "kwhisk.kafka.client.ssl.truststore.location", "/t.jks")));
+    assertThat(c.kafka().clientProperties())
+        .containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.location", "/t.jks").hasSize(2);
+    assertThat(c.kafka().clientConfig("x")).containsEntry("security.protocol", "SSL");
   }
 
   @Test

@@ -37,4 +37,13 @@ class ControllerLayeringTest {
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.clients..")
         .check(CLASSES);
   }
+
+  /** Admission's request path stays O(1) and Kafka-free: only the lag source, run by the refresher, talks to Kafka. */
+  @Test
+  void onlyTheLagSourceOfAdmissionTalksToKafka() {
+    noClasses().that().resideInAPackage("io.kwhisk.controller.throttle..")
+        .and().doNotHaveSimpleName("KafkaLagSource")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")
+        .check(CLASSES);
+  }
 }

@@ -176,6 +176,10 @@ public final class Harness implements AutoCloseable {
     return record;
   }
 
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
   public Controller controller() {
     return controller;
   }

@@ -73,6 +73,33 @@ public final class ConfigSource {
     return Optional.ofNullable(v).map(String::trim).filter(s -> !s.isEmpty());
   }
 
+  /**
+   * Every value whose key starts with {@code prefix}, by the rest of its key, with the usual precedence (overrides,
+   * system properties, environment, file). An environment variable stands for a key with dots: the rest of
+   * {@code KWHISK_KAFKA_CLIENT_SECURITY_PROTOCOL} under prefix {@code kwhisk.kafka.client.} is
+   * {@code security.protocol} (lower case, '_' read as '.'), which fits Kafka's property names.
+   */
+  public Map<String, String> prefixed(String prefix) {
+    Map<String, String> out = new HashMap<>();
+    for (String key : file.stringPropertyNames()) {
+      if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), file.getProperty(key).trim());
+    }
+    String envPrefix = envName(prefix);
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
+        out.put(e.getKey().substring(envPrefix.length()).toLowerCase().replace('_', '.'), e.getValue().trim());
+      }
+    }
+    for (String key : system.stringPropertyNames()) {
+      if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), system.getProperty(key).trim());
+    }
+    overrides.forEach((key, value) -> {
+      if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), value.trim());
+    });
+    out.keySet().removeIf(String::isEmpty);
+    return out;
+  }
+
   public String string(String key, String fallback) {
     return get(key).orElse(fallback);
   }

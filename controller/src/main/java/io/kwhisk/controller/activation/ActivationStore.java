@@ -40,10 +40,21 @@ public final class ActivationStore {
    * skipping {@code skip} and returning at most {@code limit}.
    */
   public List<ActivationRecord> list(String namespace, String name, int skip, int limit) {
+    return list(namespace, name, Long.MIN_VALUE, Long.MAX_VALUE, skip, limit);
+  }
+
+  /**
+   * As {@link #list(String, String, int, int)}, keeping only records that started between {@code since} and
+   * {@code upto} (epoch milliseconds, both inclusive), as OpenWhisk's {@code since}/{@code upto} filters do.
+   */
+  public List<ActivationRecord> list(String namespace, String name, long since, long upto, int skip, int limit) {
     List<ActivationRecord> matching = new ArrayList<>();
     synchronized (this) {
       for (ActivationRecord r : records.values()) {
-        if (namespace.equals(r.namespace()) && (name == null || name.equals(r.name()))) matching.add(r);
+        if (namespace.equals(r.namespace()) && (name == null || name.equals(r.name()))
+            && r.start() >= since && r.start() <= upto) {
+          matching.add(r);
+        }
       }
     }
     matching.sort(Comparator.comparingLong(ActivationRecord::start).reversed());

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Actions and activations in Apache OpenWhisk's JSON shapes, so the {@code wsk} CLI and OpenWhisk client libraries
- * read them unchanged. The revision and instance bound stay internal.
+ * read them unchanged. The revision stays internal; the instance bound is shown as {@code limits.instances}, an
+ * extension OpenWhisk clients ignore.
  */
 public final class ActionJson {
   private ActionJson() {}
@@ -51,6 +52,7 @@ public final class ActionJson {
     limits.put("memory", action.limits().memory());
     limits.put("logs", action.limits().logs());
     limits.put("concurrency", action.limits().concurrency());
+    limits.put("instances", action.instances());
     out.set("limits", limits);
     out.put("publish", action.publish());
     out.put("updated", action.updated());

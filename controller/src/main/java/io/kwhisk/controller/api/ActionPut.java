@@ -28,9 +28,15 @@ public record ActionPut(
     Integer memory,
     Integer logs,
     Integer concurrency,
+    Integer instances,
     String version,
     Boolean publish) {
 
+  /**
+   * The most containers one action may ask for with {@code limits.instances} (kwhisk's extension of OpenWhisk's
+   * limits; absent means {@link Action#DEFAULT_INSTANCES}).
+   */
+  public static final int MAX_INSTANCES = 1000;
   private static final Pattern SEMVER = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
   /** The annotation OpenWhisk adds to every action, naming its kind. */
   public static final String EXEC_ANNOTATION = "exec";
@@ -40,7 +46,7 @@ public record ActionPut(
     Exec exec = root.hasNonNull("exec") ? parseExec(root.get("exec"), kinds) : null;
     Map<String, JsonNode> parameters = root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
     Map<String, JsonNode> annotations = root.hasNonNull("annotations") ? keyValues("annotations", root.get("annotations")) : null;
-    Integer timeout = null, memory = null, logs = null, concurrency = null;
+    Integer timeout = null, memory = null, logs = null, concurrency = null, instances = null;
     if (root.hasNonNull("limits")) {
       JsonNode limits = root.get("limits");
       if (!limits.isObject()) throw ApiError.badRequest("The field 'limits' must be an object.");
@@ -48,6 +54,11 @@ public record ActionPut(
       memory = limit(limits, "memory");
       logs = limit(limits, "logs");
       concurrency = limit(limits, "concurrency");
+      instances = limit(limits, "instances");
+      if (instances != null && (instances < 1 || instances > MAX_INSTANCES)) {
+        throw ApiError.badRequest("The instances limit " + instances + " is out of range: it must be between 1 and "
+            + MAX_INSTANCES + ".");
+      }
       try {
         ActionLimits.of(timeout, memory, logs, concurrency).validate();
       } catch (IllegalArgumentException e) {
@@ -67,7 +78,8 @@ public record ActionPut(
       if (!root.get("publish").isBoolean()) throw ApiError.badRequest("The field 'publish' must be a boolean.");
       publish = root.get("publish").asBoolean();
     }
-    return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, version, publish);
+    return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, instances, version,
+        publish);
   }
 
   /**
@@ -90,8 +102,10 @@ public record ActionPut(
     notes.put(EXEC_ANNOTATION, Json.MAPPER.getNodeFactory().textNode(newExec.kind()));
     String newVersion = version != null ? version : existing.map(a -> upPatch(a.version())).orElse("0.0.1");
     boolean newPublish = publish != null ? publish : existing.map(Action::publish).orElse(false);
-    int instances = existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
-    return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, instances, newPublish, now);
+    int newInstances = instances != null ? instances
+        : existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
+    return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, newInstances, newPublish,
+        now);
   }
 
   static String upPatch(String version) {

@@ -21,6 +21,8 @@ import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.InvokerCommands;
 import io.kwhisk.controller.scheduler.Scheduler;
 import io.kwhisk.controller.scheduler.SchedulerView;
+import io.kwhisk.controller.throttle.Admission;
+import io.kwhisk.controller.throttle.Rejection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -54,11 +56,12 @@ public final class ActionsApi {
   private final Supplier<SchedulerView> view;
   private final InvokerCommands commands;
   private final ControllerMetrics metrics;
+  private final Admission admission;
   private final Clock clock;
 
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, KafkaPublisher publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Clock clock) {
+      ControllerMetrics metrics, Admission admission, Clock clock) {
     this.config = config;
     this.store = store;
     this.topics = topics;
@@ -68,6 +71,7 @@ public final class ActionsApi {
     this.view = view;
     this.commands = commands;
     this.metrics = metrics;
+    this.admission = admission;
     this.clock = clock;
   }
 
@@ -108,6 +112,7 @@ public final class ActionsApi {
     return store.delete(fqn)
         .thenCompose(v -> {
           scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
+          admission.forget(fqn.path());
           ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);
           view.get().healthy().keySet().forEach(id -> commands.send(id, retire));
           return topics.deleteActionTopic(fqn);
@@ -135,10 +140,18 @@ public final class ActionsApi {
     return done(Responses.json(200, out));
   }
 
+  /** GET /namespaces/{ns}/limits: the limits admission applies to the namespace, in OpenWhisk's field names. */
+  public CompletionStage<HttpResponse> namespaceLimits(Identity who) {
+    ObjectNode out = Json.object();
+    out.put("concurrentInvocations", admission.namespaceLimit(who.namespace()));
+    return done(Responses.json(200, out));
+  }
+
   /**
-   * POST: invokes. The activation is on the action's topic before the answer (202 with its id, or the result of a
-   * blocking call); a failed produce answers 503 and nothing was accepted. A blocking call that outlives its wait
-   * answers 202: the activation still runs and is recorded.
+   * POST: invokes. Admission first: over the namespace's concurrency or the action's backlog limit it answers 429
+   * with {@code Retry-After}. The activation is on the action's topic before the answer (202 with its id, or the
+   * result of a blocking call); a failed produce answers 503 and nothing was accepted. A blocking call that outlives
+   * its wait answers 202: the activation still runs and is recorded.
    */
   public CompletionStage<HttpResponse> invoke(Identity who, String name, Map<String, String> query, byte[] body) {
     long started = System.nanoTime();
@@ -154,6 +167,11 @@ public final class ActionsApi {
       throw ApiError.unavailable("No invokers available to run the action; try again later.");
     }
     String activationId = ActivationIds.next();
+    Optional<Rejection> refused = admission.admit(activationId, action);
+    if (refused.isPresent()) {
+      metrics.invokeRejected(refused.get().limit().tag());
+      throw ApiError.tooManyRequests(refused.get().message(), refused.get().retryAfterSeconds());
+    }
     ActivationMessage message = new ActivationMessage(activationId, ActivationIds.next(), fqn.namespace(), fqn.name(),
         action.revision(), who.namespace(), params, blocking, config.id(), clock.millis());
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
@@ -161,6 +179,7 @@ public final class ActionsApi {
         .handle((meta, error) -> {
           if (error != null) {
             waiters.cancel(activationId);
+            admission.release(activationId);
             metrics.invokeRejected("kafka");
             Throwable cause = Responses.unwrap(error);
             if (cause instanceof RecordTooLargeException) throw new CompletionException(cause);

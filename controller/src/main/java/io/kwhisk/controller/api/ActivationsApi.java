@@ -21,7 +21,10 @@ public final class ActivationsApi {
     this.store = store;
   }
 
-  /** Newest first; {@code name} filters by action, {@code docs=true} includes results and logs. */
+  /**
+   * Newest first; {@code name} filters by action, {@code since}/{@code upto} (epoch ms, inclusive) by start time,
+   * {@code docs=true} includes results and logs.
+   */
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
     int limit = InvokeParameters.count("limit", query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
@@ -29,8 +32,10 @@ public final class ActivationsApi {
     String name = query.get("name");
     if (name != null && name.isBlank()) name = null;
     boolean docs = "true".equalsIgnoreCase(query.get("docs"));
+    long since = timestamp("since", query.get("since"), Long.MIN_VALUE);
+    long upto = timestamp("upto", query.get("upto"), Long.MAX_VALUE);
     ArrayNode out = Json.MAPPER.createArrayNode();
-    for (ActivationRecord r : store.list(who.namespace(), name, skip, limit)) {
+    for (ActivationRecord r : store.list(who.namespace(), name, since, upto, skip, limit)) {
       out.add(docs ? ActionJson.activation(r) : ActionJson.activationSummary(r));
     }
     return ActionsApi.done(Responses.json(200, out));
@@ -50,6 +55,17 @@ public final class ActivationsApi {
     ArrayNode logs = out.putArray("logs");
     find(who, activationId).logs().forEach(logs::add);
     return ActionsApi.done(Responses.json(200, out));
+  }
+
+  static long timestamp(String name, String value, long fallback) {
+    if (value == null || value.isBlank()) return fallback;
+    try {
+      long t = Long.parseLong(value.trim());
+      if (t < 0) throw new NumberFormatException();
+      return t;
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("The query parameter '" + name + "' must be a timestamp in milliseconds since the epoch.");
+    }
   }
 
   private ActivationRecord find(Identity who, String activationId) {

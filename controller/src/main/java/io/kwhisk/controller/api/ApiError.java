@@ -7,14 +7,30 @@ package io.kwhisk.controller.api;
  */
 public final class ApiError extends RuntimeException {
   private final int status;
+  private final int retryAfterSeconds;
 
   public ApiError(int status, String message) {
+    this(status, message, 0);
+  }
+
+  private ApiError(int status, String message, int retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
     return status;
+  }
+
+  /** Seconds the client should wait before retrying (the {@code Retry-After} header); 0 when there is no advice. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** 429: a limit refuses the request for now; {@code retryAfterSeconds} (at least 1) says when to try again. */
+  public static ApiError tooManyRequests(String message, int retryAfterSeconds) {
+    return new ApiError(429, message, Math.max(1, retryAfterSeconds));
   }
 
   public static ApiError badRequest(String message) {

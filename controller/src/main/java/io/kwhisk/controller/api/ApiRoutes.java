@@ -61,6 +61,7 @@ public final class ApiRoutes extends AllDirectives {
   private Route namespace(Identity who) {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> respond(() -> actions.namespaceSummary(who)))),
+        path("limits", () -> get(() -> respond(() -> actions.namespaceLimits(who)))),
         pathPrefix("actions", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> actions.list(who, q))))),
             path(PathMatchers.segment(), name -> concat(

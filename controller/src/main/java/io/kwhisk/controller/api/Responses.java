@@ -9,6 +9,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
@@ -39,7 +40,13 @@ public final class Responses {
   /** The answer for a failed handler: its {@link ApiError}, a client-side size or format error, or an opaque 500. */
   public static HttpResponse fromFailure(Throwable failure) {
     Throwable t = unwrap(failure);
-    if (t instanceof ApiError e) return error(e.status(), e.getMessage());
+    if (t instanceof ApiError e) {
+      HttpResponse response = error(e.status(), e.getMessage());
+      if (e.retryAfterSeconds() > 0) {
+        response = response.addHeader(RawHeader.create("Retry-After", String.valueOf(e.retryAfterSeconds())));
+      }
+      return response;
+    }
     if (t instanceof Json.MalformedJsonException) return error(400, "The request content was malformed.");
     if (t instanceof EntityStreamSizeException e) return error(413, ApiError.tooLarge(e.limit()).getMessage());
     if (t instanceof EntityStreamException e) {

@@ -45,7 +45,10 @@ public final class Authenticator {
     return register(namespace, credentials).thenApply(v -> Optional.of(credentials));
   }
 
-  /** Stores {@code credentials} as the key of {@code namespace}, replacing any previous key; a no-op when already so. */
+  /**
+   * Stores {@code credentials} as the key of {@code namespace}, replacing any previous key (its limits stay); a
+   * no-op when already so.
+   */
   public CompletionStage<Void> register(String namespace, Credentials credentials) {
     EntityName.require("namespace", namespace);
     boolean unchanged = store.namespace(namespace)
@@ -53,8 +56,9 @@ public final class Authenticator {
         .isPresent();
     if (unchanged) return CompletableFuture.completedFuture(null);
     String salt = KeyHash.newSalt();
+    Integer limit = store.namespace(namespace).map(NamespaceEntry::concurrentInvocations).orElse(null);
     NamespaceEntry entry = new NamespaceEntry(namespace, credentials.uuid(), salt,
-        KeyHash.hash(salt, credentials.key()), clock.millis());
+        KeyHash.hash(salt, credentials.key()), clock.millis(), limit);
     return store.put(entry);
   }
 }

@@ -19,6 +19,9 @@ public interface EntityStore {
 
   Optional<NamespaceEntry> namespace(String namespace);
 
+  /** Every namespace, by name. */
+  List<NamespaceEntry> namespaces();
+
   Optional<NamespaceEntry> namespaceByUuid(String uuid);
 
   CompletionStage<Void> put(Action action);

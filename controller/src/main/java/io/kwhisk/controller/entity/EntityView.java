@@ -51,6 +51,15 @@ public final class EntityView {
         .toList();
   }
 
+  /** Every namespace, by name. */
+  public List<NamespaceEntry> namespaces() {
+    return entries.values().stream()
+        .filter(v -> v.value instanceof NamespaceEntry)
+        .map(v -> (NamespaceEntry) v.value)
+        .sorted(Comparator.comparing(NamespaceEntry::namespace))
+        .toList();
+  }
+
   public Optional<NamespaceEntry> namespace(String key) {
     Versioned v = entries.get(key);
     return v != null && v.value instanceof NamespaceEntry n ? Optional.of(n) : Optional.empty();

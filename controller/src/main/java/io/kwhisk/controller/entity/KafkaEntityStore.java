@@ -76,6 +76,11 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
   }
 
   @Override
+  public List<NamespaceEntry> namespaces() {
+    return view.namespaces();
+  }
+
+  @Override
   public Optional<NamespaceEntry> namespaceByUuid(String uuid) {
     return view.namespaceByUuid(uuid);
   }

@@ -43,8 +43,7 @@ public final class TopicAdmin implements AutoCloseable {
   /** Creates the topics this controller reads, if missing; blocks (start-up only). */
   public void ensureSystemTopics(int controllerId) throws InterruptedException, TimeoutException {
     List<NewTopic> topics = List.of(
-        new NewTopic(Topics.ENTITIES, 1, replicationFactor)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        entitiesTopic(),
         new NewTopic(Topics.HEALTH, 1, replicationFactor)
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
         new NewTopic(Topics.ACTIVATIONS, 1, replicationFactor),
@@ -57,6 +56,21 @@ public final class TopicAdmin implements AutoCloseable {
         throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());
       }
     }
+  }
+
+  /** Creates the compacted entities topic if missing (the admin command needs no other); blocks. */
+  public void ensureEntitiesTopic() throws InterruptedException, TimeoutException {
+    try {
+      ignoreExists(admin.createTopics(List.of(entitiesTopic())).all().toCompletionStage())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create topic " + Topics.ENTITIES + ": " + e.getCause(), e.getCause());
+    }
+  }
+
+  private NewTopic entitiesTopic() {
+    return new NewTopic(Topics.ENTITIES, 1, replicationFactor)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
   /** Creates {@code topic} with one partition if it does not exist. */

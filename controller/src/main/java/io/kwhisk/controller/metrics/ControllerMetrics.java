@@ -19,6 +19,7 @@ public final class ControllerMetrics {
   public static final String INVOKES_REJECTED = "kwhisk.controller.invokes.rejected";
   public static final String HEALTHY_INVOKERS = "kwhisk.controller.invokers.healthy";
   public static final String WAITING = "kwhisk.controller.blocking.waiting";
+  public static final String LAG_VIEW_ACTIONS = "kwhisk.controller.admission.actions";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter[] completed = new Counter[4];
@@ -59,7 +60,7 @@ public final class ControllerMetrics {
     (blocking ? blockingLatency : nonBlockingLatency).record(elapsed);
   }
 
-  /** An invoke refused before it was produced; {@code reason} is one of a fixed set (no_invokers, kafka). */
+  /** An invoke refused before it was produced; {@code reason} is one of a fixed set (no_invokers, kafka, namespace_concurrency, action_backlog). */
   public void invokeRejected(String reason) {
     Counter.builder(INVOKES_REJECTED).tag("reason", reason).register(registry).increment();
   }
@@ -67,6 +68,11 @@ public final class ControllerMetrics {
   public void gauges(Supplier<Number> healthyInvokers, Supplier<Number> waiting) {
     Gauge.builder(HEALTHY_INVOKERS, healthyInvokers).register(registry);
     Gauge.builder(WAITING, waiting).register(registry);
+  }
+
+  /** How many actions admission's lag view follows (each costs a share of the batched lag refresh). */
+  public void lagView(Supplier<Number> activeActions) {
+    Gauge.builder(LAG_VIEW_ACTIONS, activeActions).description("actions in admission's lag view").register(registry);
   }
 
   /** The Prometheus text exposition of every meter. */

@@ -27,6 +27,24 @@ public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInF
     return running + (int) inFlight.stream().filter(c -> c.actionPath().equals(actionPath)).count();
   }
 
+  /**
+   * Containers the action has or may still get: its containers and creations in flight, plus as many as the free
+   * memory of each healthy invoker (less the memory of creations in flight there) could hold, at most
+   * {@code instances}.
+   */
+  public int potentialContainers(String actionPath, int memoryMb, int instances) {
+    long possible = containers(actionPath);
+    for (InvokerState i : healthy.values()) {
+      long free = i.heartbeat().freeMemoryMb();
+      for (CreationInFlight c : inFlight) {
+        if (c.invokerId() == i.id()) free -= c.memoryMb();
+      }
+      if (free > 0 && memoryMb > 0) possible += free / memoryMb;
+      if (possible >= instances) return instances;
+    }
+    return (int) Math.min(possible, instances);
+  }
+
   /** Healthy invokers that have, or are creating, a container of the action. */
   public Set<Integer> invokersHosting(String actionPath) {
     Set<Integer> ids = new TreeSet<>();

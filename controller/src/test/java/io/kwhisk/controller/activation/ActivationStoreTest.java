@@ -27,6 +27,20 @@ class ActivationStoreTest {
   }
 
   @Test
+  void sinceAndUptoKeepOnlyActivationsThatStartedBetweenThemInclusive() {
+    ActivationStore store = new ActivationStore(10);
+    store.put(record("guest", "a", "1", 100));
+    store.put(record("guest", "a", "2", 200));
+    store.put(record("guest", "a", "3", 300));
+    assertThat(store.list("guest", null, 200, Long.MAX_VALUE, 0, 10)).extracting(ActivationRecord::activationId)
+        .containsExactly("3", "2");
+    assertThat(store.list("guest", "a", Long.MIN_VALUE, 200, 0, 10)).extracting(ActivationRecord::activationId)
+        .containsExactly("2", "1");
+    assertThat(store.list("guest", null, 150, 250, 0, 10)).extracting(ActivationRecord::activationId)
+        .containsExactly("2");
+  }
+
+  @Test
   void anotherNamespacesActivationIsNotFound() {
     ActivationStore store = new ActivationStore(10);
     store.put(record("other", "a", "4", 400));

@@ -35,6 +35,7 @@ class ActionJsonTest {
     assertThat(json.at("/limits/memory").asInt()).isEqualTo(256);
     assertThat(json.has("revision")).isFalse();
     assertThat(json.has("instances")).isFalse();
+    assertThat(json.at("/limits/instances").asInt()).as("kwhisk's extension, inside limits").isEqualTo(5);
   }
 
   @Test

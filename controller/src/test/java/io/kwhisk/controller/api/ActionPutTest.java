@@ -87,6 +87,21 @@ class ActionPutTest {
     assertBadRequest("{\"limits\":{\"concurrency\":0}}", "concurrency");
     assertBadRequest("{\"limits\":{\"memory\":\"lots\"}}", "limits.memory");
     assertBadRequest("{\"limits\":5}", "limits");
+    assertBadRequest("{\"limits\":{\"instances\":0}}", "instances");
+    assertBadRequest("{\"limits\":{\"instances\":1001}}", "instances");
+    assertBadRequest("{\"limits\":{\"instances\":2.5}}", "limits.instances");
+  }
+
+  @Test
+  void instancesBoundTheActionsContainersAndAnUpdateWithoutThemKeepsThem() {
+    Action created = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"instances\":3}}")
+        .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    assertThat(created.instances()).isEqualTo(3);
+    Action updated = parse("{\"limits\":{\"memory\":512}}").toAction("guest", "hello", Optional.of(created), "r2", 2);
+    assertThat(updated.instances()).isEqualTo(3);
+    Action defaulted = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
+        .toAction("guest", "other", Optional.empty(), "r1", 1);
+    assertThat(defaulted.instances()).isEqualTo(Action.DEFAULT_INSTANCES);
   }
 
   @Test

@@ -158,6 +158,25 @@ class InvokeIT {
   }
 
   @Test
+  void theActivationListFiltersByStartTimeWithSinceAndUpto() throws Exception {
+    h.createAction("dated", Harness.nodeAction("x"));
+    h.call("POST", "/api/v1/namespaces/_/actions/dated", "{}");
+    ActivationMessage message;
+    try (KafkaConsumer<String, byte[]> consumer = actionTopic("dated")) {
+      message = nextActivation(consumer);
+    }
+    long start = h.complete(message, ActivationResponse.success(Json.object()), List.of()).start();
+    String list = "/api/v1/namespaces/_/activations?name=dated";
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> Harness.json(h.call("GET", list, null)).size() == 1);
+    assertThat(Harness.json(h.call("GET", list + "&since=" + start + "&upto=" + start, null))
+        .findValuesAsText("activationId")).containsExactly(message.activationId());
+    assertThat(Harness.json(h.call("GET", list + "&since=" + (start + 1), null))).isEmpty();
+    assertThat(Harness.json(h.call("GET", list + "&upto=" + (start - 1), null))).isEmpty();
+    assertThat(h.call("GET", list + "&since=yesterday", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void anUnknownActivationIs404() throws Exception {
     HttpResponse<String> r = h.call("GET", "/api/v1/namespaces/_/activations/0123456789abcdef0123456789abcdef", null);
     assertThat(r.statusCode()).isEqualTo(404);

@@ -1,0 +1,76 @@
+package io.kwhisk.controller.admin;
+
+import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.controller.auth.Authenticator;
+import io.kwhisk.controller.auth.Credentials;
+import io.kwhisk.controller.entity.KafkaEntityStore;
+import io.kwhisk.controller.entity.NamespaceEntry;
+import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.controller.kafka.Producers;
+import io.kwhisk.controller.kafka.TopicAdmin;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Namespaces managed from outside a controller, through the same entity store the controllers read (the compacted
+ * entities topic): a controller sees a change as soon as its reader reaches it. Each method blocks until the write
+ * is durable. Not thread-safe: one command at a time.
+ */
+public final class NamespaceAdmin implements AutoCloseable {
+  private static final long WAIT_SECONDS = 30;
+
+  private final TopicAdmin topics;
+  private final KafkaPublisher publisher;
+  private final KafkaEntityStore store;
+  private final Authenticator auth;
+
+  private NamespaceAdmin(TopicAdmin topics, KafkaPublisher publisher, KafkaEntityStore store) {
+    this.topics = topics;
+    this.publisher = publisher;
+    this.store = store;
+    this.auth = new Authenticator(store, Clock.systemUTC());
+  }
+
+  /** Connects and reads the whole entity store (creating its topic if no controller did yet). */
+  public static NamespaceAdmin open(KafkaSettings kafka, short replicationFactor) throws Exception {
+    TopicAdmin topics = new TopicAdmin(kafka, "kwhisk-admin", replicationFactor);
+    KafkaPublisher publisher = null;
+    try {
+      topics.ensureEntitiesTopic();
+      publisher = new KafkaPublisher(Producers.create(kafka, "kwhisk-admin-producer"), "kwhisk-admin-producer");
+      KafkaEntityStore store = KafkaEntityStore.open(kafka, publisher, "kwhisk-admin-entities", Duration.ofSeconds(60));
+      return new NamespaceAdmin(topics, publisher, store);
+    } catch (Exception e) {
+      if (publisher != null) publisher.close();
+      topics.close();
+      throw e;
+    }
+  }
+
+  /** Creates {@code namespace} with fresh credentials and returns them; fails when it exists (its key is hashed). */
+  public Credentials create(String namespace) throws Exception {
+    return auth.ensureNamespace(namespace).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS)
+        .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " already exists"));
+  }
+
+  public List<NamespaceEntry> list() {
+    return store.namespaces();
+  }
+
+  /** Sets the namespace's concurrent-invocation limit; null restores the controllers' default. */
+  public void limit(String namespace, Integer concurrentInvocations) throws Exception {
+    NamespaceEntry entry = store.namespace(namespace)
+        .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " does not exist"));
+    store.put(entry.withConcurrentInvocations(concurrentInvocations)).toCompletableFuture()
+        .get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+    publisher.close();
+    topics.close();
+  }
+}

@@ -1,0 +1,82 @@
+package io.kwhisk.controller.throttle;
+
+import io.kwhisk.common.config.ConfigException;
+import io.kwhisk.common.config.ConfigSource;
+import java.time.Duration;
+
+/**
+ * How admission decides, read once at start-up. Defaults and why:
+ *
+ * <ul>
+ *   <li>{@code namespace-concurrency} 100: OpenWhisk's default of concurrent invocations per namespace; a namespace
+ *       entry may override it.
+ *   <li>{@code backlog-per-slot} 4: each slot (container x concurrency) the action has or may still get may have four
+ *       activations queued behind it, enough to hide a cold start without letting the queue grow unbounded.
+ *   <li>{@code min-backlog} 16: the floor, so that an action with no capacity yet (cold, invokers full) still takes
+ *       a burst.
+ *   <li>{@code max-queue-delay} 10s: an action that drains fast may queue up to this much of its observed drain
+ *       rate, so the allowed backlog scales with throughput while the wait it implies stays bounded.
+ *   <li>{@code lag-refresh} 1s: one batched Admin round trip per period for all active actions.
+ *   <li>{@code drain-smoothing} 10s: the time constant of the exponentially smoothed drain rate.
+ *   <li>{@code max-retry-after} 30s: the ceiling of {@code Retry-After} (also its value while no drain was seen).
+ *   <li>{@code idle-after} 60s: an action neither invoked nor queued for this long leaves the lag view.
+ * </ul>
+ */
+public record AdmissionSettings(
+    int namespaceConcurrency,
+    int backlogPerSlot,
+    int minBacklog,
+    Duration maxQueueDelay,
+    Duration lagRefresh,
+    Duration drainSmoothing,
+    Duration maxRetryAfter,
+    Duration idleAfter) {
+
+  public static final String PREFIX = "kwhisk.controller.throttle.";
+  public static final String NAMESPACE_CONCURRENCY = PREFIX + "namespace-concurrency";
+  public static final String BACKLOG_PER_SLOT = PREFIX + "backlog-per-slot";
+  public static final String MIN_BACKLOG = PREFIX + "min-backlog";
+  public static final String MAX_QUEUE_DELAY = PREFIX + "max-queue-delay";
+  public static final String LAG_REFRESH = PREFIX + "lag-refresh";
+  public static final String DRAIN_SMOOTHING = PREFIX + "drain-smoothing";
+  public static final String MAX_RETRY_AFTER = PREFIX + "max-retry-after";
+  public static final String IDLE_AFTER = PREFIX + "idle-after";
+
+  public static final AdmissionSettings DEFAULT = new AdmissionSettings(100, 4, 16, Duration.ofSeconds(10),
+      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+  public AdmissionSettings {
+    if (namespaceConcurrency < 1) {
+      throw new ConfigException(NAMESPACE_CONCURRENCY, "must be 1 or more, got " + namespaceConcurrency);
+    }
+    if (backlogPerSlot < 0) throw new ConfigException(BACKLOG_PER_SLOT, "must be 0 or more, got " + backlogPerSlot);
+    if (minBacklog < 1) throw new ConfigException(MIN_BACKLOG, "must be 1 or more, got " + minBacklog);
+    notNegative(MAX_QUEUE_DELAY, maxQueueDelay);
+    positive(LAG_REFRESH, lagRefresh);
+    positive(DRAIN_SMOOTHING, drainSmoothing);
+    if (maxRetryAfter == null || maxRetryAfter.toSeconds() < 1) {
+      throw new ConfigException(MAX_RETRY_AFTER, "must be at least 1s");
+    }
+    positive(IDLE_AFTER, idleAfter);
+  }
+
+  public static AdmissionSettings from(ConfigSource source) {
+    return new AdmissionSettings(
+        source.integer(NAMESPACE_CONCURRENCY, DEFAULT.namespaceConcurrency),
+        source.integer(BACKLOG_PER_SLOT, DEFAULT.backlogPerSlot),
+        source.integer(MIN_BACKLOG, DEFAULT.minBacklog),
+        source.duration(MAX_QUEUE_DELAY, DEFAULT.maxQueueDelay),
+        source.duration(LAG_REFRESH, DEFAULT.lagRefresh),
+        source.duration(DRAIN_SMOOTHING, DEFAULT.drainSmoothing),
+        source.duration(MAX_RETRY_AFTER, DEFAULT.maxRetryAfter),
+        source.duration(IDLE_AFTER, DEFAULT.idleAfter));
+  }
+
+  private static void positive(String key, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) throw new ConfigException(key, "must be a positive duration");
+  }
+
+  private static void notNegative(String key, Duration d) {
+    if (d == null || d.isNegative()) throw new ConfigException(key, "must not be negative");
+  }
+}
