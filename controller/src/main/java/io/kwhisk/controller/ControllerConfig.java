@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * @param creationTimeout a container creation not seen in a heartbeat by then is forgotten (and may be retried)
  * @param activationStoreSize how many activation records the in-memory store keeps for GET /activations
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
+ * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the scheduler places
+ *     containers; {@code hash}: the baseline that works like classic OpenWhisk, activations pushed to a home
+ *     invoker chosen by hash (see {@code io.kwhisk.controller.hash.HomeInvoker}), no container placement here
  */
 public record ControllerConfig(
     int id,
@@ -43,7 +46,23 @@ public record ControllerConfig(
     Duration heartbeatTimeout,
     Duration creationTimeout,
     int activationStoreSize,
-    AdmissionSettings admission) {
+    AdmissionSettings admission,
+    Scheduling scheduling) {
+
+  /** How activations reach containers. */
+  public enum Scheduling {
+    /** Per-action topics; the scheduler decides how many containers each action has and where. */
+    KWHISK,
+    /** Classic OpenWhisk: each activation is pushed to its home invoker, which manages its own containers. */
+    HASH;
+
+    static Scheduling parse(String value) {
+      for (Scheduling s : values()) {
+        if (s.name().equalsIgnoreCase(value.trim())) return s;
+      }
+      throw new ConfigException(SCHEDULING, "must be kwhisk or hash, got '" + value + "'");
+    }
+  }
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -56,6 +75,7 @@ public record ControllerConfig(
   public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
+  public static final String SCHEDULING = "kwhisk.controller.scheduling";
   /** Any Kafka client property, passed to every producer, consumer and admin client (security settings, say). */
   public static final String KAFKA_CLIENT_PREFIX = "kwhisk.kafka.client.";
 
@@ -80,6 +100,7 @@ public record ControllerConfig(
       throw new ConfigException(ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
     }
     Objects.requireNonNull(admission, "admission should not be null");
+    if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
   }
 
   /** Reads every value from {@code source}, with the documented defaults. */
@@ -99,13 +120,14 @@ public record ControllerConfig(
         source.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(5)),
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
-        AdmissionSettings.from(source));
+        AdmissionSettings.from(source),
+        source.get(SCHEDULING).map(Scheduling::parse).orElse(Scheduling.KWHISK));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
-        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission);
+        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling);
   }
 
   static Set<String> parseKinds(String value) {

@@ -9,11 +9,13 @@ import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.pool.CommandFeed;
 import io.kwhisk.invoker.pool.ContainerPool;
+import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.ActivationFeed;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.publish.KafkaPublisher;
 import io.kwhisk.invoker.publish.Publisher;
+import io.kwhisk.invoker.push.PushMode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -50,16 +52,22 @@ public final class Invoker implements AutoCloseable {
 
   private final InvokerConfig config;
   private final ContainerRuntime runtime;
+  private final Map<String, String> owner;
   private final Publisher publisher;
   private final InvokerMetrics metrics;
   private final ActorSystem<ContainerPool.Command> system;
   private final CommandFeed commands;
   private final HttpServer metricsServer;
+  /** The baseline ("hash") mode's push pool and feed; null in kwhisk's mode. */
+  private final PushMode push;
 
-  private Invoker(InvokerConfig config, ContainerRuntime runtime, Publisher publisher, InvokerMetrics metrics,
-      ActorSystem<ContainerPool.Command> system, CommandFeed commands, HttpServer metricsServer) {
+  private Invoker(InvokerConfig config, ContainerRuntime runtime, Map<String, String> owner, Publisher publisher,
+      InvokerMetrics metrics, ActorSystem<ContainerPool.Command> system, CommandFeed commands,
+      HttpServer metricsServer, PushMode push) {
+    this.push = push;
     this.config = config;
     this.runtime = runtime;
+    this.owner = owner;
     this.publisher = publisher;
     this.metrics = metrics;
     this.system = system;
@@ -77,26 +85,37 @@ public final class Invoker implements AutoCloseable {
     long began = System.nanoTime();
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      ContainerRuntime runtime =
-          DockerContainerRuntime.create(config.dockerHost(), config.network(), config.containerStartTimeout());
-      started.add(runtime);
-      removeLeftovers(runtime, config.invokerId());
-      ensureCommandTopic(config);
+      String clusterId = ensureCommandTopic(config);
+      Map<String, String> owner = ownerLabels(config.invokerId(), clusterId);
+      ContainerRuntime docker = DockerContainerRuntime.create(
+          config.dockerHost(), config.network(), config.containerStartTimeout(), owner, metrics);
+      started.add(docker);
+      removeLeftovers(docker, owner);
+      ContainerRuntime runtime = docker;
+      if (!config.prewarmStocks().isEmpty()) {
+        runtime = new PrewarmingRuntime(docker, config.prewarmStocks(), metrics, "kwhisk" + config.invokerId() + "_"
+            + Long.toString(System.currentTimeMillis() % 1_679_616, 36));
+        started.set(started.size() - 1, runtime); // closing it closes the Docker runtime
+      }
       Publisher publisher = new KafkaPublisher(config.kafka(), config.invokerId());
       started.add(publisher);
       ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime,
           HttpActionContainer.factory(HttpActionContainer.newClient()), ActivationFeed.factory(config.kafka()),
-          publisher, metrics, clock);
+          hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, metrics, clock);
       ActorSystem<ContainerPool.Command> system =
           ActorSystem.create(ContainerPool.create(deps), "kwhisk-invoker" + config.invokerId(), pekkoConfig());
       started.add(system::terminate);
       CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system);
       started.add(commands);
       HttpServer metricsServer = config.metricsPort() > 0 ? metricsServer(config.metricsPort(), metrics) : null;
-      log.info("Invoker {} started in {} ms ({} MB user memory, keep-alive {} ms)", config.invokerId(),
+      log.info("Invoker {} of cluster {} started in {} ms ({} MB user memory, {} MB of it prewarm {}; keep-alive {} ms,"
+              + " pause grace {} ms, eviction grace {} ms)", config.invokerId(), clusterId,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), config.userMemoryMb(),
-          config.keepAlive().toMillis());
-      return new Invoker(config, runtime, publisher, metrics, system, commands, metricsServer);
+          config.userMemoryMb() - config.poolMemoryMb(), config.prewarm(), config.keepAlive().toMillis(),
+          config.pauseGrace().toMillis(), config.evictionGrace().toMillis());
+      PushMode push = hashMode(config) ? PushMode.start(config, deps, publisher, system) : null;
+      if (push != null) started.add(push);
+      return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, push);
     } catch (RuntimeException e) {
       Collections.reverse(started);
       for (AutoCloseable c : started) {
@@ -110,6 +129,10 @@ public final class Invoker implements AutoCloseable {
     }
   }
 
+  private static boolean hashMode(InvokerConfig config) {
+    return config.scheduling() == InvokerConfig.Scheduling.HASH;
+  }
+
   public InvokerConfig config() {
     return config;
   }
@@ -120,6 +143,7 @@ public final class Invoker implements AutoCloseable {
 
   @Override
   public void close() {
+    if (push != null) push.close();
     commands.close();
     system.tell(ContainerPool.Shutdown.INSTANCE);
     try {
@@ -131,39 +155,55 @@ public final class Invoker implements AutoCloseable {
       Thread.currentThread().interrupt();
       system.terminate();
     }
-    removeLeftovers(runtime, config.invokerId());
+    removeLeftovers(runtime, owner);
     publisher.close();
     runtime.close();
     if (metricsServer != null) metricsServer.stop(0);
     log.info("Invoker {} stopped", config.invokerId());
   }
 
-  /** Containers of an earlier run of this invoker id hold memory and may still pull work: remove them. */
-  private static void removeLeftovers(ContainerRuntime runtime, int invokerId) {
+  /**
+   * The labels that mark a container as this invoker's: its id and its Kafka cluster's id. Clean-up matches both,
+   * so another kwhisk on the same engine (another cluster, maybe the same invoker id) keeps its containers.
+   */
+  static Map<String, String> ownerLabels(int invokerId, String clusterId) {
+    return Map.of(ContainerRuntime.INVOKER_LABEL, Integer.toString(invokerId), ContainerRuntime.CLUSTER_LABEL,
+        clusterId);
+  }
+
+  /** Containers of an earlier run of this invoker (same id, same cluster) hold memory and may still pull work. */
+  private static void removeLeftovers(ContainerRuntime runtime, Map<String, String> owner) {
     try {
-      List<String> ids = runtime.list(Map.of(ContainerRuntime.INVOKER_LABEL, Integer.toString(invokerId)))
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
-      if (!ids.isEmpty()) log.info("Removing {} containers left by invoker {}", ids.size(), invokerId);
+      List<String> ids = runtime.list(owner).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      if (!ids.isEmpty()) log.info("Removing {} containers left by invoker {}", ids.size(), owner);
       CompletableFuture.allOf(ids.stream().map(id -> runtime.remove(id).toCompletableFuture())
           .toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while removing leftover containers", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot remove leftover containers of invoker " + invokerId, e);
+      throw new IllegalStateException("cannot remove leftover containers of invoker " + owner, e);
     }
   }
 
-  /** The invoker's command topic must exist before its feed fixes its position at the end. */
-  private static void ensureCommandTopic(InvokerConfig config) {
+  /**
+   * The invoker's command topic must exist before its feed fixes its position at the end. Returns the Kafka
+   * cluster's id, which labels this invoker's containers.
+   */
+  private static String ensureCommandTopic(InvokerConfig config) {
     String topic = Topics.invokerTopic(config.invokerId());
     try (Admin admin = Admin.create(config.kafka().clientConfig("invoker" + config.invokerId() + "-admin"))) {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
-          .get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+      try {
+        admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
+            .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+        }
       }
+      return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the Kafka cluster id: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating " + topic, e);

@@ -6,7 +6,9 @@ import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
 import java.time.Duration;
+import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +22,24 @@ import java.util.Optional;
  * @param prefetch records one share consumer of a container pulls per poll; 0 means "the action's concurrency
  *     limit". A consumer polls again only when every record of its last poll is acknowledged, so a container runs
  *     {@code concurrency / prefetch} consumers ("lanes"): with the default one lane pulls batches, with 1 every
- *     slot pulls on its own and a busy container keeps pulling while earlier activations run
+ *     slot pulls on its own and a busy container keeps pulling while earlier activations run. A prefetch above the
+ *     concurrency limit queues the surplus in the container, which runs it as slots free: every poll's
+ *     acknowledgement is a durable write on the broker (~2 ms), so a container of concurrency 1 pulling one record
+ *     per poll stays at a few hundred activations a second; pulling 16 shares that cost. The price: a container
+ *     holds records another container could run, and a crashed container's batch returns only after the share
+ *     lock times out
+ * @param evictionGrace how long a container must have been idle before a creation that does not fit may evict it
+ *     (0: at once). Default 100 ms: longer than the gap between two activations of a steady stream (acknowledge,
+ *     poll, run), so a container in use is not thrown away, and short enough that a full invoker frees memory for
+ *     a new action almost at once
+ * @param pauseGrace how long an idle container runs before it is paused ({@code docker pause}, its processes
+ *     frozen, its memory kept); 0 disables pausing. Default 1 s: a steady stream never pays the ~10 ms unpause,
+ *     while an action called now and then does not burn CPU on its leftover timers between calls
+ * @param prewarm started but uninitialised containers to keep per kind ({@code nodejs:20=1}); none by default. A
+ *     cold start of an action of that kind whose memory limit is {@code prewarmMemoryMb} takes one instead of
+ *     creating a container, and it is replaced. Their memory is set apart from the user memory the pool hands out
+ * @param scheduling {@code kwhisk} or {@code hash} (the baseline, see {@link Scheduling}); controllers must use the
+ *     same mode
  */
 public record InvokerConfig(
     int invokerId,
@@ -35,7 +54,29 @@ public record InvokerConfig(
     int prefetch,
     Duration containerStartTimeout,
     Duration logCollectionTimeout,
-    int metricsPort) {
+    int metricsPort,
+    Duration evictionGrace,
+    Duration pauseGrace,
+    Map<String, Integer> prewarm,
+    long prewarmMemoryMb,
+    Scheduling scheduling) {
+
+  /**
+   * How activations reach this invoker's containers: {@code kwhisk} (default), containers pull from their action's
+   * share group; {@code hash}, the baseline that works like classic OpenWhisk: activations pushed to
+   * {@code invoker<N>.activations} are placed by the invoker's own pool ({@code io.kwhisk.invoker.push}).
+   */
+  public enum Scheduling {
+    KWHISK,
+    HASH;
+
+    static Scheduling parse(String value) {
+      for (Scheduling s : values()) {
+        if (s.name().equalsIgnoreCase(value.trim())) return s;
+      }
+      throw new ConfigException(SCHEDULING, "must be kwhisk or hash, got '" + value + "'");
+    }
+  }
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -49,6 +90,11 @@ public record InvokerConfig(
   public static final String START_TIMEOUT = "kwhisk.invoker.container-start-timeout";
   public static final String LOG_TIMEOUT = "kwhisk.invoker.log-collection-timeout";
   public static final String METRICS_PORT = "kwhisk.invoker.metrics-port";
+  public static final String EVICTION_GRACE = "kwhisk.invoker.eviction-grace";
+  public static final String PAUSE_GRACE = "kwhisk.invoker.pause-grace";
+  public static final String PREWARM = "kwhisk.invoker.prewarm";
+  public static final String PREWARM_MEMORY = "kwhisk.invoker.prewarm-memory-mb";
+  public static final String SCHEDULING = "kwhisk.invoker.scheduling";
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -74,6 +120,23 @@ public record InvokerConfig(
       throw new ConfigException(PREFETCH, "must be between 0 (the action's concurrency) and "
           + ActionLimits.MAX_CONCURRENCY + ", got " + prefetch);
     }
+    requireNotNegative(EVICTION_GRACE, evictionGrace);
+    requireNotNegative(PAUSE_GRACE, pauseGrace);
+    prewarm = Map.copyOf(Objects.requireNonNull(prewarm, "prewarm should not be null"));
+    for (Map.Entry<String, Integer> e : prewarm.entrySet()) {
+      if (!images.containsKey(e.getKey())) throw new ConfigException(PREWARM, "kind " + e.getKey() + " has no image");
+      if (e.getValue() < 0) throw new ConfigException(PREWARM, "count of " + e.getKey() + " must be 0 or more");
+    }
+    if (prewarmMemoryMb < ActionLimits.MIN_MEMORY || prewarmMemoryMb > ActionLimits.MAX_MEMORY) {
+      throw new ConfigException(PREWARM_MEMORY, "must be between " + ActionLimits.MIN_MEMORY + " and "
+          + ActionLimits.MAX_MEMORY + " MB, got " + prewarmMemoryMb);
+    }
+    long reserved = prewarm.values().stream().mapToLong(n -> n * prewarmMemoryMb).sum();
+    if (userMemoryMb - reserved < ActionLimits.MIN_MEMORY) {
+      throw new ConfigException(PREWARM, "prewarm containers take " + reserved + " MB of the " + userMemoryMb
+          + " MB user memory (" + USER_MEMORY + "), leaving less than " + ActionLimits.MIN_MEMORY + " MB for actions");
+    }
+    if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -95,7 +158,12 @@ public record InvokerConfig(
         config.integer(PREFETCH, 0),
         config.duration(START_TIMEOUT, Duration.ofSeconds(30)),
         config.duration(LOG_TIMEOUT, Duration.ofSeconds(2)),
-        config.integer(METRICS_PORT, 0));
+        config.integer(METRICS_PORT, 0),
+        config.duration(EVICTION_GRACE, Duration.ofMillis(100)),
+        config.duration(PAUSE_GRACE, Duration.ofSeconds(1)),
+        config.get(PREWARM).map(InvokerConfig::parsePrewarm).orElse(Map.of()),
+        config.longValue(PREWARM_MEMORY, 256),
+        config.get(SCHEDULING).map(Scheduling::parse).orElse(Scheduling.KWHISK));
   }
 
   /** Parses {@code kind=image,kind=image}; kinds may contain ':' (as in {@code nodejs:20}), images may too. */
@@ -111,6 +179,37 @@ public record InvokerConfig(
       out.put(e.substring(0, eq).trim(), e.substring(eq + 1).trim());
     }
     return out;
+  }
+
+  /** Parses {@code kind=count,kind=count}. */
+  static Map<String, Integer> parsePrewarm(String value) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String entry : value.split(",")) {
+      String e = entry.trim();
+      if (e.isEmpty()) continue;
+      int eq = e.lastIndexOf('=');
+      try {
+        if (eq <= 0) throw new NumberFormatException();
+        out.put(e.substring(0, eq).trim(), Integer.parseInt(e.substring(eq + 1).trim()));
+      } catch (NumberFormatException x) {
+        throw new ConfigException(PREWARM, "expected kind=count pairs separated by commas, got '" + e + "'");
+      }
+    }
+    return out;
+  }
+
+  /** The user memory the pool hands out to actions: all of it but what the prewarm stock holds. */
+  public long poolMemoryMb() {
+    return userMemoryMb - prewarm.values().stream().mapToLong(n -> n * prewarmMemoryMb).sum();
+  }
+
+  /** The prewarm stock per image (kinds sharing an image share their stock). */
+  public List<PrewarmingRuntime.Stock> prewarmStocks() {
+    Map<String, Integer> byImage = new LinkedHashMap<>();
+    prewarm.forEach((kind, n) -> byImage.merge(images.get(kind), n, Integer::sum));
+    return byImage.entrySet().stream().filter(e -> e.getValue() > 0)
+        .map(e -> new PrewarmingRuntime.Stock(e.getKey(), prewarmMemoryMb, e.getValue()))
+        .toList();
   }
 
   /** The image that runs {@code exec}: the blackbox's own image, else the one mapped to its kind. */
@@ -143,6 +242,10 @@ public record InvokerConfig(
 
   private static void requirePositive(String key, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) throw new ConfigException(key, "must be a positive duration");
+  }
+
+  private static void requireNotNegative(String key, Duration d) {
+    if (d == null || d.isNegative()) throw new ConfigException(key, "must be a duration of 0 or more");
   }
 
   private static Map<String, String> defaultImages() {

@@ -89,4 +89,40 @@ class InvokerConfigTest {
     assertThat(c.keepAliveFor(Map.of("keepAlive", IntNode.valueOf(750)))).isEqualTo(Duration.ofMillis(750));
     assertThat(c.keepAliveFor(Map.of())).isEqualTo(Duration.ofSeconds(5));
   }
+
+  @Test
+  void evictionPauseAndPrewarmHaveDocumentedDefaults() {
+    InvokerConfig c = parse(Map.of());
+    assertThat(c.evictionGrace()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.pauseGrace()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.prewarm()).isEmpty();
+    assertThat(c.prewarmStocks()).isEmpty();
+    assertThat(c.poolMemoryMb()).isEqualTo(2048);
+    assertThat(parse(Map.of("kwhisk.invoker.pause-grace", "0")).pauseGrace()).isZero();
+  }
+
+  @Test
+  void prewarmIsParsedPerKindAndItsMemoryIsSetApartFromThePools() {
+    InvokerConfig c = parse(Map.of("kwhisk.invoker.prewarm", "nodejs:20=1, nodejs=1, java:17=0",
+        "kwhisk.invoker.prewarm-memory-mb", "256"));
+    assertThat(c.prewarm()).isEqualTo(Map.of("nodejs:20", 1, "nodejs", 1, "java:17", 0));
+    assertThat(c.prewarmStocks()).singleElement().satisfies(s -> {
+      assertThat(s.image()).isEqualTo("kwhisk/action-nodejs-v20:latest");
+      assertThat(s.count()).as("kinds sharing an image share the stock").isEqualTo(2);
+      assertThat(s.memoryMb()).isEqualTo(256);
+    });
+    assertThat(c.poolMemoryMb()).isEqualTo(2048 - 512);
+  }
+
+  @Test
+  void invalidEvictionPauseAndPrewarmSettingsNameTheirKey() {
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.prewarm", "cobol=1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.prewarm");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.prewarm", "nodejs:20=x")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.prewarm");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.prewarm", "nodejs:20=8")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.prewarm");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.prewarm-memory-mb", "64")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.prewarm-memory-mb");
+  }
 }

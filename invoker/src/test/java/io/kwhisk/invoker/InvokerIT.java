@@ -10,6 +10,7 @@ import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationMessage;
+import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.ContainerCreation;
@@ -67,6 +68,7 @@ class InvokerIT {
   private static KafkaProducer<String, byte[]> producer;
   private static Invoker invoker;
   private static final Map<String, CompletionMessage> completions = new ConcurrentHashMap<>();
+  private static final Map<String, ActivationRecord> records = new ConcurrentHashMap<>();
   private static final AtomicReference<InvokerHeartbeat> lastHeartbeat = new AtomicReference<>();
   private static Thread reader;
   private static int metricsPort;
@@ -132,7 +134,8 @@ class InvokerIT {
     assertThat(cold.record().response().result().get("greeting").asText()).isEqualTo("Hello Ada");
     assertThat(cold.record().annotation("initTime")).isPresent();
     assertThat(cold.record().annotation("path").orElseThrow().asText()).isEqualTo(action.fqn().path());
-    assertThat(cold.record().logs()).anySatisfy(l -> assertThat(l).endsWith("stdout: hi Ada"));
+    assertThat(awaitRecord(cold.activationId()).logs()).as("the record on activations carries the logs")
+        .anySatisfy(l -> assertThat(l).endsWith("stdout: hi Ada"));
     assertThat(cold.invokerId()).isEqualTo(INVOKER_ID);
 
     long sent = System.currentTimeMillis();
@@ -305,13 +308,19 @@ class InvokerIT {
     return completions.get(id);
   }
 
+  private static ActivationRecord awaitRecord(String id) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> records.containsKey(id));
+    return records.get(id);
+  }
+
   private static void startReader() {
     reader = new Thread(() -> {
       Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers());
       try (KafkaConsumer<String, byte[]> consumer =
           new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
         List<TopicPartition> parts =
-            List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0));
+            List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0),
+                new TopicPartition(Topics.ACTIVATIONS, 0));
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
         while (reading) {
@@ -319,6 +328,9 @@ class InvokerIT {
             if (r.topic().equals(Topics.HEALTH)) {
               InvokerHeartbeat hb = Json.decode(r.value(), InvokerHeartbeat.class);
               if (hb.invokerId() == INVOKER_ID) lastHeartbeat.set(hb);
+            } else if (r.topic().equals(Topics.ACTIVATIONS)) {
+              ActivationRecord a = Json.decode(r.value(), ActivationRecord.class);
+              records.put(a.activationId(), a);
             } else {
               CompletionMessage c = Json.decode(r.value(), CompletionMessage.class);
               completions.put(c.activationId(), c);

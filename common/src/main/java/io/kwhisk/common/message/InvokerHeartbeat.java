@@ -5,6 +5,11 @@ import java.util.Map;
 /**
  * An invoker's load, published on {@code health} (key: invoker id) every heartbeat interval and whenever its
  * containers change. {@code containersByAction} is keyed by the action's path ({@code namespace/name}).
+ *
+ * @param idleMemoryMb user memory held by initialised containers with no activation in flight: the invoker retires
+ *     such containers (least recently used first) to make room for a creation that does not fit in
+ *     {@code freeMemoryMb}, so {@code freeMemoryMb + idleMemoryMb} is what a creation may use. 0 from invokers that
+ *     predate the field.
  */
 public record InvokerHeartbeat(
     int invokerId,
@@ -13,8 +18,21 @@ public record InvokerHeartbeat(
     int containers,
     Map<String, Integer> containersByAction,
     int creationsInFlight,
-    long timestamp) {
+    long timestamp,
+    long idleMemoryMb) {
   public InvokerHeartbeat {
     containersByAction = containersByAction == null ? Map.of() : Map.copyOf(containersByAction);
+  }
+
+  /** A heartbeat that reports no reclaimable memory (the shape before {@code idleMemoryMb} existed). */
+  public InvokerHeartbeat(
+      int invokerId,
+      long userMemoryMb,
+      long freeMemoryMb,
+      int containers,
+      Map<String, Integer> containersByAction,
+      int creationsInFlight,
+      long timestamp) {
+    this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp, 0);
   }
 }

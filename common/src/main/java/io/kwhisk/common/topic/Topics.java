@@ -44,6 +44,14 @@ public final class Topics {
     return "invoker" + id;
   }
 
+  /**
+   * Activations pushed to invoker {@code id} in the baseline ("hash") scheduling mode, carried as
+   * {@link io.kwhisk.common.message.PushedActivation} (key = activation id). Unused in kwhisk's own mode.
+   */
+  public static String invokerActivationsTopic(int id) {
+    return "invoker" + id + ".activations";
+  }
+
   /** Completions for controller {@code id}. */
   public static String completedTopic(int id) {
     return "completed" + id;

@@ -14,6 +14,7 @@ import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
+import io.kwhisk.controller.hash.PushRoute;
 import io.kwhisk.controller.entity.EntityStore;
 import io.kwhisk.controller.kafka.KafkaPublisher;
 import io.kwhisk.controller.kafka.TopicAdmin;
@@ -149,9 +150,9 @@ public final class ActionsApi {
 
   /**
    * POST: invokes. Admission first: over the namespace's concurrency or the action's backlog limit it answers 429
-   * with {@code Retry-After}. The activation is on the action's topic before the answer (202 with its id, or the
-   * result of a blocking call); a failed produce answers 503 and nothing was accepted. A blocking call that outlives
-   * its wait answers 202: the activation still runs and is recorded.
+   * with {@code Retry-After}. The activation is on the action's topic (in hash mode: its home invoker's) before the
+   * answer (202 with its id, or the result of a blocking call); a failed produce answers 503 and nothing was
+   * accepted. A blocking call that outlives its wait answers 202: the activation still runs and is recorded.
    */
   public CompletionStage<HttpResponse> invoke(Identity who, String name, Map<String, String> query, byte[] body) {
     long started = System.nanoTime();
@@ -175,7 +176,7 @@ public final class ActionsApi {
     ActivationMessage message = new ActivationMessage(activationId, ActivationIds.next(), fqn.namespace(), fqn.name(),
         action.revision(), who.namespace(), params, blocking, config.id(), clock.millis());
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
-    CompletionStage<HttpResponse> answer = publisher.send(Topics.actionTopic(fqn), activationId, Json.encode(message))
+    CompletionStage<HttpResponse> answer = queue(action, message)
         .handle((meta, error) -> {
           if (error != null) {
             waiters.cancel(activationId);
@@ -186,11 +187,28 @@ public final class ActionsApi {
             throw new CompletionException(ApiError.unavailable("The activation could not be queued; try again later."));
           }
           metrics.activationAccepted();
-          scheduler.tell(new Scheduler.Submitted(activationId, action));
+          if (!hashMode()) scheduler.tell(new Scheduler.Submitted(activationId, action));
           return activationId;
         })
         .thenCompose(id -> blocking ? awaitResult(id, waiter, wait, resultOnly) : done(accepted(id)));
     return answer.whenComplete((r, t) -> metrics.invokeLatency(blocking, Duration.ofNanos(System.nanoTime() - started)));
+  }
+
+  /**
+   * kwhisk mode: to the action's topic, where its containers pull it. Hash mode (the baseline): to the home
+   * invoker's activation topic ({@link PushRoute}); the scheduler is not told, as the invoker creates containers.
+   */
+  private CompletableFuture<?> queue(Action action, ActivationMessage message) {
+    if (!hashMode()) {
+      return publisher.send(Topics.actionTopic(action.fqn()), message.activationId(), Json.encode(message));
+    }
+    Optional<PushRoute.Target> target = PushRoute.of(action, message, view.get());
+    if (target.isEmpty()) return CompletableFuture.failedFuture(new IllegalStateException("no healthy invoker"));
+    return publisher.send(target.get().topic(), target.get().key(), target.get().value());
+  }
+
+  private boolean hashMode() {
+    return config.scheduling() == ControllerConfig.Scheduling.HASH;
   }
 
   private CompletionStage<HttpResponse> awaitResult(

@@ -29,13 +29,13 @@ public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInF
 
   /**
    * Containers the action has or may still get: its containers and creations in flight, plus as many as the free
-   * memory of each healthy invoker (less the memory of creations in flight there) could hold, at most
-   * {@code instances}.
+   * and idle (reclaimable) memory of each healthy invoker, less the memory of creations in flight there, could
+   * hold, at most {@code instances}.
    */
   public int potentialContainers(String actionPath, int memoryMb, int instances) {
     long possible = containers(actionPath);
     for (InvokerState i : healthy.values()) {
-      long free = i.heartbeat().freeMemoryMb();
+      long free = i.heartbeat().freeMemoryMb() + i.heartbeat().idleMemoryMb();
       for (CreationInFlight c : inFlight) {
         if (c.invokerId() == i.id()) free -= c.memoryMb();
       }

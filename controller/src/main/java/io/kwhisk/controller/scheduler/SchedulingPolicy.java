@@ -16,7 +16,10 @@ import java.util.Map;
  * once (containers x concurrency) gets enough new containers to run them all, up to its {@code instances} bound and
  * {@link #MAX_CREATIONS_PER_ACTION_PER_TICK} per decision. The margin exists because a cold start costs far more
  * than a short wait for a busy container. Each creation goes to the healthy invoker with the most free memory
- * (heartbeat free memory minus the memory of creations in flight there) that can hold the container.
+ * (heartbeat free memory minus the memory of creations in flight there) that can hold the container; when none
+ * can, to the one whose free plus idle memory (initialised containers with nothing to run, which the invoker
+ * retires to make room) can hold it, most first. Without that second step an invoker full of idle containers of
+ * other actions would starve a new action until their keep-alive ran out.
  */
 public final class SchedulingPolicy {
   static final double OVERLOAD_MARGIN = 1.5;
@@ -37,7 +40,11 @@ public final class SchedulingPolicy {
   public static List<PlannedCreation> decide(
       Collection<Demand> demands, Collection<InvokerState> healthy, Collection<CreationInFlight> inFlight) {
     Map<Integer, Long> free = new HashMap<>();
-    for (InvokerState invoker : healthy) free.put(invoker.id(), invoker.heartbeat().freeMemoryMb());
+    Map<Integer, Long> idle = new HashMap<>();
+    for (InvokerState invoker : healthy) {
+      free.put(invoker.id(), invoker.heartbeat().freeMemoryMb());
+      idle.put(invoker.id(), invoker.heartbeat().idleMemoryMb());
+    }
     Map<String, Integer> flying = new HashMap<>();
     Map<String, Integer> flyingOnInvoker = new HashMap<>();
     for (CreationInFlight c : inFlight) {
@@ -56,8 +63,13 @@ public final class SchedulingPolicy {
       int memory = demand.action().limits().memory();
       for (int n = 0; n < Math.min(want - have, MAX_CREATIONS_PER_ACTION_PER_TICK); n++) {
         InvokerState target = leastLoaded(healthy, free, memory);
+        if (target == null) target = mostReclaimable(healthy, free, idle, memory);
         if (target == null) break;
-        free.merge(target.id(), (long) -memory, Long::sum);
+        long left = free.merge(target.id(), (long) -memory, Long::sum);
+        if (left < 0) {
+          idle.merge(target.id(), left, Long::sum);
+          free.put(target.id(), 0L);
+        }
         String slot = target.id() + "|" + path;
         int baseline = target.containers(path) + flyingOnInvoker.getOrDefault(slot, 0);
         flyingOnInvoker.merge(slot, 1, Integer::sum);
@@ -75,6 +87,21 @@ public final class SchedulingPolicy {
       if (f >= memory && (f > bestFree || (f == bestFree && invoker.id() < best.id()))) {
         best = invoker;
         bestFree = f;
+      }
+    }
+    return best;
+  }
+
+  /** The healthy invoker whose free plus idle memory holds {@code memory}, the most first; null if none. */
+  private static InvokerState mostReclaimable(
+      Collection<InvokerState> healthy, Map<Integer, Long> free, Map<Integer, Long> idle, int memory) {
+    InvokerState best = null;
+    long bestRoom = Long.MIN_VALUE;
+    for (InvokerState invoker : healthy) {
+      long room = Math.max(0, free.getOrDefault(invoker.id(), 0L)) + idle.getOrDefault(invoker.id(), 0L);
+      if (room >= memory && (room > bestRoom || (room == bestRoom && invoker.id() < best.id()))) {
+        best = invoker;
+        bestRoom = room;
       }
     }
     return best;

@@ -22,6 +22,35 @@ class SchedulingPolicyTest {
     return new InvokerState(id, new InvokerHeartbeat(id, 4096, freeMb, 0, containers, 0, 0), 0);
   }
 
+  static InvokerState fullOfIdle(int id, long freeMb, long idleMb) {
+    return new InvokerState(id, new InvokerHeartbeat(id, 4096, freeMb, 0, Map.of(), 0, 0, idleMb), 0);
+  }
+
+  @Test
+  void aFullInvokerWithIdleContainersOfOtherActionsStillTakesAColdAction() {
+    Action a = action("newcomer", 256, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 1)), List.of(fullOfIdle(0, 0, 512), fullOfIdle(1, 128, 0)), List.of());
+    assertThat(plan).containsExactly(new PlannedCreation(0, a, 0));
+  }
+
+  @Test
+  void freeMemoryIsPreferredOverEvictingIdleContainers() {
+    Action a = action("newcomer", 256, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 1)), List.of(fullOfIdle(0, 0, 2048), fullOfIdle(1, 256, 0)), List.of());
+    assertThat(plan).containsExactly(new PlannedCreation(1, a, 0));
+  }
+
+  @Test
+  void idleMemoryPlannedForEvictionIsNotPromisedTwice() {
+    Action a = action("a", 256, 1, 10);
+    Action b = action("b", 256, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(a, 2), new Demand(b, 1)), List.of(fullOfIdle(0, 0, 256)), List.of());
+    assertThat(plan).hasSize(1);
+  }
+
   @Test
   void coldActionGetsOneContainerOnTheInvokerWithMostFreeMemory() {
     Action a = action("hello", 256, 1, 10);

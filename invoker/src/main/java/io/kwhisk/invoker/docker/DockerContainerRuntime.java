@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.kwhisk.invoker.metrics.InvokerMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,12 +45,17 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final DockerClient docker;
   private final String network;
   private final Duration startTimeout;
+  private final Map<String, String> ownerLabels;
+  private final InvokerMetrics metrics;
   private final ExecutorService executor;
 
-  private DockerContainerRuntime(DockerClient docker, String network, Duration startTimeout) {
+  private DockerContainerRuntime(DockerClient docker, String network, Duration startTimeout,
+      Map<String, String> ownerLabels, InvokerMetrics metrics) {
+    this.metrics = metrics;
     this.docker = docker;
     this.network = network;
     this.startTimeout = startTimeout;
+    this.ownerLabels = Map.copyOf(ownerLabels);
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "kwhisk-docker-" + n.incrementAndGet());
@@ -58,15 +64,20 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     });
   }
 
-  /** A runtime on the engine at {@code dockerHost} (for example {@code unix:///var/run/docker.sock}). */
-  public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout) {
+  /**
+   * A runtime on the engine at {@code dockerHost} (for example {@code unix:///var/run/docker.sock}) that puts
+   * {@code ownerLabels} (which invoker of which cluster) on every container it creates, on top of the spec's.
+   */
+  public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
+      Map<String, String> ownerLabels, InvokerMetrics metrics) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     var http = new ApacheDockerHttpClient.Builder()
         .dockerHost(URI.create(dockerHost))
         .maxConnections(64)
         .connectionTimeout(Duration.ofSeconds(10))
         .build();
-    return new DockerContainerRuntime(DockerClientImpl.getInstance(config, http), network, startTimeout);
+    return new DockerContainerRuntime(
+        DockerClientImpl.getInstance(config, http), network, startTimeout, ownerLabels, metrics);
   }
 
   @Override
@@ -76,11 +87,16 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   private RunningContainer startBlocking(ContainerSpec spec) {
     String id = null;
+    long began = System.nanoTime();
     try {
+      // The action's memory limit, with swap equal to it (no swap): beyond it the kernel kills the action, which
+      // awaitStopped then reports as an OOM kill.
       long bytes = spec.memoryMb() * 1024 * 1024;
+      Map<String, String> labels = new java.util.HashMap<>(spec.labels());
+      labels.putAll(ownerLabels);
       CreateContainerResponse created = docker.createContainerCmd(spec.image())
           .withName(spec.name())
-          .withLabels(spec.labels())
+          .withLabels(labels)
           .withHostConfig(HostConfig.newHostConfig()
               .withMemory(bytes)
               .withMemorySwap(bytes)
@@ -91,6 +107,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       docker.startContainerCmd(id).exec();
       String ip = ipAddress(docker.inspectContainerCmd(id).exec());
       awaitPort(ip, ACTION_PORT, spec.name());
+      metrics.containerStarted(Duration.ofNanos(System.nanoTime() - began));
       return new RunningContainer(id, spec.name(), ip, ACTION_PORT);
     } catch (RuntimeException e) {
       if (id != null) removeBlocking(id);
@@ -138,6 +155,46 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException e) {
       log.debug("Container {} was already gone", containerId);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> pause(String containerId) {
+    return async(() -> {
+      docker.pauseContainerCmd(containerId).exec();
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> unpause(String containerId) {
+    return async(() -> {
+      docker.unpauseContainerCmd(containerId).exec();
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<ContainerStatus> awaitStopped(String containerId, Duration wait) {
+    return async(() -> {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (true) {
+        ContainerStatus status = statusBlocking(containerId);
+        if (!status.running() || System.nanoTime() > deadline) return status;
+        sleep(25);
+      }
+    });
+  }
+
+  private ContainerStatus statusBlocking(String containerId) {
+    try {
+      InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(containerId).exec().getState();
+      boolean running = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
+      Long exit = state.getExitCodeLong();
+      return new ContainerStatus(running, false, Boolean.TRUE.equals(state.getOOMKilled()),
+          exit == null ? -1 : exit.intValue());
+    } catch (NotFoundException e) {
+      return ContainerStatus.GONE;
     }
   }
 

@@ -20,9 +20,19 @@ public final class InvokerMetrics {
   public static final String ACTIVATION_DURATION = "kwhisk.invoker.activation.duration";
   public static final String INIT_TIME = "kwhisk.invoker.init.time";
   public static final String CREATIONS_REFUSED = "kwhisk.invoker.creations.refused";
+  public static final String EVICTIONS = "kwhisk.invoker.evictions";
+  public static final String PAUSE_TIME = "kwhisk.invoker.pause.time";
+  public static final String UNPAUSE_TIME = "kwhisk.invoker.unpause.time";
+  public static final String CONTAINER_DEATHS = "kwhisk.invoker.container.deaths";
+  public static final String PREWARM_USED = "kwhisk.invoker.prewarm.used";
+  public static final String PREWARM_READY = "kwhisk.invoker.prewarm.ready";
+  public static final String CONTAINER_START_TIME = "kwhisk.invoker.container.start.time";
 
   /** The states a container is counted in; one gauge each. */
-  public enum ContainerState { STARTING, INITIALIZING, READY, RUNNING, REMOVING }
+  public enum ContainerState { STARTING, INITIALIZING, READY, RUNNING, PAUSED, REMOVING }
+
+  /** Why a container died under a running activation. */
+  public enum Death { OOM_KILLED, KILLED, EXITED }
 
   /** Outcome tag of an activation, OpenWhisk's four response classes. */
   public enum Outcome { SUCCESS, APPLICATION_ERROR, DEVELOPER_ERROR, WHISK_ERROR }
@@ -33,6 +43,12 @@ public final class InvokerMetrics {
   private final Counter refused;
   private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
   private final Timer initTime;
+  private final Counter evictions;
+  private final Counter prewarmUsed;
+  private final Timer containerStartTime;
+  private final Timer pauseTime;
+  private final Timer unpauseTime;
+  private final Map<Death, Counter> deaths = new EnumMap<>(Death.class);
 
   public InvokerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -55,6 +71,23 @@ public final class InvokerMetrics {
           .register(registry));
     }
     initTime = Timer.builder(INIT_TIME).description("Duration of /init").register(registry);
+    evictions = Counter.builder(EVICTIONS)
+        .description("Idle containers retired to make room for a creation of another action")
+        .register(registry);
+    prewarmUsed = Counter.builder(PREWARM_USED)
+        .description("Cold starts that took a prewarmed container instead of creating one")
+        .register(registry);
+    containerStartTime = Timer.builder(CONTAINER_START_TIME)
+        .description("Docker create, start and the wait for the action port of a new container")
+        .register(registry);
+    pauseTime = Timer.builder(PAUSE_TIME).description("Duration of docker pause").register(registry);
+    unpauseTime = Timer.builder(UNPAUSE_TIME).description("Duration of docker unpause").register(registry);
+    for (Death d : Death.values()) {
+      deaths.put(d, Counter.builder(CONTAINER_DEATHS)
+          .tag("cause", d.name().toLowerCase())
+          .description("Containers that died while an activation ran")
+          .register(registry));
+    }
   }
 
   /** Metrics that go nowhere: for tests. */
@@ -80,6 +113,35 @@ public final class InvokerMetrics {
   public void coldStart(Duration init) {
     coldStarts.increment();
     initTime.record(init);
+  }
+
+  public void containerEvicted() {
+    evictions.increment();
+  }
+
+  public void containerStarted(Duration d) {
+    containerStartTime.record(d);
+  }
+
+  /** Registers the gauge of prewarmed containers ready now (all images together). */
+  public void prewarmStock(java.util.function.Supplier<Number> ready) {
+    Gauge.builder(PREWARM_READY, ready).description("Prewarmed containers ready for a cold start").register(registry);
+  }
+
+  public void prewarmUsed() {
+    prewarmUsed.increment();
+  }
+
+  public void paused(Duration d) {
+    pauseTime.record(d);
+  }
+
+  public void unpaused(Duration d) {
+    unpauseTime.record(d);
+  }
+
+  public void containerDied(Death cause) {
+    deaths.get(cause).increment();
   }
 
   public void creationRefused() {

@@ -6,7 +6,6 @@ import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -22,9 +21,12 @@ import org.slf4j.LoggerFactory;
  * proxies on {@link ContainerDeletion}, accounts user memory in {@link PoolState}, and publishes the invoker's
  * heartbeat every interval and at once whenever its containers change.
  *
- * <p>A creation that does not fit in the free user memory (or whose kind has no image) is refused: logged, counted,
- * and visible to controllers as the heartbeat's free memory, which is how they learn not to ask again. On
- * {@link Shutdown} every proxy is retired and the pool stops when the last one has removed its container.
+ * <p>A creation that does not fit in the free user memory first evicts idle containers of other actions (least
+ * recently used first, see {@link PoolState#plan}) and is started when they are gone; only when even that cannot
+ * make room (or its kind has no image) is it refused: logged, counted, and visible to controllers as the
+ * heartbeat's free and idle memory, which is how they learn not to ask again. Proxies report when they become busy
+ * and idle, so the pool knows which containers it may evict. On {@link Shutdown} waiting creations are dropped,
+ * every proxy is retired and the pool stops when the last one has removed its container.
  */
 public final class ContainerPool extends AbstractBehavior<ContainerPool.Command> {
   private static final Logger log = LoggerFactory.getLogger(ContainerPool.class);
@@ -63,7 +65,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     super(ctx);
     this.deps = deps;
     this.invokerId = deps.config().invokerId();
-    this.state = PoolState.empty(deps.config().userMemoryMb());
+    this.state = PoolState.empty(deps.config().poolMemoryMb());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
     timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, deps.config().heartbeatInterval());
     publishHeartbeat();
@@ -97,21 +99,37 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       return;
     }
     String name = containerName(c);
-    Optional<PoolState> admitted = state.admit(name, c);
-    if (admitted.isEmpty()) {
+    PoolState.Plan plan =
+        state.plan(name, c, deps.clock().millis(), deps.config().evictionGrace().toMillis());
+    if (plan.outcome() == PoolState.Outcome.REFUSED) {
       deps.metrics().creationRefused();
-      log.warn("Refusing creation {} for {}: needs {} MB, {} MB of {} MB free", c.creationId(), c.action().fqn(),
-          c.action().limits().memory(), state.freeMb(), state.capacityMb());
+      log.warn("Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
+          c.creationId(), c.action().fqn(), c.action().limits().memory(), state.admissibleMb(), state.capacityMb(),
+          state.idleMb());
       publishHeartbeat();
       return;
     }
-    state = admitted.get();
+    state = plan.state();
+    if (plan.outcome() == PoolState.Outcome.ADMITTED) {
+      spawn(name, c);
+    } else {
+      log.info("Creation {} for {} waits for {} idle containers to be evicted: {}", c.creationId(), c.action().fqn(),
+          plan.victims().size(), plan.victims());
+      for (String victim : plan.victims()) {
+        deps.metrics().containerEvicted();
+        ActorRef<ContainerProxy.Command> proxy = proxies.get(victim);
+        if (proxy != null) proxy.tell(ContainerProxy.Retire.INSTANCE);
+      }
+    }
+    publishHeartbeat();
+  }
+
+  private void spawn(String name, ContainerCreation c) {
     ActorRef<ContainerProxy.Command> proxy =
         getContext().spawn(ContainerProxy.create(name, c.action(), events, deps), name);
     getContext().watchWith(proxy, new ProxyTerminated(name));
     proxies.put(name, proxy);
     log.info("Creating container {} for {} (creation {})", name, c.action().fqn(), c.creationId());
-    publishHeartbeat();
   }
 
   private void retire(ContainerDeletion d) {
@@ -122,18 +140,29 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   }
 
   private Behavior<Command> onFromProxy(FromProxy m) {
-    if (m.event() instanceof ContainerProxy.Ready r) {
-      state = state.ready(r.name());
+    ContainerProxy.Event e = m.event();
+    if (e instanceof ContainerProxy.Ready) {
+      state = state.ready(e.name(), deps.clock().millis());
       publishHeartbeat();
-      return this;
+    } else if (e instanceof ContainerProxy.Busy) {
+      // Busy and idle come with every activation of an idle container: the next periodic heartbeat carries the
+      // idle memory, a heartbeat per activation would load the health topic on the warm path.
+      state = state.busy(e.name());
+    } else if (e instanceof ContainerProxy.Idle) {
+      state = state.idle(e.name(), deps.clock().millis());
+    } else {
+      return onProxyGone(e.name());
     }
-    return onProxyGone(m.event().name());
+    return this;
   }
 
   /** The proxy stopped: normally after removing its container, or it failed and its PostStop removes it. */
   private Behavior<Command> onProxyGone(String name) {
     if (proxies.remove(name) != null) {
       state = state.removed(name);
+      var admitted = state.admitWaiting();
+      state = admitted.getKey();
+      admitted.getValue().forEach(w -> spawn(w.name(), w.creation()));
       publishHeartbeat();
     }
     if (shuttingDown && proxies.isEmpty()) return Behaviors.stopped();
@@ -147,6 +176,10 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
 
   private Behavior<Command> onShutdown() {
     shuttingDown = true;
+    var dropped = state.dropWaiting();
+    state = dropped.getKey();
+    dropped.getValue().forEach(w -> log.info("Dropping creation {} for {}: the invoker is shutting down",
+        w.creation().creationId(), w.creation().action().fqn()));
     log.info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
     proxies.values().forEach(p -> p.tell(ContainerProxy.Retire.INSTANCE));
     return proxies.isEmpty() ? Behaviors.stopped() : this;

@@ -3,28 +3,68 @@ package io.kwhisk.invoker.pool;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerHeartbeat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invoker's containers as an immutable value: which action each runs, the user memory it holds, and whether it
- * is still being created. Memory is reserved when a creation is admitted and freed when the proxy has stopped, so
- * the sum never exceeds the capacity. Pure: tested without actors.
+ * The invoker's containers as an immutable value: which action each runs, the user memory it holds, whether it is
+ * still being created, busy, idle since when, or being evicted; and the creations waiting for evicted containers to
+ * go. Pure: tested without actors.
+ *
+ * <p>Invariants: memory is reserved when a creation is admitted and freed when its proxy has stopped, so the
+ * containers' sum never exceeds the capacity. A creation that does not fit waits only for memory already promised
+ * to it by evictions it caused ({@link #plan}); the memory waiting creations need is never given to a later one.
+ *
+ * <p>Eviction: when a creation does not fit, idle containers (initialised, nothing in flight, idle for at least the
+ * grace) of other actions are retired, least recently used first, until it fits; it is refused only when even all
+ * of them would not make room. The grace keeps a container that just finished an activation, and is about to pull
+ * the next one of a steady stream, from being thrown away for a single creation.
  */
-public record PoolState(long capacityMb, Map<String, Slot> slots) {
+public record PoolState(long capacityMb, Map<String, Slot> slots, List<Waiting> waiting) {
 
-  /** One container, named as its proxy. {@code ready} is false while it is created and initialised. */
-  public record Slot(String actionPath, String revision, long memoryMb, boolean ready) {}
+  /**
+   * One container, named as its proxy. {@code ready} is false while it is created and initialised; {@code busy}
+   * while an activation is in flight; {@code idleSinceMs} is when it last became idle; {@code evicting} once it was
+   * retired to make room for a waiting creation.
+   */
+  public record Slot(
+      String actionPath, String revision, long memoryMb, boolean ready, boolean busy, long idleSinceMs,
+      boolean evicting) {
+    boolean isIdle() {
+      return ready && !busy && !evicting;
+    }
+
+    Slot with(boolean ready, boolean busy, long idleSinceMs, boolean evicting) {
+      return new Slot(actionPath, revision, memoryMb, ready, busy, idleSinceMs, evicting);
+    }
+  }
+
+  /** A creation admitted once the containers evicted for it are gone; its container will be named {@code name}. */
+  public record Waiting(String name, ContainerCreation creation) {
+    long memoryMb() {
+      return creation.action().limits().memory();
+    }
+  }
+
+  /** What became of a creation. */
+  public enum Outcome { ADMITTED, WAITING, REFUSED }
+
+  /** The next state after {@link #plan}: the outcome and the containers to retire for it (when WAITING). */
+  public record Plan(PoolState state, Outcome outcome, List<String> victims) {}
 
   public PoolState {
-    slots = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(slots));
+    slots = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
+    waiting = List.copyOf(waiting);
   }
 
   public static PoolState empty(long capacityMb) {
-    return new PoolState(capacityMb, Map.of());
+    return new PoolState(capacityMb, Map.of(), List.of());
   }
 
   public long usedMb() {
@@ -35,28 +75,99 @@ public record PoolState(long capacityMb, Map<String, Slot> slots) {
     return capacityMb - usedMb();
   }
 
-  /** The state with a container {@code name} reserved for the creation, or empty when memory does not suffice. */
-  public Optional<PoolState> admit(String name, ContainerCreation creation) {
-    long memory = creation.action().limits().memory();
-    if (memory > freeMb()) return Optional.empty();
-    Map<String, Slot> next = new LinkedHashMap<>(slots);
-    next.put(name, new Slot(creation.action().fqn().path(), creation.action().revision(), memory, false));
-    return Optional.of(new PoolState(capacityMb, next));
+  /** Memory of initialised containers with nothing in flight that are not already being evicted. */
+  public long idleMb() {
+    return slots.values().stream().filter(Slot::isIdle).mapToLong(Slot::memoryMb).sum();
   }
 
-  public PoolState ready(String name) {
+  long evictingMb() {
+    return slots.values().stream().filter(Slot::evicting).mapToLong(Slot::memoryMb).sum();
+  }
+
+  long waitingMb() {
+    return waiting.stream().mapToLong(Waiting::memoryMb).sum();
+  }
+
+  /** Memory a new creation may have now without taking what waiting creations were promised. */
+  public long admissibleMb() {
+    return Math.max(0, Math.min(freeMb(), freeMb() + evictingMb() - waitingMb()));
+  }
+
+  /**
+   * Decides a creation: admitted at once when it fits, else waiting for the idle containers (victims) it evicts,
+   * else refused. {@code now} and {@code graceMs} decide which idle containers may be evicted.
+   */
+  public Plan plan(String name, ContainerCreation creation, long now, long graceMs) {
+    long memory = creation.action().limits().memory();
+    if (memory <= admissibleMb()) return new Plan(withSlot(name, creation), Outcome.ADMITTED, List.of());
+    long promised = freeMb() + evictingMb() - waitingMb(); // what evictions under way leave over for newcomers
+    long needed = memory - promised;
+    String path = creation.action().fqn().path();
+    String revision = creation.action().revision();
+    List<Map.Entry<String, Slot>> candidates = slots.entrySet().stream()
+        .filter(e -> e.getValue().isIdle())
+        .filter(e -> !(e.getValue().actionPath().equals(path) && Objects.equals(e.getValue().revision(), revision)))
+        .filter(e -> now - e.getValue().idleSinceMs() >= graceMs)
+        .sorted(Comparator.comparingLong((Map.Entry<String, Slot> e) -> e.getValue().idleSinceMs()))
+        .toList();
+    List<String> victims = new ArrayList<>();
+    Map<String, Slot> next = new LinkedHashMap<>(slots);
+    for (Map.Entry<String, Slot> e : candidates) {
+      if (needed <= 0) break;
+      victims.add(e.getKey());
+      next.put(e.getKey(), e.getValue().with(true, false, e.getValue().idleSinceMs(), true));
+      needed -= e.getValue().memoryMb();
+    }
+    if (needed > 0) return new Plan(this, Outcome.REFUSED, List.of());
+    List<Waiting> queue = new ArrayList<>(waiting);
+    queue.add(new Waiting(name, creation));
+    return new Plan(new PoolState(capacityMb, next, queue), Outcome.WAITING, List.copyOf(victims));
+  }
+
+  /** Admits waiting creations, first come first served, while they fit: the state and the creations admitted. */
+  public Map.Entry<PoolState, List<Waiting>> admitWaiting() {
+    PoolState s = this;
+    List<Waiting> admitted = new ArrayList<>();
+    while (!s.waiting.isEmpty() && s.waiting.get(0).memoryMb() <= s.freeMb()) {
+      Waiting w = s.waiting.get(0);
+      PoolState without = new PoolState(capacityMb, s.slots, s.waiting.subList(1, s.waiting.size()));
+      s = without.withSlot(w.name(), w.creation());
+      admitted.add(w);
+    }
+    return Map.entry(s, List.copyOf(admitted));
+  }
+
+  /** Drops every waiting creation (the invoker shuts down): the state and the creations dropped. */
+  public Map.Entry<PoolState, List<Waiting>> dropWaiting() {
+    return Map.entry(new PoolState(capacityMb, slots, List.of()), waiting);
+  }
+
+  /** The container is initialised and idle from {@code now}. */
+  public PoolState ready(String name, long now) {
     Slot s = slots.get(name);
     if (s == null || s.ready()) return this;
-    Map<String, Slot> next = new LinkedHashMap<>(slots);
-    next.put(name, new Slot(s.actionPath(), s.revision(), s.memoryMb(), true));
-    return new PoolState(capacityMb, next);
+    return withSlot(name, s.with(true, false, now, s.evicting()));
+  }
+
+  /** An activation is in flight in the container. */
+  public PoolState busy(String name) {
+    Slot s = slots.get(name);
+    if (s == null || s.busy()) return this;
+    return withSlot(name, s.with(s.ready(), true, s.idleSinceMs(), s.evicting()));
+  }
+
+  /** The container's last activation finished at {@code now}. */
+  public PoolState idle(String name, long now) {
+    Slot s = slots.get(name);
+    if (s == null) return this;
+    return withSlot(name, s.with(s.ready(), false, now, s.evicting()));
   }
 
   public PoolState removed(String name) {
     if (!slots.containsKey(name)) return this;
     Map<String, Slot> next = new LinkedHashMap<>(slots);
     next.remove(name);
-    return new PoolState(capacityMb, next);
+    return new PoolState(capacityMb, next, waiting);
   }
 
   /** The containers a deletion retires: all of the action's, or those not of the revision it keeps. */
@@ -69,10 +180,26 @@ public record PoolState(long capacityMb, Map<String, Slot> slots) {
         .toList();
   }
 
+  /**
+   * The heartbeat: free memory is what a creation may have at once, idle memory what evicting idle containers
+   * would add; creations in flight include those waiting for evictions.
+   */
   public InvokerHeartbeat heartbeat(int invokerId, long now) {
     Map<String, Integer> byAction = new TreeMap<>();
     slots.values().forEach(s -> byAction.merge(s.actionPath(), 1, Integer::sum));
-    int creating = (int) slots.values().stream().filter(s -> !s.ready()).count();
-    return new InvokerHeartbeat(invokerId, capacityMb, freeMb(), slots.size(), byAction, creating, now);
+    int creating = (int) slots.values().stream().filter(s -> !s.ready()).count() + waiting.size();
+    return new InvokerHeartbeat(
+        invokerId, capacityMb, admissibleMb(), slots.size(), byAction, creating, now, idleMb());
+  }
+
+  private PoolState withSlot(String name, ContainerCreation creation) {
+    return withSlot(name, new Slot(creation.action().fqn().path(), creation.action().revision(),
+        creation.action().limits().memory(), false, false, -1, false));
+  }
+
+  private PoolState withSlot(String name, Slot slot) {
+    Map<String, Slot> next = new LinkedHashMap<>(slots);
+    next.put(name, slot);
+    return new PoolState(capacityMb, next, waiting);
   }
 }

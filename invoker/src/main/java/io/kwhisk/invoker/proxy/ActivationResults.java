@@ -12,6 +12,7 @@ import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.KeyValue;
+import io.kwhisk.invoker.docker.ContainerStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -28,6 +29,10 @@ final class ActivationResults {
   static final String ABNORMAL_RUN = "The action did not produce a valid response and exited unexpectedly.";
   static final String ABNORMAL_INIT = "The action failed during initialization and exited unexpectedly.";
   static final String INVALID_RESPONSE = "The action did not produce a valid JSON response: %s";
+  static final String OUT_OF_MEMORY = "The action exhausted its memory and was aborted.";
+  static final String EXITED = "The action did not produce a valid response and exited unexpectedly (exit code %d).";
+  static final String KILLED =
+      "The action's container was killed (exit code %d) or removed by the platform while the action ran.";
 
   private ActivationResults() {}
 
@@ -35,12 +40,28 @@ final class ActivationResults {
   static ActivationResponse run(CallOutcome outcome, int timeoutMs) {
     if (outcome instanceof CallOutcome.TimedOut) return ActivationResponse.developerError(error(TIMEOUT, timeoutMs));
     if (outcome instanceof CallOutcome.Failed) return ActivationResponse.developerError(error(ABNORMAL_RUN));
+    if (outcome instanceof CallOutcome.Died d) return died(d.status());
     CallOutcome.Answered a = (CallOutcome.Answered) outcome;
     JsonNode body = a.body();
     if (body.isObject() && (a.status() == 200 || a.status() == 502)) {
       return body.has("error") ? ActivationResponse.applicationError(body) : ActivationResponse.success(body);
     }
     return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(body)));
+  }
+
+  /**
+   * The container died under a {@code /run}. An OOM kill is the action's fault (it used more than its memory
+   * limit): a developer error. A kill by signal (SIGKILL 137, SIGTERM 143) without an OOM, or a container that is
+   * gone, came from outside the action (an operator, the engine, a crashed node): a whisk error, so the caller can
+   * tell it from a bug and retry. Any other exit is the action's own: a developer error naming the exit code.
+   */
+  static ActivationResponse died(ContainerStatus status) {
+    if (status.oomKilled()) return ActivationResponse.developerError(error(OUT_OF_MEMORY));
+    if (status.gone() || status.exitCode() == 137 || status.exitCode() == 143) {
+      return ActivationResponse.whiskError(error(KILLED, status.exitCode()));
+    }
+    if (status.running()) return ActivationResponse.developerError(error(ABNORMAL_RUN));
+    return ActivationResponse.developerError(error(EXITED, status.exitCode()));
   }
 
   /** Null when {@code /init} succeeded; else the developer error the container reports. */

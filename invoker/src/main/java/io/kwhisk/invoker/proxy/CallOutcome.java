@@ -1,6 +1,7 @@
 package io.kwhisk.invoker.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kwhisk.invoker.docker.ContainerStatus;
 
 /** How a call to a container's {@code /init} or {@code /run} ended. */
 public sealed interface CallOutcome {
@@ -12,4 +13,7 @@ public sealed interface CallOutcome {
 
   /** The connection failed or broke: the container died or its runtime crashed. */
   record Failed(String reason) implements CallOutcome {}
+
+  /** The connection broke and the engine says why: the container stopped (or vanished) under the call. */
+  record Died(String reason, ContainerStatus status) implements CallOutcome {}
 }

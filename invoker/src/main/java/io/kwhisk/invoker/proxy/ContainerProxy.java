@@ -13,6 +13,8 @@ import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
 import io.kwhisk.invoker.publish.Publisher;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,13 +40,20 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       init failed), and {@link Stopped} exactly once, after the container is removed, before it stops itself.
  *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
  *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion and record
- *       were written to Kafka (at-least-once), released if publishing failed.
+ *       were written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
+ *       concurrency limit (a prefetch above it) wait in the proxy and run as slots free; a retiring container
+ *       releases those it has not started.
+ *   <li>The proxy tells the parent {@link Busy} when an idle container accepts an activation and {@link Idle} when
+ *       its last one in flight is published; the parent evicts (retires) only idle containers.
+ *   <li>After the pause grace an idle container is paused; activations pulled meanwhile are held until it is
+ *       unpaused, so none reaches a frozen container. A paused container is removed without being unpaused.
  * </ol>
  *
  * <p>Never blocks: Docker, HTTP and Kafka work returns as messages.
  */
 public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Command> {
   private static final Object KEEP_ALIVE = "keep-alive";
+  private static final Object PAUSE_GRACE = "pause-grace";
 
   /** The proxy's protocol. */
   public sealed interface Command {}
@@ -60,14 +69,25 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private record Pulled(List<Delivery> deliveries) implements Command {}
 
-  private record RunDone(Delivery delivery, long start, long end, CallOutcome outcome, List<String> logs)
-      implements Command {}
+  /**
+   * A {@code /run} ended. {@code written} is the write of its completion and record, already issued off the actor
+   * (null when the run failed before it could be: the actor then writes the record).
+   */
+  private record RunDone(
+      Delivery delivery, long start, long end, CallOutcome outcome, ActivationResponse response,
+      CompletionStage<Void> written) implements Command {}
 
   private record Published(Delivery delivery, Throwable error) implements Command {}
 
   private record FeedFailed(Throwable error) implements Command {}
 
   private enum KeepAliveExpired implements Command { INSTANCE }
+
+  private enum PauseGraceExpired implements Command { INSTANCE }
+
+  private record PauseDone(Throwable error, long durationMs) implements Command {}
+
+  private record UnpauseDone(Throwable error, long durationMs) implements Command {}
 
   private enum ContainerRemoved implements Command { INSTANCE }
 
@@ -79,6 +99,12 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   public record Ready(String name, String containerId) implements Event {}
 
   public record Stopped(String name) implements Event {}
+
+  /** An activation is in flight (the container was idle until now). */
+  public record Busy(String name) implements Event {}
+
+  /** The container's last activation in flight finished. */
+  public record Idle(String name) implements Event {}
 
   /** The proxy's collaborators, shared by all proxies of an invoker. */
   public record Deps(
@@ -111,6 +137,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private RunningContainer container;
   private ActionContainer client;
   private ActivationSource feed;
+  /** Pulled activations waiting for a free slot: a container may prefetch more than its concurrency. */
+  private final Deque<Delivery> queued = new ArrayDeque<>();
+  private int running;
   private LogCollector logs;
   private AutoCloseable logStream;
   private long initStart;
@@ -151,6 +180,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         .onMessage(Published.class, this::onPublished)
         .onMessage(FeedFailed.class, this::onFeedFailed)
         .onMessageEquals(KeepAliveExpired.INSTANCE, this::onKeepAliveExpired)
+        .onMessageEquals(PauseGraceExpired.INSTANCE, () -> apply(state.pauseGraceExpired()))
+        .onMessage(PauseDone.class, this::onPauseDone)
+        .onMessage(UnpauseDone.class, this::onUnpauseDone)
         .onMessageEquals(Retire.INSTANCE, this::onRetire)
         .onMessageEquals(ContainerRemoved.INSTANCE, this::onContainerRemoved)
         .onSignal(PostStop.class, s -> onPostStop())
@@ -199,23 +231,55 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       }
       next = apply(t);
       if (state.phase() == ProxyState.Phase.INIT_FAILED) completeWithInitFailure(d);
-      else run(d);
+      else if (t.effects().contains(ProxyState.Effect.HOLD)) queued.add(d); // run once unpaused (RUN_HELD)
+      else if (running < action.limits().concurrency()) run(d);
+      else queued.add(d);
     }
     return next;
   }
 
+  /** Runs queued activations while slots are free. */
+  private void runQueued() {
+    while (!queued.isEmpty() && running < action.limits().concurrency()) run(queued.poll());
+  }
+
+  /** Gives queued activations back to the group (this container takes no more work); they count as finished. */
+  private void releaseQueued() {
+    for (Delivery d; (d = queued.poll()) != null; ) {
+      if (feed != null) feed.release(d);
+      apply(state.finished(d.activationId()));
+    }
+  }
+
+  /**
+   * Calls {@code /run}, then, on the HTTP client's thread, writes the completion at once and the record when its
+   * logs are in (see {@link #write}): neither waits for a turn of the actor. The continuation touches only values
+   * captured here and immutable fields. The next queued activation may start before this one's logs are in: the
+   * log collector hands out segments in the order they were asked for, which is the order of the runs.
+   */
   private void run(Delivery d) {
+    running++;
     int timeoutMs = action.limits().timeout();
     long start = deps.clock().millis();
-    CompletionStage<CallOutcome> call = client.run(
-        ActivationResults.runPayload(d.message(), start, timeoutMs), deps.config().runTimeout(action.limits()));
-    LogCollector collector = logs; // the continuation runs on an HTTP client thread: no actor fields there
-    CompletionStage<RunDone> done = call.thenCompose(outcome -> {
+    OptionalLong initTime = state.initTimeFor(d.activationId());
+    ActivationSource source = feed;
+    String containerId = container.id();
+    LogCollector collector = logs;
+    CompletionStage<CallOutcome> call = ContainerDeath.explain(client.run(
+        ActivationResults.runPayload(d.message(), start, timeoutMs), deps.config().runTimeout(action.limits())),
+        deps.runtime(), deps.metrics(), containerId);
+    CompletionStage<RunDone> done = call.thenApply(outcome -> {
       long end = deps.clock().millis();
-      return logsAfter(collector, outcome).thenApply(lines -> new RunDone(d, start, end, outcome, lines));
+      ActivationResponse response = ActivationResults.run(outcome, timeoutMs);
+      boolean timedOut = outcome instanceof CallOutcome.TimedOut;
+      ActivationRecord result =
+          ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut, List.of());
+      CompletionStage<ActivationRecord> withLogs = logsAfter(collector, outcome).thenApply(lines -> lines.isEmpty()
+          ? result : ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut, lines));
+      return new RunDone(d, start, end, outcome, response, write(d, result, withLogs, source, containerId));
     });
     getContext().pipeToSelf(done, (r, e) -> r != null ? r
-        : new RunDone(d, start, deps.clock().millis(), new CallOutcome.Failed(String.valueOf(e)), List.of()));
+        : new RunDone(d, start, deps.clock().millis(), new CallOutcome.Failed(String.valueOf(e)), null, null));
   }
 
   /**
@@ -236,17 +300,24 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onRunDone(RunDone m) {
-    ActivationResponse response = ActivationResults.run(m.outcome(), action.limits().timeout());
-    boolean timedOut = m.outcome() instanceof CallOutcome.TimedOut;
+    running--;
+    ActivationResponse response = m.response();
+    if (m.written() == null) {
+      response = ActivationResults.run(m.outcome(), action.limits().timeout());
+      publish(m.delivery(), ActivationResults.record(m.delivery().message(), action, response, m.start(), m.end(),
+          state.initTimeFor(m.delivery().activationId()), m.outcome() instanceof CallOutcome.TimedOut, List.of()));
+    } else {
+      Delivery d = m.delivery();
+      getContext().pipeToSelf(m.written(), (ok, e) -> new Published(d, e));
+    }
     deps.metrics().activation(outcomeOf(response), Duration.ofMillis(m.end() - m.start()));
-    ActivationRecord record = ActivationResults.record(m.delivery().message(), action, response, m.start(), m.end(),
-        state.initTimeFor(m.delivery().activationId()), timedOut, m.logs());
-    publish(m.delivery(), record);
     if (!ActivationResults.containerSurvives(m.outcome())) {
       getContext().getLog().info("Container {} of {} is replaced after activation {}: {}", name, action.fqn(),
           m.delivery().activationId(), response.result());
+      releaseQueued();
       return apply(state.retire());
     }
+    runQueued();
     return this;
   }
 
@@ -259,24 +330,38 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private void publish(Delivery d, ActivationRecord record) {
-    CompletionMessage completion =
-        new CompletionMessage(record.activationId(), deps.config().invokerId(), container.id(), record);
-    CompletableFuture<Void> written = CompletableFuture.allOf(
-        deps.publisher().completion(d.message().controllerId(), completion).toCompletableFuture(),
-        deps.publisher().activation(record).toCompletableFuture());
+    CompletionStage<Void> written = write(d, record, CompletableFuture.completedFuture(record), feed, container.id());
     getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
   }
 
+  /**
+   * Writes the completion with {@code result} at once, and the record to {@code activations} when {@code record}
+   * (the result with its logs) is ready; then acknowledges the delivery to {@code source}, or releases it if a write
+   * failed. As in OpenWhisk, the waiting caller's completion does not wait for the container's log stream (a few
+   * milliseconds at the tail): a blocking invoke answers without logs, and the record with them is written just
+   * after. At-least-once: the ack follows both writes. It is given from the producer's callback rather than after a
+   * turn of the actor, so the feed polls again sooner. May run off the actor: touches only its arguments and
+   * immutable fields. A source that failed or closed meanwhile ignores the ack; the broker redelivers the record.
+   */
+  private CompletionStage<Void> write(
+      Delivery d, ActivationRecord result, CompletionStage<ActivationRecord> record, ActivationSource source,
+      String containerId) {
+    CompletionMessage completion =
+        new CompletionMessage(result.activationId(), deps.config().invokerId(), containerId, result);
+    CompletableFuture<Void> written = CompletableFuture.allOf(
+        deps.publisher().completion(d.message().controllerId(), completion).toCompletableFuture(),
+        record.thenCompose(r -> deps.publisher().activation(r)).toCompletableFuture());
+    return written.whenComplete((ok, e) -> {
+      if (source == null) return;
+      if (e == null) source.acknowledge(d);
+      else source.release(d);
+    });
+  }
+
   private Behavior<Command> onPublished(Published m) {
-    if (feed == null) {
-      getContext().getLog().debug("Activation {} published after the feed failed; it may be redelivered",
-          m.delivery().activationId());
-    } else if (m.error() == null) {
-      feed.acknowledge(m.delivery());
-    } else {
-      getContext().getLog().warn("Publishing activation {} failed, releasing it for redelivery: {}",
+    if (m.error() != null) {
+      getContext().getLog().warn("Publishing activation {} failed, released it for redelivery: {}",
           m.delivery().activationId(), m.error().toString());
-      feed.release(m.delivery());
     }
     return apply(state.finished(m.delivery().activationId()));
   }
@@ -284,6 +369,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onFeedFailed(FeedFailed m) {
     getContext().getLog().warn("Feed of container {} failed: {}", name, m.error().toString());
     feed = null;
+    queued.clear(); // the closed consumer's unacknowledged records go back to the group
     return apply(state.feedFailed());
   }
 
@@ -293,6 +379,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onRetire() {
+    releaseQueued();
     return apply(state.retire());
   }
 
@@ -321,11 +408,19 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       switch (effect) {
         case JOIN_GROUP -> joinGroup();
         case REPORT_READY -> parent.tell(new Ready(name, container.id()));
-        case ARM_KEEP_ALIVE -> timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, idleWindow());
-        case DISARM_KEEP_ALIVE -> timers.cancel(KEEP_ALIVE);
+        case REPORT_BUSY -> parent.tell(new Busy(name));
+        case REPORT_IDLE -> parent.tell(new Idle(name));
+        case ARM_KEEP_ALIVE -> armIdleTimers();
+        case DISARM_KEEP_ALIVE -> {
+          timers.cancel(KEEP_ALIVE);
+          timers.cancel(PAUSE_GRACE);
+        }
+        case PAUSE -> pause();
+        case UNPAUSE -> unpause();
+        case RUN_HELD -> runQueued();
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
-        case RUN, RELEASE -> { } // carried out by onPulled, which knows the delivery
+        case RUN, RELEASE, HOLD -> { } // carried out by onPulled, which knows the delivery
       }
     }
     return this;
@@ -343,13 +438,55 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     return pulledAny || keepAlive.compareTo(grace) > 0 ? keepAlive : grace;
   }
 
+  /** The keep-alive, and the pause grace when pausing is on (a pause grace of 0 disables it). */
+  private void armIdleTimers() {
+    timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, idleWindow());
+    Duration pauseGrace = deps.config().pauseGrace();
+    if (!pauseGrace.isZero()) timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, pauseGrace);
+  }
+
+  private void pause() {
+    long began = System.nanoTime();
+    getContext().pipeToSelf(deps.runtime().pause(container.id()),
+        (ok, e) -> new PauseDone(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
+  }
+
+  private void unpause() {
+    long began = System.nanoTime();
+    getContext().pipeToSelf(deps.runtime().unpause(container.id()),
+        (ok, e) -> new UnpauseDone(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
+  }
+
+  private Behavior<Command> onPauseDone(PauseDone m) {
+    if (m.error() != null) {
+      getContext().getLog().warn("Pausing container {} failed; it stays unpaused: {}", name, m.error().toString());
+    } else {
+      deps.metrics().paused(Duration.ofMillis(m.durationMs()));
+      getContext().getLog().debug("Container {} paused in {} ms", name, m.durationMs());
+    }
+    return apply(state.pauseDone(m.error() == null));
+  }
+
+  private Behavior<Command> onUnpauseDone(UnpauseDone m) {
+    if (m.error() != null) {
+      getContext().getLog().warn("Unpausing container {} failed; it is replaced: {}", name, m.error().toString());
+      queued.clear(); // never run: the closed feed gives them back to the group
+    } else {
+      deps.metrics().unpaused(Duration.ofMillis(m.durationMs()));
+      getContext().getLog().debug("Container {} unpaused in {} ms", name, m.durationMs());
+    }
+    return apply(state.resumed(m.error() == null));
+  }
+
   private void joinGroup() {
     ActorRef<Command> self = getContext().getSelf();
-    // An init failure is reported on one activation only; a working container pulls as many as it may run.
-    // Lanes times records per poll never exceeds the concurrency limit, so every pulled record can run at once.
+    // An init failure is reported on one activation only; a working container pulls its prefetch per poll. A
+    // prefetch above the concurrency limit queues the surplus here: every share acknowledgement is a durable write
+    // on the broker (~2 ms), so one record per poll caps a container of concurrency 1 at a few hundred activations
+    // a second, while a batch shares that cost and runs its records back to back.
     int concurrency = action.limits().concurrency();
     boolean failed = state.phase() == ProxyState.Phase.INIT_FAILED;
-    int maxPoll = failed ? 1 : Math.min(deps.config().maxPollRecords(action.limits()), concurrency);
+    int maxPoll = failed ? 1 : deps.config().maxPollRecords(action.limits());
     int lanes = failed ? 1 : Math.max(1, concurrency / maxPoll);
     feed = deps.feeds().open(action.fqn(), name, lanes, maxPoll, ds -> self.tell(new Pulled(ds)),
         e -> self.tell(new FeedFailed(e)));
@@ -387,6 +524,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       case INITIALIZING: return ContainerState.INITIALIZING;
       case RUNNING: return ContainerState.RUNNING;
       case REMOVING: return ContainerState.REMOVING;
+      case PAUSING: case PAUSED: return ContainerState.PAUSED;
+      case RESUMING: return ContainerState.RUNNING;
       default: return ContainerState.READY;
     }
   }

@@ -15,7 +15,14 @@ import java.util.Set;
  * <pre>
  * STARTING -> INITIALIZING -> READY <-> RUNNING -> REMOVING
  *                          \-> INIT_FAILED (pull one activation, complete it with the init error) -> REMOVING
+ * READY -(pause grace)-> PAUSING -> PAUSED -(activation pulled)-> RESUMING -> RUNNING
  * </pre>
+ *
+ * <p>Pausing: the container's share consumer lives in the invoker, not in the container, so it keeps pulling while
+ * the container is paused. An activation accepted while PAUSING, PAUSED or RESUMING is held ({@link Effect#HOLD})
+ * and run once the container is unpaused ({@link Effect#RUN_HELD}); it never reaches a frozen container. A paused
+ * container still expires with its keep-alive and is removed without unpausing (the engine kills paused
+ * containers).
  *
  * <p>An activation is "in flight" from the moment it is accepted until its completion is published (and so
  * acknowledged): the container is idle, and its keep-alive runs, only when nothing is in flight. A retiring
@@ -30,7 +37,7 @@ public record ProxyState(
     long initTimeMs,
     String coldActivationId) {
 
-  public enum Phase { STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, REMOVING }
+  public enum Phase { STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, PAUSING, PAUSED, RESUMING, REMOVING }
 
   /** What the actor does after a transition, in list order. */
   public enum Effect {
@@ -38,12 +45,24 @@ public record ProxyState(
     JOIN_GROUP,
     /** Tell the pool the container is up (its creation is no longer in flight). */
     REPORT_READY,
+    /** Tell the pool an activation is in flight: the container may not be evicted. */
+    REPORT_BUSY,
+    /** Tell the pool nothing is in flight any more: the container may be evicted. */
+    REPORT_IDLE,
     ARM_KEEP_ALIVE,
     DISARM_KEEP_ALIVE,
     /** Run the accepted activation (or, in INIT_FAILED, complete it with the init failure). */
     RUN,
     /** Give the record back to the group for another container: it was refused. */
     RELEASE,
+    /** Keep the accepted activation until the container is unpaused. */
+    HOLD,
+    /** Freeze the container ({@code docker pause}). */
+    PAUSE,
+    /** Thaw the container; held activations run when it is done. */
+    UNPAUSE,
+    /** Run the activations held while the container was paused. */
+    RUN_HELD,
     /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
     LEAVE_GROUP,
     REMOVE_CONTAINER
@@ -95,17 +114,56 @@ public record ProxyState(
     return Transition.of(next, Effect.JOIN_GROUP, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
   }
 
-  /** An activation was pulled: run it, or release it when this container takes no more work. */
+  /** An activation was pulled: run it (or hold it while paused), or release it when this container takes no more work. */
   public Transition accept(String activationId) {
-    boolean open = EnumSet.of(Phase.READY, Phase.RUNNING).contains(phase)
+    boolean open = EnumSet.of(Phase.READY, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase)
         || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
     if (!open || retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.add(activationId);
     String cold = coldActivationId == null && initTimeMs >= 0 ? activationId : coldActivationId;
-    Phase next = phase == Phase.INIT_FAILED ? Phase.INIT_FAILED : Phase.RUNNING;
-    return Transition.of(
-        new ProxyState(next, running, retiring, initFailure, initTimeMs, cold), Effect.DISARM_KEEP_ALIVE, Effect.RUN);
+    Phase next = switch (phase) {
+      case INIT_FAILED, PAUSING, RESUMING -> phase;
+      case PAUSED -> Phase.RESUMING;
+      default -> Phase.RUNNING;
+    };
+    ProxyState accepted = new ProxyState(next, running, retiring, initFailure, initTimeMs, cold);
+    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.DISARM_KEEP_ALIVE));
+    if (inFlight.isEmpty()) effects.add(Effect.REPORT_BUSY);
+    if (phase == Phase.PAUSED) effects.add(Effect.UNPAUSE);
+    boolean frozen = EnumSet.of(Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase);
+    effects.add(frozen ? Effect.HOLD : Effect.RUN);
+    return new Transition(accepted, List.copyOf(effects));
+  }
+
+  /**
+   * The container was idle for the pause grace: freeze it. Only a container that ran an activation is paused; one
+   * that waits for its first may still be joining its group, and its first activation should not pay an unpause.
+   */
+  public Transition pauseGraceExpired() {
+    boolean idle = phase == Phase.READY && inFlight.isEmpty() && !retiring && coldActivationId != null;
+    return idle ? Transition.of(withPhase(Phase.PAUSING), Effect.PAUSE) : Transition.of(this);
+  }
+
+  /** {@code docker pause} returned ({@code ok}) or failed (the container then simply stays unpaused). */
+  public Transition pauseDone(boolean ok) {
+    if (phase != Phase.PAUSING) return Transition.of(this);
+    if (!ok) {
+      if (inFlight.isEmpty()) return retiring ? remove() : Transition.of(withPhase(Phase.READY));
+      return Transition.of(withPhase(Phase.RUNNING), Effect.RUN_HELD);
+    }
+    if (!inFlight.isEmpty()) return Transition.of(withPhase(Phase.RESUMING), Effect.UNPAUSE);
+    return retiring ? remove() : Transition.of(withPhase(Phase.PAUSED));
+  }
+
+  /**
+   * {@code docker unpause} returned: held activations run. If it failed the container's state is unknown: it is
+   * removed, and the held activations, never run nor acknowledged, go back to the group when the feed closes.
+   */
+  public Transition resumed(boolean ok) {
+    if (phase != Phase.RESUMING) return Transition.of(this);
+    if (!ok) return remove();
+    return Transition.of(withPhase(inFlight.isEmpty() ? Phase.READY : Phase.RUNNING), Effect.RUN_HELD);
   }
 
   /** The activation's completion was published (and acknowledged, or released). */
@@ -116,12 +174,13 @@ public record ProxyState(
     ProxyState next = new ProxyState(phase, running, retiring, initFailure, initTimeMs, coldActivationId);
     if (phase == Phase.REMOVING || !running.isEmpty()) return Transition.of(next);
     if (retiring || phase == Phase.INIT_FAILED) return next.remove();
-    return Transition.of(next.withPhase(Phase.READY), Effect.ARM_KEEP_ALIVE);
+    return Transition.of(next.withPhase(Phase.READY), Effect.ARM_KEEP_ALIVE, Effect.REPORT_IDLE);
   }
 
   /** Nothing ran for the keep-alive window. */
   public Transition keepAliveExpired() {
-    boolean idle = (phase == Phase.READY || phase == Phase.INIT_FAILED) && inFlight.isEmpty();
+    boolean idle = EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.PAUSED).contains(phase) && inFlight.isEmpty();
+    if (phase == Phase.PAUSING && inFlight.isEmpty()) return Transition.of(withRetiring()); // removed once paused
     return idle ? remove() : Transition.of(this);
   }
 
@@ -135,6 +194,8 @@ public record ProxyState(
         return Transition.of(this);
       case STARTING:
       case INITIALIZING:
+      case PAUSING:
+      case RESUMING:
         return Transition.of(withRetiring());
       default:
         return inFlight.isEmpty() ? remove() : Transition.of(withRetiring());

@@ -8,6 +8,8 @@ import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -19,13 +21,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The invoker's one {@link KafkaProducer}, shared by the pool and every proxy. {@code send} can block (metadata of
- * a topic not seen before, a full buffer), so sends are issued from one owned thread, {@code kwhisk-publisher}, and
- * never from an actor's dispatcher; the single thread also keeps one caller's writes in order.
+ * The invoker's one {@link KafkaProducer}, shared by the pool and every proxy. {@code send} blocks while it fetches
+ * the metadata of a topic it has not written to yet, so the first sends to a topic are issued from one owned thread,
+ * {@code kwhisk-publisher}; once a send to a topic has returned its metadata is cached and later sends to it are
+ * issued on the caller's thread, which saves a thread hand-off on every completion (the activation's critical
+ * path). Such a send can still block only when the producer's buffer is full ({@code buffer.memory}, 32 MB), that
+ * is when Kafka is unreachable. Writes of one caller to one topic keep their order once the topic is known.
  */
 public final class KafkaPublisher implements Publisher {
   private final KafkaProducer<String, byte[]> producer;
   private final ExecutorService sender;
+  /** Topics whose metadata the producer has: sends to them do not block. */
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
 
   public KafkaPublisher(KafkaSettings kafka, int invokerId) {
     Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-producer");
@@ -57,21 +64,33 @@ public final class KafkaPublisher implements Publisher {
 
   private CompletionStage<Void> send(String topic, String key, Object value) {
     CompletableFuture<Void> done = new CompletableFuture<>();
+    byte[] bytes = Json.encode(value);
+    if (known.contains(topic)) {
+      sendNow(topic, key, bytes, done);
+      return done;
+    }
     try {
       sender.execute(() -> {
-        try {
-          producer.send(new ProducerRecord<>(topic, key, Json.encode(value)), (meta, error) -> {
-            if (error != null) done.completeExceptionally(error);
-            else done.complete(null);
-          });
-        } catch (RuntimeException e) {
-          done.completeExceptionally(e);
-        }
+        if (sendNow(topic, key, bytes, done)) known.add(topic);
       });
     } catch (RuntimeException rejected) {
       done.completeExceptionally(rejected);
     }
     return done;
+  }
+
+  /** True if the producer took the record (so it has the topic's metadata). */
+  private boolean sendNow(String topic, String key, byte[] bytes, CompletableFuture<Void> done) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, bytes), (meta, error) -> {
+        if (error != null) done.completeExceptionally(error);
+        else done.complete(null);
+      });
+      return true;
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+      return false;
+    }
   }
 
   @Override

@@ -2,7 +2,9 @@ package io.kwhisk.invoker.fake;
 
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.ContainerSpec;
+import io.kwhisk.invoker.docker.ContainerStatus;
 import io.kwhisk.invoker.docker.RunningContainer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeRuntime implements ContainerRuntime {
   public final List<ContainerSpec> started = new CopyOnWriteArrayList<>();
   public final List<String> removed = new CopyOnWriteArrayList<>();
+  public final List<String> paused = new CopyOnWriteArrayList<>();
+  public final List<String> unpaused = new CopyOnWriteArrayList<>();
+  /** What {@link #awaitStopped} answers: by default a container that still runs. */
+  public volatile ContainerStatus status = new ContainerStatus(true, false, false, -1);
 
   @Override
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
@@ -24,6 +30,23 @@ public final class FakeRuntime implements ContainerRuntime {
   public CompletionStage<Void> remove(String containerId) {
     removed.add(containerId);
     return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> pause(String containerId) {
+    paused.add(containerId);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> unpause(String containerId) {
+    unpaused.add(containerId);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<ContainerStatus> awaitStopped(String containerId, Duration wait) {
+    return CompletableFuture.completedFuture(status);
   }
 
   @Override

@@ -42,7 +42,8 @@ class ContainerPoolTest {
         "kwhisk.kafka.bootstrap-servers", "unused:9092",
         "kwhisk.invoker.id", "4",
         "kwhisk.invoker.user-memory-mb", "512",
-        "kwhisk.invoker.heartbeat-interval", "10s")));
+        "kwhisk.invoker.heartbeat-interval", "10s",
+        "kwhisk.invoker.eviction-grace", "0")));
     ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime, new FakeContainer(), new FakeSource(),
         publisher, InvokerMetrics.discarding(), Clock.systemUTC());
     return testKit.spawn(ContainerPool.create(deps));
@@ -55,7 +56,7 @@ class ContainerPoolTest {
   }
 
   @Test
-  void aCreationBeyondTheFreeUserMemoryIsRefusedAndTheHeartbeatShowsIt() {
+  void aCreationBeyondTheFreeUserMemoryWithNothingToEvictIsRefusedAndTheHeartbeatShowsIt() {
     ActorRef<ContainerPool.Command> pool = pool();
     pool.tell(new ContainerPool.Received(creation("big", 384)));
     await().until(() -> runtime.started.size() == 1
@@ -65,11 +66,25 @@ class ContainerPoolTest {
     assertThat(publisher.lastHeartbeat().invokerId()).isEqualTo(4);
 
     int beats = publisher.heartbeats.size();
-    pool.tell(new ContainerPool.Received(creation("other", 256)));
+    pool.tell(new ContainerPool.Received(creation("big", 256)));
     await().until(() -> publisher.heartbeats.size() > beats);
-    assertThat(runtime.started).hasSize(1);
+    assertThat(runtime.started).as("an idle container of the same action is not evicted for it").hasSize(1);
+    assertThat(runtime.removed).isEmpty();
     assertThat(publisher.lastHeartbeat().freeMemoryMb()).isEqualTo(128);
-    assertThat(publisher.lastHeartbeat().containersByAction()).doesNotContainKey("guest/other");
+    assertThat(publisher.lastHeartbeat().idleMemoryMb()).isEqualTo(384);
+    assertThat(publisher.lastHeartbeat().containersByAction()).isEqualTo(Map.of("guest/big", 1));
+  }
+
+  @Test
+  void aCreationThatDoesNotFitEvictsAnIdleContainerOfAnotherActionAndStartsWhenItIsGone() {
+    ActorRef<ContainerPool.Command> pool = pool();
+    pool.tell(new ContainerPool.Received(creation("first", 384)));
+    await().until(() -> publisher.lastHeartbeat().idleMemoryMb() == 384);
+    pool.tell(new ContainerPool.Received(creation("second", 256)));
+    await().until(() -> runtime.started.size() == 2
+        && publisher.lastHeartbeat().containersByAction().equals(Map.of("guest/second", 1)));
+    assertThat(runtime.removed).containsExactly("id-" + runtime.started.get(0).name());
+    assertThat(runtime.started.get(1).labels()).containsEntry("io.kwhisk.action", "guest/second");
   }
 
   @Test

@@ -8,54 +8,159 @@ import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerHeartbeat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(5)
 class PoolStateTest {
+  private static final long GRACE = 100;
+
   private static ContainerCreation creation(String name, String revision, int memory) {
     Action action = new Action("guest", name, revision, null, new Exec("nodejs:20", "x", null, false, null), null,
         null, new ActionLimits(1000, memory, 10, 1), 0, false, 0);
     return new ContainerCreation("c-" + name, action, 0, 0);
   }
 
+  private static PoolState admit(PoolState s, String name, ContainerCreation c) {
+    PoolState.Plan plan = s.plan(name, c, 0, GRACE);
+    assertThat(plan.outcome()).isEqualTo(PoolState.Outcome.ADMITTED);
+    return plan.state();
+  }
+
+  /** Two 256 MB containers of actions a and b in 512 MB, both ready, idle since 1000 and 2000. */
+  private static PoolState fullOfIdleContainers() {
+    PoolState s = admit(PoolState.empty(512), "pa", creation("a", "r1", 256));
+    s = admit(s, "pb", creation("b", "r1", 256));
+    return s.ready("pa", 1000).ready("pb", 2000);
+  }
+
   @Test
   void aCreationReservesItsMemoryUntilTheContainerIsRemoved() {
-    PoolState s = PoolState.empty(1024).admit("p1", creation("a", "r1", 256)).orElseThrow();
+    PoolState s = admit(PoolState.empty(1024), "p1", creation("a", "r1", 256));
     assertThat(s.freeMb()).isEqualTo(768);
     assertThat(s.removed("p1").freeMb()).isEqualTo(1024);
   }
 
   @Test
-  void aCreationThatDoesNotFitIsRefused() {
-    PoolState s = PoolState.empty(512).admit("p1", creation("a", "r1", 512)).orElseThrow();
-    assertThat(s.admit("p2", creation("b", "r1", 128))).isEmpty();
+  void aCreationThatDoesNotFitAndFindsNothingIdleIsRefused() {
+    PoolState s = admit(PoolState.empty(512), "p1", creation("a", "r1", 512));
+    assertThat(s.plan("p2", creation("b", "r1", 128), 10_000, GRACE).outcome())
+        .as("still initialising").isEqualTo(PoolState.Outcome.REFUSED);
+    PoolState busy = s.ready("p1", 0).busy("p1");
+    assertThat(busy.plan("p2", creation("b", "r1", 128), 10_000, GRACE).outcome())
+        .as("running").isEqualTo(PoolState.Outcome.REFUSED);
   }
 
   @Test
-  void theHeartbeatCountsContainersPerActionAndCreationsInFlight() {
-    PoolState s = PoolState.empty(2048)
-        .admit("p1", creation("a", "r1", 256)).orElseThrow()
-        .admit("p2", creation("a", "r1", 256)).orElseThrow()
-        .admit("p3", creation("b", "r1", 128)).orElseThrow()
-        .ready("p1");
+  void aCreationThatDoesNotFitEvictsTheLeastRecentlyUsedIdleContainerOfAnotherAction() {
+    PoolState.Plan plan = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE);
+    assertThat(plan.outcome()).isEqualTo(PoolState.Outcome.WAITING);
+    assertThat(plan.victims()).containsExactly("pa");
+    assertThat(plan.state().slots()).doesNotContainKey("pc");
+    assertThat(plan.state().slots().get("pa").evicting()).isTrue();
+    assertThat(plan.state().idleMb()).as("pb stays idle and evictable").isEqualTo(256);
+  }
+
+  @Test
+  void aWaitingCreationStartsWhenItsVictimIsGone() {
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    var nothingYet = waiting.admitWaiting();
+    assertThat(nothingYet.getValue()).isEmpty();
+
+    var admitted = waiting.removed("pa").admitWaiting();
+    assertThat(admitted.getValue()).extracting(PoolState.Waiting::name).containsExactly("pc");
+    assertThat(admitted.getKey().slots()).containsOnlyKeys("pb", "pc");
+    assertThat(admitted.getKey().waiting()).isEmpty();
+    assertThat(admitted.getKey().freeMb()).isZero();
+  }
+
+  @Test
+  void aLargeCreationEvictsSeveralIdleContainersOldestFirst() {
+    PoolState s = admit(PoolState.empty(768), "pa", creation("a", "r1", 256));
+    s = admit(s, "pb", creation("b", "r1", 256));
+    s = admit(s, "pc", creation("c", "r1", 256));
+    s = s.ready("pa", 3000).ready("pb", 1000).ready("pc", 2000);
+    PoolState.Plan plan = s.plan("pd", creation("d", "r1", 512), 10_000, GRACE);
+    assertThat(plan.victims()).containsExactly("pb", "pc");
+  }
+
+  @Test
+  void containersIdleForLessThanTheGraceAndThoseOfTheSameActionAreNotEvicted() {
+    PoolState s = fullOfIdleContainers();
+    assertThat(s.plan("pc", creation("c", "r1", 256), 1050, GRACE).outcome())
+        .as("pa idle for 50 ms only").isEqualTo(PoolState.Outcome.REFUSED);
+    PoolState.Plan sameAction = s.plan("pa2", creation("a", "r1", 512), 10_000, GRACE);
+    assertThat(sameAction.outcome()).isEqualTo(PoolState.Outcome.REFUSED);
+    PoolState.Plan otherRevision = s.plan("pa2", creation("a", "r2", 256), 10_000, GRACE);
+    assertThat(otherRevision.victims()).containsExactly("pa");
+  }
+
+  @Test
+  void aContainerThatBecameBusyIsNoLongerEvictableAndIdleAgainLater() {
+    PoolState s = fullOfIdleContainers().busy("pa");
+    assertThat(s.plan("pc", creation("c", "r1", 256), 10_000, GRACE).victims()).containsExactly("pb");
+    PoolState again = s.idle("pa", 5000);
+    assertThat(again.slots().get("pa").idleSinceMs()).isEqualTo(5000);
+    assertThat(again.plan("pc", creation("c", "r1", 256), 10_000, GRACE).victims()).containsExactly("pb");
+  }
+
+  @Test
+  void memoryPromisedToAWaitingCreationIsNotGivenToALaterOne() {
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    PoolState.Plan second = waiting.plan("pd", creation("d", "r1", 256), 10_000, GRACE);
+    assertThat(second.outcome()).isEqualTo(PoolState.Outcome.WAITING);
+    assertThat(second.victims()).containsExactly("pb");
+    assertThat(second.state().plan("pe", creation("e", "r1", 128), 10_000, GRACE).outcome())
+        .isEqualTo(PoolState.Outcome.REFUSED);
+
+    var first = second.state().removed("pb").admitWaiting();
+    assertThat(first.getValue()).extracting(PoolState.Waiting::name).as("first come, first served")
+        .containsExactly("pc");
+    var then = first.getKey().removed("pa").admitWaiting();
+    assertThat(then.getValue()).extracting(PoolState.Waiting::name).containsExactly("pd");
+  }
+
+  @Test
+  void theHeartbeatCountsContainersPerActionCreationsInFlightAndIdleMemory() {
+    PoolState s = admit(PoolState.empty(2048), "p1", creation("a", "r1", 256));
+    s = admit(s, "p2", creation("a", "r1", 256));
+    s = admit(s, "p3", creation("b", "r1", 128));
+    s = s.ready("p1", 0).ready("p3", 0).busy("p3");
     InvokerHeartbeat hb = s.heartbeat(3, 42);
     assertThat(hb.invokerId()).isEqualTo(3);
     assertThat(hb.userMemoryMb()).isEqualTo(2048);
     assertThat(hb.freeMemoryMb()).isEqualTo(2048 - 640);
     assertThat(hb.containers()).isEqualTo(3);
     assertThat(hb.containersByAction()).isEqualTo(Map.of("guest/a", 2, "guest/b", 1));
-    assertThat(hb.creationsInFlight()).isEqualTo(2);
+    assertThat(hb.creationsInFlight()).isEqualTo(1);
+    assertThat(hb.idleMemoryMb()).as("only p1 is initialised with nothing in flight").isEqualTo(256);
     assertThat(hb.timestamp()).isEqualTo(42);
   }
 
   @Test
+  void theHeartbeatOfAPoolWithAWaitingCreationPromisesNothingTwice() {
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    InvokerHeartbeat hb = waiting.heartbeat(0, 0);
+    assertThat(hb.freeMemoryMb()).isZero();
+    assertThat(hb.idleMemoryMb()).isEqualTo(256);
+    assertThat(hb.creationsInFlight()).isEqualTo(1);
+  }
+
+  @Test
+  void droppingWaitingCreationsReturnsThem() {
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    var dropped = waiting.dropWaiting();
+    assertThat(dropped.getValue()).extracting(PoolState.Waiting::name).isEqualTo(List.of("pc"));
+    assertThat(dropped.getKey().waiting()).isEmpty();
+  }
+
+  @Test
   void aDeletionRetiresEveryContainerOfTheActionOrOnlyThoseOfOtherRevisions() {
-    PoolState s = PoolState.empty(2048)
-        .admit("p1", creation("a", "r1", 256)).orElseThrow()
-        .admit("p2", creation("a", "r2", 256)).orElseThrow()
-        .admit("p3", creation("b", "r1", 256)).orElseThrow();
+    PoolState s = admit(PoolState.empty(2048), "p1", creation("a", "r1", 256));
+    s = admit(s, "p2", creation("a", "r2", 256));
+    s = admit(s, "p3", creation("b", "r1", 256));
     assertThat(s.retiredBy(new ContainerDeletion("guest", "a", null))).containsExactlyInAnyOrder("p1", "p2");
     assertThat(s.retiredBy(new ContainerDeletion("guest", "a", "r2"))).containsExactly("p1");
   }

@@ -10,6 +10,7 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.invoker.docker.ContainerStatus;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -96,5 +97,32 @@ class ActivationResultsTest {
     assertThat(r.start()).isEqualTo(1_500);
     assertThat(r.annotation("initTime")).isEmpty();
     assertThat(r.annotation("timeout").orElseThrow().asBoolean()).isTrue();
+  }
+
+  @Test
+  void aContainerKilledForItsMemoryIsADeveloperErrorSayingSo() {
+    ActivationResponse r = ActivationResults.run(
+        new CallOutcome.Died("reset", new ContainerStatus(false, false, true, 137)), 1000);
+    assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(r.result().get("error").asText()).isEqualTo("The action exhausted its memory and was aborted.");
+  }
+
+  @Test
+  void aContainerKilledOrRemovedFromOutsideIsAWhiskError() {
+    ActivationResponse killed = ActivationResults.run(
+        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 137)), 1000);
+    assertThat(killed.statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
+    assertThat(killed.result().get("error").asText()).contains("killed (exit code 137)");
+    assertThat(ActivationResults.run(new CallOutcome.Died("reset", ContainerStatus.GONE), 1000).statusCode())
+        .isEqualTo(ActivationResponse.WHISK_ERROR);
+  }
+
+  @Test
+  void anActionThatExitsOnItsOwnIsADeveloperErrorWithItsExitCode() {
+    ActivationResponse r = ActivationResults.run(
+        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 3)), 1000);
+    assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(r.result().get("error").asText()).contains("exit code 3");
+    assertThat(ActivationResults.containerSurvives(new CallOutcome.Died("x", ContainerStatus.GONE))).isFalse();
   }
 }

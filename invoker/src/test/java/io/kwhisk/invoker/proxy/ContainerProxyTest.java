@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +48,14 @@ class ContainerProxyTest {
   }
 
   private ContainerProxy.Deps deps(String keepAlive) {
+    return deps(keepAlive, "0");
+  }
+
+  private ContainerProxy.Deps deps(String keepAlive, String pauseGrace) {
     InvokerConfig config = InvokerConfig.from(ConfigSource.of(Map.of(
         "kwhisk.kafka.bootstrap-servers", "unused:9092",
         "kwhisk.invoker.keep-alive", keepAlive,
+        "kwhisk.invoker.pause-grace", pauseGrace,
         "kwhisk.invoker.first-pull-grace", "100ms")));
     return new ContainerProxy.Deps(config, runtime, container, source, publisher, InvokerMetrics.discarding(),
         Clock.systemUTC());
@@ -61,6 +67,12 @@ class ContainerProxyTest {
     assertThat(parent.expectMessageClass(ContainerProxy.Ready.class).name()).isEqualTo(name);
     await().until(() -> source.opened);
     return proxy;
+  }
+
+  /** Waits for the proxy's Stopped, skipping the busy and idle reports before it. */
+  private void expectStopped(String name) {
+    parent.fishForMessage(Duration.ofSeconds(5), e -> e.equals(new ContainerProxy.Stopped(name))
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
   }
 
   private static Delivery delivery(String activationId, long offset) {
@@ -91,6 +103,55 @@ class ContainerProxyTest {
   }
 
   @Test
+  void theProxyTellsThePoolWhenItBecomesBusyAndWhenItIsIdleAgain() throws Exception {
+    startProxy("p-busy", "10s");
+    source.deliver(delivery("b1", 0));
+    assertThat(parent.expectMessageClass(ContainerProxy.Busy.class).name()).isEqualTo("p-busy");
+    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 1);
+    parent.expectNoMessage(Duration.ofMillis(100));
+    publisher.pending.get(0).written().complete(null);
+    assertThat(parent.expectMessageClass(ContainerProxy.Idle.class).name()).isEqualTo("p-busy");
+  }
+
+  @Test
+  void anIdleContainerIsPausedAfterThePauseGraceAndUnpausedBeforeItsNextRun() throws Exception {
+    testKit.spawn(ContainerProxy.create("p-pause", ACTION, parent.getRef(), deps("10s", "200ms")), "p-pause");
+    parent.expectMessageClass(ContainerProxy.Ready.class);
+    await().until(() -> source.opened);
+    Thread.sleep(400);
+    assertThat(runtime.paused).as("not before its first activation").isEmpty();
+
+    source.deliver(delivery("p1", 0));
+    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 1);
+    publisher.pending.get(0).written().complete(null);
+    await().until(() -> runtime.paused.equals(java.util.List.of("id-p-pause")));
+    assertThat(runtime.unpaused).isEmpty();
+
+    source.deliver(delivery("p2", 1));
+    FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+    assertThat(run).isNotNull();
+    assertThat(runtime.unpaused).as("unpaused before /run").containsExactly("id-p-pause");
+    assertThat(run.body().get("activation_id").asText()).isEqualTo("p2");
+  }
+
+  @Test
+  void aRunWhoseContainerWasOomKilledIsADeveloperErrorAndTheContainerIsRemoved() throws Exception {
+    startProxy("p-oom", "10s");
+    runtime.status = new io.kwhisk.invoker.docker.ContainerStatus(false, false, true, 137);
+    source.deliver(delivery("o1", 0));
+    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Failed("connection reset"));
+    await().until(() -> publisher.pending.size() == 1);
+    ActivationResponse response = publisher.pending.get(0).completion().record().response();
+    assertThat(response.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(response.result().get("error").asText()).isEqualTo("The action exhausted its memory and was aborted.");
+    publisher.pending.get(0).written().complete(null);
+    expectStopped("p-oom");
+    assertThat(runtime.removed).containsExactly("id-p-oom");
+  }
+
+  @Test
   void aCompletionThatCannotBePublishedIsReleasedForRedelivery() throws Exception {
     startProxy("p-release", "10s");
     Delivery d = delivery("a2", 1);
@@ -116,7 +177,7 @@ class ContainerProxyTest {
     assertThat(runtime.removed).isEmpty();
 
     publisher.pending.get(0).written().complete(null);
-    parent.expectMessage(Duration.ofSeconds(5), new ContainerProxy.Stopped("p-timeout"));
+    expectStopped("p-timeout");
     assertThat(source.acknowledged).containsExactly(d);
     assertThat(source.closed).isTrue();
     assertThat(runtime.removed).containsExactly("id-p-timeout");
@@ -125,7 +186,7 @@ class ContainerProxyTest {
   @Test
   void anIdleContainerLeavesTheGroupAndIsRemovedAfterItsKeepAlive() {
     startProxy("p-idle", "300ms");
-    parent.expectMessage(Duration.ofSeconds(5), new ContainerProxy.Stopped("p-idle"));
+    expectStopped("p-idle");
     assertThat(source.closed).isTrue();
     assertThat(runtime.removed).containsExactly("id-p-idle");
   }
@@ -143,7 +204,50 @@ class ContainerProxyTest {
     run.answer().complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == 1);
     publisher.pending.get(0).written().complete(null);
-    parent.expectMessage(Duration.ofSeconds(5), new ContainerProxy.Stopped("p-retire"));
+    expectStopped("p-retire");
     assertThat(source.acknowledged).containsExactly(d);
+  }
+
+  @Test
+  void activationsPulledBeyondTheConcurrencyLimitRunOneAfterAnotherWithoutWaitingForTheWrite() throws Exception {
+    startProxy("p-queue", "10s");
+    Delivery first = delivery("q1", 0);
+    Delivery second = delivery("q2", 1);
+    source.deliver(first, second);
+    FakeContainer.PendingRun run1 = container.runs.poll(5, TimeUnit.SECONDS);
+    assertThat(run1.body().get("activation_id").asText()).isEqualTo("q1");
+    assertThat(container.runs.poll(200, TimeUnit.MILLISECONDS)).as("concurrency 1: one run at a time").isNull();
+
+    run1.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    FakeContainer.PendingRun run2 = container.runs.poll(5, TimeUnit.SECONDS);
+    assertThat(run2.body().get("activation_id").asText()).isEqualTo("q2");
+    assertThat(source.acknowledged).as("the first completion is not written yet").isEmpty();
+
+    run2.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 2);
+    publisher.pending.forEach(w -> w.written().complete(null));
+    await().until(() -> source.acknowledged.size() == 2);
+    assertThat(source.acknowledged).containsExactly(first, second);
+    assertThat(source.released).isEmpty();
+  }
+
+  @Test
+  void aRetiredContainerReleasesTheActivationsItHasNotStarted() throws Exception {
+    ActorRef<ContainerProxy.Command> proxy = startProxy("p-retire-queue", "10s");
+    Delivery running = delivery("r1", 0);
+    Delivery waiting = delivery("r2", 1);
+    source.deliver(running, waiting);
+    FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+    proxy.tell(ContainerProxy.Retire.INSTANCE);
+    await().until(() -> source.released.size() == 1);
+    assertThat(source.released).containsExactly(waiting);
+
+    run.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 1);
+    publisher.pending.get(0).written().complete(null);
+    await().until(() -> source.acknowledged.size() == 1);
+    assertThat(source.acknowledged).containsExactly(running);
+    expectStopped("p-retire-queue");
+    assertThat(container.runs).isEmpty();
   }
 }

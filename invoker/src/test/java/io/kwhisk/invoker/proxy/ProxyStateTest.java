@@ -2,10 +2,16 @@ package io.kwhisk.invoker.proxy;
 
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.ARM_KEEP_ALIVE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.DISARM_KEEP_ALIVE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.HOLD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.JOIN_GROUP;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.PAUSE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN_HELD;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.UNPAUSE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.LEAVE_GROUP;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RELEASE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REMOVE_CONTAINER;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_BUSY;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_IDLE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_READY;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +53,8 @@ class ProxyStateTest {
     Transition t = ready().accept("a1");
     assertThat(t.state().phase()).isEqualTo(Phase.RUNNING);
     assertThat(t.state().inFlight()).containsExactly("a1");
-    assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, RUN);
+    assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
+    assertThat(t.state().accept("a2").effects()).as("already busy").containsExactly(DISARM_KEEP_ALIVE, RUN);
   }
 
   @Test
@@ -65,7 +72,7 @@ class ProxyStateTest {
     assertThat(first.effects()).isEmpty();
     Transition last = first.state().finished("a2");
     assertThat(last.state().phase()).isEqualTo(Phase.READY);
-    assertThat(last.effects()).containsExactly(ARM_KEEP_ALIVE);
+    assertThat(last.effects()).containsExactly(ARM_KEEP_ALIVE, REPORT_IDLE);
   }
 
   @Test
@@ -113,7 +120,7 @@ class ProxyStateTest {
     assertThat(failed.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
 
     Transition accepted = failed.state().accept("a1");
-    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, RUN);
+    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
     assertThat(accepted.state().initFailure()).isEqualTo(failure);
     assertThat(accepted.state().accept("a2").effects()).containsExactly(RELEASE);
 
@@ -155,5 +162,63 @@ class ProxyStateTest {
   void transitionsOutOfOrderAreRefused() {
     assertThatThrownBy(() -> ProxyState.starting().initialized(1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> ready().containerStarted()).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static ProxyState usedThenIdle() {
+    return ready().accept("a1").state().finished("a1").state();
+  }
+
+  @Test
+  void anIdleContainerThatRanAnActivationIsPausedAfterTheGrace() {
+    assertThat(ready().pauseGraceExpired().effects()).as("never ran: may still be joining").isEmpty();
+    Transition pausing = usedThenIdle().pauseGraceExpired();
+    assertThat(pausing.state().phase()).isEqualTo(Phase.PAUSING);
+    assertThat(pausing.effects()).containsExactly(PAUSE);
+    assertThat(pausing.state().pauseDone(true).state().phase()).isEqualTo(Phase.PAUSED);
+    assertThat(ready().accept("a1").state().pauseGraceExpired().effects()).as("running").isEmpty();
+  }
+
+  @Test
+  void anActivationPulledWhilePausedIsHeldUntilTheContainerIsUnpaused() {
+    ProxyState paused = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state();
+    Transition accepted = paused.accept("a2");
+    assertThat(accepted.state().phase()).isEqualTo(Phase.RESUMING);
+    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, UNPAUSE, HOLD);
+    assertThat(accepted.state().accept("a3").effects()).containsExactly(DISARM_KEEP_ALIVE, HOLD);
+
+    Transition resumed = accepted.state().resumed(true);
+    assertThat(resumed.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(resumed.effects()).containsExactly(RUN_HELD);
+  }
+
+  @Test
+  void anActivationPulledWhilePausingUnpausesAsSoonAsThePauseIsDone() {
+    ProxyState pausing = usedThenIdle().pauseGraceExpired().state();
+    Transition accepted = pausing.accept("a2");
+    assertThat(accepted.state().phase()).isEqualTo(Phase.PAUSING);
+    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, HOLD);
+    Transition paused = accepted.state().pauseDone(true);
+    assertThat(paused.state().phase()).isEqualTo(Phase.RESUMING);
+    assertThat(paused.effects()).containsExactly(UNPAUSE);
+    assertThat(accepted.state().pauseDone(false).effects()).as("never paused: run at once").containsExactly(RUN_HELD);
+  }
+
+  @Test
+  void aPausedContainerExpiresWithItsKeepAliveOrWhenRetired() {
+    ProxyState paused = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state();
+    assertThat(paused.keepAliveExpired().effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+    assertThat(paused.retire().state().phase()).isEqualTo(Phase.REMOVING);
+    ProxyState pausing = usedThenIdle().pauseGraceExpired().state();
+    Transition expiredWhilePausing = pausing.keepAliveExpired();
+    assertThat(expiredWhilePausing.effects()).isEmpty();
+    assertThat(expiredWhilePausing.state().pauseDone(true).effects()).contains(REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aContainerThatCannotBeUnpausedIsRemovedAndItsHeldActivationsGoBackToTheGroup() {
+    ProxyState resuming = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state().accept("a2").state();
+    Transition failed = resuming.resumed(false);
+    assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 }
