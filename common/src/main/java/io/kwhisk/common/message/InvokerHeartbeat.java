@@ -1,5 +1,6 @@
 package io.kwhisk.common.message;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +11,9 @@ import java.util.Map;
  *     such containers (least recently used first) to make room for a creation that does not fit in
  *     {@code freeMemoryMb}, so {@code freeMemoryMb + idleMemoryMb} is what a creation may use. 0 from invokers that
  *     predate the field.
+ * @param refusedCreations ids of ContainerCreations this invoker refused recently (no room even after evicting
+ *     idle containers, no image for the kind, shutting down): the controller stops waiting for them and places
+ *     the container elsewhere at once. Each id is repeated for a few heartbeats, in case one is lost.
  */
 public record InvokerHeartbeat(
     int invokerId,
@@ -19,9 +23,25 @@ public record InvokerHeartbeat(
     Map<String, Integer> containersByAction,
     int creationsInFlight,
     long timestamp,
-    long idleMemoryMb) {
+    long idleMemoryMb,
+    List<String> refusedCreations) {
   public InvokerHeartbeat {
     containersByAction = containersByAction == null ? Map.of() : Map.copyOf(containersByAction);
+    refusedCreations = refusedCreations == null ? List.of() : List.copyOf(refusedCreations);
+  }
+
+  /** A heartbeat that reports no refusals. */
+  public InvokerHeartbeat(
+      int invokerId,
+      long userMemoryMb,
+      long freeMemoryMb,
+      int containers,
+      Map<String, Integer> containersByAction,
+      int creationsInFlight,
+      long timestamp,
+      long idleMemoryMb) {
+    this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp,
+        idleMemoryMb, List.of());
   }
 
   /** A heartbeat that reports no reclaimable memory (the shape before {@code idleMemoryMb} existed). */
@@ -34,5 +54,11 @@ public record InvokerHeartbeat(
       int creationsInFlight,
       long timestamp) {
     this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp, 0);
+  }
+
+  /** This heartbeat, reporting {@code ids} as refused. */
+  public InvokerHeartbeat withRefusedCreations(List<String> ids) {
+    return new InvokerHeartbeat(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction,
+        creationsInFlight, timestamp, idleMemoryMb, ids);
   }
 }

@@ -107,12 +107,16 @@ public final class SchedulingPolicy {
     return best;
   }
 
-  /** Creations still in flight after {@code heartbeat}: those it shows done (the count grew past baseline) go. */
+  /**
+   * Creations still in flight after {@code heartbeat}: those it shows done (the count grew past baseline) go, and
+   * so do those the invoker refused, so the next decision places them elsewhere instead of waiting for the timeout.
+   */
   public static List<CreationInFlight> afterHeartbeat(List<CreationInFlight> inFlight, InvokerHeartbeat heartbeat) {
     List<CreationInFlight> left = new ArrayList<>(inFlight.size());
     for (CreationInFlight c : inFlight) {
-      boolean done = c.invokerId() == heartbeat.invokerId()
-          && heartbeat.containersByAction().getOrDefault(c.actionPath(), 0) > c.baseline();
+      boolean mine = c.invokerId() == heartbeat.invokerId();
+      boolean done = mine && (heartbeat.containersByAction().getOrDefault(c.actionPath(), 0) > c.baseline()
+          || heartbeat.refusedCreations().contains(c.creationId()));
       if (!done) left.add(c);
     }
     return left;

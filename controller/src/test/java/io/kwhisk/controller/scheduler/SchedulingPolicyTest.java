@@ -52,6 +52,20 @@ class SchedulingPolicyTest {
   }
 
   @Test
+  void aRefusedCreationStopsBeingInFlightSoTheNextDecisionPlacesItElsewhere() {
+    Action a = action("hello", 256, 1, 10);
+    CreationInFlight refused = new CreationInFlight("c1", 0, "guest/hello", 256, 0, 0);
+    CreationInFlight other = new CreationInFlight("c2", 0, "guest/hello", 256, 0, 0);
+    InvokerHeartbeat full = new InvokerHeartbeat(0, 256, 0, 1, Map.of("other/x", 1), 0, 0, 0)
+        .withRefusedCreations(List.of("c1"));
+    List<CreationInFlight> left = SchedulingPolicy.afterHeartbeat(List.of(refused, other), full);
+    assertThat(left).containsExactly(other);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 2)),
+        List.of(new InvokerState(0, full, 0), invoker(1, 1024, Map.of())), List.of());
+    assertThat(plan).extracting(PlannedCreation::invokerId).containsOnly(1);
+  }
+
+  @Test
   void coldActionGetsOneContainerOnTheInvokerWithMostFreeMemory() {
     Action a = action("hello", 256, 1, 10);
     List<PlannedCreation> plan = SchedulingPolicy.decide(

@@ -3,8 +3,11 @@ package io.kwhisk.invoker.pool;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerCommand;
+import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A creation that does not fit in the free user memory first evicts idle containers of other actions (least
  * recently used first, see {@link PoolState#plan}) and is started when they are gone; only when even that cannot
- * make room (or its kind has no image) is it refused: logged, counted, and visible to controllers as the
- * heartbeat's free and idle memory, which is how they learn not to ask again. Proxies report when they become busy
+ * make room (or its kind has no image, or the invoker is shutting down) is it refused: logged, counted, and named
+ * in the next heartbeats' {@code refusedCreations}, so the controller places the container elsewhere at once; the
+ * heartbeat's free and idle memory tell it not to ask here again. Proxies report when they become busy
  * and idle, so the pool knows which containers it may evict. On {@link Shutdown} waiting creations are dropped,
  * every proxy is retired and the pool stops when the last one has removed its container.
  */
@@ -56,6 +60,10 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   private final String run = Long.toString(System.currentTimeMillis() % 1_679_616, 36);
   private long sequence;
   private boolean shuttingDown;
+  /** Creations refused lately, newest last, each with the number of heartbeats that still report it. */
+  private final Map<String, Integer> refused = new LinkedHashMap<>();
+  /** Heartbeats that report a refusal: a controller that missed one still learns of it. */
+  private static final int REFUSAL_REPORTS = 3;
 
   public static Behavior<Command> create(ContainerProxy.Deps deps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerPool(ctx, timers, deps)));
@@ -91,11 +99,13 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   private void create(ContainerCreation c) {
     if (shuttingDown) {
       log.info("Refusing creation {} for {}: the invoker is shutting down", c.creationId(), c.action().fqn());
+      refuse(c);
       return;
     }
     if (deps.config().imageFor(c.action().exec()).isEmpty()) {
       log.warn("Refusing creation {} for {}: no image for kind {}", c.creationId(), c.action().fqn(),
           c.action().exec().kind());
+      refuse(c);
       return;
     }
     String name = containerName(c);
@@ -106,7 +116,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       log.warn("Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
           c.creationId(), c.action().fqn(), c.action().limits().memory(), state.admissibleMb(), state.capacityMb(),
           state.idleMb());
-      publishHeartbeat();
+      refuse(c);
       return;
     }
     state = plan.state();
@@ -185,8 +195,20 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     return proxies.isEmpty() ? Behaviors.stopped() : this;
   }
 
+  /** Reports {@code c} as refused in the next heartbeats, starting with one published now. */
+  private void refuse(ContainerCreation c) {
+    refused.put(c.creationId(), REFUSAL_REPORTS);
+    publishHeartbeat();
+  }
+
   private void publishHeartbeat() {
-    deps.publisher().heartbeat(state.heartbeat(invokerId, deps.clock().millis())).whenComplete((ok, e) -> {
+    InvokerHeartbeat heartbeat = state.heartbeat(invokerId, deps.clock().millis());
+    if (!refused.isEmpty()) {
+      heartbeat = heartbeat.withRefusedCreations(List.copyOf(refused.keySet()));
+      refused.replaceAll((id, left) -> left - 1);
+      refused.values().removeIf(left -> left <= 0);
+    }
+    deps.publisher().heartbeat(heartbeat).whenComplete((ok, e) -> {
       if (e != null) log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
     });
   }

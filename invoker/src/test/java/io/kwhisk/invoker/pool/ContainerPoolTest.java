@@ -73,6 +73,8 @@ class ContainerPoolTest {
     assertThat(publisher.lastHeartbeat().freeMemoryMb()).isEqualTo(128);
     assertThat(publisher.lastHeartbeat().idleMemoryMb()).isEqualTo(384);
     assertThat(publisher.lastHeartbeat().containersByAction()).isEqualTo(Map.of("guest/big", 1));
+    assertThat(publisher.lastHeartbeat().refusedCreations()).as("the controller learns of the refusal")
+        .containsExactly("c-big");
   }
 
   @Test
