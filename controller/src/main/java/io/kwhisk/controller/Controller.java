@@ -108,7 +108,7 @@ public final class Controller implements AutoCloseable {
             .orElse(config.admission().namespaceConcurrency()));
     KafkaLagSource lags = push(resources, new KafkaLagSource(config.kafka(), name + "-lag", 5_000));
     push(resources, new LagRefresher(admission, lags, name + "-lag").start(config.admission().lagRefresh()));
-    metrics.lagView(admission::activeActions);
+    metrics.lagView(admission::activeActions, admission::totalBacklog);
 
     Waiters waiters = new Waiters(100_000);
     CompletionFollower completions = push(resources, new CompletionFollower(config.kafka(), config.id(), waiters,

@@ -20,6 +20,7 @@ public final class ControllerMetrics {
   public static final String HEALTHY_INVOKERS = "kwhisk.controller.invokers.healthy";
   public static final String WAITING = "kwhisk.controller.blocking.waiting";
   public static final String LAG_VIEW_ACTIONS = "kwhisk.controller.admission.actions";
+  public static final String BACKLOG = "kwhisk.controller.admission.backlog";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter[] completed = new Counter[4];
@@ -71,8 +72,11 @@ public final class ControllerMetrics {
   }
 
   /** How many actions admission's lag view follows (each costs a share of the batched lag refresh). */
-  public void lagView(Supplier<Number> activeActions) {
+  public void lagView(Supplier<Number> activeActions, Supplier<Number> backlog) {
     Gauge.builder(LAG_VIEW_ACTIONS, activeActions).description("actions in admission's lag view").register(registry);
+    Gauge.builder(BACKLOG, backlog)
+        .description("estimated activations queued or running, summed over the actions in the lag view")
+        .register(registry);
   }
 
   /** The Prometheus text exposition of every meter. */

@@ -200,6 +200,13 @@ public final class Admission {
     return load == null ? 0 : load.outstanding.get();
   }
 
+  /** The estimated backlog summed over every action in the view (a gauge: O(actions), off the request path). */
+  public long totalBacklog() {
+    long sum = 0;
+    for (ActionQueue q : actions.values()) sum += q.backlog();
+    return sum;
+  }
+
   /** How many actions the lag view follows. */
   public int activeActions() {
     return actions.size();
