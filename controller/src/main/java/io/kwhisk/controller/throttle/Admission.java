@@ -23,6 +23,19 @@ import java.util.function.ToIntFunction;
  *       {@link AdmissionPolicy#allowedBacklog}.
  * </ol>
  *
+ * <p>Drain rate (which sizes the action backlog limit and {@code Retry-After}): measured from the completions this
+ * controller itself observes, not from Kafka offsets. A share group's {@code lag()} follows the group's persisted
+ * state and under-reports records that are acquired (in flight on an invoker) but not yet acknowledged, so
+ * {@code endOffset - lag} runs ahead of what really finished and its growth overstated the drain (measured on the
+ * standalone: 17/s real, 50/s or more estimated), letting the queue, and the wait of admitted requests,
+ * grow far past {@code maxQueueDelay}. Completions are exact. When several controllers share an action, each sees
+ * only its own completions, so over each refresh window it estimates its share of the action's traffic as
+ * {@code share = activations it produced / growth of the topic's end offset}, clamped to [0.01, 1] (kept from the
+ * previous window when it produced nothing; 1 at first), and takes {@code own completions / share} as the action's
+ * drain in that window. A window counts as busy (a rate sample) only while this controller had activations of the
+ * action queued or running (outstanding at its start, or produced or completed in it): its completions say nothing
+ * about the action otherwise, so idle periods leave the rate alone. The lag is still used for the backlog itself.
+ *
  * <p>Cost: {@link #admit} reads maps and bumps counters, O(1) and without any Kafka call; the lag comes from
  * {@link #refresh}, which one background thread runs for all active actions at once ({@link LagRefresher}).
  * Counters are reserved before they are checked and given back on refusal, so concurrent requests cannot overshoot
@@ -32,6 +45,9 @@ import java.util.function.ToIntFunction;
  * or {@link #completed}; one that is neither is forgotten after its action's timeout plus {@code idleAfter}.
  */
 public final class Admission {
+  /** The smallest share of an action's traffic a controller assumes (bounds {@code completions / share}). */
+  static final double MIN_SHARE = 0.01;
+
   private record Pending(String namespace, String actionPath, long expiresAt) {}
 
   private final AdmissionSettings settings;
@@ -103,7 +119,8 @@ public final class Admission {
 
   /**
    * The activation completed: its namespace has one fewer in flight and its action's queue one fewer record (until
-   * the next refresh replaces the estimate). Unknown or repeated ids are ignored.
+   * the next refresh replaces the estimate), and it counts towards the action's drain rate. Unknown or repeated ids
+   * are ignored.
    */
   public void completed(String activationId) {
     Pending p = pending.remove(activationId);
@@ -124,7 +141,8 @@ public final class Admission {
 
   /**
    * One refresh of the lag view: asks {@code source} once for every active action, then updates each one's lag,
-   * drain rate and allowed backlog, drops idle actions and expired activations, and updates namespace rates. Blocks
+   * share of the topic's traffic, drain rate (from this controller's completions, see the class comment) and allowed
+   * backlog, drops idle actions and expired activations, and updates namespace rates. Blocks
    * for the source's round trip: call it from the refresher thread only. When the source fails, the view keeps its
    * estimates (which only grow with new activations, so admission errs on the side of refusing).
    */
@@ -133,7 +151,7 @@ public final class Admission {
     Map<String, long[]> bases = new HashMap<>();
     List<FullyQualifiedName> names = new ArrayList<>(active.size());
     for (ActionQueue q : active) {
-      bases.put(q.path, new long[] {q.produced.get(), q.completed.get()});
+      bases.put(q.path, new long[] {q.produced.get(), q.completed.get(), q.abandoned.get()});
       names.add(q.action.fqn());
     }
     Map<String, QueueOffsets> offsets = names.isEmpty() ? Map.of() : source.fetch(names);
@@ -153,13 +171,30 @@ public final class Admission {
 
   private void update(ActionQueue q, QueueOffsets o, long[] base, long now) {
     ActionQueue.Snapshot old = q.snapshot;
-    long drained = o.endOffset() - o.lag();
-    boolean busy = o.lag() > 0 || old.lag() > 0 || drained > old.drain().count();
-    DrainRate drain = old.drain().next(drained, now, busy, settings.drainSmoothing());
+    long produced = base[0] - old.producedBase();
+    long completed = Math.max(0, base[1] - old.completedBase());
+    double share = nextShare(old.share(), produced, old.endOffset(), o.endOffset());
+    double drained = old.drained() + completed / share;
+    boolean busy = old.outstanding() > 0 || produced > 0 || completed > 0;
+    DrainRate drain = old.drain().next((long) Math.floor(drained), now, busy, settings.drainSmoothing());
     Action action = q.action;
     long allowed = AdmissionPolicy.allowedBacklog(capacity.potentialContainers(action), action.limits().concurrency(),
         drain.perSecond(), settings);
-    q.snapshot = new ActionQueue.Snapshot(o.lag(), base[0], base[1], allowed, drain);
+    long outstanding = base[0] - base[1] - base[2];
+    q.snapshot = new ActionQueue.Snapshot(o.lag(), base[0], base[1], o.endOffset(), share, drained, outstanding,
+        allowed, drain);
+  }
+
+  /**
+   * This controller's share of the action's traffic after a window in which it produced {@code produced} records and
+   * the topic's end offset went from {@code endBefore} to {@code endAfter}: their ratio, clamped to
+   * [{@link #MIN_SHARE}, 1]; {@code previous} when the window says nothing (this controller produced nothing, the
+   * first window, or the end offset did not grow: our records not landed yet, or the topic was recreated).
+   */
+  static double nextShare(double previous, long produced, long endBefore, long endAfter) {
+    long grown = endAfter - endBefore;
+    if (produced <= 0 || endBefore < 0 || grown <= 0) return previous;
+    return Math.max(MIN_SHARE, Math.min(1.0, produced / (double) grown));
   }
 
   private void expire(long now) {
@@ -168,6 +203,8 @@ public final class Admission {
       if (e.getValue().expiresAt() < now && pending.remove(e.getKey(), e.getValue())) {
         NamespaceLoad load = namespaces.get(e.getValue().namespace());
         if (load != null) load.outstanding.decrementAndGet();
+        ActionQueue queue = actions.get(e.getValue().actionPath());
+        if (queue != null) queue.abandoned.incrementAndGet();
       }
     }
   }
@@ -183,7 +220,10 @@ public final class Admission {
     return Optional.ofNullable(actions.get(actionPath)).map(q -> q.snapshot.allowed());
   }
 
-  /** The action's smoothed drain rate, activations per second (0 when unknown). */
+  /**
+   * The action's smoothed drain rate over all controllers, activations per second (0 when unknown), inferred from
+   * this controller's completions and its share of the action's traffic.
+   */
   public double drainRate(String actionPath) {
     ActionQueue q = actions.get(actionPath);
     return q == null ? 0 : q.snapshot.drain().perSecond();

@@ -3,8 +3,9 @@ package io.kwhisk.controller.throttle;
 import java.time.Duration;
 
 /**
- * An exponentially smoothed rate of a monotonic counter (activations drained from an action's queue, or completed
- * in a namespace), in events per second. Immutable: {@link #next} returns the state after one more sample.
+ * An exponentially smoothed rate of a monotonic counter (an action's activations drained, as inferred from this
+ * controller's completions scaled by its share of the action's traffic, see {@link Admission}; or a namespace's
+ * activations completed), in events per second. Immutable: {@link #next} returns the state after one more sample.
  *
  * <p>A sample taken while there was no work (nothing queued before or after) says nothing about how fast work can
  * drain, so it only moves the baseline and leaves the rate as it was; otherwise idle periods would decay the rate

@@ -109,28 +109,45 @@ class AdmissionTest {
   @Test
   void aRefusedActionIsAdmittedAgainOnceItsQueueDrains() throws Exception {
     Action hello = action("hello");
-    admitted(hello, 8);
+    for (int i = 0; i < 8; i++) assertThat(admission.admit("h" + i, hello)).isEmpty();
     kafka.put("guest/hello", new QueueOffsets(8, 8));
     admission.refresh(source);
     assertThat(invoke(hello)).isPresent();
     clock.advance(1_000);
+    for (int i = 0; i < 8; i++) admission.completed("h" + i);
     kafka.put("guest/hello", new QueueOffsets(8, 0));
     admission.refresh(source);
     assertThat(invoke(hello)).isEmpty();
-    assertThat(admission.drainRate("guest/hello")).isEqualTo(8.0);
+    assertThat(admission.drainRate("guest/hello")).as("8 completions in 1 s").isEqualTo(8.0);
+  }
+
+  @Test
+  void theDrainRateComesFromCompletionsNotFromTheOffsets() throws Exception {
+    Action hello = action("hello");
+    for (int i = 0; i < 8; i++) assertThat(admission.admit("h" + i, hello)).isEmpty();
+    kafka.put("guest/hello", new QueueOffsets(8, 8));
+    admission.refresh(source);
+    clock.advance(1_000);
+    admission.completed("h0");
+    admission.completed("h1");
+    kafka.put("guest/hello", new QueueOffsets(8, 0));
+    admission.refresh(source);
+    assertThat(admission.drainRate("guest/hello"))
+        .as("the lag fell by 8 (records acquired by invokers drop out of it), but only 2 completed").isEqualTo(2.0);
   }
 
   @Test
   void retryAfterIsTheExcessBacklogOverTheObservedDrainRate() throws Exception {
     capacity.set(0);
     Action slow = action("slow");
-    admitted(slow, 8);
+    for (int i = 0; i < 8; i++) assertThat(admission.admit("s" + i, slow)).isEmpty();
     kafka.put("guest/slow", new QueueOffsets(8, 8));
     admission.refresh(source);
     clock.advance(1_000);
+    admission.completed("s0");
     kafka.put("guest/slow", new QueueOffsets(9, 8));
     admission.refresh(source);
-    assertThat(admission.drainRate("guest/slow")).isEqualTo(1.0);
+    assertThat(admission.drainRate("guest/slow")).as("one completion in 1 s").isEqualTo(1.0);
     Rejection r = invoke(slow).orElseThrow();
     assertThat(r.count()).isEqualTo(8);
     assertThat(r.retryAfterSeconds()).as("one over at one per second").isEqualTo(1);
@@ -143,15 +160,35 @@ class AdmissionTest {
 
   @Test
   void aFastDrainingActionIsAllowedALongerQueue() throws Exception {
-    capacity.set(0);
+    capacity.set(100);
     Action fast = action("fast");
-    admitted(fast, 8);
-    kafka.put("guest/fast", new QueueOffsets(8, 8));
+    for (int i = 0; i < 100; i++) assertThat(admission.admit("f" + i, fast)).isEmpty();
+    kafka.put("guest/fast", new QueueOffsets(100, 100));
     admission.refresh(source);
     clock.advance(1_000);
-    kafka.put("guest/fast", new QueueOffsets(108, 8));
+    for (int i = 0; i < 100; i++) admission.completed("f" + i);
+    capacity.set(0);
+    kafka.put("guest/fast", new QueueOffsets(100, 0));
     admission.refresh(source);
-    assertThat(admission.allowedBacklog("guest/fast")).contains(500L);
+    assertThat(admission.allowedBacklog("guest/fast")).as("100 per second x 5 s").contains(500L);
+  }
+
+  @Test
+  void aQuietSpellDoesNotDecayTheDrainRate() throws Exception {
+    Action hello = action("hello");
+    for (int i = 0; i < 8; i++) assertThat(admission.admit("h" + i, hello)).isEmpty();
+    kafka.put("guest/hello", new QueueOffsets(8, 8));
+    admission.refresh(source);
+    clock.advance(1_000);
+    for (int i = 0; i < 8; i++) admission.completed("h" + i);
+    kafka.put("guest/hello", new QueueOffsets(8, 0));
+    admission.refresh(source);
+    assertThat(admission.drainRate("guest/hello")).isEqualTo(8.0);
+    for (int s = 0; s < 30; s++) {
+      clock.advance(1_000);
+      admission.refresh(source);
+    }
+    assertThat(admission.drainRate("guest/hello")).as("nothing of ours was queued: no sample").isEqualTo(8.0);
   }
 
   @Test
