@@ -17,9 +17,11 @@ import java.util.Map;
  * {@link #MAX_CREATIONS_PER_ACTION_PER_TICK} per decision. The margin exists because a cold start costs far more
  * than a short wait for a busy container. Each creation goes to the healthy invoker with the most free memory
  * (heartbeat free memory minus the memory of creations in flight there) that can hold the container; when none
- * can, to the one whose free plus idle memory (initialised containers with nothing to run, which the invoker
- * retires to make room) can hold it, most first. Without that second step an invoker full of idle containers of
- * other actions would starve a new action until their keep-alive ran out.
+ * can and the action has no container at all, to the one whose free plus idle memory (initialised containers with
+ * nothing to run, which the invoker retires to make room) can hold it, most first. Without that step an invoker
+ * full of idle containers of other actions would starve a new action until their keep-alive ran out; limiting it to
+ * an action's first container keeps warm actions from evicting each other's containers to scale up (measured: 10
+ * actions on 16 slots under a closed loop made 44 containers and 29 evictions in 30 s when scale-ups could evict).
  */
 public final class SchedulingPolicy {
   static final double OVERLOAD_MARGIN = 1.5;
@@ -63,7 +65,7 @@ public final class SchedulingPolicy {
       int memory = demand.action().limits().memory();
       for (int n = 0; n < Math.min(want - have, MAX_CREATIONS_PER_ACTION_PER_TICK); n++) {
         InvokerState target = leastLoaded(healthy, free, memory);
-        if (target == null) target = mostReclaimable(healthy, free, idle, memory);
+        if (target == null && have + n == 0) target = mostReclaimable(healthy, free, idle, memory);
         if (target == null) break;
         long left = free.merge(target.id(), (long) -memory, Long::sum);
         if (left < 0) {

@@ -43,6 +43,15 @@ class SchedulingPolicyTest {
   }
 
   @Test
+  void aWarmActionNeverEvictsOtherActionsContainersToScaleUp() {
+    Action a = action("busy", 256, 1, 10);
+    InvokerState full = new InvokerState(0,
+        new InvokerHeartbeat(0, 4096, 0, 2, Map.of("guest/busy", 1, "guest/other", 1), 0, 0, 256), 0);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 10)), List.of(full), List.of());
+    assertThat(plan).isEmpty();
+  }
+
+  @Test
   void idleMemoryPlannedForEvictionIsNotPromisedTwice() {
     Action a = action("a", 256, 1, 10);
     Action b = action("b", 256, 1, 10);
