@@ -2,6 +2,7 @@ package io.kwhisk.controller;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
@@ -47,22 +48,7 @@ public record ControllerConfig(
     Duration creationTimeout,
     int activationStoreSize,
     AdmissionSettings admission,
-    Scheduling scheduling) {
-
-  /** How activations reach containers. */
-  public enum Scheduling {
-    /** Per-action topics; the scheduler decides how many containers each action has and where. */
-    KWHISK,
-    /** Classic OpenWhisk: each activation is pushed to its home invoker, which manages its own containers. */
-    HASH;
-
-    static Scheduling parse(String value) {
-      for (Scheduling s : values()) {
-        if (s.name().equalsIgnoreCase(value.trim())) return s;
-      }
-      throw new ConfigException(SCHEDULING, "must be kwhisk or hash, got '" + value + "'");
-    }
-  }
+    SchedulingMode scheduling) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -121,7 +107,7 @@ public record ControllerConfig(
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
-        source.get(SCHEDULING).map(Scheduling::parse).orElse(Scheduling.KWHISK));
+        source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */

@@ -1,5 +1,6 @@
 package io.kwhisk.invoker;
 
+import io.kwhisk.common.config.SchedulingMode;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -130,7 +131,7 @@ public final class Invoker implements AutoCloseable {
   }
 
   private static boolean hashMode(InvokerConfig config) {
-    return config.scheduling() == InvokerConfig.Scheduling.HASH;
+    return config.scheduling() == SchedulingMode.HASH;
   }
 
   public InvokerConfig config() {

@@ -2,6 +2,7 @@ package io.kwhisk.invoker;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
@@ -38,7 +39,7 @@ import java.util.Optional;
  * @param prewarm started but uninitialised containers to keep per kind ({@code nodejs:20=1}); none by default. A
  *     cold start of an action of that kind whose memory limit is {@code prewarmMemoryMb} takes one instead of
  *     creating a container, and it is replaced. Their memory is set apart from the user memory the pool hands out
- * @param scheduling {@code kwhisk} or {@code hash} (the baseline, see {@link Scheduling}); controllers must use the
+ * @param scheduling {@code kwhisk} or {@code hash} (the baseline, see {@link SchedulingMode}); controllers must use the
  *     same mode
  */
 public record InvokerConfig(
@@ -59,24 +60,7 @@ public record InvokerConfig(
     Duration pauseGrace,
     Map<String, Integer> prewarm,
     long prewarmMemoryMb,
-    Scheduling scheduling) {
-
-  /**
-   * How activations reach this invoker's containers: {@code kwhisk} (default), containers pull from their action's
-   * share group; {@code hash}, the baseline that works like classic OpenWhisk: activations pushed to
-   * {@code invoker<N>.activations} are placed by the invoker's own pool ({@code io.kwhisk.invoker.push}).
-   */
-  public enum Scheduling {
-    KWHISK,
-    HASH;
-
-    static Scheduling parse(String value) {
-      for (Scheduling s : values()) {
-        if (s.name().equalsIgnoreCase(value.trim())) return s;
-      }
-      throw new ConfigException(SCHEDULING, "must be kwhisk or hash, got '" + value + "'");
-    }
-  }
+    SchedulingMode scheduling) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -163,7 +147,7 @@ public record InvokerConfig(
         config.duration(PAUSE_GRACE, Duration.ofSeconds(1)),
         config.get(PREWARM).map(InvokerConfig::parsePrewarm).orElse(Map.of()),
         config.longValue(PREWARM_MEMORY, 256),
-        config.get(SCHEDULING).map(Scheduling::parse).orElse(Scheduling.KWHISK));
+        config.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK));
   }
 
   /** Parses {@code kind=image,kind=image}; kinds may contain ':' (as in {@code nodejs:20}), images may too. */

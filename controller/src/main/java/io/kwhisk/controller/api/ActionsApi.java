@@ -1,5 +1,6 @@
 package io.kwhisk.controller.api;
 
+import io.kwhisk.common.config.SchedulingMode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.entity.Action;
@@ -208,7 +209,7 @@ public final class ActionsApi {
   }
 
   private boolean hashMode() {
-    return config.scheduling() == ControllerConfig.Scheduling.HASH;
+    return config.scheduling() == SchedulingMode.HASH;
   }
 
   private CompletionStage<HttpResponse> awaitResult(

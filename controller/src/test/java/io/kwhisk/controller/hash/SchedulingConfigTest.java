@@ -1,5 +1,6 @@
 package io.kwhisk.controller.hash;
 
+import io.kwhisk.common.config.SchedulingMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,9 +23,9 @@ class SchedulingConfigTest {
 
   @Test
   void kwhiskSchedulingIsTheDefaultAndSurvivesAPortChange() {
-    assertThat(config(Map.of()).scheduling()).isEqualTo(ControllerConfig.Scheduling.KWHISK);
+    assertThat(config(Map.of()).scheduling()).isEqualTo(SchedulingMode.KWHISK);
     assertThat(config(Map.of(ControllerConfig.SCHEDULING, "hash")).withPort(0).scheduling())
-        .isEqualTo(ControllerConfig.Scheduling.HASH);
+        .isEqualTo(SchedulingMode.HASH);
   }
 
   @Test

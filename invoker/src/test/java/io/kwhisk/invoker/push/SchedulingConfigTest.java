@@ -1,5 +1,6 @@
 package io.kwhisk.invoker.push;
 
+import io.kwhisk.common.config.SchedulingMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,12 +22,12 @@ class SchedulingConfigTest {
 
   @Test
   void kwhiskSchedulingIsTheDefault() {
-    assertThat(config(Map.of()).scheduling()).isEqualTo(InvokerConfig.Scheduling.KWHISK);
+    assertThat(config(Map.of()).scheduling()).isEqualTo(SchedulingMode.KWHISK);
   }
 
   @Test
   void hashSchedulingIsSelectedByConfigurationInAnyCase() {
-    assertThat(config(Map.of(InvokerConfig.SCHEDULING, "Hash")).scheduling()).isEqualTo(InvokerConfig.Scheduling.HASH);
+    assertThat(config(Map.of(InvokerConfig.SCHEDULING, "Hash")).scheduling()).isEqualTo(SchedulingMode.HASH);
   }
 
   @Test
