@@ -4,12 +4,12 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.topic.Topics;
+import io.kwhisk.invoker.kafka.TopicPartitions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,8 +48,7 @@ public final class CommandFeed implements AutoCloseable {
     props.put("auto.offset.reset", "latest");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     try {
-      List<PartitionInfo> partitions = partitionsOf(topic);
-      List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> assigned = TopicPartitions.await(consumer, topic, METADATA);
       consumer.assign(assigned);
       consumer.seekToEnd(assigned);
       assigned.forEach(consumer::position);
@@ -60,22 +59,6 @@ public final class CommandFeed implements AutoCloseable {
     this.thread = new Thread(this::run, "kwhisk-commands-" + invokerId);
     this.thread.setDaemon(true);
     this.thread.start();
-  }
-
-  /** The topic's partitions, waiting for its metadata if it was just created. */
-  private List<PartitionInfo> partitionsOf(String topic) {
-    long deadline = System.nanoTime() + METADATA.toNanos();
-    while (true) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA);
-      if (partitions != null && !partitions.isEmpty()) return partitions;
-      if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has no partitions");
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + topic, e);
-      }
-    }
   }
 
   private void run() {

@@ -4,6 +4,7 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.message.PushedActivation;
 import io.kwhisk.common.topic.Topics;
+import io.kwhisk.invoker.kafka.TopicPartitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -60,8 +60,7 @@ final class PushFeed implements AutoCloseable {
     props.put("auto.offset.reset", "latest");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     try {
-      List<TopicPartition> assigned = partitionsOf(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> assigned = TopicPartitions.await(consumer, topic, METADATA);
       consumer.assign(assigned);
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(java.util.Set.copyOf(assigned), METADATA);
       for (TopicPartition tp : assigned) {
@@ -77,21 +76,6 @@ final class PushFeed implements AutoCloseable {
     this.thread = new Thread(this::run, "kwhisk-push-" + invokerId);
     this.thread.setDaemon(true);
     this.thread.start();
-  }
-
-  private List<PartitionInfo> partitionsOf(String topic) {
-    long deadline = System.nanoTime() + METADATA.toNanos();
-    while (true) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA);
-      if (partitions != null && !partitions.isEmpty()) return partitions;
-      if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has no partitions");
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + topic, e);
-      }
-    }
   }
 
   private void run() {
