@@ -2,6 +2,7 @@ package io.kwhisk.invoker;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.broker.EmbeddedKafka;
 import io.kwhisk.common.entity.Action;
@@ -9,10 +10,13 @@ import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationMessage;
+import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.InvokerHeartbeat;
+import io.kwhisk.common.message.PushedActivation;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import java.io.IOException;
@@ -45,13 +49,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * For integration tests: the real embedded broker, plus the controller's side of the wire played by the test
  * (action topics and their share groups, creations on an invoker's topic, activations, completions from
- * {@code completed0}, heartbeats), and the Docker CLI to look at containers.
+ * {@code completed0}, activation records, heartbeats), and the Docker CLI to look at containers. Public for the
+ * integration tests of the invoker's sub-packages.
  */
-final class ControllerDouble implements AutoCloseable {
+public final class ControllerDouble implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final Admin admin;
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, CompletionMessage> completions = new ConcurrentHashMap<>();
+  private final Map<String, ActivationRecord> records = new ConcurrentHashMap<>();
   private final Map<Integer, InvokerHeartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Thread reader;
   private volatile boolean reading = true;
@@ -70,23 +76,29 @@ final class ControllerDouble implements AutoCloseable {
     reader.start();
   }
 
-  static ControllerDouble start() throws Exception {
+  public static ControllerDouble start() throws Exception {
     Path dataDir = Files.createTempDirectory("kwhisk-invoker-it");
     return new ControllerDouble(EmbeddedKafka.start(dataDir));
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return kafka.bootstrapServers();
   }
 
-  String clusterId() throws Exception {
+  public String clusterId() throws Exception {
     return admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
   }
 
   /** A Node.js action whose topic and share group exist, as the controller makes them on creation. */
-  Action action(String name, int timeoutMs, int memoryMb, String code) throws Exception {
+  public Action action(String name, int timeoutMs, int memoryMb, String code) throws Exception {
+    return action(name, timeoutMs, memoryMb, 1, Map.of(), code);
+  }
+
+  /** As {@link #action(String, int, int, String)}, with a concurrency limit and annotations. */
+  public Action action(String name, int timeoutMs, int memoryMb, int concurrency, Map<String, JsonNode> annotations,
+      String code) throws Exception {
     Action action = new Action("guest", name, "r1", null, new Exec("nodejs:20", code, null, false, null), null,
-        Map.of(), new ActionLimits(timeoutMs, memoryMb, 10, 1), 0, false, System.currentTimeMillis());
+        annotations, new ActionLimits(timeoutMs, memoryMb, 10, concurrency), 0, false, System.currentTimeMillis());
     String topic = Topics.actionTopic(action.fqn());
     admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.actionGroup(action.fqn()));
@@ -96,34 +108,67 @@ final class ControllerDouble implements AutoCloseable {
     return action;
   }
 
-  void createContainer(int invokerId, Action action) throws Exception {
-    InvokerCommand creation = new ContainerCreation(UUID.randomUUID().toString(), action, 0,
-        System.currentTimeMillis());
-    producer.send(new ProducerRecord<>(Topics.invokerTopic(invokerId), action.fqn().path(), Json.encode(creation)))
+  public void createContainer(int invokerId, Action action) throws Exception {
+    command(invokerId, action, new ContainerCreation(UUID.randomUUID().toString(), action, 0,
+        System.currentTimeMillis()));
+  }
+
+  public void deleteContainers(int invokerId, Action action) throws Exception {
+    command(invokerId, action, new ContainerDeletion(action.namespace(), action.name(), null));
+  }
+
+  private void command(int invokerId, Action action, InvokerCommand command) throws Exception {
+    producer.send(new ProducerRecord<>(Topics.invokerTopic(invokerId), action.fqn().path(), Json.encode(command)))
         .get(10, TimeUnit.SECONDS);
   }
 
-  String send(Action action, ObjectNode params) throws Exception {
+  /** Publishes an activation on the action's topic; returns its id. */
+  public String send(Action action, ObjectNode params) throws Exception {
+    ActivationMessage msg = activation(action, params);
+    producer.send(new ProducerRecord<>(Topics.actionTopic(action.fqn()), msg.activationId(), Json.encode(msg)))
+        .get(10, TimeUnit.SECONDS);
+    return msg.activationId();
+  }
+
+  /** Pushes an activation to the invoker's {@code invoker<N>.activations} topic (baseline mode); returns its id. */
+  public String push(int invokerId, Action action, ObjectNode params) throws Exception {
+    ActivationMessage msg = activation(action, params);
+    producer.send(new ProducerRecord<>(Topics.invokerActivationsTopic(invokerId), msg.activationId(),
+        Json.encode(new PushedActivation(action, msg)))).get(10, TimeUnit.SECONDS);
+    return msg.activationId();
+  }
+
+  private static ActivationMessage activation(Action action, ObjectNode params) {
     String id = UUID.randomUUID().toString().replace("-", "");
-    ActivationMessage msg = new ActivationMessage(id, "tx-" + id, action.namespace(), action.name(),
+    return new ActivationMessage(id, "tx-" + id, action.namespace(), action.name(),
         action.revision(), "guest", params, true, 0, System.currentTimeMillis());
-    producer.send(new ProducerRecord<>(Topics.actionTopic(action.fqn()), id, Json.encode(msg)))
-        .get(10, TimeUnit.SECONDS);
-    return id;
   }
 
-  CompletionMessage awaitCompletion(String id) {
+  public CompletionMessage awaitCompletion(String id) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
         .until(() -> completions.containsKey(id));
     return completions.get(id);
   }
 
-  CompletionMessage invoke(Action action, ObjectNode params) throws Exception {
+  public CompletionMessage invoke(Action action, ObjectNode params) throws Exception {
     return awaitCompletion(send(action, params));
   }
 
-  InvokerHeartbeat lastHeartbeat(int invokerId) {
+  /** The activation record published on {@code activations}. */
+  public ActivationRecord awaitRecord(String id) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> records.containsKey(id));
+    return records.get(id);
+  }
+
+  public InvokerHeartbeat lastHeartbeat(int invokerId) {
     return heartbeats.get(invokerId);
+  }
+
+  /** Members of the action's share group. */
+  public int groupMembers(Action action) throws Exception {
+    String group = Topics.actionGroup(action.fqn());
+    return admin.describeShareGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS)
+        .members().size();
   }
 
   @Override
@@ -140,7 +185,8 @@ final class ControllerDouble implements AutoCloseable {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
-          List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0));
+          List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0),
+              new TopicPartition(Topics.ACTIVATIONS, 0));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       while (reading) {
@@ -148,6 +194,9 @@ final class ControllerDouble implements AutoCloseable {
           if (r.topic().equals(Topics.HEALTH)) {
             InvokerHeartbeat hb = Json.decode(r.value(), InvokerHeartbeat.class);
             heartbeats.put(hb.invokerId(), hb);
+          } else if (r.topic().equals(Topics.ACTIVATIONS)) {
+            ActivationRecord a = Json.decode(r.value(), ActivationRecord.class);
+            records.put(a.activationId(), a);
           } else {
             CompletionMessage c = Json.decode(r.value(), CompletionMessage.class);
             completions.put(c.activationId(), c);
@@ -157,19 +206,36 @@ final class ControllerDouble implements AutoCloseable {
     }
   }
 
+  /**
+   * Shuts down an integration test: closes the invoker (if started), then the controller (if started), then removes
+   * every container of the given invokers, each step even when an earlier one failed.
+   */
+  public static void shutDown(AutoCloseable invoker, ControllerDouble controller, int... invokerIds)
+      throws Exception {
+    try {
+      if (invoker != null) invoker.close();
+    } finally {
+      try {
+        if (controller != null) controller.close();
+      } finally {
+        for (int id : invokerIds) removeContainersOfInvoker(id);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- Docker, through its CLI
 
-  static List<String> containersOf(int invokerId, Action action) throws Exception {
+  public static List<String> containersOf(int invokerId, Action action) throws Exception {
     return lines(docker("ps", "-a", "-q", "--filter", "label=" + ContainerRuntime.ACTION_LABEL + "="
         + action.fqn().path(), "--filter", "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId));
   }
 
-  static List<String> containersOfInvoker(int invokerId) throws Exception {
+  public static List<String> containersOfInvoker(int invokerId) throws Exception {
     return lines(docker("ps", "-a", "-q", "--filter", "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId));
   }
 
   /** Removes every container labelled with the invoker id, whatever its cluster. */
-  static void removeContainersOfInvoker(int invokerId) throws Exception {
+  public static void removeContainersOfInvoker(int invokerId) throws Exception {
     List<String> left = containersOfInvoker(invokerId);
     if (left.isEmpty()) return;
     List<String> rm = new ArrayList<>(List.of("rm", "-f"));
@@ -177,15 +243,15 @@ final class ControllerDouble implements AutoCloseable {
     docker(rm.toArray(String[]::new));
   }
 
-  static String inspect(String containerId, String format) throws Exception {
+  public static String inspect(String containerId, String format) throws Exception {
     return docker("inspect", "--format", format, containerId);
   }
 
-  static List<String> lines(String s) {
+  public static List<String> lines(String s) {
     return Arrays.stream(s.split("\n")).map(String::trim).filter(l -> !l.isEmpty()).toList();
   }
 
-  static String docker(String... args) throws IOException, InterruptedException {
+  public static String docker(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("docker"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
