@@ -91,8 +91,13 @@ build_base() {
   security="${KWHISK_DEBIAN_SECURITY_MIRROR:-$(apt_uri_for_suite "$SUITE-security" || echo http://deb.debian.org/debian-security)}"
   hash="$(printf 'base-v3|%s|minbase|%s|%s\n' "$SUITE" "$mirror" "$security" | sha)"
   if up_to_date "$BASE_IMAGE" "$hash"; then report "$BASE_IMAGE" "up to date" 0; return; fi
-  command -v debootstrap >/dev/null || die "debootstrap missing (apt-get install -y debootstrap)"
   [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+  if ! command -v debootstrap >/dev/null; then
+    log "installing debootstrap ..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null \
+      || die "debootstrap missing and could not be installed (apt-get install -y debootstrap)"
+  fi
   t0=$SECONDS
   rootfs="$WORK/rootfs"
   log "debootstrap $SUITE from $mirror (log: $WORK/debootstrap.log) ..."
