@@ -15,7 +15,7 @@ import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.entity.EntityStore;
 import io.kwhisk.controller.entity.KafkaEntityStore;
 import io.kwhisk.controller.entity.NamespaceEntry;
-import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
@@ -80,8 +80,8 @@ public final class Controller implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     TopicAdmin topics = push(resources, new TopicAdmin(config.kafka(), name + "-admin", config.replicationFactor()));
     topics.ensureSystemTopics(config.id());
-    KafkaPublisher publisher = push(resources,
-        new KafkaPublisher(Producers.create(config.kafka(), name + "-producer"), name + "-producer"));
+    RecordSender publisher = push(resources,
+        new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer"));
     KafkaEntityStore store = push(resources,
         KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60)));
     Authenticator auth = new Authenticator(store, clock);

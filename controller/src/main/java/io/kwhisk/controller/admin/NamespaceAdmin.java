@@ -5,7 +5,7 @@ import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.entity.KafkaEntityStore;
 import io.kwhisk.controller.entity.NamespaceEntry;
-import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import java.time.Clock;
@@ -22,11 +22,11 @@ public final class NamespaceAdmin implements AutoCloseable {
   private static final long WAIT_SECONDS = 30;
 
   private final TopicAdmin topics;
-  private final KafkaPublisher publisher;
+  private final RecordSender publisher;
   private final KafkaEntityStore store;
   private final Authenticator auth;
 
-  private NamespaceAdmin(TopicAdmin topics, KafkaPublisher publisher, KafkaEntityStore store) {
+  private NamespaceAdmin(TopicAdmin topics, RecordSender publisher, KafkaEntityStore store) {
     this.topics = topics;
     this.publisher = publisher;
     this.store = store;
@@ -36,10 +36,10 @@ public final class NamespaceAdmin implements AutoCloseable {
   /** Connects and reads the whole entity store (creating its topic if no controller did yet). */
   public static NamespaceAdmin open(KafkaSettings kafka, short replicationFactor) throws Exception {
     TopicAdmin topics = new TopicAdmin(kafka, "kwhisk-admin", replicationFactor);
-    KafkaPublisher publisher = null;
+    RecordSender publisher = null;
     try {
       topics.ensureEntitiesTopic();
-      publisher = new KafkaPublisher(Producers.create(kafka, "kwhisk-admin-producer"), "kwhisk-admin-producer");
+      publisher = new RecordSender(Producers.create(kafka, "kwhisk-admin-producer"), "kwhisk-admin-producer");
       KafkaEntityStore store = KafkaEntityStore.open(kafka, publisher, "kwhisk-admin-entities", Duration.ofSeconds(60));
       return new NamespaceAdmin(topics, publisher, store);
     } catch (Exception e) {

@@ -17,7 +17,7 @@ import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
 import io.kwhisk.controller.entity.EntityStore;
-import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.InvokerCommands;
@@ -52,7 +52,7 @@ public final class ActionsApi {
   private final ControllerConfig config;
   private final EntityStore store;
   private final TopicAdmin topics;
-  private final KafkaPublisher publisher;
+  private final RecordSender publisher;
   private final Waiters waiters;
   private final ActorRef<Scheduler.Command> scheduler;
   private final Supplier<SchedulerView> view;
@@ -61,7 +61,7 @@ public final class ActionsApi {
   private final Admission admission;
   private final Clock clock;
 
-  public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, KafkaPublisher publisher,
+  public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
       ControllerMetrics metrics, Admission admission, Clock clock) {
     this.config = config;

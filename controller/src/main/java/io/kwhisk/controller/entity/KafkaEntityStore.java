@@ -5,7 +5,7 @@ import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.topic.Topics;
-import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
@@ -24,16 +24,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class KafkaEntityStore implements EntityStore, AutoCloseable {
   private final EntityView view = new EntityView();
-  private final KafkaPublisher publisher;
+  private final RecordSender publisher;
   private final TopicReader reader;
 
-  private KafkaEntityStore(KafkaSettings kafka, KafkaPublisher publisher, String clientId) {
+  private KafkaEntityStore(KafkaSettings kafka, RecordSender publisher, String clientId) {
     this.publisher = publisher;
     this.reader = new TopicReader(kafka, clientId, Topics.ENTITIES, Long.MAX_VALUE, this::onRecord);
   }
 
   /** Opens the store and waits until it holds everything the topic held; the topic must exist. */
-  public static KafkaEntityStore open(KafkaSettings kafka, KafkaPublisher publisher, String clientId, Duration wait)
+  public static KafkaEntityStore open(KafkaSettings kafka, RecordSender publisher, String clientId, Duration wait)
       throws InterruptedException, TimeoutException {
     KafkaEntityStore store = new KafkaEntityStore(kafka, publisher, clientId);
     store.reader.start();

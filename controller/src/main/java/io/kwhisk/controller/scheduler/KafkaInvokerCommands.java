@@ -5,7 +5,7 @@ import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.topic.Topics;
-import io.kwhisk.controller.kafka.KafkaPublisher;
+import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 public final class KafkaInvokerCommands implements InvokerCommands {
   private static final Logger log = LoggerFactory.getLogger(KafkaInvokerCommands.class);
 
-  private final KafkaPublisher publisher;
+  private final RecordSender publisher;
   private final TopicAdmin topics;
   private final Set<Integer> topicKnown = ConcurrentHashMap.newKeySet();
 
-  public KafkaInvokerCommands(KafkaPublisher publisher, TopicAdmin topics) {
+  public KafkaInvokerCommands(RecordSender publisher, TopicAdmin topics) {
     this.publisher = publisher;
     this.topics = topics;
   }
