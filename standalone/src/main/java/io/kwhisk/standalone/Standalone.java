@@ -7,6 +7,7 @@ import io.kwhisk.controller.Controller;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.invoker.Invoker;
 import io.kwhisk.invoker.InvokerConfig;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +31,14 @@ public final class Standalone implements AutoCloseable {
   private final Controller controller;
   private final Invoker invoker;
   private final WskProps props;
+  private final Path wskPropsFile;
 
-  private Standalone(EmbeddedKafka kafka, Controller controller, Invoker invoker, WskProps props) {
+  private Standalone(EmbeddedKafka kafka, Controller controller, Invoker invoker, WskProps props, Path wskPropsFile) {
     this.kafka = kafka;
     this.controller = controller;
     this.invoker = invoker;
     this.props = props;
+    this.wskPropsFile = wskPropsFile;
   }
 
   /** Starts the broker, a controller and an invoker, all configured from {@code source}. */
@@ -50,7 +53,7 @@ public final class Standalone implements AutoCloseable {
       String apiHost = Optional.ofNullable(config.apiHost()).orElse("http://localhost:" + controller.port());
       WskProps props = new WskProps(apiHost, credentials(controller, config), config.namespace());
       props.write(config.wskProps());
-      return new Standalone(kafka, controller, invoker, props);
+      return new Standalone(kafka, controller, invoker, props, config.wskProps());
     } catch (Exception | Error e) {
       if (controller != null) controller.close();
       kafka.close();
@@ -94,6 +97,11 @@ public final class Standalone implements AutoCloseable {
     return props.namespace();
   }
 
+  /** Where the API host and key were written, in the {@code wsk} properties format. */
+  public Path wskPropsFile() {
+    return wskPropsFile;
+  }
+
   public String kafkaBootstrapServers() {
     return kafka.bootstrapServers();
   }
@@ -109,11 +117,10 @@ public final class Standalone implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     ConfigSource source = ConfigSource.fromEnvironment();
     Standalone standalone = start(source);
-    StandaloneConfig config = StandaloneConfig.from(source);
     System.out.printf("%nkwhisk standalone is ready.%n  API host:  %s%n  auth:      %s%n  namespace: %s%n"
             + "  wskprops:  %s%n  Kafka:     %s%n%nTry: curl -u '%s' '%s/api/v1/namespaces/_/actions'%n"
             + "Stop with Ctrl-C.%n%n",
-        standalone.apiHost(), standalone.auth(), standalone.namespace(), config.wskProps(),
+        standalone.apiHost(), standalone.auth(), standalone.namespace(), standalone.wskPropsFile(),
         standalone.kafkaBootstrapServers(), standalone.auth(), standalone.apiHost());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
