@@ -15,6 +15,7 @@ public final class PerfMain {
       "           [--duration 30s] [--design kwhisk] [--csv kwhisk-perf.csv] [--html FILE] [--pick rr|uniform]",
       "           [--prefix perf-noop] [--timeout 70s] [--max-in-flight 1000] [--skip-setup] [--cleanup]",
       "           [--memory MB] [--concurrency 1] (limits of the created actions)",
+      "           [--prime-up-to N] (first invoke each action once when K <= N, so it starts warm)",
       "  matrix   [--preset quick|full] [--actions 1,10,100] [--users 10,100 | --rates 100,500] and the load",
       "           options; quick = actions 1,10,100 x users 10,100, 10s warm-up, 20s measured;",
       "           full = actions 1,10,100,1000 x users 10,100,200, 20s warm-up, 60s measured",

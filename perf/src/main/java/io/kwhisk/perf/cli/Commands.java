@@ -34,7 +34,7 @@ public final class Commands {
 
   private static final Set<String> CONNECTION = Set.of("wskprops", "apihost", "auth", "namespace", "timeout");
   private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
-      "warmup", "duration", "pause", "memory", "concurrency");
+      "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to");
   private static final Set<String> RUN_FLAGS = Set.of("cleanup", "skip-setup");
 
   private final PrintStream out;
@@ -102,10 +102,16 @@ public final class Commands {
     MatrixRunner runner = new MatrixRunner(setup,
         new LoadGenerator(client, err, timeout, Clock.systemUTC()), out, err);
     runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), a.flag("cleanup"),
-        a.duration("pause").orElse(Duration.ofSeconds(2)));
+        a.duration("pause").orElse(Duration.ofSeconds(2)), primeUpTo(a));
     Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
     Files.writeString(html, HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
     err.printf("appended to %s; report %s%n", csv, html);
+  }
+
+  private static int primeUpTo(Args a) {
+    int n = a.integer("prime-up-to").orElse(0);
+    if (n < 0) throw new IllegalArgumentException("--prime-up-to should be >= 0, was " + n);
+    return n;
   }
 
   private static WhiskClient client(Args a) throws IOException {

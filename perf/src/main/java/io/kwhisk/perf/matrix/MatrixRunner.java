@@ -35,9 +35,12 @@ public final class MatrixRunner {
   /**
    * @param csv where to append each row, if anywhere
    * @param pause idle time between scenarios, so one scenario's tail does not land in the next one's warm-up
+   * @param primeUpTo before a scenario of at most this many actions, invoke each of its actions once so that each
+   *     has a warm container when the warm-up starts (0: never); larger scenarios are left to their warm-up,
+   *     because priming more actions than containers fit only measures cold starts for longer
    */
   public List<ScenarioResult> run(List<Scenario> scenarios, Optional<Path> csv, boolean createActions,
-      boolean deleteActions, Duration pause) throws IOException, InterruptedException {
+      boolean deleteActions, Duration pause, int primeUpTo) throws IOException, InterruptedException {
     if (scenarios.isEmpty()) return List.of();
     String prefix = scenarios.get(0).prefix();
     int maxActions = scenarios.stream().mapToInt(Scenario::actions).max().orElseThrow();
@@ -53,6 +56,10 @@ public final class MatrixRunner {
       for (int i = 0; i < scenarios.size(); i++) {
         if (i > 0 && !pause.isZero()) Thread.sleep(pause.toMillis());
         Scenario s = scenarios.get(i);
+        if (s.actions() <= primeUpTo) {
+          progress.printf("priming %d action(s): one invoke each%n", s.actions());
+          setup.prime(prefix, s.actions());
+        }
         progress.printf("scenario %d/%d: %s, warm-up %ss, measure %ss%n", i + 1, scenarios.size(), s.label(),
             s.warmup().toSeconds(), s.duration().toSeconds());
         ScenarioResult r = generator.run(s);

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The issue-5 benchmark in one command: perf/bench.sh quick|full [--designs kwhisk,hash] [--out DIR]
+#
+# For each design it starts a fresh standalone of its own (port $BENCH_PORT, default 3299; data under the output
+# directory), runs the scenarios of the preset against it, stops it, and goes on with the next design, so every
+# design meets the same machine, the same memory and the same load in one run. Results (CSV and HTML) land in
+# perf/results/<UTC date>-<preset>/ unless --out says otherwise. See perf/README.md "One command" for what each
+# preset runs and how long it takes. Before a scenario whose actions all fit the pool, each action is invoked once
+# (perf --prime-up-to), so the warm-up starts from warm containers.
+#
+#   quick (~5 min):  128 container slots; actions 1,10,100 x 10 users; 10 s warm-up, 10 s measured; both designs.
+#   full (~45 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured;
+#                    16 slots (the pool cannot hold every action): actions 10,100 x users 10,100;
+#                    the latency benchmark (warm invoke vs direct /run, cold start) on kwhisk; both designs.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+
+usage() {
+  echo "usage: perf/bench.sh quick|full [--designs kwhisk,hash] [--out DIR]" >&2
+  exit 2
+}
+
+PRESET="${1:-}"
+case "$PRESET" in quick | full) ;; *) usage ;; esac
+shift
+DESIGNS="kwhisk,hash"
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --designs) DESIGNS="${2:?--designs needs a value}"; shift 2 ;;
+    --out) OUT="${2:?--out needs a value}"; shift 2 ;;
+    *) echo "bench: unknown option $1" >&2; usage ;;
+  esac
+done
+for d in ${DESIGNS//,/ }; do
+  case "$d" in kwhisk | hash) ;; *) echo "bench: design should be kwhisk or hash, was $d" >&2; exit 2 ;; esac
+done
+OUT="${OUT:-$REPO/perf/results/$(date -u +%Y-%m-%d)-$PRESET}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+PORT="${BENCH_PORT:-3299}"
+
+bash "$REPO/scripts/ensure-docker.sh"
+bash "$REPO/scripts/build-runtimes.sh"
+if [ ! -f "$REPO/standalone/target/kwhisk-standalone.jar" ] || [ ! -f "$REPO/perf/target/kwhisk-perf.jar" ] \
+   || [ -n "$(cd "$REPO" && find pom.xml common broker controller invoker standalone perf \
+        \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -path '*src/main*' \
+        -newer standalone/target/kwhisk-standalone.jar -print -quit)" ]; then
+  echo "bench: building kwhisk and kwhisk-perf (./mvnw package -DskipTests)" >&2
+  (cd "$REPO" && ./mvnw -q -B -ntp package -DskipTests -pl standalone,perf -am)
+fi
+PERF=(java -jar "$REPO/perf/target/kwhisk-perf.jar")
+
+SA_PID=""
+stop_standalone() {
+  if [ -n "$SA_PID" ] && kill -0 "$SA_PID" 2>/dev/null; then
+    kill -TERM "$SA_PID"
+    for _ in $(seq 60); do kill -0 "$SA_PID" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$SA_PID" 2>/dev/null || true
+  fi
+  SA_PID=""
+}
+trap stop_standalone EXIT
+trap 'stop_standalone; exit 130' INT TERM
+
+# start_standalone DESIGN SLOTS: a fresh standalone in DESIGN's scheduling mode with SLOTS containers of 128 MB.
+start_standalone() {
+  local design="$1" slots="$2" mode data
+  mode="$design"
+  data="$OUT/data-$design-$slots"
+  rm -rf "$data"
+  echo "bench: starting $design standalone ($slots slots of 128 MB) on :$PORT, log $OUT/$design-$slots.log" >&2
+  KWHISK_STANDALONE_DATA_DIR="$data" KWHISK_CONTROLLER_PORT="$PORT" \
+    KWHISK_INVOKER_USER_MEMORY_MB=$((slots * 128)) \
+    KWHISK_CONTROLLER_SCHEDULING="$mode" KWHISK_INVOKER_SCHEDULING="$mode" \
+    KWHISK_CONTROLLER_THROTTLE_NAMESPACE_CONCURRENCY=10000 \
+    java ${KWHISK_JAVA_OPTS:-} -jar "$REPO/standalone/target/kwhisk-standalone.jar" \
+    >"$OUT/$design-$slots.log" 2>&1 &
+  SA_PID=$!
+  for _ in $(seq 120); do
+    if [ -f "$data/wskprops" ] && grep -q "is healthy" "$OUT/$design-$slots.log"; then
+      WSKPROPS="$data/wskprops"
+      return
+    fi
+    kill -0 "$SA_PID" 2>/dev/null || break
+    sleep 1
+  done
+  echo "bench: the $design standalone did not become ready; see $OUT/$design-$slots.log" >&2
+  exit 1
+}
+
+# matrix DESIGN SLOTS LABEL ACTIONS USERS WARMUP DURATION
+matrix() {
+  start_standalone "$1" "$2"
+  "${PERF[@]}" matrix --wskprops "$WSKPROPS" --design "$3" --actions "$4" --users "$5" \
+    --warmup "$6" --duration "$7" --memory 128 --pause 2s --prime-up-to "$2" --csv "$OUT/matrix.csv"
+  stop_standalone
+}
+
+for design in ${DESIGNS//,/ }; do
+  if [ "$PRESET" = quick ]; then
+    matrix "$design" 128 "$design" 1,10,100 10 10s 10s
+  else
+    matrix "$design" 128 "$design" 1,10,100,1000 10,100,200 20s 40s
+    matrix "$design" 16 "$design-16slots" 10,100 10,100 20s 40s
+  fi
+done
+
+if [ "$PRESET" = full ] && [[ ",$DESIGNS," == *",kwhisk,"* ]]; then
+  start_standalone kwhisk 16
+  "${PERF[@]}" latency --wskprops "$WSKPROPS" --warm 1000 --cold 10 | tee "$OUT/latency.txt"
+  stop_standalone
+fi
+
+"${PERF[@]}" report --csv "$OUT/matrix.csv" --html "$OUT/matrix.html"
+rm -rf "$OUT"/data-*
+echo "bench: results in $OUT (matrix.csv, matrix.html, standalone logs)" >&2
