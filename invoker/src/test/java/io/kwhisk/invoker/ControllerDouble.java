@@ -57,6 +57,7 @@ public final class ControllerDouble implements AutoCloseable {
   private final Admin admin;
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, CompletionMessage> completions = new ConcurrentHashMap<>();
+  private final Map<String, Integer> completionCounts = new ConcurrentHashMap<>();
   private final Map<String, ActivationRecord> records = new ConcurrentHashMap<>();
   private final Map<Integer, InvokerHeartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Thread reader;
@@ -77,8 +78,13 @@ public final class ControllerDouble implements AutoCloseable {
   }
 
   public static ControllerDouble start() throws Exception {
+    return start(Map.of());
+  }
+
+  /** A controller double on a broker with {@code brokerOverrides} added to the embedded broker's settings. */
+  public static ControllerDouble start(Map<String, String> brokerOverrides) throws Exception {
     Path dataDir = Files.createTempDirectory("kwhisk-invoker-it");
-    return new ControllerDouble(EmbeddedKafka.start(dataDir));
+    return new ControllerDouble(EmbeddedKafka.start(dataDir, 0, brokerOverrides));
   }
 
   public String bootstrapServers() {
@@ -154,6 +160,11 @@ public final class ControllerDouble implements AutoCloseable {
     return awaitCompletion(send(action, params));
   }
 
+  /** How many completions of activation {@code id} were published so far (more than 1: it ran again). */
+  public int completionCount(String id) {
+    return completionCounts.getOrDefault(id, 0);
+  }
+
   /** The activation record published on {@code activations}. */
   public ActivationRecord awaitRecord(String id) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> records.containsKey(id));
@@ -200,6 +211,7 @@ public final class ControllerDouble implements AutoCloseable {
           } else {
             CompletionMessage c = Json.decode(r.value(), CompletionMessage.class);
             completions.put(c.activationId(), c);
+            completionCounts.merge(c.activationId(), 1, Integer::sum);
           }
         }
       }

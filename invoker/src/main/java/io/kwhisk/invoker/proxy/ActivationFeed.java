@@ -8,8 +8,10 @@ import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * acknowledgements to the broker. On close, given acknowledgements are committed and the rest are released by the
  * broker for redelivery: nothing pulled is lost.
  *
+ * <p>Long activations: a record stays acquired for the group's lock duration ({@code share.record.lock.duration.ms},
+ * 30 s by default), after which the broker would hand it to another container while it still runs here. So once a
+ * record has been held for half the lock duration the feed renews every record it holds ({@code RENEW}, KIP-1222)
+ * with a poll that fetches nothing new, and does so again each half lock duration until they are acknowledged; the
+ * same polls keep the consumer within {@code max.poll.interval.ms}. Acknowledgements given while a renewal is on
+ * the wire wait until the renewed records are back. A renewal the broker refuses ends that delivery here (the
+ * record is redelivered; its late acknowledgement is dropped).
+ *
  * <p>Values are read as bytes and decoded here, not by a Kafka deserializer, so that one malformed record is
  * rejected on its own instead of failing the poll.
  */
@@ -44,6 +54,13 @@ public final class ActivationFeed implements ActivationSource {
   private static final Duration CLOSE = Duration.ofSeconds(5);
 
   private record Ack(Delivery delivery, AcknowledgeType type) {}
+
+  /** A record pulled and not yet acknowledged; {@code since} is when its lock was (re)acquired (nanoTime). */
+  private record Held(ConsumerRecord<String, byte[]> record, long since) {}
+
+  /** How long to wait for renewed records to come back before giving their deliveries up. */
+  private static final Duration RENEWAL_WAIT = Duration.ofSeconds(5);
+  private static final int DEFAULT_LOCK_MS = 30_000;
 
   private final int lane;
   private final String topic;
@@ -129,7 +146,7 @@ public final class ActivationFeed implements ActivationSource {
     try {
       consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
       consumer.subscribe(List.of(topic));
-      Map<String, ConsumerRecord<String, byte[]>> outstanding = new HashMap<>();
+      Map<String, Held> outstanding = new HashMap<>();
       boolean unsent = false;
       while (!stopping) {
         unsent |= awaitAcks(outstanding);
@@ -141,17 +158,7 @@ public final class ActivationFeed implements ActivationSource {
         } catch (WakeupException e) {
           continue;
         }
-        List<Delivery> batch = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, byte[]> r : records) {
-          Delivery d = decode(r);
-          if (d == null) {
-            consumer.acknowledge(r, AcknowledgeType.REJECT);
-          } else {
-            outstanding.put(key(r.partition(), r.offset()), r);
-            batch.add(d);
-          }
-        }
-        if (!batch.isEmpty()) onRecords.accept(batch);
+        deliver(records, outstanding);
       }
       unsent |= applyAcks(outstanding);
       if (unsent) commit();
@@ -174,10 +181,32 @@ public final class ActivationFeed implements ActivationSource {
     }
   }
 
+  /** Hands the new records of a poll to the proxy; records this feed already holds (renewed ones) are not new. */
+  private void deliver(ConsumerRecords<String, byte[]> records, Map<String, Held> outstanding) {
+    long now = System.nanoTime();
+    List<Delivery> batch = new ArrayList<>(records.count());
+    for (ConsumerRecord<String, byte[]> r : records) {
+      String key = key(r.partition(), r.offset());
+      if (outstanding.containsKey(key)) {
+        outstanding.put(key, new Held(r, now));
+        continue;
+      }
+      Delivery d = decode(r);
+      if (d == null) {
+        consumer.acknowledge(r, AcknowledgeType.REJECT);
+      } else {
+        outstanding.put(key, new Held(r, now));
+        batch.add(d);
+      }
+    }
+    if (!batch.isEmpty()) onRecords.accept(batch);
+  }
+
   /** Waits until every outstanding record is acknowledged or the feed stops; true if it applied any. */
-  private boolean awaitAcks(Map<String, ConsumerRecord<String, byte[]>> outstanding) {
+  private boolean awaitAcks(Map<String, Held> outstanding) {
     boolean applied = applyAcks(outstanding);
     while (!outstanding.isEmpty() && !stopping) {
+      if (renewalDue(outstanding)) renew(outstanding);
       try {
         Ack ack = acks.poll(100, TimeUnit.MILLISECONDS);
         if (ack != null) {
@@ -193,7 +222,42 @@ public final class ActivationFeed implements ActivationSource {
     return applied;
   }
 
-  private boolean applyAcks(Map<String, ConsumerRecord<String, byte[]>> outstanding) {
+  private boolean renewalDue(Map<String, Held> outstanding) {
+    long halfLockNanos = TimeUnit.MILLISECONDS.toNanos(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MS)) / 2;
+    long now = System.nanoTime();
+    for (Held h : outstanding.values()) {
+      if (now - h.since() >= halfLockNanos) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Renews the lock of every held record: a poll carrying RENEW for each fetches nothing new and returns them again
+   * once the broker renewed them. Acknowledgements queued meanwhile are applied by the caller afterwards.
+   */
+  private void renew(Map<String, Held> outstanding) {
+    for (Held h : outstanding.values()) consumer.acknowledge(h.record(), AcknowledgeType.RENEW);
+    Set<String> renewing = new HashSet<>(outstanding.keySet());
+    long deadline = System.nanoTime() + RENEWAL_WAIT.toNanos();
+    ConsumerRecords<String, byte[]> back = ConsumerRecords.empty();
+    while (back.isEmpty() && !stopping && System.nanoTime() < deadline) {
+      try {
+        back = consumer.poll(Duration.ofMillis(100));
+      } catch (WakeupException e) {
+        return;
+      }
+    }
+    for (ConsumerRecord<String, byte[]> r : back) renewing.remove(key(r.partition(), r.offset()));
+    deliver(back, outstanding);
+    if (stopping) return;
+    for (String key : renewing) {
+      outstanding.remove(key);
+      log.warn("The broker did not renew the lock of record {} of {}; it will deliver it again", key, topic);
+    }
+    log.debug("Renewed the locks of {} record(s) of {}", outstanding.size(), topic);
+  }
+
+  private boolean applyAcks(Map<String, Held> outstanding) {
     boolean applied = false;
     for (Ack ack; (ack = acks.poll()) != null; ) {
       apply(ack, outstanding);
@@ -202,11 +266,11 @@ public final class ActivationFeed implements ActivationSource {
     return applied;
   }
 
-  private void apply(Ack ack, Map<String, ConsumerRecord<String, byte[]>> outstanding) {
+  private void apply(Ack ack, Map<String, Held> outstanding) {
     Delivery d = ack.delivery();
     // acknowledge(topic, partition, offset) is only for records that failed deserialization: use the record.
-    ConsumerRecord<String, byte[]> r = outstanding.remove(key(d.partition(), d.offset()));
-    if (r != null) consumer.acknowledge(r, ack.type());
+    Held h = outstanding.remove(key(d.partition(), d.offset()));
+    if (h != null) consumer.acknowledge(h.record(), ack.type());
   }
 
   private static String key(int partition, long offset) {
