@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
  * over the successful cold activations.
  *
  * @param actions N, the burst size (one invoke per fresh action)
+ * @param memoryMb the actions' memory limit; 0 for the platform's default
  * @param wallSeconds from the burst's start to its last answer
  * @param coldStarts answers whose activation record carries {@code initTime}
  * @param creationSeconds from the burst's start (client clock) to the latest {@code start} of a cold activation
@@ -23,6 +24,7 @@ import org.HdrHistogram.Histogram;
 public record BurstResult(
     String design,
     int actions,
+    int memoryMb,
     double wallSeconds,
     long coldStarts,
     double creationSeconds,
@@ -44,7 +46,7 @@ public record BurstResult(
    * @param burstStartMillis the burst's start on the client's epoch clock, to compare with the records' starts
    * @param wallNanos from the burst's start to its last answer
    */
-  public static BurstResult of(String design, int actions, long burstStartMillis, long wallNanos,
+  public static BurstResult of(String design, int actions, int memoryMb, long burstStartMillis, long wallNanos,
       List<BurstSample> samples, Instant at) {
     Histogram cold = new Histogram(MAX_MICROS, 3);
     long coldStarts = 0;
@@ -79,7 +81,7 @@ public record BurstResult(
       }
     }
     long windowMillis = timedColdStarts == 0 ? 0 : lastColdStart - burstStartMillis;
-    return new BurstResult(design, actions, wallNanos / 1e9, coldStarts, windowMillis / 1000.0,
+    return new BurstResult(design, actions, memoryMb, wallNanos / 1e9, coldStarts, windowMillis / 1000.0,
         creationRate(timedColdStarts, windowMillis), percentile(cold, 50), percentile(cold, 90),
         percentile(cold, 99), cold.getTotalCount() == 0 ? 0 : cold.getMaxValue() / 1000.0, ok, errors, throttled,
         accepted, at);

@@ -64,7 +64,7 @@ public final class BurstRunner {
           prefix, prefix, n - 1);
       setup.create(prefix, n);
       try {
-        BurstResult r = fire(plan.design(), prefix, n);
+        BurstResult r = fire(plan.design(), plan.memoryMb(), prefix, n);
         results.add(r);
         sink.accept(r);
       } finally {
@@ -78,7 +78,7 @@ public final class BurstRunner {
   }
 
   /** Invokes {@code prefix-0 .. prefix-(n-1)} once each, all released at the same instant. */
-  BurstResult fire(String design, String prefix, int n) throws InterruptedException {
+  BurstResult fire(String design, int memoryMb, String prefix, int n) throws InterruptedException {
     Live live = new Live(n);
     List<Thread> threads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -119,7 +119,7 @@ public final class BurstRunner {
       }
     }
     long wallNanos = live.done.getCount() == 0 ? lastAnswer : wall;
-    return BurstResult.of(design, n, live.startMillis, wallNanos, samples, clock.instant());
+    return BurstResult.of(design, n, memoryMb, live.startMillis, wallNanos, samples, clock.instant());
   }
 
   private void invoke(String action, int index, Live live) {

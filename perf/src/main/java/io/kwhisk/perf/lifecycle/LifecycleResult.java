@@ -12,6 +12,7 @@ import org.HdrHistogram.Histogram;
  * {@code valid + validationFailures + errors + throttled + accepted = actions x (requests + 1)}.
  *
  * @param requests blocking invokes per action after its start
+ * @param memoryMb the actions' memory limit; 0 for the platform's default
  * @param initP50 the median of the starts' {@code initTime} annotations (time spent in {@code /init})
  * @param durationSeconds the request phase: from the moment every container was up to the last answer
  * @param tps valid request answers per second of the request phase
@@ -23,6 +24,7 @@ public record LifecycleResult(
     String design,
     int actions,
     int requests,
+    int memoryMb,
     double startP50,
     double startP90,
     double startP99,
@@ -57,7 +59,7 @@ public record LifecycleResult(
       start.recordValue(clamp(TimeUnit.NANOSECONDS.toMicros(s.latencyNanos())));
       s.initTimeMillis().ifPresent(ms -> init.recordValue(clamp(TimeUnit.MILLISECONDS.toMicros(ms))));
     }
-    return new LifecycleResult(plan.design(), plan.actions(), plan.requests(),
+    return new LifecycleResult(plan.design(), plan.actions(), plan.requests(), plan.memoryMb(),
         percentile(start, 50), percentile(start, 90), percentile(start, 99), max(start),
         percentile(init, 50), max(init), requestSeconds,
         requestSeconds > 0 ? requests.valid() / requestSeconds : 0,

@@ -13,8 +13,8 @@ import java.util.List;
  * rate that could not be computed (clock skew) is written {@code NaN}.
  */
 public final class BurstCsv {
-  public static final List<String> HEADER = List.of("design", "actions", "wall_s", "cold_starts", "creation_s",
-      "creations_per_s", "p50", "p90", "p99", "max", "ok", "errors", "throttled", "accepted", "at");
+  public static final List<String> HEADER = List.of("design", "actions", "memory", "wall_s", "cold_starts",
+      "creation_s", "creations_per_s", "p50", "p90", "p99", "max", "ok", "errors", "throttled", "accepted", "at");
 
   private BurstCsv() {}
 
@@ -23,7 +23,8 @@ public final class BurstCsv {
   }
 
   static String format(BurstResult r) {
-    return String.join(",", r.design(), Integer.toString(r.actions()), fixed(r.wallSeconds(), 3),
+    return String.join(",", r.design(), Integer.toString(r.actions()), Integer.toString(r.memoryMb()),
+        fixed(r.wallSeconds(), 3),
         Long.toString(r.coldStarts()), fixed(r.creationSeconds(), 3), fixed(r.creationsPerSecond(), 3),
         fixed(r.p50(), 3), fixed(r.p90(), 3), fixed(r.p99(), 3), fixed(r.max(), 3), Long.toString(r.ok()),
         Long.toString(r.errors()), Long.toString(r.throttled()), Long.toString(r.accepted()), r.at().toString());
@@ -31,8 +32,9 @@ public final class BurstCsv {
 
   public static List<BurstResult> read(Path file) throws IOException {
     return CsvFile.read(file, HEADER.subList(0, HEADER.size() - 1), row -> new BurstResult(row.text("design"),
-        row.integer("actions"), row.number("wall_s"), row.count("cold_starts"), row.number("creation_s"),
-        row.number("creations_per_s"), row.number("p50"), row.number("p90"), row.number("p99"), row.number("max"),
-        row.count("ok"), row.count("errors"), row.count("throttled"), row.count("accepted"), row.instant("at")));
+        row.integer("actions"), row.integer("memory"), row.number("wall_s"), row.count("cold_starts"),
+        row.number("creation_s"), row.number("creations_per_s"), row.number("p50"), row.number("p90"),
+        row.number("p99"), row.number("max"), row.count("ok"), row.count("errors"), row.count("throttled"),
+        row.count("accepted"), row.instant("at")));
   }
 }

@@ -82,14 +82,19 @@ public final class HtmlReport {
         .append("Container creations per second: cold activations over the time from the burst's start to the ")
         .append("last cold activation's start (client and invoker clocks). Cold latency: client-measured from the ")
         .append("burst's start. x axis: burst size N (log scale).</p>\n<section>\n");
-    List<String> designs = designs(bursts, BurstResult::design);
+    List<String> designs = designs(bursts, HtmlReport::burstSeries);
     html.append(chart("Container creations per second", "actions in the burst", "creations / s", designs,
-        latest(bursts, BurstResult::design, BurstResult::actions, BurstResult::at,
+        latest(bursts, HtmlReport::burstSeries, BurstResult::actions, BurstResult::at,
             BurstResult::creationsPerSecond)));
     html.append(chart("Cold start p99", "actions in the burst", "p99 ms", designs,
-        latest(bursts, BurstResult::design, BurstResult::actions, BurstResult::at, BurstResult::p99)));
+        latest(bursts, HtmlReport::burstSeries, BurstResult::actions, BurstResult::at, BurstResult::p99)));
     html.append("</section>\n")
         .append(table(BurstCsv.HEADER, bursts.stream().map(BurstCsv::format).collect(Collectors.toList())));
+  }
+
+  /** A burst's line: its design, and its memory limit when one was set (it decides how many containers fit). */
+  static String burstSeries(BurstResult r) {
+    return r.memoryMb() > 0 ? r.design() + " " + r.memoryMb() + "MB" : r.design();
   }
 
   private static void lifecycleSection(StringBuilder html, List<LifecycleResult> runs) {

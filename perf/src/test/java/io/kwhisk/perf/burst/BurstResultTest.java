@@ -23,7 +23,7 @@ class BurstResultTest {
   }
 
   private static BurstResult of(List<BurstSample> samples) {
-    return BurstResult.of("kwhisk", samples.size(), T0, TimeUnit.SECONDS.toNanos(4), samples, Instant.EPOCH);
+    return BurstResult.of("kwhisk", samples.size(), 0, T0, TimeUnit.SECONDS.toNanos(4), samples, Instant.EPOCH);
   }
 
   @Test

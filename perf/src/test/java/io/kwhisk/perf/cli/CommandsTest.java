@@ -89,6 +89,7 @@ class CommandsTest {
       assertThat(rows).allSatisfy(r -> {
         assertThat(r.design()).isEqualTo("fake");
         assertThat(r.coldStarts()).isEqualTo(r.actions());
+        assertThat(r.memoryMb()).isEqualTo(256);
       });
       assertThat(fake.invokes()).isEqualTo(5);
       assertThat(fake.actions()).isEmpty();
@@ -119,9 +120,9 @@ class CommandsTest {
   void reportRendersBurstAndLifecycleCsvsIntoOneHtmlBesideTheFirst() throws Exception {
     Path burst = dir.resolve("b.csv");
     Path life = dir.resolve("l.csv");
-    Files.writeString(burst, String.join(",", BurstCsv.HEADER) + "\nkwhisk,10,2.5,10,1.2,8.3,900,950,990,999,10,0,"
+    Files.writeString(burst, String.join(",", BurstCsv.HEADER) + "\nkwhisk,10,0,2.5,10,1.2,8.3,900,950,990,999,10,0,"
         + "0,0,2026-01-01T00:00:00Z\n");
-    Files.writeString(life, String.join(",", LifecycleCsv.HEADER) + "\nkwhisk,5,50,700,800,900,950,300,400,2.5,"
+    Files.writeString(life, String.join(",", LifecycleCsv.HEADER) + "\nkwhisk,5,50,0,700,800,900,950,300,400,2.5,"
         + "100,10,20,30,40,255,0,0,0,0,5,0,2026-01-01T00:00:00Z\n");
 
     commands.report(List.of("--burst-csv", burst.toString(), "--lifecycle-csv", life.toString()));

@@ -17,7 +17,7 @@ class BurstCsvTest {
   @TempDir Path dir;
 
   static BurstResult row(String design, int actions, double rate, double p99, Instant at) {
-    return new BurstResult(design, actions, 2.5, actions, 1.25, rate, 800.125, 900.5, p99, 1200, actions, 0, 1, 2,
+    return new BurstResult(design, actions, 0, 2.5, actions, 1.25, rate, 800.125, 900.5, p99, 1200, actions, 0, 1, 2,
         at);
   }
 
@@ -32,7 +32,7 @@ class BurstCsvTest {
 
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo(String.join(",", BurstCsv.HEADER));
-    assertThat(lines.get(1)).startsWith("kwhisk,10,2.500,10,1.250,8.125,800.125,900.500,950.250,1200.000,");
+    assertThat(lines.get(1)).startsWith("kwhisk,10,0,2.500,10,1.250,8.125,800.125,900.500,950.250,1200.000,");
     assertThat(lines.get(2)).contains(",NaN,");
     assertThat(BurstCsv.read(csv)).containsExactly(a, b);
   }
@@ -40,16 +40,17 @@ class BurstCsvTest {
   @Test
   void burstColumnsAreReadByNameAndAMissingOneIsNamed() throws Exception {
     Path reordered = dir.resolve("r.csv");
-    Files.writeString(reordered, "actions,design,wall_s,cold_starts,creation_s,creations_per_s,p50,p90,p99,max,ok,"
-        + "errors,throttled,accepted\n7,x,1,7,0.5,14,1,2,3,4,7,0,0,0\n");
+    Files.writeString(reordered, "actions,design,memory,wall_s,cold_starts,creation_s,creations_per_s,p50,p90,p99,"
+        + "max,ok,errors,throttled,accepted\n7,x,128,1,7,0.5,14,1,2,3,4,7,0,0,0\n");
     BurstResult r = BurstCsv.read(reordered).get(0);
     assertThat(r.design()).isEqualTo("x");
     assertThat(r.creationsPerSecond()).isEqualTo(14.0);
+    assertThat(r.memoryMb()).isEqualTo(128);
     assertThat(r.at()).isEqualTo(Instant.EPOCH);
 
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "design,actions\nx,1\n");
-    assertThatThrownBy(() -> BurstCsv.read(bad)).hasMessageContaining("missing column wall_s");
+    assertThatThrownBy(() -> BurstCsv.read(bad)).hasMessageContaining("missing column memory");
   }
 
   @Test

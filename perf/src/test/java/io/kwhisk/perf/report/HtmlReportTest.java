@@ -90,6 +90,15 @@ class HtmlReportTest {
     assertThat(html).contains("50 actions, 12</title>").contains("NaN");
   }
 
+  @Test
+  void burstsWithAMemoryLimitAreALineOfTheirOwn() {
+    BurstResult small = new BurstResult("kwhisk", 10, 128, 1, 10, 1, 10, 1, 1, 1, 1, 10, 0, 0, 0, T0);
+    String html = HtmlReport.render("t", List.of(), List.of(BurstCsvTest.row("kwhisk", 10, 5, 900, T0), small),
+        List.of());
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"kwhisk\"")).isEqualTo(2);
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"kwhisk 128MB\"")).isEqualTo(2);
+  }
+
   private static int count(String s, String needle) {
     int n = 0;
     for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) n++;

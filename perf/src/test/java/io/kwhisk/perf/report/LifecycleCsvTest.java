@@ -17,8 +17,8 @@ class LifecycleCsvTest {
   @TempDir Path dir;
 
   static LifecycleResult row(String design, int actions, long validationFailures, Instant at) {
-    return new LifecycleResult(design, actions, 100, 700.5, 800.25, 900.125, 950, 300, 400, 12.5, 80.5, 10.5, 20.25,
-        30.125, 40, actions * 101L - validationFailures, validationFailures, 0, 0, 0, actions, 0, at);
+    return new LifecycleResult(design, actions, 100, 128, 700.5, 800.25, 900.125, 950, 300, 400, 12.5, 80.5, 10.5,
+        20.25, 30.125, 40, actions * 101L - validationFailures, validationFailures, 0, 0, 0, actions, 0, at);
   }
 
   @Test
@@ -32,7 +32,7 @@ class LifecycleCsvTest {
 
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo(String.join(",", LifecycleCsv.HEADER));
-    assertThat(lines.get(2)).startsWith("hash-baseline,5,100,700.500,800.250,900.125,950.000,300.000,400.000,"
+    assertThat(lines.get(2)).startsWith("hash-baseline,5,100,128,700.500,800.250,900.125,950.000,300.000,400.000,"
         + "12.500,80.5,").contains(",502,3,0,0,0,5,0,");
     assertThat(LifecycleCsv.read(csv)).containsExactly(a, b);
   }
@@ -41,7 +41,7 @@ class LifecycleCsvTest {
   void aMissingLifecycleColumnIsNamed() throws Exception {
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "design,actions,requests\nx,1,1\n");
-    assertThatThrownBy(() -> LifecycleCsv.read(bad)).hasMessageContaining("missing column start_p50");
+    assertThatThrownBy(() -> LifecycleCsv.read(bad)).hasMessageContaining("missing column memory");
   }
 
   @Test
