@@ -22,7 +22,7 @@ public final class PerfMain {
       "  burst    cold bursts: per N, N fresh noop actions invoked once each at the same instant; [--actions 10,50]",
       "           [--memory MB] [--pause 5s] [--keep] [--prefix perf-burst] [--design kwhisk]",
       "           [--csv kwhisk-burst.csv] [--timeout 70s]",
-      "  lifecycle  A fresh echo actions: start each container, then A users send --requests each, sequentially,",
+      "  lifecycle A fresh echo actions: start each container, then A users send --requests each, sequentially,",
       "           every answer validated, then delete; [--actions 10] [--requests 100] [--memory MB]",
       "           [--prefix perf-life] [--design kwhisk] [--csv kwhisk-lifecycle.csv]; exit 1 on validation failures",
       "  report   [--csv kwhisk-perf.csv] [--burst-csv F] [--lifecycle-csv F] [--html FILE] [--title T]:",
