@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the kwhisk load generator: perf/run.sh <load|matrix|report|latency> [options] (see perf/README.md).
+# Runs the kwhisk load generator: perf/run.sh <load|matrix|burst|lifecycle|report|latency> [options] (see
+# perf/README.md).
 # Builds perf/target/kwhisk-perf.jar first when it is missing or older than the perf or common sources. Runs in
 # the caller's directory (results default to ./kwhisk-perf.csv); the standalone's .kwhisk/wskprops is found via
 # KWHISK_WSKPROPS. JVM options from KWHISK_PERF_JAVA_OPTS.

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code java -jar perf/target/kwhisk-perf.jar <load|matrix|report|latency> [options]}: wiring only, see
+ * {@code java -jar perf/target/kwhisk-perf.jar <load|matrix|burst|lifecycle|report|latency> [options]}: wiring
+ * only, see
  * {@link Commands} and perf/README.md.
  */
 public final class PerfMain {
@@ -19,7 +20,14 @@ public final class PerfMain {
       "  matrix   [--preset quick|full] [--actions 1,10,100] [--users 10,100 | --rates 100,500] and the load",
       "           options; quick = actions 1,10,100 x users 10,100, 10s warm-up, 20s measured;",
       "           full = actions 1,10,100,1000 x users 10,100,200, 20s warm-up, 60s measured",
-      "  report   [--csv kwhisk-perf.csv] [--html kwhisk-perf.html] [--title T]: re-render a results CSV",
+      "  burst    cold bursts: per N, N fresh noop actions invoked once each at the same instant; [--actions 10,50]",
+      "           [--memory MB] [--pause 5s] [--keep] [--prefix perf-burst] [--design kwhisk]",
+      "           [--csv kwhisk-burst.csv] [--timeout 70s]",
+      "  lifecycle A fresh echo actions: start each container, then A users send --requests each, sequentially,",
+      "           every answer validated, then delete; [--actions 10] [--requests 100] [--memory MB]",
+      "           [--prefix perf-life] [--design kwhisk] [--csv kwhisk-lifecycle.csv]; exit 1 on validation failures",
+      "  report   [--csv kwhisk-perf.csv] [--burst-csv F] [--lifecycle-csv F] [--html FILE] [--title T]:",
+      "           re-render results CSVs as one HTML report (--html defaults beside the first CSV)",
       "  latency  [--wskprops FILE] [--warm 1000] [--cold 10]: cold start, warm invoke, direct /run latency",
       "connection: --wskprops FILE (default $KWHISK_WSKPROPS, .kwhisk/wskprops, ~/.wskprops) or --apihost URL",
       "            --auth uuid:key; [--namespace NS]");
@@ -43,6 +51,11 @@ public final class PerfMain {
         case "matrix":
           commands.matrix(rest);
           return 0;
+        case "burst":
+          commands.burst(rest);
+          return 0;
+        case "lifecycle":
+          return commands.lifecycle(rest);
         case "report":
           commands.report(rest);
           return 0;

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A tiny OpenWhisk REST endpoint on loopback for testing the load generator without a platform: PUT, DELETE and
  * blocking POST of actions under {@code /api/v1/namespaces/{ns}/actions/{name}}, Basic auth checked. By default an
- * invoke answers 200 with an activation record, with an {@code initTime} annotation on each action's first invoke
- * (a cold start); {@link #respond} replaces that. Handlers run on a fixed pool of {@code threads}.
+ * invoke answers 200 with an activation record whose result echoes the invoke's parameters, with an
+ * {@code initTime} annotation on each action's first invoke (a cold start) and the answer's time as its
+ * {@code start}; {@link #respond} replaces that. Handlers run on a fixed pool of {@code threads}.
  */
 public final class FakeWhisk implements AutoCloseable {
   public static final String AUTH = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:secret";
@@ -29,6 +30,11 @@ public final class FakeWhisk implements AutoCloseable {
   /** Decides an invoke's answer; {@code n} counts invokes over all actions from 1. */
   public interface Responder {
     Answer answer(String action, long n, boolean firstOfAction) throws InterruptedException;
+  }
+
+  /** A {@link Responder} that also sees the invoke's parameters (its JSON body). */
+  public interface ParamsResponder {
+    Answer answer(String action, long n, boolean firstOfAction, String params) throws InterruptedException;
   }
 
   public record Answer(int status, String body) {}
@@ -45,7 +51,7 @@ public final class FakeWhisk implements AutoCloseable {
   private final Map<String, String> definitions = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> invokes = new ConcurrentHashMap<>();
   private final AtomicLong invokeCount = new AtomicLong();
-  private volatile Responder responder = FakeWhisk::success;
+  private volatile ParamsResponder responder = FakeWhisk::echo;
 
   public FakeWhisk(int threads) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
@@ -60,6 +66,11 @@ public final class FakeWhisk implements AutoCloseable {
   }
 
   public FakeWhisk respond(Responder r) {
+    this.responder = (action, n, first, params) -> r.answer(action, n, first);
+    return this;
+  }
+
+  public FakeWhisk respondWithParams(ParamsResponder r) {
     this.responder = r;
     return this;
   }
@@ -86,13 +97,24 @@ public final class FakeWhisk implements AutoCloseable {
     return new Answer(200, record(action, "success", cold));
   }
 
+  /** A successful activation whose result is the parameters it was given. */
+  public static Answer echo(String action, long n, boolean cold, String params) {
+    return new Answer(200, record(action, "success", cold, params.isBlank() ? "{}" : params));
+  }
+
   public static String record(String action, String status, boolean cold) {
+    return record(action, status, cold, "{}");
+  }
+
+  /** An activation record that started now, with {@code result} (JSON) as the action's result. */
+  public static String record(String action, String status, boolean cold, String result) {
+    long now = System.currentTimeMillis();
     String annotations = "[{\"key\":\"path\",\"value\":\"guest/" + action + "\"},{\"key\":\"waitTime\",\"value\":3}"
         + (cold ? ",{\"key\":\"initTime\",\"value\":42}" : "") + "]";
-    return "{\"namespace\":\"guest\",\"name\":\"" + action + "\",\"activationId\":\"a1\",\"start\":1,\"end\":2,"
-        + "\"duration\":1,\"statusCode\":0,\"response\":{\"status\":\"" + status + "\",\"statusCode\":0,"
-        + "\"success\":" + "success".equals(status) + ",\"result\":{}},\"logs\":[],\"annotations\":"
-        + annotations + ",\"publish\":false}";
+    return "{\"namespace\":\"guest\",\"name\":\"" + action + "\",\"activationId\":\"a1\",\"start\":" + now
+        + ",\"end\":" + (now + 1) + ",\"duration\":1,\"statusCode\":0,\"response\":{\"status\":\"" + status
+        + "\",\"statusCode\":0,\"success\":" + "success".equals(status) + ",\"result\":" + result
+        + "},\"logs\":[],\"annotations\":" + annotations + ",\"publish\":false}";
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -119,7 +141,7 @@ public final class FakeWhisk implements AutoCloseable {
           reply(ex, actions.remove(name) ? 200 : 404, "{}");
           break;
         case "POST":
-          invoke(ex, name);
+          invoke(ex, name, body);
           break;
         default:
           reply(ex, 405, "{}");
@@ -129,7 +151,7 @@ public final class FakeWhisk implements AutoCloseable {
     }
   }
 
-  private void invoke(HttpExchange ex, String name) throws IOException, InterruptedException {
+  private void invoke(HttpExchange ex, String name, String params) throws IOException, InterruptedException {
     if (!actions.contains(name)) {
       reply(ex, 404, "{\"error\":\"no action " + name + "\"}");
       return;
@@ -140,7 +162,7 @@ public final class FakeWhisk implements AutoCloseable {
       first = mine.sum() == 0;
       mine.increment();
     }
-    Answer a = responder.answer(name, invokeCount.incrementAndGet(), first);
+    Answer a = responder.answer(name, invokeCount.incrementAndGet(), first, params);
     reply(ex, a.status(), a.body());
   }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * perf drives kwhisk over HTTP like a user: of kwhisk it may use only the contract in common. Inside perf,
- * dependencies point from the command line down: cli -> matrix -> load/report -> client.
+ * dependencies point from the command line down: cli -> matrix/burst/lifecycle -> load/report -> client, where
+ * report may read the result records of load, burst and lifecycle but none of them writes a report.
  */
 @Timeout(60)
 class LayeringTest {
@@ -29,11 +30,26 @@ class LayeringTest {
   @Test
   void measuringAndReportingKnowNothingOfTheCommandLine() {
     noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..", "io.kwhisk.perf.report..",
-            "io.kwhisk.perf.client..", "io.kwhisk.perf.matrix..")
+            "io.kwhisk.perf.client..", "io.kwhisk.perf.matrix..", "io.kwhisk.perf.burst..",
+            "io.kwhisk.perf.lifecycle..")
         .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.cli..")
         .check(PERF);
-    noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..", "io.kwhisk.perf.client..")
+    noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..", "io.kwhisk.perf.client..",
+            "io.kwhisk.perf.burst..", "io.kwhisk.perf.lifecycle..")
         .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.report..", "io.kwhisk.perf.matrix..")
+        .check(PERF);
+  }
+
+  @Test
+  void theScenariosStandSideBySideSharingOnlyTheLoadBasics() {
+    noClasses().that().resideInAnyPackage("io.kwhisk.perf.burst..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.lifecycle..", "io.kwhisk.perf.matrix..")
+        .check(PERF);
+    noClasses().that().resideInAnyPackage("io.kwhisk.perf.lifecycle..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.burst..", "io.kwhisk.perf.matrix..")
+        .check(PERF);
+    noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.burst..", "io.kwhisk.perf.lifecycle..")
         .check(PERF);
   }
 }

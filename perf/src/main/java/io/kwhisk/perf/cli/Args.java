@@ -39,7 +39,8 @@ public final class Args {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
       }
-      if (booleans.contains(name) && value == null) {
+      if (booleans.contains(name)) {
+        if (value != null) throw new IllegalArgumentException("--" + name + " is a flag and takes no value");
         out.flags.add(name);
       } else if (valued.contains(name)) {
         if (value == null) {

@@ -1,15 +1,27 @@
 package io.kwhisk.perf.cli;
 
+import io.kwhisk.perf.burst.BurstPlan;
+import io.kwhisk.perf.burst.BurstResult;
+import io.kwhisk.perf.burst.BurstRunner;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.client.Wskprops;
 import io.kwhisk.perf.latency.LatencyBenchmark;
+import io.kwhisk.perf.lifecycle.LifecyclePlan;
+import io.kwhisk.perf.lifecycle.LifecycleResult;
+import io.kwhisk.perf.lifecycle.LifecycleRunner;
 import io.kwhisk.perf.load.ActionPicker;
 import io.kwhisk.perf.load.ActionSetup;
+import io.kwhisk.perf.load.Label;
 import io.kwhisk.perf.load.LoadGenerator;
 import io.kwhisk.perf.load.Scenario;
+import io.kwhisk.perf.load.ScenarioResult;
 import io.kwhisk.perf.matrix.MatrixPlan;
 import io.kwhisk.perf.matrix.MatrixRunner;
+import io.kwhisk.perf.report.BurstCsv;
+import io.kwhisk.perf.report.BurstTable;
 import io.kwhisk.perf.report.HtmlReport;
+import io.kwhisk.perf.report.LifecycleCsv;
+import io.kwhisk.perf.report.LifecycleTable;
 import io.kwhisk.perf.report.ResultsCsv;
 import io.kwhisk.perf.report.ResultsTable;
 import java.io.IOException;
@@ -19,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +44,8 @@ import java.util.stream.Collectors;
  */
 public final class Commands {
   static final Path DEFAULT_CSV = Path.of("kwhisk-perf.csv");
+  static final Path DEFAULT_BURST_CSV = Path.of("kwhisk-burst.csv");
+  static final Path DEFAULT_LIFECYCLE_CSV = Path.of("kwhisk-lifecycle.csv");
 
   private static final Set<String> CONNECTION = Set.of("wskprops", "apihost", "auth", "namespace", "timeout");
   private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
@@ -77,15 +92,76 @@ public final class Commands {
     runAll(a, scenarios);
   }
 
-  /** {@code report}: CSV to HTML (and the table on stdout). */
+  /**
+   * {@code report}: CSVs to one HTML file (and the tables on stdout). The load CSV is read when given, or when
+   * neither a burst nor a lifecycle CSV is; the HTML goes beside the first CSV read unless named.
+   */
   public void report(List<String> argv) throws IOException {
-    Args a = Args.parse(argv, Set.of("csv", "html", "title"), Set.of());
-    Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
-    Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
-    var rows = ResultsCsv.read(csv);
-    out.print(ResultsTable.render(rows));
-    Files.writeString(html, HtmlReport.render(a.string("title", "kwhisk load test"), rows), StandardCharsets.UTF_8);
-    err.printf("wrote %s (%d rows)%n", html, rows.size());
+    Args a = Args.parse(argv, Set.of("csv", "burst-csv", "lifecycle-csv", "html", "title"), Set.of());
+    Optional<Path> burstCsv = a.string("burst-csv").map(Path::of);
+    Optional<Path> lifecycleCsv = a.string("lifecycle-csv").map(Path::of);
+    Optional<Path> csv = a.string("csv").map(Path::of);
+    if (csv.isEmpty() && burstCsv.isEmpty() && lifecycleCsv.isEmpty()) csv = Optional.of(DEFAULT_CSV);
+    List<ScenarioResult> rows = csv.isPresent() ? ResultsCsv.read(csv.get()) : List.of();
+    List<BurstResult> bursts = burstCsv.isPresent() ? BurstCsv.read(burstCsv.get()) : List.of();
+    List<LifecycleResult> lifecycles = lifecycleCsv.isPresent() ? LifecycleCsv.read(lifecycleCsv.get()) : List.of();
+    if (csv.isPresent()) out.print(ResultsTable.render(rows));
+    if (burstCsv.isPresent()) out.print(BurstTable.render(bursts));
+    if (lifecycleCsv.isPresent()) out.print(LifecycleTable.render(lifecycles));
+    Path first = csv.or(() -> burstCsv).or(() -> lifecycleCsv).orElseThrow();
+    Path html = Path.of(a.string("html", htmlBeside(first).toString()));
+    Files.writeString(html, HtmlReport.render(a.string("title", "kwhisk load test"), rows, bursts, lifecycles),
+        StandardCharsets.UTF_8);
+    err.printf("wrote %s (%d rows)%n", html, rows.size() + bursts.size() + lifecycles.size());
+  }
+
+  /** {@code burst}: cold bursts of fresh actions, one per size. */
+  public void burst(List<String> argv) throws IOException, InterruptedException {
+    Args a = Args.parse(argv, union(CONNECTION, Set.of("design", "csv", "actions", "prefix", "memory", "pause")),
+        Set.of("keep"));
+    BurstPlan plan = new BurstPlan(a.string("design", "kwhisk"), a.integers("actions").orElse(BurstPlan.DEFAULT_SIZES),
+        a.string("prefix", BurstPlan.DEFAULT_PREFIX), Label.newRunId(), a.integer("memory").orElse(0),
+        a.duration("pause").orElse(BurstPlan.DEFAULT_PAUSE), a.flag("keep"));
+    WhiskClient client = client(a);
+    Path csv = Path.of(a.string("csv", DEFAULT_BURST_CSV.toString()));
+    BurstRunner runner = new BurstRunner(client, new ActionSetup(client, 1, plan.memoryMb()), err,
+        Clock.systemUTC(), a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT));
+    List<BurstResult> done = new ArrayList<>();
+    try {
+      runner.run(plan, r -> {
+        done.add(r);
+        BurstCsv.append(csv, r);
+      });
+    } finally {
+      if (!done.isEmpty()) out.print(BurstTable.render(done));
+    }
+    err.printf("appended to %s%s%n", csv, plan.keep() ? "; the actions were kept (--keep)" : "");
+  }
+
+  /**
+   * {@code lifecycle}: start A containers, send each its requests, validate every answer, retire them. Returns the
+   * exit status: 1 when any answer failed validation, else 0.
+   */
+  public int lifecycle(List<String> argv) throws IOException, InterruptedException {
+    Args a = Args.parse(argv, union(CONNECTION, Set.of("design", "csv", "actions", "requests", "prefix", "memory")),
+        Set.of());
+    LifecyclePlan plan = new LifecyclePlan(a.string("design", "kwhisk"),
+        a.integer("actions").orElse(LifecyclePlan.DEFAULT_ACTIONS),
+        a.integer("requests").orElse(LifecyclePlan.DEFAULT_REQUESTS), a.string("prefix", LifecyclePlan.DEFAULT_PREFIX),
+        Label.newRunId(), a.integer("memory").orElse(0));
+    WhiskClient client = client(a);
+    Path csv = Path.of(a.string("csv", DEFAULT_LIFECYCLE_CSV.toString()));
+    LifecycleResult r = new LifecycleRunner(client, new ActionSetup(client, 1, plan.memoryMb()), err,
+        Clock.systemUTC()).run(plan);
+    LifecycleCsv.append(csv, r);
+    out.print(LifecycleTable.render(List.of(r)));
+    err.printf("appended to %s%n", csv);
+    if (r.validationFailures() > 0) {
+      err.printf("%d answer(s) failed validation: the platform answered 200 with the wrong result%n",
+          r.validationFailures());
+      return 1;
+    }
+    return 0;
   }
 
   /** {@code latency}: the walking skeleton's cold/warm/direct latency benchmark. */

@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Creates (with overwrite) and deletes a scenario's K noop Node.js actions, a few requests at a time so that
- * setting up 1,000 actions takes seconds, not minutes.
+ * Creates (with overwrite) and deletes a scenario's K Node.js actions (the noop unless told otherwise), a few
+ * requests at a time so that setting up 1,000 actions takes seconds, not minutes.
  */
 public final class ActionSetup {
   /** The noop every scenario invokes: it measures the platform, not the action. */
@@ -42,9 +42,14 @@ public final class ActionSetup {
     this.memoryMb = memoryMb;
   }
 
-  /** Creates or replaces {@code prefix-0 .. prefix-(count-1)}. */
+  /** Creates or replaces {@code prefix-0 .. prefix-(count-1)} as noops. */
   public void create(String prefix, int count) throws IOException, InterruptedException {
-    forEach(prefix, count, name -> client.putNodeAction(name, NOOP, concurrency, memoryMb));
+    create(prefix, count, NOOP);
+  }
+
+  /** Creates or replaces {@code prefix-0 .. prefix-(count-1)} with the Node.js {@code code}. */
+  public void create(String prefix, int count, String code) throws IOException, InterruptedException {
+    forEach(prefix, count, name -> client.putNodeAction(name, code, concurrency, memoryMb));
   }
 
   /**

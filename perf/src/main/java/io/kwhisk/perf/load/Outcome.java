@@ -1,8 +1,6 @@
 package io.kwhisk.perf.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kwhisk.common.json.Json;
-import java.io.IOException;
 
 /**
  * What one blocking invoke came to, classified from the HTTP answer as a user would see it.
@@ -23,7 +21,15 @@ public record Outcome(Kind kind, boolean coldStart) {
 
   public static final Outcome FAILED = new Outcome(Kind.ERROR, false);
 
+  /** The annotation a platform adds to an activation record only when that activation initialised a container. */
+  static final String INIT_TIME = "initTime";
+
   public static Outcome of(int status, String body) {
+    return ActivationAnswer.of(status, body).outcome();
+  }
+
+  /** Classifies an answer whose body was already parsed; {@code record} is a missing node if there is none. */
+  static Outcome of(int status, JsonNode record) {
     switch (status) {
       case 202:
         return new Outcome(Kind.ACCEPTED, false);
@@ -31,23 +37,17 @@ public record Outcome(Kind kind, boolean coldStart) {
         return new Outcome(Kind.THROTTLED, false);
       case 200:
       case 502:
-        return fromRecord(status, body);
+        return fromRecord(status, record);
       default:
         return FAILED;
     }
   }
 
-  private static Outcome fromRecord(int status, String body) {
-    JsonNode record;
-    try {
-      record = Json.MAPPER.readTree(body);
-    } catch (IOException | RuntimeException unreadable) {
-      return FAILED;
-    }
-    if (record == null) return FAILED;
+  private static Outcome fromRecord(int status, JsonNode record) {
+    if (!record.isObject()) return FAILED;
     boolean cold = false;
     for (JsonNode kv : record.path("annotations")) {
-      if ("initTime".equals(kv.path("key").asText())) {
+      if (INIT_TIME.equals(kv.path("key").asText())) {
         cold = true;
         break;
       }

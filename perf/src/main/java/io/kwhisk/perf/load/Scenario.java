@@ -2,7 +2,6 @@ package io.kwhisk.perf.load;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One load scenario. Exactly one of {@code users} (closed loop: that many virtual users, each invoking blocking in
@@ -26,8 +25,6 @@ public record Scenario(
     ActionPicker.Kind pick,
     String prefix,
     int maxInFlight) {
-  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]+");
-
   public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
   public static final String DEFAULT_PREFIX = "perf-noop";
 
@@ -35,12 +32,8 @@ public record Scenario(
     Objects.requireNonNull(warmup, "warmup should not be null");
     Objects.requireNonNull(duration, "duration should not be null");
     Objects.requireNonNull(pick, "pick should not be null");
-    if (design == null || !LABEL.matcher(design).matches()) {
-      throw new IllegalArgumentException("design should match " + LABEL + " (it is a CSV field), was " + design);
-    }
-    if (prefix == null || !LABEL.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("prefix should match " + LABEL + ", was " + prefix);
-    }
+    Label.require("design", design);
+    Label.require("prefix", prefix);
     if (actions < 1) throw new IllegalArgumentException("actions should be >= 1, was " + actions);
     if (users < 0 || rate < 0 || (users > 0) == (rate > 0)) {
       throw new IllegalArgumentException("give exactly one of users (closed loop) or rate (open loop), was users="

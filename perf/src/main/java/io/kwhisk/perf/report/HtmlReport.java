@@ -1,6 +1,9 @@
 package io.kwhisk.perf.report;
 
+import io.kwhisk.perf.burst.BurstResult;
+import io.kwhisk.perf.lifecycle.LifecycleResult;
 import io.kwhisk.perf.load.ScenarioResult;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,13 +12,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
- * A self-contained HTML report (inline SVG and CSS, no script, nothing fetched) of a results CSV: for each load
- * level (closed loop: users; open loop: target rate) one chart of TPS and one of p99 against the number of
- * actions (log scale), one line per design label, then every row as a table. When a (design, level, actions)
- * cell was measured more than once, the chart shows the latest run; the table shows all.
+ * A self-contained HTML report (inline SVG and CSS, no script, nothing fetched) of the results CSVs. Load
+ * scenarios: for each load level (closed loop: users; open loop: target rate) one chart of TPS and one of p99
+ * against the number of actions (log scale), one line per design label, then every row as a table. Cold bursts:
+ * creations per second and cold p99 against the burst size, then the rows. Lifecycle runs: their rows. When a
+ * chart's cell was measured more than once, the chart shows the latest run; the tables show all.
  */
 public final class HtmlReport {
   private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -30,6 +37,12 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   public static String render(String title, List<ScenarioResult> rows) {
+    return render(title, rows, List.of(), List.of());
+  }
+
+  /** The load scenarios' section (if any rows), then the cold bursts' and the lifecycle runs' (if any). */
+  public static String render(String title, List<ScenarioResult> rows, List<BurstResult> bursts,
+      List<LifecycleResult> lifecycles) {
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
         .append(escape(title)).append("</title>\n<style>")
@@ -39,21 +52,57 @@ public final class HtmlReport {
         .append("table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;")
         .append("text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}")
         .append("</style></head><body>\n<h1>").append(escape(title)).append("</h1>\n");
+    if (rows.isEmpty() && bursts.isEmpty() && lifecycles.isEmpty()) html.append("<p>No results.</p>\n");
+    if (!rows.isEmpty()) loadSection(html, rows);
+    if (!bursts.isEmpty()) burstSection(html, bursts);
+    if (!lifecycles.isEmpty()) lifecycleSection(html, lifecycles);
+    return html.append("</body></html>\n").toString();
+  }
+
+  private static void loadSection(StringBuilder html, List<ScenarioResult> rows) {
     html.append("<p>Noop actions invoked blocking; latencies over successful activations of the measured window, ")
         .append("open-loop latencies from the intended send time. x axis: number of actions (log scale).</p>\n");
-    Map<String, List<ScenarioResult>> byLevel = byLevel(rows);
-    if (byLevel.isEmpty()) html.append("<p>No results.</p>\n");
-    List<String> designs = designs(rows);
-    for (Map.Entry<String, List<ScenarioResult>> level : byLevel.entrySet()) {
+    List<String> designs = designs(rows, ScenarioResult::design);
+    for (Map.Entry<String, List<ScenarioResult>> level : byLevel(rows).entrySet()) {
       html.append("<h2>").append(escape(level.getKey())).append("</h2>\n<section>\n");
-      html.append(chart("Throughput (" + level.getKey() + ")", "successful activations / s", designs,
-          latest(level.getValue()), ScenarioResult::tps));
-      html.append(chart("p99 latency (" + level.getKey() + ")", "p99 ms", designs, latest(level.getValue()),
-          ScenarioResult::p99));
+      html.append(chart("Throughput (" + level.getKey() + ")", "actions", "successful activations / s", designs,
+          latest(level.getValue(), ScenarioResult::design, ScenarioResult::actions, ScenarioResult::at,
+              ScenarioResult::tps)));
+      html.append(chart("p99 latency (" + level.getKey() + ")", "actions", "p99 ms", designs,
+          latest(level.getValue(), ScenarioResult::design, ScenarioResult::actions, ScenarioResult::at,
+              ScenarioResult::p99)));
       html.append("</section>\n");
     }
-    html.append("<h2>All runs</h2>\n").append(table(rows)).append("</body></html>\n");
-    return html.toString();
+    html.append("<h2>All runs</h2>\n")
+        .append(table(ResultsCsv.HEADER, rows.stream().map(ResultsCsv::format).collect(Collectors.toList())));
+  }
+
+  private static void burstSection(StringBuilder html, List<BurstResult> bursts) {
+    html.append("<h2>Cold bursts</h2>\n<p>N fresh noop actions invoked once each, all at the same instant. ")
+        .append("Container creations per second: cold activations over the time from the burst's start to the ")
+        .append("last cold activation's start (client and invoker clocks). Cold latency: client-measured from the ")
+        .append("burst's start. x axis: burst size N (log scale).</p>\n<section>\n");
+    List<String> designs = designs(bursts, HtmlReport::burstSeries);
+    html.append(chart("Container creations per second", "actions in the burst", "creations / s", designs,
+        latest(bursts, HtmlReport::burstSeries, BurstResult::actions, BurstResult::at,
+            BurstResult::creationsPerSecond)));
+    html.append(chart("Cold start p99", "actions in the burst", "p99 ms", designs,
+        latest(bursts, HtmlReport::burstSeries, BurstResult::actions, BurstResult::at, BurstResult::p99)));
+    html.append("</section>\n")
+        .append(table(BurstCsv.HEADER, bursts.stream().map(BurstCsv::format).collect(Collectors.toList())));
+  }
+
+  /** A burst's line: its design, and its memory limit when one was set (it decides how many containers fit). */
+  static String burstSeries(BurstResult r) {
+    return r.memoryMb() > 0 ? r.design() + " " + r.memoryMb() + "MB" : r.design();
+  }
+
+  private static void lifecycleSection(StringBuilder html, List<LifecycleResult> runs) {
+    html.append("<h2>Container lifecycle</h2>\n<p>A fresh echo actions: each container started by a first ")
+        .append("invoke (start_*: its client latency, init_*: the record's initTime), then A users send their ")
+        .append("requests one after another, every answer validated; the actions are deleted at the end. ")
+        .append("Times in ms, duration in s.</p>\n")
+        .append(table(LifecycleCsv.HEADER, runs.stream().map(LifecycleCsv::format).collect(Collectors.toList())));
   }
 
   /** Rows grouped by load level, closed-loop levels first, each in ascending order. */
@@ -72,33 +121,48 @@ public final class HtmlReport {
         : "closed loop, " + r.users() + " users";
   }
 
-  private static List<String> designs(List<ScenarioResult> rows) {
+  private static <T> List<String> designs(List<T> rows, Function<T, String> design) {
     List<String> out = new ArrayList<>();
     rows.forEach(r -> {
-      if (!out.contains(r.design())) out.add(r.design());
+      if (!out.contains(design.apply(r))) out.add(design.apply(r));
     });
     return out;
   }
 
-  /** Per design, actions -> the last row measured (by time, then file order). */
-  private static Map<String, TreeMap<Integer, ScenarioResult>> latest(List<ScenarioResult> rows) {
-    Map<String, TreeMap<Integer, ScenarioResult>> out = new LinkedHashMap<>();
-    for (ScenarioResult r : rows) {
-      TreeMap<Integer, ScenarioResult> series = out.computeIfAbsent(r.design(), k -> new TreeMap<>());
-      ScenarioResult old = series.get(r.actions());
-      if (old == null || !r.at().isBefore(old.at())) series.put(r.actions(), r);
+  /**
+   * Per design, x -> y of the last row measured for that cell (by time, then file order). A y that is not a
+   * number (a rate that could not be computed) is left out of the chart.
+   */
+  static <T> Map<String, TreeMap<Integer, Double>> latest(List<T> rows, Function<T, String> design,
+      ToIntFunction<T> x, Function<T, Instant> at, ToDoubleFunction<T> y) {
+    Map<String, TreeMap<Integer, T>> cells = new LinkedHashMap<>();
+    for (T r : rows) {
+      TreeMap<Integer, T> series = cells.computeIfAbsent(design.apply(r), k -> new TreeMap<>());
+      T old = series.get(x.applyAsInt(r));
+      if (old == null || !at.apply(r).isBefore(at.apply(old))) series.put(x.applyAsInt(r), r);
     }
+    Map<String, TreeMap<Integer, Double>> out = new LinkedHashMap<>();
+    cells.forEach((d, series) -> {
+      TreeMap<Integer, Double> points = new TreeMap<>();
+      series.forEach((xx, r) -> {
+        double v = y.applyAsDouble(r);
+        if (Double.isFinite(v)) points.put(xx, v);
+      });
+      if (!points.isEmpty()) out.put(d, points);
+    });
     return out;
   }
 
-  static String chart(String title, String yLabel, List<String> designs,
-      Map<String, TreeMap<Integer, ScenarioResult>> series, ToDoubleFunction<ScenarioResult> y) {
+  /** One line per design through its (x, y) points; x on a log scale, as the x's span decades. */
+  static String chart(String title, String xLabel, String yLabel, List<String> designs,
+      Map<String, TreeMap<Integer, Double>> series) {
     TreeSet<Integer> xs = new TreeSet<>();
     double maxY = 0;
-    for (TreeMap<Integer, ScenarioResult> s : series.values()) {
+    for (TreeMap<Integer, Double> s : series.values()) {
       xs.addAll(s.keySet());
-      for (ScenarioResult r : s.values()) maxY = Math.max(maxY, y.applyAsDouble(r));
+      for (double v : s.values()) maxY = Math.max(maxY, v);
     }
+    if (xs.isEmpty()) xs.add(1);
     double top = niceCeiling(maxY);
     double logMin = Math.log10(Math.max(1, xs.first()));
     double logMax = Math.log10(Math.max(1, xs.last()));
@@ -129,24 +193,24 @@ public final class HtmlReport {
     }
     svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
         + "stroke=\"#999\"/>\n", LEFT, TOP, plotW, plotH));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">actions</text>\n",
-        LEFT + plotW / 2.0, TOP + plotH + 30));
+    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+        LEFT + plotW / 2.0, TOP + plotH + 30, escape(xLabel)));
     svg.append(String.format(Locale.ROOT, "<text transform=\"translate(12 %.1f) rotate(-90)\" "
         + "text-anchor=\"middle\">%s</text>\n", TOP + plotH / 2.0, escape(yLabel)));
     int legendX = LEFT;
     for (String design : designs) {
-      TreeMap<Integer, ScenarioResult> s = series.get(design);
+      TreeMap<Integer, Double> s = series.get(design);
       if (s == null) continue;
       String colour = COLOURS[designs.indexOf(design) % COLOURS.length];
       StringBuilder points = new StringBuilder();
       StringBuilder dots = new StringBuilder();
-      for (ScenarioResult r : s.values()) {
-        double xx = px.applyAsDouble(r.actions());
-        double yy = py.applyAsDouble(y.applyAsDouble(r));
+      for (Map.Entry<Integer, Double> point : s.entrySet()) {
+        double xx = px.applyAsDouble(point.getKey());
+        double yy = py.applyAsDouble(point.getValue());
         points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
         dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: "
-            + "%d actions, %s</title></circle>", xx, yy, colour, escape(design), r.actions(),
-            trim(y.applyAsDouble(r))));
+            + "%d actions, %s</title></circle>", xx, yy, colour, escape(design), point.getKey(),
+            trim(point.getValue())));
       }
       svg.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-design=\"%s\" fill=\"none\" "
           + "stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%s\n", escape(design), colour,
@@ -159,13 +223,13 @@ public final class HtmlReport {
     return svg.append("</svg>\n").toString();
   }
 
-  private static String table(List<ScenarioResult> rows) {
+  private static String table(List<String> header, List<String> csvLines) {
     StringBuilder t = new StringBuilder("<table><tr>");
-    for (String h : ResultsCsv.HEADER) t.append("<th>").append(escape(h)).append("</th>");
+    for (String h : header) t.append("<th>").append(escape(h)).append("</th>");
     t.append("</tr>\n");
-    for (ScenarioResult r : rows) {
+    for (String line : csvLines) {
       t.append("<tr>");
-      for (String cell : ResultsCsv.format(r).split(",", -1)) t.append("<td>").append(escape(cell)).append("</td>");
+      for (String cell : line.split(",", -1)) t.append("<td>").append(escape(cell)).append("</td>");
       t.append("</tr>\n");
     }
     return t.append("</table>\n").toString();

@@ -41,6 +41,8 @@ class ArgsTest {
         .hasMessageContaining("--users needs a value");
     assertThatThrownBy(() -> Args.parse(List.of("--users", "ten"), Set.of("users"), Set.of()).integer("users"))
         .hasMessageContaining("--users should be a number");
+    assertThatThrownBy(() -> Args.parse(List.of("--keep=yes"), Set.of(), Set.of("keep")))
+        .hasMessageContaining("--keep is a flag and takes no value");
   }
 
   @Test

@@ -1,9 +1,14 @@
 package io.kwhisk.perf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kwhisk.perf.FakeWhisk;
+import io.kwhisk.perf.burst.BurstResult;
+import io.kwhisk.perf.lifecycle.LifecycleResult;
 import io.kwhisk.perf.load.ScenarioResult;
+import io.kwhisk.perf.report.BurstCsv;
+import io.kwhisk.perf.report.LifecycleCsv;
 import io.kwhisk.perf.report.ResultsCsv;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -69,5 +74,74 @@ class CommandsTest {
           .contains("data-design=\"a\"").contains("data-design=\"b\"");
       assertThat(fake.actions()).as("without --cleanup the actions stay").hasSize(2);
     }
+  }
+
+  @Test
+  void burstAppendsARowPerBurstOfFreshActionsAndLeavesNoneBehind() throws Exception {
+    try (FakeWhisk fake = new FakeWhisk(8)) {
+      Path csv = dir.resolve("b.csv");
+
+      commands.burst(List.of("--apihost", fake.apiHost(), "--auth", FakeWhisk.AUTH, "--actions", "2,3",
+          "--pause", "0s", "--memory", "256", "--design", "fake", "--csv", csv.toString()));
+
+      List<BurstResult> rows = BurstCsv.read(csv);
+      assertThat(rows).extracting(BurstResult::actions).containsExactly(2, 3);
+      assertThat(rows).allSatisfy(r -> {
+        assertThat(r.design()).isEqualTo("fake");
+        assertThat(r.coldStarts()).isEqualTo(r.actions());
+        assertThat(r.memoryMb()).isEqualTo(256);
+      });
+      assertThat(fake.invokes()).isEqualTo(5);
+      assertThat(fake.actions()).isEmpty();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("creations/s").contains("fake");
+    }
+  }
+
+  @Test
+  void lifecycleExitsOneWhenAnAnswerFailsValidationAndZeroWhenAllAreValid() throws Exception {
+    try (FakeWhisk fake = new FakeWhisk(8)) {
+      Path csv = dir.resolve("l.csv");
+      List<String> argv = List.of("--apihost", fake.apiHost(), "--auth", FakeWhisk.AUTH, "--actions", "2",
+          "--requests", "5", "--csv", csv.toString());
+
+      assertThat(commands.lifecycle(argv)).isZero();
+      fake.respondWithParams((action, n, first, params) -> n == 20
+          ? new FakeWhisk.Answer(200, FakeWhisk.record(action, "success", first, "{\"n\":0}"))
+          : FakeWhisk.echo(action, n, first, params));
+      assertThat(commands.lifecycle(argv)).isEqualTo(1);
+
+      assertThat(LifecycleCsv.read(csv)).extracting(LifecycleResult::validationFailures).containsExactly(0L, 1L);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 answer(s) failed validation");
+      assertThat(fake.actions()).isEmpty();
+    }
+  }
+
+  @Test
+  void reportRendersBurstAndLifecycleCsvsIntoOneHtmlBesideTheFirst() throws Exception {
+    Path burst = dir.resolve("b.csv");
+    Path life = dir.resolve("l.csv");
+    Files.writeString(burst, String.join(",", BurstCsv.HEADER) + "\nkwhisk,10,0,2.5,10,1.2,8.3,900,950,990,999,10,0,"
+        + "0,0,2026-01-01T00:00:00Z\n");
+    Files.writeString(life, String.join(",", LifecycleCsv.HEADER) + "\nkwhisk,5,50,0,700,800,900,950,300,400,2.5,"
+        + "100,10,20,30,40,255,0,0,0,0,5,0,2026-01-01T00:00:00Z\n");
+
+    commands.report(List.of("--burst-csv", burst.toString(), "--lifecycle-csv", life.toString()));
+
+    assertThat(Files.readString(dir.resolve("b.html"))).contains("Cold bursts").contains("Container lifecycle")
+        .doesNotContain("All runs");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("creations/s").contains("start p50");
+  }
+
+  @Test
+  void badBurstAndLifecycleOptionsAreRejectedNamingTheOptionBeforeAnythingIsSent() {
+    assertThatThrownBy(() -> commands.burst(List.of("--actions", "10,0"))).hasMessageContaining("--actions");
+    assertThatThrownBy(() -> commands.burst(List.of("--actions", "ten")))
+        .hasMessageContaining("--actions should be a number");
+    assertThatThrownBy(() -> commands.burst(List.of("--requests", "5")))
+        .hasMessageContaining("unknown option --requests");
+    assertThatThrownBy(() -> commands.burst(List.of("--pause", "soon"))).hasMessageContaining("--pause");
+    assertThatThrownBy(() -> commands.lifecycle(List.of("--requests", "0"))).hasMessageContaining("--requests");
+    assertThatThrownBy(() -> commands.lifecycle(List.of("--actions", "2,3"))).hasMessageContaining("--actions");
+    assertThatThrownBy(() -> commands.lifecycle(List.of("--keep"))).hasMessageContaining("unknown option --keep");
   }
 }

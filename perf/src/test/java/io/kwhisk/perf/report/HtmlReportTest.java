@@ -2,6 +2,8 @@ package io.kwhisk.perf.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kwhisk.perf.burst.BurstResult;
+import io.kwhisk.perf.lifecycle.LifecycleResult;
 import io.kwhisk.perf.load.ScenarioResult;
 import java.time.Instant;
 import java.util.List;
@@ -43,11 +45,8 @@ class HtmlReportTest {
 
   @Test
   void pointsRiseWithTheValueTheyPlot() {
-    String svg = HtmlReport.chart("tps", "tps", List.of("kwhisk"),
-        java.util.Map.of("kwhisk", new java.util.TreeMap<>(java.util.Map.of(
-            1, ResultsCsvTest.row("kwhisk", 1, 10, 100, 1, T0),
-            10, ResultsCsvTest.row("kwhisk", 10, 10, 400, 1, T0)))),
-        ScenarioResult::tps);
+    String svg = HtmlReport.chart("tps", "actions", "tps", List.of("kwhisk"),
+        java.util.Map.of("kwhisk", new java.util.TreeMap<>(java.util.Map.of(1, 100.0, 10, 400.0))));
     Matcher m = Pattern.compile("points=\"([\\d.]+),([\\d.]+) ([\\d.]+),([\\d.]+)\"").matcher(svg);
     assertThat(m.find()).isTrue();
     assertThat(Double.parseDouble(m.group(3))).isGreaterThan(Double.parseDouble(m.group(1)));
@@ -71,6 +70,33 @@ class HtmlReportTest {
     assertThat(HtmlReport.niceCeiling(3000)).isEqualTo(3000);
     assertThat(HtmlReport.niceCeiling(0.31)).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(HtmlReport.niceCeiling(0)).isEqualTo(1);
+  }
+
+  @Test
+  void burstsGetCreationRateAndColdP99ChartsAndLifecycleRunsATableWithoutALoadSection() {
+    List<BurstResult> bursts = List.of(BurstCsvTest.row("kwhisk", 10, 8, 900, T0),
+        BurstCsvTest.row("kwhisk", 50, 12, 2500, T0), BurstCsvTest.row("hash-baseline", 10, Double.NaN, 1000, T0));
+    List<LifecycleResult> lifecycles = List.of(LifecycleCsvTest.row("kwhisk", 10, 0, T0));
+
+    String html = HtmlReport.render("t", List.of(), bursts, lifecycles);
+
+    assertThat(html).contains("Cold bursts").contains("Container creations per second").contains("Cold start p99")
+        .contains("Container lifecycle").contains("validation_failures")
+        .doesNotContain("All runs").doesNotContain("No results.");
+    assertThat(count(html, "<svg")).isEqualTo(2);
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"kwhisk\"")).isEqualTo(2);
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"hash-baseline\"")).as(
+        "a rate that could not be computed is not drawn").isEqualTo(1);
+    assertThat(html).contains("50 actions, 12</title>").contains("NaN");
+  }
+
+  @Test
+  void burstsWithAMemoryLimitAreALineOfTheirOwn() {
+    BurstResult small = new BurstResult("kwhisk", 10, 128, 1, 10, 1, 10, 1, 1, 1, 1, 10, 0, 0, 0, T0);
+    String html = HtmlReport.render("t", List.of(), List.of(BurstCsvTest.row("kwhisk", 10, 5, 900, T0), small),
+        List.of());
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"kwhisk\"")).isEqualTo(2);
+    assertThat(count(html, "<polyline class=\"series\" data-design=\"kwhisk 128MB\"")).isEqualTo(2);
   }
 
   private static int count(String s, String needle) {
