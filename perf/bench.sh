@@ -8,8 +8,10 @@
 # preset runs and how long it takes. Before a scenario whose actions all fit the pool, each action is invoked once
 # (perf --prime-up-to), so the warm-up starts from warm containers.
 #
-#   quick (~5 min):  128 container slots; actions 1,10,100 x 10 users; 10 s warm-up, 10 s measured; both designs.
-#   full (~45 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured;
+#   quick (~5 min):  128 container slots; actions 1,10,100 x 10 users; 10 s warm-up, 10 s measured; a cold burst
+#                    of 10 actions; both designs.
+#   full (~50 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured; cold
+#                    bursts of 10 and 50; the lifecycle scenario (10 containers x 100 validated requests);
 #                    16 slots (the pool cannot hold every action): actions 10,100 x users 10,100;
 #                    the latency benchmark (warm invoke vs direct /run, cold start) on kwhisk; both designs.
 set -euo pipefail
@@ -89,20 +91,28 @@ start_standalone() {
   exit 1
 }
 
-# matrix DESIGN SLOTS LABEL ACTIONS USERS WARMUP DURATION
-matrix() {
+# scenarios DESIGN SLOTS LABEL ACTIONS USERS WARMUP DURATION BURSTS LIFECYCLE_ACTIONS: one standalone, the matrix,
+# then cold bursts of each size in BURSTS and (if LIFECYCLE_ACTIONS > 0) the lifecycle scenario.
+scenarios() {
   start_standalone "$1" "$2"
   "${PERF[@]}" matrix --wskprops "$WSKPROPS" --design "$3" --actions "$4" --users "$5" \
     --warmup "$6" --duration "$7" --memory 128 --pause 2s --prime-up-to "$2" --csv "$OUT/matrix.csv"
+  if [ -n "$8" ]; then
+    "${PERF[@]}" burst --wskprops "$WSKPROPS" --design "$3" --actions "$8" --memory 128 --csv "$OUT/burst.csv"
+  fi
+  if [ "$9" -gt 0 ]; then
+    "${PERF[@]}" lifecycle --wskprops "$WSKPROPS" --design "$3" --actions "$9" --requests 100 --memory 128 \
+      --csv "$OUT/lifecycle.csv"
+  fi
   stop_standalone
 }
 
 for design in ${DESIGNS//,/ }; do
   if [ "$PRESET" = quick ]; then
-    matrix "$design" 128 "$design" 1,10,100 10 10s 10s
+    scenarios "$design" 128 "$design" 1,10,100 10 10s 10s 10 0
   else
-    matrix "$design" 128 "$design" 1,10,100,1000 10,100,200 20s 40s
-    matrix "$design" 16 "$design-16slots" 10,100 10,100 20s 40s
+    scenarios "$design" 128 "$design" 1,10,100,1000 10,100,200 20s 40s 10,50 10
+    scenarios "$design" 16 "$design-16slots" 10,100 10,100 20s 40s "" 0
   fi
 done
 
@@ -112,6 +122,9 @@ if [ "$PRESET" = full ] && [[ ",$DESIGNS," == *",kwhisk,"* ]]; then
   stop_standalone
 fi
 
-"${PERF[@]}" report --csv "$OUT/matrix.csv" --html "$OUT/matrix.html"
+REPORT=(--csv "$OUT/matrix.csv")
+[ -f "$OUT/burst.csv" ] && REPORT+=(--burst-csv "$OUT/burst.csv")
+[ -f "$OUT/lifecycle.csv" ] && REPORT+=(--lifecycle-csv "$OUT/lifecycle.csv")
+"${PERF[@]}" report "${REPORT[@]}" --html "$OUT/report.html"
 rm -rf "$OUT"/data-*
-echo "bench: results in $OUT (matrix.csv, matrix.html, standalone logs)" >&2
+echo "bench: results in $OUT (report.html, matrix/burst/lifecycle CSVs, standalone logs)" >&2
