@@ -41,18 +41,23 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   /** The OpenWhisk action-runtime protocol port. */
   public static final int ACTION_PORT = 8080;
   private static final int THREADS = 8;
+  /** Log streams open at once: one per container, far above what fits an invoker's memory. */
+  private static final int MAX_STREAMS = 4096;
 
   private final DockerClient docker;
+  /** Log streams only: each holds a connection for its container's life, so they get their own pool. */
+  private final DockerClient streams;
   private final String network;
   private final Duration startTimeout;
   private final Map<String, String> ownerLabels;
   private final InvokerMetrics metrics;
   private final ExecutorService executor;
 
-  private DockerContainerRuntime(DockerClient docker, String network, Duration startTimeout,
+  private DockerContainerRuntime(DockerClient docker, DockerClient streams, String network, Duration startTimeout,
       Map<String, String> ownerLabels, InvokerMetrics metrics) {
     this.metrics = metrics;
     this.docker = docker;
+    this.streams = streams;
     this.network = network;
     this.startTimeout = startTimeout;
     this.ownerLabels = Map.copyOf(ownerLabels);
@@ -70,14 +75,27 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    */
   public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
       Map<String, String> ownerLabels, InvokerMetrics metrics) {
+    return create(dockerHost, network, startTimeout, ownerLabels, metrics, 2 * THREADS);
+  }
+
+  /** As above, with {@code controlConnections} for the engine calls (tests make it small). */
+  static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
+      Map<String, String> ownerLabels, InvokerMetrics metrics, int controlConnections) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-    var http = new ApacheDockerHttpClient.Builder()
+    // Two clients, two connection pools. A followed log stream keeps its connection as long as its container
+    // lives; sharing one bounded pool, 64 containers' streams once took every connection and left create, pause
+    // and remove waiting forever for one (proxies stuck pausing, their held activations never run).
+    var control = DockerClientImpl.getInstance(config, client(dockerHost, controlConnections));
+    var streams = DockerClientImpl.getInstance(config, client(dockerHost, MAX_STREAMS));
+    return new DockerContainerRuntime(control, streams, network, startTimeout, ownerLabels, metrics);
+  }
+
+  private static ApacheDockerHttpClient client(String dockerHost, int maxConnections) {
+    return new ApacheDockerHttpClient.Builder()
         .dockerHost(URI.create(dockerHost))
-        .maxConnections(64)
+        .maxConnections(maxConnections)
         .connectionTimeout(Duration.ofSeconds(10))
         .build();
-    return new DockerContainerRuntime(
-        DockerClientImpl.getInstance(config, http), network, startTimeout, ownerLabels, metrics);
   }
 
   @Override
@@ -221,7 +239,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     // Attaching is an engine call: made on the runtime's executor; docker-java then streams on its own thread.
     executor.execute(() -> {
       try {
-        docker.logContainerCmd(containerId)
+        streams.logContainerCmd(containerId)
             .withStdOut(true)
             .withStdErr(true)
             .withFollowStream(true)
@@ -240,6 +258,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     try {
       if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
       docker.close();
+      streams.close();
     } catch (IOException e) {
       log.warn("Closing the Docker client failed: {}", e.toString());
     } catch (InterruptedException e) {
