@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -60,22 +63,53 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
       ListOffsetsResult.ListOffsetsResultInfo endInfo = get(ends.partitionResult(tp), deadline);
       if (endInfo == null) continue;
       long end = endInfo.offset();
-      Map<TopicPartition, SharePartitionOffsetInfo> group = get(shares.partitionsToOffsetInfo(Topics.actionGroup(a)),
-          deadline);
+      KafkaFuture<Map<TopicPartition, SharePartitionOffsetInfo>> groupFuture =
+          shares.partitionsToOffsetInfo(Topics.actionGroup(a));
+      Map<TopicPartition, SharePartitionOffsetInfo> group = get(groupFuture, deadline);
+      if (group == null && !groupIsNew(groupFuture)) continue; // the lookup failed: keep last round's estimate
       SharePartitionOffsetInfo info = group == null ? null : group.get(tp);
-      long lag;
-      if (info != null && info.lag().isPresent() && info.lag().get() >= 0) {
-        lag = info.lag().get();
-      } else if (info != null && info.startOffset() >= 0) {
-        lag = end - info.startOffset();
-      } else {
+      OptionalLong lag = lag(end, info, -1);
+      if (lag.isEmpty()) {
         ListOffsetsResult.ListOffsetsResultInfo begin = get(begins.partitionResult(tp), deadline);
         if (begin == null) continue;
-        lag = end - begin.offset();
+        lag = lag(end, info, begin.offset());
       }
-      out.put(a.path(), new QueueOffsets(end, Math.max(0, Math.min(lag, end))));
+      out.put(a.path(), new QueueOffsets(end, Math.max(0, Math.min(lag.getAsLong(), end))));
     }
     return out;
+  }
+
+  /**
+   * The queue's lag: the share group's own lag when the broker reports it, else end minus the group's start
+   * offset; with no offsets for the group at all (no container joined yet; the group reads from the earliest
+   * record), end minus the log's start {@code logStart}; empty when that is unknown too ({@code logStart} < 0).
+   */
+  static OptionalLong lag(long end, SharePartitionOffsetInfo group, long logStart) {
+    if (group != null && group.lag().isPresent() && group.lag().get() >= 0) return OptionalLong.of(group.lag().get());
+    if (group != null && group.startOffset() >= 0) return OptionalLong.of(end - group.startOffset());
+    if (logStart >= 0) return OptionalLong.of(end - logStart);
+    return OptionalLong.empty();
+  }
+
+  /**
+   * Whether a group lookup that gave no value means "no such group yet" (the broker answered that the group is
+   * unknown) rather than a failure or timeout. Only then may the log's start stand in for the group's position:
+   * after a failure, a group that consumed 20,000 records would otherwise look 20,000 records behind, and
+   * admission would refuse every invoke of the action (seen under load with 128 containers).
+   */
+  static boolean groupIsNew(KafkaFuture<?> lookup) {
+    if (!lookup.isDone()) return false;
+    try {
+      lookup.getNow(null);
+      return true; // answered, with nothing for this group
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof GroupIdNotFoundException;
+    } catch (CancellationException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The future's value, or null when it failed or ran out of time (that queue is skipped this round). */

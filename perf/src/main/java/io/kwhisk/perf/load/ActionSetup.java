@@ -55,15 +55,33 @@ public final class ActionSetup {
   /**
    * Invokes {@code prefix-0 .. prefix-(count-1)} once each (blocking), a few at a time, so that every action has a
    * warm container before a measurement starts. An answer other than 200 fails with the action's name and status:
-   * a scenario measured on unprimed actions would silently measure cold starts instead.
+   * a scenario measured on unprimed actions would silently measure cold starts instead. A throttled invoke (429,
+   * as the tail of a heavy scenario may cause) is retried after its {@code Retry-After} (at most 2 s) for up to
+   * {@link #PRIME_PATIENCE}.
    */
   public void prime(String prefix, int count) throws IOException, InterruptedException {
     forEach(prefix, count, name -> {
+      long giveUp = System.nanoTime() + PRIME_PATIENCE.toNanos();
       HttpResponse<String> r = client.invokeBlocking(name);
+      while (r.statusCode() == 429 && System.nanoTime() < giveUp) {
+        Thread.sleep(retryAfterMillis(r));
+        r = client.invokeBlocking(name);
+      }
       if (r.statusCode() != 200) {
         throw new IOException("priming " + name + " answered " + r.statusCode() + ": " + r.body());
       }
     });
+  }
+
+  /** How long priming retries an action that keeps answering 429. */
+  static final java.time.Duration PRIME_PATIENCE = java.time.Duration.ofSeconds(60);
+
+  private static long retryAfterMillis(HttpResponse<String> r) {
+    try {
+      return Math.min(2_000, Math.max(100, 1_000 * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))));
+    } catch (NumberFormatException e) {
+      return 1_000;
+    }
   }
 
   /** Deletes {@code prefix-0 .. prefix-(count-1)}; missing ones are fine. */

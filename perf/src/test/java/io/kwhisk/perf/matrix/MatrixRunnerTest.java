@@ -65,12 +65,26 @@ class MatrixRunnerTest {
   @Test
   void aPrimingInvokeThatIsNotAnsweredWithAResultFailsTheRunNamingTheAction() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
-      fake.respond((action, n, first) -> new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}"));
+      fake.respond((action, n, first) -> new FakeWhisk.Answer(502, "{\"error\":\"the action did not answer\"}"));
 
       assertThatThrownBy(() -> runner(fake).run(List.of(idle(2)), Optional.empty(), true, false, Duration.ZERO, 5))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("priming perf-noop-")
-          .hasMessageContaining("429");
+          .hasMessageContaining("502");
+    }
+  }
+
+  @Test
+  void aThrottledPrimingInvokeIsRetriedUntilTheActionAnswers() throws Exception {
+    try (FakeWhisk fake = new FakeWhisk(8)) {
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      fake.respond((action, n, first) -> calls.incrementAndGet() <= 2
+          ? new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}")
+          : FakeWhisk.success(action, n, first));
+
+      runner(fake).run(List.of(idle(1)), Optional.empty(), true, false, Duration.ZERO, 5);
+
+      assertThat(calls.get()).isGreaterThanOrEqualTo(3);
     }
   }
 }
