@@ -61,9 +61,9 @@ public final class ControllerDouble implements AutoCloseable {
   private final Map<String, ActivationRecord> records = new ConcurrentHashMap<>();
   private final Map<Integer, InvokerHeartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Thread reader;
-  private volatile boolean reading = true;
+  private volatile boolean reading;
 
-  private ControllerDouble(EmbeddedKafka kafka) throws Exception {
+  private ControllerDouble(EmbeddedKafka kafka, boolean follow) throws Exception {
     this.kafka = kafka;
     this.admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
     admin.createTopics(List.of(
@@ -74,7 +74,8 @@ public final class ControllerDouble implements AutoCloseable {
         new StringSerializer(), new ByteArraySerializer());
     this.reader = new Thread(this::read, "it-completions");
     reader.setDaemon(true);
-    reader.start();
+    this.reading = follow;
+    if (follow) reader.start();
   }
 
   public static ControllerDouble start() throws Exception {
@@ -84,7 +85,15 @@ public final class ControllerDouble implements AutoCloseable {
   /** A controller double on a broker with {@code brokerOverrides} added to the embedded broker's settings. */
   public static ControllerDouble start(Map<String, String> brokerOverrides) throws Exception {
     Path dataDir = Files.createTempDirectory("kwhisk-invoker-it");
-    return new ControllerDouble(EmbeddedKafka.start(dataDir, 0, brokerOverrides));
+    return new ControllerDouble(EmbeddedKafka.start(dataDir, 0, brokerOverrides), true);
+  }
+
+  /**
+   * A double that reads nothing back (no completions, records or heartbeats: the await and heartbeat methods do not
+   * work), for benchmarks that read {@code completed0} themselves and must not pay for decoding every record.
+   */
+  public static ControllerDouble startWithoutFollowing() throws Exception {
+    return new ControllerDouble(EmbeddedKafka.start(Files.createTempDirectory("kwhisk-invoker-bench")), false);
   }
 
   public String bootstrapServers() {
