@@ -128,5 +128,6 @@ REPORT=(--csv "$OUT/matrix.csv")
 [ -f "$OUT/burst.csv" ] && REPORT+=(--burst-csv "$OUT/burst.csv")
 [ -f "$OUT/lifecycle.csv" ] && REPORT+=(--lifecycle-csv "$OUT/lifecycle.csv")
 "${PERF[@]}" report "${REPORT[@]}" --html "$OUT/report.html"
+rm -f "$OUT/matrix.html" # each matrix run renders its own page; report.html has all of it
 rm -rf "$OUT"/data-*
 echo "bench: results in $OUT (report.html, matrix/burst/lifecycle CSVs, standalone logs)" >&2
