@@ -69,14 +69,13 @@ trap 'stop_standalone; exit 130' INT TERM
 
 # start_standalone DESIGN SLOTS: a fresh standalone in DESIGN's scheduling mode with SLOTS containers of 128 MB.
 start_standalone() {
-  local design="$1" slots="$2" mode data
-  mode="$design"
+  local design="$1" slots="$2" data
   data="$OUT/data-$design-$slots"
   rm -rf "$data"
   echo "bench: starting $design standalone ($slots slots of 128 MB) on :$PORT, log $OUT/$design-$slots.log" >&2
   KWHISK_STANDALONE_DATA_DIR="$data" KWHISK_CONTROLLER_PORT="$PORT" \
     KWHISK_INVOKER_USER_MEMORY_MB=$((slots * 128)) \
-    KWHISK_CONTROLLER_SCHEDULING="$mode" KWHISK_INVOKER_SCHEDULING="$mode" \
+    KWHISK_CONTROLLER_SCHEDULING="$design" KWHISK_INVOKER_SCHEDULING="$design" \
     KWHISK_CONTROLLER_THROTTLE_NAMESPACE_CONCURRENCY=10000 KWHISK_INVOKER_KEEP_ALIVE="${BENCH_KEEP_ALIVE:-10m}" \
     java ${KWHISK_JAVA_OPTS:-} -jar "$REPO/standalone/target/kwhisk-standalone.jar" \
     >"$OUT/$design-$slots.log" 2>&1 &

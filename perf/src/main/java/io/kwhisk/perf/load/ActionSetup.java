@@ -3,6 +3,7 @@ package io.kwhisk.perf.load;
 import io.kwhisk.perf.client.WhiskClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -64,7 +65,7 @@ public final class ActionSetup {
       long giveUp = System.nanoTime() + PRIME_PATIENCE.toNanos();
       HttpResponse<String> r = client.invokeBlocking(name);
       while (r.statusCode() == 429 && System.nanoTime() < giveUp) {
-        Thread.sleep(retryAfterMillis(r));
+        Thread.sleep(PRIME_BACKOFF.after(r));
         r = client.invokeBlocking(name);
       }
       if (r.statusCode() != 200) {
@@ -74,15 +75,8 @@ public final class ActionSetup {
   }
 
   /** How long priming retries an action that keeps answering 429. */
-  static final java.time.Duration PRIME_PATIENCE = java.time.Duration.ofSeconds(60);
-
-  private static long retryAfterMillis(HttpResponse<String> r) {
-    try {
-      return Math.min(2_000, Math.max(100, 1_000 * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))));
-    } catch (NumberFormatException e) {
-      return 1_000;
-    }
-  }
+  static final Duration PRIME_PATIENCE = Duration.ofSeconds(60);
+  private static final Backoff PRIME_BACKOFF = new Backoff(1_000, 100, 2_000);
 
   /** Deletes {@code prefix-0 .. prefix-(count-1)}; missing ones are fine. */
   public void delete(String prefix, int count) throws IOException, InterruptedException {

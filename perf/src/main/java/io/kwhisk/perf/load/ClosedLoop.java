@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ClosedLoop implements Driver {
   static final long DEFAULT_BACKOFF_MILLIS = 100;
   static final long MAX_BACKOFF_MILLIS = 1000;
+  private static final Backoff BACKOFF = new Backoff(DEFAULT_BACKOFF_MILLIS, 0, MAX_BACKOFF_MILLIS);
 
   private final WhiskClient client;
   private final Scenario scenario;
@@ -52,24 +52,19 @@ final class ClosedLoop implements Driver {
         if (!measurement.running(start)) return;
         String action = scenario.actionName(picker.next());
         Outcome outcome;
-        OptionalLong retryAfterSeconds = OptionalLong.empty();
+        long backoff = 0;
         inFlight.incrementAndGet();
         try {
           HttpResponse<String> r = client.invokeBlocking(action);
           outcome = Outcome.of(r.statusCode(), r.body());
-          retryAfterSeconds = r.headers().firstValueAsLong("Retry-After");
+          if (outcome.kind() == Outcome.Kind.THROTTLED) backoff = BACKOFF.after(r);
         } catch (IOException e) {
           outcome = Outcome.FAILED;
         } finally {
           inFlight.decrementAndGet();
         }
         measurement.record(start, System.nanoTime(), outcome);
-        if (outcome.kind() == Outcome.Kind.THROTTLED) {
-          long backoff = retryAfterSeconds.isPresent()
-              ? Math.min(MAX_BACKOFF_MILLIS, TimeUnit.SECONDS.toMillis(retryAfterSeconds.getAsLong()))
-              : DEFAULT_BACKOFF_MILLIS;
-          Thread.sleep(backoff);
-        }
+        if (backoff > 0) Thread.sleep(backoff);
       }
     } catch (InterruptedException aborting) {
       Thread.currentThread().interrupt();
