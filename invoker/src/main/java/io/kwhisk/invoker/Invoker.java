@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,12 +60,14 @@ public final class Invoker implements AutoCloseable {
   private final ActorSystem<ContainerPool.Command> system;
   private final CommandFeed commands;
   private final HttpServer metricsServer;
+  /** Blocking HTTP calls to containers of concurrency 1 (see HttpActionContainer). */
+  private final ExecutorService httpCalls;
   /** The baseline ("hash") mode's push pool and feed; null in kwhisk's mode. */
   private final PushMode push;
 
   private Invoker(InvokerConfig config, ContainerRuntime runtime, Map<String, String> owner, Publisher publisher,
       InvokerMetrics metrics, ActorSystem<ContainerPool.Command> system, CommandFeed commands,
-      HttpServer metricsServer, PushMode push) {
+      HttpServer metricsServer, ExecutorService httpCalls, PushMode push) {
     this.push = push;
     this.config = config;
     this.runtime = runtime;
@@ -74,6 +77,7 @@ public final class Invoker implements AutoCloseable {
     this.system = system;
     this.commands = commands;
     this.metricsServer = metricsServer;
+    this.httpCalls = httpCalls;
   }
 
   public static Invoker start(InvokerConfig config) {
@@ -100,8 +104,11 @@ public final class Invoker implements AutoCloseable {
       }
       Publisher publisher = new KafkaPublisher(config.kafka(), config.invokerId());
       started.add(publisher);
+      ExecutorService httpCalls = HttpActionContainer.newCallPool("kwhisk-http-" + config.invokerId());
+      started.add(httpCalls::shutdown);
       ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime,
-          HttpActionContainer.factory(HttpActionContainer.newClient()), ActivationFeed.factory(config.kafka()),
+          HttpActionContainer.factory(HttpActionContainer.newClient(), httpCalls),
+          ActivationFeed.factory(config.kafka()),
           hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, metrics, clock);
       ActorSystem<ContainerPool.Command> system =
           ActorSystem.create(ContainerPool.create(deps), "kwhisk-invoker" + config.invokerId(), pekkoConfig());
@@ -116,7 +123,7 @@ public final class Invoker implements AutoCloseable {
           config.pauseGrace().toMillis(), config.evictionGrace().toMillis());
       PushMode push = hashMode(config) ? PushMode.start(config, deps, publisher, system) : null;
       if (push != null) started.add(push);
-      return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, push);
+      return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, httpCalls, push);
     } catch (RuntimeException e) {
       Collections.reverse(started);
       for (AutoCloseable c : started) {
@@ -159,6 +166,7 @@ public final class Invoker implements AutoCloseable {
     removeLeftovers(runtime, owner);
     publisher.close();
     runtime.close();
+    httpCalls.shutdown();
     if (metricsServer != null) metricsServer.stop(0);
     log.info("Invoker {} stopped", config.invokerId());
   }

@@ -16,6 +16,7 @@ public interface ActionContainer {
   /** Makes the client of a container listening on {@code host:port}. */
   @FunctionalInterface
   interface Factory {
-    ActionContainer connect(String host, int port);
+    /** @param concurrency the most activations the container runs at once (the action's concurrency limit) */
+    ActionContainer connect(String host, int port, int concurrency);
   }
 }

@@ -191,7 +191,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private Behavior<Command> onContainerStarted(ContainerStarted m) {
     container = m.container();
-    client = deps.containers().connect(container.host(), container.port());
+    client = deps.containers().connect(container.host(), container.port(), action.limits().concurrency());
     if (collectLogs) {
       logs = new LogCollector();
       logStream = deps.runtime().followLogs(container.id(), logs::accept);

@@ -381,8 +381,9 @@ public final class ContainerThroughputBenchmark {
   }
 
   /**
-   * Sequential {@code POST /run} to the container: from the JDK HttpClient as the invoker calls it, then over one
-   * plain keep-alive socket, what the container and the kernel allow without an HTTP client library.
+   * Sequential {@code POST /run} to the container: from the JDK HttpClient as the invoker calls a container of
+   * concurrency 1 (blocking {@code send}), then over one plain keep-alive socket, what the container and the kernel
+   * allow without an HTTP client library.
    */
   private static Bare bareRun(String containerId, int calls) throws Exception {
     String ip = ControllerDouble.inspect(containerId, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
@@ -395,7 +396,7 @@ public final class ContainerThroughputBenchmark {
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofByteArray(runPayload("bare" + i))).build();
       long t = System.nanoTime();
-      HttpResponse<byte[]> response = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).join();
+      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
       Json.MAPPER.readTree(response.body());
       took[i] = System.nanoTime() - t;
       if (response.statusCode() != 200) throw new IllegalStateException("/run answered " + response.statusCode());
@@ -659,6 +660,7 @@ public final class ContainerThroughputBenchmark {
   static String group(String thread) {
     if (thread.startsWith("kwhisk-feed-")) return "invoker feed (share consumer)";
     if (thread.startsWith("HttpClient-")) return "invoker HttpClient";
+    if (thread.startsWith("kwhisk-http-")) return "invoker HTTP calls";
     if (thread.contains("pekko.actor.default-dispatcher")) return "invoker actors (pekko)";
     if (thread.startsWith("kafka-producer-network-thread | invoker")) return "invoker producer I/O";
     if (thread.startsWith("kafka-producer-network-thread | bench")) return "bench producer I/O";

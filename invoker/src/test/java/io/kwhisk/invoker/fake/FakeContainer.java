@@ -18,7 +18,7 @@ public final class FakeContainer implements ActionContainer, ActionContainer.Fac
   public final BlockingQueue<PendingRun> runs = new LinkedBlockingQueue<>();
 
   @Override
-  public ActionContainer connect(String host, int port) {
+  public ActionContainer connect(String host, int port, int concurrency) {
     return this;
   }
 
