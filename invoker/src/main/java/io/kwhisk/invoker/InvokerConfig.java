@@ -33,9 +33,13 @@ import java.util.Optional;
  *     (0: at once). Default 100 ms: longer than the gap between two activations of a steady stream (acknowledge,
  *     poll, run), so a container in use is not thrown away, and short enough that a full invoker frees memory for
  *     a new action almost at once
- * @param pauseGrace how long an idle container runs before it is paused ({@code docker pause}, its processes
- *     frozen, its memory kept); 0 disables pausing. Default 1 s: a steady stream never pays the ~10 ms unpause,
- *     while an action called now and then does not burn CPU on its leftover timers between calls
+ * @param pauseGrace how long an idle container runs at least before it is paused ({@code docker pause}, its
+ *     processes frozen, its memory kept); 0 disables pausing. Default 1 s: a steady stream never pays the ~10 ms
+ *     unpause, while an action called now and then does not burn CPU on its leftover timers between calls
+ * @param pauseGraceMax how far a container's own call rate may stretch its pause grace: each container waits twice
+ *     its typical idle gap, between {@code pauseGrace} and this (see {@code PauseGrace}), so an action called every
+ *     few seconds is not paused and unpaused around every call. Default 10 s; equal to {@code pauseGrace} for a
+ *     fixed grace
  * @param prewarm started but uninitialised containers to keep per kind ({@code nodejs:20=1}); none by default. A
  *     cold start of an action of that kind whose memory limit is {@code prewarmMemoryMb} takes one instead of
  *     creating a container, and it is replaced. Their memory is set apart from the user memory the pool hands out
@@ -58,6 +62,7 @@ public record InvokerConfig(
     int metricsPort,
     Duration evictionGrace,
     Duration pauseGrace,
+    Duration pauseGraceMax,
     Map<String, Integer> prewarm,
     long prewarmMemoryMb,
     SchedulingMode scheduling) {
@@ -76,6 +81,7 @@ public record InvokerConfig(
   public static final String METRICS_PORT = "kwhisk.invoker.metrics-port";
   public static final String EVICTION_GRACE = "kwhisk.invoker.eviction-grace";
   public static final String PAUSE_GRACE = "kwhisk.invoker.pause-grace";
+  public static final String PAUSE_GRACE_MAX = "kwhisk.invoker.pause-grace-max";
   public static final String PREWARM = "kwhisk.invoker.prewarm";
   public static final String PREWARM_MEMORY = "kwhisk.invoker.prewarm-memory-mb";
   public static final String SCHEDULING = "kwhisk.invoker.scheduling";
@@ -106,6 +112,11 @@ public record InvokerConfig(
     }
     requireNotNegative(EVICTION_GRACE, evictionGrace);
     requireNotNegative(PAUSE_GRACE, pauseGrace);
+    Objects.requireNonNull(pauseGraceMax, PAUSE_GRACE_MAX + " should not be null");
+    if (pauseGraceMax.compareTo(pauseGrace) < 0) {
+      throw new ConfigException(PAUSE_GRACE_MAX, "must be at least " + PAUSE_GRACE + " (" + pauseGrace + "), got "
+          + pauseGraceMax);
+    }
     prewarm = Map.copyOf(Objects.requireNonNull(prewarm, "prewarm should not be null"));
     for (Map.Entry<String, Integer> e : prewarm.entrySet()) {
       if (!images.containsKey(e.getKey())) throw new ConfigException(PREWARM, "kind " + e.getKey() + " has no image");
@@ -129,6 +140,7 @@ public record InvokerConfig(
   public static InvokerConfig from(ConfigSource config) {
     Map<String, String> images = new LinkedHashMap<>(DEFAULT_IMAGES);
     config.get(IMAGES).ifPresent(v -> images.putAll(parseImages(v)));
+    Duration pauseGrace = config.duration(PAUSE_GRACE, Duration.ofSeconds(1));
     return new InvokerConfig(
         config.integer(ID, 0),
         KafkaSettings.from(config, Map.of()),
@@ -144,10 +156,15 @@ public record InvokerConfig(
         config.duration(LOG_TIMEOUT, Duration.ofSeconds(2)),
         config.integer(METRICS_PORT, 0),
         config.duration(EVICTION_GRACE, Duration.ofMillis(100)),
-        config.duration(PAUSE_GRACE, Duration.ofSeconds(1)),
+        pauseGrace,
+        config.duration(PAUSE_GRACE_MAX, max(pauseGrace, Duration.ofSeconds(10))),
         config.get(PREWARM).map(InvokerConfig::parsePrewarm).orElse(Map.of()),
         config.longValue(PREWARM_MEMORY, 256),
         config.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Parses {@code kind=image,kind=image}; kinds may contain ':' (as in {@code nodejs:20}), images may too. */

@@ -102,6 +102,16 @@ class InvokerConfigTest {
   }
 
   @Test
+  void thePauseGraceStretchesToTenSecondsByDefaultAndNeverBelowItsMinimum() {
+    assertThat(parse(Map.of()).pauseGraceMax()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(parse(Map.of("kwhisk.invoker.pause-grace", "30s")).pauseGraceMax())
+        .as("a minimum above the default maximum fixes the grace").isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse(Map.of("kwhisk.invoker.pause-grace-max", "1s")).pauseGraceMax()).isEqualTo(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.pause-grace", "2s", "kwhisk.invoker.pause-grace-max", "1s")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.pause-grace-max");
+  }
+
+  @Test
   void prewarmIsParsedPerKindAndItsMemoryIsSetApartFromThePools() {
     InvokerConfig c = parse(Map.of("kwhisk.invoker.prewarm", "nodejs:20=1, nodejs=1, java:17=0",
         "kwhisk.invoker.prewarm-memory-mb", "256"));

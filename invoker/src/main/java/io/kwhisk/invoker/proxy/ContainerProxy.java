@@ -45,7 +45,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       releases those it has not started.
  *   <li>The proxy tells the parent {@link Busy} when an idle container accepts an activation and {@link Idle} when
  *       its last one in flight is published; the parent evicts (retires) only idle containers.
- *   <li>After the pause grace an idle container is paused; activations pulled meanwhile are held until it is
+ *   <li>After the pause grace (twice the container's typical idle gap, within the configured bounds: see
+ *       {@link PauseGrace}) an idle container is paused; activations pulled meanwhile are held until it is
  *       unpaused, so none reaches a frozen container. A paused container is removed without being unpaused.
  * </ol>
  *
@@ -143,6 +144,10 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private LogCollector logs;
   private AutoCloseable logStream;
   private long initStart;
+  /** This container's pause grace, learnt from its idle gaps. */
+  private PauseGrace pauseGrace;
+  /** When the container last became idle (its last activation in flight finished), -1 while busy. */
+  private long idleSince = -1;
 
   public static Behavior<Command> create(String name, Action action, ActorRef<Event> parent, Deps deps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerProxy(ctx, timers, name, action, parent,
@@ -160,6 +165,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.deps = deps;
     this.keepAlive = deps.config().keepAliveFor(action.annotations());
     this.collectLogs = action.limits().concurrency() == 1;
+    this.pauseGrace = PauseGrace.of(deps.config().pauseGrace(), deps.config().pauseGraceMax());
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     String image = deps.config().imageFor(action.exec()).orElseThrow(
         () -> new IllegalArgumentException("no image for kind " + action.exec().kind()));
@@ -408,8 +414,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       switch (effect) {
         case JOIN_GROUP -> joinGroup();
         case REPORT_READY -> parent.tell(new Ready(name, container.id()));
-        case REPORT_BUSY -> parent.tell(new Busy(name));
-        case REPORT_IDLE -> parent.tell(new Idle(name));
+        case REPORT_BUSY -> {
+          if (idleSince >= 0) pauseGrace = pauseGrace.afterGap(deps.clock().millis() - idleSince);
+          idleSince = -1;
+          parent.tell(new Busy(name));
+        }
+        case REPORT_IDLE -> {
+          idleSince = deps.clock().millis();
+          parent.tell(new Idle(name));
+        }
         case ARM_KEEP_ALIVE -> armIdleTimers();
         case DISARM_KEEP_ALIVE -> {
           timers.cancel(KEEP_ALIVE);
@@ -438,11 +451,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     return pulledAny || keepAlive.compareTo(grace) > 0 ? keepAlive : grace;
   }
 
-  /** The keep-alive, and the pause grace when pausing is on (a pause grace of 0 disables it). */
+  /**
+   * The keep-alive, and the pause grace when pausing is on (a pause grace of 0 disables it): the container's own,
+   * stretched by its call rate up to the configured maximum.
+   */
   private void armIdleTimers() {
     timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, idleWindow());
-    Duration pauseGrace = deps.config().pauseGrace();
-    if (!pauseGrace.isZero()) timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, pauseGrace);
+    if (!deps.config().pauseGrace().isZero()) {
+      timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, pauseGrace.grace());
+    }
   }
 
   private void pause() {

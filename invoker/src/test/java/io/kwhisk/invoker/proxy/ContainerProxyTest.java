@@ -52,10 +52,15 @@ class ContainerProxyTest {
   }
 
   private ContainerProxy.Deps deps(String keepAlive, String pauseGrace) {
+    return deps(keepAlive, pauseGrace, "10s");
+  }
+
+  private ContainerProxy.Deps deps(String keepAlive, String pauseGrace, String pauseGraceMax) {
     InvokerConfig config = InvokerConfig.from(ConfigSource.of(Map.of(
         "kwhisk.kafka.bootstrap-servers", "unused:9092",
         "kwhisk.invoker.keep-alive", keepAlive,
         "kwhisk.invoker.pause-grace", pauseGrace,
+        "kwhisk.invoker.pause-grace-max", pauseGraceMax,
         "kwhisk.invoker.first-pull-grace", "100ms")));
     return new ContainerProxy.Deps(config, runtime, container, source, publisher, InvokerMetrics.discarding(),
         Clock.systemUTC());
@@ -134,6 +139,38 @@ class ContainerProxyTest {
     assertThat(run).isNotNull();
     assertThat(runtime.unpaused).as("unpaused before /run").containsExactly("id-p-pause");
     assertThat(run.body().get("activation_id").asText()).isEqualTo("p2");
+  }
+
+  @Test
+  void aContainerCalledEveryFewHundredMillisecondsStopsBeingPausedBetweenCallsButStillPausesWhenCallsStop()
+      throws Exception {
+    testKit.spawn(ContainerProxy.create("p-gaps", ACTION, parent.getRef(), deps("10s", "200ms", "5s")), "p-gaps");
+    parent.expectMessageClass(ContainerProxy.Ready.class);
+    await().until(() -> source.opened);
+
+    runToCompletion("g1", 0);
+    await().until(() -> runtime.paused.size() == 1); // not idle before: the minimum grace
+    Thread.sleep(400);
+    runToCompletion("g2", 1); // idle ~600 ms: the grace becomes ~1.2 s
+    assertThat(runtime.unpaused).hasSize(1);
+    Thread.sleep(500);
+    assertThat(runtime.paused).as("idle 500 ms, below twice the gap: not paused").hasSize(1);
+    runToCompletion("g3", 2);
+    assertThat(runtime.unpaused).as("the third call paid no unpause").hasSize(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> runtime.paused.size() == 2);
+  }
+
+  /** Delivers one activation, answers its /run, completes its write and waits until the proxy reports idle. */
+  private void runToCompletion(String activationId, long offset) throws InterruptedException {
+    int published = publisher.pending.size();
+    source.deliver(delivery(activationId, offset));
+    FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+    assertThat(run).isNotNull();
+    run.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == published + 1);
+    publisher.pending.get(published).written().complete(null);
+    parent.fishForMessage(Duration.ofSeconds(10), e -> e instanceof ContainerProxy.Idle
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
   }
 
   @Test
