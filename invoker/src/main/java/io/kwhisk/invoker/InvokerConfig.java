@@ -20,8 +20,8 @@ import java.util.Optional;
  *
  * @param firstPullGrace how long a new container waits for its first activation before its keep-alive applies:
  *     joining a share group takes time, and the container was created for activations that wait
- * @param prefetch records one share consumer of a container pulls per poll; 0 means "the action's concurrency
- *     limit". A consumer polls again only when every record of its last poll is acknowledged, so a container runs
+ * @param prefetch records one share consumer of a container pulls per poll; 0 (the default) means "the action's
+ *     concurrency limit, raised for short actions by {@code prefetchBudget}". A consumer polls again only when every record of its last poll is acknowledged, so a container runs
  *     {@code concurrency / prefetch} consumers ("lanes"): with the default one lane pulls batches, with 1 every
  *     slot pulls on its own and a busy container keeps pulling while earlier activations run. A prefetch above the
  *     concurrency limit queues the surplus in the container, which runs it as slots free: every poll's
@@ -29,6 +29,10 @@ import java.util.Optional;
  *     per poll stays at a few hundred activations a second; pulling 16 shares that cost. The price: a container
  *     holds records another container could run, and a crashed container's batch returns only after the share
  *     lock times out
+ * @param prefetchBudget with no prefetch configured, how much queued work one container may pull ahead: it pulls
+ *     {@code budget / its typical run} records per poll, at least the action's concurrency and at most 32 (see
+ *     {@code AdaptivePrefetch}). Default 25 ms: a 1 ms action pulls 25 records a poll and drains several times faster,
+ *     an action of 100 ms pulls one per slot; 0 keeps every container at its concurrency
  * @param evictionGrace how long a container must have been idle before a creation that does not fit may evict it
  *     (0: at once). Default 100 ms: longer than the gap between two activations of a steady stream (acknowledge,
  *     poll, run), so a container in use is not thrown away, and short enough that a full invoker frees memory for
@@ -57,6 +61,7 @@ public record InvokerConfig(
     String dockerHost,
     String network,
     int prefetch,
+    Duration prefetchBudget,
     Duration containerStartTimeout,
     Duration logCollectionTimeout,
     int metricsPort,
@@ -76,6 +81,7 @@ public record InvokerConfig(
   public static final String DOCKER_HOST = "kwhisk.invoker.docker-host";
   public static final String NETWORK = "kwhisk.invoker.network";
   public static final String PREFETCH = "kwhisk.invoker.prefetch";
+  public static final String PREFETCH_BUDGET = "kwhisk.invoker.prefetch-budget";
   public static final String START_TIMEOUT = "kwhisk.invoker.container-start-timeout";
   public static final String LOG_TIMEOUT = "kwhisk.invoker.log-collection-timeout";
   public static final String METRICS_PORT = "kwhisk.invoker.metrics-port";
@@ -110,6 +116,7 @@ public record InvokerConfig(
       throw new ConfigException(PREFETCH, "must be between 0 (the action's concurrency) and "
           + ActionLimits.MAX_CONCURRENCY + ", got " + prefetch);
     }
+    requireNotNegative(PREFETCH_BUDGET, prefetchBudget);
     requireNotNegative(EVICTION_GRACE, evictionGrace);
     requireNotNegative(PAUSE_GRACE, pauseGrace);
     Objects.requireNonNull(pauseGraceMax, PAUSE_GRACE_MAX + " should not be null");
@@ -152,6 +159,7 @@ public record InvokerConfig(
         config.string(DOCKER_HOST, "unix:///var/run/docker.sock"),
         config.string(NETWORK, "bridge"),
         config.integer(PREFETCH, 0),
+        config.duration(PREFETCH_BUDGET, Duration.ofMillis(25)),
         config.duration(START_TIMEOUT, Duration.ofSeconds(30)),
         config.duration(LOG_TIMEOUT, Duration.ofSeconds(2)),
         config.integer(METRICS_PORT, 0),

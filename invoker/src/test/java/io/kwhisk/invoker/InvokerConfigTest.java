@@ -102,6 +102,15 @@ class InvokerConfigTest {
   }
 
   @Test
+  void withoutAFixedPrefetchAContainerMayHold25MillisecondsOfQueuedWork() {
+    assertThat(parse(Map.of()).prefetch()).isZero();
+    assertThat(parse(Map.of()).prefetchBudget()).isEqualTo(Duration.ofMillis(25));
+    assertThat(parse(Map.of("kwhisk.invoker.prefetch-budget", "0")).prefetchBudget()).isZero();
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.prefetch-budget", "-1ms")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.prefetch-budget");
+  }
+
+  @Test
   void thePauseGraceStretchesToTenSecondsByDefaultAndNeverBelowItsMinimum() {
     assertThat(parse(Map.of()).pauseGraceMax()).isEqualTo(Duration.ofSeconds(10));
     assertThat(parse(Map.of("kwhisk.invoker.pause-grace", "30s")).pauseGraceMax())

@@ -71,6 +71,8 @@ public final class ActivationFeed implements ActivationSource {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
+  /** The batch size {@link #resize} asked for; the thread re-opens its consumer when it differs from the props'. */
+  private volatile int wantedMaxPoll;
 
   private ActivationFeed(
       int lane, String topic, Map<String, Object> props, String name, Consumer<List<Delivery>> onRecords,
@@ -80,6 +82,7 @@ public final class ActivationFeed implements ActivationSource {
     this.props = props;
     this.onRecords = onRecords;
     this.onFailure = onFailure;
+    this.wantedMaxPoll = (Integer) props.get("max.poll.records");
     this.thread = new Thread(this::run, "kwhisk-feed-" + name);
     this.thread.setDaemon(true);
   }
@@ -114,6 +117,11 @@ public final class ActivationFeed implements ActivationSource {
     public void close() {
       feeds.forEach(ActivationFeed::close);
     }
+
+    @Override
+    public void resize(int maxPollRecords) {
+      feeds.forEach(f -> f.resize(maxPollRecords));
+    }
   }
 
   static Map<String, Object> properties(KafkaSettings kafka, FullyQualifiedName action, String name, int maxPoll) {
@@ -135,6 +143,16 @@ public final class ActivationFeed implements ActivationSource {
     acks.add(new Ack(delivery, AcknowledgeType.RELEASE));
   }
 
+  /**
+   * Applied by the feed's thread before its next poll, once nothing is held: the consumer's acknowledgements are
+   * committed as it closes, and a consumer with the new size joins the group again (~30 ms on an existing group).
+   */
+  @Override
+  public void resize(int maxPollRecords) {
+    if (maxPollRecords < 1) throw new IllegalArgumentException("maxPollRecords must be at least 1, got " + maxPollRecords);
+    wantedMaxPoll = maxPollRecords;
+  }
+
   @Override
   public void close() {
     stopping = true;
@@ -144,13 +162,17 @@ public final class ActivationFeed implements ActivationSource {
 
   private void run() {
     try {
-      consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-      consumer.subscribe(List.of(topic));
+      subscribe();
       Map<String, Held> outstanding = new HashMap<>();
       boolean unsent = false;
       while (!stopping) {
         unsent |= awaitAcks(outstanding);
         if (stopping || !outstanding.isEmpty()) continue;
+        if (wantedMaxPoll != (Integer) props.get("max.poll.records")) {
+          reopen();
+          unsent = false;
+          continue;
+        }
         ConsumerRecords<String, byte[]> records;
         try {
           records = consumer.poll(POLL);
@@ -179,6 +201,31 @@ public final class ActivationFeed implements ActivationSource {
         }
       }
     }
+  }
+
+  private void subscribe() {
+    consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+  }
+
+  /**
+   * Leaves the group with the current batch size (closing commits the acknowledgements given) and joins it again
+   * with the wanted one. Nothing is held at this point, so no record is released.
+   */
+  private void reopen() {
+    int from = (Integer) props.get("max.poll.records");
+    int to = wantedMaxPoll;
+    KafkaShareConsumer<String, byte[]> old = consumer;
+    try {
+      old.close(CLOSE);
+    } catch (WakeupException e) {
+      if (stopping) return;
+      old.close(CLOSE);
+    }
+    props.put("max.poll.records", to);
+    if (stopping) return;
+    subscribe();
+    log.info("Activation feed of {} now pulls up to {} records per poll (was {})", topic, to, from);
   }
 
   /** Hands the new records of a poll to the proxy; records this feed already holds (renewed ones) are not new. */

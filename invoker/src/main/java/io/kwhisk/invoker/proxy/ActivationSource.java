@@ -18,6 +18,13 @@ public interface ActivationSource {
   /** Leave the group. Acknowledgements given before are committed; unacknowledged records are released. */
   void close();
 
+  /**
+   * From the next poll on, pull at most {@code maxPollRecords} records per poll (per lane). The source applies it
+   * between polls, once every record it holds is acknowledged; a source whose batches are not its own to size
+   * ignores it.
+   */
+  void resize(int maxPollRecords);
+
   /** Opens a source for a proxy. */
   @FunctionalInterface
   interface Factory {

@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -144,6 +145,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private LogCollector logs;
   private AutoCloseable logStream;
   private long initStart;
+  /** Records per poll, learnt from this container's run durations when no prefetch is configured. */
+  private AdaptivePrefetch prefetch;
   /** This container's pause grace, learnt from its idle gaps. */
   private PauseGrace pauseGrace;
   /** When the container last became idle (its last activation in flight finished), -1 while busy. */
@@ -166,6 +169,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.keepAlive = deps.config().keepAliveFor(action.annotations());
     this.collectLogs = action.limits().concurrency() == 1;
     this.pauseGrace = PauseGrace.of(deps.config().pauseGrace(), deps.config().pauseGraceMax());
+    this.prefetch = AdaptivePrefetch.of(action.limits().concurrency(),
+        deps.config().prefetch() > 0 ? Duration.ZERO : deps.config().prefetchBudget());
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     String image = deps.config().imageFor(action.exec()).orElseThrow(
         () -> new IllegalArgumentException("no image for kind " + action.exec().kind()));
@@ -317,6 +322,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       getContext().pipeToSelf(m.written(), (ok, e) -> new Published(d, e));
     }
     deps.metrics().activation(outcomeOf(response), Duration.ofMillis(m.end() - m.start()));
+    adaptPrefetch(m.end() - m.start());
     if (!ActivationResults.containerSurvives(m.outcome())) {
       getContext().getLog().info("Container {} of {} is replaced after activation {}: {}", name, action.fqn(),
           m.delivery().activationId(), response.result());
@@ -325,6 +331,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     }
     runQueued();
     return this;
+  }
+
+  /** Learns from a run's duration and resizes the feed's polls when the container's typical run calls for it. */
+  private void adaptPrefetch(long runMs) {
+    prefetch = prefetch.afterRun(runMs);
+    OptionalInt size = prefetch.change();
+    if (size.isEmpty() || feed == null || state.phase() == ProxyState.Phase.INIT_FAILED) return;
+    prefetch = prefetch.changedTo(size.getAsInt());
+    getContext().getLog().debug("Container {} of {} pulls up to {} records per poll (typical run {} ms)", name,
+        action.fqn(), size.getAsInt(), String.format("%.1f", prefetch.typicalRunMs()));
+    feed.resize(size.getAsInt());
   }
 
   private void completeWithInitFailure(Delivery d) {

@@ -115,6 +115,10 @@ final class PushSources implements ActivationSource.Factory {
       closed = true;
     }
 
+    /** Pushes come one by one, as the invoker's pool hands them out: there is no batch to size. */
+    @Override
+    public void resize(int maxPollRecords) {}
+
     synchronized List<String> closeForGood() {
       closed = true;
       List<String> left = new ArrayList<>(unfinished.keySet());

@@ -78,6 +78,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     [max-drain-seconds=15] [warm=300] [bare=2000] [jit-warm-up-seconds=150]
  * </pre>
  *
+ * <p>{@code prefetch=0} is the invoker's default: no fixed prefetch, the container sizes its polls from its run
+ * durations (see {@code AdaptivePrefetch}).
+ *
  * <p>A drain that takes longer than {@code max-drain-seconds} (prefetch 1 drains a few hundred a second) is cut
  * there and reports the rate so far. Each drain prints a {@code DRAIN start} line with this JVM's pid, so a
  * profiler can be attached while it runs (async-profiler: load it at start-up with {@code -agentpath:} and start it
@@ -101,7 +104,9 @@ public final class ContainerThroughputBenchmark {
     Settings {
       if (prefetches.isEmpty()) throw new IllegalArgumentException("prefetch: give at least one value");
       for (int p : prefetches) {
-        if (p < 1 || p > 500) throw new IllegalArgumentException("prefetch: values must be 1 to 500, got " + p);
+        if (p < 0 || p > 500) {
+          throw new IllegalArgumentException("prefetch: values must be 0 (adaptive, the default) to 500, got " + p);
+        }
       }
       positive("rounds", rounds);
       positive("backlog", backlog);

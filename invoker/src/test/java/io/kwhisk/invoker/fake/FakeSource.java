@@ -41,6 +41,11 @@ public final class FakeSource implements ActivationSource, ActivationSource.Fact
   }
 
   @Override
+  public void resize(int maxPollRecords) {
+    this.maxPollRecords = maxPollRecords;
+  }
+
+  @Override
   public void close() {
     closed = true;
   }

@@ -56,14 +56,21 @@ class ContainerProxyTest {
   }
 
   private ContainerProxy.Deps deps(String keepAlive, String pauseGrace, String pauseGraceMax) {
-    InvokerConfig config = InvokerConfig.from(ConfigSource.of(Map.of(
+    return deps(Map.of("kwhisk.invoker.keep-alive", keepAlive, "kwhisk.invoker.pause-grace", pauseGrace,
+        "kwhisk.invoker.pause-grace-max", pauseGraceMax), Clock.systemUTC());
+  }
+
+  /** Deps whose invoker settings are {@code settings} over a 10 s keep-alive with pausing off. */
+  private ContainerProxy.Deps deps(Map<String, String> settings, Clock clock) {
+    Map<String, String> all = new java.util.HashMap<>(Map.of(
         "kwhisk.kafka.bootstrap-servers", "unused:9092",
-        "kwhisk.invoker.keep-alive", keepAlive,
-        "kwhisk.invoker.pause-grace", pauseGrace,
-        "kwhisk.invoker.pause-grace-max", pauseGraceMax,
-        "kwhisk.invoker.first-pull-grace", "100ms")));
+        "kwhisk.invoker.keep-alive", "10s",
+        "kwhisk.invoker.pause-grace", "0",
+        "kwhisk.invoker.first-pull-grace", "100ms"));
+    all.putAll(settings);
+    InvokerConfig config = InvokerConfig.from(ConfigSource.of(all));
     return new ContainerProxy.Deps(config, runtime, container, source, publisher, InvokerMetrics.discarding(),
-        Clock.systemUTC());
+        clock);
   }
 
   private ActorRef<ContainerProxy.Command> startProxy(String name, String keepAlive) {
@@ -158,6 +165,45 @@ class ContainerProxyTest {
     runToCompletion("g3", 2);
     assertThat(runtime.unpaused).as("the third call paid no unpause").hasSize(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> runtime.paused.size() == 2);
+  }
+
+  @Test
+  void aContainerWhoseRunsAreShortPullsMoreRecordsPerPollAfterItsFirstRuns() throws Exception {
+    // A stopped clock: every run takes 0 ms, the shortest there is.
+    Clock stopped = Clock.fixed(java.time.Instant.parse("2026-11-23T00:00:00Z"), java.time.ZoneOffset.UTC);
+    testKit.spawn(ContainerProxy.create("p-prefetch", ACTION, parent.getRef(), deps(Map.of(), stopped)),
+        "p-prefetch");
+    parent.expectMessageClass(ContainerProxy.Ready.class);
+    await().until(() -> source.opened);
+    assertThat(source.maxPollRecords).as("the action's concurrency to start with").isEqualTo(1);
+
+    answerRuns(AdaptivePrefetch.SETTLE_RUNS);
+    await().until(() -> source.maxPollRecords == AdaptivePrefetch.MAX);
+  }
+
+  @Test
+  void aConfiguredPrefetchIsNeverResized() throws Exception {
+    testKit.spawn(ContainerProxy.create("p-fixed", ACTION, parent.getRef(),
+        deps(Map.of("kwhisk.invoker.prefetch", "2"), Clock.systemUTC())), "p-fixed");
+    parent.expectMessageClass(ContainerProxy.Ready.class);
+    await().until(() -> source.opened);
+    assertThat(source.maxPollRecords).isEqualTo(2);
+
+    answerRuns(2 * AdaptivePrefetch.SETTLE_RUNS);
+    await().until(() -> publisher.pending.size() == 2 * AdaptivePrefetch.SETTLE_RUNS);
+    assertThat(source.maxPollRecords).isEqualTo(2);
+  }
+
+  /** Delivers {@code n} activations in one poll and answers each /run at once. */
+  private void answerRuns(int n) throws InterruptedException {
+    Delivery[] batch = new Delivery[n];
+    for (int i = 0; i < n; i++) batch[i] = delivery("r" + i, i);
+    source.deliver(batch);
+    for (int i = 0; i < n; i++) {
+      FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+      assertThat(run).isNotNull();
+      run.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    }
   }
 
   /** Delivers one activation, answers its /run, completes its write and waits until the proxy reports idle. */

@@ -1,0 +1,63 @@
+package io.kwhisk.invoker.proxy;
+
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/**
+ * How many records one container pulls per poll when the prefetch is not configured: as many as it can run within
+ * a small budget of queued work, learnt from its own {@code /run} durations.
+ *
+ * <p>Every poll of a share consumer carries the acknowledgement of the previous one, a durable write of the group's
+ * state on the broker: pulling one record per poll holds a container of concurrency 1 at a few hundred activations a
+ * second, whatever the action costs. Pulling many shares that cost, but a container holds the records it pulled, so
+ * another container cannot run them and the controller's lag does not count them. So a container pulls
+ * {@code budget / typical run} records per poll: 25 of an action that runs in 1 ms (25 ms of work queued at most),
+ * 1 of an action that runs 100 ms. Never fewer than the action's concurrency (its slots) and never more than
+ * {@link #MAX}. The typical run is an exponentially weighted mean (each run weighs a fifth); the container starts at
+ * its concurrency and changes only after {@link #SETTLE_RUNS} runs, and only when the new size is at least double or
+ * at most half the current one: a change re-opens the container's consumer.
+ *
+ * @param floor the action's concurrency: the fewest records a poll may carry
+ * @param budgetMs the queued work one container may hold, in milliseconds; 0 turns adaptation off
+ * @param current records per poll now
+ * @param runs runs seen since the last change
+ * @param typicalRunMs weighted mean of the runs seen, -1 before the first
+ */
+record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, double typicalRunMs) {
+  /** The most records one poll may carry. */
+  static final int MAX = 32;
+  /** Runs seen before the size may change. */
+  static final int SETTLE_RUNS = 8;
+  /** A run is counted as at least this long: clock readings are whole milliseconds. */
+  private static final double SHORTEST_RUN_MS = 0.5;
+
+  AdaptivePrefetch {
+    if (floor < 1) throw new IllegalArgumentException("floor must be at least 1, got " + floor);
+    if (budgetMs < 0) throw new IllegalArgumentException("budget must not be negative, got " + budgetMs);
+  }
+
+  /** A container of {@code concurrency} slots that may hold {@code budget} of queued work (zero: fixed). */
+  static AdaptivePrefetch of(int concurrency, Duration budget) {
+    return new AdaptivePrefetch(concurrency, budget.toNanos() / 1e6, concurrency, 0, -1);
+  }
+
+  /** A run of {@code ms} milliseconds ended. */
+  AdaptivePrefetch afterRun(long ms) {
+    double run = Math.max(SHORTEST_RUN_MS, ms);
+    double typical = typicalRunMs < 0 ? run : 0.8 * typicalRunMs + 0.2 * run;
+    return new AdaptivePrefetch(floor, budgetMs, current, runs + 1, typical);
+  }
+
+  /** The size the container should switch to now, if any; {@link #changedTo} records the switch. */
+  OptionalInt change() {
+    if (budgetMs == 0 || runs < SETTLE_RUNS || typicalRunMs < 0) return OptionalInt.empty();
+    int wanted = (int) Math.max(floor, Math.min(MAX, Math.floor(budgetMs / typicalRunMs)));
+    boolean worth = wanted >= 2 * current || 2 * wanted <= current || wanted == floor;
+    return worth && wanted != current ? OptionalInt.of(wanted) : OptionalInt.empty();
+  }
+
+  /** The container now pulls {@code size} records per poll. */
+  AdaptivePrefetch changedTo(int size) {
+    return new AdaptivePrefetch(floor, budgetMs, size, 0, typicalRunMs);
+  }
+}
