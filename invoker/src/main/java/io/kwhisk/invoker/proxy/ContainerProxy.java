@@ -324,8 +324,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     deps.metrics().activation(outcomeOf(response), Duration.ofMillis(m.end() - m.start()));
     adaptPrefetch(m.end() - m.start());
     if (!ActivationResults.containerSurvives(m.outcome())) {
-      getContext().getLog().info("Container {} of {} is replaced after activation {}: {}", name, action.fqn(),
-          m.delivery().activationId(), response.result());
+      getContext().getLog().info("Container {} of {} is replaced after activation {}: {} ({})", name, action.fqn(),
+          m.delivery().activationId(), response.result(), m.outcome());
       releaseQueued();
       return apply(state.retire());
     }
