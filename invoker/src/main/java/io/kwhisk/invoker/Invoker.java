@@ -107,7 +107,7 @@ public final class Invoker implements AutoCloseable {
       ExecutorService httpCalls = HttpActionContainer.newCallPool("kwhisk-http-" + config.invokerId());
       started.add(httpCalls::shutdown);
       ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime,
-          HttpActionContainer.factory(HttpActionContainer.newClient(), httpCalls),
+          HttpActionContainer.factory(HttpActionContainer.newClient(), httpCalls, config.runtimeClient()),
           ActivationFeed.factory(config.kafka()),
           hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, metrics, clock);
       ActorSystem<ContainerPool.Command> system =

@@ -8,6 +8,7 @@ import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
 import java.time.Duration;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
+import io.kwhisk.invoker.proxy.HttpActionContainer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ import java.util.Optional;
  *     creating a container, and it is replaced. Their memory is set apart from the user memory the pool hands out
  * @param scheduling {@code kwhisk} or {@code hash} (the baseline, see {@link SchedulingMode}); controllers must use the
  *     same mode
+ * @param runtimeClient how containers of concurrency 1 are called: {@code keep-alive} (each over its own persistent
+ *     connection, the default) or {@code jdk} (the JDK HttpClient, the previous way, kept to compare the two)
  */
 public record InvokerConfig(
     int invokerId,
@@ -70,7 +73,8 @@ public record InvokerConfig(
     Duration pauseGraceMax,
     Map<String, Integer> prewarm,
     long prewarmMemoryMb,
-    SchedulingMode scheduling) {
+    SchedulingMode scheduling,
+    HttpActionContainer.ClientKind runtimeClient) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -91,6 +95,7 @@ public record InvokerConfig(
   public static final String PREWARM = "kwhisk.invoker.prewarm";
   public static final String PREWARM_MEMORY = "kwhisk.invoker.prewarm-memory-mb";
   public static final String SCHEDULING = "kwhisk.invoker.scheduling";
+  public static final String RUNTIME_CLIENT = "kwhisk.invoker.runtime-client";
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -139,6 +144,7 @@ public record InvokerConfig(
           + " MB user memory (" + USER_MEMORY + "), leaving less than " + ActionLimits.MIN_MEMORY + " MB for actions");
     }
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
+    if (runtimeClient == null) throw new ConfigException(RUNTIME_CLIENT, "must be keep-alive or jdk");
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -168,7 +174,9 @@ public record InvokerConfig(
         config.duration(PAUSE_GRACE_MAX, max(pauseGrace, Duration.ofSeconds(10))),
         config.get(PREWARM).map(InvokerConfig::parsePrewarm).orElse(Map.of()),
         config.longValue(PREWARM_MEMORY, 256),
-        config.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK));
+        config.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
+        config.get(RUNTIME_CLIENT).map(v -> HttpActionContainer.ClientKind.parse(RUNTIME_CLIENT, v))
+            .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE));
   }
 
   private static Duration max(Duration a, Duration b) {

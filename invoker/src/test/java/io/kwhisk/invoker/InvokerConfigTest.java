@@ -8,6 +8,7 @@ import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
+import io.kwhisk.invoker.proxy.HttpActionContainer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,6 +48,16 @@ class InvokerConfigTest {
     assertThat(c.images()).containsEntry("nodejs:20", "reg:5000/node:1")
         .containsEntry("python:3", "py")
         .containsEntry("java:17", "kwhisk/action-java-v17:latest");
+  }
+
+  @Test
+  void containersOfConcurrencyOneAreCalledOverKeepAliveConnectionsUnlessTheJdkClientIsChosen() {
+    assertThat(parse(Map.of()).runtimeClient()).isEqualTo(HttpActionContainer.ClientKind.KEEP_ALIVE);
+    assertThat(parse(Map.of("kwhisk.invoker.runtime-client", " JDK ")).runtimeClient())
+        .isEqualTo(HttpActionContainer.ClientKind.JDK);
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.runtime-client", "okhttp")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kwhisk.invoker.runtime-client");
   }
 
   @Test

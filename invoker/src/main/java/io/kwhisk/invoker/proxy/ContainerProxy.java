@@ -420,6 +420,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       if (container != null) deps.runtime().remove(container.id());
     }
     closeLogStream();
+    if (client != null) client.close();
     return this;
   }
 
@@ -532,6 +533,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private void removeContainer() {
     closeLogStream();
+    if (client != null) client.close();
     if (container == null) {
       getContext().getSelf().tell(ContainerRemoved.INSTANCE);
       return;

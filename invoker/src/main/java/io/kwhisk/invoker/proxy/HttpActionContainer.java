@@ -3,6 +3,7 @@ package io.kwhisk.invoker.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.json.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -22,41 +23,85 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * {@link ActionContainer} over the JDK's {@link HttpClient} (HTTP/1.1: action runtimes do not speak HTTP/2). One
- * client is shared by every container of the invoker; no call runs on an actor dispatcher.
+ * {@link ActionContainer} over HTTP/1.1 (action runtimes do not speak HTTP/2); no call runs on an actor dispatcher.
  *
- * <p>A container that runs one activation at a time (concurrency 1, the common case) is called with the blocking
- * {@code send} on a thread of the invoker's call pool: it never has more than one call in flight, so the pool holds at
- * most one thread per busy container. A container with a higher concurrency limit is called with {@code sendAsync},
- * so its many calls in flight hold no thread. Why not {@code sendAsync} everywhere: it hands every response to
+ * <p>A container that runs one activation at a time (concurrency 1, the common case) is called on a thread of the
+ * invoker's call pool, with a blocking call: it never has more than one call in flight, so the pool holds at most one
+ * thread per busy container. By default ({@link ClientKind#KEEP_ALIVE}) that call goes over the container's own
+ * persistent connection ({@link RuntimeConnection}); {@link ClientKind#JDK} makes it the blocking {@code send} of the
+ * JDK's {@link HttpClient}, as before, which costs more per call (BENCHMARKS.md, "One container's throughput").
+ *
+ * <p>A container with a higher concurrency limit is called with the shared JDK client's {@code sendAsync}, so its
+ * many calls in flight hold no thread. Why not {@code sendAsync} everywhere: it hands every response to
  * CompletableFuture's default executor, which on a machine with two processors or fewer (the common ForkJoinPool then
  * has parallelism 1) starts a new thread for each response, on the critical path of a busy container: a noop
- * container drained 444 activations/s that way against 787/s with blocking calls, on 2 cores (BENCHMARKS.md, "One
- * container's throughput"). OpenWhisk makes the same split (a blocking client for concurrency 1, an asynchronous one
- * above).
+ * container drained 444 activations/s that way against 787/s with blocking calls, on 2 cores. OpenWhisk makes the
+ * same split (a blocking client for concurrency 1, an asynchronous one above).
+ *
+ * <p>Both ways give the same outcomes: an answer is {@link CallOutcome.Answered} with its JSON body (a text node
+ * when it is not JSON), no answer in time is {@link CallOutcome.TimedOut}, anything else {@link CallOutcome.Failed}.
+ * One difference: the JDK client reads an answer of any size, the keep-alive connection fails one larger than
+ * {@link #MAX_ANSWER_BYTES}.
  */
 public final class HttpActionContainer implements ActionContainer {
+  /**
+   * The largest answer a keep-alive connection reads: the largest record kwhisk's producers accept (the
+   * controller's {@code max.request.size}), far above the 1 MB an invoker's completion can carry, so no answer
+   * that could be delivered is cut; it only keeps a runaway runtime from filling the invoker's heap.
+   */
+  public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+  /** How containers of concurrency 1 are called. */
+  public enum ClientKind {
+    /** One persistent connection per container, blocking calls on the call pool (the default). */
+    KEEP_ALIVE,
+    /** The shared JDK client's blocking {@code send} on the call pool: the previous way, kept to compare. */
+    JDK;
+
+    /** Parses {@code keep-alive} or {@code jdk} (any case); an error names {@code key}. */
+    public static ClientKind parse(String key, String value) {
+      String v = value.trim();
+      if (v.equalsIgnoreCase("keep-alive")) return KEEP_ALIVE;
+      if (v.equalsIgnoreCase("jdk")) return JDK;
+      throw new ConfigException(key, "must be keep-alive or jdk, got '" + value + "'");
+    }
+  }
+
   private final HttpClient client;
   /** Where blocking calls run; null: this container is called asynchronously. */
   private final Executor calls;
+  /** This container's own connection; null: it is called with {@link #client}. */
+  private final RuntimeConnection connection;
   private final URI init;
   private final URI run;
 
-  private HttpActionContainer(HttpClient client, Executor calls, URI base) {
+  private HttpActionContainer(HttpClient client, Executor calls, RuntimeConnection connection, URI base) {
     this.client = client;
     this.calls = calls;
+    this.connection = connection;
     this.init = base.resolve("/init");
     this.run = base.resolve("/run");
   }
 
-  /** A factory whose containers share {@code client}; those of concurrency 1 are called on {@code calls}. */
+  /**
+   * A factory whose containers of concurrency 1 are called on {@code calls} over their own keep-alive connection,
+   * the others with {@code client}.
+   */
   public static ActionContainer.Factory factory(HttpClient client, Executor calls) {
+    return factory(client, calls, ClientKind.KEEP_ALIVE);
+  }
+
+  /** A factory whose containers of concurrency 1 are called on {@code calls} the way {@code kind} says. */
+  public static ActionContainer.Factory factory(HttpClient client, Executor calls, ClientKind kind) {
     Objects.requireNonNull(client, "client should not be null");
     Objects.requireNonNull(calls, "calls should not be null");
-    return (host, port, concurrency) ->
-        new HttpActionContainer(client, concurrency == 1 ? calls : null, URI.create("http://" + host + ":" + port));
+    Objects.requireNonNull(kind, "kind should not be null");
+    return (host, port, concurrency) -> new HttpActionContainer(client, concurrency == 1 ? calls : null,
+        concurrency == 1 && kind == ClientKind.KEEP_ALIVE ? new RuntimeConnection(host, port, MAX_ANSWER_BYTES) : null,
+        URI.create("http://" + host + ":" + port));
   }
 
   public static HttpClient newClient() {
@@ -89,7 +134,17 @@ public final class HttpActionContainer implements ActionContainer {
     return post(run, body, timeout);
   }
 
+  /** Closes this container's own connection, if it has one; the shared JDK client stays open. */
+  @Override
+  public void close() {
+    if (connection != null) connection.close();
+  }
+
   private CompletionStage<CallOutcome> post(URI uri, ObjectNode body, Duration timeout) {
+    if (connection != null) {
+      byte[] json = Json.encode(body);
+      return onCallPool(() -> connection.post(uri.getPath(), json, timeout));
+    }
     HttpRequest request = HttpRequest.newBuilder(uri)
         .timeout(timeout)
         .header("Content-Type", "application/json")
@@ -97,10 +152,15 @@ public final class HttpActionContainer implements ActionContainer {
         .build();
     if (calls == null) {
       return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-          .handle((response, error) -> error == null ? answered(response) : failed(error));
+          .handle((response, error) ->
+              error == null ? answered(response.statusCode(), response.body()) : failed(error));
     }
+    return onCallPool(() -> send(request));
+  }
+
+  private CompletionStage<CallOutcome> onCallPool(Supplier<CallOutcome> call) {
     try {
-      return CompletableFuture.supplyAsync(() -> send(request), calls);
+      return CompletableFuture.supplyAsync(call, calls);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(new CallOutcome.Failed("the invoker is shutting down: " + e));
     }
@@ -108,7 +168,8 @@ public final class HttpActionContainer implements ActionContainer {
 
   private CallOutcome send(HttpRequest request) {
     try {
-      return answered(client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return answered(response.statusCode(), response.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(e);
@@ -117,14 +178,15 @@ public final class HttpActionContainer implements ActionContainer {
     }
   }
 
-  private static CallOutcome answered(HttpResponse<byte[]> response) {
+  /** The outcome of an answer, whichever client read it: its JSON body, or the body as text when it is not JSON. */
+  static CallOutcome answered(int status, byte[] answer) {
     JsonNode body;
     try {
-      body = Json.MAPPER.readTree(response.body());
+      body = Json.MAPPER.readTree(answer);
     } catch (IOException e) {
-      body = TextNode.valueOf(new String(response.body(), StandardCharsets.UTF_8));
+      body = TextNode.valueOf(new String(answer, StandardCharsets.UTF_8));
     }
-    return new CallOutcome.Answered(response.statusCode(), body == null ? TextNode.valueOf("") : body);
+    return new CallOutcome.Answered(status, body == null ? TextNode.valueOf("") : body);
   }
 
   private static CallOutcome failed(Throwable error) {

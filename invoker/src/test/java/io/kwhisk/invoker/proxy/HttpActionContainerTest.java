@@ -11,21 +11,28 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The runtime protocol against a stand-in runtime on the JDK's HTTP server: answers, time-outs, threads. */
+/** The runtime protocol against a stand-in runtime on the JDK's HTTP server: answers, time-outs, threads, reuse. */
 @Timeout(20)
 class HttpActionContainerTest {
   private final CountDownLatch held = new CountDownLatch(1);
+  /** The client ports /run requests came from: one per connection. */
+  private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connections = new AtomicInteger();
   private final ExecutorService handlers = Executors.newCachedThreadPool();
   private HttpServer runtime;
   private ExecutorService calls;
@@ -35,6 +42,8 @@ class HttpActionContainerTest {
   void start() throws IOException {
     runtime = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     runtime.createContext("/run", exchange -> {
+      ports.add(exchange.getRemoteAddress().getPort());
+      connections.set(ports.size());
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       try {
         if (body.contains("\"sleep\"")) Thread.sleep(2_000);
@@ -75,9 +84,19 @@ class HttpActionContainerTest {
     return factory.connect("127.0.0.1", runtime.getAddress().getPort(), concurrency);
   }
 
+  private ActionContainer jdkContainer(int concurrency) {
+    return HttpActionContainer.factory(HttpClient.newHttpClient(), calls, HttpActionContainer.ClientKind.JDK)
+        .connect("127.0.0.1", runtime.getAddress().getPort(), concurrency);
+  }
+
   @Test
   void aContainerOfConcurrencyOneIsCalledOnTheCallPool() {
     assertThat(completingThread(container(1))).startsWith("test-http-");
+  }
+
+  @Test
+  void aContainerOfConcurrencyOneCalledWithTheJdkClientIsCalledOnTheCallPool() {
+    assertThat(completingThread(jdkContainer(1))).startsWith("test-http-");
   }
 
   @Test
@@ -87,11 +106,21 @@ class HttpActionContainerTest {
 
   @Test
   void aRunPastItsTimeoutIsTimedOutWhicheverWayItIsCalled() {
-    for (int concurrency : new int[] {1, 4}) {
-      CompletableFuture<CallOutcome> outcome = container(concurrency)
-          .run(Json.object().put("sleep", true), Duration.ofMillis(200)).toCompletableFuture();
-      assertThat(outcome.join()).as("concurrency %d", concurrency).isInstanceOf(CallOutcome.TimedOut.class);
+    for (ActionContainer c : List.of(container(1), jdkContainer(1), container(4))) {
+      CompletableFuture<CallOutcome> outcome =
+          c.run(Json.object().put("sleep", true), Duration.ofMillis(200)).toCompletableFuture();
+      assertThat(outcome.join()).as("%s", c).isInstanceOf(CallOutcome.TimedOut.class);
     }
+  }
+
+  @Test
+  void aContainerOfConcurrencyOneKeepsOneConnectionAcrossCalls() {
+    ActionContainer c = container(1);
+    for (int i = 0; i < 5; i++) {
+      assertThat(c.run(Json.object(), Duration.ofSeconds(5)).toCompletableFuture().join())
+          .isEqualTo(new CallOutcome.Answered(200, Json.object().put("echo", true)));
+    }
+    assertThat(connections).hasValue(1);
   }
 
   @Test
