@@ -11,6 +11,8 @@ import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.ControllerDouble;
 import io.kwhisk.invoker.Invoker;
 import io.kwhisk.invoker.InvokerConfig;
+import io.kwhisk.invoker.proxy.ActionContainer;
+import io.kwhisk.invoker.proxy.CallOutcome;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -38,6 +40,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,10 +59,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ContainerCreation, so exactly one container serves the action) against the embedded broker of a
  * {@link ControllerDouble}, warms the container with sequential activations (their round trip is reported), publishes
  * a backlog straight to the action's topic and times the completions read from {@code completed0} (and the records
- * from {@code activations}). Then it calls the same container's {@code /run} sequentially, from the JDK HttpClient as
- * the invoker does and over a plain socket: the upper bounds. Settings run interleaved, {@code rounds} times, after
+ * from {@code activations}). Then it calls the same container's {@code /run} sequentially: through the invoker's
+ * {@link ActionContainer} of each {@link HttpActionContainer.ClientKind} (on a call pool, as the invoker calls), from a
+ * bare JDK HttpClient and over a plain socket. Settings run interleaved, {@code rounds} times, after
  * unreported drains that last until the JIT compiler has settled (on a 2-core machine it is busy for minutes and
  * would otherwise dominate the first rounds).
+ *
+ * <p>{@code client} lists the {@code kwhisk.invoker.runtime-client} values to compare ({@code keep-alive},
+ * {@code jdk}); each round runs every prefetch with every client, one after the other, so both see the same machine.
  *
  * <p>Reported per run: the drain rate from first to last completion and over the middle 80% (steady state), the
  * mean {@code /run} time the invoker recorded, how long after its completion an activation's record arrived, CPU per
@@ -75,7 +82,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     -Dmdep.includeScope=test
  * java -cp invoker/target/test-classes:invoker/target/classes:$(cat /tmp/invoker.cp) \
  *     io.kwhisk.invoker.bench.ContainerThroughputBenchmark [prefetch=1,4,10,25] [rounds=3] [backlog=20000] \
- *     [max-drain-seconds=15] [warm=300] [bare=2000] [jit-warm-up-seconds=150]
+ *     [client=keep-alive] [max-drain-seconds=15] [warm=300] [bare=2000] [jit-warm-up-seconds=150]
  * </pre>
  *
  * <p>{@code prefetch=0} is the invoker's default: no fixed prefetch, the container sizes its polls from its run
@@ -99,10 +106,11 @@ public final class ContainerThroughputBenchmark {
 
   /** The command line, validated. */
   record Settings(
-      List<Integer> prefetches, int rounds, int backlog, int maxDrainSeconds, int warm, int bare,
-      int jitWarmUpSeconds) {
+      List<Integer> prefetches, List<HttpActionContainer.ClientKind> clients, int rounds, int backlog,
+      int maxDrainSeconds, int warm, int bare, int jitWarmUpSeconds) {
     Settings {
       if (prefetches.isEmpty()) throw new IllegalArgumentException("prefetch: give at least one value");
+      if (clients.isEmpty()) throw new IllegalArgumentException("client: give at least one value");
       for (int p : prefetches) {
         if (p < 0 || p > 500) {
           throw new IllegalArgumentException("prefetch: values must be 0 (adaptive, the default) to 500, got " + p);
@@ -124,7 +132,8 @@ public final class ContainerThroughputBenchmark {
 
     static Settings parse(String[] args) {
       Map<String, String> kv = new HashMap<>(Map.of("prefetch", "1,4,10,25", "rounds", "3", "backlog", "20000",
-          "max-drain-seconds", "15", "warm", "300", "bare", "2000", "jit-warm-up-seconds", "150"));
+          "max-drain-seconds", "15", "warm", "300", "bare", "2000", "jit-warm-up-seconds", "150",
+          "client", "keep-alive"));
       for (String a : args) {
         int eq = a.indexOf('=');
         if (eq <= 0 || !kv.containsKey(a.substring(0, eq))) {
@@ -135,7 +144,16 @@ public final class ContainerThroughputBenchmark {
       }
       List<Integer> prefetches = new ArrayList<>();
       for (String p : kv.get("prefetch").split(",")) prefetches.add(number("prefetch", p));
-      return new Settings(prefetches, number("rounds", kv.get("rounds")), number("backlog", kv.get("backlog")),
+      List<HttpActionContainer.ClientKind> clients = new ArrayList<>();
+      for (String c : kv.get("client").split(",")) {
+        try {
+          clients.add(HttpActionContainer.ClientKind.parse("client", c));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("client: values must be keep-alive or jdk, got '" + c + "'");
+        }
+      }
+      return new Settings(prefetches, List.copyOf(clients), number("rounds", kv.get("rounds")),
+          number("backlog", kv.get("backlog")),
           number("max-drain-seconds", kv.get("max-drain-seconds")), number("warm", kv.get("warm")),
           number("bare", kv.get("bare")), number("jit-warm-up-seconds", kv.get("jit-warm-up-seconds")));
     }
@@ -150,7 +168,9 @@ public final class ContainerThroughputBenchmark {
   }
 
   /** One run of one setting: the sequential warm-up's round trips, the drain, the bare {@code /run} calls. */
-  record Result(int prefetch, int round, double seqP50Ms, double seqP99Ms, Drain drain, Bare bare) {}
+  record Result(
+      int prefetch, HttpActionContainer.ClientKind client, int round, double seqP50Ms, double seqP99Ms, Drain drain,
+      Bare bare) {}
 
   /**
    * A drained backlog: rates from first to last completion and over the middle 80%, the mean {@code /run} time the
@@ -162,9 +182,14 @@ public final class ContainerThroughputBenchmark {
       int completed, double drainPerSec, double steadyPerSec, double runMs, double recordLagMs, double cpuUs,
       double idleCores, double machineBusy, int containers, Map<String, Double> cpuUsByThread) {}
 
-  /** Sequential {@code /run} calls straight to the container: JDK HttpClient and one plain socket. */
-  record Bare(double clientPerSec, double clientP50Ms, double socketPerSec, double socketP50Ms) {
-    static final Bare SKIPPED = new Bare(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  /**
+   * Sequential {@code /run} calls straight to the container: through the invoker's ActionContainer with the
+   * keep-alive connection and with the JDK client (both on a call pool), from a bare JDK HttpClient, over one plain
+   * socket. Calls per second and p50 in ms of each.
+   */
+  record Bare(double[] keepAlive, double[] jdk, double[] client, double[] socket) {
+    static final double[] NONE = {Double.NaN, Double.NaN};
+    static final Bare SKIPPED = new Bare(NONE, NONE, NONE, NONE);
   }
 
   private final Settings settings;
@@ -208,13 +233,16 @@ public final class ContainerThroughputBenchmark {
       ContainerThroughputBenchmark bench = new ContainerThroughputBenchmark(settings, controller);
       try {
         if (settings.jitWarmUpSeconds() > 0) {
-          bench.warmUpJit(settings.prefetches().stream().max(Integer::compare).orElseThrow());
+          int prefetch = settings.prefetches().stream().max(Integer::compare).orElseThrow();
+          for (HttpActionContainer.ClientKind client : settings.clients()) bench.warmUpJit(prefetch, client);
         }
         for (int round = 1; round <= settings.rounds(); round++) {
           for (int prefetch : settings.prefetches()) {
-            Result r = bench.measure(prefetch, round, settings.backlog(), settings.bare());
-            results.add(r);
-            System.out.println("RESULT " + format(r));
+            for (HttpActionContainer.ClientKind client : settings.clients()) {
+              Result r = bench.measure(prefetch, client, round, settings.backlog(), settings.bare());
+              results.add(r);
+              System.out.println("RESULT " + format(r));
+            }
           }
         }
       } finally {
@@ -231,9 +259,9 @@ public final class ContainerThroughputBenchmark {
    * A fresh JVM compiles broker, clients and invoker for minutes (on this machine the JIT took most of a core through
    * the first two minutes of drains): drains until the compiler is busy less than a tenth of the time, unreported.
    */
-  private void warmUpJit(int prefetch) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.jitWarmUpSeconds());
-    Session s = open(prefetch);
+  private void warmUpJit(int prefetch, HttpActionContainer.ClientKind client) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.jitWarmUpSeconds()) / settings.clients().size();
+    Session s = open(prefetch, client);
     try {
       for (int pass = 1; System.nanoTime() < until; pass++) {
         long compileMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
@@ -246,7 +274,7 @@ public final class ContainerThroughputBenchmark {
         if (compiling < 0.1) break;
         if (d.completed() < JIT_WARM_UP_BACKLOG) { // the rest of this backlog would come before the next pass's
           s.close();
-          s = open(prefetch);
+          s = open(prefetch, client);
         }
       }
     } finally {
@@ -262,12 +290,13 @@ public final class ContainerThroughputBenchmark {
     }
   }
 
-  private Session open(int prefetch) throws Exception {
+  private Session open(int prefetch, HttpActionContainer.ClientKind client) throws Exception {
     Invoker invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
         "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
         "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
         "kwhisk.invoker.user-memory-mb", "256",
         "kwhisk.invoker.prefetch", Integer.toString(prefetch),
+        "kwhisk.invoker.runtime-client", client == HttpActionContainer.ClientKind.JDK ? "jdk" : "keep-alive",
         // The container must stay up and unpaused for the bare /run calls after the drain.
         "kwhisk.invoker.keep-alive", "600s",
         "kwhisk.invoker.pause-grace", "0s"))));
@@ -287,8 +316,9 @@ public final class ContainerThroughputBenchmark {
     }
   }
 
-  private Result measure(int prefetch, int round, int backlog, int bareCalls) throws Exception {
-    try (Session s = open(prefetch)) {
+  private Result measure(int prefetch, HttpActionContainer.ClientKind client, int round, int backlog, int bareCalls)
+      throws Exception {
+    try (Session s = open(prefetch, client)) {
       Action action = s.action();
       String tag = s.tag();
       long[] roundTrips = new long[settings.warm()];
@@ -302,7 +332,8 @@ public final class ContainerThroughputBenchmark {
       Drain drain = drain(action, tag + "d", prefetch, backlog, false);
       // After the drain: the runtime writes log sentinels on every /run, which the proxy would take for its own.
       Bare bare = bareCalls == 0 ? Bare.SKIPPED : bareRun(s.cold().containerId(), bareCalls);
-      return new Result(prefetch, round, percentileMs(roundTrips, 0.50), percentileMs(roundTrips, 0.99), drain, bare);
+      return new Result(prefetch, client, round, percentileMs(roundTrips, 0.50), percentileMs(roundTrips, 0.99), drain,
+          bare);
     }
   }
 
@@ -386,30 +417,59 @@ public final class ContainerThroughputBenchmark {
   }
 
   /**
-   * Sequential {@code POST /run} to the container: from the JDK HttpClient as the invoker calls a container of
-   * concurrency 1 (blocking {@code send}), then over one plain keep-alive socket, what the container and the kernel
-   * allow without an HTTP client library.
+   * Sequential {@code POST /run} to the container: through the invoker's ActionContainer with either client, as the
+   * invoker calls a container of concurrency 1 (a blocking call on a pool thread); from a bare JDK HttpClient
+   * (blocking {@code send} on this thread); over one plain keep-alive socket, what the container and the kernel allow
+   * without an HTTP client library.
    */
   private static Bare bareRun(String containerId, int calls) throws Exception {
     String ip = ControllerDouble.inspect(containerId, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
     HttpClient client = HttpActionContainer.newClient();
-    URI run = URI.create("http://" + ip + ":8080/run");
-    long[] took = new long[calls];
-    long began = System.nanoTime();
-    for (int i = 0; i < calls; i++) {
-      HttpRequest request = HttpRequest.newBuilder(run).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(runPayload("bare" + i))).build();
-      long t = System.nanoTime();
-      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      Json.MAPPER.readTree(response.body());
-      took[i] = System.nanoTime() - t;
-      if (response.statusCode() != 200) throw new IllegalStateException("/run answered " + response.statusCode());
+    ExecutorService pool = HttpActionContainer.newCallPool("bench-http");
+    try {
+      double[] keepAlive = containerRun(
+          HttpActionContainer.factory(client, pool, HttpActionContainer.ClientKind.KEEP_ALIVE), ip, calls);
+      double[] jdk = containerRun(HttpActionContainer.factory(client, pool, HttpActionContainer.ClientKind.JDK), ip,
+          calls);
+      URI run = URI.create("http://" + ip + ":8080/run");
+      long[] took = new long[calls];
+      long began = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        HttpRequest request = HttpRequest.newBuilder(run).timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(runPayload("bare" + i))).build();
+        long t = System.nanoTime();
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        Json.MAPPER.readTree(response.body());
+        took[i] = System.nanoTime() - t;
+        if (response.statusCode() != 200) throw new IllegalStateException("/run answered " + response.statusCode());
+      }
+      double perSec = calls / ((System.nanoTime() - began) / 1e9);
+      Arrays.sort(took);
+      return new Bare(keepAlive, jdk, new double[] {perSec, percentileMs(took, 0.5)}, socketRun(ip, calls));
+    } finally {
+      pool.shutdown();
     }
-    double perSec = calls / ((System.nanoTime() - began) / 1e9);
-    Arrays.sort(took);
-    double[] socket = socketRun(ip, calls);
-    return new Bare(perSec, percentileMs(took, 0.5), socket[0], socket[1]);
+  }
+
+  /** Calls per second and p50 in ms of sequential {@code /run}s through an ActionContainer of concurrency 1. */
+  private static double[] containerRun(ActionContainer.Factory factory, String ip, int calls) {
+    long[] took = new long[calls];
+    try (ActionContainer container = factory.connect(ip, 8080, 1)) {
+      long began = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        long t = System.nanoTime();
+        CallOutcome outcome = container.run(runBody("container" + i), Duration.ofSeconds(10)).toCompletableFuture()
+            .join();
+        took[i] = System.nanoTime() - t;
+        if (!(outcome instanceof CallOutcome.Answered a) || a.status() != 200) {
+          throw new IllegalStateException("/run ended " + outcome);
+        }
+      }
+      double perSec = calls / ((System.nanoTime() - began) / 1e9);
+      Arrays.sort(took);
+      return new double[] {perSec, percentileMs(took, 0.5)};
+    }
   }
 
   /** Calls per second and p50 in ms. */
@@ -456,8 +516,12 @@ public final class ContainerThroughputBenchmark {
     return line.toString();
   }
 
-  /** The body the invoker sends to {@code /run} (ActivationResults.runPayload) for a noop without parameters. */
   private static byte[] runPayload(String activationId) {
+    return Json.encode(runBody(activationId));
+  }
+
+  /** The body the invoker sends to {@code /run} (ActivationResults.runPayload) for a noop without parameters. */
+  private static ObjectNode runBody(String activationId) {
     ObjectNode body = Json.object();
     body.set("value", Json.object());
     body.put("namespace", "guest");
@@ -465,7 +529,7 @@ public final class ContainerThroughputBenchmark {
     body.put("activation_id", activationId);
     body.put("transaction_id", "");
     body.put("deadline", Long.toString(System.currentTimeMillis() + 10_000));
-    return Json.encode(body);
+    return body;
   }
 
   private String send(Action action, String id) {
@@ -686,46 +750,61 @@ public final class ContainerThroughputBenchmark {
 
   private static String format(Result r) {
     Drain d = r.drain();
+    Bare b = r.bare();
     StringBuilder threads = new StringBuilder();
     d.cpuUsByThread().entrySet().stream().filter(e -> e.getValue() >= 20)
         .forEach(e -> threads.append(String.format(" %s=%.0f", e.getKey().replace(' ', '_'), e.getValue())));
-    return String.format("prefetch=%d round=%d completed=%d drain/s=%.0f steady/s=%.0f run_ms=%.3f record_lag_ms=%.2f"
-            + " cpu_us/act=%.0f idle_jvm_cores=%.2f machine_busy=%.0f%% containers=%d seq_p50_ms=%.2f seq_p99_ms=%.2f"
-            + " bare/s=%.0f bare_p50_ms=%.2f socket/s=%.0f socket_p50_ms=%.2f | cpu_us/act by thread:%s",
-        r.prefetch(), r.round(), d.completed(), d.drainPerSec(), d.steadyPerSec(), d.runMs(), d.recordLagMs(),
-        d.cpuUs(), d.idleCores(), 100 * d.machineBusy(), d.containers(), r.seqP50Ms(), r.seqP99Ms(),
-        r.bare().clientPerSec(), r.bare().clientP50Ms(), r.bare().socketPerSec(), r.bare().socketP50Ms(), threads);
+    return String.format("prefetch=%d client=%s round=%d completed=%d drain/s=%.0f steady/s=%.0f run_ms=%.3f"
+            + " record_lag_ms=%.2f cpu_us/act=%.0f idle_jvm_cores=%.2f machine_busy=%.0f%% containers=%d"
+            + " seq_p50_ms=%.2f seq_p99_ms=%.2f keep_alive/s=%.0f keep_alive_p50_ms=%.3f jdk/s=%.0f jdk_p50_ms=%.3f"
+            + " bare/s=%.0f bare_p50_ms=%.3f socket/s=%.0f socket_p50_ms=%.3f | cpu_us/act by thread:%s",
+        r.prefetch(), r.client(), r.round(), d.completed(), d.drainPerSec(), d.steadyPerSec(), d.runMs(),
+        d.recordLagMs(), d.cpuUs(), d.idleCores(), 100 * d.machineBusy(), d.containers(), r.seqP50Ms(), r.seqP99Ms(),
+        b.keepAlive()[0], b.keepAlive()[1], b.jdk()[0], b.jdk()[1], b.client()[0], b.client()[1], b.socket()[0],
+        b.socket()[1], threads);
   }
 
   private static void printSummary(Settings settings, List<Result> results) {
     System.out.printf("%nOne warm nodejs:20 noop container, concurrency 1; %d round(s), backlog %d;"
         + " median [min-max]%n", settings.rounds(), settings.backlog());
-    System.out.println("| prefetch | drain /s | steady /s (middle 80%) | /run in invoker ms"
-        + " | record after completion ms | JVM CPU us/act | machine CPU busy | sequential round trip p50 / p99 ms"
-        + " | bare /run HttpClient /s, p50 ms | bare /run socket /s, p50 ms |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| prefetch | client | drain /s | steady /s (middle 80%) | /run in invoker ms"
+        + " | record after completion ms | JVM CPU us/act | machine CPU busy | sequential round trip p50 / p99 ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int p : settings.prefetches()) {
-      List<Result> rs = results.stream().filter(r -> r.prefetch() == p).toList();
-      if (rs.isEmpty()) continue;
-      System.out.printf("| %d | %s | %s | %s | %s | %s | %s | %s / %s | %s, %s | %s, %s |%n", p,
-          stat(rs, r -> r.drain().drainPerSec(), "%,.0f"), stat(rs, r -> r.drain().steadyPerSec(), "%,.0f"),
-          stat(rs, r -> r.drain().runMs(), "%.2f"), stat(rs, r -> r.drain().recordLagMs(), "%.2f"),
-          stat(rs, r -> r.drain().cpuUs(), "%,.0f"), stat(rs, r -> 100 * r.drain().machineBusy(), "%.0f%%"),
-          stat(rs, Result::seqP50Ms, "%.1f"), stat(rs, Result::seqP99Ms, "%.1f"),
-          stat(rs, r -> r.bare().clientPerSec(), "%,.0f"), stat(rs, r -> r.bare().clientP50Ms(), "%.2f"),
-          stat(rs, r -> r.bare().socketPerSec(), "%,.0f"), stat(rs, r -> r.bare().socketP50Ms(), "%.2f"));
+      for (HttpActionContainer.ClientKind client : settings.clients()) {
+        List<Result> rs = results.stream().filter(r -> r.prefetch() == p && r.client() == client).toList();
+        if (rs.isEmpty()) continue;
+        System.out.printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s / %s |%n", p, client,
+            stat(rs, r -> r.drain().drainPerSec(), "%,.0f"), stat(rs, r -> r.drain().steadyPerSec(), "%,.0f"),
+            stat(rs, r -> r.drain().runMs(), "%.2f"), stat(rs, r -> r.drain().recordLagMs(), "%.2f"),
+            stat(rs, r -> r.drain().cpuUs(), "%,.0f"), stat(rs, r -> 100 * r.drain().machineBusy(), "%.0f%%"),
+            stat(rs, Result::seqP50Ms, "%.1f"), stat(rs, Result::seqP99Ms, "%.1f"));
+      }
     }
+    System.out.printf("%nSequential /run straight to the container, %d calls each, all %d sessions;"
+        + " median [min-max]%n", settings.bare(), results.size());
+    System.out.println("| way | /run per s | p50 ms |");
+    System.out.println("|---|---|---|");
+    Map<String, java.util.function.Function<Bare, double[]>> ways = new LinkedHashMap<>();
+    ways.put("ActionContainer, keep-alive connection (call pool)", Bare::keepAlive);
+    ways.put("ActionContainer, JDK client blocking send (call pool)", Bare::jdk);
+    ways.put("bare JDK HttpClient send (caller's thread)", Bare::client);
+    ways.put("plain socket (caller's thread)", Bare::socket);
+    ways.forEach((way, f) -> System.out.printf("| %s | %s | %s |%n", way,
+        stat(results, r -> f.apply(r.bare())[0], "%,.0f"), stat(results, r -> f.apply(r.bare())[1], "%.3f")));
     System.out.println("\nJVM CPU per activation by thread group (us, median over rounds):");
     for (int p : settings.prefetches()) {
-      List<Result> rs = results.stream().filter(r -> r.prefetch() == p).toList();
-      if (rs.isEmpty()) continue;
-      StringBuilder line = new StringBuilder("  prefetch " + p + ":");
-      rs.get(0).drain().cpuUsByThread().forEach((group, first) -> {
-        double us = median(
-            rs.stream().mapToDouble(r -> r.drain().cpuUsByThread().getOrDefault(group, 0.0)).toArray());
-        if (us >= 20) line.append(String.format(" %s %.0f;", group, us));
-      });
-      System.out.println(line);
+      for (HttpActionContainer.ClientKind client : settings.clients()) {
+        List<Result> rs = results.stream().filter(r -> r.prefetch() == p && r.client() == client).toList();
+        if (rs.isEmpty()) continue;
+        StringBuilder line = new StringBuilder("  prefetch " + p + ", " + client + ":");
+        rs.get(0).drain().cpuUsByThread().forEach((group, first) -> {
+          double us = median(
+              rs.stream().mapToDouble(r -> r.drain().cpuUsByThread().getOrDefault(group, 0.0)).toArray());
+          if (us >= 20) line.append(String.format(" %s %.0f;", group, us));
+        });
+        System.out.println(line);
+      }
     }
   }
 
