@@ -103,6 +103,8 @@ public final class ContainerThroughputBenchmark {
   private static final Duration STALL = Duration.ofSeconds(10);
   private static final int JIT_WARM_UP_BACKLOG = 4_000;
   private static final Duration IDLE_SAMPLE = Duration.ofSeconds(2);
+  /** Calls in a row through one client before the bare comparison switches to the other. */
+  private static final int BARE_BLOCK = 100;
 
   /** The command line, validated. */
   record Settings(
@@ -417,20 +419,21 @@ public final class ContainerThroughputBenchmark {
   }
 
   /**
-   * Sequential {@code POST /run} to the container: through the invoker's ActionContainer with either client, as the
-   * invoker calls a container of concurrency 1 (a blocking call on a pool thread); from a bare JDK HttpClient
-   * (blocking {@code send} on this thread); over one plain keep-alive socket, what the container and the kernel allow
-   * without an HTTP client library.
+   * Sequential {@code POST /run} to the container: through the invoker's ActionContainer with either client
+   * (alternating), as the invoker calls a container of concurrency 1 (a blocking call on a pool thread); from a bare
+   * JDK HttpClient (blocking {@code send} on this thread); over one plain keep-alive socket, what the container and
+   * the kernel allow without an HTTP client library.
    */
   private static Bare bareRun(String containerId, int calls) throws Exception {
     String ip = ControllerDouble.inspect(containerId, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
     HttpClient client = HttpActionContainer.newClient();
     ExecutorService pool = HttpActionContainer.newCallPool("bench-http");
     try {
-      double[] keepAlive = containerRun(
-          HttpActionContainer.factory(client, pool, HttpActionContainer.ClientKind.KEEP_ALIVE), ip, calls);
-      double[] jdk = containerRun(HttpActionContainer.factory(client, pool, HttpActionContainer.ClientKind.JDK), ip,
-          calls);
+      double[][] both = containerRuns(
+          HttpActionContainer.factory(client, pool, HttpActionContainer.ClientKind.KEEP_ALIVE),
+          HttpActionContainer.factory(client, pool, HttpActionContainer.ClientKind.JDK), ip, calls);
+      double[] keepAlive = both[0];
+      double[] jdk = both[1];
       URI run = URI.create("http://" + ip + ":8080/run");
       long[] took = new long[calls];
       long began = System.nanoTime();
@@ -452,24 +455,39 @@ public final class ContainerThroughputBenchmark {
     }
   }
 
-  /** Calls per second and p50 in ms of sequential {@code /run}s through an ActionContainer of concurrency 1. */
-  private static double[] containerRun(ActionContainer.Factory factory, String ip, int calls) {
-    long[] took = new long[calls];
-    try (ActionContainer container = factory.connect(ip, 8080, 1)) {
-      long began = System.nanoTime();
-      for (int i = 0; i < calls; i++) {
-        long t = System.nanoTime();
-        CallOutcome outcome = container.run(runBody("container" + i), Duration.ofSeconds(10)).toCompletableFuture()
-            .join();
-        took[i] = System.nanoTime() - t;
-        if (!(outcome instanceof CallOutcome.Answered a) || a.status() != 200) {
-          throw new IllegalStateException("/run ended " + outcome);
+  /**
+   * Calls per second and p50 in ms of sequential {@code /run}s through an ActionContainer of concurrency 1 made by
+   * each factory, alternating in blocks of {@value #BARE_BLOCK} calls so that a change of the machine's load hits
+   * both alike.
+   */
+  private static double[][] containerRuns(
+      ActionContainer.Factory a, ActionContainer.Factory b, String ip, int calls) {
+    long[][] took = new long[2][calls];
+    long[] busy = new long[2];
+    try (ActionContainer first = a.connect(ip, 8080, 1); ActionContainer second = b.connect(ip, 8080, 1)) {
+      ActionContainer[] containers = {first, second};
+      for (int from = 0; from < calls; from += BARE_BLOCK) {
+        for (int c = 0; c < 2; c++) {
+          long began = System.nanoTime();
+          for (int i = from; i < Math.min(calls, from + BARE_BLOCK); i++) {
+            long t = System.nanoTime();
+            CallOutcome outcome = containers[c].run(runBody("container" + c + "-" + i), Duration.ofSeconds(10))
+                .toCompletableFuture().join();
+            took[c][i] = System.nanoTime() - t;
+            if (!(outcome instanceof CallOutcome.Answered answered) || answered.status() != 200) {
+              throw new IllegalStateException("/run ended " + outcome);
+            }
+          }
+          busy[c] += System.nanoTime() - began;
         }
       }
-      double perSec = calls / ((System.nanoTime() - began) / 1e9);
-      Arrays.sort(took);
-      return new double[] {perSec, percentileMs(took, 0.5)};
     }
+    double[][] out = new double[2][];
+    for (int c = 0; c < 2; c++) {
+      Arrays.sort(took[c]);
+      out[c] = new double[] {calls / (busy[c] / 1e9), percentileMs(took[c], 0.5)};
+    }
+    return out;
   }
 
   /** Calls per second and p50 in ms. */
