@@ -48,9 +48,10 @@ import java.util.function.Supplier;
  */
 public final class HttpActionContainer implements ActionContainer {
   /**
-   * The largest answer a keep-alive connection reads: the largest record kwhisk's producers accept (the
-   * controller's {@code max.request.size}), far above the 1 MB an invoker's completion can carry, so no answer
-   * that could be delivered is cut; it only keeps a runaway runtime from filling the invoker's heap.
+   * The largest answer a keep-alive connection reads: the largest record any kwhisk producer accepts (the
+   * controller's {@code max.request.size}), far above what an invoker's completion can carry (its producer keeps
+   * Kafka's default of 1 MB), so no answer that could be delivered is cut; the bound only keeps a runaway runtime
+   * from filling the invoker's heap.
    */
   public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 

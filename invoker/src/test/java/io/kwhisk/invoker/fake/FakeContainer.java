@@ -16,6 +16,8 @@ public final class FakeContainer implements ActionContainer, ActionContainer.Fac
   public record PendingRun(ObjectNode body, CompletableFuture<CallOutcome> answer) {}
 
   public final BlockingQueue<PendingRun> runs = new LinkedBlockingQueue<>();
+  /** Whether the proxy closed its client (its connection to the container). */
+  public volatile boolean closed;
 
   @Override
   public ActionContainer connect(String host, int port, int concurrency) {
@@ -32,5 +34,10 @@ public final class FakeContainer implements ActionContainer, ActionContainer.Fac
     CompletableFuture<CallOutcome> answer = new CompletableFuture<>();
     runs.add(new PendingRun(body, answer));
     return answer;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
   }
 }

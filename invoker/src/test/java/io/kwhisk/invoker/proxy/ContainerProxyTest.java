@@ -267,11 +267,12 @@ class ContainerProxyTest {
   }
 
   @Test
-  void anIdleContainerLeavesTheGroupAndIsRemovedAfterItsKeepAlive() {
+  void anIdleContainerLeavesTheGroupAndIsRemovedWithItsConnectionAfterItsKeepAlive() {
     startProxy("p-idle", "300ms");
     expectStopped("p-idle");
     assertThat(source.closed).isTrue();
     assertThat(runtime.removed).containsExactly("id-p-idle");
+    assertThat(container.closed).isTrue();
   }
 
   @Test
