@@ -73,7 +73,8 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     super(ctx);
     this.deps = deps;
     this.invokerId = deps.config().invokerId();
-    this.state = PoolState.empty(deps.config().poolMemoryMb());
+    this.state = PoolState.empty(deps.config().poolMemoryMb(), deps.config().evictionGrace().toMillis(),
+        deps.config().firstPullGrace().toMillis());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
     timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, deps.config().heartbeatInterval());
     publishHeartbeat();
@@ -109,13 +110,13 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       return;
     }
     String name = containerName(c);
-    PoolState.Plan plan =
-        state.plan(name, c, deps.clock().millis(), deps.config().evictionGrace().toMillis());
+    long now = deps.clock().millis();
+    PoolState.Plan plan = state.plan(name, c, now);
     if (plan.outcome() == PoolState.Outcome.REFUSED) {
       deps.metrics().creationRefused();
       log.warn("Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
           c.creationId(), c.action().fqn(), c.action().limits().memory(), state.admissibleMb(), state.capacityMb(),
-          state.idleMb());
+          state.idleMb(now));
       refuse(c);
       return;
     }

@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(5)
 class PoolStateTest {
   private static final long GRACE = 100;
+  private static final long FIRST_PULL_GRACE = 30_000;
+
+  private static PoolState empty(long capacityMb) {
+    return PoolState.empty(capacityMb, GRACE, FIRST_PULL_GRACE);
+  }
+
+  /** The container came up and ran one activation, which finished at {@code at}. */
+  private static PoolState used(PoolState s, String name, long at) {
+    return s.ready(name, at).busy(name).idle(name, at);
+  }
 
   private static ContainerCreation creation(String name, String revision, int memory) {
     Action action = new Action("guest", name, revision, null, new Exec("nodejs:20", "x", null, false, null), null,
@@ -24,48 +34,48 @@ class PoolStateTest {
   }
 
   private static PoolState admit(PoolState s, String name, ContainerCreation c) {
-    PoolState.Plan plan = s.plan(name, c, 0, GRACE);
+    PoolState.Plan plan = s.plan(name, c, 0);
     assertThat(plan.outcome()).isEqualTo(PoolState.Outcome.ADMITTED);
     return plan.state();
   }
 
-  /** Two 256 MB containers of actions a and b in 512 MB, both ready, idle since 1000 and 2000. */
+  /** Two 256 MB containers of actions a and b in 512 MB, both used, idle since 1000 and 2000. */
   private static PoolState fullOfIdleContainers() {
-    PoolState s = admit(PoolState.empty(512), "pa", creation("a", "r1", 256));
+    PoolState s = admit(empty(512), "pa", creation("a", "r1", 256));
     s = admit(s, "pb", creation("b", "r1", 256));
-    return s.ready("pa", 1000).ready("pb", 2000);
+    return used(used(s, "pa", 1000), "pb", 2000);
   }
 
   @Test
   void aCreationReservesItsMemoryUntilTheContainerIsRemoved() {
-    PoolState s = admit(PoolState.empty(1024), "p1", creation("a", "r1", 256));
+    PoolState s = admit(empty(1024), "p1", creation("a", "r1", 256));
     assertThat(s.freeMb()).isEqualTo(768);
     assertThat(s.removed("p1").freeMb()).isEqualTo(1024);
   }
 
   @Test
   void aCreationThatDoesNotFitAndFindsNothingIdleIsRefused() {
-    PoolState s = admit(PoolState.empty(512), "p1", creation("a", "r1", 512));
-    assertThat(s.plan("p2", creation("b", "r1", 128), 10_000, GRACE).outcome())
+    PoolState s = admit(empty(512), "p1", creation("a", "r1", 512));
+    assertThat(s.plan("p2", creation("b", "r1", 128), 10_000).outcome())
         .as("still initialising").isEqualTo(PoolState.Outcome.REFUSED);
     PoolState busy = s.ready("p1", 0).busy("p1");
-    assertThat(busy.plan("p2", creation("b", "r1", 128), 10_000, GRACE).outcome())
+    assertThat(busy.plan("p2", creation("b", "r1", 128), 10_000).outcome())
         .as("running").isEqualTo(PoolState.Outcome.REFUSED);
   }
 
   @Test
   void aCreationThatDoesNotFitEvictsTheLeastRecentlyUsedIdleContainerOfAnotherAction() {
-    PoolState.Plan plan = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE);
+    PoolState.Plan plan = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000);
     assertThat(plan.outcome()).isEqualTo(PoolState.Outcome.WAITING);
     assertThat(plan.victims()).containsExactly("pa");
     assertThat(plan.state().slots()).doesNotContainKey("pc");
     assertThat(plan.state().slots().get("pa").evicting()).isTrue();
-    assertThat(plan.state().idleMb()).as("pb stays idle and evictable").isEqualTo(256);
+    assertThat(plan.state().idleMb(10_000)).as("pb stays idle and evictable").isEqualTo(256);
   }
 
   @Test
   void aWaitingCreationStartsWhenItsVictimIsGone() {
-    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000).state();
     var nothingYet = waiting.admitWaiting();
     assertThat(nothingYet.getValue()).isEmpty();
 
@@ -78,41 +88,62 @@ class PoolStateTest {
 
   @Test
   void aLargeCreationEvictsSeveralIdleContainersOldestFirst() {
-    PoolState s = admit(PoolState.empty(768), "pa", creation("a", "r1", 256));
+    PoolState s = admit(empty(768), "pa", creation("a", "r1", 256));
     s = admit(s, "pb", creation("b", "r1", 256));
     s = admit(s, "pc", creation("c", "r1", 256));
-    s = s.ready("pa", 3000).ready("pb", 1000).ready("pc", 2000);
-    PoolState.Plan plan = s.plan("pd", creation("d", "r1", 512), 10_000, GRACE);
+    s = used(used(used(s, "pa", 3000), "pb", 1000), "pc", 2000);
+    PoolState.Plan plan = s.plan("pd", creation("d", "r1", 512), 10_000);
     assertThat(plan.victims()).containsExactly("pb", "pc");
   }
 
   @Test
   void containersIdleForLessThanTheGraceAndThoseOfTheSameActionAreNotEvicted() {
     PoolState s = fullOfIdleContainers();
-    assertThat(s.plan("pc", creation("c", "r1", 256), 1050, GRACE).outcome())
+    assertThat(s.plan("pc", creation("c", "r1", 256), 1050).outcome())
         .as("pa idle for 50 ms only").isEqualTo(PoolState.Outcome.REFUSED);
-    PoolState.Plan sameAction = s.plan("pa2", creation("a", "r1", 512), 10_000, GRACE);
+    PoolState.Plan sameAction = s.plan("pa2", creation("a", "r1", 512), 10_000);
     assertThat(sameAction.outcome()).isEqualTo(PoolState.Outcome.REFUSED);
-    PoolState.Plan otherRevision = s.plan("pa2", creation("a", "r2", 256), 10_000, GRACE);
+    PoolState.Plan otherRevision = s.plan("pa2", creation("a", "r2", 256), 10_000);
     assertThat(otherRevision.victims()).containsExactly("pa");
+  }
+
+  @Test
+  void aNewContainerIsNeitherEvictedNorReportedIdleBeforeItsFirstActivationFinished() {
+    PoolState s = admit(empty(512), "pa", creation("a", "r1", 512)).ready("pa", 1000);
+    assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + GRACE + 500).outcome())
+        .as("ready for 600 ms, still joining its share group").isEqualTo(PoolState.Outcome.REFUSED);
+    assertThat(s.heartbeat(0, 1000 + GRACE + 500).idleMemoryMb()).isZero();
+
+    PoolState ran = s.busy("pa").idle("pa", 1700);
+    assertThat(ran.heartbeat(0, 1700).idleMemoryMb()).isEqualTo(512);
+    assertThat(ran.plan("pb", creation("b", "r1", 256), 1700 + GRACE).victims()).containsExactly("pa");
+  }
+
+  @Test
+  void aNewContainerThatGetsNoActivationBecomesEvictableAfterTheFirstPullGrace() {
+    PoolState s = admit(empty(512), "pa", creation("a", "r1", 512)).ready("pa", 1000);
+    assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + FIRST_PULL_GRACE - 1).outcome())
+        .isEqualTo(PoolState.Outcome.REFUSED);
+    assertThat(s.heartbeat(0, 1000 + FIRST_PULL_GRACE).idleMemoryMb()).isEqualTo(512);
+    assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + FIRST_PULL_GRACE).victims()).containsExactly("pa");
   }
 
   @Test
   void aContainerThatBecameBusyIsNoLongerEvictableAndIdleAgainLater() {
     PoolState s = fullOfIdleContainers().busy("pa");
-    assertThat(s.plan("pc", creation("c", "r1", 256), 10_000, GRACE).victims()).containsExactly("pb");
+    assertThat(s.plan("pc", creation("c", "r1", 256), 10_000).victims()).containsExactly("pb");
     PoolState again = s.idle("pa", 5000);
     assertThat(again.slots().get("pa").idleSinceMs()).isEqualTo(5000);
-    assertThat(again.plan("pc", creation("c", "r1", 256), 10_000, GRACE).victims()).containsExactly("pb");
+    assertThat(again.plan("pc", creation("c", "r1", 256), 10_000).victims()).containsExactly("pb");
   }
 
   @Test
   void memoryPromisedToAWaitingCreationIsNotGivenToALaterOne() {
-    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
-    PoolState.Plan second = waiting.plan("pd", creation("d", "r1", 256), 10_000, GRACE);
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000).state();
+    PoolState.Plan second = waiting.plan("pd", creation("d", "r1", 256), 10_000);
     assertThat(second.outcome()).isEqualTo(PoolState.Outcome.WAITING);
     assertThat(second.victims()).containsExactly("pb");
-    assertThat(second.state().plan("pe", creation("e", "r1", 128), 10_000, GRACE).outcome())
+    assertThat(second.state().plan("pe", creation("e", "r1", 128), 10_000).outcome())
         .isEqualTo(PoolState.Outcome.REFUSED);
 
     var first = second.state().removed("pb").admitWaiting();
@@ -124,10 +155,10 @@ class PoolStateTest {
 
   @Test
   void theHeartbeatCountsContainersPerActionCreationsInFlightAndIdleMemory() {
-    PoolState s = admit(PoolState.empty(2048), "p1", creation("a", "r1", 256));
+    PoolState s = admit(empty(2048), "p1", creation("a", "r1", 256));
     s = admit(s, "p2", creation("a", "r1", 256));
     s = admit(s, "p3", creation("b", "r1", 128));
-    s = s.ready("p1", 0).ready("p3", 0).busy("p3");
+    s = used(s, "p1", 0).ready("p3", 0).busy("p3");
     InvokerHeartbeat hb = s.heartbeat(3, 42);
     assertThat(hb.invokerId()).isEqualTo(3);
     assertThat(hb.userMemoryMb()).isEqualTo(2048);
@@ -141,7 +172,7 @@ class PoolStateTest {
 
   @Test
   void theHeartbeatOfAPoolWithAWaitingCreationPromisesNothingTwice() {
-    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000).state();
     InvokerHeartbeat hb = waiting.heartbeat(0, 0);
     assertThat(hb.freeMemoryMb()).isZero();
     assertThat(hb.idleMemoryMb()).isEqualTo(256);
@@ -150,7 +181,7 @@ class PoolStateTest {
 
   @Test
   void droppingWaitingCreationsReturnsThem() {
-    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000, GRACE).state();
+    PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000).state();
     var dropped = waiting.dropWaiting();
     assertThat(dropped.getValue()).extracting(PoolState.Waiting::name).isEqualTo(List.of("pc"));
     assertThat(dropped.getKey().waiting()).isEmpty();
@@ -158,7 +189,7 @@ class PoolStateTest {
 
   @Test
   void aDeletionRetiresEveryContainerOfTheActionOrOnlyThoseOfOtherRevisions() {
-    PoolState s = admit(PoolState.empty(2048), "p1", creation("a", "r1", 256));
+    PoolState s = admit(empty(2048), "p1", creation("a", "r1", 256));
     s = admit(s, "p2", creation("a", "r2", 256));
     s = admit(s, "p3", creation("b", "r1", 256));
     assertThat(s.retiredBy(new ContainerDeletion("guest", "a", null))).containsExactlyInAnyOrder("p1", "p2");
