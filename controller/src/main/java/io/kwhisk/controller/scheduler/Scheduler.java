@@ -57,7 +57,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   public record Settings(int controllerId, Duration tick, Duration heartbeatTimeout, Duration creationTimeout,
       Duration activationTtl) {}
 
-  private record Outstanding(String path, long expiresAt) {}
+  private record Outstanding(String path, long submittedAt, long expiresAt) {}
 
   private final Settings settings;
   private final InvokerCommands commands;
@@ -116,7 +116,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private Behavior<Command> onSubmitted(Submitted msg) {
     String path = msg.action().fqn().path();
     long ttl = msg.action().limits().timeout() + settings.activationTtl().toMillis();
-    if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, clock.millis() + ttl)) == null) {
+    long now = clock.millis();
+    if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, now, now + ttl)) == null) {
       outstandingByPath.merge(path, 1, Integer::sum);
     }
     actions.put(path, msg.action());
@@ -159,8 +160,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     List<InvokerState> healthy = healthy(now);
     inFlight = SchedulingPolicy.expire(inFlight, now, settings.creationTimeout().toMillis(),
         healthy.stream().map(InvokerState::id).toList());
+    Map<String, Long> oldest = new HashMap<>();
+    outstanding.values().forEach(o -> oldest.merge(o.path(), o.submittedAt(), Math::min));
     List<Demand> demands = new ArrayList<>();
-    outstandingByPath.forEach((path, n) -> demands.add(new Demand(actions.get(path), n)));
+    outstandingByPath.forEach((path, n) -> demands.add(new Demand(actions.get(path), n, oldest.getOrDefault(path, now))));
     List<PlannedCreation> plan = SchedulingPolicy.decide(demands, healthy, inFlight);
     if (!plan.isEmpty()) {
       List<CreationInFlight> next = new ArrayList<>(inFlight);

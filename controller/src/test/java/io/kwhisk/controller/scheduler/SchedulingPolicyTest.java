@@ -30,7 +30,7 @@ class SchedulingPolicyTest {
   void aFullInvokerWithIdleContainersOfOtherActionsStillTakesAColdAction() {
     Action a = action("newcomer", 256, 1, 10);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1)), List.of(fullOfIdle(0, 0, 512), fullOfIdle(1, 128, 0)), List.of());
+        List.of(new Demand(a, 1, 0)), List.of(fullOfIdle(0, 0, 512), fullOfIdle(1, 128, 0)), List.of());
     assertThat(plan).containsExactly(new PlannedCreation(0, a, 0));
   }
 
@@ -38,7 +38,7 @@ class SchedulingPolicyTest {
   void freeMemoryIsPreferredOverEvictingIdleContainers() {
     Action a = action("newcomer", 256, 1, 10);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1)), List.of(fullOfIdle(0, 0, 2048), fullOfIdle(1, 256, 0)), List.of());
+        List.of(new Demand(a, 1, 0)), List.of(fullOfIdle(0, 0, 2048), fullOfIdle(1, 256, 0)), List.of());
     assertThat(plan).containsExactly(new PlannedCreation(1, a, 0));
   }
 
@@ -47,8 +47,32 @@ class SchedulingPolicyTest {
     Action a = action("busy", 256, 1, 10);
     InvokerState full = new InvokerState(0,
         new InvokerHeartbeat(0, 4096, 0, 2, Map.of("guest/busy", 1, "guest/other", 1), 0, 0, 256), 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 10)), List.of(full), List.of());
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 10, 0)), List.of(full), List.of());
     assertThat(plan).isEmpty();
+  }
+
+  @Test
+  void whenOnlyAFewFirstContainersFitTheActionsWaitingLongestGetThem() {
+    Action newest = action("newest", 128, 1, 10);
+    Action busiest = action("busiest", 128, 1, 10);
+    Action oldest = action("oldest", 128, 1, 10);
+    Action older = action("older", 128, 1, 10);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(newest, 1, 4000), new Demand(busiest, 5, 3000), new Demand(oldest, 1, 1000),
+            new Demand(older, 1, 2000)),
+        List.of(fullOfIdle(0, 0, 256)), List.of());
+    assertThat(plan).extracting(PlannedCreation::action).containsExactly(oldest, older);
+  }
+
+  @Test
+  void actionsWithoutContainersArePlacedBeforeScaleUps() {
+    Action warm = action("warm", 128, 1, 10);
+    Action cold = action("cold", 128, 1, 10);
+    InvokerState oneFree = new InvokerState(0,
+        new InvokerHeartbeat(0, 4096, 128, 1, Map.of("guest/warm", 1), 0, 0, 0), 0);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(warm, 10, 1000), new Demand(cold, 1, 2000)), List.of(oneFree), List.of());
+    assertThat(plan).extracting(PlannedCreation::action).containsExactly(cold);
   }
 
   @Test
@@ -56,7 +80,7 @@ class SchedulingPolicyTest {
     Action a = action("a", 256, 1, 10);
     Action b = action("b", 256, 1, 10);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 2), new Demand(b, 1)), List.of(fullOfIdle(0, 0, 256)), List.of());
+        List.of(new Demand(a, 2, 0), new Demand(b, 1, 0)), List.of(fullOfIdle(0, 0, 256)), List.of());
     assertThat(plan).hasSize(1);
   }
 
@@ -69,7 +93,7 @@ class SchedulingPolicyTest {
         .withRefusedCreations(List.of("c1"));
     List<CreationInFlight> left = SchedulingPolicy.afterHeartbeat(List.of(refused, other), full);
     assertThat(left).containsExactly(other);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 2)),
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 2, 0)),
         List.of(new InvokerState(0, full, 0), invoker(1, 1024, Map.of())), List.of());
     assertThat(plan).extracting(PlannedCreation::invokerId).containsOnly(1);
   }
@@ -78,7 +102,7 @@ class SchedulingPolicyTest {
   void coldActionGetsOneContainerOnTheInvokerWithMostFreeMemory() {
     Action a = action("hello", 256, 1, 10);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1)), List.of(invoker(0, 1000, Map.of()), invoker(1, 3000, Map.of())), List.of());
+        List.of(new Demand(a, 1, 0)), List.of(invoker(0, 1000, Map.of()), invoker(1, 3000, Map.of())), List.of());
     assertThat(plan).containsExactly(new PlannedCreation(1, a, 0));
   }
 
@@ -87,7 +111,7 @@ class SchedulingPolicyTest {
     Action a = action("hello", 256, 1, 10);
     CreationInFlight flying = new CreationInFlight("c1", 1, "guest/hello", 256, 0, 0);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1)), List.of(invoker(1, 3000, Map.of())), List.of(flying));
+        List.of(new Demand(a, 1, 0)), List.of(invoker(1, 3000, Map.of())), List.of(flying));
     assertThat(plan).isEmpty();
   }
 
@@ -95,7 +119,7 @@ class SchedulingPolicyTest {
   void aWarmContainerWithinItsMarginGetsNoCompany() {
     Action a = action("hello", 256, 1, 10);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1)), List.of(invoker(1, 3000, Map.of("guest/hello", 1))), List.of());
+        List.of(new Demand(a, 1, 0)), List.of(invoker(1, 3000, Map.of("guest/hello", 1))), List.of());
     assertThat(plan).isEmpty();
   }
 
@@ -103,7 +127,7 @@ class SchedulingPolicyTest {
   void overloadCreatesEnoughContainersUpToTheInstancesBound() {
     Action a = action("hello", 256, 1, 3);
     List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 10)), List.of(invoker(1, 8000, Map.of("guest/hello", 1))), List.of());
+        List.of(new Demand(a, 10, 0)), List.of(invoker(1, 8000, Map.of("guest/hello", 1))), List.of());
     assertThat(plan).hasSize(2);
     assertThat(plan).extracting(PlannedCreation::baseline).containsExactly(1, 2);
   }
@@ -111,7 +135,7 @@ class SchedulingPolicyTest {
   @Test
   void creationsSpreadOverInvokersAsFreeMemoryShrinks() {
     Action a = action("hello", 1000, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 6)),
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 6, 0)),
         List.of(invoker(0, 2000, Map.of("guest/hello", 1)), invoker(1, 2500, Map.of())), List.of());
     assertThat(plan).extracting(PlannedCreation::invokerId).containsExactly(1, 0, 1, 0);
   }
@@ -119,7 +143,7 @@ class SchedulingPolicyTest {
   @Test
   void noInvokerWithEnoughMemoryMeansNoCreation() {
     Action a = action("big", 2048, 1, 10);
-    assertThat(SchedulingPolicy.decide(List.of(new Demand(a, 1)), List.of(invoker(0, 1024, Map.of())), List.of()))
+    assertThat(SchedulingPolicy.decide(List.of(new Demand(a, 1, 0)), List.of(invoker(0, 1024, Map.of())), List.of()))
         .isEmpty();
   }
 
@@ -127,7 +151,7 @@ class SchedulingPolicyTest {
   void memoryOfCreationsInFlightCountsAgainstTheInvoker() {
     Action a = action("a", 512, 1, 10);
     CreationInFlight other = new CreationInFlight("c1", 0, "guest/other", 2048, 0, 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 1)),
+    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 1, 0)),
         List.of(invoker(0, 3000, Map.of()), invoker(1, 2000, Map.of())), List.of(other));
     assertThat(plan).extracting(PlannedCreation::invokerId).containsExactly(1);
   }
