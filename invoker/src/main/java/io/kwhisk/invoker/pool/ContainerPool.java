@@ -160,7 +160,12 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       // idle memory, a heartbeat per activation would load the health topic on the warm path.
       state = state.busy(e.name());
     } else if (e instanceof ContainerProxy.Idle) {
+      PoolState.Slot before = state.slots().get(e.name());
       state = state.idle(e.name(), deps.clock().millis());
+      // A container's first activation makes its memory evictable (PoolState): heartbeat at once, so that under
+      // churn the controller places the next creation on it now rather than at the next periodic heartbeat. Once
+      // per container, so the warm path adds no heartbeats.
+      if (before != null && !before.used()) publishHeartbeat();
     } else {
       return onProxyGone(e.name());
     }

@@ -21,6 +21,7 @@ import io.kwhisk.invoker.proxy.CallOutcome;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.Delivery;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -131,6 +132,14 @@ class ContainerPoolTest {
     await().until(() -> publisher.lastHeartbeat().refusedCreations().contains("c-second"));
     assertThat(runtime.removed).as("the new container still waits for the activation it was made for").isEmpty();
     assertThat(runtime.started).hasSize(1);
+  }
+
+  @Test
+  void aContainersFirstFinishedActivationIsHeartbeatAtOnceAsIdleMemory() throws Exception {
+    ActorRef<ContainerPool.Command> pool = pool(); // heartbeats every 10 s
+    pool.tell(new ContainerPool.Received(creation("first", 384)));
+    runOneActivation("a1");
+    await().atMost(Duration.ofSeconds(3)).until(() -> publisher.lastHeartbeat().idleMemoryMb() == 384);
   }
 
   @Test
