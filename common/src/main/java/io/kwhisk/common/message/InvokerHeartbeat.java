@@ -14,6 +14,10 @@ import java.util.Map;
  * @param refusedCreations ids of ContainerCreations this invoker refused recently (no room even after evicting
  *     idle containers, no image for the kind, shutting down): the controller stops waiting for them and places
  *     the container elsewhere at once. Each id is repeated for a few heartbeats, in case one is lost.
+ * @param pendingCreations ids of ContainerCreations this invoker accepted but has not started yet (they wait for
+ *     the idle containers they evict to go): {@code freeMemoryMb} and {@code idleMemoryMb} already leave out their
+ *     memory, so a controller stops counting it against this invoker itself. Empty from invokers that predate the
+ *     field.
  */
 public record InvokerHeartbeat(
     int invokerId,
@@ -24,10 +28,27 @@ public record InvokerHeartbeat(
     int creationsInFlight,
     long timestamp,
     long idleMemoryMb,
-    List<String> refusedCreations) {
+    List<String> refusedCreations,
+    List<String> pendingCreations) {
   public InvokerHeartbeat {
     containersByAction = containersByAction == null ? Map.of() : Map.copyOf(containersByAction);
     refusedCreations = refusedCreations == null ? List.of() : List.copyOf(refusedCreations);
+    pendingCreations = pendingCreations == null ? List.of() : List.copyOf(pendingCreations);
+  }
+
+  /** A heartbeat that reports no pending creations. */
+  public InvokerHeartbeat(
+      int invokerId,
+      long userMemoryMb,
+      long freeMemoryMb,
+      int containers,
+      Map<String, Integer> containersByAction,
+      int creationsInFlight,
+      long timestamp,
+      long idleMemoryMb,
+      List<String> refusedCreations) {
+    this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp,
+        idleMemoryMb, refusedCreations, List.of());
   }
 
   /** A heartbeat that reports no refusals. */
@@ -59,6 +80,12 @@ public record InvokerHeartbeat(
   /** This heartbeat, reporting {@code ids} as refused. */
   public InvokerHeartbeat withRefusedCreations(List<String> ids) {
     return new InvokerHeartbeat(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction,
-        creationsInFlight, timestamp, idleMemoryMb, ids);
+        creationsInFlight, timestamp, idleMemoryMb, ids, pendingCreations);
+  }
+
+  /** This heartbeat, reporting {@code ids} as accepted and not started yet. */
+  public InvokerHeartbeat withPendingCreations(List<String> ids) {
+    return new InvokerHeartbeat(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction,
+        creationsInFlight, timestamp, idleMemoryMb, refusedCreations, ids);
   }
 }

@@ -76,6 +76,31 @@ class SchedulingPolicyTest {
   }
 
   @Test
+  void idleMemoryPromisedToACreationNoHeartbeatShowsYetIsNotPromisedAgain() {
+    Action first = action("first", 128, 1, 10);
+    Action second = action("second", 128, 1, 10);
+    CreationInFlight flying = new CreationInFlight("c1", 0, "guest/first", 128, 0, 0);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)), List.of(fullOfIdle(0, 0, 128)), List.of(flying));
+    assertThat(plan).isEmpty();
+  }
+
+  @Test
+  void aCreationTheHeartbeatNamesAsPendingNoLongerCountsAgainstTheInvoker() {
+    Action first = action("first", 128, 1, 10);
+    Action second = action("second", 128, 1, 10);
+    List<CreationInFlight> flying = List.of(new CreationInFlight("c1", 0, "guest/first", 128, 0, 0));
+    InvokerHeartbeat evicting = new InvokerHeartbeat(0, 4096, 0, 2, Map.of("guest/other", 2), 1, 0, 128)
+        .withPendingCreations(List.of("c1"));
+    List<CreationInFlight> after = SchedulingPolicy.afterHeartbeat(flying, evicting);
+    assertThat(after).as("still in flight").hasSize(1);
+    List<PlannedCreation> plan = SchedulingPolicy.decide(
+        List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)),
+        List.of(new InvokerState(0, evicting, 0)), after);
+    assertThat(plan).as("the 128 MB left idle go to the next action").containsExactly(new PlannedCreation(0, second, 0));
+  }
+
+  @Test
   void idleMemoryPlannedForEvictionIsNotPromisedTwice() {
     Action a = action("a", 256, 1, 10);
     Action b = action("b", 256, 1, 10);

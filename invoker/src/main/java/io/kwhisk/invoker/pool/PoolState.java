@@ -203,14 +203,15 @@ public record PoolState(
 
   /**
    * The heartbeat: free memory is what a creation may have at once, idle memory what evicting idle containers
-   * would add; creations in flight include those waiting for evictions.
+   * would add; creations in flight include those waiting for evictions, which it also names (pending).
    */
   public InvokerHeartbeat heartbeat(int invokerId, long now) {
     Map<String, Integer> byAction = new TreeMap<>();
     slots.values().forEach(s -> byAction.merge(s.actionPath(), 1, Integer::sum));
     int creating = (int) slots.values().stream().filter(s -> !s.ready()).count() + waiting.size();
     return new InvokerHeartbeat(
-        invokerId, capacityMb, admissibleMb(), slots.size(), byAction, creating, now, idleMb(now));
+        invokerId, capacityMb, admissibleMb(), slots.size(), byAction, creating, now, idleMb(now))
+        .withPendingCreations(waiting.stream().map(w -> w.creation().creationId()).toList());
   }
 
   private PoolState withSlot(String name, ContainerCreation creation) {

@@ -177,6 +177,7 @@ class PoolStateTest {
     assertThat(hb.freeMemoryMb()).isZero();
     assertThat(hb.idleMemoryMb()).isEqualTo(256);
     assertThat(hb.creationsInFlight()).isEqualTo(1);
+    assertThat(hb.pendingCreations()).as("named, so the controller stops counting it").containsExactly("c-c");
   }
 
   @Test
