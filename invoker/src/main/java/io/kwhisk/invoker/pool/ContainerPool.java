@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ContainerPool extends AbstractBehavior<ContainerPool.Command> {
   private static final Logger log = LoggerFactory.getLogger(ContainerPool.class);
   private static final Object HEARTBEAT = "heartbeat";
+  private static final Object EVICTABLE_HEARTBEAT = "evictable-heartbeat";
 
   /** The pool's protocol. */
   public sealed interface Command {}
@@ -52,6 +53,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   private enum Tick implements Command { INSTANCE }
 
   private final ContainerProxy.Deps deps;
+  private final TimerScheduler<Command> timers;
   private final int invokerId;
   private final ActorRef<ContainerProxy.Event> events;
   private final Map<String, ActorRef<ContainerProxy.Command>> proxies = new HashMap<>();
@@ -72,6 +74,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   private ContainerPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, ContainerProxy.Deps deps) {
     super(ctx);
     this.deps = deps;
+    this.timers = timers;
     this.invokerId = deps.config().invokerId();
     this.state = PoolState.empty(deps.config().poolMemoryMb(), deps.config().evictionGrace().toMillis(),
         deps.config().firstPullGrace().toMillis());
@@ -162,10 +165,12 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     } else if (e instanceof ContainerProxy.Idle) {
       PoolState.Slot before = state.slots().get(e.name());
       state = state.idle(e.name(), deps.clock().millis());
-      // A container's first activation makes its memory evictable (PoolState): heartbeat at once, so that under
-      // churn the controller places the next creation on it now rather than at the next periodic heartbeat. Once
-      // per container, so the warm path adds no heartbeats.
-      if (before != null && !before.used()) publishHeartbeat();
+      // A container's first activation makes its memory evictable (PoolState) once the eviction grace has passed:
+      // heartbeat then, so that under churn the controller places the next creation on it now rather than at the
+      // next periodic heartbeat. Once per container, so the warm path adds no heartbeats.
+      if (before != null && !before.used() && !timers.isTimerActive(EVICTABLE_HEARTBEAT)) {
+        timers.startSingleTimer(EVICTABLE_HEARTBEAT, Tick.INSTANCE, deps.config().evictionGrace());
+      }
     } else {
       return onProxyGone(e.name());
     }

@@ -87,11 +87,12 @@ public record PoolState(
   }
 
   /**
-   * Memory a creation could evict at {@code now} or within the eviction grace: initialised containers with nothing
-   * in flight, not already being evicted, and past the first-pull grace if they never ran an activation.
+   * Memory a creation could evict at {@code now}: initialised containers with nothing in flight, not already being
+   * evicted, idle for the eviction grace, and past the first-pull grace if they never ran an activation. Memory
+   * still inside a grace is not reported: a creation the controller sent for it would be refused.
    */
   public long idleMb(long now) {
-    return slots.values().stream().filter(s -> s.isIdle() && pastFirstPull(s, now)).mapToLong(Slot::memoryMb).sum();
+    return slots.values().stream().filter(s -> evictable(s, now)).mapToLong(Slot::memoryMb).sum();
   }
 
   private boolean pastFirstPull(Slot s, long now) {

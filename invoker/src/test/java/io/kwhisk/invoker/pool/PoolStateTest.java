@@ -115,8 +115,15 @@ class PoolStateTest {
     assertThat(s.heartbeat(0, 1000 + GRACE + 500).idleMemoryMb()).isZero();
 
     PoolState ran = s.busy("pa").idle("pa", 1700);
-    assertThat(ran.heartbeat(0, 1700).idleMemoryMb()).isEqualTo(512);
+    assertThat(ran.heartbeat(0, 1700 + GRACE).idleMemoryMb()).isEqualTo(512);
     assertThat(ran.plan("pb", creation("b", "r1", 256), 1700 + GRACE).victims()).containsExactly("pa");
+  }
+
+  @Test
+  void idleMemoryInsideTheEvictionGraceIsNotReported() {
+    PoolState s = fullOfIdleContainers(); // idle since 1000 and 2000
+    assertThat(s.heartbeat(0, 2000 + GRACE - 1).idleMemoryMb()).as("only pa is past the grace").isEqualTo(256);
+    assertThat(s.heartbeat(0, 2000 + GRACE).idleMemoryMb()).isEqualTo(512);
   }
 
   @Test
@@ -159,7 +166,7 @@ class PoolStateTest {
     s = admit(s, "p2", creation("a", "r1", 256));
     s = admit(s, "p3", creation("b", "r1", 128));
     s = used(s, "p1", 0).ready("p3", 0).busy("p3");
-    InvokerHeartbeat hb = s.heartbeat(3, 42);
+    InvokerHeartbeat hb = s.heartbeat(3, 1042);
     assertThat(hb.invokerId()).isEqualTo(3);
     assertThat(hb.userMemoryMb()).isEqualTo(2048);
     assertThat(hb.freeMemoryMb()).isEqualTo(2048 - 640);
@@ -167,13 +174,13 @@ class PoolStateTest {
     assertThat(hb.containersByAction()).isEqualTo(Map.of("guest/a", 2, "guest/b", 1));
     assertThat(hb.creationsInFlight()).isEqualTo(1);
     assertThat(hb.idleMemoryMb()).as("only p1 is initialised with nothing in flight").isEqualTo(256);
-    assertThat(hb.timestamp()).isEqualTo(42);
+    assertThat(hb.timestamp()).isEqualTo(1042);
   }
 
   @Test
   void theHeartbeatOfAPoolWithAWaitingCreationPromisesNothingTwice() {
     PoolState waiting = fullOfIdleContainers().plan("pc", creation("c", "r1", 256), 10_000).state();
-    InvokerHeartbeat hb = waiting.heartbeat(0, 0);
+    InvokerHeartbeat hb = waiting.heartbeat(0, 10_000);
     assertThat(hb.freeMemoryMb()).isZero();
     assertThat(hb.idleMemoryMb()).isEqualTo(256);
     assertThat(hb.creationsInFlight()).isEqualTo(1);
