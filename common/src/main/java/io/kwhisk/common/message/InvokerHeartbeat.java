@@ -7,10 +7,10 @@ import java.util.Map;
  * An invoker's load, published on {@code health} (key: invoker id) every heartbeat interval and whenever its
  * containers change. {@code containersByAction} is keyed by the action's path ({@code namespace/name}).
  *
- * @param idleMemoryMb user memory held by initialised containers with no activation in flight: the invoker retires
- *     such containers (least recently used first) to make room for a creation that does not fit in
- *     {@code freeMemoryMb}, so {@code freeMemoryMb + idleMemoryMb} is what a creation may use. 0 from invokers that
- *     predate the field.
+ * @param idleMemoryMb user memory held by initialised containers with no activation in flight that the invoker
+ *     would evict now (idle past its eviction grace, and past their first activation): it retires such containers
+ *     (least recently used first) to make room for a creation that does not fit in {@code freeMemoryMb}, so
+ *     {@code freeMemoryMb + idleMemoryMb} is what a creation may use. 0 from invokers that predate the field.
  * @param refusedCreations ids of ContainerCreations this invoker refused recently (no room even after evicting
  *     idle containers, no image for the kind, shutting down): the controller stops waiting for them and places
  *     the container elsewhere at once. Each id is repeated for a few heartbeats, in case one is lost.
