@@ -22,9 +22,10 @@ import java.util.Optional;
  * @param firstPullGrace how long a new container waits for its first activation before its keep-alive applies:
  *     joining a share group takes time, and the container was created for activations that wait
  * @param prefetch records one share consumer of a container pulls per poll; 0 (the default) means "the action's
- *     concurrency limit, raised for short actions by {@code prefetchBudget}". A consumer polls again only when every record of its last poll is acknowledged, so a container runs
- *     {@code concurrency / prefetch} consumers ("lanes"): with the default one lane pulls batches, with 1 every
- *     slot pulls on its own and a busy container keeps pulling while earlier activations run. A prefetch above the
+ *     concurrency limit, raised for short actions by {@code prefetchBudget}". A consumer polls again only when
+ *     every record of its last poll is acknowledged, so a container runs {@code concurrency / prefetch} consumers
+ *     ("lanes"): with the default one lane pulls batches, with 1 every slot pulls on its own and a busy container
+ *     keeps pulling while earlier activations run. A prefetch above the
  *     concurrency limit queues the surplus in the container, which runs it as slots free: every poll's
  *     acknowledgement is a durable write on the broker (~2 ms), so a container of concurrency 1 pulling one record
  *     per poll stays at a few hundred activations a second; pulling 16 shares that cost. The price: a container

@@ -163,7 +163,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     Map<String, Long> oldest = new HashMap<>();
     outstanding.values().forEach(o -> oldest.merge(o.path(), o.submittedAt(), Math::min));
     List<Demand> demands = new ArrayList<>();
-    outstandingByPath.forEach((path, n) -> demands.add(new Demand(actions.get(path), n, oldest.getOrDefault(path, now))));
+    outstandingByPath.forEach(
+        (path, n) -> demands.add(new Demand(actions.get(path), n, oldest.getOrDefault(path, now))));
     List<PlannedCreation> plan = SchedulingPolicy.decide(demands, healthy, inFlight);
     if (!plan.isEmpty()) {
       List<CreationInFlight> next = new ArrayList<>(inFlight);

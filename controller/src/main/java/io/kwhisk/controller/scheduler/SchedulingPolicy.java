@@ -20,10 +20,11 @@ import java.util.Map;
  * idle memory (initialised containers with nothing to run, which the invoker retires to make room) can hold it,
  * most first. Creations in flight that no heartbeat accounts for yet count against the free, then the idle memory
  * of their invoker: without that, each decision between a creation and the heartbeat that follows it promised the
- * same idle memory again, and the invoker refused the surplus (16 slots, 100 actions: ~90 refusals in 30 s). Without that step an invoker
- * full of idle containers of other actions would starve a new action until their keep-alive ran out; limiting it to
- * an action's first container keeps warm actions from evicting each other's containers to scale up (measured: 10
- * actions on 16 slots under a closed loop made 44 containers and 29 evictions in 30 s when scale-ups could evict).
+ * same idle memory again, and the invoker refused the surplus (16 slots, 100 actions: ~90 refusals in 30 s).
+ * Without the step to idle memory an invoker full of idle containers of other actions would starve a new action
+ * until their keep-alive ran out; limiting it to an action's first container keeps warm actions from evicting each
+ * other's containers to scale up (measured: 10 actions on 16 slots under a closed loop made 44 containers and 29
+ * evictions in 30 s when scale-ups could evict).
  *
  * <p>Order: actions with no container come first, the one whose oldest activation waits longest first, then the
  * others by outstanding activations, most first. When memory is scarce (more actions than fit, every invoker full)

@@ -97,7 +97,8 @@ class SchedulingPolicyTest {
     List<PlannedCreation> plan = SchedulingPolicy.decide(
         List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)),
         List.of(new InvokerState(0, evicting, 0)), after);
-    assertThat(plan).as("the 128 MB left idle go to the next action").containsExactly(new PlannedCreation(0, second, 0));
+    assertThat(plan).as("the 128 MB left idle go to the next action")
+        .containsExactly(new PlannedCreation(0, second, 0));
   }
 
   @Test

@@ -143,7 +143,8 @@ public record PoolState(
     if (needed > 0) return new Plan(this, Outcome.REFUSED, List.of());
     List<Waiting> queue = new ArrayList<>(waiting);
     queue.add(new Waiting(name, creation));
-    return new Plan(new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, next, queue), Outcome.WAITING, List.copyOf(victims));
+    return new Plan(new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, next, queue), Outcome.WAITING,
+        List.copyOf(victims));
   }
 
   /** Admits waiting creations, first come first served, while they fit: the state and the creations admitted. */
@@ -152,7 +153,8 @@ public record PoolState(
     List<Waiting> admitted = new ArrayList<>();
     while (!s.waiting.isEmpty() && s.waiting.get(0).memoryMb() <= s.freeMb()) {
       Waiting w = s.waiting.get(0);
-      PoolState without = new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, s.slots, s.waiting.subList(1, s.waiting.size()));
+      PoolState without = new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, s.slots,
+          s.waiting.subList(1, s.waiting.size()));
       s = without.withSlot(w.name(), w.creation());
       admitted.add(w);
     }

@@ -149,7 +149,9 @@ public final class ActivationFeed implements ActivationSource {
    */
   @Override
   public void resize(int maxPollRecords) {
-    if (maxPollRecords < 1) throw new IllegalArgumentException("maxPollRecords must be at least 1, got " + maxPollRecords);
+    if (maxPollRecords < 1) {
+      throw new IllegalArgumentException("maxPollRecords must be at least 1, got " + maxPollRecords);
+    }
     wantedMaxPoll = maxPollRecords;
   }
 
