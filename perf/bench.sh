@@ -10,7 +10,7 @@
 #
 #   quick (~5 min):  128 container slots; actions 1,10,100 x 10 users; 10 s warm-up, 10 s measured; a cold burst
 #                    of 10 actions; both designs.
-#   full (~50 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured; cold
+#   full (~47 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured; cold
 #                    bursts of 10 and 50; the lifecycle scenario (10 containers x 100 validated requests);
 #                    16 slots (the pool cannot hold every action): actions 10,100 x users 10,100;
 #                    the latency benchmark (warm invoke vs direct /run, cold start) on kwhisk; both designs.
