@@ -36,22 +36,7 @@ public record InvokerHeartbeat(
     pendingCreations = pendingCreations == null ? List.of() : List.copyOf(pendingCreations);
   }
 
-  /** A heartbeat that reports no pending creations. */
-  public InvokerHeartbeat(
-      int invokerId,
-      long userMemoryMb,
-      long freeMemoryMb,
-      int containers,
-      Map<String, Integer> containersByAction,
-      int creationsInFlight,
-      long timestamp,
-      long idleMemoryMb,
-      List<String> refusedCreations) {
-    this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp,
-        idleMemoryMb, refusedCreations, List.of());
-  }
-
-  /** A heartbeat that reports no refusals. */
+  /** A heartbeat that reports no refusals and no pending creations (see {@link #withRefusedCreations}). */
   public InvokerHeartbeat(
       int invokerId,
       long userMemoryMb,
@@ -62,7 +47,7 @@ public record InvokerHeartbeat(
       long timestamp,
       long idleMemoryMb) {
     this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp,
-        idleMemoryMb, List.of());
+        idleMemoryMb, List.of(), List.of());
   }
 
   /** A heartbeat that reports no reclaimable memory (the shape before {@code idleMemoryMb} existed). */
