@@ -14,8 +14,8 @@ import java.util.OptionalInt;
  * {@code budget / typical run} records per poll: 25 of an action that runs in 1 ms (25 ms of work queued at most),
  * 1 of an action that runs 100 ms. Never fewer than the action's concurrency (its slots) and never more than
  * {@link #MAX}. The typical run is an exponentially weighted mean (each run weighs a fifth); the container starts at
- * its concurrency and changes only after {@link #SETTLE_RUNS} runs, and only when the new size is at least double or
- * at most half the current one: a change re-opens the container's consumer.
+ * its concurrency and changes only after {@link #SETTLE_RUNS} runs, and only past a band of a factor two either way
+ * (see {@link #change}): a change re-opens the container's consumer.
  *
  * @param floor the action's concurrency: the fewest records a poll may carry
  * @param budgetMs the queued work one container may hold, in milliseconds; 0 turns adaptation off
@@ -48,12 +48,18 @@ record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, doubl
     return new AdaptivePrefetch(floor, budgetMs, current, runs + 1, typical);
   }
 
-  /** The size the container should switch to now, if any; {@link #changedTo} records the switch. */
+  /**
+   * The size the container should switch to now, if any; {@link #changedTo} records the switch. It grows when the
+   * budget holds at least twice the current batch, and shrinks only when the current batch holds more than twice
+   * the budget: between the two the size stays, so runs that hover around a boundary (12 ms: one or two records?)
+   * do not make the consumer re-join the group again and again.
+   */
   OptionalInt change() {
     if (budgetMs == 0 || runs < SETTLE_RUNS || typicalRunMs < 0) return OptionalInt.empty();
     int wanted = (int) Math.max(floor, Math.min(MAX, Math.floor(budgetMs / typicalRunMs)));
-    boolean worth = wanted >= 2 * current || 2 * wanted <= current || wanted == floor;
-    return worth && wanted != current ? OptionalInt.of(wanted) : OptionalInt.empty();
+    boolean grow = wanted >= 2 * current;
+    boolean shrink = current > floor && current * typicalRunMs > 2 * budgetMs;
+    return (grow || shrink) && wanted != current ? OptionalInt.of(wanted) : OptionalInt.empty();
   }
 
   /** The container now pulls {@code size} records per poll. */
