@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * {@code budget / typical run} records per poll: 25 of an action that runs in 1 ms (25 ms of work queued at most),
  * 1 of an action that runs 100 ms. Never fewer than the action's concurrency (its slots) and never more than
  * {@link #MAX}. The typical run is an exponentially weighted mean (each run weighs a fifth); the container starts at
- * its concurrency and changes only after {@link #SETTLE_RUNS} runs, and only past a band of a factor two either way
+ * its concurrency and changes only after {@link #SETTLE_RUNS} runs ({@link #RESETTLE_RUNS} after a change), and only past a band of a factor two either way
  * (see {@link #change}): a change re-opens the container's consumer.
  *
  * @param floor the action's concurrency: the fewest records a poll may carry
@@ -22,12 +22,18 @@ import java.util.OptionalInt;
  * @param current records per poll now
  * @param runs runs seen since the last change
  * @param typicalRunMs weighted mean of the runs seen, -1 before the first
+ * @param changes how often the size changed
  */
-record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, double typicalRunMs) {
+record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, double typicalRunMs, int changes) {
   /** The most records one poll may carry. */
   static final int MAX = 32;
-  /** Runs seen before the size may change. */
+  /** Runs seen before the size may change the first time. */
   static final int SETTLE_RUNS = 8;
+  /**
+   * Runs seen before each later change: on an overloaded host run times swing by more than the band of
+   * {@link #change} (measured: 160 re-joins in two minutes for one action's ~128 containers at 200 users).
+   */
+  static final int RESETTLE_RUNS = 64;
   /** A run is counted as at least this long: clock readings are whole milliseconds. */
   private static final double SHORTEST_RUN_MS = 0.5;
 
@@ -38,14 +44,14 @@ record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, doubl
 
   /** A container of {@code concurrency} slots that may hold {@code budget} of queued work (zero: fixed). */
   static AdaptivePrefetch of(int concurrency, Duration budget) {
-    return new AdaptivePrefetch(concurrency, budget.toNanos() / 1e6, concurrency, 0, -1);
+    return new AdaptivePrefetch(concurrency, budget.toNanos() / 1e6, concurrency, 0, -1, 0);
   }
 
   /** A run of {@code ms} milliseconds ended. */
   AdaptivePrefetch afterRun(long ms) {
     double run = Math.max(SHORTEST_RUN_MS, ms);
     double typical = typicalRunMs < 0 ? run : 0.8 * typicalRunMs + 0.2 * run;
-    return new AdaptivePrefetch(floor, budgetMs, current, runs + 1, typical);
+    return new AdaptivePrefetch(floor, budgetMs, current, runs + 1, typical, changes);
   }
 
   /**
@@ -55,7 +61,9 @@ record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, doubl
    * do not make the consumer re-join the group again and again.
    */
   OptionalInt change() {
-    if (budgetMs == 0 || runs < SETTLE_RUNS || typicalRunMs < 0) return OptionalInt.empty();
+    if (budgetMs == 0 || runs < (changes == 0 ? SETTLE_RUNS : RESETTLE_RUNS) || typicalRunMs < 0) {
+      return OptionalInt.empty();
+    }
     int wanted = (int) Math.max(floor, Math.min(MAX, Math.floor(budgetMs / typicalRunMs)));
     boolean grow = wanted >= 2 * current;
     boolean shrink = current > floor && current * typicalRunMs > 2 * budgetMs;
@@ -64,6 +72,6 @@ record AdaptivePrefetch(int floor, double budgetMs, int current, int runs, doubl
 
   /** The container now pulls {@code size} records per poll. */
   AdaptivePrefetch changedTo(int size) {
-    return new AdaptivePrefetch(floor, budgetMs, size, 0, typicalRunMs);
+    return new AdaptivePrefetch(floor, budgetMs, size, 0, typicalRunMs, changes + 1);
   }
 }

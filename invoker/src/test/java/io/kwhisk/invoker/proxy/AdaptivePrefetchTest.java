@@ -38,12 +38,13 @@ class AdaptivePrefetchTest {
   void smallChangesAreIgnoredAndAContainerWhoseRunsSlowDownGoesBackToItsConcurrency() {
     AdaptivePrefetch fast = runs(AdaptivePrefetch.of(1, BUDGET), 10, 1);
     AdaptivePrefetch pulling25 = fast.changedTo(fast.change().getAsInt());
-    assertThat(runs(pulling25, 10, 1).change()).isEmpty();
+    assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS, 1).change()).isEmpty();
     AdaptivePrefetch mixed = pulling25;
-    for (int i = 0; i < 30; i++) mixed = mixed.afterRun(1 + i % 2);
+    for (int i = 0; i < 70; i++) mixed = mixed.afterRun(1 + i % 2);
     assertThat(mixed.change()).as("runs of 1.5 ms want ~16, not half of 25: no re-join for that").isEmpty();
-    assertThat(runs(pulling25, 30, 3).change()).as("25 runs of 3 ms hold 75 ms, over twice the budget").hasValue(8);
-    assertThat(runs(pulling25, 30, 100).change()).hasValue(1);
+    assertThat(runs(pulling25, 70, 3).change()).as("25 runs of 3 ms hold 75 ms, over twice the budget").hasValue(8);
+    assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS - 1, 100).change()).as("not settled yet").isEmpty();
+    assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS, 100).change()).hasValue(1);
   }
 
   @Test
@@ -51,9 +52,9 @@ class AdaptivePrefetchTest {
     AdaptivePrefetch at12 = runs(AdaptivePrefetch.of(1, BUDGET), 10, 12);
     assertThat(at12.change()).as("25 / 12 ms: two records").hasValue(2);
     AdaptivePrefetch two = at12.changedTo(2);
-    assertThat(runs(two, 30, 13).change()).as("two runs of 13 ms are within twice the budget").isEmpty();
-    assertThat(runs(two, 30, 20).change()).isEmpty();
-    assertThat(runs(two, 30, 30).change()).as("two runs of 30 ms hold 60 ms").hasValue(1);
+    assertThat(runs(two, 70, 13).change()).as("two runs of 13 ms are within twice the budget").isEmpty();
+    assertThat(runs(two, 70, 20).change()).isEmpty();
+    assertThat(runs(two, 70, 30).change()).as("two runs of 30 ms hold 60 ms").hasValue(1);
   }
 
   @Test
