@@ -71,7 +71,9 @@ public final class ActivationFeed implements ActivationSource {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
-  /** The batch size {@link #resize} asked for; the thread re-opens its consumer when it differs from the props'. */
+  /** The batch size of the current consumer; touched by the feed's thread only. */
+  private int maxPoll;
+  /** The batch size {@link #resize} asked for; the thread re-opens its consumer when it differs from maxPoll. */
   private volatile int wantedMaxPoll;
 
   private ActivationFeed(
@@ -82,7 +84,8 @@ public final class ActivationFeed implements ActivationSource {
     this.props = props;
     this.onRecords = onRecords;
     this.onFailure = onFailure;
-    this.wantedMaxPoll = (Integer) props.get("max.poll.records");
+    this.maxPoll = (Integer) props.get("max.poll.records");
+    this.wantedMaxPoll = maxPoll;
     this.thread = new Thread(this::run, "kwhisk-feed-" + name);
     this.thread.setDaemon(true);
   }
@@ -170,7 +173,7 @@ public final class ActivationFeed implements ActivationSource {
       while (!stopping) {
         unsent |= awaitAcks(outstanding);
         if (stopping || !outstanding.isEmpty()) continue;
-        if (wantedMaxPoll != (Integer) props.get("max.poll.records")) {
+        if (wantedMaxPoll != maxPoll) {
           reopen();
           unsent = false;
           continue;
@@ -215,7 +218,7 @@ public final class ActivationFeed implements ActivationSource {
    * with the wanted one. Nothing is held at this point, so no record is released.
    */
   private void reopen() {
-    int from = (Integer) props.get("max.poll.records");
+    int from = maxPoll;
     int to = wantedMaxPoll;
     KafkaShareConsumer<String, byte[]> old = consumer;
     try {
@@ -225,6 +228,7 @@ public final class ActivationFeed implements ActivationSource {
       old.close(CLOSE);
     }
     props.put("max.poll.records", to);
+    maxPoll = to;
     if (stopping) return;
     subscribe();
     log.info("Activation feed of {} now pulls up to {} records per poll (was {})", topic, to, from);
