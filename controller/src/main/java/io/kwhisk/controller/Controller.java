@@ -88,7 +88,7 @@ public final class Controller implements AutoCloseable {
     ControllerMetrics metrics = new ControllerMetrics();
 
     ActivationStore activationStore = new ActivationStore(config.activationStoreSize());
-    push(resources, new ActivationsFollower(config.kafka(), name + "-activations", activationStore,
+    push(resources, new ActivationsFollower(config.kafka(), name + "-activations", config.id(), activationStore,
         config.activationStoreSize()).start());
 
     AtomicReference<SchedulerView> view = new AtomicReference<>(SchedulerView.EMPTY);
@@ -111,9 +111,9 @@ public final class Controller implements AutoCloseable {
     metrics.lagView(admission::activeActions, admission::totalBacklog);
 
     Waiters waiters = new Waiters(100_000);
-    CompletionFollower completions = push(resources, new CompletionFollower(config.kafka(), config.id(), waiters,
+    CompletionFollower completions = push(resources, new CompletionFollower(config.kafka(), config.id(),
+        config.activationStoreSize(), waiters, activationStore::put,
         (CompletionMessage m) -> {
-          activationStore.put(m.record());
           admission.completed(m.activationId());
           metrics.activationCompleted(m.record().response().statusCode());
           system.tell(new Scheduler.Completed(m.activationId()));

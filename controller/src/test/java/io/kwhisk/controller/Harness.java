@@ -47,7 +47,7 @@ public final class Harness implements AutoCloseable {
   final Path dir;
   final EmbeddedKafka kafka;
   final Map<String, String> overrides;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final KafkaProducer<String, byte[]> producer;
   Controller controller;
   String guest;
@@ -140,12 +140,16 @@ public final class Harness implements AutoCloseable {
         containers.values().stream().mapToInt(Integer::intValue).sum(), containers, 0, System.currentTimeMillis()));
   }
 
-  /** A consumer of every partition of {@code topic} from its beginning. */
+  /**
+   * A consumer of every partition of {@code topic} from its beginning. A topic created a moment ago may not be in
+   * a new client's first metadata yet (its partition list is empty): wait until it is.
+   */
   public KafkaConsumer<String, byte[]> reader(String topic) {
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
         "enable.auto.commit", "false"), new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    List<TopicPartition> parts = await().atMost(Duration.ofSeconds(20))
+        .until(() -> consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+            .map(p -> new TopicPartition(topic, p.partition())).toList(), found -> !found.isEmpty());
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     return consumer;
@@ -163,14 +167,13 @@ public final class Harness implements AutoCloseable {
     return found.get(0);
   }
 
-  /** Plays the invoker for one activation: publishes its completion to the controller and its record. */
+  /** Plays the invoker for one activation: publishes its completion (its record) to the controller. */
   public ActivationRecord complete(ActivationMessage message, ActivationResponse response, List<String> logs)
       throws Exception {
     long now = System.currentTimeMillis();
     ActivationRecord record = new ActivationRecord(message.namespace(), message.actionName(), "0.0.1",
         message.subject(), message.activationId(), now - 5, now, 5, response.statusCode(), response, logs, List.of(),
         false);
-    publish(Topics.ACTIVATIONS, message.activationId(), record);
     publish(Topics.completedTopic(message.controllerId()), message.activationId(),
         new CompletionMessage(message.activationId(), 7, "container-1", record));
     return record;

@@ -68,8 +68,7 @@ public final class ControllerDouble implements AutoCloseable {
     this.admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
     admin.createTopics(List.of(
         new NewTopic(Topics.completedTopic(0), 1, (short) 1),
-        new NewTopic(Topics.HEALTH, 1, (short) 1),
-        new NewTopic(Topics.ACTIVATIONS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        new NewTopic(Topics.HEALTH, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
         new StringSerializer(), new ByteArraySerializer());
     this.reader = new Thread(this::read, "it-completions");
@@ -174,7 +173,7 @@ public final class ControllerDouble implements AutoCloseable {
     return completionCounts.getOrDefault(id, 0);
   }
 
-  /** The activation record published on {@code activations}. */
+  /** The activation record, as the first completion of activation {@code id} carried it. */
   public ActivationRecord awaitRecord(String id) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> records.containsKey(id));
     return records.get(id);
@@ -205,8 +204,7 @@ public final class ControllerDouble implements AutoCloseable {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
-          List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0),
-              new TopicPartition(Topics.ACTIVATIONS, 0));
+          List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       while (reading) {
@@ -214,12 +212,10 @@ public final class ControllerDouble implements AutoCloseable {
           if (r.topic().equals(Topics.HEALTH)) {
             InvokerHeartbeat hb = Json.decode(r.value(), InvokerHeartbeat.class);
             heartbeats.put(hb.invokerId(), hb);
-          } else if (r.topic().equals(Topics.ACTIVATIONS)) {
-            ActivationRecord a = Json.decode(r.value(), ActivationRecord.class);
-            records.put(a.activationId(), a);
           } else {
             CompletionMessage c = Json.decode(r.value(), CompletionMessage.class);
             completions.put(c.activationId(), c);
+            records.putIfAbsent(c.activationId(), c.record());
             completionCounts.merge(c.activationId(), 1, Integer::sum);
           }
         }

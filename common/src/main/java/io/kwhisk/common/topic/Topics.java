@@ -14,12 +14,11 @@ import java.util.HexFormat;
 public final class Topics {
   /** Invoker heartbeats. */
   public static final String HEALTH = "health";
-  /** Activation records, retention-limited. */
-  public static final String ACTIVATIONS = "activations";
   /** Actions, namespaces and keys: compacted. */
   public static final String ENTITIES = "entities";
 
   static final String ACTION_PREFIX = "act.";
+  static final String COMPLETED_PREFIX = "completed";
   /** Kafka allows 249 characters; keep room for the prefix and hash. */
   static final int MAX_READABLE = 200;
 
@@ -52,9 +51,21 @@ public final class Topics {
     return "invoker" + id + ".activations";
   }
 
-  /** Completions for controller {@code id}. */
+  /**
+   * Completions for controller {@code id}: each activation's record (logs included), the one durable record of it,
+   * read by that controller to answer its waiting callers and by every controller's activation store.
+   */
   public static String completedTopic(int id) {
-    return "completed" + id;
+    return COMPLETED_PREFIX + id;
+  }
+
+  /** True for the completions topic of any controller. */
+  public static boolean isCompletedTopic(String topic) {
+    if (!topic.startsWith(COMPLETED_PREFIX) || topic.length() == COMPLETED_PREFIX.length()) return false;
+    for (int i = COMPLETED_PREFIX.length(); i < topic.length(); i++) {
+      if (topic.charAt(i) < '0' || topic.charAt(i) > '9') return false;
+    }
+    return true;
   }
 
   static String sanitise(String name) {

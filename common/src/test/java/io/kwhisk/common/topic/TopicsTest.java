@@ -51,4 +51,14 @@ class TopicsTest {
     assertThat(Topics.invokerTopic(3)).isEqualTo("invoker3");
     assertThat(Topics.completedTopic(0)).isEqualTo("completed0");
   }
+
+  @Test
+  void onlyControllersCompletionTopicsAreRecognisedAsSuch() {
+    assertThat(Topics.isCompletedTopic(Topics.completedTopic(0))).isTrue();
+    assertThat(Topics.isCompletedTopic(Topics.completedTopic(12))).isTrue();
+    assertThat(Topics.isCompletedTopic("completed")).isFalse();
+    assertThat(Topics.isCompletedTopic("completed0x")).isFalse();
+    assertThat(Topics.isCompletedTopic("activations")).isFalse();
+    assertThat(Topics.isCompletedTopic(Topics.invokerTopic(0))).isFalse();
+  }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The most recent activation records, bounded: the oldest inserted is evicted first. It answers GET /activations on
- * any controller because every controller follows the activations topic. Thread-safe (one lock; reads copy).
+ * any controller because every controller follows every controller's completions topic. Thread-safe (one lock;
+ * reads copy).
  */
 public final class ActivationStore {
   private final int capacity;
@@ -26,8 +27,12 @@ public final class ActivationStore {
     };
   }
 
+  /**
+   * Keeps {@code record} unless the store holds one of its activation already: an activation run twice (at-least-once
+   * delivery) keeps the record of its first completion, the one its caller was answered with.
+   */
   public synchronized void put(ActivationRecord record) {
-    records.put(record.activationId(), record);
+    records.putIfAbsent(record.activationId(), record);
   }
 
   /** The record of {@code activationId}, if it belongs to {@code namespace}. */

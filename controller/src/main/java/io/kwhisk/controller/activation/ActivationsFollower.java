@@ -2,21 +2,29 @@ package io.kwhisk.controller.activation;
 
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
-import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.kafka.TopicReader;
+import java.time.Duration;
 
 /**
- * Follows {@link Topics#ACTIVATIONS} into the {@link ActivationStore}, starting as many records before the end as
- * the store holds, so a restarted controller answers for recent activations too.
+ * Follows the completions topics of the other controllers into the {@link ActivationStore}, so that any controller
+ * answers {@code GET /activations} for activations another one accepted (this controller's own completions reach
+ * the store through its completion follower). It starts as many records before the end of each topic as the store
+ * holds, and looks for the topics of controllers that started since every {@link #REDISCOVER}.
  */
 public final class ActivationsFollower implements AutoCloseable {
+  /** How soon the records of a controller that started later become visible here. */
+  static final Duration REDISCOVER = Duration.ofSeconds(10);
+
   private final TopicReader reader;
 
-  public ActivationsFollower(KafkaSettings kafka, String clientId, ActivationStore store, int history) {
-    this.reader = new TopicReader(kafka, clientId, Topics.ACTIVATIONS, history,
-        record -> {
-          if (record.value() != null) store.put(Json.decode(record.value(), ActivationRecord.class));
+  public ActivationsFollower(KafkaSettings kafka, String clientId, int controllerId, ActivationStore store,
+      int history) {
+    String own = Topics.completedTopic(controllerId);
+    this.reader = new TopicReader(kafka, clientId, topic -> Topics.isCompletedTopic(topic) && !topic.equals(own),
+        REDISCOVER, history, (record, replayed) -> {
+          if (record.value() != null) store.put(Json.decode(record.value(), CompletionMessage.class).record());
         });
   }
 

@@ -46,7 +46,6 @@ public final class TopicAdmin implements AutoCloseable {
         entitiesTopic(),
         new NewTopic(Topics.HEALTH, 1, replicationFactor)
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
-        new NewTopic(Topics.ACTIVATIONS, 1, replicationFactor),
         new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor));
     for (NewTopic topic : topics) {
       try {

@@ -135,6 +135,11 @@ class InvokeIT {
     HttpResponse<String> r = pending.get(20, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(Harness.json(r).at("/response/result/error").asText()).isEqualTo("boom");
+    // The stored record is the one the caller got, not the duplicate's success that was written after it.
+    String path = "/api/v1/namespaces/_/activations/" + message.activationId();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.call("GET", path, null).statusCode() == 200);
+    assertThat(Harness.json(h.call("GET", path, null)).at("/response/status").asText())
+        .isEqualTo("application error");
   }
 
   @Test

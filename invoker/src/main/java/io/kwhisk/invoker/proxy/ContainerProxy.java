@@ -40,8 +40,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   <li>The proxy starts its container at once and tells the parent {@link Ready} when it is initialised (or its
  *       init failed), and {@link Stopped} exactly once, after the container is removed, before it stops itself.
  *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
- *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion and record
- *       were written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
+ *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion (the
+ *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
  *       concurrency limit (a prefetch above it) wait in the proxy and run as slots free; a retiring container
  *       releases those it has not started.
  *   <li>The proxy tells the parent {@link Busy} when an idle container accepts an activation and {@link Idle} when
@@ -72,8 +72,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private record Pulled(List<Delivery> deliveries) implements Command {}
 
   /**
-   * A {@code /run} ended. {@code written} is the write of its completion and record, already issued off the actor
-   * (null when the run failed before it could be: the actor then writes the record).
+   * A {@code /run} ended. {@code written} is the write of its completion, already issued off the actor (null when
+   * the run failed before it could be: the actor then writes the completion).
    */
   private record RunDone(
       Delivery delivery, long start, long end, CallOutcome outcome, ActivationResponse response,
@@ -263,10 +263,10 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   /**
-   * Calls {@code /run}, then, on the HTTP client's thread, writes the completion at once and the record when its
-   * logs are in (see {@link #write}): neither waits for a turn of the actor. The continuation touches only values
-   * captured here and immutable fields. The next queued activation may start before this one's logs are in: the
-   * log collector hands out segments in the order they were asked for, which is the order of the runs.
+   * Calls {@code /run}, then, off the actor, writes the completion once the run's logs are in (see {@link #write}):
+   * it does not wait for a turn of the actor. The continuation touches only values captured here and immutable
+   * fields. The next queued activation may start before this one's logs are in: the log collector hands out
+   * segments in the order they were asked for, which is the order of the runs.
    */
   private void run(Delivery d) {
     running++;
@@ -283,11 +283,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       long end = deps.clock().millis();
       ActivationResponse response = ActivationResults.run(outcome, timeoutMs);
       boolean timedOut = outcome instanceof CallOutcome.TimedOut;
-      ActivationRecord result =
-          ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut, List.of());
-      CompletionStage<ActivationRecord> withLogs = logsAfter(collector, outcome).thenApply(lines -> lines.isEmpty()
-          ? result : ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut, lines));
-      return new RunDone(d, start, end, outcome, response, write(d, result, withLogs, source, containerId));
+      CompletionStage<ActivationRecord> record = logsAfter(collector, outcome).thenApply(lines ->
+          ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut, lines));
+      return new RunDone(d, start, end, outcome, response, write(d, record, source, containerId));
     });
     getContext().pipeToSelf(done, (r, e) -> r != null ? r
         : new RunDone(d, start, deps.clock().millis(), new CallOutcome.Failed(String.valueOf(e)), null, null));
@@ -353,27 +351,25 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private void publish(Delivery d, ActivationRecord record) {
-    CompletionStage<Void> written = write(d, record, CompletableFuture.completedFuture(record), feed, container.id());
+    CompletionStage<Void> written = write(d, CompletableFuture.completedFuture(record), feed, container.id());
     getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
   }
 
   /**
-   * Writes the completion with {@code result} at once, and the record to {@code activations} when {@code record}
-   * (the result with its logs) is ready; then acknowledges the delivery to {@code source}, or releases it if a write
-   * failed. As in OpenWhisk, the waiting caller's completion does not wait for the container's log stream (a few
-   * milliseconds at the tail): a blocking invoke answers without logs, and the record with them is written just
-   * after. At-least-once: the ack follows both writes. It is given from the producer's callback rather than after a
-   * turn of the actor, so the feed polls again sooner. May run off the actor: touches only its arguments and
-   * immutable fields. A source that failed or closed meanwhile ignores the ack; the broker redelivers the record.
+   * Writes the completion, which carries the whole activation record (its logs included), when {@code record} is
+   * ready; then acknowledges the delivery to {@code source}, or releases it if the write failed. One write per
+   * activation: the completion is also the durable record that controllers serve {@code GET /activations} from, so
+   * a record can never be stored twice with different contents. The cost is that a blocking caller also waits for
+   * the container's log lines, which the runtime ends with its sentinels before it answers {@code /run}.
+   * At-least-once: the ack follows the write. It is given from the producer's callback rather than after a turn of
+   * the actor, so the feed polls again sooner. May run off the actor: touches only its arguments and immutable
+   * fields. A source that failed or closed meanwhile ignores the ack; the broker redelivers the record.
    */
   private CompletionStage<Void> write(
-      Delivery d, ActivationRecord result, CompletionStage<ActivationRecord> record, ActivationSource source,
-      String containerId) {
-    CompletionMessage completion =
-        new CompletionMessage(result.activationId(), deps.config().invokerId(), containerId, result);
-    CompletableFuture<Void> written = CompletableFuture.allOf(
-        deps.publisher().completion(d.message().controllerId(), completion).toCompletableFuture(),
-        record.thenCompose(r -> deps.publisher().activation(r)).toCompletableFuture());
+      Delivery d, CompletionStage<ActivationRecord> record, ActivationSource source, String containerId) {
+    int invokerId = deps.config().invokerId();
+    CompletableFuture<Void> written = record.thenCompose(r -> deps.publisher().completion(d.message().controllerId(),
+        new CompletionMessage(r.activationId(), invokerId, containerId, r))).toCompletableFuture();
     return written.whenComplete((ok, e) -> {
       if (source == null) return;
       if (e == null) source.acknowledge(d);

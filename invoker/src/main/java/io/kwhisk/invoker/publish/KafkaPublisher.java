@@ -3,7 +3,6 @@ package io.kwhisk.invoker.publish;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.RecordSender;
-import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
@@ -34,11 +33,6 @@ public final class KafkaPublisher implements Publisher {
   @Override
   public CompletionStage<Void> completion(int controllerId, CompletionMessage completion) {
     return send(Topics.completedTopic(controllerId), completion.activationId(), completion);
-  }
-
-  @Override
-  public CompletionStage<Void> activation(ActivationRecord record) {
-    return send(Topics.ACTIVATIONS, record.activationId(), record);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.kwhisk.invoker.push;
 
-import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
@@ -79,11 +78,6 @@ public final class PushMode implements AutoCloseable {
       @Override
       public CompletionStage<Void> completion(int controllerId, CompletionMessage completion) {
         return publisher.completion(controllerId, completion);
-      }
-
-      @Override
-      public CompletionStage<Void> activation(ActivationRecord record) {
-        return publisher.activation(record);
       }
 
       @Override

@@ -244,7 +244,6 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
         .whenComplete((ok, e) -> {
           if (e != null) log.warn("Completion of failed activation {} not published: {}", id, e.toString());
         });
-    deps.publisher().activation(record);
   }
 
   private Behavior<Command> onTick() {

@@ -54,12 +54,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * How many activations per second one warm noop container (nodejs:20, concurrency 1) drains through the real
- * invoker path: share fetch, {@code /run} over HTTP, completion and record published, acknowledgement. For each
+ * invoker path: share fetch, {@code /run} over HTTP, completion (the record, logs included) published, acknowledgement. For each
  * {@code kwhisk.invoker.prefetch} it starts an {@link Invoker} (id 77, user memory for one 256 MB container, one
  * ContainerCreation, so exactly one container serves the action) against the embedded broker of a
  * {@link ControllerDouble}, warms the container with sequential activations (their round trip is reported), publishes
- * a backlog straight to the action's topic and times the completions read from {@code completed0} (and the records
- * from {@code activations}). Then it calls the same container's {@code /run} sequentially: through the invoker's
+ * a backlog straight to the action's topic and times the completions read from {@code completed0}. Then it calls the same container's {@code /run} sequentially: through the invoker's
  * {@link ActionContainer} of each {@link HttpActionContainer.ClientKind} (on a call pool, as the invoker calls), from a
  * bare JDK HttpClient and over a plain socket. Settings run interleaved, {@code rounds} times, after
  * unreported drains that last until the JIT compiler has settled (on a 2-core machine it is busy for minutes and
@@ -181,7 +180,7 @@ public final class ContainerThroughputBenchmark {
    * machine's CPU use, and how many containers answered.
    */
   record Drain(
-      int completed, double drainPerSec, double steadyPerSec, double runMs, double recordLagMs, double cpuUs,
+      int completed, double drainPerSec, double steadyPerSec, double runMs, double cpuUs,
       double idleCores, double machineBusy, int containers, Map<String, Double> cpuUsByThread) {}
 
   /**
@@ -399,22 +398,11 @@ public final class ContainerThroughputBenchmark {
     }
     if (ids.size() != n) System.out.printf("NOTE %d duplicate completions%n", n - ids.size());
     double machineBusy = (double) (machine[0] - machineBefore[0]) / (machine[1] - machineBefore[1]);
-    // How much later than the completion the record (with the logs) arrived: the ack waits for both.
-    long[] lags = new long[Math.min(collector.records(), backlog)];
-    int lagCount = 0;
-    for (int i = 0; i < backlog && lagCount < lags.length; i++) {
-      if (collector.completedAt[i] != 0 && collector.recordedAt[i] != 0) {
-        lags[lagCount++] = collector.recordedAt[i] - collector.completedAt[i];
-      }
-    }
-    lags = Arrays.copyOf(lags, lagCount);
-    Arrays.sort(lags);
-    double recordLagMs = lagCount == 0 ? Double.NaN : percentileMs(lags, 0.5);
     Map<String, Double> byThread = new LinkedHashMap<>();
     cpuDelta(threadsBefore, threadsAfter).forEach((group, nanos) -> byThread.put(group, nanos / 1e3 / n));
     double javaThreads = byThread.values().stream().mapToDouble(Double::doubleValue).sum();
     byThread.put("other (GC, JIT, VM)", cpu / 1e3 / n - javaThreads);
-    return new Drain(n, drainPerSec, steadyPerSec, (double) runMsSum / (hi - lo + 1), recordLagMs, cpu / 1e3 / n,
+    return new Drain(n, drainPerSec, steadyPerSec, (double) runMsSum / (hi - lo + 1), cpu / 1e3 / n,
         idleCores, machineBusy, containers.size(), byThread);
   }
 
@@ -570,18 +558,15 @@ public final class ContainerThroughputBenchmark {
     final String prefix;
     final long[] nanos;
     final byte[][] values;
-    /** By activation number: when its completion and its record (on {@code activations}) arrived. */
+    /** By activation number: when its completion (the record, logs included) arrived. */
     final long[] completedAt;
-    final long[] recordedAt;
     private volatile int count;
-    private volatile int records;
 
     Collector(String prefix, int capacity) {
       this.prefix = prefix;
       this.nanos = new long[capacity];
       this.values = new byte[capacity][];
       this.completedAt = new long[capacity];
-      this.recordedAt = new long[capacity];
     }
 
     /** The activation's number, from an id made of the prefix and the number; -1 if it is not one of ours. */
@@ -597,16 +582,6 @@ public final class ContainerThroughputBenchmark {
 
     int count() {
       return count;
-    }
-
-    /** Called only by the reader thread. */
-    void recorded(int i, long at) {
-      recordedAt[i] = at;
-      records++; // a volatile write: publishes recordedAt to the thread that reads records()
-    }
-
-    int records() {
-      return records;
     }
 
     /** Called only by the reader thread. */
@@ -634,8 +609,7 @@ public final class ContainerThroughputBenchmark {
     Completions(String bootstrap) {
       consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "client.id", "bench-completions",
           "max.poll.records", 2000), new StringDeserializer(), new ByteArrayDeserializer());
-      List<TopicPartition> topics = List.of(new TopicPartition(Topics.completedTopic(0), 0),
-          new TopicPartition(Topics.ACTIVATIONS, 0));
+      List<TopicPartition> topics = List.of(new TopicPartition(Topics.completedTopic(0), 0));
       consumer.assign(topics);
       consumer.seekToEnd(topics);
       topics.forEach(consumer::position);
@@ -669,9 +643,7 @@ public final class ContainerThroughputBenchmark {
           long at = System.nanoTime();
           Collector c = collector;
           int i = c == null ? -1 : c.number(r.key());
-          if (r.topic().equals(Topics.ACTIVATIONS)) {
-            if (i >= 0) c.recorded(i, at);
-          } else if (i >= 0) {
+          if (i >= 0) {
             c.completedAt[i] = at;
             c.add(at, r.value());
           } else {
@@ -773,11 +745,11 @@ public final class ContainerThroughputBenchmark {
     d.cpuUsByThread().entrySet().stream().filter(e -> e.getValue() >= 20)
         .forEach(e -> threads.append(String.format(" %s=%.0f", e.getKey().replace(' ', '_'), e.getValue())));
     return String.format("prefetch=%d client=%s round=%d completed=%d drain/s=%.0f steady/s=%.0f run_ms=%.3f"
-            + " record_lag_ms=%.2f cpu_us/act=%.0f idle_jvm_cores=%.2f machine_busy=%.0f%% containers=%d"
+            + " cpu_us/act=%.0f idle_jvm_cores=%.2f machine_busy=%.0f%% containers=%d"
             + " seq_p50_ms=%.2f seq_p99_ms=%.2f keep_alive/s=%.0f keep_alive_p50_ms=%.3f jdk/s=%.0f jdk_p50_ms=%.3f"
             + " bare/s=%.0f bare_p50_ms=%.3f socket/s=%.0f socket_p50_ms=%.3f | cpu_us/act by thread:%s",
         r.prefetch(), r.client(), r.round(), d.completed(), d.drainPerSec(), d.steadyPerSec(), d.runMs(),
-        d.recordLagMs(), d.cpuUs(), d.idleCores(), 100 * d.machineBusy(), d.containers(), r.seqP50Ms(), r.seqP99Ms(),
+        d.cpuUs(), d.idleCores(), 100 * d.machineBusy(), d.containers(), r.seqP50Ms(), r.seqP99Ms(),
         b.keepAlive()[0], b.keepAlive()[1], b.jdk()[0], b.jdk()[1], b.client()[0], b.client()[1], b.socket()[0],
         b.socket()[1], threads);
   }
@@ -786,15 +758,15 @@ public final class ContainerThroughputBenchmark {
     System.out.printf("%nOne warm nodejs:20 noop container, concurrency 1; %d round(s), backlog %d;"
         + " median [min-max]%n", settings.rounds(), settings.backlog());
     System.out.println("| prefetch | client | drain /s | steady /s (middle 80%) | /run in invoker ms"
-        + " | record after completion ms | JVM CPU us/act | machine CPU busy | sequential round trip p50 / p99 ms |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        + " | JVM CPU us/act | machine CPU busy | sequential round trip p50 / p99 ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (int p : settings.prefetches()) {
       for (HttpActionContainer.ClientKind client : settings.clients()) {
         List<Result> rs = results.stream().filter(r -> r.prefetch() == p && r.client() == client).toList();
         if (rs.isEmpty()) continue;
-        System.out.printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s / %s |%n", p, client,
+        System.out.printf("| %d | %s | %s | %s | %s | %s | %s | %s / %s |%n", p, client,
             stat(rs, r -> r.drain().drainPerSec(), "%,.0f"), stat(rs, r -> r.drain().steadyPerSec(), "%,.0f"),
-            stat(rs, r -> r.drain().runMs(), "%.2f"), stat(rs, r -> r.drain().recordLagMs(), "%.2f"),
+            stat(rs, r -> r.drain().runMs(), "%.2f"),
             stat(rs, r -> r.drain().cpuUs(), "%,.0f"), stat(rs, r -> 100 * r.drain().machineBusy(), "%.0f%%"),
             stat(rs, Result::seqP50Ms, "%.1f"), stat(rs, Result::seqP99Ms, "%.1f"));
       }

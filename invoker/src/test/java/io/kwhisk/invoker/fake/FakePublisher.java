@@ -1,6 +1,5 @@
 package io.kwhisk.invoker.fake;
 
-import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.invoker.publish.Publisher;
@@ -9,16 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/**
- * A publisher whose completion writes the test finishes by hand ({@link #pending}); records and heartbeats are
- * written at once.
- */
+/** A publisher whose completion writes the test finishes by hand ({@link #pending}); heartbeats are written at once. */
 public final class FakePublisher implements Publisher {
   /** A completion write waiting for the test. */
   public record PendingWrite(int controllerId, CompletionMessage completion, CompletableFuture<Void> written) {}
 
   public final List<PendingWrite> pending = new CopyOnWriteArrayList<>();
-  public final List<ActivationRecord> records = new CopyOnWriteArrayList<>();
   public final List<InvokerHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
 
   @Override
@@ -26,12 +21,6 @@ public final class FakePublisher implements Publisher {
     CompletableFuture<Void> written = new CompletableFuture<>();
     pending.add(new PendingWrite(controllerId, completion, written));
     return written;
-  }
-
-  @Override
-  public CompletionStage<Void> activation(ActivationRecord record) {
-    records.add(record);
-    return CompletableFuture.completedFuture(null);
   }
 
   @Override
