@@ -94,12 +94,19 @@ public final class ApiRoutes extends AllDirectives {
     return who.owns(pathNamespace) ? inner.get() : complete(Responses.fromFailure(ApiError.forbidden()));
   }
 
-  /** Reads the whole body, at most the configured payload (413 beyond), then answers with {@code handler}. */
+  /**
+   * Reads the whole body, at most the configured payload (413 beyond), then answers with {@code handler}. A body
+   * that arrived with the headers (most invokes) is already strict and is handed over at once. A streamed one is
+   * collected first; the stage Pekko returns for that is Scala's, whose {@code thenCompose} runs on
+   * CompletableFuture's default executor, which on two cores or fewer starts a thread per task, so the handler is
+   * explicitly run on the thread that completed the body.
+   */
   private Route withBody(Function<byte[], CompletionStage<HttpResponse>> handler) {
     return extractRequestEntity(entity -> extractMaterializer(mat -> respond(() -> {
       if (entity.getContentLengthOption().orElse(0L) > maxPayloadBytes) throw ApiError.tooLarge(maxPayloadBytes);
+      if (entity instanceof HttpEntity.Strict strict) return handler.apply(strict.getData().toArray());
       return entity.toStrict(BODY_TIMEOUT_MILLIS, maxPayloadBytes, mat)
-          .thenCompose(strict -> handler.apply(strict.getData().toArray()));
+          .thenComposeAsync(strict -> handler.apply(strict.getData().toArray()), Runnable::run);
     })));
   }
 

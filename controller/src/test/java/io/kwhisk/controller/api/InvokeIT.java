@@ -11,7 +11,11 @@ import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.Harness;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +152,26 @@ class InvokeIT {
     HttpResponse<String> r = h.call("POST", "/api/v1/namespaces/_/actions/slow?blocking=true&timeout=300", "{}");
     assertThat(r.statusCode()).isEqualTo(202);
     assertThat(Harness.json(r).get("activationId").asText()).matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  void aBodyStreamedInChunksIsReadWholeBeforeTheInvoke() throws Exception {
+    h.createAction("chunked", Harness.nodeAction("x"));
+    String params = "{\"text\":\"" + "y".repeat(200_000) + "\"}";
+    // No length known up front: the JDK client sends it with chunked transfer encoding, so it reaches the
+    // controller as a streamed entity rather than a strict one.
+    HttpRequest request = HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions/chunked")))
+        .header("Authorization", Harness.basic(h.guest())).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new ByteArrayInputStream(params.getBytes(StandardCharsets.UTF_8))))
+        .build();
+    HttpResponse<String> r = h.http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String id = Harness.json(r).get("activationId").asText();
+    try (KafkaConsumer<String, byte[]> consumer = actionTopic("chunked")) {
+      ActivationMessage message = Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
+      assertThat(message.params().get("text").asText()).hasSize(200_000);
+    }
   }
 
   @Test
