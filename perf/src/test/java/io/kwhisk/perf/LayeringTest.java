@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * perf drives kwhisk over HTTP like a user: of kwhisk it may use only the contract in common. Inside perf,
- * dependencies point from the command line down: cli -> matrix/burst/lifecycle -> load/report -> client, where
+ * dependencies point from the command line down: cli -> matrix/burst/lifecycle -> load/report -> client/cpu, where
  * report may read the result records of load, burst and lifecycle but none of them writes a report.
  */
 @Timeout(60)
@@ -33,6 +33,10 @@ class LayeringTest {
             "io.kwhisk.perf.client..", "io.kwhisk.perf.matrix..", "io.kwhisk.perf.burst..",
             "io.kwhisk.perf.lifecycle..")
         .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.cli..")
+        .check(PERF);
+    noClasses().that().resideInAPackage("io.kwhisk.perf.cpu..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.cli..", "io.kwhisk.perf.load..",
+            "io.kwhisk.perf.report..", "io.kwhisk.perf.matrix..", "io.kwhisk.perf.client..")
         .check(PERF);
     noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..", "io.kwhisk.perf.client..",
             "io.kwhisk.perf.burst..", "io.kwhisk.perf.lifecycle..")

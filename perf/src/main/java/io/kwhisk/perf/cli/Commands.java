@@ -5,6 +5,10 @@ import io.kwhisk.perf.burst.BurstResult;
 import io.kwhisk.perf.burst.BurstRunner;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.client.Wskprops;
+import io.kwhisk.perf.cpu.CpuSampler;
+import io.kwhisk.perf.cpu.PlatformFinder;
+import io.kwhisk.perf.cpu.Procfs;
+import io.kwhisk.perf.cpu.Target;
 import io.kwhisk.perf.latency.LatencyBenchmark;
 import io.kwhisk.perf.lifecycle.LifecyclePlan;
 import io.kwhisk.perf.lifecycle.LifecycleResult;
@@ -49,8 +53,10 @@ public final class Commands {
 
   private static final Set<String> CONNECTION = Set.of("wskprops", "apihost", "auth", "namespace", "timeout");
   private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
-      "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to");
-  private static final Set<String> RUN_FLAGS = Set.of("cleanup", "skip-setup");
+      "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to", "pids", "containers-label");
+  private static final Set<String> RUN_FLAGS = Set.of("cleanup", "skip-setup", "no-cpu");
+  /** Every container kwhisk's invokers create carries this label (ContainerRuntime.INVOKER_LABEL). */
+  static final String KWHISK_CONTAINER_LABEL = "io.kwhisk.invoker";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -176,12 +182,30 @@ public final class Commands {
     Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
     ActionSetup setup = new ActionSetup(client, a.integer("concurrency").orElse(1), a.integer("memory").orElse(0));
     MatrixRunner runner = new MatrixRunner(setup,
-        new LoadGenerator(client, err, timeout, Clock.systemUTC()), out, err);
+        new LoadGenerator(client, err, timeout, Clock.systemUTC(), cpuSampler(a, client)), out, err);
     runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), a.flag("cleanup"),
         a.duration("pause").orElse(Duration.ofSeconds(2)), primeUpTo(a));
     Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
     Files.writeString(html, HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
     err.printf("appended to %s; report %s%n", csv, html);
+  }
+
+  /**
+   * The CPU sampler of a run, unless {@code --no-cpu}: the platform's processes from {@code --pids}, else found
+   * behind the API host's port; the action containers by {@code --containers-label} (default: every kwhisk
+   * container on this Docker engine).
+   */
+  private Optional<CpuSampler> cpuSampler(Args a, WhiskClient client) {
+    if (a.flag("no-cpu")) return Optional.empty();
+    List<Target> targets = a.string("pids").map(PlatformFinder::parsePids)
+        .orElseGet(() -> new PlatformFinder(Procfs.system()).discover(client.apiHost()));
+    if (targets.isEmpty()) {
+      err.printf("cpu: no kwhisk process found behind %s (give --pids); its columns will read n/a%n",
+          client.apiHost());
+    } else {
+      err.printf("cpu: sampling %s%n", targets);
+    }
+    return Optional.of(CpuSampler.system(targets, a.string("containers-label", KWHISK_CONTAINER_LABEL)));
   }
 
   private static int primeUpTo(Args a) {

@@ -44,6 +44,11 @@ public final class WhiskClient {
     this.timeout = timeout;
   }
 
+  /** The API host, without a trailing slash: {@code http://localhost:3233}. */
+  public String apiHost() {
+    return apiHost;
+  }
+
   /** Creates or replaces a Node.js 20 action with {@code code}, the platform's default memory limit. */
   public void putNodeAction(String name, String code, int concurrency) throws IOException, InterruptedException {
     putNodeAction(name, code, concurrency, 0);

@@ -1,18 +1,24 @@
 package io.kwhisk.perf.load;
 
 import io.kwhisk.perf.client.WhiskClient;
+import io.kwhisk.perf.cpu.CpuBreakdown;
+import io.kwhisk.perf.cpu.CpuReading;
+import io.kwhisk.perf.cpu.CpuSampler;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one {@link Scenario} against a live endpoint: starts the closed- or open-loop driver, prints a progress line
  * every second (phase, TPS so far, p99 so far, errors, 429s, 202s, cold starts), waits for the requests of the
  * measured window to finish (at most {@code drainGrace} after it ends) and returns the measured window's result.
- * The actions must exist already ({@link ActionSetup}). Not thread-safe: one scenario at a time.
+ * The actions must exist already ({@link ActionSetup}). With a {@link CpuSampler}, CPU counters are read when the
+ * measured window starts and when it ends (not during the warm-up) and divided by the successful activations
+ * answered between the two readings. Not thread-safe: one scenario at a time.
  */
 public final class LoadGenerator {
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -21,8 +27,15 @@ public final class LoadGenerator {
   private final PrintStream progress;
   private final Duration drainGrace;
   private final Clock clock;
+  private final Optional<CpuSampler> cpu;
 
   public LoadGenerator(WhiskClient client, PrintStream progress, Duration drainGrace, Clock clock) {
+    this(client, progress, drainGrace, clock, Optional.empty());
+  }
+
+  public LoadGenerator(WhiskClient client, PrintStream progress, Duration drainGrace, Clock clock,
+      Optional<CpuSampler> cpu) {
+    this.cpu = Objects.requireNonNull(cpu, "cpu should not be null");
     this.client = Objects.requireNonNull(client, "client should not be null");
     this.progress = Objects.requireNonNull(progress, "progress should not be null");
     this.drainGrace = Objects.requireNonNull(drainGrace, "drainGrace should not be null");
@@ -39,12 +52,15 @@ public final class LoadGenerator {
         ? new OpenLoop(client, scenario, picker, measurement, origin)
         : new ClosedLoop(client, scenario, picker, measurement);
 
+    CpuWindow window = new CpuWindow(measurement);
     driver.start();
     try {
       long drainDeadline = measureEnd + drainGrace.toNanos();
       long tick = origin + TICK_NANOS;
       while (true) {
-        if (driver.awaitDrained(Math.min(tick, drainDeadline))) break;
+        boolean drained = driver.awaitDrained(window.nextWake(Math.min(tick, drainDeadline)));
+        window.sampleIfDue(System.nanoTime());
+        if (drained) break;
         long now = System.nanoTime();
         if (now - drainDeadline >= 0) {
           progress.printf("[%s] %d requests still outstanding %s after the window; not waiting longer%n",
@@ -60,7 +76,47 @@ public final class LoadGenerator {
       driver.abort();
     }
     double windowSeconds = scenario.duration().toNanos() / 1e9;
-    return ScenarioResult.of(scenario, measurement.measured().snapshot(), windowSeconds, clock.instant());
+    CpuBreakdown perActivation = window.perActivation();
+    return ScenarioResult.of(scenario, measurement.measured().snapshot(), windowSeconds, clock.instant(),
+        perActivation);
+  }
+
+  /** The two CPU readings of the measured window, taken by the thread that runs the scenario. */
+  private final class CpuWindow {
+    private final Measurement measurement;
+    private CpuReading start;
+    private long startOk;
+    private CpuReading end;
+    private long endOk;
+
+    CpuWindow(Measurement measurement) {
+      this.measurement = measurement;
+    }
+
+    /** {@code wake}, or earlier when a reading is due before it. */
+    long nextWake(long wake) {
+      if (cpu.isEmpty() || end != null) return wake;
+      long due = start == null ? measurement.measureStartNanos() : measurement.measureEndNanos();
+      return due - wake < 0 ? due : wake;
+    }
+
+    void sampleIfDue(long now) {
+      if (cpu.isEmpty()) return;
+      if (start == null && !measurement.warmingUp(now)) {
+        startOk = measurement.completedOk();
+        start = cpu.get().read();
+      }
+      if (start != null && end == null && !measurement.running(now)) {
+        endOk = measurement.completedOk();
+        end = cpu.get().read();
+      }
+    }
+
+    CpuBreakdown perActivation() {
+      if (cpu.isEmpty()) return CpuBreakdown.NONE;
+      sampleIfDue(Math.max(System.nanoTime(), measurement.measureEndNanos()));
+      return cpu.get().usage(start, end).perActivation(endOk - startOk);
+    }
   }
 
   static String progressLine(Scenario scenario, Measurement m, long now, long inFlight, long behindMillis) {

@@ -1,5 +1,7 @@
 package io.kwhisk.perf.load;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Splits one scenario's requests into the warm-up and the measured window by their (intended) start time on the
  * {@link System#nanoTime()} scale: a request belongs to the phase in which it was meant to start, however long it
@@ -10,6 +12,7 @@ public final class Measurement {
   private final long measureEndNanos;
   private final Tally warmup = new Tally();
   private final Tally measured = new Tally();
+  private final LongAdder completedOk = new LongAdder();
 
   public Measurement(long measureStartNanos, long measureEndNanos) {
     if (measureEndNanos <= measureStartNanos) throw new IllegalArgumentException("window should not be empty");
@@ -20,6 +23,15 @@ public final class Measurement {
   /** Records a request meant to start at {@code startNanos} that ended at {@code endNanos}. */
   public void record(long startNanos, long endNanos, Outcome outcome) {
     tallyAt(startNanos).record(outcome, endNanos - startNanos);
+    if (outcome.kind() == Outcome.Kind.OK) completedOk.increment();
+  }
+
+  /**
+   * Successful activations answered so far, whatever their phase: the difference of two reads is what completed
+   * between them, which is what CPU readings taken at the same moments are divided by.
+   */
+  public long completedOk() {
+    return completedOk.sum();
   }
 
   /** Whether a request starting at {@code nanos} should still be sent (it falls before the window's end). */

@@ -1,5 +1,6 @@
 package io.kwhisk.perf.matrix;
 
+import io.kwhisk.perf.cpu.Component;
 import io.kwhisk.perf.load.ActionSetup;
 import io.kwhisk.perf.load.LoadGenerator;
 import io.kwhisk.perf.load.Scenario;
@@ -64,6 +65,7 @@ public final class MatrixRunner {
             s.warmup().toSeconds(), s.duration().toSeconds());
         ScenarioResult r = generator.run(s);
         results.add(r);
+        if (!Double.isNaN(r.cpu().of(Component.LOADGEN))) out.printf("[%s] %s%n", s.label(), r.cpu().summary());
         if (csv.isPresent()) ResultsCsv.append(csv.get(), r);
       }
     } finally {

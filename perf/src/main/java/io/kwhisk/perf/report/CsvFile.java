@@ -90,6 +90,12 @@ final class CsvFile {
       return v.isEmpty() ? 0 : Double.parseDouble(v);
     }
 
+    /** A number, or NaN for {@code n/a} and for a column the file does not have. */
+    double millisOrNaN(String name) {
+      String v = text(name);
+      return v.isEmpty() || v.equals("n/a") ? Double.NaN : Double.parseDouble(v);
+    }
+
     int integer(String name) {
       return (int) number(name);
     }

@@ -73,6 +73,7 @@ public final class HtmlReport {
               ScenarioResult::p99)));
       html.append("</section>\n");
     }
+    html.append(CpuSection.render(rows));
     html.append("<h2>All runs</h2>\n")
         .append(table(ResultsCsv.HEADER, rows.stream().map(ResultsCsv::format).collect(Collectors.toList())));
   }

@@ -3,11 +3,15 @@ package io.kwhisk.perf.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kwhisk.perf.cpu.Component;
+import io.kwhisk.perf.cpu.CpuBreakdown;
 import io.kwhisk.perf.load.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,5 +78,31 @@ class ResultsCsvTest {
     assertThat(table.lines()).hasSize(2);
     assertThat(table.lines().skip(1).findFirst().orElseThrow())
         .contains("kwhisk").contains("812.5").contains("33.50");
+  }
+
+  @Test
+  void cpuPerActivationRoundTripsAndWhatWasNotMeasuredReadsNotApplicable() throws Exception {
+    Path csv = dir.resolve("cpu.csv");
+    Map<Component, Double> ms = new EnumMap<>(Component.class);
+    ms.put(Component.CONTROLLER, 4.125);
+    ms.put(Component.INVOKER, 3.0);
+    ms.put(Component.BROKER, 3.25);
+    ms.put(Component.JVM, 1.5);
+    ms.put(Component.JVM_OTHER, 0.125);
+    ms.put(Component.DOCKER, 1.0);
+    ms.put(Component.LOADGEN, 0.25);
+    ScenarioResult r = new ScenarioResult("kwhisk", 1, 10, 0, 30, 100, 1, 2, 3, 4, 0, 0, 0, 0, 3000,
+        Instant.parse("2026-01-01T00:00:00Z"), new CpuBreakdown(ms));
+
+    ResultsCsv.append(csv, r);
+
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines.get(0)).endsWith(",at,cpu_platform,cpu_controller,cpu_invoker,cpu_broker,cpu_jvm,"
+        + "cpu_jvm_other,cpu_docker,cpu_containers,cpu_loadgen");
+    assertThat(lines.get(1)).endsWith(",13.000,4.125,3.000,3.250,1.500,0.125,1.000,n/a,0.250");
+    CpuBreakdown read = ResultsCsv.read(csv).get(0).cpu();
+    assertThat(read.of(Component.CONTROLLER)).isEqualTo(4.125);
+    assertThat(read.of(Component.CONTAINERS)).isNaN();
+    assertThat(read.platform()).isEqualTo(13.0);
   }
 }
