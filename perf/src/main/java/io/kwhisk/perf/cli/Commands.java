@@ -3,6 +3,7 @@ package io.kwhisk.perf.cli;
 import io.kwhisk.perf.burst.BurstPlan;
 import io.kwhisk.perf.burst.BurstResult;
 import io.kwhisk.perf.burst.BurstRunner;
+import io.kwhisk.perf.client.InvokeClient;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.client.Wskprops;
 import io.kwhisk.perf.cpu.CpuSampler;
@@ -53,7 +54,7 @@ public final class Commands {
 
   private static final Set<String> CONNECTION = Set.of("wskprops", "apihost", "auth", "namespace", "timeout");
   private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
-      "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to", "pids", "containers-label");
+      "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to", "pids", "containers-label", "client");
   private static final Set<String> RUN_FLAGS = Set.of("cleanup", "skip-setup", "no-cpu");
   /** Every container kwhisk's invokers create carries this label (ContainerRuntime.INVOKER_LABEL). */
   static final String KWHISK_CONTAINER_LABEL = "io.kwhisk.invoker";
@@ -181,10 +182,15 @@ public final class Commands {
     Duration timeout = a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT);
     Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
     ActionSetup setup = new ActionSetup(client, a.integer("concurrency").orElse(1), a.integer("memory").orElse(0));
+    InvokeClient invokes = InvokeClient.of(InvokeClient.Kind.parse(a.string("client", "raw")), client);
     MatrixRunner runner = new MatrixRunner(setup,
-        new LoadGenerator(client, err, timeout, Clock.systemUTC(), cpuSampler(a, client)), out, err);
-    runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), a.flag("cleanup"),
-        a.duration("pause").orElse(Duration.ofSeconds(2)), primeUpTo(a));
+        new LoadGenerator(invokes, err, timeout, Clock.systemUTC(), cpuSampler(a, client)), out, err);
+    try {
+      runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), a.flag("cleanup"),
+          a.duration("pause").orElse(Duration.ofSeconds(2)), primeUpTo(a));
+    } finally {
+      invokes.close();
+    }
     Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
     Files.writeString(html, HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
     err.printf("appended to %s; report %s%n", csv, html);

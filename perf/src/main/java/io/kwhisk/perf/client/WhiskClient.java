@@ -49,6 +49,17 @@ public final class WhiskClient {
     return apiHost;
   }
 
+  /** What the load generator's own clients ({@link InvokeClient}) need to send the same invokes. */
+  public InvokeTarget invokeTarget() {
+    return new InvokeTarget(URI.create(apiHost), "/api/v1/namespaces/" + encode(namespace) + "/actions/",
+        authHeader, timeout);
+  }
+
+  /** An action name as it appears in a request path. */
+  public static String encodeName(String name) {
+    return encode(name);
+  }
+
   /** Creates or replaces a Node.js 20 action with {@code code}, the platform's default memory limit. */
   public void putNodeAction(String name, String code, int concurrency) throws IOException, InterruptedException {
     putNodeAction(name, code, concurrency, 0);

@@ -1,8 +1,9 @@
 package io.kwhisk.perf.load;
 
-import io.kwhisk.perf.client.WhiskClient;
+import io.kwhisk.perf.client.HttpAnswer;
+import io.kwhisk.perf.client.InvokeClient;
+import io.kwhisk.perf.client.InvokeConnection;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,14 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * Throughput is then bounded by users / latency, which is the point: it finds the latency at a given concurrency.
  * A throttled user waits the answer's {@code Retry-After} (at most {@link #MAX_BACKOFF_MILLIS}, default
  * {@link #DEFAULT_BACKOFF_MILLIS}) before its next request, as a well-behaved client would, instead of turning
- * 429s into a busy loop.
+ * 429s into a busy loop. Each user holds its own {@link InvokeConnection} (a keep-alive connection), closed when it
+ * stops.
  */
 final class ClosedLoop implements Driver {
   static final long DEFAULT_BACKOFF_MILLIS = 100;
   static final long MAX_BACKOFF_MILLIS = 1000;
   private static final Backoff BACKOFF = new Backoff(DEFAULT_BACKOFF_MILLIS, 0, MAX_BACKOFF_MILLIS);
 
-  private final WhiskClient client;
+  private final InvokeClient client;
   private final Scenario scenario;
   private final ActionPicker picker;
   private final Measurement measurement;
@@ -28,7 +30,7 @@ final class ClosedLoop implements Driver {
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean aborted;
 
-  ClosedLoop(WhiskClient client, Scenario scenario, ActionPicker picker, Measurement measurement) {
+  ClosedLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement) {
     this.client = client;
     this.scenario = scenario;
     this.picker = picker;
@@ -46,6 +48,14 @@ final class ClosedLoop implements Driver {
   }
 
   private void runUser() {
+    try (InvokeConnection connection = client.open()) {
+      runUser(connection);
+    } catch (IOException cannotOpen) {
+      measurement.record(System.nanoTime(), System.nanoTime(), Outcome.FAILED);
+    }
+  }
+
+  private void runUser(InvokeConnection connection) {
     try {
       while (!aborted) {
         long start = System.nanoTime();
@@ -55,9 +65,9 @@ final class ClosedLoop implements Driver {
         long backoff = 0;
         inFlight.incrementAndGet();
         try {
-          HttpResponse<String> r = client.invokeBlocking(action);
-          outcome = Outcome.of(r.statusCode(), r.body());
-          if (outcome.kind() == Outcome.Kind.THROTTLED) backoff = BACKOFF.after(r);
+          HttpAnswer r = connection.invoke(action);
+          outcome = Outcome.of(r.status(), r.body());
+          if (outcome.kind() == Outcome.Kind.THROTTLED) backoff = BACKOFF.forRetryAfter(r.retryAfter());
         } catch (IOException e) {
           outcome = Outcome.FAILED;
         } finally {

@@ -1,5 +1,6 @@
 package io.kwhisk.perf.load;
 
+import io.kwhisk.perf.client.InvokeClient;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.cpu.CpuBreakdown;
 import io.kwhisk.perf.cpu.CpuReading;
@@ -23,17 +24,18 @@ import java.util.concurrent.TimeUnit;
 public final class LoadGenerator {
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final WhiskClient client;
+  private final InvokeClient client;
   private final PrintStream progress;
   private final Duration drainGrace;
   private final Clock clock;
   private final Optional<CpuSampler> cpu;
 
+  /** With the hand-written keep-alive client ({@link InvokeClient.Kind#RAW}) and no CPU sampling. */
   public LoadGenerator(WhiskClient client, PrintStream progress, Duration drainGrace, Clock clock) {
-    this(client, progress, drainGrace, clock, Optional.empty());
+    this(InvokeClient.of(InvokeClient.Kind.RAW, client), progress, drainGrace, clock, Optional.empty());
   }
 
-  public LoadGenerator(WhiskClient client, PrintStream progress, Duration drainGrace, Clock clock,
+  public LoadGenerator(InvokeClient client, PrintStream progress, Duration drainGrace, Clock clock,
       Optional<CpuSampler> cpu) {
     this.cpu = Objects.requireNonNull(cpu, "cpu should not be null");
     this.client = Objects.requireNonNull(client, "client should not be null");

@@ -1,7 +1,13 @@
 package io.kwhisk.perf.load;
 
-import io.kwhisk.perf.client.WhiskClient;
+import io.kwhisk.perf.client.InvokeClient;
+import io.kwhisk.perf.client.InvokeConnection;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,10 +19,17 @@ import java.util.concurrent.locks.LockSupport;
  * stop the generator from "asking", so a stall shows in the percentiles as the many slow requests a real
  * population of users would have seen, not as one slow sample.
  *
- * <p>One scheduler thread sends asynchronously; completions are recorded on the HTTP client's threads.
+ * <p>One scheduler thread hands each request, when due, to a pool of sender threads, each with its own keep-alive
+ * {@link InvokeConnection}, that send it blocking and record it. The pool grows to what is in flight (threads are
+ * made when all are busy, and retire after a minute idle) and never beyond {@code maxInFlight}, whose permits the
+ * scheduler takes before handing off: blocking senders are far cheaper per request than an asynchronous client,
+ * and R requests/s at latency L need only about R x L of them.
  */
 final class OpenLoop implements Driver {
-  private final WhiskClient client;
+  private final InvokeClient client;
+  private final ThreadPoolExecutor senders;
+  private final ThreadLocal<InvokeConnection> connection = new ThreadLocal<>();
+  private final List<InvokeConnection> connections = new CopyOnWriteArrayList<>();
   private final Scenario scenario;
   private final ActionPicker picker;
   private final Measurement measurement;
@@ -26,8 +39,15 @@ final class OpenLoop implements Driver {
   private volatile boolean aborted;
   private volatile long behindNanos;
 
-  OpenLoop(WhiskClient client, Scenario scenario, ActionPicker picker, Measurement measurement, long originNanos) {
+  OpenLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement, long originNanos) {
     this.client = client;
+    // The permits bound what is handed over, so the synchronous hand-off never finds the pool full.
+    this.senders = new ThreadPoolExecutor(0, scenario.maxInFlight(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "perf-open-loop-sender");
+          t.setDaemon(true);
+          return t;
+        });
     this.scenario = scenario;
     this.picker = picker;
     this.measurement = measurement;
@@ -65,10 +85,16 @@ final class OpenLoop implements Driver {
   private void send(long intended) {
     String action = scenario.actionName(picker.next());
     try {
-      client.invokeBlockingAsync(action).whenComplete((r, failure) -> {
-        long end = System.nanoTime();
+      senders.execute(() -> {
+        Outcome outcome;
         try {
-          measurement.record(intended, end, failure == null ? Outcome.of(r.statusCode(), r.body()) : Outcome.FAILED);
+          var r = connection().invoke(action);
+          outcome = Outcome.of(r.status(), r.body());
+        } catch (IOException | InterruptedException | RuntimeException failed) {
+          outcome = Outcome.FAILED;
+        }
+        try {
+          measurement.record(intended, System.nanoTime(), outcome);
         } finally {
           permits.release();
         }
@@ -77,6 +103,17 @@ final class OpenLoop implements Driver {
       measurement.record(intended, System.nanoTime(), Outcome.FAILED);
       permits.release();
     }
+  }
+
+  /** This sender thread's connection, opened on its first request. */
+  private InvokeConnection connection() throws IOException {
+    InvokeConnection c = connection.get();
+    if (c == null) {
+      c = client.open();
+      connection.set(c);
+      connections.add(c);
+    }
+    return c;
   }
 
   private static void parkUntil(long nanos) throws InterruptedException {
@@ -107,6 +144,10 @@ final class OpenLoop implements Driver {
   public void abort() {
     aborted = true;
     scheduler.interrupt();
+    senders.shutdownNow();
+    // Closing a connection another sender may still use makes that request fail, which only happens when the
+    // drain grace ran out; normally every sender is idle by now.
+    connections.forEach(InvokeConnection::close);
   }
 
   @Override

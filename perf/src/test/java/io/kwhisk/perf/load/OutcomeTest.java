@@ -3,6 +3,7 @@ package io.kwhisk.perf.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kwhisk.perf.FakeWhisk;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,5 +45,20 @@ class OutcomeTest {
     assertThat(Outcome.of(200, "")).isEqualTo(Outcome.FAILED);
     assertThat(Outcome.of(503, FakeWhisk.record("a", "success", false))).isEqualTo(Outcome.FAILED);
     assertThat(Outcome.of(401, "{}")).isEqualTo(Outcome.FAILED);
+  }
+
+  @Test
+  void theStreamingVerdictOnABodyEqualsTheVerdictOnItsParsedRecord() throws Exception {
+    List<String> bodies = List.of(FakeWhisk.record("a", "success", true), FakeWhisk.record("a", "success", false),
+        FakeWhisk.record("a", "application error", true), "{\"response\":{\"status\":\"success\"}}",
+        "{\"response\":{\"status\":\"success\"},\"annotations\":[{\"key\":\"initTime\",\"value\":3}]}",
+        "{\"response\":{\"status\":{\"nested\":1}},\"annotations\":[1,{\"key\":1}]}", "{}", "[]",
+        "{\"response\":{\"status\":\"success\"}", "not json", "");
+    for (int status : new int[] {200, 502}) {
+      for (String body : bodies) {
+        assertThat(Outcome.of(status, body)).as("%d %s", status, body)
+            .isEqualTo(ActivationAnswer.of(status, body).outcome());
+      }
+    }
   }
 }
