@@ -30,7 +30,7 @@ class LayeringTest {
   @Test
   void measuringAndReportingKnowNothingOfTheCommandLine() {
     noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..", "io.kwhisk.perf.report..",
-            "io.kwhisk.perf.client..", "io.kwhisk.perf.matrix..", "io.kwhisk.perf.burst..",
+            "io.kwhisk.perf.client..", "io.kwhisk.perf.matrix..", "io.kwhisk.perf.burst..", "io.kwhisk.perf.direct..",
             "io.kwhisk.perf.lifecycle..")
         .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.cli..")
         .check(PERF);

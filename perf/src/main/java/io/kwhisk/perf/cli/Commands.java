@@ -7,6 +7,7 @@ import io.kwhisk.perf.client.InvokeClient;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.client.Wskprops;
 import io.kwhisk.perf.cpu.CpuSampler;
+import io.kwhisk.perf.direct.DirectRun;
 import io.kwhisk.perf.cpu.PlatformFinder;
 import io.kwhisk.perf.cpu.Procfs;
 import io.kwhisk.perf.cpu.Target;
@@ -39,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,6 +58,7 @@ public final class Commands {
   private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
       "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to", "pids", "containers-label", "client");
   private static final Set<String> RUN_FLAGS = Set.of("cleanup", "skip-setup", "no-cpu");
+  private static final Set<String> LOAD_FLAGS = Set.of("cleanup", "skip-setup", "no-cpu", "direct-run");
   /** Every container kwhisk's invokers create carries this label (ContainerRuntime.INVOKER_LABEL). */
   static final String KWHISK_CONTAINER_LABEL = "io.kwhisk.invoker";
 
@@ -69,7 +72,7 @@ public final class Commands {
 
   /** {@code load}: one scenario. */
   public void load(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, RUN, Set.of("actions", "users", "rate")), RUN_FLAGS);
+    Args a = Args.parse(argv, union(CONNECTION, RUN, Set.of("actions", "users", "rate")), LOAD_FLAGS);
     int actions = a.integer("actions").orElse(1);
     int users = a.integer("users").orElse(0);
     double rate = a.number("rate").orElse(0.0);
@@ -78,7 +81,28 @@ public final class Commands {
         a.duration("warmup").orElse(Duration.ofSeconds(10)), a.duration("duration").orElse(Duration.ofSeconds(30)),
         ActionPicker.parseKind(a.string("pick", "rr")), a.string("prefix", Scenario.DEFAULT_PREFIX),
         a.integer("max-in-flight").orElse(Scenario.DEFAULT_MAX_IN_FLIGHT));
-    runAll(a, List.of(s));
+    if (!a.flag("direct-run")) {
+      runAll(a, List.of(s), a.flag("cleanup"));
+      return;
+    }
+    // The direct run clones the containers the scenario left, so the actions are deleted (if asked) only after it.
+    List<ScenarioResult> kwhisk = runAll(a, List.of(s), false);
+    Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
+    try {
+      ScenarioResult direct = new DirectRun(err, a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT))
+          .run(s, ActionSetup.NOOP, Label.newRunId());
+      ResultsCsv.append(csv, direct);
+      out.print(ResultsTable.render(List.of(direct)));
+      out.printf("[%s] %s%n", direct.design(), direct.cpu().summary());
+      if (!kwhisk.isEmpty() && direct.tps() > 0) {
+        out.printf(Locale.ROOT, "%s / direct-run throughput: %.1f / %.1f = %.2f%n", s.design(), kwhisk.get(0).tps(),
+            direct.tps(), kwhisk.get(0).tps() / direct.tps());
+      }
+      Files.writeString(Path.of(a.string("html", htmlBeside(csv).toString())),
+          HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
+    } finally {
+      if (a.flag("cleanup")) new ActionSetup(client(a)).delete(s.prefix(), s.actions());
+    }
   }
 
   /** {@code matrix}: a preset (quick, full) optionally overridden by explicit lists. */
@@ -96,7 +120,7 @@ public final class Commands {
     List<Scenario> scenarios = plan.scenarios(a.string("design", "kwhisk"),
         ActionPicker.parseKind(a.string("pick", "rr")), a.string("prefix", Scenario.DEFAULT_PREFIX),
         a.integer("max-in-flight").orElse(Scenario.DEFAULT_MAX_IN_FLIGHT));
-    runAll(a, scenarios);
+    runAll(a, scenarios, a.flag("cleanup"));
   }
 
   /**
@@ -177,16 +201,19 @@ public final class Commands {
     LatencyBenchmark.run(client(a), a.integer("warm").orElse(1000), a.integer("cold").orElse(10));
   }
 
-  private void runAll(Args a, List<Scenario> scenarios) throws IOException, InterruptedException {
+  private List<ScenarioResult> runAll(Args a, List<Scenario> scenarios, boolean cleanup)
+      throws IOException, InterruptedException {
     WhiskClient client = client(a);
     Duration timeout = a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT);
     Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
     ActionSetup setup = new ActionSetup(client, a.integer("concurrency").orElse(1), a.integer("memory").orElse(0));
     InvokeClient invokes = InvokeClient.of(InvokeClient.Kind.parse(a.string("client", "raw")), client);
     MatrixRunner runner = new MatrixRunner(setup,
-        new LoadGenerator(invokes, err, timeout, Clock.systemUTC(), cpuSampler(a, client)), out, err);
+        new LoadGenerator(invokes, err, timeout, Clock.systemUTC(), cpuSampler(a, client, scenarios.get(0).prefix())),
+        out, err);
+    List<ScenarioResult> results;
     try {
-      runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), a.flag("cleanup"),
+      results = runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), cleanup,
           a.duration("pause").orElse(Duration.ofSeconds(2)), primeUpTo(a));
     } finally {
       invokes.close();
@@ -194,14 +221,15 @@ public final class Commands {
     Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
     Files.writeString(html, HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
     err.printf("appended to %s; report %s%n", csv, html);
+    return results;
   }
 
   /**
    * The CPU sampler of a run, unless {@code --no-cpu}: the platform's processes from {@code --pids}, else found
-   * behind the API host's port; the action containers by {@code --containers-label} (default: every kwhisk
-   * container on this Docker engine).
+   * behind the API host's port; the action containers by {@code --containers-label} (default: any kwhisk
+   * container) running one of the scenarios' actions.
    */
-  private Optional<CpuSampler> cpuSampler(Args a, WhiskClient client) {
+  private Optional<CpuSampler> cpuSampler(Args a, WhiskClient client, String actionPrefix) {
     if (a.flag("no-cpu")) return Optional.empty();
     List<Target> targets = a.string("pids").map(PlatformFinder::parsePids)
         .orElseGet(() -> new PlatformFinder(Procfs.system()).discover(client.apiHost()));
@@ -211,7 +239,8 @@ public final class Commands {
     } else {
       err.printf("cpu: sampling %s%n", targets);
     }
-    return Optional.of(CpuSampler.system(targets, a.string("containers-label", KWHISK_CONTAINER_LABEL)));
+    return Optional.of(CpuSampler.system(targets, a.string("containers-label", KWHISK_CONTAINER_LABEL),
+        actionPrefix));
   }
 
   private static int primeUpTo(Args a) {

@@ -7,10 +7,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The load generator's cheap client: each connection is one blocking HTTP/1.1 keep-alive socket (TCP_NODELAY),
@@ -28,13 +32,28 @@ public final class RawHttpClient implements InvokeClient {
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final long WATCH_MILLIS = 1_000;
 
-  private final InvokeTarget target;
+  private final String host;
+  private final int port;
+  private final Duration timeout;
+  private final Function<String, byte[]> build;
   private final Map<String, byte[]> requests = new ConcurrentHashMap<>();
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean watching = new AtomicBoolean();
 
+  /** Blocking invokes of kwhisk (or OpenWhisk) actions. */
   public RawHttpClient(InvokeTarget target) {
-    this.target = target;
+    this(target.host(), target.port(), target.timeout(), action -> invokeRequest(target, action));
+  }
+
+  /**
+   * Any fixed requests: {@code build} makes the whole request (line, headers, body) sent for a key, once per key;
+   * a connection's {@link InvokeConnection#invoke} takes the key.
+   */
+  public RawHttpClient(String host, int port, Duration timeout, Function<String, byte[]> build) {
+    this.host = Objects.requireNonNull(host, "host should not be null");
+    this.port = port;
+    this.timeout = Objects.requireNonNull(timeout, "timeout should not be null");
+    this.build = Objects.requireNonNull(build, "build should not be null");
   }
 
   @Override
@@ -63,14 +82,28 @@ public final class RawHttpClient implements InvokeClient {
   }
 
   /** The whole request of a blocking invoke of {@code action} with no parameters ({@code {}}). */
-  byte[] request(String action) {
-    return requests.computeIfAbsent(action, a -> (
-        "POST " + target.invokePath(WhiskClient.encodeName(a)) + " HTTP/1.1\r\n"
-            + "Host: " + target.host() + ":" + target.port() + "\r\n"
-            + "Authorization: " + target.authorization() + "\r\n"
-            + "Content-Type: application/json\r\n"
-            + "Content-Length: 2\r\n"
-            + "\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+  static byte[] invokeRequest(InvokeTarget target, String action) {
+    return ("POST " + target.invokePath(WhiskClient.encodeName(action)) + " HTTP/1.1\r\n"
+        + "Host: " + target.host() + ":" + target.port() + "\r\n"
+        + "Authorization: " + target.authorization() + "\r\n"
+        + "Content-Type: application/json\r\n"
+        + "Content-Length: 2\r\n"
+        + "\r\n{}").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A POST of a JSON body to {@code path} ({@code /run} of an action container, say), as bytes. */
+  public static byte[] jsonPost(String host, int port, String path, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  private byte[] request(String key) {
+    return requests.computeIfAbsent(key, build);
   }
 
   private final class Connection implements InvokeConnection {
@@ -84,7 +117,7 @@ public final class RawHttpClient implements InvokeClient {
     public HttpAnswer invoke(String action) throws IOException {
       byte[] request = request(action);
       if (socket == null) connect();
-      deadlineNanos = System.nanoTime() + target.timeout().toNanos();
+      deadlineNanos = System.nanoTime() + timeout.toNanos();
       try {
         out.write(request);
         out.flush();
@@ -94,7 +127,7 @@ public final class RawHttpClient implements InvokeClient {
       } catch (IOException | RuntimeException e) {
         close();
         if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
-          throw new SocketTimeoutException("no answer within " + target.timeout());
+          throw new SocketTimeoutException("no answer within " + timeout);
         }
         throw e;
       } finally {
@@ -107,7 +140,7 @@ public final class RawHttpClient implements InvokeClient {
       try {
         s.setTcpNoDelay(true);
         s.setKeepAlive(true);
-        s.connect(new InetSocketAddress(target.host(), target.port()), CONNECT_TIMEOUT_MILLIS);
+        s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
         out = new BufferedOutputStream(s.getOutputStream(), 4096);
         reader = new Http1Reader(s.getInputStream());
         socket = s;

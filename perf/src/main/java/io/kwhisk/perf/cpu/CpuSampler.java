@@ -42,9 +42,17 @@ public final class CpuSampler {
     this.fullThreadNames = Objects.requireNonNull(fullThreadNames, "fullThreadNames should not be null");
   }
 
-  /** The sampler of this machine: real /proc and cgroups, the containers labelled {@code containerLabel}. */
-  public static CpuSampler system(List<Target> targets, String containerLabel) {
-    return new CpuSampler(Procfs.system(), ContainerCgroups.system(), ContainerLister.dockerLabel(containerLabel),
+  /**
+   * The sampler of this machine: real /proc and cgroups; the containers labelled {@code containerLabel} that run
+   * an action named {@code actionPrefix-*} (the scenario's actions: other kwhisk installations on the same engine,
+   * such as a test suite's, are left out unless their actions have the same names).
+   */
+  public static CpuSampler system(List<Target> targets, String containerLabel, String actionPrefix) {
+    return system(targets, ContainerLister.docker(containerLabel, ContainerLister.actionsNamed(actionPrefix)));
+  }
+
+  public static CpuSampler system(List<Target> targets, ContainerLister containers) {
+    return new CpuSampler(Procfs.system(), ContainerCgroups.system(), containers,
         targets, ThreadTable.standalone(), Procfs.clockTicksPerSecond(), CpuSampler::processCpuNanos,
         JcmdThreadNames::of);
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Closed loop: {@code users} threads, each sending a blocking invoke, waiting for its answer and sending the next.
@@ -26,12 +27,15 @@ final class ClosedLoop implements Driver {
   private final Scenario scenario;
   private final ActionPicker picker;
   private final Measurement measurement;
+  private final Function<HttpAnswer, Outcome> classify;
   private final List<Thread> users = new ArrayList<>();
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean aborted;
 
-  ClosedLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement) {
+  ClosedLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement,
+      Function<HttpAnswer, Outcome> classify) {
     this.client = client;
+    this.classify = classify;
     this.scenario = scenario;
     this.picker = picker;
     this.measurement = measurement;
@@ -66,7 +70,7 @@ final class ClosedLoop implements Driver {
         inFlight.incrementAndGet();
         try {
           HttpAnswer r = connection.invoke(action);
-          outcome = Outcome.of(r.status(), r.body());
+          outcome = classify.apply(r);
           if (outcome.kind() == Outcome.Kind.THROTTLED) backoff = BACKOFF.forRetryAfter(r.retryAfter());
         } catch (IOException e) {
           outcome = Outcome.FAILED;

@@ -1,5 +1,6 @@
 package io.kwhisk.perf.load;
 
+import io.kwhisk.perf.client.HttpAnswer;
 import io.kwhisk.perf.client.InvokeClient;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.cpu.CpuBreakdown;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs one {@link Scenario} against a live endpoint: starts the closed- or open-loop driver, prints a progress line
@@ -29,6 +31,7 @@ public final class LoadGenerator {
   private final Duration drainGrace;
   private final Clock clock;
   private final Optional<CpuSampler> cpu;
+  private final Function<HttpAnswer, Outcome> classify;
 
   /** With the hand-written keep-alive client ({@link InvokeClient.Kind#RAW}) and no CPU sampling. */
   public LoadGenerator(WhiskClient client, PrintStream progress, Duration drainGrace, Clock clock) {
@@ -37,6 +40,16 @@ public final class LoadGenerator {
 
   public LoadGenerator(InvokeClient client, PrintStream progress, Duration drainGrace, Clock clock,
       Optional<CpuSampler> cpu) {
+    this(client, progress, drainGrace, clock, cpu, r -> Outcome.of(r.status(), r.body()));
+  }
+
+  /**
+   * @param classify what an answer comes to: {@link Outcome#of(int, String)} for the platform's answers,
+   *     {@link Outcome#ofRun} for an action container's own
+   */
+  public LoadGenerator(InvokeClient client, PrintStream progress, Duration drainGrace, Clock clock,
+      Optional<CpuSampler> cpu, Function<HttpAnswer, Outcome> classify) {
+    this.classify = Objects.requireNonNull(classify, "classify should not be null");
     this.cpu = Objects.requireNonNull(cpu, "cpu should not be null");
     this.client = Objects.requireNonNull(client, "client should not be null");
     this.progress = Objects.requireNonNull(progress, "progress should not be null");
@@ -51,8 +64,8 @@ public final class LoadGenerator {
     Measurement measurement = new Measurement(measureStart, measureEnd);
     ActionPicker picker = new ActionPicker(scenario.pick(), scenario.actions());
     Driver driver = scenario.openLoop()
-        ? new OpenLoop(client, scenario, picker, measurement, origin)
-        : new ClosedLoop(client, scenario, picker, measurement);
+        ? new OpenLoop(client, scenario, picker, measurement, origin, classify)
+        : new ClosedLoop(client, scenario, picker, measurement, classify);
 
     CpuWindow window = new CpuWindow(measurement);
     driver.start();

@@ -1,5 +1,6 @@
 package io.kwhisk.perf.load;
 
+import io.kwhisk.perf.client.HttpAnswer;
 import io.kwhisk.perf.client.InvokeClient;
 import io.kwhisk.perf.client.InvokeConnection;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Open loop: request i is due at {@code origin + i / rate} and is sent then, whether or not earlier requests have
@@ -33,14 +35,17 @@ final class OpenLoop implements Driver {
   private final Scenario scenario;
   private final ActionPicker picker;
   private final Measurement measurement;
+  private final Function<HttpAnswer, Outcome> classify;
   private final long originNanos;
   private final Semaphore permits;
   private final Thread scheduler;
   private volatile boolean aborted;
   private volatile long behindNanos;
 
-  OpenLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement, long originNanos) {
+  OpenLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement, long originNanos,
+      Function<HttpAnswer, Outcome> classify) {
     this.client = client;
+    this.classify = classify;
     // The permits bound what is handed over, so the synchronous hand-off never finds the pool full.
     this.senders = new ThreadPoolExecutor(0, scenario.maxInFlight(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         r -> {
@@ -88,8 +93,8 @@ final class OpenLoop implements Driver {
       senders.execute(() -> {
         Outcome outcome;
         try {
-          var r = connection().invoke(action);
-          outcome = Outcome.of(r.status(), r.body());
+          HttpAnswer r = connection().invoke(action);
+          outcome = classify.apply(r);
         } catch (IOException | InterruptedException | RuntimeException failed) {
           outcome = Outcome.FAILED;
         }

@@ -48,6 +48,21 @@ public record Outcome(Kind kind, boolean coldStart) {
     }
   }
 
+  /**
+   * Classifies an action container's answer to a direct {@code POST /run} (no platform, so no activation record):
+   * OK when it is a 200 whose body is one JSON object (the action's result), an error otherwise.
+   */
+  public static Outcome ofRun(int status, String body) {
+    if (status != 200) return FAILED;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return FAILED;
+      p.skipChildren();
+      return p.currentToken() == JsonToken.END_OBJECT ? new Outcome(Kind.OK, false) : FAILED;
+    } catch (IOException unreadable) {
+      return FAILED;
+    }
+  }
+
   private static Outcome streamed(int status, String body) {
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return FAILED;

@@ -82,4 +82,10 @@ class ThreadTableTest {
     assertThat(controller.classify(STANDALONE, "kwhisk-feed-kwh")).isEqualTo(Component.CONTROLLER);
     assertThat(Target.shared(10).classify(STANDALONE, "Thread-42")).isEqualTo(Component.JVM_OTHER);
   }
+
+  @Test
+  void theContainersOfAScenarioAreThoseWhoseActionNameCarriesItsPrefixInAnyNamespace() {
+    assertThat(ContainerLister.actionsNamed("perf-noop")).accepts("guest/perf-noop-0", "ns/perf-noop-12")
+        .rejects("guest/perf-noopx-1", "guest/logone", "", "perf-noop/other");
+  }
 }

@@ -61,4 +61,13 @@ class OutcomeTest {
       }
     }
   }
+
+  @Test
+  void aDirectRunAnswerIsOkOnlyWhenItIsA200CarryingOneJsonObject() {
+    assertThat(Outcome.ofRun(200, "{}")).isEqualTo(new Outcome(Outcome.Kind.OK, false));
+    assertThat(Outcome.ofRun(200, "{\"a\":{\"b\":[1]}}").kind()).isEqualTo(Outcome.Kind.OK);
+    assertThat(Outcome.ofRun(200, "{\"a\":1")).isEqualTo(Outcome.FAILED);
+    assertThat(Outcome.ofRun(200, "[]")).isEqualTo(Outcome.FAILED);
+    assertThat(Outcome.ofRun(502, "{\"error\":\"x\"}")).isEqualTo(Outcome.FAILED);
+  }
 }
