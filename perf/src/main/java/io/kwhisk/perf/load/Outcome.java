@@ -35,6 +35,12 @@ public record Outcome(Kind kind, boolean coldStart) {
    * object is an error.
    */
   public static Outcome of(int status, String body) {
+    Outcome byStatus = byStatus(status);
+    return byStatus != null ? byStatus : streamed(status, body);
+  }
+
+  /** The verdict the status alone decides; null for 200 and 502, whose activation record decides. */
+  private static Outcome byStatus(int status) {
     switch (status) {
       case 202:
         return new Outcome(Kind.ACCEPTED, false);
@@ -42,7 +48,7 @@ public record Outcome(Kind kind, boolean coldStart) {
         return new Outcome(Kind.THROTTLED, false);
       case 200:
       case 502:
-        return streamed(status, body);
+        return null;
       default:
         return FAILED;
     }
@@ -117,17 +123,8 @@ public record Outcome(Kind kind, boolean coldStart) {
 
   /** Classifies an answer whose body was already parsed; {@code record} is a missing node if there is none. */
   static Outcome of(int status, JsonNode record) {
-    switch (status) {
-      case 202:
-        return new Outcome(Kind.ACCEPTED, false);
-      case 429:
-        return new Outcome(Kind.THROTTLED, false);
-      case 200:
-      case 502:
-        return fromRecord(status, record);
-      default:
-        return FAILED;
-    }
+    Outcome byStatus = byStatus(status);
+    return byStatus != null ? byStatus : fromRecord(status, record);
   }
 
   private static Outcome fromRecord(int status, JsonNode record) {
