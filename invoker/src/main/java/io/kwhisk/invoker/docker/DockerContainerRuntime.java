@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -18,6 +19,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,10 +126,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
           .exec();
       id = created.getId();
       docker.startContainerCmd(id).exec();
-      String ip = ipAddress(docker.inspectContainerCmd(id).exec());
+      InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
+      String ip = ipAddress(inspect);
       awaitPort(ip, ACTION_PORT, spec.name());
       metrics.containerStarted(Duration.ofNanos(System.nanoTime() - began));
-      return new RunningContainer(id, spec.name(), ip, ACTION_PORT);
+      return new RunningContainer(id, spec.name(), ip, ACTION_PORT, logFile(inspect));
     } catch (RuntimeException e) {
       if (id != null) removeBlocking(id);
       throw new ContainerStartException("container " + spec.name() + " (" + spec.image() + ") did not start: "
@@ -142,6 +146,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       throw new IllegalStateException("container has no IP address on network " + network);
     }
     return net.getIpAddress();
+  }
+
+  /**
+   * The container's json-file log when this process can read all of its output there: the json-file driver (the
+   * {@code local} driver's files are not JSON), no rotation ({@code max-size}: a reader holding an offset in a
+   * rotated file would miss lines), and a file this process may read (the engine is local and we are allowed in
+   * {@code /var/lib/docker}). Null otherwise; the invoker then follows the log stream. Checked here, on the Docker
+   * executor, because it touches the file system.
+   */
+  private static Path logFile(InspectContainerResponse inspect) {
+    String path = inspect.getLogPath();
+    LogConfig config = inspect.getHostConfig() == null ? null : inspect.getHostConfig().getLogConfig();
+    if (path == null || path.isEmpty() || config == null || config.getType() != LogConfig.LoggingType.JSON_FILE) {
+      return null;
+    }
+    if (config.getConfig() != null && config.getConfig().containsKey("max-size")) return null;
+    Path file = Path.of(path);
+    return Files.isReadable(file) ? file : null;
   }
 
   private void awaitPort(String host, int port, String name) {
