@@ -14,6 +14,7 @@ import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.ActivationFeed;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
+import io.kwhisk.invoker.proxy.LogCollectors;
 import io.kwhisk.invoker.publish.KafkaPublisher;
 import io.kwhisk.invoker.publish.Publisher;
 import io.kwhisk.invoker.push.PushMode;
@@ -64,11 +65,14 @@ public final class Invoker implements AutoCloseable {
   private final ExecutorService httpCalls;
   /** The baseline ("hash") mode's push pool and feed; null in kwhisk's mode. */
   private final PushMode push;
+  /** The containers' log collectors and the thread that reads their log files. */
+  private final LogCollectors logs;
 
   private Invoker(InvokerConfig config, ContainerRuntime runtime, Map<String, String> owner, Publisher publisher,
       InvokerMetrics metrics, ActorSystem<ContainerPool.Command> system, CommandFeed commands,
-      HttpServer metricsServer, ExecutorService httpCalls, PushMode push) {
+      HttpServer metricsServer, ExecutorService httpCalls, PushMode push, LogCollectors logs) {
     this.push = push;
+    this.logs = logs;
     this.config = config;
     this.runtime = runtime;
     this.owner = owner;
@@ -106,10 +110,13 @@ public final class Invoker implements AutoCloseable {
       started.add(publisher);
       ExecutorService httpCalls = HttpActionContainer.newCallPool("kwhisk-http-" + config.invokerId());
       started.add(httpCalls::shutdown);
+      LogCollectors logs = new LogCollectors(config.logSource(), runtime, config.logCollectionTimeout(), metrics,
+          "kwhisk-logs-" + config.invokerId());
+      started.add(logs);
       ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime,
           HttpActionContainer.factory(HttpActionContainer.newClient(), httpCalls, config.runtimeClient()),
           ActivationFeed.factory(config.kafka()),
-          hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, metrics, clock);
+          hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, logs, metrics, clock);
       ActorSystem<ContainerPool.Command> system =
           ActorSystem.create(ContainerPool.create(deps), "kwhisk-invoker" + config.invokerId(), pekkoConfig());
       started.add(system::terminate);
@@ -123,7 +130,8 @@ public final class Invoker implements AutoCloseable {
           config.pauseGrace().toMillis(), config.evictionGrace().toMillis());
       PushMode push = hashMode(config) ? PushMode.start(config, deps, publisher, system) : null;
       if (push != null) started.add(push);
-      return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, httpCalls, push);
+      return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, httpCalls, push,
+          logs);
     } catch (RuntimeException e) {
       Collections.reverse(started);
       for (AutoCloseable c : started) {
@@ -163,6 +171,7 @@ public final class Invoker implements AutoCloseable {
       Thread.currentThread().interrupt();
       system.terminate();
     }
+    logs.close();
     removeLeftovers(runtime, owner);
     publisher.close();
     runtime.close();

@@ -9,6 +9,7 @@ import io.kwhisk.common.kafka.KafkaSettings;
 import java.time.Duration;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
+import io.kwhisk.invoker.proxy.LogSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,12 @@ import java.util.Optional;
  *     same mode
  * @param runtimeClient how containers of concurrency 1 are called: {@code keep-alive} (each over its own persistent
  *     connection, the default) or {@code jdk} (the JDK HttpClient, the previous way, kept to compare the two)
+ * @param logSource where containers' logs are read (containers of concurrency 1 only): {@code auto} (the default:
+ *     each container's json log file when the engine writes one this process may read, else its followed log
+ *     stream), {@code file} (files only) or {@code stream}. A file is read after each run, without a connection or
+ *     a thread per container; a followed stream costs the engine ~1-2 ms of CPU per activation and a connection
+ * @param logCollectionTimeout how long an activation's record waits for its logs (both sentinels) after its run;
+ *     after that the record is written without them
  */
 public record InvokerConfig(
     int invokerId,
@@ -75,7 +82,8 @@ public record InvokerConfig(
     Map<String, Integer> prewarm,
     long prewarmMemoryMb,
     SchedulingMode scheduling,
-    HttpActionContainer.ClientKind runtimeClient) {
+    HttpActionContainer.ClientKind runtimeClient,
+    LogSource logSource) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -97,6 +105,7 @@ public record InvokerConfig(
   public static final String PREWARM_MEMORY = "kwhisk.invoker.prewarm-memory-mb";
   public static final String SCHEDULING = "kwhisk.invoker.scheduling";
   public static final String RUNTIME_CLIENT = "kwhisk.invoker.runtime-client";
+  public static final String LOG_SOURCE = "kwhisk.invoker.log-source";
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -146,6 +155,7 @@ public record InvokerConfig(
     }
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
     if (runtimeClient == null) throw new ConfigException(RUNTIME_CLIENT, "must be keep-alive or jdk");
+    if (logSource == null) throw new ConfigException(LOG_SOURCE, "must be auto, file or stream");
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -177,7 +187,8 @@ public record InvokerConfig(
         config.longValue(PREWARM_MEMORY, 256),
         config.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
         config.get(RUNTIME_CLIENT).map(v -> HttpActionContainer.ClientKind.parse(RUNTIME_CLIENT, v))
-            .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE));
+            .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE),
+        config.get(LOG_SOURCE).map(v -> LogSource.parse(LOG_SOURCE, v)).orElse(LogSource.AUTO));
   }
 
   private static Duration max(Duration a, Duration b) {

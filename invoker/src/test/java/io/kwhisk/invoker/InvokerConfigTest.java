@@ -9,6 +9,7 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
+import io.kwhisk.invoker.proxy.LogSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,6 +59,16 @@ class InvokerConfigTest {
     assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.runtime-client", "okhttp")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kwhisk.invoker.runtime-client");
+  }
+
+  @Test
+  void logsAreReadFromTheFileWhenReadableUnlessAnotherSourceIsChosen() {
+    assertThat(parse(Map.of()).logSource()).isEqualTo(LogSource.AUTO);
+    assertThat(parse(Map.of("kwhisk.invoker.log-source", " Stream ")).logSource()).isEqualTo(LogSource.STREAM);
+    assertThat(parse(Map.of("kwhisk.invoker.log-source", "file")).logSource()).isEqualTo(LogSource.FILE);
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.log-source", "syslog")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kwhisk.invoker.log-source");
   }
 
   @Test

@@ -27,12 +27,17 @@ public final class InvokerMetrics {
   public static final String PREWARM_USED = "kwhisk.invoker.prewarm.used";
   public static final String PREWARM_READY = "kwhisk.invoker.prewarm.ready";
   public static final String CONTAINER_START_TIME = "kwhisk.invoker.container.start.time";
+  public static final String LOG_SOURCES = "kwhisk.invoker.log.sources";
+  public static final String LOG_FILE_READS = "kwhisk.invoker.log.file.reads";
 
   /** The states a container is counted in; one gauge each. */
   public enum ContainerState { STARTING, INITIALIZING, READY, RUNNING, PAUSED, REMOVING }
 
   /** Why a container died under a running activation. */
   public enum Death { OOM_KILLED, KILLED, EXITED }
+
+  /** Where a container's logs are read: its json log file, its followed stream, or nowhere. */
+  public enum LogSourceKind { FILE, STREAM, NONE }
 
   /** Outcome tag of an activation, OpenWhisk's four response classes. */
   public enum Outcome { SUCCESS, APPLICATION_ERROR, DEVELOPER_ERROR, WHISK_ERROR }
@@ -49,6 +54,8 @@ public final class InvokerMetrics {
   private final Timer pauseTime;
   private final Timer unpauseTime;
   private final Map<Death, Counter> deaths = new EnumMap<>(Death.class);
+  private final Map<LogSourceKind, Counter> logSources = new EnumMap<>(LogSourceKind.class);
+  private final Counter logFileReads;
 
   public InvokerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -88,6 +95,15 @@ public final class InvokerMetrics {
           .description("Containers that died while an activation ran")
           .register(registry));
     }
+    for (LogSourceKind k : LogSourceKind.values()) {
+      logSources.put(k, Counter.builder(LOG_SOURCES)
+          .tag("source", k.name().toLowerCase())
+          .description("Containers whose logs were collected from each source")
+          .register(registry));
+    }
+    logFileReads = Counter.builder(LOG_FILE_READS)
+        .description("Reads of containers' json log files (more than one per activation when Docker wrote late)")
+        .register(registry);
   }
 
   /** Metrics that go nowhere: for tests. */
@@ -142,6 +158,14 @@ public final class InvokerMetrics {
 
   public void containerDied(Death cause) {
     deaths.get(cause).increment();
+  }
+
+  public void logSourceOpened(LogSourceKind kind) {
+    logSources.get(kind).increment();
+  }
+
+  public void logFileRead() {
+    logFileReads.increment();
   }
 
   public void creationRefused() {

@@ -115,6 +115,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       ActionContainer.Factory containers,
       ActivationSource.Factory feeds,
       Publisher publisher,
+      LogCollector.Factory logs,
       InvokerMetrics metrics,
       Clock clock) {
     public Deps {
@@ -123,6 +124,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       Objects.requireNonNull(containers, "containers should not be null");
       Objects.requireNonNull(feeds, "feeds should not be null");
       Objects.requireNonNull(publisher, "publisher should not be null");
+      Objects.requireNonNull(logs, "logs should not be null");
       Objects.requireNonNull(metrics, "metrics should not be null");
       Objects.requireNonNull(clock, "clock should not be null");
     }
@@ -143,7 +145,6 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final Deque<Delivery> queued = new ArrayDeque<>();
   private int running;
   private LogCollector logs;
-  private AutoCloseable logStream;
   private long initStart;
   /** Records per poll, learnt from this container's run durations when no prefetch is configured. */
   private AdaptivePrefetch prefetch;
@@ -203,10 +204,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onContainerStarted(ContainerStarted m) {
     container = m.container();
     client = deps.containers().connect(container.host(), container.port(), action.limits().concurrency());
-    if (collectLogs) {
-      logs = new LogCollector();
-      logStream = deps.runtime().followLogs(container.id(), logs::accept);
-    }
+    if (collectLogs) logs = deps.logs().open(container, logLimitBytes());
     getContext().getLog().debug("Container {} of {} started at {}", name, action.fqn(), container.host());
     initStart = deps.clock().millis();
     getContext().pipeToSelf(
@@ -302,7 +300,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     CompletableFuture<List<String>> next = collector.next();
     long waitMs = deps.config().logCollectionTimeout().toMillis();
     return next.completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS).thenApply(lines -> {
-      if (lines != null) return LogCollector.truncate(lines, action.limits().logs() * 1024);
+      if (lines != null) return LogCollector.truncate(lines, logLimitBytes());
       collector.abandon(next);
       return List.of();
     });
@@ -540,14 +538,14 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     });
   }
 
+  /** Releases the log collector: its stream, or its file on the log reader. Never blocks. */
   private void closeLogStream() {
-    if (logStream == null) return;
-    try {
-      logStream.close();
-    } catch (Exception e) {
-      getContext().getLog().debug("Closing the log stream of {} failed: {}", name, e.toString());
-    }
-    logStream = null;
+    if (logs != null) logs.close();
+  }
+
+  /** The action's log limit, as every collector and the truncation apply it. */
+  private int logLimitBytes() {
+    return action.limits().logs() * 1024;
   }
 
   private static ContainerState metricState(ProxyState.Phase p) {

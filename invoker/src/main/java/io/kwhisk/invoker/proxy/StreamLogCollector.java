@@ -1,5 +1,6 @@
 package io.kwhisk.invoker.proxy;
 
+import io.kwhisk.invoker.docker.ContainerRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -9,18 +10,17 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Splits a container's timestamped output stream into one segment per activation, using the runtime protocol's
- * sentinel: a segment ends when the sentinel has been seen on both stdout and stderr. Lines come out in OpenWhisk's
- * form, {@code <timestamp> stdout: <text>}, ordered by time.
- *
- * <p>Only meaningful when activations run one at a time in the container (concurrency 1); with more, lines of
- * different activations interleave and cannot be attributed, so the proxy does not collect them. Thread-safe: the
- * Docker log thread feeds it while the proxy takes segments.
+ * A {@link LogCollector} fed by the container's followed log stream (Docker's {@code logs --follow --timestamps}):
+ * splits the timestamped output into one segment per activation at the sentinels. The fallback when the container's
+ * json log file cannot be read (see {@link JsonLogFile}), and the choice with {@code kwhisk.invoker.log-source=stream}.
+ * Thread-safe: the Docker log thread feeds it while the proxy takes segments.
  */
-final class LogCollector {
-  static final String SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
+final class StreamLogCollector implements LogCollector {
+  private static final Logger log = LoggerFactory.getLogger(StreamLogCollector.class);
 
   private record Line(Instant time, String text) {}
 
@@ -30,6 +30,15 @@ final class LogCollector {
   private final Deque<List<String>> ready = new ArrayDeque<>();
   private final Deque<CompletableFuture<List<String>>> waiting = new ArrayDeque<>();
   private int skip;
+  /** The followed stream; null until {@link #follow} attached it. */
+  private volatile AutoCloseable stream;
+
+  /** A collector of {@code containerId}'s followed output; closing it closes the stream. */
+  static StreamLogCollector follow(ContainerRuntime runtime, String containerId) {
+    StreamLogCollector collector = new StreamLogCollector();
+    collector.stream = runtime.followLogs(containerId, collector::accept);
+    return collector;
+  }
 
   /** Raw bytes from the container; lines are {@code <RFC 3339 timestamp> <text>} as Docker writes them. */
   synchronized void accept(boolean stderr, byte[] bytes) {
@@ -43,35 +52,33 @@ final class LogCollector {
     }
   }
 
-  /** The next activation's lines; completes when both sentinels were written. */
-  synchronized CompletableFuture<List<String>> next() {
+  @Override
+  public synchronized CompletableFuture<List<String>> next() {
     CompletableFuture<List<String>> f = new CompletableFuture<>();
     if (!ready.isEmpty()) f.complete(ready.poll());
     else waiting.add(f);
     return f;
   }
 
-  /**
-   * Gives up on the oldest pending segment (its sentinels did not come in time): the segment, when it does end,
-   * is dropped rather than given to the next activation.
-   */
-  synchronized void abandon(CompletableFuture<List<String>> pending) {
+  @Override
+  public synchronized void abandon(CompletableFuture<List<String>> pending) {
     if (waiting.remove(pending)) skip++;
   }
 
-  /** Keeps the first lines that fit in {@code limitBytes}, as OpenWhisk does, with a note when some were cut. */
-  static List<String> truncate(List<String> lines, int limitBytes) {
-    List<String> out = new ArrayList<>();
-    int size = 0;
-    for (String l : lines) {
-      size += l.getBytes(StandardCharsets.UTF_8).length;
-      if (size > limitBytes) {
-        out.add("Logs were truncated because the total bytes size exceeds the limit of " + limitBytes + " bytes.");
-        break;
-      }
-      out.add(l);
+  /** Closes the followed stream, once (the engine call runs on the runtime's threads). */
+  @Override
+  public void close() {
+    AutoCloseable s;
+    synchronized (this) {
+      s = stream;
+      stream = null;
     }
-    return out;
+    if (s == null) return;
+    try {
+      s.close();
+    } catch (Exception e) {
+      log.debug("Closing a log stream failed: {}", e.toString());
+    }
   }
 
   private void addLine(int s, String raw) {

@@ -20,6 +20,8 @@ import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.proxy.CallOutcome;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.Delivery;
+import io.kwhisk.invoker.proxy.LogCollectors;
+import io.kwhisk.invoker.proxy.LogSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -58,8 +60,9 @@ class ContainerPoolTest {
         "kwhisk.invoker.heartbeat-interval", heartbeatInterval,
         "kwhisk.invoker.eviction-grace", "0",
         "kwhisk.invoker.first-pull-grace", "30s")));
-    ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime, container, source,
-        publisher, InvokerMetrics.discarding(), Clock.systemUTC());
+    ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime, container, source, publisher,
+        new LogCollectors(LogSource.STREAM, runtime, Duration.ofSeconds(2), InvokerMetrics.discarding(), "test-logs"),
+        InvokerMetrics.discarding(), Clock.systemUTC());
     return testKit.spawn(ContainerPool.create(deps));
   }
 

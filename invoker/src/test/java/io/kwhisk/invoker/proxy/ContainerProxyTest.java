@@ -25,6 +25,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,10 +38,18 @@ class ContainerProxyTest {
       new ActionLimits(1000, 256, 10, 1), 0, false, 0);
 
   private final FakeRuntime runtime = new FakeRuntime();
+  /** The fake runtime's log stream carries nothing: records go out without logs after the collection timeout. */
+  private final LogCollectors logs = new LogCollectors(LogSource.STREAM, runtime, Duration.ofSeconds(2),
+      InvokerMetrics.discarding(), "test-logs");
   private final FakeContainer container = new FakeContainer();
   private final FakeSource source = new FakeSource();
   private final FakePublisher publisher = new FakePublisher();
   private final TestProbe<ContainerProxy.Event> parent = testKit.createTestProbe();
+
+  @AfterEach
+  void closeLogs() {
+    logs.close();
+  }
 
   @AfterAll
   static void stopTestKit() {
@@ -69,7 +78,7 @@ class ContainerProxyTest {
         "kwhisk.invoker.first-pull-grace", "100ms"));
     all.putAll(settings);
     InvokerConfig config = InvokerConfig.from(ConfigSource.of(all));
-    return new ContainerProxy.Deps(config, runtime, container, source, publisher, InvokerMetrics.discarding(),
+    return new ContainerProxy.Deps(config, runtime, container, source, publisher, logs, InvokerMetrics.discarding(),
         clock);
   }
 

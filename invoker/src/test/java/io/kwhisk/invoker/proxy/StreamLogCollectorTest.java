@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(5)
-class LogCollectorTest {
-  private static void out(LogCollector c, boolean stderr, String text) {
+class StreamLogCollectorTest {
+  private static void out(StreamLogCollector c, boolean stderr, String text) {
     c.accept(stderr, text.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void aSegmentEndsWhenBothStreamsWroteTheSentinel() {
-    LogCollector c = new LogCollector();
+    StreamLogCollector c = new StreamLogCollector();
     var first = c.next();
     out(c, false, "2026-11-22T10:00:00.100Z hello\n2026-11-22T10:00:00.300Z ");
     out(c, false, LogCollector.SENTINEL + "\n");
@@ -28,7 +28,7 @@ class LogCollectorTest {
 
   @Test
   void segmentsGoToActivationsInOrderAndAnAbandonedOneIsDropped() {
-    LogCollector c = new LogCollector();
+    StreamLogCollector c = new StreamLogCollector();
     var abandoned = c.next();
     c.abandon(abandoned);
     for (String line : List.of("one", "two")) {
