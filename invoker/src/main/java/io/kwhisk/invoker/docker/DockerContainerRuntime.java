@@ -158,7 +158,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private static Path logFile(InspectContainerResponse inspect) {
     String path = inspect.getLogPath();
     LogConfig config = inspect.getHostConfig() == null ? null : inspect.getHostConfig().getLogConfig();
-    if (path == null || path.isEmpty() || config == null || config.getType() != LogConfig.LoggingType.JSON_FILE) {
+    // By name: docker-java reads "json-file" as LoggingType.DEFAULT, whose value is the same string.
+    if (path == null || path.isEmpty() || config == null || config.getType() == null
+        || !"json-file".equals(config.getType().getType())) {
       return null;
     }
     if (config.getConfig() != null && config.getConfig().containsKey("max-size")) return null;

@@ -56,4 +56,23 @@ class DockerContainerRuntimeIT {
       }
     }
   }
+
+  @Test
+  @Timeout(120)
+  void aStartedContainerNamesItsJsonLogFileWhichHoldsItsOutput() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> owner = Map.of(ContainerRuntime.INVOKER_LABEL, "74", ContainerRuntime.CLUSTER_LABEL, "it-" + run);
+    try (DockerContainerRuntime runtime = DockerContainerRuntime.create("unix:///var/run/docker.sock", "bridge",
+        Duration.ofSeconds(30), owner, InvokerMetrics.discarding())) {
+      RunningContainer c = runtime.start(new ContainerSpec("kwhisk-it-" + run, IMAGE, 128, Map.of()))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      try {
+        assertThat(c.logFile()).as("json-file driver, local engine, root").isNotNull();
+        assertThat(c.logFile().toString()).isEqualTo(docker("inspect", "-f", "{{.LogPath}}", c.id()).trim());
+        assertThat(java.nio.file.Files.isReadable(c.logFile())).isTrue();
+      } finally {
+        runtime.remove(c.id()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      }
+    }
+  }
 }
