@@ -1,0 +1,85 @@
+package io.kwhisk.invoker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.message.CompletionMessage;
+import io.kwhisk.invoker.metrics.InvokerMetrics;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Activation records carry their own log lines whichever source the invoker reads them from: the container's json
+ * log file (the default when readable, forced here with {@code file}, which never opens a stream) or Docker's
+ * followed stream. Real broker, real Docker, the Node.js runtime.
+ */
+class LogSourceIT {
+  /** Ids no other test uses, so start-up clean-up never touches their containers. */
+  private static final int FILE_INVOKER = 61;
+  private static final int STREAM_INVOKER = 62;
+
+  private static ControllerDouble controller;
+
+  @BeforeAll
+  static void start() throws Exception {
+    controller = ControllerDouble.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ControllerDouble.shutDown(null, controller, FILE_INVOKER, STREAM_INVOKER);
+  }
+
+  @ParameterizedTest(name = "log-source={0}")
+  @ValueSource(strings = {"file", "stream"})
+  @Timeout(120)
+  void eachRecordCarriesItsOwnLinesFromBothStreamsAndALoudOneIsCutAtTheLimit(String source) throws Exception {
+    int id = source.equals("file") ? FILE_INVOKER : STREAM_INVOKER;
+    Map<String, String> config = new HashMap<>(Map.of(
+        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
+        "kwhisk.invoker.id", Integer.toString(id),
+        "kwhisk.invoker.keep-alive", "60s",
+        "kwhisk.invoker.prefetch", "1",
+        "kwhisk.invoker.heartbeat-interval", "500ms",
+        "kwhisk.invoker.pause-grace", "0",
+        "kwhisk.invoker.log-source", source));
+    try (Invoker invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(config)))) {
+      Action action = controller.action("logs-" + source + "-" + UUID.randomUUID().toString().substring(0, 8),
+          10_000, 256, "function main(p) { console.log('out ' + p.n); console.error('err ' + p.n);"
+              + " if (p.loud) for (let i = 0; i < 2000; i++) console.log('loud line ' + i); return {}; }");
+      controller.createContainer(id, action);
+      for (int n = 0; n < 3; n++) {
+        CompletionMessage done = controller.invoke(action, Json.object().put("n", n));
+        List<String> logs = controller.awaitRecord(done.activationId()).logs();
+        assertThat(logs).hasSize(2);
+        assertThat(logs.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout: out " + n);
+        assertThat(logs.get(1)).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stderr: err " + n);
+      }
+      CompletionMessage loud = controller.invoke(action, Json.object().put("n", 9).put("loud", true));
+      ActivationRecord record = controller.awaitRecord(loud.activationId());
+      assertThat(record.logs().get(0)).endsWith("stdout: out 9");
+      assertThat(record.logs().get(record.logs().size() - 1)).startsWith("Logs were truncated");
+      assertThat(String.join("\n", record.logs()).length()).isLessThan(11 * 1024);
+      CompletionMessage after = controller.invoke(action, Json.object().put("n", 10));
+      assertThat(controller.awaitRecord(after.activationId()).logs()).as("the next record starts after the loud one")
+          .hasSize(2).last().asString().endsWith("stderr: err 10");
+
+      assertThat(invoker.metrics().registry().get(InvokerMetrics.LOG_SOURCES).tag("source", source).counter()
+          .count()).isEqualTo(1);
+      if (source.equals("file")) {
+        assertThat(invoker.metrics().registry().get(InvokerMetrics.LOG_FILE_READS).counter().count())
+            .isGreaterThanOrEqualTo(5);
+      }
+    }
+  }
+}
