@@ -48,6 +48,8 @@ final class JsonLogFile implements LogCollector {
   static final int MAX_BACKOFF_MS = 64;
   /** Larger than any line Docker writes: 16 KB of output, escaped (at most 6 bytes a byte), plus the keys. */
   static final int BUFFER_BYTES = 128 * 1024;
+  /** A read's usual size: a few activations' lines. */
+  private static final int READ_BYTES = 8 * 1024;
   private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER_BYTES]);
   private static final JsonFactory JSON = Json.MAPPER.getFactory();
 
@@ -192,9 +194,10 @@ final class JsonLogFile implements LogCollector {
     if (wanted == 0) return false;
     if (channel == null) channel = FileChannel.open(file, StandardOpenOption.READ);
     byte[] buf = BUFFER.get();
+    int chunk = READ_BYTES; // what one activation usually wrote; the whole buffer only for a long line
     while (true) {
       metrics.logFileRead();
-      int n = channel.read(ByteBuffer.wrap(buf), offset);
+      int n = channel.read(ByteBuffer.wrap(buf, 0, chunk), offset);
       if (n <= 0) return true;
       int start = 0;
       for (int i = 0; i < n && out.size() < wanted; i++) {
@@ -205,11 +208,13 @@ final class JsonLogFile implements LogCollector {
       }
       offset += start;
       if (out.size() >= wanted) return false;
-      if (start == 0 && n == buf.length) { // no newline in a full buffer
+      if (start == 0 && n == chunk && chunk < buf.length) {
+        chunk = buf.length; // a line longer than a small read: read it whole
+      } else if (start == 0 && n == chunk) { // no newline in a full buffer
         if (!discarding) log.warn("Skipping a line of more than {} bytes in {}", BUFFER_BYTES, file);
         discarding = true;
         offset += n;
-      } else if (n < buf.length) {
+      } else if (n < chunk) {
         return true; // the rest, if any, is a line Docker has not finished writing
       }
     }
