@@ -163,6 +163,9 @@ final class JsonLogFile implements LogCollector {
     } catch (IOException e) {
       log.debug("Reading {} failed: {}", file, e.toString());
       atEnd = true;
+    } catch (RuntimeException e) { // a task that dies here would leave the file "scheduled" and its asks unserved
+      log.warn("Reading {} failed", file, e);
+      atEnd = true;
     }
     long delayMs;
     synchronized (this) {
