@@ -332,9 +332,10 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   /** Learns from a run's duration and resizes the feed's polls when the container's typical run calls for it. */
   private void adaptPrefetch(long runMs) {
     prefetch = prefetch.afterRun(runMs);
-    OptionalInt size = prefetch.change();
+    long now = deps.clock().millis();
+    OptionalInt size = prefetch.change(now);
     if (size.isEmpty() || feed == null || state.phase() == ProxyState.Phase.INIT_FAILED) return;
-    prefetch = prefetch.changedTo(size.getAsInt());
+    prefetch = prefetch.changedTo(size.getAsInt(), now);
     getContext().getLog().debug("Container {} of {} pulls up to {} records per poll (typical run {} ms)", name,
         action.fqn(), size.getAsInt(), String.format("%.1f", prefetch.typicalRunMs()));
     feed.resize(size.getAsInt());
