@@ -36,4 +36,23 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     props.put("client.id", clientId);
     return props;
   }
+
+  /**
+   * How long a reader's fetch may wait on the broker when there is nothing to read. The broker answers a waiting
+   * fetch as soon as a record is appended to one of its partitions, so this bounds only the fetches of an idle
+   * reader: at Kafka's default of 500 ms each idle consumer costs the broker two requests a second.
+   */
+  public static final int READER_FETCH_WAIT_MS = 5_000;
+
+  /**
+   * Base properties for a consumer that follows topics (a classic consumer polling in a loop): those of
+   * {@link #clientConfig}, with {@code fetch.max.wait.ms} at {@link #READER_FETCH_WAIT_MS} unless the client
+   * properties set it.
+   */
+  public Map<String, Object> readerConfig(String clientId) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("fetch.max.wait.ms", READER_FETCH_WAIT_MS);
+    props.putAll(clientConfig(clientId));
+    return props;
+  }
 }

@@ -93,7 +93,7 @@ public final class TopicReader implements AutoCloseable {
     this.rediscover = rediscover;
     this.tail = tail;
     this.handler = Objects.requireNonNull(handler, "handler should not be null");
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig(clientId));
+    Map<String, Object> props = new HashMap<>(kafka.readerConfig(clientId));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);

@@ -42,7 +42,7 @@ public final class CommandFeed implements AutoCloseable {
   public CommandFeed(KafkaSettings kafka, int invokerId, ActorRef<ContainerPool.Command> pool) {
     this.pool = pool;
     String topic = Topics.invokerTopic(invokerId);
-    Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-commands");
+    Map<String, Object> props = kafka.readerConfig("invoker" + invokerId + "-commands");
     props.put("group.id", "invoker" + invokerId);
     props.put("enable.auto.commit", true);
     props.put("auto.offset.reset", "latest");

@@ -53,7 +53,7 @@ final class PushFeed implements AutoCloseable {
     this.queued = queued;
     this.maxQueued = maxQueued;
     String topic = Topics.invokerActivationsTopic(invokerId);
-    Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-push");
+    Map<String, Object> props = kafka.readerConfig("invoker" + invokerId + "-push");
     props.put("group.id", "invoker" + invokerId + "-push");
     props.put("enable.auto.commit", true);
     props.put("auto.commit.interval.ms", 200);
