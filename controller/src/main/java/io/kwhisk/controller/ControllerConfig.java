@@ -63,7 +63,6 @@ public record ControllerConfig(
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   /** Any Kafka client property, passed to every producer, consumer and admin client (security settings, say). */
-  public static final String KAFKA_CLIENT_PREFIX = "kwhisk.kafka.client.";
 
   /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
   public static final Set<String> DEFAULT_KINDS =
@@ -97,7 +96,7 @@ public record ControllerConfig(
         source.integer(ID, 0),
         source.string(HOST, "0.0.0.0"),
         source.integer(PORT, 3233),
-        KafkaSettings.from(source, source.prefixed(KAFKA_CLIENT_PREFIX)),
+        KafkaSettings.from(source),
         (short) replication,
         source.duration(BLOCKING_WAIT, Duration.ofSeconds(60)),
         source.integer(MAX_PAYLOAD, 1024 * 1024),

@@ -167,7 +167,7 @@ public record InvokerConfig(
     Duration pauseGrace = config.duration(PAUSE_GRACE, Duration.ofSeconds(1));
     return new InvokerConfig(
         config.integer(ID, 0),
-        KafkaSettings.from(config, Map.of()),
+        KafkaSettings.from(config),
         config.longValue(USER_MEMORY, 2048),
         config.duration(KEEP_ALIVE, Duration.ofSeconds(10)),
         config.duration(FIRST_PULL_GRACE, Duration.ofSeconds(30)),

@@ -44,6 +44,12 @@ class InvokerConfigTest {
   }
 
   @Test
+  void kafkaClientPropertiesReachTheInvokersClientsSoItCanUseASecuredCluster() {
+    InvokerConfig c = parse(Map.of("kwhisk.kafka.client.security.protocol", "SSL"));
+    assertThat(c.kafka().clientConfig("x")).containsEntry("security.protocol", "SSL");
+  }
+
+  @Test
   void imagesAreOverriddenPerKindAndKeepTheOtherDefaults() {
     InvokerConfig c = parse(Map.of("kwhisk.invoker.images", "nodejs:20=reg:5000/node:1, python:3=py"));
     assertThat(c.images()).containsEntry("nodejs:20", "reg:5000/node:1")

@@ -13,6 +13,8 @@ import java.util.Objects;
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
   public static final String BOOTSTRAP = "kwhisk.kafka.bootstrap-servers";
+  /** Keys under this prefix are Kafka client properties: {@code kwhisk.kafka.client.security.protocol=SSL}. */
+  public static final String CLIENT_PREFIX = "kwhisk.kafka.client.";
 
   public KafkaSettings {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -21,8 +23,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     clientProperties = Map.copyOf(Objects.requireNonNullElse(clientProperties, Map.of()));
   }
 
-  public static KafkaSettings from(ConfigSource config, Map<String, String> clientProperties) {
-    return new KafkaSettings(config.get(BOOTSTRAP).orElse(null), clientProperties);
+  /** The bootstrap servers and every {@link #CLIENT_PREFIX} property of {@code config}. */
+  public static KafkaSettings from(ConfigSource config) {
+    return new KafkaSettings(config.get(BOOTSTRAP).orElse(null), config.prefixed(CLIENT_PREFIX));
   }
 
   public static KafkaSettings of(String bootstrapServers) {

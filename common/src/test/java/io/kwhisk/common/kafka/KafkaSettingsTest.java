@@ -2,6 +2,7 @@ package io.kwhisk.common.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kwhisk.common.config.ConfigSource;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,5 +23,13 @@ class KafkaSettingsTest {
         .containsEntry("fetch.max.wait.ms", KafkaSettings.READER_FETCH_WAIT_MS).containsEntry("client.id", "r");
     assertThat(new KafkaSettings("b:9092", Map.of("fetch.max.wait.ms", "100")).readerConfig("r"))
         .containsEntry("fetch.max.wait.ms", "100");
+  }
+
+  @Test
+  void clientPropertiesComeFromTheKeysUnderTheClientPrefix() {
+    ConfigSource config = ConfigSource.of(Map.of(KafkaSettings.BOOTSTRAP, "b:9092",
+        "kwhisk.kafka.client.security.protocol", "SASL_SSL", "kwhisk.kafka.client.linger.ms", "2"));
+    assertThat(KafkaSettings.from(config).clientConfig("c"))
+        .containsEntry("security.protocol", "SASL_SSL").containsEntry("linger.ms", "2");
   }
 }

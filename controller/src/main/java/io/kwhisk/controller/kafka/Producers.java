@@ -19,7 +19,7 @@ public final class Producers {
     Map<String, Object> props = kafka.clientConfig(clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0); // kwhisk.kafka.client.linger.ms may batch more
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);

@@ -24,7 +24,7 @@ public final class KafkaPublisher implements Publisher {
   public KafkaPublisher(KafkaSettings kafka, int invokerId) {
     Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-producer");
     props.put("acks", "all");
-    props.put("linger.ms", 0);
+    props.putIfAbsent("linger.ms", 0); // kwhisk.kafka.client.linger.ms may trade latency for fewer requests
     props.put("max.block.ms", 30_000);
     this.sender = new RecordSender(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
         "kwhisk-publisher-" + invokerId);
