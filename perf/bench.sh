@@ -6,11 +6,12 @@
 # design meets the same machine, the same memory and the same load in one run. Results (CSV and HTML) land in
 # perf/results/<UTC date>-<preset>/ unless --out says otherwise. See perf/README.md "One command" for what each
 # preset runs and how long it takes. Before a scenario whose actions all fit the pool, each action is invoked once
-# (perf --prime-up-to), so the warm-up starts from warm containers.
+# (perf --prime-up-to), so the warm-up starts from warm containers; before the first scenario of each standalone,
+# BENCH_JIT_WARMUP (90 s) of unrecorded load lets its JIT settle.
 #
-#   quick (~5 min):  128 container slots; actions 1,10,100 x 10 users; 10 s warm-up, 10 s measured; a cold burst
+#   quick (~8 min):  128 container slots; actions 1,10,100 x 10 users; 10 s warm-up, 10 s measured; a cold burst
 #                    of 10 actions; both designs.
-#   full (~47 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured; cold
+#   full (~53 min):  128 slots: actions 1,10,100,1000 x users 10,100,200, 20 s warm-up, 40 s measured; cold
 #                    bursts of 10 and 50; the lifecycle scenario (10 containers x 100 validated requests);
 #                    16 slots (the pool cannot hold every action): actions 10,100 x users 10,100;
 #                    the latency benchmark (warm invoke vs direct /run, cold start) on kwhisk; both designs.
@@ -92,10 +93,22 @@ start_standalone() {
   exit 1
 }
 
+# jit_warmup DESIGN: a fresh JVM spends 3-6 ms of CPU per activation compiling for its first minutes under load
+# (BENCHMARKS.md, "What the first minutes cost"); without this the first scenarios of each standalone paid for it.
+# BENCH_JIT_WARMUP (default 90s; 0 skips) of 1 action x 10 users, not recorded.
+jit_warmup() {
+  local secs="${BENCH_JIT_WARMUP:-90s}"
+  [ "${secs%s}" = 0 ] && return
+  echo "bench: warming the $1 standalone's JIT for $secs" >&2
+  "${PERF[@]}" load --wskprops "$WSKPROPS" --design "$1" --actions 1 --users 10 --warmup 0s --duration "$secs" \
+    --prefix perf-jit --cleanup --csv "$OUT/jit-warmup.csv" >/dev/null
+}
+
 # scenarios DESIGN SLOTS LABEL ACTIONS USERS WARMUP DURATION BURSTS LIFECYCLE_ACTIONS: one standalone, the matrix,
 # then cold bursts of each size in BURSTS and (if LIFECYCLE_ACTIONS > 0) the lifecycle scenario.
 scenarios() {
   start_standalone "$1" "$2"
+  jit_warmup "$1"
   "${PERF[@]}" matrix --wskprops "$WSKPROPS" --design "$3" --actions "$4" --users "$5" \
     --warmup "$6" --duration "$7" --memory 128 --pause 2s --prime-up-to "$2" --csv "$OUT/matrix.csv"
   if [ -n "$8" ]; then
