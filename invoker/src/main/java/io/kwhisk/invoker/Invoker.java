@@ -235,8 +235,9 @@ public final class Invoker implements AutoCloseable {
             "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
             "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
             "pekko.loglevel = INFO",
-            // The timer wheel's thread wakes every tick, timers due or not (10 ms by default): ~1% of a core idle.
-            "pekko.scheduler.tick-duration = 20ms",
+            // The timer wheel's thread wakes every tick, timers due or not (10 ms by default: ~1% of a core idle);
+            // delays are rounded up to whole ticks, and nothing here needs less than 50 ms.
+            "pekko.scheduler.tick-duration = 50ms",
             "pekko.log-dead-letters-during-shutdown = off",
             // close() is the graceful path; a JVM hook would race it.
             "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
