@@ -106,6 +106,8 @@ public record InvokerConfig(
   public static final String SCHEDULING = "kwhisk.invoker.scheduling";
   public static final String RUNTIME_CLIENT = "kwhisk.invoker.runtime-client";
   public static final String LOG_SOURCE = "kwhisk.invoker.log-source";
+  /** Any Kafka client property (TLS or SASL settings, say), passed to every producer, consumer and admin client. */
+  public static final String KAFKA_CLIENT_PREFIX = "kwhisk.kafka.client.";
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -167,7 +169,7 @@ public record InvokerConfig(
     Duration pauseGrace = config.duration(PAUSE_GRACE, Duration.ofSeconds(1));
     return new InvokerConfig(
         config.integer(ID, 0),
-        KafkaSettings.from(config, Map.of()),
+        KafkaSettings.from(config, config.prefixed(KAFKA_CLIENT_PREFIX)),
         config.longValue(USER_MEMORY, 2048),
         config.duration(KEEP_ALIVE, Duration.ofSeconds(10)),
         config.duration(FIRST_PULL_GRACE, Duration.ofSeconds(30)),

@@ -25,6 +25,14 @@ class InvokerConfigTest {
   }
 
   @Test
+  void kafkaClientPropertiesReachEveryClientOfTheInvoker() {
+    InvokerConfig c = parse(Map.of("kwhisk.kafka.client.security.protocol", "SASL_SSL",
+        "kwhisk.kafka.client.sasl.mechanism", "SCRAM-SHA-512"));
+    assertThat(c.kafka().clientConfig("invoker0")).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("bootstrap.servers", "localhost:9092");
+  }
+
+  @Test
   void defaultsFollowTheContract() {
     InvokerConfig c = parse(Map.of());
     assertThat(c.invokerId()).isZero();
