@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build-images.sh - build kwhisk's service images locally: the controller, the invoker and a Kafka node.
 #
-#   scripts/build-images.sh [--force] [jre|controller|invoker|kafka ...]
+#   scripts/build-images.sh [--force] [jre|controller|invoker|kafka|lb ...]
 #
 # No registry is used. kwhisk/jre17:bookworm is Debian's headless JRE FROM the debootstrapped base of
 # scripts/build-runtimes.sh (built first when missing); kwhisk/controller, kwhisk/invoker and kwhisk/kafka are FROM
@@ -9,7 +9,8 @@
 # next (app/), so a code change rebuilds only the small layer. kwhisk's jars are built with a fixed timestamp (the
 # last commit's), so the same sources give the same bytes; an image whose label io.kwhisk.source-hash equals the hash
 # of its inputs (Dockerfile, jar contents, id of the image it is FROM) is not rebuilt. Every image runs as the
-# non-root user kwhisk (10001). --force rebuilds what is selected (default: all four).
+# non-root user kwhisk (10001). kwhisk/lb is Debian's HAProxy FROM the base, the load balancer of scripts/cluster.sh.
+# --force rebuilds what is selected (default: all five).
 #
 # Environment: KWHISK_IMAGE_TAG (default latest), KWHISK_MVN_ARGS (extra Maven arguments, e.g. -o).
 set -euo pipefail
@@ -27,12 +28,12 @@ TARGETS=()
 for a in "$@"; do
   case "$a" in
     --force|-f) FORCE=1 ;;
-    jre|controller|invoker|kafka) TARGETS+=("$a") ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $a (use --force, jre, controller, invoker, kafka)" >&2; exit 2 ;;
+    jre|controller|invoker|kafka|lb) TARGETS+=("$a") ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $a (use --force, jre, controller, invoker, kafka, lb)" >&2; exit 2 ;;
   esac
 done
-[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(jre controller invoker kafka)
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(jre controller invoker kafka lb)
 want() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 
 log() { echo "build-images: $*" >&2; }
@@ -103,7 +104,9 @@ if want jre; then
   mkdir -p "$WORK/jre" && cp "$IMAGES/jre/Dockerfile" "$WORK/jre/"
   docker_build "$JRE_IMAGE" "$WORK/jre"
 fi
-[ -n "$(image_id "$JRE_IMAGE")" ] || die "$JRE_IMAGE missing; run: $0 jre"
+if want controller || want invoker || want kafka; then
+  [ -n "$(image_id "$JRE_IMAGE")" ] || die "$JRE_IMAGE missing; run: $0 jre"
+fi
 
 for m in controller invoker; do
   want "$m" || continue
@@ -118,5 +121,10 @@ if want kafka; then
       -DincludeScope=runtime -DoutputDirectory="$ctx/lib") >"$WORK/maven.log" 2>&1 \
     || { tail -40 "$WORK/maven.log" >&2; die "resolving the Kafka jars failed"; }
   docker_build "kwhisk/kafka:$TAG" "$ctx"
+fi
+
+if want lb; then
+  mkdir -p "$WORK/lb" && cp "$IMAGES/lb/Dockerfile" "$WORK/lb/"
+  docker_build "kwhisk/lb:$TAG" "$WORK/lb"
 fi
 exit 0
