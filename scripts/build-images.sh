@@ -3,8 +3,9 @@
 #
 #   scripts/build-images.sh [--force] [jre|controller|invoker|kafka|lb ...]
 #
-# No registry is used. kwhisk/jre17:bookworm is Debian's headless JRE FROM the debootstrapped base of
-# scripts/build-runtimes.sh (built first when missing); kwhisk/controller, kwhisk/invoker and kwhisk/kafka are FROM
+# No registry is used. kwhisk/jre17:bookworm is a Java runtime jlinked from the host's JDK 17 (52 MB; Debian's JRE
+# package would add 225 MB) FROM the debootstrapped base of scripts/build-runtimes.sh (built first when missing);
+# kwhisk/controller, kwhisk/invoker and kwhisk/kafka are FROM
 # it, each with its runtime classpath from Maven: third-party jars in one layer (lib/), kwhisk's own jars in the
 # next (app/), so a code change rebuilds only the small layer. kwhisk's jars are built with a fixed timestamp (the
 # last commit's), so the same sources give the same bytes; an image whose label io.kwhisk.source-hash equals the hash
@@ -12,7 +13,8 @@
 # non-root user kwhisk (10001). kwhisk/lb is Debian's HAProxy FROM the base, the load balancer of scripts/cluster.sh.
 # --force rebuilds what is selected (default: all five).
 #
-# Environment: KWHISK_IMAGE_TAG (default latest), KWHISK_MVN_ARGS (extra Maven arguments, e.g. -o).
+# Environment: KWHISK_IMAGE_TAG (default latest), KWHISK_MVN_ARGS (extra Maven arguments, e.g. -o),
+#   KWHISK_JLINK (the jlink of a JDK 17 with its jmods; default: the one on the PATH).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,11 +64,12 @@ context_hash() {
   done | sha)
 }
 
-# docker_build IMAGE CONTEXT -> builds unless up to date (hash of the context and of the image it is FROM)
+# docker_build IMAGE CONTEXT [HASH] -> builds unless up to date (hash of the context, or HASH, and of the image it
+# is FROM)
 docker_build() {
   local image="$1" ctx="$2" from hash old t0=$SECONDS
   from="$(awk '/^FROM /{ print $2; exit }' "$ctx/Dockerfile")"
-  hash="$( { context_hash "$ctx"; image_id "$from"; } | sha)"
+  hash="$( { if [ -n "${3:-}" ]; then echo "$3"; else context_hash "$ctx"; fi; image_id "$from"; } | sha)"
   if up_to_date "$image" "$hash"; then report "$image" "up to date" 0; return; fi
   # Fixed modification times: the layers' content does not depend on when the context was copied.
   find "$ctx" -exec touch -h -d @0 {} +
@@ -100,9 +103,23 @@ if want controller || want invoker; then
   for m in "${modules[@]}"; do mv "$WORK/classpath/kwhisk-$m" "$WORK/classpath/$m"; done
 fi
 
+# The Java SE modules, and the JDK's that kwhisk and Kafka use: Unsafe (Pekko, Netty), the HTTP server (invoker
+# probes), JMX and management (Kafka), EC crypto and DNS, zipfs, Kerberos/SASL for Kafka clients.
+JRE_MODULES=java.se,jdk.unsupported,jdk.httpserver,jdk.management,jdk.crypto.ec,jdk.naming.dns,jdk.zipfs,jdk.security.auth,jdk.security.jgss
 if want jre; then
+  jlink="${KWHISK_JLINK:-$(command -v jlink || true)}"
+  [ -x "$jlink" ] || die "jlink not found: a JDK 17 with its jmods is needed (apt-get install openjdk-17-jdk-headless)"
+  case "$("$jlink" --version)" in 17.*) ;; *) die "$jlink is not JDK 17's ($("$jlink" --version))" ;; esac
   mkdir -p "$WORK/jre" && cp "$IMAGES/jre/Dockerfile" "$WORK/jre/"
-  docker_build "$JRE_IMAGE" "$WORK/jre"
+  # The runtime is a function of the JDK and the modules: hash those, and run jlink only when they changed.
+  jre_hash="$( { sha <"$IMAGES/jre/Dockerfile"; readlink -f "$jlink"; "$jlink" --version; echo "$JRE_MODULES"; } | sha)"
+  if up_to_date "$JRE_IMAGE" "$( { echo "$jre_hash"; image_id "$BASE_IMAGE"; } | sha)"; then
+    report "$JRE_IMAGE" "up to date" 0
+  else
+    "$jlink" --add-modules "$JRE_MODULES" --strip-debug --no-header-files --no-man-pages --compress=2 \
+      --output "$WORK/jre/runtime" || die "jlink failed"
+    docker_build "$JRE_IMAGE" "$WORK/jre" "$jre_hash"
+  fi
 fi
 if want controller || want invoker || want kafka; then
   [ -n "$(image_id "$JRE_IMAGE")" ] || die "$JRE_IMAGE missing; run: $0 jre"
