@@ -128,7 +128,12 @@ public final class Controller implements AutoCloseable {
         config.maxPayloadBytes());
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    resources.push(() -> binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get
+    // their answers (a record, or 202 with the id) before anything they need is closed; new requests on open
+    // connections meanwhile answer 503.
+    Duration drain = config.blockingWait().plusSeconds(5);
+    resources.push(() -> binding.terminate(drain).toCompletableFuture()
+        .get(drain.toSeconds() + 10, TimeUnit.SECONDS));
     log.info("controller {} listening on {}", config.id(), binding.localAddress());
     return new Controller(config, resources, auth, store, binding, view);
   }

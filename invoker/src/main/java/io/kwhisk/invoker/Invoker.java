@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
+import io.kwhisk.invoker.health.ReadinessEndpoint;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.pool.CommandFeed;
 import io.kwhisk.invoker.pool.ContainerPool;
@@ -67,10 +68,14 @@ public final class Invoker implements AutoCloseable {
   private final PushMode push;
   /** The containers' log collectors and the thread that reads their log files. */
   private final LogCollectors logs;
+  /** {@code /ready} and {@code /ping} on the metrics port, for an orchestrator's probes. */
+  private final ReadinessEndpoint readiness;
 
   private Invoker(InvokerConfig config, ContainerRuntime runtime, Map<String, String> owner, Publisher publisher,
       InvokerMetrics metrics, ActorSystem<ContainerPool.Command> system, CommandFeed commands,
-      HttpServer metricsServer, ExecutorService httpCalls, PushMode push, LogCollectors logs) {
+      HttpServer metricsServer, ExecutorService httpCalls, PushMode push, LogCollectors logs,
+      ReadinessEndpoint readiness) {
+    this.readiness = readiness;
     this.push = push;
     this.logs = logs;
     this.config = config;
@@ -122,7 +127,10 @@ public final class Invoker implements AutoCloseable {
       started.add(system::terminate);
       CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system);
       started.add(commands);
-      HttpServer metricsServer = config.metricsPort() > 0 ? metricsServer(config.metricsPort(), metrics) : null;
+      ReadinessEndpoint readiness = new ReadinessEndpoint();
+      HttpServer metricsServer =
+          config.metricsPort() > 0 ? metricsServer(config.metricsPort(), metrics, readiness) : null;
+      if (metricsServer != null) started.add(() -> metricsServer.stop(0));
       log.info("Invoker {} of cluster {} started in {} ms ({} MB user memory, {} MB of it prewarm {}; keep-alive {} ms,"
               + " pause grace {} ms, eviction grace {} ms)", config.invokerId(), clusterId,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), config.userMemoryMb(),
@@ -130,8 +138,9 @@ public final class Invoker implements AutoCloseable {
           config.pauseGrace().toMillis(), config.evictionGrace().toMillis());
       PushMode push = hashMode(config) ? PushMode.start(config, deps, publisher, system) : null;
       if (push != null) started.add(push);
+      readiness.ready();
       return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, httpCalls, push,
-          logs);
+          logs, readiness);
     } catch (RuntimeException e) {
       Collections.reverse(started);
       for (AutoCloseable c : started) {
@@ -159,6 +168,7 @@ public final class Invoker implements AutoCloseable {
 
   @Override
   public void close() {
+    readiness.stopping();
     if (push != null) push.close();
     commands.close();
     system.tell(ContainerPool.Shutdown.INSTANCE);
@@ -244,8 +254,11 @@ public final class Invoker implements AutoCloseable {
         .withFallback(ConfigFactory.load());
   }
 
-  /** Prometheus scrape endpoint on {@code /metrics}: the JDK's server, one thread, off the actor dispatchers. */
-  private static HttpServer metricsServer(int port, InvokerMetrics metrics) {
+  /**
+   * Prometheus scrape endpoint on {@code /metrics} and the probes of {@link ReadinessEndpoint}: the JDK's server, one
+   * thread, off the actor dispatchers.
+   */
+  private static HttpServer metricsServer(int port, InvokerMetrics metrics, ReadinessEndpoint readiness) {
     if (!(metrics.registry() instanceof PrometheusMeterRegistry prometheus)) return null;
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -257,6 +270,7 @@ public final class Invoker implements AutoCloseable {
           out.write(body);
         }
       });
+      readiness.register(server);
       server.start();
       return server;
     } catch (IOException e) {

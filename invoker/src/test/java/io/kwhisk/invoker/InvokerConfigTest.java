@@ -25,6 +25,14 @@ class InvokerConfigTest {
   }
 
   @Test
+  void kafkaClientPropertiesReachEveryClientOfTheInvoker() {
+    InvokerConfig c = parse(Map.of("kwhisk.kafka.client.security.protocol", "SASL_SSL",
+        "kwhisk.kafka.client.sasl.mechanism", "SCRAM-SHA-512"));
+    assertThat(c.kafka().clientConfig("invoker0")).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("bootstrap.servers", "localhost:9092");
+  }
+
+  @Test
   void defaultsFollowTheContract() {
     InvokerConfig c = parse(Map.of());
     assertThat(c.invokerId()).isZero();
@@ -41,12 +49,6 @@ class InvokerConfigTest {
     assertThat(c.imageFor(new Exec("java", "", null, false, null))).hasValue("kwhisk/action-java-v17:latest");
     assertThat(c.imageFor(new Exec("blackbox", null, null, false, "me/img:1"))).hasValue("me/img:1");
     assertThat(c.imageFor(new Exec("python:3", "", null, false, null))).isEmpty();
-  }
-
-  @Test
-  void kafkaClientPropertiesReachTheInvokersClientsSoItCanUseASecuredCluster() {
-    InvokerConfig c = parse(Map.of("kwhisk.kafka.client.security.protocol", "SSL"));
-    assertThat(c.kafka().clientConfig("x")).containsEntry("security.protocol", "SSL");
   }
 
   @Test

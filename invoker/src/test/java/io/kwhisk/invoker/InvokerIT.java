@@ -62,6 +62,18 @@ class InvokerIT {
   }
 
   @Test
+  @Timeout(30)
+  void aStartedInvokerAnswersReadyAndPingOnItsMetricsPort() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String path : List.of("/ready", "/ping")) {
+      java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + metricsPort + path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+    }
+  }
+
+  @Test
   @Timeout(120)
   void aBlockingInvokeReturnsTheActionsResultAndASecondReusesTheWarmContainer() throws Exception {
     Action action = action("hello-" + suffix(), 10_000,

@@ -12,6 +12,7 @@ import java.util.List;
  *
  * <pre>
  *   namespace create &lt;ns&gt;              prints the new namespace's credentials, uuid:key
+ *   namespace register &lt;ns&gt; &lt;uuid:key&gt; makes uuid:key the namespace's key (creates it if needed; idempotent)
  *   namespace list                     prints each namespace, its uuid and its concurrency limit
  *   namespace limit &lt;ns&gt; &lt;n|default&gt;   sets the namespace's concurrent-invocation limit
  * </pre>
@@ -22,6 +23,7 @@ import java.util.List;
 public final class AdminMain {
   static final String USAGE = """
       usage: kwhisk-admin namespace create <ns>
+             kwhisk-admin namespace register <ns> <uuid:key>
              kwhisk-admin namespace list
              kwhisk-admin namespace limit <ns> <concurrent invocations|default>""";
 
@@ -40,6 +42,7 @@ public final class AdminMain {
     List<String> a = List.of(args);
     boolean known = a.size() >= 2 && a.get(0).equals("namespace")
         && ((a.get(1).equals("create") && a.size() == 3) || (a.get(1).equals("list") && a.size() == 2)
+        || (a.get(1).equals("register") && a.size() == 4)
         || (a.get(1).equals("limit") && a.size() == 4));
     if (!known) {
       err.println(USAGE);
@@ -62,6 +65,10 @@ public final class AdminMain {
       try (NamespaceAdmin admin = NamespaceAdmin.open(config.kafka(), config.replicationFactor())) {
         switch (a.get(1)) {
           case "create" -> out.println(admin.create(a.get(2)));
+          case "register" -> {
+            admin.register(a.get(2), a.get(3));
+            out.println(a.get(2) + " registered");
+          }
           case "list" -> admin.list().forEach(ns -> out.println(line(ns, config)));
           default -> {
             admin.limit(a.get(2), limit);

@@ -55,6 +55,16 @@ public final class NamespaceAdmin implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " already exists"));
   }
 
+  /**
+   * Makes {@code credentials} ({@code uuid:key}) the key of {@code namespace}, creating it if needed; a no-op when
+   * that is its key already, so a deployment can run it at every install or upgrade with keys it keeps in a secret.
+   */
+  public void register(String namespace, String credentials) throws Exception {
+    Credentials parsed = Credentials.parse(credentials)
+        .orElseThrow(() -> new IllegalArgumentException("credentials must be uuid:key"));
+    auth.register(namespace, parsed).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
   public List<NamespaceEntry> list() {
     return store.namespaces();
   }

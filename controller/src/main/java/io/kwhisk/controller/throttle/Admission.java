@@ -18,7 +18,8 @@ import java.util.function.ToIntFunction;
  *
  * <ol>
  *   <li>Namespace concurrency: activations of the namespace this controller accepted and has not seen complete
- *       (nor expired) stay under the namespace's limit (its entry's override, or the default).
+ *       (nor expired) stay under this controller's share of the namespace's limit (its entry's override, or the
+ *       default; the whole of it when it is the only controller, see {@link AdmissionSettings#share}).
  *   <li>Action backlog: the action's estimated queue ({@link ActionQueue#backlog()}) stays under
  *       {@link AdmissionPolicy#allowedBacklog}.
  * </ol>
@@ -76,7 +77,7 @@ public final class Admission {
     String namespace = action.namespace();
     NamespaceLoad load = namespaces.get(namespace);
     if (load == null) load = namespaces.computeIfAbsent(namespace, ns -> new NamespaceLoad());
-    int limit = namespaceLimit.applyAsInt(namespace);
+    int limit = settings.share(namespaceLimit.applyAsInt(namespace));
     int inFlight = load.outstanding.incrementAndGet() - 1;
     if (inFlight >= limit) {
       load.outstanding.decrementAndGet();

@@ -20,6 +20,12 @@ import java.time.Duration;
  *   <li>{@code drain-smoothing} 10s: the time constant of the exponentially smoothed drain rate.
  *   <li>{@code max-retry-after} 30s: the ceiling of {@code Retry-After} (also its value while no drain was seen).
  *   <li>{@code idle-after} 60s: an action neither invoked nor queued for this long leaves the lag view.
+ *   <li>{@code controllers} 1: how many controllers share the namespaces' concurrency limits. Each controller counts
+ *       only the activations it accepted, so each admits its own share of a namespace's limit ({@link #share}): the
+ *       shares add up to the limit, and n controllers together never have more in flight than it. The price: a
+ *       controller refuses at its share even while another has room (a load balancer that spreads requests evenly
+ *       keeps that rare), and while a controller is down its share is unused. This controller's share is the one of
+ *       its id ({@code kwhisk.controller.id}), which must then be below the number of controllers.
  * </ul>
  */
 public record AdmissionSettings(
@@ -30,7 +36,9 @@ public record AdmissionSettings(
     Duration lagRefresh,
     Duration drainSmoothing,
     Duration maxRetryAfter,
-    Duration idleAfter) {
+    Duration idleAfter,
+    int controllers,
+    int controllerIndex) {
 
   public static final String PREFIX = "kwhisk.controller.throttle.";
   public static final String NAMESPACE_CONCURRENCY = PREFIX + "namespace-concurrency";
@@ -41,6 +49,9 @@ public record AdmissionSettings(
   public static final String DRAIN_SMOOTHING = PREFIX + "drain-smoothing";
   public static final String MAX_RETRY_AFTER = PREFIX + "max-retry-after";
   public static final String IDLE_AFTER = PREFIX + "idle-after";
+  public static final String CONTROLLERS = PREFIX + "controllers";
+  /** The controller's id (ControllerConfig's key): which share of the limits is this controller's. */
+  static final String CONTROLLER_ID = "kwhisk.controller.id";
 
   public static final AdmissionSettings DEFAULT = new AdmissionSettings(100, 4, 16, Duration.ofSeconds(10),
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
@@ -58,6 +69,26 @@ public record AdmissionSettings(
       throw new ConfigException(MAX_RETRY_AFTER, "must be at least 1s");
     }
     positive(IDLE_AFTER, idleAfter);
+    if (controllers < 1) throw new ConfigException(CONTROLLERS, "must be 1 or more, got " + controllers);
+    if (controllerIndex < 0 || controllerIndex >= controllers) {
+      throw new ConfigException(CONTROLLER_ID, "must be below " + CONTROLLERS + " (" + controllers
+          + ") so that the controllers' shares of each limit add up to it, got " + controllerIndex);
+    }
+  }
+
+  /** Settings of the only controller (the whole of every limit). */
+  public AdmissionSettings(int namespaceConcurrency, int backlogPerSlot, int minBacklog, Duration maxQueueDelay,
+      Duration lagRefresh, Duration drainSmoothing, Duration maxRetryAfter, Duration idleAfter) {
+    this(namespaceConcurrency, backlogPerSlot, minBacklog, maxQueueDelay, lagRefresh, drainSmoothing, maxRetryAfter,
+        idleAfter, 1, 0);
+  }
+
+  /**
+   * This controller's share of a namespace limit: the limit split evenly over the controllers, the remainder to the
+   * lowest ids, so that the shares add up to the limit exactly (with 2 controllers, 7 is 4 and 3).
+   */
+  public int share(int limit) {
+    return limit / controllers + (controllerIndex < limit % controllers ? 1 : 0);
   }
 
   public static AdmissionSettings from(ConfigSource source) {
@@ -69,7 +100,9 @@ public record AdmissionSettings(
         source.duration(LAG_REFRESH, DEFAULT.lagRefresh),
         source.duration(DRAIN_SMOOTHING, DEFAULT.drainSmoothing),
         source.duration(MAX_RETRY_AFTER, DEFAULT.maxRetryAfter),
-        source.duration(IDLE_AFTER, DEFAULT.idleAfter));
+        source.duration(IDLE_AFTER, DEFAULT.idleAfter),
+        source.integer(CONTROLLERS, 1),
+        source.integer(CONTROLLERS, 1) > 1 ? source.integer(CONTROLLER_ID, 0) : 0);
   }
 
   private static void positive(String key, Duration d) {

@@ -79,6 +79,24 @@ class AdminMainIT {
   }
 
   @Test
+  void namespaceRegisterMakesTheGivenKeyWorkAndCanRunAgainAtEveryInstall() throws Exception {
+    String credentials = "6f1c1a4e-3b1d-4c55-9a64-5f8d2f0a7b11:" + "k".repeat(64);
+    Run first = admin("namespace", "register", "deployed", credentials);
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(admin("namespace", "limit", "deployed", "9").status()).isZero();
+    Run again = admin("namespace", "register", "deployed", credentials);
+    assertThat(again.status()).as(again.err()).isZero();
+
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> h.call("GET", "/api/v1/namespaces", null, credentials).statusCode() == 200);
+    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces", null, credentials)).get(0).asText())
+        .isEqualTo("deployed");
+    assertThat(admin("namespace", "list").out().lines().filter(l -> l.startsWith("deployed\t")).findFirst()
+        .orElseThrow()).as("registering again keeps the limit").endsWith("concurrentInvocations=9");
+    assertThat(admin("namespace", "register", "deployed", "no-colon").status()).isEqualTo(1);
+  }
+
+  @Test
   void aBadCommandPrintsTheUsageAndExitsWithTwo() {
     Run bad = admin("namespace", "remove", "x");
     assertThat(bad.status()).isEqualTo(2);
