@@ -19,9 +19,12 @@ import java.util.OptionalLong;
 
 /**
  * Pure functions from what a container answered to OpenWhisk's response classes and activation records. The
- * classification follows OpenWhisk: a JSON object is a success unless it has an {@code error} field (then an
- * application error, whether the runtime answered 200 or 502); anything else, a time-out or a broken connection is a
- * developer error, because the action's code or its resources are at fault, not the platform.
+ * classification follows OpenWhisk's {@code ActivationResponse.processRunResponseContent}: a 200 with a JSON object
+ * is a success unless the object has an {@code error} field (then an application error carrying that field); any
+ * other status is a developer error (keeping the runtime's {@code error} when it gave one), and so is anything that
+ * is not a JSON object, a result too large for a record, a time-out or a broken connection: the action's code or its
+ * resources are at fault, not the platform. Only a success or an application error leaves the container in use
+ * ({@link #keepsContainer}).
  */
 final class ActivationResults {
   static final String TIMEOUT = "The action exceeded its time limit of %d milliseconds.";
@@ -29,6 +32,7 @@ final class ActivationResults {
   static final String ABNORMAL_RUN = "The action did not produce a valid response and exited unexpectedly.";
   static final String ABNORMAL_INIT = "The action failed during initialization and exited unexpectedly.";
   static final String INVALID_RESPONSE = "The action did not produce a valid JSON response: %s";
+  static final String TOO_LARGE = "The action produced a response that exceeded the allowed length: %d > %d bytes.";
   static final String OUT_OF_MEMORY = "The action exhausted its memory and was aborted.";
   static final String EXITED = "The action did not produce a valid response and exited unexpectedly (exit code %d).";
   static final String KILLED =
@@ -36,17 +40,39 @@ final class ActivationResults {
 
   private ActivationResults() {}
 
-  /** The response of a {@code /run} call. */
-  static ActivationResponse run(CallOutcome outcome, int timeoutMs) {
+  /**
+   * The response of a {@code /run} call; a result larger than {@code maxResultBytes} when encoded (it could not be
+   * carried by the activation record: {@link RecordBudget}) is a developer error saying so.
+   */
+  static ActivationResponse run(CallOutcome outcome, int timeoutMs, int maxResultBytes) {
     if (outcome instanceof CallOutcome.TimedOut) return ActivationResponse.developerError(error(TIMEOUT, timeoutMs));
     if (outcome instanceof CallOutcome.Failed) return ActivationResponse.developerError(error(ABNORMAL_RUN));
     if (outcome instanceof CallOutcome.Died d) return died(d.status());
     CallOutcome.Answered a = (CallOutcome.Answered) outcome;
     JsonNode body = a.body();
-    if (body.isObject() && (a.status() == 200 || a.status() == 502)) {
-      return body.has("error") ? ActivationResponse.applicationError(body) : ActivationResponse.success(body);
+    if (!body.isObject()) {
+      return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(body)));
     }
-    return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(body)));
+    int size = Json.encode(body).length;
+    if (size > maxResultBytes) return ActivationResponse.developerError(error(TOO_LARGE, size, maxResultBytes));
+    JsonNode errorField = body.get("error");
+    if (a.status() == 200) {
+      return errorField == null ? ActivationResponse.success(body)
+          : ActivationResponse.applicationError(errorOnly(errorField));
+    }
+    // Any other status: the runtime failed (Apache's nodejs runtime answers 403 to every /run after an action threw).
+    return ActivationResponse.developerError(errorField != null ? errorOnly(errorField)
+        : error(INVALID_RESPONSE, a.status() + " " + truncate(body)));
+  }
+
+  /**
+   * Whether the container stays in use after a run with this response. As in OpenWhisk, only a success or an
+   * application error keeps it; after a developer or whisk error (a non-200 answer, a time-out, a broken connection,
+   * a dead container) the container's state is unknown, so it is removed and a fresh one replaces it.
+   */
+  static boolean keepsContainer(ActivationResponse response) {
+    return response.statusCode() == ActivationResponse.SUCCESS
+        || response.statusCode() == ActivationResponse.APPLICATION_ERROR;
   }
 
   /**
@@ -76,8 +102,8 @@ final class ActivationResults {
     return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(a.body())));
   }
 
-  /** Whether the container can still be trusted after this {@code /run} outcome. */
-  static boolean containerSurvives(CallOutcome outcome) {
+  /** Whether the runtime answered, so it wrote its log sentinels and the run's logs can be collected. */
+  static boolean answered(CallOutcome outcome) {
     return outcome instanceof CallOutcome.Answered;
   }
 
@@ -132,6 +158,13 @@ final class ActivationResults {
     o.put("memory", l.memory());
     o.put("logs", l.logs());
     o.put("concurrency", l.concurrency());
+    return o;
+  }
+
+  /** OpenWhisk's error result: the {@code error} field alone. */
+  private static ObjectNode errorOnly(JsonNode error) {
+    ObjectNode o = Json.object();
+    o.set("error", error);
     return o;
   }
 

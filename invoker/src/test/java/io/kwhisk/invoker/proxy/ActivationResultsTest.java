@@ -23,25 +23,53 @@ class ActivationResultsTest {
       new ActionLimits(3000, 256, 10, 1), 0, false, 0);
   private static final ActivationMessage MSG = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest",
       Json.object().put("name", "x"), true, 0, 1_000);
+  private static final int MAX = 1_000_000;
 
   @Test
   void anObjectResultIsASuccess() {
-    ActivationResponse r = ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("x", 1)), 3000);
+    ActivationResponse r = ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("x", 1)), 3000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.SUCCESS);
     assertThat(r.result().get("x").asInt()).isEqualTo(1);
   }
 
   @Test
-  void anErrorFieldIsAnApplicationErrorWhetherAnsweredWith200Or502() {
-    assertThat(ActivationResults.run(new CallOutcome.Answered(502, Json.object().put("error", "boom")), 3000)
-        .statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
-    assertThat(ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("error", "boom")), 3000)
-        .statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
+  void anErrorFieldAnsweredWith200IsAnApplicationErrorCarryingOnlyThatField() {
+    ActivationResponse r = ActivationResults.run(
+        new CallOutcome.Answered(200, Json.object().put("error", "boom").put("other", 1)), 3000, MAX);
+    assertThat(r.statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
+    assertThat(r.result()).isEqualTo(Json.object().put("error", "boom"));
+    assertThat(ActivationResults.keepsContainer(r)).isTrue();
+  }
+
+  @Test
+  void anyOtherStatusIsADeveloperErrorThatReplacesTheContainerKeepingTheRuntimesError() {
+    ActivationResponse threw = ActivationResults.run(
+        new CallOutcome.Answered(502, Json.object().put("error", "boom")), 3000, MAX);
+    assertThat(threw.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(threw.result()).isEqualTo(Json.object().put("error", "boom"));
+    assertThat(ActivationResults.keepsContainer(threw)).isFalse();
+
+    ActivationResponse broken = ActivationResults.run(new CallOutcome.Answered(403, Json.object().put("x", 1)),
+        3000, MAX);
+    assertThat(broken.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(broken.result().get("error").asText())
+        .isEqualTo("The action did not produce a valid JSON response: 403 {\"x\":1}");
+  }
+
+  @Test
+  void aResultLargerThanARecordCarriesIsADeveloperErrorGivingBothSizes() {
+    ActivationResponse r = ActivationResults.run(
+        new CallOutcome.Answered(200, Json.object().put("big", "x".repeat(100))), 3000, 50);
+    assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(r.result().get("error").asText())
+        .isEqualTo("The action produced a response that exceeded the allowed length: 110 > 50 bytes.");
+    assertThat(ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("big", "x".repeat(100))),
+        3000, 110).statusCode()).as("exactly at the limit").isEqualTo(ActivationResponse.SUCCESS);
   }
 
   @Test
   void aTimeOutIsADeveloperErrorNamingTheLimit() {
-    ActivationResponse r = ActivationResults.run(new CallOutcome.TimedOut(), 3000);
+    ActivationResponse r = ActivationResults.run(new CallOutcome.TimedOut(), 3000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(r.result().get("error").asText())
         .isEqualTo("The action exceeded its time limit of 3000 milliseconds.");
@@ -49,9 +77,9 @@ class ActivationResultsTest {
 
   @Test
   void aBrokenConnectionOrANonObjectAnswerIsADeveloperError() {
-    assertThat(ActivationResults.run(new CallOutcome.Failed("reset"), 3000).statusCode())
+    assertThat(ActivationResults.run(new CallOutcome.Failed("reset"), 3000, MAX).statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
-    assertThat(ActivationResults.run(new CallOutcome.Answered(500, TextNode.valueOf("oops")), 3000).statusCode())
+    assertThat(ActivationResults.run(new CallOutcome.Answered(500, TextNode.valueOf("oops")), 3000, MAX).statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
   }
 
@@ -102,7 +130,7 @@ class ActivationResultsTest {
   @Test
   void aContainerKilledForItsMemoryIsADeveloperErrorSayingSo() {
     ActivationResponse r = ActivationResults.run(
-        new CallOutcome.Died("reset", new ContainerStatus(false, false, true, 137)), 1000);
+        new CallOutcome.Died("reset", new ContainerStatus(false, false, true, 137)), 1000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(r.result().get("error").asText()).isEqualTo("The action exhausted its memory and was aborted.");
   }
@@ -110,19 +138,19 @@ class ActivationResultsTest {
   @Test
   void aContainerKilledOrRemovedFromOutsideIsAWhiskError() {
     ActivationResponse killed = ActivationResults.run(
-        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 137)), 1000);
+        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 137)), 1000, MAX);
     assertThat(killed.statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
     assertThat(killed.result().get("error").asText()).contains("killed (exit code 137)");
-    assertThat(ActivationResults.run(new CallOutcome.Died("reset", ContainerStatus.GONE), 1000).statusCode())
+    assertThat(ActivationResults.run(new CallOutcome.Died("reset", ContainerStatus.GONE), 1000, MAX).statusCode())
         .isEqualTo(ActivationResponse.WHISK_ERROR);
   }
 
   @Test
   void anActionThatExitsOnItsOwnIsADeveloperErrorWithItsExitCode() {
     ActivationResponse r = ActivationResults.run(
-        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 3)), 1000);
+        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 3)), 1000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(r.result().get("error").asText()).contains("exit code 3");
-    assertThat(ActivationResults.containerSurvives(new CallOutcome.Died("x", ContainerStatus.GONE))).isFalse();
+    assertThat(ActivationResults.keepsContainer(r)).isFalse();
   }
 }
