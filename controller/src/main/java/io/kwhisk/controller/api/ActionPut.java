@@ -1,13 +1,16 @@
 package io.kwhisk.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.json.Json;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +33,8 @@ public record ActionPut(
     Integer concurrency,
     Integer instances,
     String version,
-    Boolean publish) {
+    Boolean publish,
+    List<String> delAnnotations) {
 
   /**
    * The most containers one action may ask for with {@code limits.instances} (kwhisk's extension of OpenWhisk's
@@ -40,6 +44,11 @@ public record ActionPut(
   private static final Pattern SEMVER = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
   /** The annotation OpenWhisk adds to every action, naming its kind. */
   public static final String EXEC_ANNOTATION = "exec";
+  /**
+   * Whether the action gets its caller's key ({@code __OW_API_KEY}). OpenWhisk adds it as false to every new action
+   * that does not set it, and treats an action without it (one created before the annotation existed) as true.
+   */
+  public static final String PROVIDE_API_KEY = "provide-api-key";
 
   public static ActionPut parse(byte[] body, Set<String> kinds) {
     JsonNode root = readObject(body);
@@ -78,14 +87,26 @@ public record ActionPut(
       if (!root.get("publish").isBoolean()) throw ApiError.badRequest("The field 'publish' must be a boolean.");
       publish = root.get("publish").asBoolean();
     }
+    List<String> delAnnotations = List.of();
+    if (root.hasNonNull("delAnnotations")) {
+      JsonNode d = root.get("delAnnotations");
+      if (!d.isArray()) throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
+      List<String> keys = new ArrayList<>();
+      for (JsonNode k : d) {
+        if (!k.isTextual()) throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
+        keys.add(k.asText());
+      }
+      delAnnotations = List.copyOf(keys);
+    }
     return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, instances, version,
-        publish);
+        publish, delAnnotations);
   }
 
   /**
    * The action this request makes: a new one, or {@code existing} updated with the fields given (OpenWhisk's
-   * merge: absent fields keep their values, the version's patch number is raised, the exec annotation follows the
-   * kind).
+   * merge: absent fields keep their values, annotations are merged into the stored ones after removing those named
+   * by {@code delAnnotations}, the version's patch number is raised, the exec annotation follows the kind). A new
+   * action gets {@code provide-api-key: false} unless the request sets it, as in OpenWhisk.
    */
   public Action toAction(String namespace, String name, Optional<Action> existing, String revision, long now) {
     Exec newExec = exec != null ? exec : existing.map(Action::exec)
@@ -97,15 +118,28 @@ public record ActionPut(
         logs != null ? logs : base.logs(),
         concurrency != null ? concurrency : base.concurrency());
     Map<String, JsonNode> params = parameters != null ? parameters : existing.map(Action::parameters).orElse(Map.of());
-    Map<String, JsonNode> notes = new LinkedHashMap<>(
-        annotations != null ? annotations : existing.map(Action::annotations).orElse(Map.of()));
+    // OpenWhisk's update: the stored annotations less delAnnotations, then the request's on top.
+    Map<String, JsonNode> notes = new LinkedHashMap<>(existing.map(Action::annotations).orElse(Map.of()));
+    delAnnotations.forEach(notes::remove);
+    if (annotations != null) notes.putAll(annotations);
     notes.put(EXEC_ANNOTATION, Json.MAPPER.getNodeFactory().textNode(newExec.kind()));
+    if (existing.isEmpty()) notes.putIfAbsent(PROVIDE_API_KEY, BooleanNode.FALSE);
     String newVersion = version != null ? version : existing.map(a -> upPatch(a.version())).orElse("0.0.1");
     boolean newPublish = publish != null ? publish : existing.map(Action::publish).orElse(false);
     int newInstances = instances != null ? instances
         : existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
     return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, newInstances, newPublish,
         now);
+  }
+
+  /** OpenWhisk's reading of {@link #PROVIDE_API_KEY}: absent is true, else the value's truthiness. */
+  static boolean providesApiKey(Action action) {
+    JsonNode v = action.annotations().get(PROVIDE_API_KEY);
+    if (v == null) return true;
+    if (v.isBoolean()) return v.booleanValue();
+    if (v.isNumber()) return v.doubleValue() != 0;
+    if (v.isTextual()) return !v.textValue().isEmpty();
+    return !v.isNull();
   }
 
   static String upPatch(String version) {

@@ -175,7 +175,8 @@ public final class ActionsApi {
       throw ApiError.tooManyRequests(refused.get().message(), refused.get().retryAfterSeconds());
     }
     ActivationMessage message = new ActivationMessage(activationId, ActivationIds.next(), fqn.namespace(), fqn.name(),
-        action.revision(), who.namespace(), params, blocking, config.id(), clock.millis());
+        action.revision(), who.namespace(), params, blocking, config.id(), clock.millis(),
+        ActionPut.providesApiKey(action) ? who.authKey() : null);
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
     CompletionStage<HttpResponse> answer = queue(action, message)
         .handle((meta, error) -> {

@@ -115,4 +115,36 @@ class ActionPutTest {
     assertBadRequest("{\"version\":\"one\"}", "version");
     assertThat(ActionPut.upPatch("1.2.9")).isEqualTo("1.2.10");
   }
+
+  @Test
+  void aNewActionGetsProvideApiKeyFalseUnlessItSetsIt() {
+    Action plain = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
+        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    assertThat(plain.annotations().get("provide-api-key").asBoolean()).isFalse();
+    assertThat(ActionPut.providesApiKey(plain)).isFalse();
+    Action asked = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},"annotations":[{"key":"provide-api-key","value":true}]}""")
+        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    assertThat(ActionPut.providesApiKey(asked)).isTrue();
+    Action older = new Action("guest", "old", "r0", null, plain.exec(), null, null, null, 0, false, 0);
+    assertThat(ActionPut.providesApiKey(older)).as("an action without the annotation, as OpenWhisk reads it")
+        .isTrue();
+  }
+
+  @Test
+  void anUpdateMergesAnnotationsAndRemovesThoseItNames() {
+    Action old = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},
+         "annotations":[{"key":"a","value":1},{"key":"b","value":2}]}""")
+        .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    Action updated = parse("""
+        {"annotations":[{"key":"b","value":20},{"key":"c","value":3}],"delAnnotations":["a"]}""")
+        .toAction("guest", "hello", Optional.of(old), "r2", 2);
+    assertThat(updated.annotations()).doesNotContainKey("a");
+    assertThat(updated.annotations().get("b").asInt()).isEqualTo(20);
+    assertThat(updated.annotations().get("c").asInt()).isEqualTo(3);
+    assertThat(updated.annotations().get("provide-api-key").asBoolean()).as("kept from the creation").isFalse();
+    assertThat(updated.annotations().get("exec").asText()).isEqualTo("nodejs:20");
+    assertBadRequest("{\"delAnnotations\":\"a\"}", "delAnnotations");
+  }
 }

@@ -107,26 +107,40 @@ final class ActivationResults {
     return outcome instanceof CallOutcome.Answered;
   }
 
-  /** The {@code /run} request body, OpenWhisk's shape; {@code deadline} is epoch milliseconds. */
-  static ObjectNode runPayload(ActivationMessage msg, long now, int timeoutMs) {
+  /**
+   * The {@code /run} request body, OpenWhisk's shape: the parameters as {@code value}, and the activation's context,
+   * which the runtime exports as {@code __OW_<FIELD>}; {@code deadline} is epoch milliseconds, {@code api_key} only
+   * for an action annotated {@code provide-api-key} (the controller then put the caller's key in the message).
+   */
+  static ObjectNode runPayload(ActivationMessage msg, Action action, long now, int timeoutMs) {
     ObjectNode body = Json.object();
     body.set("value", msg.params());
     body.put("namespace", msg.namespace());
     body.put("action_name", "/" + msg.namespace() + "/" + msg.actionName());
+    body.put("action_version", action.version());
     body.put("activation_id", msg.activationId());
     body.put("transaction_id", msg.transactionId() == null ? "" : msg.transactionId());
     body.put("deadline", Long.toString(now + timeoutMs));
+    if (msg.apiKey() != null) body.put("api_key", msg.apiKey());
     return body;
   }
 
-  /** The {@code /init} request body. */
+  /**
+   * The {@code /init} request body, OpenWhisk's {@code containerInitializer}: {@code code} is omitted when there is
+   * none (a blackbox image without code), {@code env} carries the action's context as {@code __OW_*} strings. A
+   * container here is initialised when it starts, before it pulls any activation, so {@code env} has what is known
+   * then (namespace, action name and version); the activation's own fields come with each {@code /run}.
+   */
   static ObjectNode initPayload(Action action) {
     ObjectNode value = Json.object();
     value.put("name", action.name());
     value.put("main", action.exec().main() == null || action.exec().main().isBlank() ? "main" : action.exec().main());
-    value.put("code", action.exec().code() == null ? "" : action.exec().code());
+    if (action.exec().code() != null) value.put("code", action.exec().code());
     value.put("binary", action.exec().binary());
-    value.set("env", Json.object());
+    ObjectNode env = value.putObject("env");
+    env.put("__OW_NAMESPACE", action.namespace());
+    env.put("__OW_ACTION_NAME", "/" + action.namespace() + "/" + action.name());
+    env.put("__OW_ACTION_VERSION", action.version());
     ObjectNode body = Json.object();
     body.set("value", value);
     return body;

@@ -179,7 +179,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         () -> new IllegalArgumentException("no image for kind " + action.exec().kind()));
     ContainerSpec spec = new ContainerSpec(name, image, action.limits().memory(), Map.of(
         ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
-        ContainerRuntime.ACTION_LABEL, action.fqn().path()));
+        ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
     ctx.pipeToSelf(deps.runtime().start(spec), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
   }
 
@@ -277,7 +277,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     String containerId = container.id();
     LogCollector collector = logs;
     CompletionStage<CallOutcome> call = ContainerDeath.explain(client.run(
-        ActivationResults.runPayload(d.message(), start, timeoutMs), deps.config().runTimeout(action.limits())),
+        ActivationResults.runPayload(d.message(), action, start, timeoutMs), deps.config().runTimeout(action.limits())),
         deps.runtime(), deps.metrics(), containerId);
     CompletionStage<RunDone> done = call.thenApply(outcome -> {
       long end = deps.clock().millis();

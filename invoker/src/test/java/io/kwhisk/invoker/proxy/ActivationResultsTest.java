@@ -95,12 +95,35 @@ class ActivationResultsTest {
 
   @Test
   void theRunPayloadFollowsOpenWhisk() {
-    var body = ActivationResults.runPayload(MSG, 5_000, 3000);
+    var body = ActivationResults.runPayload(MSG, ACTION, 5_000, 3000);
     assertThat(body.get("value").get("name").asText()).isEqualTo("x");
+    assertThat(body.get("namespace").asText()).isEqualTo("guest");
     assertThat(body.get("action_name").asText()).isEqualTo("/guest/hello");
+    assertThat(body.get("action_version").asText()).isEqualTo("0.0.2");
     assertThat(body.get("activation_id").asText()).isEqualTo("a1");
     assertThat(body.get("transaction_id").asText()).isEqualTo("tx");
     assertThat(body.get("deadline").asText()).isEqualTo("8000");
+    assertThat(body.has("api_key")).as("only for provide-api-key").isFalse();
+
+    ActivationMessage withKey = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest", Json.object(),
+        true, 0, 1_000, "uuid:key");
+    assertThat(ActivationResults.runPayload(withKey, ACTION, 5_000, 3000).get("api_key").asText())
+        .isEqualTo("uuid:key");
+    assertThat(withKey.toString()).doesNotContain("key");
+  }
+
+  @Test
+  void theInitPayloadCarriesTheActionsContextAndOmitsAbsentCode() {
+    var value = ActivationResults.initPayload(ACTION).get("value");
+    assertThat(value.get("code").asText()).isEqualTo("function main(){}");
+    assertThat(value.get("main").asText()).isEqualTo("main");
+    assertThat(value.get("env").get("__OW_NAMESPACE").asText()).isEqualTo("guest");
+    assertThat(value.get("env").get("__OW_ACTION_NAME").asText()).isEqualTo("/guest/hello");
+    assertThat(value.get("env").get("__OW_ACTION_VERSION").asText()).isEqualTo("0.0.2");
+
+    Action blackbox = new Action("guest", "box", "r1", null, new Exec("blackbox", null, null, false, "my/image"),
+        null, null, null, 0, false, 0);
+    assertThat(ActivationResults.initPayload(blackbox).get("value").has("code")).isFalse();
   }
 
   @Test
