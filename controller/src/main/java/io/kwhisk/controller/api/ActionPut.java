@@ -134,8 +134,12 @@ public record ActionPut(
 
   /** OpenWhisk's reading of {@link #PROVIDE_API_KEY}: absent is true, else the value's truthiness. */
   static boolean providesApiKey(Action action) {
-    JsonNode v = action.annotations().get(PROVIDE_API_KEY);
-    if (v == null) return true;
+    return truthy(action.annotations().get(PROVIDE_API_KEY), true);
+  }
+
+  /** OpenWhisk's {@code isTruthy} of an annotation's value; {@code absent} when there is none. */
+  static boolean truthy(JsonNode v, boolean absent) {
+    if (v == null) return absent;
     if (v.isBoolean()) return v.booleanValue();
     if (v.isNumber()) return v.doubleValue() != 0;
     if (v.isTextual()) return !v.textValue().isEmpty();
@@ -174,11 +178,11 @@ public record ActionPut(
     String code = text(node, "exec.code");
     String main = text(node, "exec.main");
     String image = text(node, "exec.image");
-    boolean binary = false;
-    if (node.hasNonNull("binary")) {
-      if (!node.get("binary").isBoolean()) throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
-      binary = node.get("binary").asBoolean();
+    if (node.hasNonNull("binary") && !node.get("binary").isBoolean()) {
+      throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
     }
+    // As OpenWhisk: whether the code is binary (a base64 zip or jar) is read from the code, not from the request.
+    boolean binary = isBinaryCode(code);
     boolean blackbox = Exec.BLACKBOX.equals(kind);
     if (blackbox && (image == null || image.isBlank())) {
       throw ApiError.badRequest("The field 'exec.image' is required for a blackbox action.");
@@ -186,7 +190,49 @@ public record ActionPut(
     if (!blackbox && (code == null || code.isEmpty())) {
       throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
     }
-    return new Exec(kind, code, main, binary, image);
+    return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
+  }
+
+  /**
+   * OpenWhisk's test for binary code: trimmed, not empty, a multiple of 4 characters, all base64 (with at most two
+   * '=' of padding at the end). Written out rather than as OpenWhisk's regular expression, whose repeated group
+   * Java matches recursively: a code of a few megabytes would overflow the stack.
+   */
+  static boolean isBinaryCode(String code) {
+    if (code == null) return false;
+    String t = code.trim();
+    int n = t.length();
+    if (n == 0 || n % 4 != 0) return false;
+    int padding = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
+    for (int i = 0; i < n - padding; i++) {
+      char c = t.charAt(i);
+      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+          || c == '/';
+      if (!base64) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A {@code <family>:default} kind is stored as the family's real kind, as OpenWhisk resolves it: the highest
+   * version among the known kinds of that family ({@code nodejs:default} becomes {@code nodejs:20}).
+   */
+  static String resolveDefault(String kind, Set<String> kinds) {
+    if (!kind.endsWith(":default")) return kind;
+    String family = kind.substring(0, kind.length() - "default".length());
+    return kinds.stream()
+        .filter(k -> k.startsWith(family) && !k.equals(kind))
+        .max(java.util.Comparator.comparingInt((String k) -> version(k.substring(family.length())))
+            .thenComparing(k -> k))
+        .orElse(kind);
+  }
+
+  private static int version(String v) {
+    try {
+      return Integer.parseInt(v.replaceAll("[^0-9].*$", ""));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static String text(JsonNode parent, String path) {

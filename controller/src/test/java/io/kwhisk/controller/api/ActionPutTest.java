@@ -147,4 +147,21 @@ class ActionPutTest {
     assertThat(updated.annotations().get("exec").asText()).isEqualTo("nodejs:20");
     assertBadRequest("{\"delAnnotations\":\"a\"}", "delAnnotations");
   }
+
+  @Test
+  void binaryIsReadFromTheCodeAndDefaultKindsResolveToTheRealKind() {
+    Action zip = parse("{\"exec\":{\"kind\":\"nodejs:default\",\"code\":\"UEsDBAo=\"}}")
+        .toAction("guest", "z", Optional.empty(), "r1", 1);
+    assertThat(zip.exec().binary()).isTrue();
+    assertThat(zip.exec().kind()).isEqualTo("nodejs:20");
+    assertThat(zip.annotations().get("exec").asText()).isEqualTo("nodejs:20");
+    Action source = parse("""
+        {"exec":{"kind":"java:default","code":"function main() { return {}; }","binary":true}}""")
+        .toAction("guest", "s", Optional.empty(), "r1", 1);
+    assertThat(source.exec().binary()).as("the request's binary flag does not matter").isFalse();
+    assertThat(source.exec().kind()).isEqualTo("java:17");
+    assertThat(ActionPut.isBinaryCode("abc")).isFalse();
+    assertThat(ActionPut.isBinaryCode("ab=c")).isFalse();
+    assertThat(ActionPut.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();
+  }
 }

@@ -160,7 +160,7 @@ final class ActivationResults {
     annotations.add(new KeyValue("limits", limits(action.limits())));
     annotations.add(new KeyValue("waitTime", LongNode.valueOf(Math.max(0, start - msg.enqueuedAt()))));
     initTime.ifPresent(t -> annotations.add(new KeyValue("initTime", LongNode.valueOf(t))));
-    if (timedOut) annotations.add(new KeyValue("timeout", BooleanNode.TRUE));
+    annotations.add(new KeyValue("timeout", BooleanNode.valueOf(timedOut)));
     return new ActivationRecord(
         msg.namespace(), msg.actionName(), action.version(), msg.subject(), msg.activationId(),
         start, end, end - start, response.statusCode(), response, logs, annotations, action.publish());

@@ -139,6 +139,7 @@ class ActivationResultsTest {
     assertThat(r.annotation("kind").orElseThrow().asText()).isEqualTo("nodejs:20");
     assertThat(r.annotation("limits").orElseThrow().get("timeout").asInt()).isEqualTo(3000);
     assertThat(r.logs()).containsExactly("l1");
+    assertThat(r.annotation("timeout").orElseThrow().asBoolean()).as("always present, as in OpenWhisk").isFalse();
   }
 
   @Test
