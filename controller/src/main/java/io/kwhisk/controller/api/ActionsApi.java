@@ -169,8 +169,11 @@ public final class ActionsApi {
    * with {@code Retry-After}. The activation is on the action's topic (in hash mode: its home invoker's) before the
    * answer (202 with its id, or the result of a blocking call); a failed produce answers 503 and nothing was
    * accepted. A blocking call that outlives its wait answers 202: the activation still runs and is recorded.
+   * {@code transactionId} is the request's ({@code X-Request-ID}, see {@link ApiHeaders}), the action's
+   * {@code __OW_TRANSACTION_ID}.
    */
-  public CompletionStage<HttpResponse> invoke(Identity who, String name, Map<String, String> query, byte[] body) {
+  public CompletionStage<HttpResponse> invoke(
+      Identity who, String name, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
     FullyQualifiedName fqn = fqn(who, name);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
@@ -189,7 +192,7 @@ public final class ActionsApi {
       metrics.invokeRejected(refused.get().limit().tag());
       throw ApiError.tooManyRequests(refused.get().message(), refused.get().retryAfterSeconds());
     }
-    ActivationMessage message = new ActivationMessage(activationId, ActivationIds.next(), fqn.namespace(), fqn.name(),
+    ActivationMessage message = new ActivationMessage(activationId, transactionId, fqn.namespace(), fqn.name(),
         action.revision(), who.namespace(), params, blocking, config.id(), clock.millis(),
         ActionPut.providesApiKey(action) ? who.authKey() : null);
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;

@@ -12,6 +12,8 @@ import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.Harness;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -108,5 +110,44 @@ class ApiDetailsIT {
     JsonNode annotations = Harness.json(r).get("annotations");
     assertThat(annotations.findValuesAsText("key")).contains("b", "c", "exec", "provide-api-key")
         .doesNotContain("a");
+  }
+
+  @Test
+  void anInvokeKeepsTheRequestIdAsItsTransactionIdAndEveryAnswerCarriesOne() throws Exception {
+    h.createAction("traced", Harness.nodeAction("x"));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions/traced")))
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .header("Authorization", Harness.basic(h.guest()))
+        .header("X-Request-ID", "my-request-42")
+        .build();
+    HttpResponse<String> r = h.http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    assertThat(r.headers().firstValue("X-Request-ID")).contains("my-request-42");
+    String id = Harness.json(r).get("activationId").asText();
+    try (KafkaConsumer<String, byte[]> consumer = h.reader(Topics.actionTopic(new FullyQualifiedName("guest",
+        "traced")))) {
+      ActivationMessage m = Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
+      assertThat(m.transactionId()).isEqualTo("my-request-42");
+    }
+    HttpResponse<String> plain = h.call("GET", "/api/v1/namespaces/_/actions/traced", null);
+    assertThat(plain.headers().firstValue("X-Request-ID")).hasValueSatisfying(v -> assertThat(v).isNotBlank());
+    HttpResponse<String> failed = h.call("GET", "/api/v1/namespaces/_/actions/nope", null);
+    assertThat(failed.headers().firstValue("X-Request-ID")).isPresent();
+  }
+
+  @Test
+  void theApiAnswersCorsPreflightsAndCarriesCorsHeaders() throws Exception {
+    HttpRequest preflight = HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions")))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://example.org")
+        .header("Access-Control-Request-Method", "GET")
+        .build();
+    HttpResponse<String> r = h.http.send(preflight, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
+        v -> assertThat(v).contains("Authorization"));
+    assertThat(h.call("GET", "/api/v1/namespaces/_/actions", null).headers()
+        .firstValue("Access-Control-Allow-Origin")).contains("*");
   }
 }
