@@ -108,6 +108,18 @@ class ActionContextIT {
         .isEqualTo("true");
   }
 
+  @Test
+  @Timeout(240)
+  void parametersMarkedInitReachTheContainersEnvironmentAndNotTheRuns() throws Exception {
+    create("initialised", "nodejs:20", "function main(p) { return {env: process.env.db || null, param: p.db || null,"
+        + " name: p.name}; }", ",\"parameters\":[{\"key\":\"db\",\"value\":\"pg://x\",\"init\":true},"
+        + "{\"key\":\"name\",\"value\":\"n\"}]");
+    JsonNode result = json(api.post("/actions/initialised?blocking=true&result=true", "{}"));
+    assertThat(result.path("env").asText()).isEqualTo("pg://x");
+    assertThat(result.path("param").isNull()).as("%s", result).isTrue();
+    assertThat(result.path("name").asText()).isEqualTo("n");
+  }
+
   private static void create(String name, String kindOrExec, String code, String more) throws Exception {
     String exec = kindOrExec.startsWith("{") ? kindOrExec
         : "{\"kind\":\"" + kindOrExec + "\",\"code\":" + Json.encodeString(code) + "}";

@@ -34,7 +34,8 @@ public record ActionPut(
     Integer instances,
     String version,
     Boolean publish,
-    List<String> delAnnotations) {
+    List<String> delAnnotations,
+    Set<String> initParameters) {
 
   /**
    * The most containers one action may ask for with {@code limits.instances} (kwhisk's extension of OpenWhisk's
@@ -54,6 +55,7 @@ public record ActionPut(
     JsonNode root = readObject(body);
     Exec exec = root.hasNonNull("exec") ? parseExec(root.get("exec"), kinds) : null;
     Map<String, JsonNode> parameters = root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
+    Set<String> initParameters = parameters == null ? null : initKeys(root.get("parameters"));
     Map<String, JsonNode> annotations = root.hasNonNull("annotations") ? keyValues("annotations", root.get("annotations")) : null;
     Integer timeout = null, memory = null, logs = null, concurrency = null, instances = null;
     if (root.hasNonNull("limits")) {
@@ -99,7 +101,7 @@ public record ActionPut(
       delAnnotations = List.copyOf(keys);
     }
     return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, instances, version,
-        publish, delAnnotations);
+        publish, delAnnotations, initParameters);
   }
 
   /**
@@ -118,6 +120,7 @@ public record ActionPut(
         logs != null ? logs : base.logs(),
         concurrency != null ? concurrency : base.concurrency());
     Map<String, JsonNode> params = parameters != null ? parameters : existing.map(Action::parameters).orElse(Map.of());
+    Set<String> init = parameters != null ? initParameters : existing.map(Action::initParameters).orElse(Set.of());
     // OpenWhisk's update: the stored annotations less delAnnotations, then the request's on top.
     Map<String, JsonNode> notes = new LinkedHashMap<>(existing.map(Action::annotations).orElse(Map.of()));
     delAnnotations.forEach(notes::remove);
@@ -129,7 +132,7 @@ public record ActionPut(
     int newInstances = instances != null ? instances
         : existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
     return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, newInstances, newPublish,
-        now);
+        now, init);
   }
 
   /** OpenWhisk's reading of {@link #PROVIDE_API_KEY}: absent is true, else the value's truthiness. */
@@ -249,6 +252,18 @@ public record ActionPut(
       throw ApiError.badRequest("The field 'limits." + field + "' must be an integer.");
     }
     return v.asInt();
+  }
+
+  /** The keys of the parameters marked {@code "init": true} (given to {@code /init}, as OpenWhisk does). */
+  private static Set<String> initKeys(JsonNode parameters) {
+    Set<String> keys = new java.util.LinkedHashSet<>();
+    for (JsonNode kv : parameters) {
+      JsonNode init = kv.get("init");
+      if (init == null || init.isNull()) continue;
+      if (!init.isBoolean()) throw ApiError.badRequest("The field 'init' of a parameter must be a boolean.");
+      if (init.booleanValue()) keys.add(kv.get("key").asText());
+    }
+    return keys;
   }
 
   /** OpenWhisk's {@code [{"key": k, "value": v}, ...]}, in order; a later duplicate key wins. */

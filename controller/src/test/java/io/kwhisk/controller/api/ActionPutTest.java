@@ -164,4 +164,20 @@ class ActionPutTest {
     assertThat(ActionPut.isBinaryCode("ab=c")).isFalse();
     assertThat(ActionPut.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();
   }
+
+  @Test
+  void parametersMarkedInitAreRememberedAndShown() {
+    Action a = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},
+         "parameters":[{"key":"db","value":"pg","init":true},{"key":"name","value":"n"}]}""")
+        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    assertThat(a.initParameters()).containsExactly("db");
+    assertThat(ActionJson.full(a, false).get("parameters").toString())
+        .contains("{\"key\":\"db\",\"value\":\"pg\",\"init\":true}")
+        .contains("{\"key\":\"name\",\"value\":\"n\"}");
+    Action kept = parse("{\"limits\":{\"timeout\":2000}}").toAction("guest", "a", Optional.of(a), "r2", 2);
+    assertThat(kept.initParameters()).containsExactly("db");
+    assertBadRequest("""
+        {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"db","value":"pg","init":"yes"}]}""", "init");
+  }
 }

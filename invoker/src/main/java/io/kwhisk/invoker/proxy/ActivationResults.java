@@ -114,7 +114,12 @@ final class ActivationResults {
    */
   static ObjectNode runPayload(ActivationMessage msg, Action action, long now, int timeoutMs) {
     ObjectNode body = Json.object();
-    body.set("value", msg.params());
+    ObjectNode value = msg.params();
+    if (!action.initParameters().isEmpty()) { // they went to /init (OpenWhisk's partitionArguments)
+      value = value.deepCopy();
+      value.remove(action.initParameters());
+    }
+    body.set("value", value);
     body.put("namespace", msg.namespace());
     body.put("action_name", "/" + msg.namespace() + "/" + msg.actionName());
     body.put("action_version", action.version());
@@ -127,7 +132,8 @@ final class ActivationResults {
 
   /**
    * The {@code /init} request body, OpenWhisk's {@code containerInitializer}: {@code code} is omitted when there is
-   * none (a blackbox image without code), {@code env} carries the action's context as {@code __OW_*} strings. A
+   * none (a blackbox image without code), {@code env} carries the action's {@code init} parameters and its context
+   * as {@code __OW_*}, all as strings (JSON text for what is not a string), as OpenWhisk does. A
    * container here is initialised when it starts, before it pulls any activation, so {@code env} has what is known
    * then (namespace, action name and version); the activation's own fields come with each {@code /run}.
    */
@@ -138,6 +144,10 @@ final class ActivationResults {
     if (action.exec().code() != null) value.put("code", action.exec().code());
     value.put("binary", action.exec().binary());
     ObjectNode env = value.putObject("env");
+    for (String key : action.initParameters()) {
+      JsonNode v = action.parameters().get(key);
+      if (v != null) env.put(key, v.isTextual() ? v.textValue() : v.isNull() ? "" : v.toString());
+    }
     env.put("__OW_NAMESPACE", action.namespace());
     env.put("__OW_ACTION_NAME", "/" + action.namespace() + "/" + action.name());
     env.put("__OW_ACTION_VERSION", action.version());

@@ -177,4 +177,23 @@ class ActivationResultsTest {
     assertThat(r.result().get("error").asText()).contains("exit code 3");
     assertThat(ActivationResults.keepsContainer(r)).isFalse();
   }
+
+  @Test
+  void initParametersGoToTheInitEnvironmentAsStringsAndNotToRuns() {
+    Action action = new Action("guest", "hello", "r1", null, ACTION.exec(),
+        java.util.Map.of("db", TextNode.valueOf("postgres://x"), "opts", Json.object().put("a", 1),
+            "name", TextNode.valueOf("default")),
+        null, null, 0, false, 0, java.util.Set.of("db", "opts"));
+    var env = ActivationResults.initPayload(action).get("value").get("env");
+    assertThat(env.get("db").asText()).isEqualTo("postgres://x");
+    assertThat(env.get("opts").asText()).isEqualTo("{\"a\":1}");
+    assertThat(env.has("name")).isFalse();
+
+    ActivationMessage msg = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest",
+        Json.object().put("db", "postgres://x").put("name", "me"), true, 0, 1_000);
+    var value = ActivationResults.runPayload(msg, action, 5_000, 3000).get("value");
+    assertThat(value.has("db")).isFalse();
+    assertThat(value.get("name").asText()).isEqualTo("me");
+    assertThat(msg.params().has("db")).as("the message is not changed").isTrue();
+  }
 }
