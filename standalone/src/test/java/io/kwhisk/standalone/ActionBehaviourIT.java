@@ -124,6 +124,12 @@ class ActionBehaviourIT {
     assertThat(response.path("result").path("error").asText()).matches(
         "The action produced a response that exceeded the allowed length: 2097162 > \\d+ bytes\\.");
 
+    create("enormous", "function main() { return {big: 'x'.repeat(9 * 1024 * 1024)}; }", "");
+    JsonNode enormous = json(api.post("/actions/enormous?blocking=true", "{}")).path("response");
+    assertThat(enormous.path("result").path("error").asText()).as("an answer above what the invoker reads")
+        .matches("The action produced a response that exceeded the allowed length: "
+            + "(more than )?\\d+ > \\d+ bytes\\.");
+
     String id = json(api.post("/actions/huge", "{}")).path("activationId").asText();
     await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/activations/" + id).statusCode() == 200);
     assertThat(json(api.get("/activations/" + id)).path("response").path("statusCode").asInt()).isEqualTo(2);

@@ -2,7 +2,8 @@ package io.kwhisk.common.entity;
 
 /**
  * Per-action limits, with OpenWhisk's units and defaults: {@code timeout} in milliseconds, {@code memory} in MB,
- * {@code logs} in MB (0-10, as in OpenWhisk; {@link #logBytes()}), {@code concurrency} activations at once in one container. Ranges are checked by
+ * {@code logs} in MB (0-10, as in OpenWhisk; {@link #logBytes()}),
+ * {@code concurrency} activations at once in one container. Ranges are checked by
  * {@link #validate()}, whose message is fit for a client.
  */
 public record ActionLimits(int timeout, int memory, int logs, int concurrency) {

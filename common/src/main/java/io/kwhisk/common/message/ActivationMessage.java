@@ -9,9 +9,9 @@ import java.util.Objects;
  * One invocation, as the controller publishes it to the action's topic (key: activation id). {@code params} are
  * the final parameters (action defaults merged under the caller's). {@code controllerId} names the
  * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch millisecond the
- * controller accepted it, the start of the activation's wait time. {@code apiKey} is the caller's {@code uuid:key}, only
- * for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as {@code __OW_API_KEY},
- * as OpenWhisk does, so the action can call the API as its caller.
+ * controller accepted it, the start of the activation's wait time. {@code apiKey} is the caller's {@code uuid:key},
+ * only for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as
+ * {@code __OW_API_KEY}, as OpenWhisk does, so the action can call the API as its caller.
  */
 public record ActivationMessage(
     String activationId,

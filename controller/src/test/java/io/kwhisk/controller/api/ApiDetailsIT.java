@@ -94,7 +94,8 @@ class ApiDetailsIT {
   @Test
   void finalParametersCannotBeOverriddenByTheCaller() throws Exception {
     h.createAction("sealed", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
-        + "\"parameters\":[{\"key\":\"secret\",\"value\":\"s\"}],\"annotations\":[{\"key\":\"final\",\"value\":true}]}");
+        + "\"parameters\":[{\"key\":\"secret\",\"value\":\"s\"}],"
+        + "\"annotations\":[{\"key\":\"final\",\"value\":true}]}");
     assertError(h.call("POST", "/api/v1/namespaces/_/actions/sealed", "{\"secret\":\"mine\"}"), 400);
     HttpResponse<String> other = h.call("POST", "/api/v1/namespaces/_/actions/sealed", "{\"other\":1}");
     assertThat(other.statusCode()).as(other.body()).isEqualTo(202);

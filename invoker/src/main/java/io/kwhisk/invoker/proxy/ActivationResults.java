@@ -33,6 +33,8 @@ final class ActivationResults {
   static final String ABNORMAL_INIT = "The action failed during initialization and exited unexpectedly.";
   static final String INVALID_RESPONSE = "The action did not produce a valid JSON response: %s";
   static final String TOO_LARGE = "The action produced a response that exceeded the allowed length: %d > %d bytes.";
+  static final String TOO_LARGE_UNKNOWN =
+      "The action produced a response that exceeded the allowed length: more than %d > %d bytes.";
   static final String OUT_OF_MEMORY = "The action exhausted its memory and was aborted.";
   static final String EXITED = "The action did not produce a valid response and exited unexpectedly (exit code %d).";
   static final String KILLED =
@@ -48,6 +50,7 @@ final class ActivationResults {
     if (outcome instanceof CallOutcome.TimedOut) return ActivationResponse.developerError(error(TIMEOUT, timeoutMs));
     if (outcome instanceof CallOutcome.Failed) return ActivationResponse.developerError(error(ABNORMAL_RUN));
     if (outcome instanceof CallOutcome.Died d) return died(d.status());
+    if (outcome instanceof CallOutcome.TooLarge t) return tooLarge(t, maxResultBytes);
     CallOutcome.Answered a = (CallOutcome.Answered) outcome;
     JsonNode body = a.body();
     if (!body.isObject()) {
@@ -96,6 +99,8 @@ final class ActivationResults {
       return ActivationResponse.developerError(error(INIT_TIMEOUT, timeoutMs));
     }
     if (outcome instanceof CallOutcome.Failed) return ActivationResponse.developerError(error(ABNORMAL_INIT));
+    if (outcome instanceof CallOutcome.TooLarge t) return tooLarge(t, t.limit());
+    if (outcome instanceof CallOutcome.Died) return ActivationResponse.developerError(error(ABNORMAL_INIT));
     CallOutcome.Answered a = (CallOutcome.Answered) outcome;
     if (a.status() == 200) return null;
     if (a.body().isObject() && a.body().has("error")) return ActivationResponse.developerError(a.body());
@@ -104,7 +109,14 @@ final class ActivationResults {
 
   /** Whether the runtime answered, so it wrote its log sentinels and the run's logs can be collected. */
   static boolean answered(CallOutcome outcome) {
-    return outcome instanceof CallOutcome.Answered;
+    return outcome instanceof CallOutcome.Answered || outcome instanceof CallOutcome.TooLarge;
+  }
+
+  /** An answer too large to read: the same developer error as a result too large for a record. */
+  private static ActivationResponse tooLarge(CallOutcome.TooLarge t, long maxResultBytes) {
+    long limit = Math.min(maxResultBytes, t.limit());
+    return ActivationResponse.developerError(t.bytes() >= 0 ? error(TOO_LARGE, t.bytes(), limit)
+        : error(TOO_LARGE_UNKNOWN, t.limit(), limit));
   }
 
   /**

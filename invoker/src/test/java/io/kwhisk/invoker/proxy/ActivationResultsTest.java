@@ -196,4 +196,17 @@ class ActivationResultsTest {
     assertThat(value.get("name").asText()).isEqualTo("me");
     assertThat(msg.params().has("db")).as("the message is not changed").isTrue();
   }
+
+  @Test
+  void anAnswerTooLargeToReadIsTheSameDeveloperErrorAndStillHasItsLogs() {
+    ActivationResponse known = ActivationResults.run(new CallOutcome.TooLarge(200, 9_000_000, 8_388_608), 3000, MAX);
+    assertThat(known.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(known.result().get("error").asText())
+        .isEqualTo("The action produced a response that exceeded the allowed length: 9000000 > 1000000 bytes.");
+    assertThat(ActivationResults.run(new CallOutcome.TooLarge(200, -1, 8_388_608), 3000, MAX).result().get("error")
+        .asText()).contains("more than 8388608 > 1000000 bytes");
+    assertThat(ActivationResults.answered(new CallOutcome.TooLarge(200, -1, 1))).isTrue();
+    assertThat(ActivationResults.initFailure(new CallOutcome.TooLarge(200, 10, 5), 3000).statusCode())
+        .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+  }
 }
