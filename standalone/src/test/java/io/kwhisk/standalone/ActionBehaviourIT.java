@@ -135,6 +135,25 @@ class ActionBehaviourIT {
     assertThat(json(api.get("/activations/" + id)).path("response").path("statusCode").asInt()).isEqualTo(2);
   }
 
+  @Test
+  @Timeout(240)
+  void anArrayReachesTheActionAsItIsAndAnArrayResultIsASuccess(@TempDir Path context) throws Exception {
+    String image = EchoRuntime.build(context);
+    HttpResponse<String> created = api.put("echo", "{\"exec\":{\"kind\":\"blackbox\",\"image\":\"" + image + "\"},"
+        + "\"parameters\":[{\"key\":\"default\",\"value\":1}]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    HttpResponse<String> r = api.post("/actions/echo?blocking=true", "[1,\"two\",{\"three\":3}]");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode response = json(r).path("response");
+    assertThat(response.path("status").asText()).isEqualTo("success");
+    assertThat(response.path("result").toString()).isEqualTo("[1,\"two\",{\"three\":3}]");
+    assertThat(json(api.post("/actions/echo?blocking=true&result=true", "{\"x\":2}")).toString())
+        .as("an object still gets the defaults").isEqualTo("{\"default\":1,\"x\":2}");
+    HttpResponse<String> scalar = api.post("/actions/echo?blocking=true", "42");
+    assertThat(scalar.statusCode()).isEqualTo(400);
+    assertThat(json(scalar).path("code").asText()).isNotBlank();
+  }
+
   private static void create(String name, String code, String more) throws Exception {
     HttpResponse<String> r = api.put(name, "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":" + Json.encodeString(code)
         + "}" + more + "}");

@@ -1,13 +1,14 @@
 package io.kwhisk.common.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import java.util.Objects;
 
 /**
  * One invocation, as the controller publishes it to the action's topic (key: activation id). {@code params} are
- * the final parameters (action defaults merged under the caller's). {@code controllerId} names the
+ * the final parameters: an object (action defaults merged under the caller's) or, as OpenWhisk allows, an array
+ * the caller gave (passed as it is). {@code controllerId} names the
  * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch millisecond the
  * controller accepted it, the start of the activation's wait time. {@code apiKey} is the caller's {@code uuid:key},
  * only for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as
@@ -20,7 +21,7 @@ public record ActivationMessage(
     String actionName,
     String actionRevision,
     String subject,
-    ObjectNode params,
+    JsonNode params,
     boolean blocking,
     int controllerId,
     long enqueuedAt,
@@ -35,7 +36,7 @@ public record ActivationMessage(
 
   /** A message without an API key for the action. */
   public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
-      String actionRevision, String subject, ObjectNode params, boolean blocking, int controllerId, long enqueuedAt) {
+      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt) {
     this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
         enqueuedAt, null);
   }

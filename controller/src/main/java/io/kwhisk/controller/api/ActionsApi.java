@@ -1,6 +1,7 @@
 package io.kwhisk.controller.api;
 
 import io.kwhisk.common.config.SchedulingMode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.entity.Action;
@@ -180,7 +181,7 @@ public final class ActionsApi {
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());
-    ObjectNode params = InvokeParameters.merge(action, InvokeParameters.parse(body));
+    JsonNode params = InvokeParameters.merge(action, InvokeParameters.parse(body));
     SchedulerView now = view.get();
     if (!now.hasHealthyInvoker() && now.containers(fqn.path()) == 0) {
       metrics.invokeRejected("no_invokers");

@@ -15,8 +15,11 @@ public final class InvokeParameters {
 
   private InvokeParameters() {}
 
-  /** Parses an invoke body: empty means no parameters; anything but a JSON object is refused (400). */
-  public static ObjectNode parse(byte[] body) {
+  /**
+   * Parses an invoke body: empty means no parameters; a JSON object or, as OpenWhisk allows, a JSON array; anything
+   * else is refused (400).
+   */
+  public static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) return Json.object();
     JsonNode root;
     try {
@@ -25,15 +28,23 @@ public final class InvokeParameters {
       throw ApiError.badRequest("The request content was malformed: it is not valid JSON.");
     }
     if (root == null || root.isMissingNode()) return Json.object();
-    if (!root.isObject()) throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
-    return (ObjectNode) root;
+    if (!root.isObject() && !root.isArray()) {
+      throw ApiError.badRequest("The request content was malformed: it must be a JSON object or array.");
+    }
+    return root;
   }
 
   /**
    * The action's default parameters with the caller's on top: a caller's value wins, except that an action
    * annotated {@code final} (truthy) refuses (400) a caller's value for any parameter it defines, as OpenWhisk does.
+   * An array the caller gave is the action's input as it is: it has no names to merge defaults under.
    */
-  public static ObjectNode merge(Action action, ObjectNode given) {
+  public static JsonNode merge(Action action, JsonNode given) {
+    if (given.isArray()) return given;
+    return merge(action, (ObjectNode) given);
+  }
+
+  private static ObjectNode merge(Action action, ObjectNode given) {
     if (ActionPut.truthy(action.annotations().get(FINAL), false)) {
       for (String key : action.parameters().keySet()) {
         if (given.has(key)) {

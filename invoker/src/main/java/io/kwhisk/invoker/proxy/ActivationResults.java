@@ -20,10 +20,10 @@ import java.util.OptionalLong;
 /**
  * Pure functions from what a container answered to OpenWhisk's response classes and activation records. The
  * classification follows OpenWhisk's {@code ActivationResponse.processRunResponseContent}: a 200 with a JSON object
- * is a success unless the object has an {@code error} field (then an application error carrying that field); any
- * other status is a developer error (keeping the runtime's {@code error} when it gave one), and so is anything that
- * is not a JSON object, a result too large for a record, a time-out or a broken connection: the action's code or its
- * resources are at fault, not the platform. Only a success or an application error leaves the container in use
+ * (or, as OpenWhisk allows, an array) is a success unless the object has an {@code error} field (then an
+ * application error carrying that field); any other status is a developer error (keeping the runtime's
+ * {@code error} when it gave one), and so is anything else, a result too large for a record, a time-out or a broken
+ * connection: the action's code or its resources are at fault, not the platform. Only a success or an application error leaves the container in use
  * ({@link #keepsContainer}).
  */
 final class ActivationResults {
@@ -53,11 +53,12 @@ final class ActivationResults {
     if (outcome instanceof CallOutcome.TooLarge t) return tooLarge(t, maxResultBytes);
     CallOutcome.Answered a = (CallOutcome.Answered) outcome;
     JsonNode body = a.body();
-    if (!body.isObject()) {
+    if (!body.isObject() && !(body.isArray() && a.status() == 200)) {
       return ActivationResponse.developerError(error(INVALID_RESPONSE, a.status() + " " + truncate(body)));
     }
     int size = Json.encode(body).length;
     if (size > maxResultBytes) return ActivationResponse.developerError(error(TOO_LARGE, size, maxResultBytes));
+    if (body.isArray()) return ActivationResponse.success(body); // OpenWhisk's array results
     JsonNode errorField = body.get("error");
     if (a.status() == 200) {
       return errorField == null ? ActivationResponse.success(body)
@@ -126,10 +127,11 @@ final class ActivationResults {
    */
   static ObjectNode runPayload(ActivationMessage msg, Action action, long now, int timeoutMs) {
     ObjectNode body = Json.object();
-    ObjectNode value = msg.params();
-    if (!action.initParameters().isEmpty()) { // they went to /init (OpenWhisk's partitionArguments)
-      value = value.deepCopy();
-      value.remove(action.initParameters());
+    JsonNode value = msg.params();
+    if (!action.initParameters().isEmpty() && value instanceof ObjectNode o) { // they went to /init (OpenWhisk's
+      ObjectNode copy = o.deepCopy();                                          // partitionArguments)
+      copy.remove(action.initParameters());
+      value = copy;
     }
     body.set("value", value);
     body.put("namespace", msg.namespace());

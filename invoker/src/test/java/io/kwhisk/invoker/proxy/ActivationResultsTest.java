@@ -209,4 +209,19 @@ class ActivationResultsTest {
     assertThat(ActivationResults.initFailure(new CallOutcome.TooLarge(200, 10, 5), 3000).statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
   }
+
+  @Test
+  void anArrayAnsweredWith200IsASuccessAndWithAnyOtherStatusADeveloperError() {
+    var array = Json.MAPPER.createArrayNode().add(1).add("two");
+    ActivationResponse ok = ActivationResults.run(new CallOutcome.Answered(200, array), 3000, MAX);
+    assertThat(ok.statusCode()).isEqualTo(ActivationResponse.SUCCESS);
+    assertThat(ok.result()).isEqualTo(array);
+    assertThat(ActivationResults.run(new CallOutcome.Answered(502, array), 3000, MAX).statusCode())
+        .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(ActivationResults.run(new CallOutcome.Answered(200, array), 3000, 5).statusCode())
+        .as("too large").isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+
+    ActivationMessage msg = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest", array, true, 0, 1_000);
+    assertThat(ActivationResults.runPayload(msg, ACTION, 5_000, 3000).get("value")).isEqualTo(array);
+  }
 }
