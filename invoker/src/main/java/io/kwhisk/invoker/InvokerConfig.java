@@ -60,6 +60,8 @@ import java.util.Optional;
  *     a thread per container; a followed stream costs the engine ~1-2 ms of CPU per activation and a connection
  * @param logCollectionTimeout how long an activation's record waits for its logs (both sentinels) after its run;
  *     after that the record is written without them
+ * @param apiHost the API's URL as action containers reach it ({@code kwhisk.invoker.api-host}, exported to every
+ *     container as {@code __OW_API_HOST}); empty: not set
  */
 public record InvokerConfig(
     int invokerId,
@@ -83,7 +85,8 @@ public record InvokerConfig(
     long prewarmMemoryMb,
     SchedulingMode scheduling,
     HttpActionContainer.ClientKind runtimeClient,
-    LogSource logSource) {
+    LogSource logSource,
+    String apiHost) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -106,6 +109,7 @@ public record InvokerConfig(
   public static final String SCHEDULING = "kwhisk.invoker.scheduling";
   public static final String RUNTIME_CLIENT = "kwhisk.invoker.runtime-client";
   public static final String LOG_SOURCE = "kwhisk.invoker.log-source";
+  public static final String API_HOST = "kwhisk.invoker.api-host";
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -156,6 +160,10 @@ public record InvokerConfig(
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
     if (runtimeClient == null) throw new ConfigException(RUNTIME_CLIENT, "must be keep-alive or jdk");
     if (logSource == null) throw new ConfigException(LOG_SOURCE, "must be auto, file or stream");
+    apiHost = apiHost == null ? "" : apiHost.trim();
+    if (!apiHost.isEmpty() && !apiHost.matches("https?://[^\\s/]+(/\\S*)?")) {
+      throw new ConfigException(API_HOST, "must be an http:// or https:// URL, got '" + apiHost + "'");
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -188,7 +196,8 @@ public record InvokerConfig(
         config.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
         config.get(RUNTIME_CLIENT).map(v -> HttpActionContainer.ClientKind.parse(RUNTIME_CLIENT, v))
             .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE),
-        config.get(LOG_SOURCE).map(v -> LogSource.parse(LOG_SOURCE, v)).orElse(LogSource.AUTO));
+        config.get(LOG_SOURCE).map(v -> LogSource.parse(LOG_SOURCE, v)).orElse(LogSource.AUTO),
+        config.string(API_HOST, ""));
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -237,8 +246,20 @@ public record InvokerConfig(
     Map<String, Integer> byImage = new LinkedHashMap<>();
     prewarm.forEach((kind, n) -> byImage.merge(images.get(kind), n, Integer::sum));
     return byImage.entrySet().stream().filter(e -> e.getValue() > 0)
-        .map(e -> new PrewarmingRuntime.Stock(e.getKey(), prewarmMemoryMb, e.getValue()))
+        .map(e -> new PrewarmingRuntime.Stock(e.getKey(), prewarmMemoryMb, e.getValue(), containerEnv(1)))
         .toList();
+  }
+
+  /**
+   * The environment of a container of an action of {@code concurrency}, as OpenWhisk's container factory sets it:
+   * {@code __OW_API_HOST} (when {@link #API_HOST} is set) and, above a concurrency of 1,
+   * {@code __OW_ALLOW_CONCURRENT=true}.
+   */
+  public Map<String, String> containerEnv(int concurrency) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!apiHost.isEmpty()) env.put("__OW_API_HOST", apiHost);
+    if (concurrency > 1) env.put("__OW_ALLOW_CONCURRENT", "true");
+    return env;
   }
 
   /** The image that runs {@code exec}: the blackbox's own image, else the one mapped to its kind. */

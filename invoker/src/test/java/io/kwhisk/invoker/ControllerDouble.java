@@ -111,8 +111,15 @@ public final class ControllerDouble implements AutoCloseable {
   /** As {@link #action(String, int, int, String)}, with a concurrency limit and annotations. */
   public Action action(String name, int timeoutMs, int memoryMb, int concurrency, Map<String, JsonNode> annotations,
       String code) throws Exception {
-    Action action = new Action("guest", name, "r1", null, new Exec("nodejs:20", code, null, false, null), null,
-        annotations, new ActionLimits(timeoutMs, memoryMb, 10, concurrency), 0, false, System.currentTimeMillis());
+    return action(name, new Exec("nodejs:20", code, null, false, null), annotations,
+        new ActionLimits(timeoutMs, memoryMb, 10, concurrency));
+  }
+
+  /** An action of any kind (a blackbox image, say) whose topic and share group exist. */
+  public Action action(String name, Exec exec, Map<String, JsonNode> annotations, ActionLimits limits)
+      throws Exception {
+    Action action = new Action("guest", name, "r1", null, exec, null, annotations, limits, 0, false,
+        System.currentTimeMillis());
     String topic = Topics.actionTopic(action.fqn());
     admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.actionGroup(action.fqn()));

@@ -174,4 +174,14 @@ class InvokerConfigTest {
     assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.prewarm-memory-mb", "64")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.prewarm-memory-mb");
   }
+
+  @Test
+  void containersGetTheApiHostAndAboveAConcurrencyOfOneMayRunActivationsAtOnce() {
+    assertThat(parse(Map.of()).containerEnv(1)).isEmpty();
+    InvokerConfig config = parse(Map.of("kwhisk.invoker.api-host", "http://172.17.0.1:3233"));
+    assertThat(config.containerEnv(1)).containsExactly(Map.entry("__OW_API_HOST", "http://172.17.0.1:3233"));
+    assertThat(config.containerEnv(4)).containsEntry("__OW_ALLOW_CONCURRENT", "true");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.api-host", "172.17.0.1:3233")))
+        .hasMessageContaining("kwhisk.invoker.api-host");
+  }
 }

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
+import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The invoker against the real embedded broker and the real Docker engine with the Node.js runtime image. The test
@@ -139,13 +143,45 @@ class InvokerIT {
 
   @Test
   @Timeout(120)
-  void anActionThatThrowsGivesAnApplicationError() throws Exception {
-    Action action = action("throws-" + suffix(), 10_000, "function main() { throw new Error('boom'); }");
+  void anActionThatThrowsIsADeveloperErrorAndItsContainerIsReplaced() throws Exception {
+    Action action = action("throws-" + suffix(), 10_000,
+        "function main(p) { if (p.fail) throw new Error('boom'); return {ok: true}; }");
     createContainer(action);
-    CompletionMessage c = controller.invoke(action, Json.object());
-    assertThat(c.record().response().statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
+    CompletionMessage c = controller.invoke(action, Json.object().put("fail", true));
+    assertThat(c.record().response().statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(c.record().response().result().get("error").asText()).contains("boom");
-    assertThat(controller.invoke(action, Json.object()).containerId()).as("the container survives").isEqualTo(c.containerId());
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(containersOf(action)).isEmpty());
+
+    createContainer(action);
+    CompletionMessage next = controller.invoke(action, Json.object());
+    assertThat(next.record().response().success()).isTrue();
+    assertThat(next.containerId()).isNotEqualTo(c.containerId());
+  }
+
+  /**
+   * Apache's nodejs runtime marks itself stopped after an action fails and answers every later {@code /run} with
+   * 403: a blackbox image that behaves the same must not be reused after its failure.
+   */
+  @Test
+  @Timeout(180)
+  void aBlackboxRuntimeThatRefusesWorkAfterAFailureIsReplacedNotReused(@TempDir Path context) throws Exception {
+    String image = StoppingRuntime.build(context);
+    Action action = controller.action("stopping-" + suffix(), new Exec(Exec.BLACKBOX, null, null, false, image),
+        Map.of(), new ActionLimits(10_000, 256, 10, 1));
+    createContainer(action);
+    CompletionMessage ok = controller.invoke(action, Json.object());
+    assertThat(ok.record().response().success()).as(ok.record().response().toString()).isTrue();
+    CompletionMessage failed = controller.invoke(action, Json.object().put("fail", true));
+    assertThat(failed.record().response().statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(failed.record().logs()).anySatisfy(l -> assertThat(l).contains("stderr: failing on purpose"));
+
+    // Sent at once, before the stopped container's keep-alive could remove it: only a new container may take it.
+    String id = controller.send(action, Json.object());
+    createContainer(action);
+    CompletionMessage next = controller.awaitCompletion(id);
+    assertThat(next.record().response().success()).as(next.record().response().toString()).isTrue();
+    assertThat(next.containerId()).isNotEqualTo(failed.containerId());
+    assertThat(containersOf(action)).doesNotContain(failed.containerId());
   }
 
   @Test

@@ -7,8 +7,13 @@ import io.kwhisk.controller.Controller;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.invoker.Invoker;
 import io.kwhisk.invoker.InvokerConfig;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,7 +54,7 @@ public final class Standalone implements AutoCloseable {
     try {
       ConfigSource wired = source.with(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers()));
       controller = Controller.start(ControllerConfig.from(wired));
-      Invoker invoker = Invoker.start(InvokerConfig.from(wired));
+      Invoker invoker = Invoker.start(InvokerConfig.from(withContainerApiHost(source, wired, controller.port())));
       String apiHost = Optional.ofNullable(config.apiHost()).orElse("http://localhost:" + controller.port());
       WskProps props = new WskProps(apiHost, credentials(controller, config), config.namespace());
       props.write(config.wskProps());
@@ -59,6 +64,27 @@ public final class Standalone implements AutoCloseable {
       kafka.close();
       throw e;
     }
+  }
+
+  /**
+   * The API host action containers get as {@code __OW_API_HOST}: {@code kwhisk.invoker.api-host} when set, else the
+   * controller's port on the Docker bridge's gateway (the host as containers on the default network see it), so
+   * that an action can call the API (OpenWhisk's {@code openwhisk} npm module reads that variable).
+   */
+  private static ConfigSource withContainerApiHost(ConfigSource source, ConfigSource wired, int port) {
+    if (source.get(InvokerConfig.API_HOST).isPresent()) return wired;
+    try {
+      NetworkInterface bridge = NetworkInterface.getByName("docker0");
+      if (bridge == null) return wired;
+      for (InetAddress a : Collections.list(bridge.getInetAddresses())) {
+        if (a instanceof Inet4Address) {
+          return wired.with(Map.of(InvokerConfig.API_HOST, "http://" + a.getHostAddress() + ":" + port));
+        }
+      }
+    } catch (SocketException e) {
+      log.warn("could not find the Docker bridge's address; containers get no __OW_API_HOST: {}", e.toString());
+    }
+    return wired;
   }
 
   /** The key of the standalone's namespace: the one from an earlier wskprops when still valid, else a new one. */

@@ -130,12 +130,13 @@ class StandaloneIT {
   @Test
   @Order(6)
   @Timeout(120)
-  void anActionThatThrowsIsAnApplicationErrorWithBadGateway() throws Exception {
+  void anActionThatThrowsIsADeveloperErrorWithBadGateway() throws Exception {
     put("thrower", "{\"exec\":{\"kind\":\"nodejs\",\"code\":\"function main() { throw new Error('boom'); }\"}}");
     HttpResponse<String> response = post("/actions/thrower?blocking=true", "{}");
     assertThat(response.statusCode()).isEqualTo(502);
     JsonNode record = Json.MAPPER.readTree(response.body());
     assertThat(record.path("response").path("success").asBoolean()).isFalse();
+    assertThat(record.path("response").path("status").asText()).isEqualTo("action developer error");
     assertThat(record.path("response").path("result").path("error").asText()).contains("boom");
   }
 

@@ -2,7 +2,8 @@ package io.kwhisk.common.entity;
 
 /**
  * Per-action limits, with OpenWhisk's units and defaults: {@code timeout} in milliseconds, {@code memory} in MB,
- * {@code logs} in KB, {@code concurrency} activations at once in one container. Ranges are checked by
+ * {@code logs} in MB (0-10, as in OpenWhisk; {@link #logBytes()}),
+ * {@code concurrency} activations at once in one container. Ranges are checked by
  * {@link #validate()}, whose message is fit for a client.
  */
 public record ActionLimits(int timeout, int memory, int logs, int concurrency) {
@@ -28,9 +29,14 @@ public record ActionLimits(int timeout, int memory, int logs, int concurrency) {
   public ActionLimits validate() {
     check("timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT, "milliseconds");
     check("memory", memory, MIN_MEMORY, MAX_MEMORY, "MB");
-    check("logs", logs, 0, MAX_LOGS, "KB");
+    check("logs", logs, 0, MAX_LOGS, "MB");
     check("concurrency", concurrency, 1, MAX_CONCURRENCY, "");
     return this;
+  }
+
+  /** The log limit in bytes: {@code logs} is megabytes. */
+  public int logBytes() {
+    return logs * 1024 * 1024;
   }
 
   private static void check(String name, int value, int min, int max, String unit) {

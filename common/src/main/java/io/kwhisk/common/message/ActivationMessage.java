@@ -1,15 +1,18 @@
 package io.kwhisk.common.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import java.util.Objects;
 
 /**
  * One invocation, as the controller publishes it to the action's topic (key: activation id). {@code params} are
- * the final parameters (action defaults merged under the caller's). {@code controllerId} names the
+ * the final parameters: an object (action defaults merged under the caller's) or, as OpenWhisk allows, an array
+ * the caller gave (passed as it is). {@code controllerId} names the
  * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch millisecond the
- * controller accepted it, the start of the activation's wait time.
+ * controller accepted it, the start of the activation's wait time. {@code apiKey} is the caller's {@code uuid:key},
+ * only for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as
+ * {@code __OW_API_KEY}, as OpenWhisk does, so the action can call the API as its caller.
  */
 public record ActivationMessage(
     String activationId,
@@ -18,16 +21,30 @@ public record ActivationMessage(
     String actionName,
     String actionRevision,
     String subject,
-    ObjectNode params,
+    JsonNode params,
     boolean blocking,
     int controllerId,
-    long enqueuedAt) {
+    long enqueuedAt,
+    String apiKey) {
 
   public ActivationMessage {
     Objects.requireNonNull(activationId, "activationId should not be null");
     Objects.requireNonNull(namespace, "namespace should not be null");
     Objects.requireNonNull(actionName, "actionName should not be null");
     Objects.requireNonNull(params, "params should not be null");
+  }
+
+  /** A message without an API key for the action. */
+  public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
+      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt) {
+    this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
+        enqueuedAt, null);
+  }
+
+  /** Never shows the API key. */
+  @Override
+  public String toString() {
+    return "ActivationMessage[" + activationId + " of /" + namespace + "/" + actionName + "]";
   }
 
   @JsonIgnore

@@ -31,4 +31,13 @@ class EntityValidationTest {
         .hasMessageContaining("concurrency");
     assertThat(ActionLimits.of(null, null, null, null).validate()).isEqualTo(ActionLimits.DEFAULT);
   }
+
+  @Test
+  void theLogLimitIsInMegabytesFromZeroToTen() {
+    assertThat(ActionLimits.DEFAULT.logs()).isEqualTo(10);
+    assertThat(ActionLimits.DEFAULT.logBytes()).isEqualTo(10 * 1024 * 1024);
+    assertThat(ActionLimits.of(null, null, 0, null).validate().logBytes()).isZero();
+    assertThatThrownBy(() -> ActionLimits.of(null, null, 11, null).validate())
+        .hasMessageContaining("logs").hasMessageContaining("between 0 and 10 MB");
+  }
 }

@@ -28,7 +28,11 @@ public final class ActionJson {
     if (exec.main() != null) e.put("main", exec.main());
     e.put("binary", exec.binary());
     out.set("exec", e);
-    out.set("parameters", keyValues(action.parameters()));
+    ArrayNode parameters = keyValues(action.parameters());
+    for (JsonNode kv : parameters) {
+      if (action.initParameters().contains(kv.get("key").asText())) ((ObjectNode) kv).put("init", true);
+    }
+    out.set("parameters", parameters);
     return reorder(out);
   }
 

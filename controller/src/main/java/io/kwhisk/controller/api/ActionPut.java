@@ -1,13 +1,16 @@
 package io.kwhisk.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.json.Json;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +33,9 @@ public record ActionPut(
     Integer concurrency,
     Integer instances,
     String version,
-    Boolean publish) {
+    Boolean publish,
+    List<String> delAnnotations,
+    Set<String> initParameters) {
 
   /**
    * The most containers one action may ask for with {@code limits.instances} (kwhisk's extension of OpenWhisk's
@@ -40,11 +45,17 @@ public record ActionPut(
   private static final Pattern SEMVER = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
   /** The annotation OpenWhisk adds to every action, naming its kind. */
   public static final String EXEC_ANNOTATION = "exec";
+  /**
+   * Whether the action gets its caller's key ({@code __OW_API_KEY}). OpenWhisk adds it as false to every new action
+   * that does not set it, and treats an action without it (one created before the annotation existed) as true.
+   */
+  public static final String PROVIDE_API_KEY = "provide-api-key";
 
   public static ActionPut parse(byte[] body, Set<String> kinds) {
     JsonNode root = readObject(body);
     Exec exec = root.hasNonNull("exec") ? parseExec(root.get("exec"), kinds) : null;
     Map<String, JsonNode> parameters = root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
+    Set<String> initParameters = parameters == null ? null : initKeys(root.get("parameters"));
     Map<String, JsonNode> annotations = root.hasNonNull("annotations") ? keyValues("annotations", root.get("annotations")) : null;
     Integer timeout = null, memory = null, logs = null, concurrency = null, instances = null;
     if (root.hasNonNull("limits")) {
@@ -78,14 +89,26 @@ public record ActionPut(
       if (!root.get("publish").isBoolean()) throw ApiError.badRequest("The field 'publish' must be a boolean.");
       publish = root.get("publish").asBoolean();
     }
+    List<String> delAnnotations = List.of();
+    if (root.hasNonNull("delAnnotations")) {
+      JsonNode d = root.get("delAnnotations");
+      if (!d.isArray()) throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
+      List<String> keys = new ArrayList<>();
+      for (JsonNode k : d) {
+        if (!k.isTextual()) throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
+        keys.add(k.asText());
+      }
+      delAnnotations = List.copyOf(keys);
+    }
     return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, instances, version,
-        publish);
+        publish, delAnnotations, initParameters);
   }
 
   /**
    * The action this request makes: a new one, or {@code existing} updated with the fields given (OpenWhisk's
-   * merge: absent fields keep their values, the version's patch number is raised, the exec annotation follows the
-   * kind).
+   * merge: absent fields keep their values, annotations are merged into the stored ones after removing those named
+   * by {@code delAnnotations}, the version's patch number is raised, the exec annotation follows the kind). A new
+   * action gets {@code provide-api-key: false} unless the request sets it, as in OpenWhisk.
    */
   public Action toAction(String namespace, String name, Optional<Action> existing, String revision, long now) {
     Exec newExec = exec != null ? exec : existing.map(Action::exec)
@@ -97,15 +120,33 @@ public record ActionPut(
         logs != null ? logs : base.logs(),
         concurrency != null ? concurrency : base.concurrency());
     Map<String, JsonNode> params = parameters != null ? parameters : existing.map(Action::parameters).orElse(Map.of());
-    Map<String, JsonNode> notes = new LinkedHashMap<>(
-        annotations != null ? annotations : existing.map(Action::annotations).orElse(Map.of()));
+    Set<String> init = parameters != null ? initParameters : existing.map(Action::initParameters).orElse(Set.of());
+    // OpenWhisk's update: the stored annotations less delAnnotations, then the request's on top.
+    Map<String, JsonNode> notes = new LinkedHashMap<>(existing.map(Action::annotations).orElse(Map.of()));
+    delAnnotations.forEach(notes::remove);
+    if (annotations != null) notes.putAll(annotations);
     notes.put(EXEC_ANNOTATION, Json.MAPPER.getNodeFactory().textNode(newExec.kind()));
+    if (existing.isEmpty()) notes.putIfAbsent(PROVIDE_API_KEY, BooleanNode.FALSE);
     String newVersion = version != null ? version : existing.map(a -> upPatch(a.version())).orElse("0.0.1");
     boolean newPublish = publish != null ? publish : existing.map(Action::publish).orElse(false);
     int newInstances = instances != null ? instances
         : existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
     return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, newInstances, newPublish,
-        now);
+        now, init);
+  }
+
+  /** OpenWhisk's reading of {@link #PROVIDE_API_KEY}: absent is true, else the value's truthiness. */
+  static boolean providesApiKey(Action action) {
+    return truthy(action.annotations().get(PROVIDE_API_KEY), true);
+  }
+
+  /** OpenWhisk's {@code isTruthy} of an annotation's value; {@code absent} when there is none. */
+  static boolean truthy(JsonNode v, boolean absent) {
+    if (v == null) return absent;
+    if (v.isBoolean()) return v.booleanValue();
+    if (v.isNumber()) return v.doubleValue() != 0;
+    if (v.isTextual()) return !v.textValue().isEmpty();
+    return !v.isNull();
   }
 
   static String upPatch(String version) {
@@ -140,11 +181,11 @@ public record ActionPut(
     String code = text(node, "exec.code");
     String main = text(node, "exec.main");
     String image = text(node, "exec.image");
-    boolean binary = false;
-    if (node.hasNonNull("binary")) {
-      if (!node.get("binary").isBoolean()) throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
-      binary = node.get("binary").asBoolean();
+    if (node.hasNonNull("binary") && !node.get("binary").isBoolean()) {
+      throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
     }
+    // As OpenWhisk: whether the code is binary (a base64 zip or jar) is read from the code, not from the request.
+    boolean binary = isBinaryCode(code);
     boolean blackbox = Exec.BLACKBOX.equals(kind);
     if (blackbox && (image == null || image.isBlank())) {
       throw ApiError.badRequest("The field 'exec.image' is required for a blackbox action.");
@@ -152,7 +193,49 @@ public record ActionPut(
     if (!blackbox && (code == null || code.isEmpty())) {
       throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
     }
-    return new Exec(kind, code, main, binary, image);
+    return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
+  }
+
+  /**
+   * OpenWhisk's test for binary code: trimmed, not empty, a multiple of 4 characters, all base64 (with at most two
+   * '=' of padding at the end). Written out rather than as OpenWhisk's regular expression, whose repeated group
+   * Java matches recursively: a code of a few megabytes would overflow the stack.
+   */
+  static boolean isBinaryCode(String code) {
+    if (code == null) return false;
+    String t = code.trim();
+    int n = t.length();
+    if (n == 0 || n % 4 != 0) return false;
+    int padding = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
+    for (int i = 0; i < n - padding; i++) {
+      char c = t.charAt(i);
+      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+          || c == '/';
+      if (!base64) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A {@code <family>:default} kind is stored as the family's real kind, as OpenWhisk resolves it: the highest
+   * version among the known kinds of that family ({@code nodejs:default} becomes {@code nodejs:20}).
+   */
+  static String resolveDefault(String kind, Set<String> kinds) {
+    if (!kind.endsWith(":default")) return kind;
+    String family = kind.substring(0, kind.length() - "default".length());
+    return kinds.stream()
+        .filter(k -> k.startsWith(family) && !k.equals(kind))
+        .max(java.util.Comparator.comparingInt((String k) -> version(k.substring(family.length())))
+            .thenComparing(k -> k))
+        .orElse(kind);
+  }
+
+  private static int version(String v) {
+    try {
+      return Integer.parseInt(v.replaceAll("[^0-9].*$", ""));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static String text(JsonNode parent, String path) {
@@ -169,6 +252,18 @@ public record ActionPut(
       throw ApiError.badRequest("The field 'limits." + field + "' must be an integer.");
     }
     return v.asInt();
+  }
+
+  /** The keys of the parameters marked {@code "init": true} (given to {@code /init}, as OpenWhisk does). */
+  private static Set<String> initKeys(JsonNode parameters) {
+    Set<String> keys = new java.util.LinkedHashSet<>();
+    for (JsonNode kv : parameters) {
+      JsonNode init = kv.get("init");
+      if (init == null || init.isNull()) continue;
+      if (!init.isBoolean()) throw ApiError.badRequest("The field 'init' of a parameter must be a boolean.");
+      if (init.booleanValue()) keys.add(kv.get("key").asText());
+    }
+    return keys;
   }
 
   /** OpenWhisk's {@code [{"key": k, "value": v}, ...]}, in order; a later duplicate key wins. */

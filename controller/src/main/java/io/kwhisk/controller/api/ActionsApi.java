@@ -1,9 +1,11 @@
 package io.kwhisk.controller.api;
 
 import io.kwhisk.common.config.SchedulingMode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.EntityName;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
@@ -124,8 +126,10 @@ public final class ActionsApi {
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.count("limit", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
-    if (limit == 0) limit = MAX_LIST_LIMIT;
+    int limit = InvokeParameters.listLimit("actions", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+    if ("true".equalsIgnoreCase(query.get("count"))) {
+      return done(Responses.json(200, Json.object().put("actions", store.actions(who.namespace()).size())));
+    }
     ArrayNode out = Json.MAPPER.createArrayNode();
     store.actions(who.namespace()).stream().skip(skip).limit(limit).forEach(a -> out.add(ActionJson.summary(a)));
     return done(Responses.json(200, out));
@@ -142,10 +146,22 @@ public final class ActionsApi {
     return done(Responses.json(200, out));
   }
 
-  /** GET /namespaces/{ns}/limits: the limits admission applies to the namespace, in OpenWhisk's field names. */
+  /**
+   * GET /namespaces/{ns}/limits: OpenWhisk's namespace limits document, the limits that apply to this namespace.
+   * There is no per-minute rate limit (OpenWhisk's {@code invocationsPerMinute}) yet, so that field is absent.
+   */
   public CompletionStage<HttpResponse> namespaceLimits(Identity who) {
     ObjectNode out = Json.object();
     out.put("concurrentInvocations", admission.namespaceLimit(who.namespace()));
+    out.put("minActionMemory", ActionLimits.MIN_MEMORY);
+    out.put("maxActionMemory", ActionLimits.MAX_MEMORY);
+    out.put("minActionTimeout", ActionLimits.MIN_TIMEOUT);
+    out.put("maxActionTimeout", ActionLimits.MAX_TIMEOUT);
+    out.put("minActionLogs", 0);
+    out.put("maxActionLogs", ActionLimits.MAX_LOGS);
+    out.put("minActionConcurrency", 1);
+    out.put("maxActionConcurrency", ActionLimits.MAX_CONCURRENCY);
+    out.put("maxParameterSize", config.maxPayloadBytes() + " B");
     return done(Responses.json(200, out));
   }
 
@@ -154,15 +170,18 @@ public final class ActionsApi {
    * with {@code Retry-After}. The activation is on the action's topic (in hash mode: its home invoker's) before the
    * answer (202 with its id, or the result of a blocking call); a failed produce answers 503 and nothing was
    * accepted. A blocking call that outlives its wait answers 202: the activation still runs and is recorded.
+   * {@code transactionId} is the request's ({@code X-Request-ID}, see {@link ApiHeaders}), the action's
+   * {@code __OW_TRANSACTION_ID}.
    */
-  public CompletionStage<HttpResponse> invoke(Identity who, String name, Map<String, String> query, byte[] body) {
+  public CompletionStage<HttpResponse> invoke(
+      Identity who, String name, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
     FullyQualifiedName fqn = fqn(who, name);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());
-    ObjectNode params = InvokeParameters.merge(action.parameters(), InvokeParameters.parse(body));
+    JsonNode params = InvokeParameters.merge(action, InvokeParameters.parse(body));
     SchedulerView now = view.get();
     if (!now.hasHealthyInvoker() && now.containers(fqn.path()) == 0) {
       metrics.invokeRejected("no_invokers");
@@ -174,8 +193,9 @@ public final class ActionsApi {
       metrics.invokeRejected(refused.get().limit().tag());
       throw ApiError.tooManyRequests(refused.get().message(), refused.get().retryAfterSeconds());
     }
-    ActivationMessage message = new ActivationMessage(activationId, ActivationIds.next(), fqn.namespace(), fqn.name(),
-        action.revision(), who.namespace(), params, blocking, config.id(), clock.millis());
+    ActivationMessage message = new ActivationMessage(activationId, transactionId, fqn.namespace(), fqn.name(),
+        action.revision(), who.namespace(), params, blocking, config.id(), clock.millis(),
+        ActionPut.providesApiKey(action) ? who.authKey() : null);
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
     CompletionStage<HttpResponse> answer = queue(action, message)
         .handle((meta, error) -> {

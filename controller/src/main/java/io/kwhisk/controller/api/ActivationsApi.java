@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.auth.Identity;
 import java.util.Map;
@@ -27,13 +28,16 @@ public final class ActivationsApi {
    */
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.count("limit", query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
-    if (limit == 0) limit = MAX_LIMIT;
+    int limit = InvokeParameters.listLimit("activations", query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     String name = query.get("name");
     if (name != null && name.isBlank()) name = null;
     boolean docs = "true".equalsIgnoreCase(query.get("docs"));
     long since = timestamp("since", query.get("since"), Long.MIN_VALUE);
     long upto = timestamp("upto", query.get("upto"), Long.MAX_VALUE);
+    if ("true".equalsIgnoreCase(query.get("count"))) {
+      int n = store.list(who.namespace(), name, since, upto, 0, Integer.MAX_VALUE).size();
+      return ActionsApi.done(Responses.json(200, Json.object().put("activations", n)));
+    }
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (ActivationRecord r : store.list(who.namespace(), name, since, upto, skip, limit)) {
       out.add(docs ? ActionJson.activation(r) : ActionJson.activationSummary(r));
@@ -68,7 +72,9 @@ public final class ActivationsApi {
     }
   }
 
+  /** The caller's record; 400 for an id that is not OpenWhisk's 32 hex characters, 404 when there is none. */
   private ActivationRecord find(Identity who, String activationId) {
+    if (!ActivationIds.isValid(activationId)) throw ApiError.badRequest("The activation id is not valid.");
     return store.get(who.namespace(), activationId).orElseThrow(ApiError::notFound);
   }
 }

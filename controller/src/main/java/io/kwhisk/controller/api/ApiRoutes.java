@@ -24,8 +24,9 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The REST API's routes, in OpenWhisk's paths under {@code /api/v1}, plus {@code /ping} and {@code /metrics}
- * (unauthenticated, for health checks and scraping). Every answer of the API is JSON; every error, including Pekko's
+ * The REST API's routes, in OpenWhisk's paths under {@code /api/v1} (with OpenWhisk's CORS and {@code X-Request-ID}
+ * headers: {@link ApiHeaders}), plus {@code /ping} and {@code /metrics} (unauthenticated, for health checks and
+ * scraping). Every answer of the API is JSON; every error, including Pekko's
  * own rejections, is {@code {"error", "code"}}.
  */
 public final class ApiRoutes extends AllDirectives {
@@ -51,11 +52,11 @@ public final class ApiRoutes extends AllDirectives {
         path("ping", () -> get(() -> complete(Responses.json(200, Json.object().put("status", "pong"))))),
         path("metrics", () -> get(() -> extractRequestContext(ctx -> complete(HttpResponse.create()
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))))),
-        pathPrefix(PathMatchers.segment("api").slash("v1"), () -> concat(
+        pathPrefix(PathMatchers.segment("api").slash("v1"), () -> ApiHeaders.wrap(() -> concat(
             pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, info())))),
             authenticated(who -> pathPrefix("namespaces", () -> concat(
                 pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, List.of(who.namespace()))))),
-                pathPrefix(PathMatchers.segment(), ns -> owned(who, ns, () -> namespace(who)))))))))));
+                pathPrefix(PathMatchers.segment(), ns -> owned(who, ns, () -> namespace(who))))))))))));
   }
 
   private Route namespace(Identity who) {
@@ -70,7 +71,8 @@ public final class ApiRoutes extends AllDirectives {
                 get(() -> parameterMap(q -> respond(() ->
                     actions.get(who, name, !"false".equalsIgnoreCase(q.get("code")))))),
                 delete(() -> respond(() -> actions.delete(who, name))),
-                post(() -> parameterMap(q -> withBody(body -> actions.invoke(who, name, q, body)))))))),
+                post(() -> headerValueByName(ApiHeaders.REQUEST_ID, tid -> parameterMap(q -> withBody(body ->
+                    actions.invoke(who, name, q, body, tid))))))))),
         pathPrefix("activations", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> activations.list(who, q))))),
             pathPrefix(PathMatchers.segment(), id -> concat(

@@ -2,6 +2,7 @@ package io.kwhisk.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.json.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -9,10 +10,16 @@ import java.util.Map;
 
 /** The parameters of an invoke: the request body (a JSON object, {@code {}} when empty) over the action's defaults. */
 public final class InvokeParameters {
+  /** The annotation that makes an action's parameters final: callers may not override them. */
+  public static final String FINAL = "final";
+
   private InvokeParameters() {}
 
-  /** Parses an invoke body: empty means no parameters; anything but a JSON object is refused (400). */
-  public static ObjectNode parse(byte[] body) {
+  /**
+   * Parses an invoke body: empty means no parameters; a JSON object or, as OpenWhisk allows, a JSON array; anything
+   * else is refused (400).
+   */
+  public static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) return Json.object();
     JsonNode root;
     try {
@@ -21,8 +28,31 @@ public final class InvokeParameters {
       throw ApiError.badRequest("The request content was malformed: it is not valid JSON.");
     }
     if (root == null || root.isMissingNode()) return Json.object();
-    if (!root.isObject()) throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
-    return (ObjectNode) root;
+    if (!root.isObject() && !root.isArray()) {
+      throw ApiError.badRequest("The request content was malformed: it must be a JSON object or array.");
+    }
+    return root;
+  }
+
+  /**
+   * The action's default parameters with the caller's on top: a caller's value wins, except that an action
+   * annotated {@code final} (truthy) refuses (400) a caller's value for any parameter it defines, as OpenWhisk does.
+   * An array the caller gave is the action's input as it is: it has no names to merge defaults under.
+   */
+  public static JsonNode merge(Action action, JsonNode given) {
+    if (given.isArray()) return given;
+    return merge(action, (ObjectNode) given);
+  }
+
+  private static ObjectNode merge(Action action, ObjectNode given) {
+    if (ActionPut.truthy(action.annotations().get(FINAL), false)) {
+      for (String key : action.parameters().keySet()) {
+        if (given.has(key)) {
+          throw ApiError.badRequest("Request defines parameters that are not allowed (e.g., reserved properties).");
+        }
+      }
+    }
+    return merge(action.parameters(), given);
   }
 
   /** The action's default parameters with the caller's on top: a caller's value wins. */
@@ -44,6 +74,18 @@ public final class InvokeParameters {
     }
     if (millis <= 0) throw ApiError.badRequest("The query parameter 'timeout' must be positive.");
     return Duration.ofMillis(Math.min(millis, max.toMillis()));
+  }
+
+  /**
+   * A list's {@code limit} query parameter, OpenWhisk's way: absent is {@code fallback}, 0 means {@code max}, and a
+   * value above {@code max} is refused (400) rather than cut.
+   */
+  public static int listLimit(String collection, String value, int fallback, int max) {
+    int n = count("limit", value, fallback, Integer.MAX_VALUE);
+    if (n > max) {
+      throw ApiError.badRequest("The value " + n + " is not in the range of 0 to " + max + " for " + collection + ".");
+    }
+    return n == 0 ? max : n;
   }
 
   /** A non-negative integer query parameter, {@code fallback} when absent, at most {@code max}. */

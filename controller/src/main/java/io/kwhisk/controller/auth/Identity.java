@@ -1,7 +1,20 @@
 package io.kwhisk.controller.auth;
 
-/** Who an authenticated request acts as: the one namespace its key belongs to. */
-public record Identity(String namespace, String uuid) {
+/**
+ * Who an authenticated request acts as: the one namespace its key belongs to. {@code authKey} is the request's
+ * {@code uuid:key}, kept only for the request (an action annotated {@code provide-api-key} gets it, as OpenWhisk's
+ * does); never printed.
+ */
+public record Identity(String namespace, String uuid, String authKey) {
+  public Identity(String namespace, String uuid) {
+    this(namespace, uuid, null);
+  }
+
+  @Override
+  public String toString() {
+    return "Identity[" + namespace + ", " + uuid + "]";
+  }
+
   /** OpenWhisk's alias for "the caller's own namespace" in paths. */
   public static final String DEFAULT_NAMESPACE = "_";
 

@@ -115,4 +115,69 @@ class ActionPutTest {
     assertBadRequest("{\"version\":\"one\"}", "version");
     assertThat(ActionPut.upPatch("1.2.9")).isEqualTo("1.2.10");
   }
+
+  @Test
+  void aNewActionGetsProvideApiKeyFalseUnlessItSetsIt() {
+    Action plain = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
+        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    assertThat(plain.annotations().get("provide-api-key").asBoolean()).isFalse();
+    assertThat(ActionPut.providesApiKey(plain)).isFalse();
+    Action asked = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},"annotations":[{"key":"provide-api-key","value":true}]}""")
+        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    assertThat(ActionPut.providesApiKey(asked)).isTrue();
+    Action older = new Action("guest", "old", "r0", null, plain.exec(), null, null, null, 0, false, 0);
+    assertThat(ActionPut.providesApiKey(older)).as("an action without the annotation, as OpenWhisk reads it")
+        .isTrue();
+  }
+
+  @Test
+  void anUpdateMergesAnnotationsAndRemovesThoseItNames() {
+    Action old = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},
+         "annotations":[{"key":"a","value":1},{"key":"b","value":2}]}""")
+        .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    Action updated = parse("""
+        {"annotations":[{"key":"b","value":20},{"key":"c","value":3}],"delAnnotations":["a"]}""")
+        .toAction("guest", "hello", Optional.of(old), "r2", 2);
+    assertThat(updated.annotations()).doesNotContainKey("a");
+    assertThat(updated.annotations().get("b").asInt()).isEqualTo(20);
+    assertThat(updated.annotations().get("c").asInt()).isEqualTo(3);
+    assertThat(updated.annotations().get("provide-api-key").asBoolean()).as("kept from the creation").isFalse();
+    assertThat(updated.annotations().get("exec").asText()).isEqualTo("nodejs:20");
+    assertBadRequest("{\"delAnnotations\":\"a\"}", "delAnnotations");
+  }
+
+  @Test
+  void binaryIsReadFromTheCodeAndDefaultKindsResolveToTheRealKind() {
+    Action zip = parse("{\"exec\":{\"kind\":\"nodejs:default\",\"code\":\"UEsDBAo=\"}}")
+        .toAction("guest", "z", Optional.empty(), "r1", 1);
+    assertThat(zip.exec().binary()).isTrue();
+    assertThat(zip.exec().kind()).isEqualTo("nodejs:20");
+    assertThat(zip.annotations().get("exec").asText()).isEqualTo("nodejs:20");
+    Action source = parse("""
+        {"exec":{"kind":"java:default","code":"function main() { return {}; }","binary":true}}""")
+        .toAction("guest", "s", Optional.empty(), "r1", 1);
+    assertThat(source.exec().binary()).as("the request's binary flag does not matter").isFalse();
+    assertThat(source.exec().kind()).isEqualTo("java:17");
+    assertThat(ActionPut.isBinaryCode("abc")).isFalse();
+    assertThat(ActionPut.isBinaryCode("ab=c")).isFalse();
+    assertThat(ActionPut.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();
+  }
+
+  @Test
+  void parametersMarkedInitAreRememberedAndShown() {
+    Action a = parse("""
+        {"exec":{"kind":"nodejs:20","code":"x"},
+         "parameters":[{"key":"db","value":"pg","init":true},{"key":"name","value":"n"}]}""")
+        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    assertThat(a.initParameters()).containsExactly("db");
+    assertThat(ActionJson.full(a, false).get("parameters").toString())
+        .contains("{\"key\":\"db\",\"value\":\"pg\",\"init\":true}")
+        .contains("{\"key\":\"name\",\"value\":\"n\"}");
+    Action kept = parse("{\"limits\":{\"timeout\":2000}}").toAction("guest", "a", Optional.of(a), "r2", 2);
+    assertThat(kept.initParameters()).containsExactly("db");
+    assertBadRequest("""
+        {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"db","value":"pg","init":"yes"}]}""", "init");
+  }
 }

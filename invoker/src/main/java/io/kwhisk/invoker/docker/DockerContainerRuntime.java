@@ -118,6 +118,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       CreateContainerResponse created = docker.createContainerCmd(spec.image())
           .withName(spec.name())
           .withLabels(labels)
+          .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
           .withHostConfig(HostConfig.newHostConfig()
               .withMemory(bytes)
               .withMemorySwap(bytes)

@@ -36,14 +36,22 @@ public final class PrewarmingRuntime implements ContainerRuntime {
   /** Label on stock containers: the image they were started for. */
   public static final String PREWARM_LABEL = "io.kwhisk.prewarm";
 
-  /** What a stock container fits: an action whose image and memory limit are these. */
-  public record Stock(String image, long memoryMb, int count) {
+  /**
+   * What a stock container fits: an action whose image, memory limit and container environment are these (the
+   * environment is fixed when a container starts: an action of concurrency above 1 gets its own).
+   */
+  public record Stock(String image, long memoryMb, int count, Map<String, String> env) {
     public Stock {
       Objects.requireNonNull(image, "image should not be null");
+      env = Map.copyOf(env);
+    }
+
+    public Stock(String image, long memoryMb, int count) {
+      this(image, memoryMb, count, Map.of());
     }
   }
 
-  private record Key(String image, long memoryMb) {}
+  private record Key(String image, long memoryMb, Map<String, String> env) {}
 
   private final ContainerRuntime delegate;
   private final InvokerMetrics metrics;
@@ -63,15 +71,15 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     this.namePrefix = namePrefix;
     metrics.prewarmStock(() -> stock.values().stream().mapToInt(Deque::size).sum());
     for (Stock s : stocks) {
-      Key key = new Key(s.image(), s.memoryMb());
+      Key key = new Key(s.image(), s.memoryMb(), s.env());
       stock.put(key, new ConcurrentLinkedDeque<>());
       for (int i = 0; i < s.count(); i++) replenish(key);
     }
   }
 
-  /** Stock containers ready now for {@code image} and {@code memoryMb}. */
+  /** Stock containers ready now for {@code image} and {@code memoryMb} (and no environment of their own). */
   public int ready(String image, long memoryMb) {
-    Deque<RunningContainer> q = stock.get(new Key(image, memoryMb));
+    Deque<RunningContainer> q = stock.get(new Key(image, memoryMb, Map.of()));
     return q == null ? 0 : q.size();
   }
 
@@ -82,7 +90,7 @@ public final class PrewarmingRuntime implements ContainerRuntime {
    */
   @Override
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
-    Key key = new Key(spec.image(), spec.memoryMb());
+    Key key = new Key(spec.image(), spec.memoryMb(), spec.env());
     Deque<RunningContainer> q = stock.get(key);
     RunningContainer c = q == null ? null : q.poll();
     if (c == null) return delegate.start(spec);
@@ -108,7 +116,7 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     if (closed) return;
     String name = namePrefix + "_prewarm_" + sequence.incrementAndGet();
     CompletableFuture<RunningContainer> started = delegate.start(
-        new ContainerSpec(name, key.image(), key.memoryMb(), Map.of(PREWARM_LABEL, key.image()))).toCompletableFuture();
+        new ContainerSpec(name, key.image(), key.memoryMb(), Map.of(PREWARM_LABEL, key.image()), key.env())).toCompletableFuture();
     starting.add(started);
     started.whenComplete((c, e) -> {
       starting.remove(started);

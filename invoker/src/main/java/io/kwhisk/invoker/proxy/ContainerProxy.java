@@ -137,6 +137,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final TimerScheduler<Command> timers;
   private final Duration keepAlive;
   private final boolean collectLogs;
+  private final RecordBudget budget;
   private ProxyState state = ProxyState.starting();
   private RunningContainer container;
   private ActionContainer client;
@@ -169,6 +170,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.deps = deps;
     this.keepAlive = deps.config().keepAliveFor(action.annotations());
     this.collectLogs = action.limits().concurrency() == 1;
+    this.budget = new RecordBudget(deps.publisher().maxCompletionBytes());
     this.pauseGrace = PauseGrace.of(deps.config().pauseGrace(), deps.config().pauseGraceMax());
     this.prefetch = AdaptivePrefetch.of(action.limits().concurrency(),
         deps.config().prefetch() > 0 ? Duration.ZERO : deps.config().prefetchBudget());
@@ -177,7 +179,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         () -> new IllegalArgumentException("no image for kind " + action.exec().kind()));
     ContainerSpec spec = new ContainerSpec(name, image, action.limits().memory(), Map.of(
         ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
-        ContainerRuntime.ACTION_LABEL, action.fqn().path()));
+        ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
     ctx.pipeToSelf(deps.runtime().start(spec), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
   }
 
@@ -204,7 +206,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onContainerStarted(ContainerStarted m) {
     container = m.container();
     client = deps.containers().connect(container.host(), container.port(), action.limits().concurrency());
-    if (collectLogs) logs = deps.logs().open(container, logLimitBytes());
+    if (collectLogs) logs = deps.logs().open(container, Math.max(1, action.limits().logBytes()));
     getContext().getLog().debug("Container {} of {} started at {}", name, action.fqn(), container.host());
     initStart = deps.clock().millis();
     getContext().pipeToSelf(
@@ -275,14 +277,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     String containerId = container.id();
     LogCollector collector = logs;
     CompletionStage<CallOutcome> call = ContainerDeath.explain(client.run(
-        ActivationResults.runPayload(d.message(), start, timeoutMs), deps.config().runTimeout(action.limits())),
+        ActivationResults.runPayload(d.message(), action, start, timeoutMs), deps.config().runTimeout(action.limits())),
         deps.runtime(), deps.metrics(), containerId);
     CompletionStage<RunDone> done = call.thenApply(outcome -> {
       long end = deps.clock().millis();
-      ActivationResponse response = ActivationResults.run(outcome, timeoutMs);
+      ActivationResponse response = ActivationResults.run(outcome, timeoutMs, budget.maxResultBytes());
       boolean timedOut = outcome instanceof CallOutcome.TimedOut;
       CompletionStage<ActivationRecord> record = logsAfter(collector, outcome).thenApply(lines ->
-          ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut, lines));
+          ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut,
+              budget.fit(lines, response.result())));
       return new RunDone(d, start, end, outcome, response, write(d, record, source, containerId));
     });
     getContext().pipeToSelf(done, (r, e) -> r != null ? r
@@ -294,13 +297,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
    * Called off the actor: touches only its arguments and immutable fields.
    */
   private CompletionStage<List<String>> logsAfter(LogCollector collector, CallOutcome outcome) {
-    if (collector == null || !ActivationResults.containerSurvives(outcome)) {
+    if (collector == null || !ActivationResults.answered(outcome)) {
       return CompletableFuture.completedFuture(List.of());
     }
     CompletableFuture<List<String>> next = collector.next();
     long waitMs = deps.config().logCollectionTimeout().toMillis();
     return next.completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS).thenApply(lines -> {
-      if (lines != null) return LogCollector.truncate(lines, logLimitBytes());
+      if (lines != null) return LogCollector.truncate(lines, action.limits().logBytes());
       collector.abandon(next);
       return List.of();
     });
@@ -310,7 +313,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     running--;
     ActivationResponse response = m.response();
     if (m.written() == null) {
-      response = ActivationResults.run(m.outcome(), action.limits().timeout());
+      response = ActivationResults.run(m.outcome(), action.limits().timeout(), budget.maxResultBytes());
       publish(m.delivery(), ActivationResults.record(m.delivery().message(), action, response, m.start(), m.end(),
           state.initTimeFor(m.delivery().activationId()), m.outcome() instanceof CallOutcome.TimedOut, List.of()));
     } else {
@@ -319,14 +322,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     }
     deps.metrics().activation(outcomeOf(response), Duration.ofMillis(m.end() - m.start()));
     adaptPrefetch(m.end() - m.start());
-    if (!ActivationResults.containerSurvives(m.outcome())) {
+    if (!ActivationResults.keepsContainer(response)) {
       getContext().getLog().info("Container {} of {} is replaced after activation {}: {} ({})", name, action.fqn(),
           m.delivery().activationId(), response.result(), m.outcome());
-      releaseQueued();
-      return apply(state.retire());
     }
+    Behavior<Command> next = apply(state.runEnded(response));
     runQueued();
-    return this;
+    return next;
   }
 
   /** Learns from a run's duration and resizes the feed's polls when the container's typical run calls for it. */
@@ -446,6 +448,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         case RUN_HELD -> runQueued();
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
+        case RELEASE_QUEUED -> releaseQueued();
         case RUN, RELEASE, HOLD -> { } // carried out by onPulled, which knows the delivery
       }
     }
@@ -542,11 +545,6 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   /** Releases the log collector: its stream, or its file on the log reader. Never blocks. */
   private void closeLogStream() {
     if (logs != null) logs.close();
-  }
-
-  /** The action's log limit, as every collector and the truncation apply it. */
-  private int logLimitBytes() {
-    return action.limits().logs() * 1024;
   }
 
   private static ContainerState metricState(ProxyState.Phase p) {

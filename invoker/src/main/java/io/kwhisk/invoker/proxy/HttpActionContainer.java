@@ -43,8 +43,9 @@ import java.util.function.Supplier;
  *
  * <p>Both ways give the same outcomes: an answer is {@link CallOutcome.Answered} with its JSON body (a text node
  * when it is not JSON), no answer in time is {@link CallOutcome.TimedOut}, anything else {@link CallOutcome.Failed}.
- * One difference: the JDK client reads an answer of any size, the keep-alive connection fails one larger than
- * {@link #MAX_ANSWER_BYTES}.
+ * One difference: the JDK client reads an answer of any size, the keep-alive connection reads none larger than
+ * {@link #MAX_ANSWER_BYTES} ({@link CallOutcome.TooLarge}); either way a result too large for its record is a
+ * developer error (ActivationResults).
  */
 public final class HttpActionContainer implements ActionContainer {
   /**

@@ -55,6 +55,8 @@ public record ProxyState(
     RUN,
     /** Give the record back to the group for another container: it was refused. */
     RELEASE,
+    /** Give the activations waiting for a slot back to the group: this container takes no more work. */
+    RELEASE_QUEUED,
     /** Keep the accepted activation until the container is unpaused. */
     HOLD,
     /** Freeze the container ({@code docker pause}). */
@@ -175,6 +177,20 @@ public record ProxyState(
     if (phase == Phase.REMOVING || !running.isEmpty()) return Transition.of(next);
     if (retiring || phase == Phase.INIT_FAILED) return next.remove();
     return Transition.of(next.withPhase(Phase.READY), Effect.ARM_KEEP_ALIVE, Effect.REPORT_IDLE);
+  }
+
+  /**
+   * A {@code /run} ended with {@code response}. As in OpenWhisk, a container stays in use only after a success or an
+   * application error; after a developer error (a non-200 answer, a time-out, a broken connection, ...) or a whisk
+   * error its state is unknown: it takes no more work, gives back what waits for a slot, and is removed once its
+   * activations in flight are published, so the next activation gets a fresh container.
+   */
+  public Transition runEnded(ActivationResponse response) {
+    if (ActivationResults.keepsContainer(response) || phase == Phase.REMOVING) return Transition.of(this);
+    Transition retired = retire();
+    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.RELEASE_QUEUED));
+    effects.addAll(retired.effects());
+    return new Transition(retired.state(), List.copyOf(effects));
   }
 
   /** Nothing ran for the keep-alive window. */

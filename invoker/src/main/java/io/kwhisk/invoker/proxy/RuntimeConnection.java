@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code timeout} bounds connecting and reading the whole answer; an answer not complete by then is
  *       {@link CallOutcome.TimedOut}. Writing the request is not bounded: it goes to the kernel's send buffer,
  *       larger than the invoker's largest payload, unless the container stops reading.
- *   <li>Every other ending is {@link CallOutcome.Failed} with the reason: no connection, a connection closed
- *       mid-answer, a malformed answer, a body over {@code maxBodyBytes}.
+ *   <li>A body over {@code maxBodyBytes} is {@link CallOutcome.TooLarge}. Every other ending is
+ *       {@link CallOutcome.Failed} with the reason: no connection, a connection closed mid-answer, a malformed
+ *       answer.
  * </ol>
  *
  * <p>Thread-safety: {@link #post} is synchronised (one call at a time); {@link #close} may be called from any
@@ -91,6 +92,8 @@ final class RuntimeConnection implements AutoCloseable {
       return HttpActionContainer.answered(response.status(), response.body());
     } catch (SocketTimeoutException e) {
       return new CallOutcome.TimedOut();
+    } catch (RuntimeResponse.TooLarge e) {
+      return new CallOutcome.TooLarge(e.status, e.bytes, e.limit);
     } catch (IOException e) {
       return new CallOutcome.Failed(closed ? "the connection to the container was closed: " + e : e.toString());
     } finally {

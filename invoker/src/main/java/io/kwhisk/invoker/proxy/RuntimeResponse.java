@@ -13,8 +13,8 @@ import java.util.Arrays;
  * the connection. Interim 1xx answers are skipped.
  *
  * <p>{@link #read} throws an {@link IOException} for an answer that ends early (the connection closed mid-answer),
- * that is malformed, or whose body is larger than the limit; a read timeout of the stream passes through as its
- * {@link java.net.SocketTimeoutException}.
+ * that is malformed, or whose body is larger than the limit (a {@link TooLarge}); a read timeout of the stream
+ * passes through as its {@link java.net.SocketTimeoutException}.
  *
  * @param keepAlive whether the connection may carry the next request: HTTP/1.1 without {@code Connection: close}
  *     (or HTTP/1.0 with {@code Connection: keep-alive}), and a body whose end was not the connection's end
@@ -39,11 +39,16 @@ record RuntimeResponse(int status, byte[] body, boolean keepAlive) {
       if (status >= 100 && status < 200) continue; // interim answer (100 Continue and the like): the answer follows
       boolean keepAlive = http10 ? h.keepAliveToken : !h.closeToken;
       if (status == 204 || status == 304) return new RuntimeResponse(status, new byte[0], keepAlive);
-      if (h.chunked) return new RuntimeResponse(status, chunked(in, maxBodyBytes), keepAlive);
-      if (h.contentLength >= 0) {
-        return new RuntimeResponse(status, exactly(in, h.contentLength, maxBodyBytes), keepAlive);
+      try {
+        if (h.chunked) return new RuntimeResponse(status, chunked(in, maxBodyBytes), keepAlive);
+        if (h.contentLength >= 0) {
+          return new RuntimeResponse(status, exactly(in, h.contentLength, maxBodyBytes), keepAlive);
+        }
+        return new RuntimeResponse(status, untilEnd(in, maxBodyBytes), false);
+      } catch (TooLarge e) {
+        e.status = status;
+        throw e;
       }
-      return new RuntimeResponse(status, untilEnd(in, maxBodyBytes), false);
     }
   }
 
@@ -106,7 +111,7 @@ record RuntimeResponse(int status, byte[] body, boolean keepAlive) {
   }
 
   private static byte[] exactly(InputStream in, long length, int maxBodyBytes) throws IOException {
-    if (length > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    if (length > maxBodyBytes) throw new TooLarge(length, maxBodyBytes);
     byte[] body = in.readNBytes((int) length);
     if (body.length < length) {
       throw new EOFException("the container closed the connection after " + body.length + " of " + length
@@ -150,7 +155,20 @@ record RuntimeResponse(int status, byte[] body, boolean keepAlive) {
   }
 
   private static IOException tooLarge(int maxBodyBytes) {
-    return new IOException("the container's answer is larger than " + maxBodyBytes + " bytes");
+    return new TooLarge(-1, maxBodyBytes);
+  }
+
+  /** The answer's body is over the limit; {@code bytes} is its announced length, -1 when it gave none. */
+  static final class TooLarge extends IOException {
+    final long bytes;
+    final long limit;
+    int status;
+
+    TooLarge(long bytes, long limit) {
+      super("the container's answer is larger than " + limit + " bytes" + (bytes >= 0 ? " (" + bytes + ")" : ""));
+      this.bytes = bytes;
+      this.limit = limit;
+    }
   }
 
   /**

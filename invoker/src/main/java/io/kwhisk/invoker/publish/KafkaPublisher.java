@@ -20,12 +20,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaPublisher implements Publisher {
   private final RecordSender sender;
+  private final int maxCompletionBytes;
 
   public KafkaPublisher(KafkaSettings kafka, int invokerId) {
     Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-producer");
     props.put("acks", "all");
     props.putIfAbsent("linger.ms", 0); // kwhisk.kafka.client.linger.ms may trade latency for fewer requests
     props.put("max.block.ms", 30_000);
+    // Read, not set: the producer keeps Kafka's default unless the operator's client properties change it.
+    this.maxCompletionBytes = Integer.parseInt(String.valueOf(
+        props.getOrDefault("max.request.size", DEFAULT_MAX_RECORD_BYTES)).trim());
     this.sender = new RecordSender(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
         "kwhisk-publisher-" + invokerId);
   }
@@ -33,6 +37,11 @@ public final class KafkaPublisher implements Publisher {
   @Override
   public CompletionStage<Void> completion(int controllerId, CompletionMessage completion) {
     return send(Topics.completedTopic(controllerId), completion.activationId(), completion);
+  }
+
+  @Override
+  public int maxCompletionBytes() {
+    return maxCompletionBytes;
   }
 
   @Override

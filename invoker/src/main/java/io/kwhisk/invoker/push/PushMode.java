@@ -81,6 +81,11 @@ public final class PushMode implements AutoCloseable {
       }
 
       @Override
+      public int maxCompletionBytes() {
+        return publisher.maxCompletionBytes();
+      }
+
+      @Override
       public CompletionStage<Void> heartbeat(InvokerHeartbeat heartbeat) {
         return CompletableFuture.completedFuture(null);
       }

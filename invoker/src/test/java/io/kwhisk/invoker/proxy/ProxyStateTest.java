@@ -9,6 +9,7 @@ import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN_HELD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.UNPAUSE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.LEAVE_GROUP;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RELEASE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.RELEASE_QUEUED;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REMOVE_CONTAINER;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_BUSY;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_IDLE;
@@ -220,5 +221,35 @@ class ProxyStateTest {
     Transition failed = resuming.resumed(false);
     assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
     assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aSuccessOrAnApplicationErrorKeepsTheContainerInUse() {
+    ProxyState running = ready().accept("a1").state();
+    assertThat(running.runEnded(ActivationResponse.success(Json.object())))
+        .isEqualTo(Transition.of(running));
+    assertThat(running.runEnded(ActivationResponse.applicationError(Json.object().put("error", "no"))))
+        .isEqualTo(Transition.of(running));
+  }
+
+  @Test
+  void aRunThatEndsInADeveloperErrorRetiresTheContainerWhichIsRemovedOnceItsActivationIsPublished() {
+    ProxyState running = ready().accept("a1").state().accept("a2").state();
+    Transition failed = running.runEnded(ActivationResponse.developerError(Json.object().put("error", "403")));
+    assertThat(failed.state().retiring()).isTrue();
+    assertThat(failed.effects()).as("what waits for a slot goes back to the group").containsExactly(RELEASE_QUEUED);
+    assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
+
+    ProxyState oneLeft = failed.state().finished("a2").state();
+    assertThat(oneLeft.phase()).isEqualTo(Phase.RUNNING);
+    Transition last = oneLeft.finished("a1");
+    assertThat(last.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(last.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aWhiskErrorRetiresTheContainerToo() {
+    ProxyState running = ready().accept("a1").state();
+    assertThat(running.runEnded(ActivationResponse.whiskError(Json.object())).state().retiring()).isTrue();
   }
 }
