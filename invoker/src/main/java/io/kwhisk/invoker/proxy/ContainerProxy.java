@@ -3,7 +3,6 @@ package io.kwhisk.invoker.proxy;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
-import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.invoker.InvokerConfig;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.ContainerSpec;
@@ -71,13 +70,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private record Pulled(List<Delivery> deliveries) implements Command {}
 
-  /**
-   * A {@code /run} ended. {@code written} is the write of its completion, already issued off the actor (null when
-   * the run failed before it could be: the actor then writes the completion).
-   */
-  private record RunDone(
-      Delivery delivery, long start, long end, CallOutcome outcome, ActivationResponse response,
-      CompletionStage<Void> written) implements Command {}
+  /** A {@code /run} ended (see {@link RunPipeline.Ran}). */
+  private record RunDone(RunPipeline.Ran ran) implements Command {}
 
   private record Published(Delivery delivery, Throwable error) implements Command {}
 
@@ -137,7 +131,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final TimerScheduler<Command> timers;
   private final Duration keepAlive;
   private final boolean collectLogs;
-  private final RecordBudget budget;
+  private final RunPipeline pipeline;
   private ProxyState state = ProxyState.starting();
   private RunningContainer container;
   private ActionContainer client;
@@ -170,7 +164,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.deps = deps;
     this.keepAlive = deps.config().keepAliveFor(action.annotations());
     this.collectLogs = action.limits().concurrency() == 1;
-    this.budget = new RecordBudget(deps.publisher().maxCompletionBytes());
+    this.pipeline = new RunPipeline(action, deps);
     this.pauseGrace = PauseGrace.of(deps.config().pauseGrace(), deps.config().pauseGraceMax());
     this.prefetch = AdaptivePrefetch.of(action.limits().concurrency(),
         deps.config().prefetch() > 0 ? Duration.ZERO : deps.config().prefetchBudget());
@@ -262,69 +256,31 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     }
   }
 
-  /**
-   * Calls {@code /run}, then, off the actor, writes the completion once the run's logs are in (see {@link #write}):
-   * it does not wait for a turn of the actor. The continuation touches only values captured here and immutable
-   * fields. The next queued activation may start before this one's logs are in: the log collector hands out
-   * segments in the order they were asked for, which is the order of the runs.
-   */
+  /** Runs {@code d} through the pipeline, off the actor; the actor hears of it as {@link RunDone}. */
   private void run(Delivery d) {
     running++;
-    int timeoutMs = action.limits().timeout();
     long start = deps.clock().millis();
-    OptionalLong initTime = state.initTimeFor(d.activationId());
-    ActivationSource source = feed;
-    String containerId = container.id();
-    LogCollector collector = logs;
-    CompletionStage<CallOutcome> call = ContainerDeath.explain(client.run(
-        ActivationResults.runPayload(d.message(), action, start, timeoutMs), deps.config().runTimeout(action.limits())),
-        deps.runtime(), deps.metrics(), containerId);
-    CompletionStage<RunDone> done = call.thenApply(outcome -> {
-      long end = deps.clock().millis();
-      ActivationResponse response = ActivationResults.run(outcome, timeoutMs, budget.maxResultBytes());
-      boolean timedOut = outcome instanceof CallOutcome.TimedOut;
-      CompletionStage<ActivationRecord> record = logsAfter(collector, outcome).thenApply(lines ->
-          ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut,
-              budget.fit(lines, response.result())));
-      return new RunDone(d, start, end, outcome, response, write(d, record, source, containerId));
-    });
-    getContext().pipeToSelf(done, (r, e) -> r != null ? r
-        : new RunDone(d, start, deps.clock().millis(), new CallOutcome.Failed(String.valueOf(e)), null, null));
-  }
-
-  /**
-   * This activation's log lines, or none when they cannot be collected (concurrency above 1, container broken).
-   * Called off the actor: touches only its arguments and immutable fields.
-   */
-  private CompletionStage<List<String>> logsAfter(LogCollector collector, CallOutcome outcome) {
-    if (collector == null || !ActivationResults.answered(outcome)) {
-      return CompletableFuture.completedFuture(List.of());
-    }
-    CompletableFuture<List<String>> next = collector.next();
-    long waitMs = deps.config().logCollectionTimeout().toMillis();
-    return next.completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS).thenApply(lines -> {
-      if (lines != null) return LogCollector.truncate(lines, action.limits().logBytes());
-      collector.abandon(next);
-      return List.of();
-    });
+    getContext().pipeToSelf(pipeline.run(d, client, container.id(), logs, feed, state.initTimeFor(d.activationId())),
+        (r, e) -> new RunDone(r != null ? r : new RunPipeline.Ran(d, start, deps.clock().millis(),
+            new CallOutcome.Failed(String.valueOf(e)), null, null)));
   }
 
   private Behavior<Command> onRunDone(RunDone m) {
     running--;
-    ActivationResponse response = m.response();
-    if (m.written() == null) {
-      response = ActivationResults.run(m.outcome(), action.limits().timeout(), budget.maxResultBytes());
-      publish(m.delivery(), ActivationResults.record(m.delivery().message(), action, response, m.start(), m.end(),
-          state.initTimeFor(m.delivery().activationId()), m.outcome() instanceof CallOutcome.TimedOut, List.of()));
-    } else {
-      Delivery d = m.delivery();
-      getContext().pipeToSelf(m.written(), (ok, e) -> new Published(d, e));
+    RunPipeline.Ran ran = m.ran();
+    Delivery d = ran.delivery();
+    ActivationResponse response = ran.response();
+    CompletionStage<Void> written = ran.written();
+    if (written == null) {
+      response = pipeline.response(ran.outcome());
+      written = pipeline.writeAfterFailure(ran, state.initTimeFor(d.activationId()), feed, container.id());
     }
-    deps.metrics().activation(outcomeOf(response), Duration.ofMillis(m.end() - m.start()));
-    adaptPrefetch(m.end() - m.start());
+    getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
+    deps.metrics().activation(outcomeOf(response), Duration.ofMillis(ran.end() - ran.start()));
+    adaptPrefetch(ran.end() - ran.start());
     if (!ActivationResults.keepsContainer(response)) {
       getContext().getLog().info("Container {} of {} is replaced after activation {}: {} ({})", name, action.fqn(),
-          m.delivery().activationId(), response.result(), m.outcome());
+          d.activationId(), response.result(), ran.outcome());
     }
     Behavior<Command> next = apply(state.runEnded(response));
     runQueued();
@@ -352,30 +308,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private void publish(Delivery d, ActivationRecord record) {
-    CompletionStage<Void> written = write(d, CompletableFuture.completedFuture(record), feed, container.id());
+    CompletionStage<Void> written = pipeline.write(d, CompletableFuture.completedFuture(record), feed, container.id());
     getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
-  }
-
-  /**
-   * Writes the completion, which carries the whole activation record (its logs included), when {@code record} is
-   * ready; then acknowledges the delivery to {@code source}, or releases it if the write failed. One write per
-   * activation: the completion is also the durable record that controllers serve {@code GET /activations} from, so
-   * a record can never be stored twice with different contents. The cost is that a blocking caller also waits for
-   * the container's log lines, which the runtime ends with its sentinels before it answers {@code /run}.
-   * At-least-once: the ack follows the write. It is given from the producer's callback rather than after a turn of
-   * the actor, so the feed polls again sooner. May run off the actor: touches only its arguments and immutable
-   * fields. A source that failed or closed meanwhile ignores the ack; the broker redelivers the record.
-   */
-  private CompletionStage<Void> write(
-      Delivery d, CompletionStage<ActivationRecord> record, ActivationSource source, String containerId) {
-    int invokerId = deps.config().invokerId();
-    CompletableFuture<Void> written = record.thenCompose(r -> deps.publisher().completion(d.message().controllerId(),
-        new CompletionMessage(r.activationId(), invokerId, containerId, r))).toCompletableFuture();
-    return written.whenComplete((ok, e) -> {
-      if (source == null) return;
-      if (e == null) source.acknowledge(d);
-      else source.release(d);
-    });
   }
 
   private Behavior<Command> onPublished(Published m) {
