@@ -90,6 +90,8 @@ up() {
     io.kwhisk.controller.admin.AdminMain namespace register guest "$auth" 2>&1 | grep -v JAVA_TOOL_OPTIONS >&2
 
   log "starting ${#CONTROLLERS[@]} controllers and ${#INVOKERS[@]} invokers ..."
+  # With n > 1, each controller admits its share of every namespace limit and creates the containers of the actions
+  # the consumer group kwhisk-schedulers assigns it (ARCHITECTURE.md, Deployment).
   for c in "${CONTROLLERS[@]}"; do
     docker run -d --name "kwhisk-controller-$c" --hostname "controller-$c" --network "$NET" --label "$LABEL" \
       --stop-timeout 70 -e KWHISK_CONTROLLER_ID="$c" -e KWHISK_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" \

@@ -2,6 +2,7 @@ package io.kwhisk.controller;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.activation.ActivationsFollower;
@@ -21,8 +22,10 @@ import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.HealthFollower;
 import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
+import io.kwhisk.controller.scheduler.Ownership;
 import io.kwhisk.controller.scheduler.Scheduler;
 import io.kwhisk.controller.scheduler.SchedulerView;
+import io.kwhisk.controller.scheduler.SchedulingGroup;
 import io.kwhisk.controller.throttle.Admission;
 import io.kwhisk.controller.throttle.KafkaLagSource;
 import io.kwhisk.controller.throttle.LagRefresher;
@@ -54,11 +57,13 @@ public final class Controller implements AutoCloseable {
   private final EntityStore store;
   private final ServerBinding binding;
   private final AtomicReference<SchedulerView> view;
+  private final SchedulingGroup group;
 
   private Controller(ControllerConfig config, Deque<AutoCloseable> resources, Authenticator auth, EntityStore store,
-      ServerBinding binding, AtomicReference<SchedulerView> view) {
+      ServerBinding binding, AtomicReference<SchedulerView> view, SchedulingGroup group) {
     this.config = config;
     this.view = view;
+    this.group = group;
     this.resources = resources;
     this.auth = auth;
     this.store = store;
@@ -95,12 +100,24 @@ public final class Controller implements AutoCloseable {
     KafkaInvokerCommands commands = new KafkaInvokerCommands(publisher, topics);
     Scheduler.Settings settings = new Scheduler.Settings(config.id(), config.schedulerTick(),
         config.heartbeatTimeout(), config.creationTimeout(), Duration.ofSeconds(60));
-    ActorSystem<Scheduler.Command> system =
-        ActorSystem.create(Scheduler.create(settings, commands, clock, view), name, pekkoConfig(config));
+    SchedulingGroup group = null;
+    if (config.admission().controllers() > 1 && config.scheduling() == SchedulingMode.KWHISK) {
+      topics.ensureTopic(SchedulingGroup.TOPIC, config.schedulingPartitions()).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      group = push(resources, new SchedulingGroup(config.kafka(), name + "-scheduling", publisher));
+    }
+    ActorSystem<Scheduler.Command> system = ActorSystem.create(group == null
+        ? Scheduler.create(settings, commands, clock, view)
+        : Scheduler.create(settings, commands, clock, view, group.initial(), group), name, pekkoConfig(config));
     resources.push(() -> {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     });
+    if (group != null) {
+      // Closed before the actor system: it leaves the group, so the others take this one's actions over at once.
+      SchedulingGroup joined = group.start(system);
+      resources.push(joined::close);
+    }
 
     Admission admission = new Admission(config.admission(), clock,
         action -> view.get().potentialContainers(action.fqn().path(), action.limits().memory(), action.instances()),
@@ -135,7 +152,7 @@ public final class Controller implements AutoCloseable {
     resources.push(() -> binding.terminate(drain).toCompletableFuture()
         .get(drain.toSeconds() + 10, TimeUnit.SECONDS));
     log.info("controller {} listening on {}", config.id(), binding.localAddress());
-    return new Controller(config, resources, auth, store, binding, view);
+    return new Controller(config, resources, auth, store, binding, view, group);
   }
 
   /**
@@ -157,6 +174,11 @@ public final class Controller implements AutoCloseable {
             "pekko.coordinated-shutdown.exit-jvm", "off",
             "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
         .withFallback(ConfigFactory.load());
+  }
+
+  /** The actions this controller schedules: all of them, unless several controllers share them. */
+  public Ownership ownership() {
+    return group == null ? Ownership.ALL : group.ownership();
   }
 
   /** The port the API is bound to (the configured one, or the one picked when it was 0). */

@@ -33,6 +33,10 @@ import java.util.stream.Collectors;
  * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the scheduler places
  *     containers; {@code hash}: the baseline that works like classic OpenWhisk, activations pushed to a home
  *     invoker chosen by hash (see {@code io.kwhisk.controller.hash.HomeInvoker}), no container placement here
+ * @param schedulingPartitions with several controllers ({@code kwhisk.controller.throttle.controllers} above 1),
+ *     the partitions of the scheduling topic over which they share the actions they schedule (see
+ *     {@code io.kwhisk.controller.scheduler.SchedulingGroup}); used when the topic is created, so all controllers
+ *     of a deployment must agree, and at least as many as controllers (more spreads the actions more evenly)
  */
 public record ControllerConfig(
     int id,
@@ -48,7 +52,8 @@ public record ControllerConfig(
     Duration creationTimeout,
     int activationStoreSize,
     AdmissionSettings admission,
-    SchedulingMode scheduling) {
+    SchedulingMode scheduling,
+    int schedulingPartitions) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -62,6 +67,7 @@ public record ControllerConfig(
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
+  public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
   /** Any Kafka client property, passed to every producer, consumer and admin client (security settings, say). */
 
   /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
@@ -86,6 +92,10 @@ public record ControllerConfig(
     }
     Objects.requireNonNull(admission, "admission should not be null");
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
+    if (schedulingPartitions < admission.controllers() || schedulingPartitions > 1000) {
+      throw new ConfigException(SCHEDULING_PARTITIONS, "must be from the number of controllers ("
+          + admission.controllers() + ") to 1000, got " + schedulingPartitions);
+    }
   }
 
   /** Reads every value from {@code source}, with the documented defaults. */
@@ -106,13 +116,15 @@ public record ControllerConfig(
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
-        source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK));
+        source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
+        source.integer(SCHEDULING_PARTITIONS, 16));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
-        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling);
+        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling,
+        schedulingPartitions);
   }
 
   static Set<String> parseKinds(String value) {

@@ -75,4 +75,13 @@ class ControllerConfigTest {
     assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of())))
         .isInstanceOf(ConfigException.class).hasMessageContaining(BOOTSTRAP);
   }
+
+  @Test
+  void sixteenSchedulingPartitionsByDefaultAndFewerThanTheControllersFailNamingTheKey() {
+    assertThat(ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).schedulingPartitions()).isEqualTo(16);
+    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
+        AdmissionSettings.CONTROLLERS, "3", ControllerConfig.ID, "0",
+        ControllerConfig.SCHEDULING_PARTITIONS, "2"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.SCHEDULING_PARTITIONS);
+  }
 }

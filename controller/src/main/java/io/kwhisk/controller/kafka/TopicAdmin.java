@@ -77,6 +77,12 @@ public final class TopicAdmin implements AutoCloseable {
     return ignoreExists(admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor))).all().toCompletionStage());
   }
 
+  /** Creates {@code topic} with {@code partitions} partitions if it does not exist (one that does is kept as is). */
+  public CompletionStage<Void> ensureTopic(String topic, int partitions) {
+    return ignoreExists(
+        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().toCompletionStage());
+  }
+
   /**
    * Makes an action ready to receive activations: its topic (one partition: share groups spread records of one
    * partition over many consumers) and its share group reading from the earliest record.

@@ -32,6 +32,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       actor.
  *   <li>An outstanding activation whose completion never arrives is forgotten after {@code activationTtl} past its
  *       action's timeout, so a lost completion cannot pin containers forever.
+ *   <li>With several controllers ({@link Ownership#shared}), it creates containers only for the actions it owns
+ *       ({@link OwnershipChanged}, from the scheduling group), from its own outstanding activations plus those the
+ *       others report ({@link DemandReported}); for the others it sends its counts through {@link DemandReports}
+ *       instead ({@link SharedDemand}).
  * </ol>
  */
 public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
@@ -51,6 +55,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   /** The action was deleted: its queued activations went with its topic, so nothing is outstanding any more. */
   public record ActionDeleted(String actionPath) implements Command {}
 
+  /** The scheduling group assigned this controller other partitions: it owns other actions from now on. */
+  public record OwnershipChanged(Ownership ownership) implements Command {}
+
+  /** Another controller's outstanding activations of an action (this one owns it, or did when it was sent). */
+  public record DemandReported(DemandReport report) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   /** Timings and identity the actor needs. */
@@ -61,6 +71,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private final Settings settings;
   private final InvokerCommands commands;
+  private final DemandReports reports;
   private final Clock clock;
   private final AtomicReference<SchedulerView> view;
   private final Map<Integer, InvokerState> invokers = new HashMap<>();
@@ -69,17 +80,32 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, Action> actions = new HashMap<>();
   private List<CreationInFlight> inFlight = List.of();
   private long lastExpiry;
+  private Ownership ownership;
+  /** Reports from other controllers, by controller id and path. */
+  private Map<String, SharedDemand.Received> remote = new HashMap<>();
+  private Map<String, SharedDemand.Sent> sent = new HashMap<>();
 
+  /** A lone controller's scheduler: it owns every action. */
   public static Behavior<Command> create(
       Settings settings, InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Scheduler(ctx, timers, settings, commands, clock, view)));
+    return create(settings, commands, clock, view, Ownership.ALL, DemandReports.NONE);
+  }
+
+  /** A scheduler that owns the actions of {@code initial} until told otherwise, and reports the others'. */
+  public static Behavior<Command> create(Settings settings, InvokerCommands commands, Clock clock,
+      AtomicReference<SchedulerView> view, Ownership initial, DemandReports reports) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new Scheduler(ctx, timers, settings, commands, clock, view, initial, reports)));
   }
 
   private Scheduler(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
-      InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view) {
+      InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view, Ownership initial,
+      DemandReports reports) {
     super(ctx);
     this.settings = settings;
     this.commands = commands;
+    this.reports = reports;
+    this.ownership = initial;
     this.clock = clock;
     this.view = view;
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
@@ -93,6 +119,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         .onMessage(Completed.class, this::onCompleted)
         .onMessage(ActionUpdated.class, this::onActionUpdated)
         .onMessage(ActionDeleted.class, this::onActionDeleted)
+        .onMessage(OwnershipChanged.class, this::onOwnershipChanged)
+        .onMessage(DemandReported.class, this::onDemandReported)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .build();
   }
@@ -121,7 +149,17 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       outstandingByPath.merge(path, 1, Integer::sum);
     }
     actions.put(path, msg.action());
-    if (view.get().containers(path) == 0) schedule();
+    if (view.get().containers(path) > 0) return this;
+    if (ownership.owns(path)) {
+      schedule();
+    } else if (!sent.containsKey(path)) {
+      // The owner learns of the first activation at once, not at the next tick: its first container waits for
+      // nothing but this record.
+      int n = outstandingByPath.get(path);
+      DemandReport nudge = new DemandReport(settings.controllerId(), msg.action(), n, now);
+      reports.send(nudge);
+      sent = SharedDemand.afterSending(sent, List.of(nudge), ownership, now);
+    }
     return this;
   }
 
@@ -141,7 +179,32 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     outstandingByPath.remove(msg.actionPath());
     actions.remove(msg.actionPath());
     inFlight = inFlight.stream().filter(c -> !c.actionPath().equals(msg.actionPath())).toList();
+    remote.values().removeIf(r -> r.report().action().fqn().path().equals(msg.actionPath()));
+    sent.remove(msg.actionPath());
     publish();
+    return this;
+  }
+
+  private Behavior<Command> onOwnershipChanged(OwnershipChanged msg) {
+    ownership = msg.ownership();
+    getContext().getLog().info("scheduling the actions of partitions {} of {}", ownership.owned(),
+        ownership.partitions());
+    sent = SharedDemand.afterSending(sent, List.of(), ownership, clock.millis());
+    schedule();
+    return this;
+  }
+
+  private Behavior<Command> onDemandReported(DemandReported msg) {
+    DemandReport report = msg.report();
+    if (report.controllerId() == settings.controllerId()) return this;
+    String path = report.action().fqn().path();
+    String key = report.controllerId() + "|" + path;
+    if (report.outstanding() <= 0) {
+      remote.remove(key);
+      return this;
+    }
+    remote.put(key, new SharedDemand.Received(report, clock.millis()));
+    if (ownership.owns(path) && view.get().containers(path) == 0) schedule();
     return this;
   }
 
@@ -150,6 +213,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     if (now - lastExpiry >= 1000) {
       lastExpiry = now;
       expireOutstanding(now);
+      remote = SharedDemand.live(remote, now);
     }
     schedule();
     return this;
@@ -162,9 +226,11 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         healthy.stream().map(InvokerState::id).toList());
     Map<String, Long> oldest = new HashMap<>();
     outstanding.values().forEach(o -> oldest.merge(o.path(), o.submittedAt(), Math::min));
-    List<Demand> demands = new ArrayList<>();
+    List<Demand> local = new ArrayList<>();
     outstandingByPath.forEach(
-        (path, n) -> demands.add(new Demand(actions.get(path), n, oldest.getOrDefault(path, now))));
+        (path, n) -> local.add(new Demand(actions.get(path), n, oldest.getOrDefault(path, now))));
+    if (ownership.shared()) report(local, now);
+    List<Demand> demands = SharedDemand.owned(local, remote.values(), ownership, now);
     List<PlannedCreation> plan = SchedulingPolicy.decide(demands, healthy, inFlight);
     if (!plan.isEmpty()) {
       List<CreationInFlight> next = new ArrayList<>(inFlight);
@@ -179,6 +245,13 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       inFlight = next;
     }
     publish();
+  }
+
+  private void report(List<Demand> local, long now) {
+    List<DemandReport> due = SharedDemand.due(settings.controllerId(), local, sent, ownership, now);
+    if (due.isEmpty()) return;
+    due.forEach(reports::send);
+    sent = SharedDemand.afterSending(sent, due, ownership, now);
   }
 
   private List<InvokerState> healthy(long now) {

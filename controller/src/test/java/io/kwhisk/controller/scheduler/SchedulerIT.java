@@ -88,8 +88,12 @@ class SchedulerIT {
   }
 
   static KafkaConsumer<String, byte[]> awaitTopic(String topic) {
+    return awaitTopicOn(h, topic);
+  }
+
+  static KafkaConsumer<String, byte[]> awaitTopicOn(Harness harness, String topic) {
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
-        .until(() -> h.admin().listTopics().names().get().contains(topic));
-    return h.reader(topic);
+        .until(() -> harness.admin().listTopics().names().get().contains(topic));
+    return harness.reader(topic);
   }
 }
