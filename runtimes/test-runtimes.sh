@@ -223,7 +223,14 @@ expect "node /run zip" 200 'r.zipped === 42'
 start "$NODE_IMAGE" node-nonobj
 post init "$(init_json main 'function main(){ return 42 }')"
 post run "$(run_json '{}' act-42)"
-expect "node /run non-object result" 502 'typeof r.error === "string"'
+expect "node /run non-object result" 502 'typeof r.error === "string" && r.error.includes("dictionary or array")'
+
+start "$NODE_IMAGE" node-array
+post init "$(init_json main 'function main(p){ return Array.isArray(p) ? p.slice().reverse() : [p.a, p.b] }')"
+post run "$(run_json '{"a":1,"b":2}' act-arr1)"
+expect "node /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 2'
+post run "$(run_json '[1,"two",3]' act-arr2)"
+expect "node /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
 
 start "$NODE_IMAGE" node-apperr
 post init "$(init_json main 'function main(){ return Promise.reject(new Error("nope")) }')"
@@ -241,6 +248,8 @@ mkdir -p "$WORK/java/src/smoke" "$WORK/java/classes"
 cat >"$WORK/java/src/smoke/Hello.java" <<'JAVA'
 package smoke;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 public class Hello {
@@ -265,6 +274,23 @@ public class Hello {
     }
 
     public static JsonObject noop(JsonObject args) {
+        return args;
+    }
+
+    public static JsonArray pair(JsonObject args) {
+        JsonArray r = new JsonArray();
+        r.add(args.get("a"));
+        r.add(args.get("b"));
+        return r;
+    }
+
+    public static JsonArray reverse(JsonArray args) {
+        JsonArray r = new JsonArray();
+        for (int i = args.size() - 1; i >= 0; i--) r.add(args.get(i));
+        return r;
+    }
+
+    public static JsonElement echo(JsonElement args) {
         return args;
     }
 }
@@ -305,6 +331,27 @@ post init '{"value":{"main":"smoke.Hello"}}'
 expect "java /init without code" 500 'typeof r.error === "string"'
 post init "$(init_json 'smoke.Missing' "$JAR64" true)"
 expect "java /init missing class" 502 'typeof r.error === "string"'
+
+start "$JAVA_IMAGE" java-array-result
+post init "$(init_json 'smoke.Hello#pair' "$JAR64" true)"
+expect "java /init JsonArray pair(JsonObject)" 200 'r.ok === true'
+post run "$(run_json '{"a":1,"b":2}' act-arr1)"
+expect "java /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 2'
+post run "$(run_json '[1,2]' act-arr1b)"
+expect "java /run array to a JsonObject method" 502 'typeof r.error === "string" && r.error.includes("JsonObject")'
+
+start "$JAVA_IMAGE" java-array-params
+post init "$(init_json 'smoke.Hello#reverse' "$JAR64" true)"
+expect "java /init JsonArray reverse(JsonArray)" 200 'r.ok === true'
+post run "$(run_json '[1,"two",3]' act-arr2)"
+expect "java /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
+
+start "$JAVA_IMAGE" java-element
+post init "$(init_json 'smoke.Hello#echo' "$JAR64" true)"
+post run "$(run_json '[true]' act-arr3)"
+expect "java /run JsonElement echo(JsonElement) of an array" 200 'Array.isArray(r) && r[0] === true'
+post run "$(run_json '{"k":"v"}' act-arr4)"
+expect "java /run JsonElement echo(JsonElement) of an object" 200 'r.k === "v"'
 
 start "$JAVA_IMAGE" java-noop
 post init "$(init_json 'smoke.Hello#noop' "$JAR64" true)"

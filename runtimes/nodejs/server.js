@@ -5,7 +5,7 @@
  * Implements the OpenWhisk action-runtime protocol on 0.0.0.0:8080 using only
  * Node built-ins:
  *   POST /init {"value":{"name","main","code","binary","env"}}  -> 200 {"ok":true}
- *   POST /run  {"value":{...params}, "activation_id", ...}      -> 200 <result object>
+ *   POST /run  {"value":{...params} or [...], "activation_id", ...} -> 200 <result object or array>
  * Errors are answered as {"error": "..."} (see runtimes/README.md for codes).
  * After every activation the sentinel XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
  * is written to stdout and stderr.
@@ -174,9 +174,9 @@ async function handleRun(req, res) {
   }
   writeMarkers();
   if (result === undefined || result === null) result = {};   // OpenWhisk treats "no result" as {}
-  if (typeof result !== 'object' || Array.isArray(result)) {
-    console.error(`Result must be of type object but has type "${Array.isArray(result) ? 'array' : typeof result}":`, result);
-    return reply(res, 502, { error: 'The action did not return a dictionary.' });
+  if (typeof result !== 'object') {   // objects and arrays are results, as in OpenWhisk's newer runtimes
+    console.error(`Result must be of type object or array but has type "${typeof result}":`, result);
+    return reply(res, 502, { error: 'The action did not return a dictionary or array.' });
   }
   let body;
   try { body = JSON.stringify(result); } catch (e) {
