@@ -232,6 +232,12 @@ expect "node /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 
 post run "$(run_json '[1,"two",3]' act-arr2)"
 expect "node /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
 
+start "$NODE_IMAGE" node-openwhisk
+post init "$(init_json main 'const openwhisk = require("openwhisk"); function main(){ const ow = openwhisk({apihost: "http://localhost:3233", api_key: "u:k"}); return { client: typeof ow.actions.invoke } }')"
+expect "node /init require('openwhisk') (bundled module)" 200 'r.ok === true'
+post run "$(run_json '{}' act-ow)"
+expect "node /run openwhisk() client" 200 'r.client === "function"'
+
 start "$NODE_IMAGE" node-apperr
 post init "$(init_json main 'function main(){ return Promise.reject(new Error("nope")) }')"
 post run "$(run_json '{}' act-rej)"

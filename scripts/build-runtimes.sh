@@ -13,6 +13,7 @@
 #   KWHISK_DEBIAN_MIRROR / KWHISK_DEBIAN_SECURITY_MIRROR  override the mirrors
 #       (default: read from the host's apt sources, else deb.debian.org)
 #   KWHISK_NODE_BIN   node binary copied into the nodejs image (default: `command -v node`)
+#   (the nodejs image's bundled npm modules, runtimes/nodejs/package-lock.json, are fetched with the host's npm)
 #   KWHISK_GSON_VERSION  gson used by the Java runtime (default 2.11.0)
 set -euo pipefail
 
@@ -174,6 +175,12 @@ build_nodejs() {
   ctx="$WORK/nodejs"; mkdir -p "$ctx"
   cp -a "$RUNTIMES/nodejs/." "$ctx/"
   cp "$node" "$ctx/node"
+  # The npm modules the image bundles (openwhisk and its dependencies, pinned by package-lock.json) are fetched
+  # here on the host: npm inside a container may not reach the registry (TLS interception). npm's cache makes a
+  # rebuild work offline once they were fetched.
+  command -v npm >/dev/null || die "npm needed on the host to fetch the nodejs image's bundled modules"
+  (cd "$ctx" && npm ci --omit=dev --prefer-offline --no-audit --no-fund --ignore-scripts >"$WORK/npm.log" 2>&1) \
+    || { tail -20 "$WORK/npm.log" >&2; die "npm ci for the nodejs image failed"; }
   docker_build "$NODE_IMAGE" "$hash" "$ctx"
   report "$NODE_IMAGE" built $((SECONDS - t0))
 }
