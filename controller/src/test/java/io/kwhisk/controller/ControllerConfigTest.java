@@ -33,6 +33,7 @@ class ControllerConfigTest {
     AdmissionSettings a = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).admission();
     assertThat(a).isEqualTo(AdmissionSettings.DEFAULT);
     assertThat(a.namespaceConcurrency()).isEqualTo(100);
+    assertThat(a.namespacePerMinute()).as("OpenWhisk's invocationsPerMinute").isEqualTo(120);
     assertThat(a.backlogPerSlot()).isEqualTo(4);
     assertThat(a.minBacklog()).isEqualTo(16);
     assertThat(a.maxQueueDelay()).isEqualTo(Duration.ofSeconds(10));

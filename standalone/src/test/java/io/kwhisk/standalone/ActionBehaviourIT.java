@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An action behaves as it does on OpenWhisk (issue 12), every hop real: records keep their logs, a container that
  * failed a {@code /run} is replaced, {@code limits.logs} is megabytes, a result too large for a record is a
- * developer error.
+ * developer error; the standalone's per-minute limit.
  */
 class ActionBehaviourIT {
   @TempDir static Path dataDir;
@@ -43,6 +43,13 @@ class ActionBehaviourIT {
   @AfterAll
   static void stop() {
     if (standalone != null) standalone.close();
+  }
+
+  @Test
+  @Timeout(60)
+  void theStandaloneRaisesTheInvocationsPerMinuteForItsOneUserAndSaysSoInTheLimitsDocument() throws Exception {
+    JsonNode limits = json(api.get("/limits"));
+    assertThat(limits.path("invocationsPerMinute").asInt()).as("%s", limits).isEqualTo(Standalone.PER_MINUTE);
   }
 
   @Test
