@@ -14,6 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE_IMAGE="${KWHISK_NODE_IMAGE:-kwhisk/action-nodejs-v20:latest}"
 JAVA_IMAGE="${KWHISK_JAVA_IMAGE:-kwhisk/action-java-v17:latest}"
+PYTHON_IMAGE="${KWHISK_PYTHON_IMAGE:-kwhisk/action-python-v3:latest}"
 GSON_VERSION="${KWHISK_GSON_VERSION:-2.11.0}"
 SENTINEL=XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
 BUILD=1
@@ -363,6 +364,88 @@ start "$JAVA_IMAGE" java-noop
 post init "$(init_json 'smoke.Hello#noop' "$JAR64" true)"
 expect "java /init noop" 200 'r.ok === true'
 bench; curl_bench
+
+# ====================================================================== python
+echo "== $PYTHON_IMAGE"
+HELLO_PY='def main(args):
+    print("hi")
+    return {"greeting": "hello " + args.get("name", "world")}
+'
+t0=$(ms); start "$PYTHON_IMAGE" py-hello; t1=$(ms)
+echo "  container start -> listening: $((t1 - t0)) ms"
+post run "$(run_json '{}' early)"
+expect "python /run before /init" 500 'typeof r.error === "string"'
+post init "$(init_json main "$HELLO_PY")"
+expect "python /init hello" 200 'r.ok === true'
+echo "  python /init latency: $(node -e "console.log((1000 * $SECS).toFixed(1))") ms (curl time_total)"
+post init "$(init_json main "$HELLO_PY")"
+expect "python second /init" 403 'typeof r.error === "string"'
+post run "$(run_json '{"name":"kwhisk"}' act-1)"
+expect "python /run hello" 200 'r.greeting === "hello kwhisk"'
+post run "$(run_json '{}' act-2)"
+expect "python /run default" 200 'r.greeting === "hello world"'
+check_logs "python hello" 2 hi
+bench; curl_bench
+
+start "$PYTHON_IMAGE" py-error
+post init "$(init_json main 'def main(args):
+    raise RuntimeError("boom")')"
+expect "python /init throwing action" 200 'r.ok === true'
+post run "$(run_json '{}' act-err)"
+expect "python /run throwing action" 502 'typeof r.error === "string" && r.error.includes("boom")'
+check_logs "python error" 1
+
+start "$PYTHON_IMAGE" py-env
+post init "$(init_json niam 'import os
+def niam(args):
+    return {"id": os.environ["__OW_ACTIVATION_ID"], "ns": os.environ["__OW_NAMESPACE"], "foo": os.environ.get("FOO"), "n": args["n"]}' false '{"FOO":"bar"}')"
+expect "python /init main niam + env" 200 'r.ok === true'
+post run "$(run_json '{"n":7}' act-env)"
+expect "python /run (__OW_ env, init env)" 200 'r.id === "act-env" && r.ns === "guest" && r.foo === "bar" && r.n === 7'
+
+start "$PYTHON_IMAGE" py-array
+post init "$(init_json main 'def main(args):
+    return list(reversed(args)) if isinstance(args, list) else [args["a"], args["b"]]')"
+post run "$(run_json '{"a":1,"b":2}' act-arr1)"
+expect "python /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 2'
+post run "$(run_json '[1,"two",3]' act-arr2)"
+expect "python /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
+
+start "$PYTHON_IMAGE" py-nondict
+post init "$(init_json main 'def main(args):
+    return 42')"
+post run "$(run_json '{}' act-42)"
+expect "python /run non-dict result" 502 'typeof r.error === "string" && r.error.includes("dictionary or array")'
+
+start "$PYTHON_IMAGE" py-bad
+post init '{"value":{"main":"main"}}'
+expect "python /init without code" 500 'typeof r.error === "string"'
+post init "$(init_json main 'def main(:')"
+expect "python /init syntax error" 502 'typeof r.error === "string"'
+start "$PYTHON_IMAGE" py-nomain
+post init "$(init_json main 'def other(args): return {}')"
+expect "python /init without the main function" 502 'typeof r.error === "string" && r.error.includes("main")'
+
+start "$PYTHON_IMAGE" py-zip
+mkdir -p "$WORK/pyzip/virtualenv/lib/python3.11/site-packages/vendored"
+echo 'def twice(x): return 2 * x' >"$WORK/pyzip/helper.py"
+echo 'NAME = "from the virtualenv"' >"$WORK/pyzip/virtualenv/lib/python3.11/site-packages/vendored/__init__.py"
+cat >"$WORK/pyzip/__main__.py" <<'PY'
+import helper
+import vendored
+def main(args):
+    return {"zipped": helper.twice(args.get("x", 1)), "vendored": vendored.NAME}
+PY
+(cd "$WORK/pyzip" && zip -qr ../pyaction.zip .)
+post init "$(init_json main "$(base64 -w0 "$WORK/pyaction.zip")" true)"
+expect "python /init zip with __main__.py and a virtualenv" 200 'r.ok === true'
+post run "$(run_json '{"x":21}' act-zip)"
+expect "python /run zip (module beside __main__.py, package from virtualenv/)" 200 'r.zipped === 42 && r.vendored === "from the virtualenv"'
+
+start "$PYTHON_IMAGE" py-zip-nomain
+(cd "$WORK/pyzip" && rm __main__.py && zip -qr ../pynomain.zip .)
+post init "$(init_json main "$(base64 -w0 "$WORK/pynomain.zip")" true)"
+expect "python /init zip without __main__.py" 502 'typeof r.error === "string" && r.error.includes("__main__.py")'
 
 echo "== $PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]

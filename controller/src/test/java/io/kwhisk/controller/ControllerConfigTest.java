@@ -25,7 +25,7 @@ class ControllerConfigTest {
     assertThat(c.blockingWait()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
-    assertThat(c.kinds()).contains("nodejs:20", "java:17", "blackbox");
+    assertThat(c.kinds()).contains("nodejs:20", "java:17", "python:3", "python:default", "blackbox");
   }
 
   @Test
