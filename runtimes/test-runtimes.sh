@@ -242,7 +242,31 @@ expect "node /run openwhisk() client" 200 'r.client === "function"'
 start "$NODE_IMAGE" node-apperr
 post init "$(init_json main 'function main(){ return Promise.reject(new Error("nope")) }')"
 post run "$(run_json '{}' act-rej)"
-expect "node /run rejected promise -> {error}" 200 'r.error && r.error.message === "nope"'
+expect "node /run rejected promise -> {error}" 200 'r.error && r.error.message === "nope" && r.error.name === "Error" && r.error.stack.includes("nope")'
+
+start "$NODE_IMAGE" node-rejections
+post init "$(init_json main 'function main(p){ if (p.how === "code") { const e = new TypeError("bad"); e.code = 42; return Promise.reject(e) } return Promise.reject(p.how === "nothing" ? undefined : {reason: p.how}) }')"
+post run "$(run_json '{"how":"code"}' act-rej1)"
+expect "node /run rejected with an Error carrying fields" 200 'r.error.name === "TypeError" && r.error.message === "bad" && r.error.code === 42'
+post run "$(run_json '{"how":"nothing"}' act-rej2)"
+expect "node /run rejected with nothing -> {error:{}}" 200 'typeof r.error === "object" && Object.keys(r.error).length === 0'
+post run "$(run_json '{"how":"plain"}' act-rej3)"
+expect "node /run rejected with an object -> as it is" 200 'r.error.reason === "plain"'
+
+start "$NODE_IMAGE" node-filefunc
+mkdir -p "$WORK/ff/lib" && echo 'exports.handler = (p) => ({ via: "lib/actions.handler", x: p.x });' >"$WORK/ff/lib/actions.js"
+(cd "$WORK/ff" && zip -qr ../ff.zip .)
+post init "$(init_json lib/actions.handler "$(base64 -w0 "$WORK/ff.zip")" true)"
+expect "node /init zip, main as file.func" 200 'r.ok === true'
+post run "$(run_json '{"x":3}' act-ff)"
+expect "node /run zip, main as file.func" 200 'r.via === "lib/actions.handler" && r.x === 3'
+
+start "$NODE_IMAGE" node-targz
+(cd "$WORK/zip" && tar -czf ../action.tar.gz .)
+post init "$(init_json main "$(base64 -w0 "$WORK/action.tar.gz")" true)"
+expect "node /init tar.gz archive" 200 'r.ok === true'
+post run "$(run_json '{"x":5}' act-tgz)"
+expect "node /run tar.gz archive" 200 'r.zipped === 10'
 
 # ====================================================================== java
 echo "== $JAVA_IMAGE"
