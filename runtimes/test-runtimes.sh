@@ -14,6 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE_IMAGE="${KWHISK_NODE_IMAGE:-kwhisk/action-nodejs-v20:latest}"
 JAVA_IMAGE="${KWHISK_JAVA_IMAGE:-kwhisk/action-java-v17:latest}"
+PYTHON_IMAGE="${KWHISK_PYTHON_IMAGE:-kwhisk/action-python-v3:latest}"
 GSON_VERSION="${KWHISK_GSON_VERSION:-2.11.0}"
 SENTINEL=XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
 BUILD=1
@@ -223,12 +224,49 @@ expect "node /run zip" 200 'r.zipped === 42'
 start "$NODE_IMAGE" node-nonobj
 post init "$(init_json main 'function main(){ return 42 }')"
 post run "$(run_json '{}' act-42)"
-expect "node /run non-object result" 502 'typeof r.error === "string"'
+expect "node /run non-object result" 502 'typeof r.error === "string" && r.error.includes("dictionary or array")'
+
+start "$NODE_IMAGE" node-array
+post init "$(init_json main 'function main(p){ return Array.isArray(p) ? p.slice().reverse() : [p.a, p.b] }')"
+post run "$(run_json '{"a":1,"b":2}' act-arr1)"
+expect "node /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 2'
+post run "$(run_json '[1,"two",3]' act-arr2)"
+expect "node /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
+
+start "$NODE_IMAGE" node-openwhisk
+post init "$(init_json main 'const openwhisk = require("openwhisk"); function main(){ const ow = openwhisk({apihost: "http://localhost:3233", api_key: "u:k"}); return { client: typeof ow.actions.invoke } }')"
+expect "node /init require('openwhisk') (bundled module)" 200 'r.ok === true'
+post run "$(run_json '{}' act-ow)"
+expect "node /run openwhisk() client" 200 'r.client === "function"'
 
 start "$NODE_IMAGE" node-apperr
 post init "$(init_json main 'function main(){ return Promise.reject(new Error("nope")) }')"
 post run "$(run_json '{}' act-rej)"
-expect "node /run rejected promise -> {error}" 200 'r.error && r.error.message === "nope"'
+expect "node /run rejected promise -> {error}" 200 'r.error && r.error.message === "nope" && r.error.name === "Error" && r.error.stack.includes("nope")'
+
+start "$NODE_IMAGE" node-rejections
+post init "$(init_json main 'function main(p){ if (p.how === "code") { const e = new TypeError("bad"); e.code = 42; return Promise.reject(e) } return Promise.reject(p.how === "nothing" ? undefined : {reason: p.how}) }')"
+post run "$(run_json '{"how":"code"}' act-rej1)"
+expect "node /run rejected with an Error carrying fields" 200 'r.error.name === "TypeError" && r.error.message === "bad" && r.error.code === 42'
+post run "$(run_json '{"how":"nothing"}' act-rej2)"
+expect "node /run rejected with nothing -> {error:{}}" 200 'typeof r.error === "object" && Object.keys(r.error).length === 0'
+post run "$(run_json '{"how":"plain"}' act-rej3)"
+expect "node /run rejected with an object -> as it is" 200 'r.error.reason === "plain"'
+
+start "$NODE_IMAGE" node-filefunc
+mkdir -p "$WORK/ff/lib" && echo 'exports.handler = (p) => ({ via: "lib/actions.handler", x: p.x });' >"$WORK/ff/lib/actions.js"
+(cd "$WORK/ff" && zip -qr ../ff.zip .)
+post init "$(init_json lib/actions.handler "$(base64 -w0 "$WORK/ff.zip")" true)"
+expect "node /init zip, main as file.func" 200 'r.ok === true'
+post run "$(run_json '{"x":3}' act-ff)"
+expect "node /run zip, main as file.func" 200 'r.via === "lib/actions.handler" && r.x === 3'
+
+start "$NODE_IMAGE" node-targz
+(cd "$WORK/zip" && tar -czf ../action.tar.gz .)
+post init "$(init_json main "$(base64 -w0 "$WORK/action.tar.gz")" true)"
+expect "node /init tar.gz archive" 200 'r.ok === true'
+post run "$(run_json '{"x":5}' act-tgz)"
+expect "node /run tar.gz archive" 200 'r.zipped === 10'
 
 # ====================================================================== java
 echo "== $JAVA_IMAGE"
@@ -241,6 +279,8 @@ mkdir -p "$WORK/java/src/smoke" "$WORK/java/classes"
 cat >"$WORK/java/src/smoke/Hello.java" <<'JAVA'
 package smoke;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 public class Hello {
@@ -265,6 +305,23 @@ public class Hello {
     }
 
     public static JsonObject noop(JsonObject args) {
+        return args;
+    }
+
+    public static JsonArray pair(JsonObject args) {
+        JsonArray r = new JsonArray();
+        r.add(args.get("a"));
+        r.add(args.get("b"));
+        return r;
+    }
+
+    public static JsonArray reverse(JsonArray args) {
+        JsonArray r = new JsonArray();
+        for (int i = args.size() - 1; i >= 0; i--) r.add(args.get(i));
+        return r;
+    }
+
+    public static JsonElement echo(JsonElement args) {
         return args;
     }
 }
@@ -306,10 +363,113 @@ expect "java /init without code" 500 'typeof r.error === "string"'
 post init "$(init_json 'smoke.Missing' "$JAR64" true)"
 expect "java /init missing class" 502 'typeof r.error === "string"'
 
+start "$JAVA_IMAGE" java-array-result
+post init "$(init_json 'smoke.Hello#pair' "$JAR64" true)"
+expect "java /init JsonArray pair(JsonObject)" 200 'r.ok === true'
+post run "$(run_json '{"a":1,"b":2}' act-arr1)"
+expect "java /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 2'
+post run "$(run_json '[1,2]' act-arr1b)"
+expect "java /run array to a JsonObject method" 502 'typeof r.error === "string" && r.error.includes("JsonObject")'
+
+start "$JAVA_IMAGE" java-array-params
+post init "$(init_json 'smoke.Hello#reverse' "$JAR64" true)"
+expect "java /init JsonArray reverse(JsonArray)" 200 'r.ok === true'
+post run "$(run_json '[1,"two",3]' act-arr2)"
+expect "java /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
+
+start "$JAVA_IMAGE" java-element
+post init "$(init_json 'smoke.Hello#echo' "$JAR64" true)"
+post run "$(run_json '[true]' act-arr3)"
+expect "java /run JsonElement echo(JsonElement) of an array" 200 'Array.isArray(r) && r[0] === true'
+post run "$(run_json '{"k":"v"}' act-arr4)"
+expect "java /run JsonElement echo(JsonElement) of an object" 200 'r.k === "v"'
+
 start "$JAVA_IMAGE" java-noop
 post init "$(init_json 'smoke.Hello#noop' "$JAR64" true)"
 expect "java /init noop" 200 'r.ok === true'
 bench; curl_bench
+
+# ====================================================================== python
+echo "== $PYTHON_IMAGE"
+HELLO_PY='def main(args):
+    print("hi")
+    return {"greeting": "hello " + args.get("name", "world")}
+'
+t0=$(ms); start "$PYTHON_IMAGE" py-hello; t1=$(ms)
+echo "  container start -> listening: $((t1 - t0)) ms"
+post run "$(run_json '{}' early)"
+expect "python /run before /init" 500 'typeof r.error === "string"'
+post init "$(init_json main "$HELLO_PY")"
+expect "python /init hello" 200 'r.ok === true'
+echo "  python /init latency: $(node -e "console.log((1000 * $SECS).toFixed(1))") ms (curl time_total)"
+post init "$(init_json main "$HELLO_PY")"
+expect "python second /init" 403 'typeof r.error === "string"'
+post run "$(run_json '{"name":"kwhisk"}' act-1)"
+expect "python /run hello" 200 'r.greeting === "hello kwhisk"'
+post run "$(run_json '{}' act-2)"
+expect "python /run default" 200 'r.greeting === "hello world"'
+check_logs "python hello" 2 hi
+bench; curl_bench
+
+start "$PYTHON_IMAGE" py-error
+post init "$(init_json main 'def main(args):
+    raise RuntimeError("boom")')"
+expect "python /init throwing action" 200 'r.ok === true'
+post run "$(run_json '{}' act-err)"
+expect "python /run throwing action" 502 'typeof r.error === "string" && r.error.includes("boom")'
+check_logs "python error" 1
+
+start "$PYTHON_IMAGE" py-env
+post init "$(init_json niam 'import os
+def niam(args):
+    return {"id": os.environ["__OW_ACTIVATION_ID"], "ns": os.environ["__OW_NAMESPACE"], "foo": os.environ.get("FOO"), "n": args["n"]}' false '{"FOO":"bar"}')"
+expect "python /init main niam + env" 200 'r.ok === true'
+post run "$(run_json '{"n":7}' act-env)"
+expect "python /run (__OW_ env, init env)" 200 'r.id === "act-env" && r.ns === "guest" && r.foo === "bar" && r.n === 7'
+
+start "$PYTHON_IMAGE" py-array
+post init "$(init_json main 'def main(args):
+    return list(reversed(args)) if isinstance(args, list) else [args["a"], args["b"]]')"
+post run "$(run_json '{"a":1,"b":2}' act-arr1)"
+expect "python /run array result" 200 'Array.isArray(r) && r[0] === 1 && r[1] === 2'
+post run "$(run_json '[1,"two",3]' act-arr2)"
+expect "python /run array parameters -> array result" 200 'Array.isArray(r) && r.join() === "3,two,1"'
+
+start "$PYTHON_IMAGE" py-nondict
+post init "$(init_json main 'def main(args):
+    return 42')"
+post run "$(run_json '{}' act-42)"
+expect "python /run non-dict result" 502 'typeof r.error === "string" && r.error.includes("dictionary or array")'
+
+start "$PYTHON_IMAGE" py-bad
+post init '{"value":{"main":"main"}}'
+expect "python /init without code" 500 'typeof r.error === "string"'
+post init "$(init_json main 'def main(:')"
+expect "python /init syntax error" 502 'typeof r.error === "string"'
+start "$PYTHON_IMAGE" py-nomain
+post init "$(init_json main 'def other(args): return {}')"
+expect "python /init without the main function" 502 'typeof r.error === "string" && r.error.includes("main")'
+
+start "$PYTHON_IMAGE" py-zip
+mkdir -p "$WORK/pyzip/virtualenv/lib/python3.11/site-packages/vendored"
+echo 'def twice(x): return 2 * x' >"$WORK/pyzip/helper.py"
+echo 'NAME = "from the virtualenv"' >"$WORK/pyzip/virtualenv/lib/python3.11/site-packages/vendored/__init__.py"
+cat >"$WORK/pyzip/__main__.py" <<'PY'
+import helper
+import vendored
+def main(args):
+    return {"zipped": helper.twice(args.get("x", 1)), "vendored": vendored.NAME}
+PY
+(cd "$WORK/pyzip" && zip -qr ../pyaction.zip .)
+post init "$(init_json main "$(base64 -w0 "$WORK/pyaction.zip")" true)"
+expect "python /init zip with __main__.py and a virtualenv" 200 'r.ok === true'
+post run "$(run_json '{"x":21}' act-zip)"
+expect "python /run zip (module beside __main__.py, package from virtualenv/)" 200 'r.zipped === 42 && r.vendored === "from the virtualenv"'
+
+start "$PYTHON_IMAGE" py-zip-nomain
+(cd "$WORK/pyzip" && rm __main__.py && zip -qr ../pynomain.zip .)
+post init "$(init_json main "$(base64 -w0 "$WORK/pynomain.zip")" true)"
+expect "python /init zip without __main__.py" 502 'typeof r.error === "string" && r.error.includes("__main__.py")'
 
 echo "== $PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]

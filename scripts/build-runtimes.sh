@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build-runtimes.sh - build every container image kwhisk needs, locally.
 #
-#   scripts/build-runtimes.sh [--force] [base|nodejs|java ...]
+#   scripts/build-runtimes.sh [--force] [base|nodejs|java|python ...]
 #
 # No registry is used: the Debian base is made with debootstrap and imported,
 # the runtimes are built FROM it. An image is skipped when its label
@@ -13,6 +13,7 @@
 #   KWHISK_DEBIAN_MIRROR / KWHISK_DEBIAN_SECURITY_MIRROR  override the mirrors
 #       (default: read from the host's apt sources, else deb.debian.org)
 #   KWHISK_NODE_BIN   node binary copied into the nodejs image (default: `command -v node`)
+#   (the nodejs image's bundled npm modules, runtimes/nodejs/package-lock.json, are fetched with the host's npm)
 #   KWHISK_GSON_VERSION  gson used by the Java runtime (default 2.11.0)
 set -euo pipefail
 
@@ -22,6 +23,7 @@ SUITE=bookworm
 BASE_IMAGE="kwhisk/debian-base:$SUITE"
 NODE_IMAGE="kwhisk/action-nodejs-v20:latest"
 JAVA_IMAGE="kwhisk/action-java-v17:latest"
+PYTHON_IMAGE="kwhisk/action-python-v3:latest"
 GSON_VERSION="${KWHISK_GSON_VERSION:-2.11.0}"
 LABEL=io.kwhisk.source-hash
 
@@ -30,12 +32,12 @@ TARGETS=()
 for a in "$@"; do
   case "$a" in
     --force|-f) FORCE=1 ;;
-    base|nodejs|java) TARGETS+=("$a") ;;
+    base|nodejs|java|python) TARGETS+=("$a") ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $a (use --force, base, nodejs, java)" >&2; exit 2 ;;
+    *) echo "unknown argument: $a (use --force, base, nodejs, java, python)" >&2; exit 2 ;;
   esac
 done
-[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(base nodejs java)
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(base nodejs java python)
 want() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 
 log() { echo "build-runtimes: $*" >&2; }
@@ -174,6 +176,12 @@ build_nodejs() {
   ctx="$WORK/nodejs"; mkdir -p "$ctx"
   cp -a "$RUNTIMES/nodejs/." "$ctx/"
   cp "$node" "$ctx/node"
+  # The npm modules the image bundles (openwhisk and its dependencies, pinned by package-lock.json) are fetched
+  # here on the host: npm inside a container may not reach the registry (TLS interception). npm's cache makes a
+  # rebuild work offline once they were fetched.
+  command -v npm >/dev/null || die "npm needed on the host to fetch the nodejs image's bundled modules"
+  (cd "$ctx" && npm ci --omit=dev --prefer-offline --no-audit --no-fund --ignore-scripts >"$WORK/npm.log" 2>&1) \
+    || { tail -20 "$WORK/npm.log" >&2; die "npm ci for the nodejs image failed"; }
   docker_build "$NODE_IMAGE" "$hash" "$ctx"
   report "$NODE_IMAGE" built $((SECONDS - t0))
 }
@@ -209,7 +217,21 @@ build_java() {
   report "$JAVA_IMAGE" built $((SECONDS - t0))
 }
 
+# ---------------------------------------------------------------- python:3
+build_python() {
+  need_base
+  local hash t0 ctx
+  hash="$( { echo python-v1; dir_hash "$RUNTIMES/python"; image_id "$BASE_IMAGE"; } | sha)"
+  if up_to_date "$PYTHON_IMAGE" "$hash"; then report "$PYTHON_IMAGE" "up to date" 0; return; fi
+  t0=$SECONDS
+  ctx="$WORK/python"; mkdir -p "$ctx"
+  cp -a "$RUNTIMES/python/." "$ctx/"
+  docker_build "$PYTHON_IMAGE" "$hash" "$ctx"
+  report "$PYTHON_IMAGE" built $((SECONDS - t0))
+}
+
 want base && build_base
 want nodejs && build_nodejs
 want java && build_java
+want python && build_python
 exit 0

@@ -5,7 +5,7 @@
  * Implements the OpenWhisk action-runtime protocol on 0.0.0.0:8080 using only
  * Node built-ins:
  *   POST /init {"value":{"name","main","code","binary","env"}}  -> 200 {"ok":true}
- *   POST /run  {"value":{...params}, "activation_id", ...}      -> 200 <result object>
+ *   POST /run  {"value":{...params} or [...], "activation_id", ...} -> 200 <result object or array>
  * Errors are answered as {"error": "..."} (see runtimes/README.md for codes).
  * After every activation the sentinel XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
  * is written to stdout and stderr.
@@ -68,19 +68,32 @@ function resolveMain(exported, main, fallback) {
   throw new Error(`Action entrypoint '${main}' is not a function.`);
 }
 
+// Unpacks an action archive into dir: a zip, or a tar.gz (told apart by their first bytes).
+function extract(bytes, dir) {
+  const gzip = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const archive = path.join(dir, gzip ? 'action.tar.gz' : 'action.zip');
+  fs.writeFileSync(archive, bytes);
+  try {
+    if (gzip) execFileSync('tar', ['-xzf', archive, '-C', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    else execFileSync('unzip', ['-qq', '-o', archive, '-d', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    throw new Error('Unable to unpack action archive: ' + String(e.stderr || e.message).trim());
+  }
+  fs.unlinkSync(archive);
+}
+
 // Loads the action; returns its main function.
 function loadAction(value) {
   const main = typeof value.main === 'string' && value.main ? value.main : 'main';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'action-'));
   if (value.binary) {
-    const zip = path.join(dir, 'action.zip');
-    fs.writeFileSync(zip, Buffer.from(value.code, 'base64'));
-    try {
-      execFileSync('unzip', ['-qq', '-o', zip, '-d', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    } catch (e) {
-      throw new Error('Unable to unzip action archive: ' + String(e.stderr || e.message).trim());
+    extract(Buffer.from(value.code, 'base64'), dir);
+    // main as `file.func` (OpenWhisk): the module at that path in the archive, its export `func`.
+    const split = /^(.*[^.])\.([^.]+)$/.exec(main);
+    if (split) {
+      const file = path.join(dir, split[1]);
+      if (fs.existsSync(file) || fs.existsSync(file + '.js')) return resolveMain(require(file), split[2]);
     }
-    fs.unlinkSync(zip);
     if (!fs.existsSync(path.join(dir, 'package.json')) && !fs.existsSync(path.join(dir, 'index.js'))) {
       throw new Error('Zipped actions must contain either package.json or index.js at the root.');
     }
@@ -134,9 +147,12 @@ async function handleInit(req, res) {
   }
 }
 
+// A rejection as OpenWhisk's runtime reports it: nothing -> {}; an Error -> its name, message, stack and own
+// enumerable properties; any other value as it is.
 function serializeError(e) {
-  if (e instanceof Error) return { message: e.message, name: e.name };
-  return e === undefined ? {} : e;
+  if (e === undefined || e === null || e === false || e === 0 || e === '') return {};
+  if (e instanceof Error) return Object.assign({ name: e.name, message: e.message, stack: e.stack }, e);
+  return e;
 }
 
 async function handleRun(req, res) {
@@ -174,9 +190,9 @@ async function handleRun(req, res) {
   }
   writeMarkers();
   if (result === undefined || result === null) result = {};   // OpenWhisk treats "no result" as {}
-  if (typeof result !== 'object' || Array.isArray(result)) {
-    console.error(`Result must be of type object but has type "${Array.isArray(result) ? 'array' : typeof result}":`, result);
-    return reply(res, 502, { error: 'The action did not return a dictionary.' });
+  if (typeof result !== 'object') {   // objects and arrays are results, as in OpenWhisk's newer runtimes
+    console.error(`Result must be of type object or array but has type "${typeof result}":`, result);
+    return reply(res, 502, { error: 'The action did not return a dictionary or array.' });
   }
   let body;
   try { body = JSON.stringify(result); } catch (e) {

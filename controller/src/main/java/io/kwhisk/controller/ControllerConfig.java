@@ -72,7 +72,8 @@ public record ControllerConfig(
 
   /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
   public static final Set<String> DEFAULT_KINDS =
-      Set.of("nodejs:20", "nodejs", "nodejs:default", "java:17", "java", "java:default", "blackbox");
+      Set.of("nodejs:20", "nodejs", "nodejs:default", "java:17", "java", "java:default", "python:3", "python",
+          "python:default", "blackbox");
 
   public ControllerConfig {
     if (id < 0) throw new ConfigException(ID, "must be 0 or more, got " + id);

@@ -25,7 +25,7 @@ class ControllerConfigTest {
     assertThat(c.blockingWait()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
-    assertThat(c.kinds()).contains("nodejs:20", "java:17", "blackbox");
+    assertThat(c.kinds()).contains("nodejs:20", "java:17", "python:3", "python:default", "blackbox");
   }
 
   @Test
@@ -33,6 +33,7 @@ class ControllerConfigTest {
     AdmissionSettings a = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).admission();
     assertThat(a).isEqualTo(AdmissionSettings.DEFAULT);
     assertThat(a.namespaceConcurrency()).isEqualTo(100);
+    assertThat(a.namespacePerMinute()).as("OpenWhisk's invocationsPerMinute").isEqualTo(120);
     assertThat(a.backlogPerSlot()).isEqualTo(4);
     assertThat(a.minBacklog()).isEqualTo(16);
     assertThat(a.maxQueueDelay()).isEqualTo(Duration.ofSeconds(10));

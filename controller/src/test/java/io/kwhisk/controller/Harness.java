@@ -60,6 +60,8 @@ public final class Harness implements AutoCloseable {
     this.overrides.put("kwhisk.kafka.bootstrap-servers", kafka.bootstrapServers());
     this.overrides.putIfAbsent(ControllerConfig.PORT, "0");
     this.overrides.putIfAbsent(ControllerConfig.HOST, "127.0.0.1");
+    // The ITs drive far more than OpenWhisk's 120 invocations a minute; a test of that limit sets it.
+    this.overrides.putIfAbsent(io.kwhisk.controller.throttle.AdmissionSettings.NAMESPACE_PER_MINUTE, "0");
     this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
         new StringSerializer(), new ByteArraySerializer());
   }

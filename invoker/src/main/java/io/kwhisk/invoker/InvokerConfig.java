@@ -302,6 +302,7 @@ public record InvokerConfig(
     Map<String, String> m = new LinkedHashMap<>();
     for (String k : new String[] {"nodejs:20", "nodejs", "nodejs:default"}) m.put(k, "kwhisk/action-nodejs-v20:latest");
     for (String k : new String[] {"java:17", "java", "java:default"}) m.put(k, "kwhisk/action-java-v17:latest");
+    for (String k : new String[] {"python:3", "python", "python:default"}) m.put(k, "kwhisk/action-python-v3:latest");
     return Map.copyOf(m);
   }
 }

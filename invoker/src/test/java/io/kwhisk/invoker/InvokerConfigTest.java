@@ -48,7 +48,10 @@ class InvokerConfigTest {
         .hasValue("kwhisk/action-nodejs-v20:latest");
     assertThat(c.imageFor(new Exec("java", "", null, false, null))).hasValue("kwhisk/action-java-v17:latest");
     assertThat(c.imageFor(new Exec("blackbox", null, null, false, "me/img:1"))).hasValue("me/img:1");
-    assertThat(c.imageFor(new Exec("python:3", "", null, false, null))).isEmpty();
+    assertThat(c.imageFor(new Exec("python:3", "", null, false, null))).hasValue("kwhisk/action-python-v3:latest");
+    assertThat(c.imageFor(new Exec("python:default", "", null, false, null)))
+        .hasValue("kwhisk/action-python-v3:latest");
+    assertThat(c.imageFor(new Exec("ruby:2.5", "", null, false, null))).isEmpty();
   }
 
   @Test

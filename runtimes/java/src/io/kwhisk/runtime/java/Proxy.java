@@ -1,5 +1,6 @@
 package io.kwhisk.runtime.java;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -30,8 +31,10 @@ import java.util.concurrent.Executors;
  * <p>Implements the OpenWhisk action-runtime protocol on 0.0.0.0:8080 with the JDK's
  * built-in HTTP server. {@code POST /init} receives a base64 jar and a main of the form
  * {@code fully.qualified.Class} or {@code fully.qualified.Class#method} (default method
- * {@code main}); the method must be {@code public static JsonObject m(JsonObject)}.
- * {@code POST /run} calls it with {@code value}. Activations run one at a time.
+ * {@code main}); the method must be {@code public static R m(P)} where P and R are each
+ * {@code JsonObject}, {@code JsonArray} or {@code JsonElement} (array parameters and results, as
+ * OpenWhisk's newer runtimes allow). {@code POST /run} calls it with {@code value}. Activations run
+ * one at a time.
  *
  * <p>Environment: {@code /init} "env" entries and the {@code /run} fields exported as
  * {@code __OW_<FIELD>} are injected into {@link System#getenv()} (via {@link Env}) and
@@ -121,19 +124,25 @@ public final class Proxy {
         }
         URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, Proxy.class.getClassLoader());
         Class<?> cls = Class.forName(className, true, loader);
-        Method m;
-        try {
-            m = cls.getMethod(methodName, JsonObject.class);
-        } catch (NoSuchMethodException e) {
-            throw new NoSuchMethodException("public static JsonObject " + methodName
-                    + "(com.google.gson.JsonObject) not found in " + className);
+        Method m = null;
+        for (Class<?> param : new Class<?>[] {JsonObject.class, JsonArray.class, JsonElement.class}) {
+            try {
+                m = cls.getMethod(methodName, param);
+                break;
+            } catch (NoSuchMethodException e) {
+                // try the next parameter type
+            }
         }
-        if (!Modifier.isStatic(m.getModifiers()) || !JsonObject.class.isAssignableFrom(m.getReturnType())) {
-            throw new NoSuchMethodException(className + "#" + methodName
-                    + " must be public static com.google.gson.JsonObject " + methodName + "(com.google.gson.JsonObject)");
+        if (m == null || !Modifier.isStatic(m.getModifiers()) || !isJsonType(m.getReturnType())) {
+            throw new NoSuchMethodException(className + "#" + methodName + " must be public static R "
+                    + methodName + "(P) with P and R each com.google.gson.JsonObject, JsonArray or JsonElement");
         }
         Thread.currentThread().setContextClassLoader(loader);
         return m;
+    }
+
+    private static boolean isJsonType(Class<?> c) {
+        return c == JsonObject.class || c == JsonArray.class || c == JsonElement.class;
     }
 
     private void run(HttpExchange t) throws IOException {
@@ -153,16 +162,21 @@ public final class Proxy {
                 Env.set("__OW_" + e.getKey().toUpperCase(), asString(e.getValue()));
             }
         }
-        JsonObject params = body.has("value") && body.get("value").isJsonObject()
-                ? body.getAsJsonObject("value") : new JsonObject();
+        JsonElement value = body.get("value");
+        JsonElement params = value != null && (value.isJsonObject() || value.isJsonArray()) ? value : new JsonObject();
+        Class<?> expected = main.getParameterTypes()[0];
         int code;
-        JsonObject result;
+        JsonElement result;
         try {
             Thread.currentThread().setContextClassLoader(main.getDeclaringClass().getClassLoader());
-            result = (JsonObject) main.invoke(null, params);
-            if (result == null) {
+            if (!expected.isInstance(params)) {
                 code = 502;
-                result = error("The action did not return a dictionary.");
+                result = error("The action expects a " + expected.getSimpleName() + " but was given "
+                        + (params.isJsonArray() ? "an array" : "an object") + ".");
+            } else if ((result = (JsonElement) main.invoke(null, params)) == null
+                    || !(result.isJsonObject() || result.isJsonArray())) {
+                code = 502;
+                result = error("The action did not return a dictionary or array.");
             } else {
                 code = 200; // a result {"error": ...} is an application error, classified by the invoker
             }
@@ -209,7 +223,7 @@ public final class Proxy {
         return o;
     }
 
-    private static void respond(HttpExchange t, int code, JsonObject json) throws IOException {
+    private static void respond(HttpExchange t, int code, JsonElement json) throws IOException {
         byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
         t.getResponseHeaders().set("Content-Type", "application/json");
         t.sendResponseHeaders(code, bytes.length);

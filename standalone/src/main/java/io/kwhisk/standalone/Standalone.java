@@ -5,6 +5,7 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.controller.Controller;
 import io.kwhisk.controller.ControllerConfig;
+import io.kwhisk.controller.throttle.AdmissionSettings;
 import io.kwhisk.invoker.Invoker;
 import io.kwhisk.invoker.InvokerConfig;
 import java.net.Inet4Address;
@@ -46,6 +47,13 @@ public final class Standalone implements AutoCloseable {
     this.wskPropsFile = wskPropsFile;
   }
 
+  /**
+   * The standalone's invocations per minute per namespace unless configured: a developer's machine, where one user
+   * running load ({@code perf/run.sh load}) should meet the concurrency limit rather than OpenWhisk's 120 a minute
+   * (OpenWhisk's own standalone raises its limits too).
+   */
+  public static final int PER_MINUTE = 60_000;
+
   /** Starts the broker, a controller and an invoker, all configured from {@code source}. */
   public static Standalone start(ConfigSource source) throws Exception {
     StandaloneConfig config = StandaloneConfig.from(source);
@@ -53,7 +61,8 @@ public final class Standalone implements AutoCloseable {
     Controller controller = null;
     try {
       ConfigSource wired = source.with(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers()));
-      controller = Controller.start(ControllerConfig.from(wired));
+      controller = Controller.start(ControllerConfig.from(source.get(AdmissionSettings.NAMESPACE_PER_MINUTE).isPresent()
+          ? wired : wired.with(Map.of(AdmissionSettings.NAMESPACE_PER_MINUTE, String.valueOf(PER_MINUTE)))));
       Invoker invoker = Invoker.start(InvokerConfig.from(withContainerApiHost(source, wired, controller.port())));
       String apiHost = Optional.ofNullable(config.apiHost()).orElse("http://localhost:" + controller.port());
       WskProps props = new WskProps(apiHost, credentials(controller, config), config.namespace());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An action behaves as it does on OpenWhisk (issue 12), every hop real: records keep their logs, a container that
  * failed a {@code /run} is replaced, {@code limits.logs} is megabytes, a result too large for a record is a
- * developer error.
+ * developer error; a python:3 action; the standalone's per-minute limit.
  */
 class ActionBehaviourIT {
   @TempDir static Path dataDir;
@@ -43,6 +43,29 @@ class ActionBehaviourIT {
   @AfterAll
   static void stop() {
     if (standalone != null) standalone.close();
+  }
+
+  @Test
+  @Timeout(240)
+  void aPythonActionOfKindDefaultRunsAsPython3WithItsParametersAndLogs() throws Exception {
+    HttpResponse<String> put = api.put("snake", "{\"exec\":{\"kind\":\"python:default\",\"code\":"
+        + Json.encodeString("import sys\ndef main(args):\n    print('hissing')\n"
+            + "    return {'greeting': 'hello ' + args.get('name', 'world'), 'python': sys.version_info[0]}\n")
+        + "}}");
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    assertThat(json(put).path("exec").path("kind").asText()).isEqualTo("python:3");
+    JsonNode record = json(api.post("/actions/snake?blocking=true", "{\"name\":\"kwhisk\"}"));
+    assertThat(record.path("response").path("result").path("greeting").asText()).as("%s", record)
+        .isEqualTo("hello kwhisk");
+    assertThat(record.path("response").path("result").path("python").asInt()).isEqualTo(3);
+    assertThat(logs(record)).anySatisfy(line -> assertThat(line).contains("hissing"));
+  }
+
+  @Test
+  @Timeout(60)
+  void theStandaloneRaisesTheInvocationsPerMinuteForItsOneUserAndSaysSoInTheLimitsDocument() throws Exception {
+    JsonNode limits = json(api.get("/limits"));
+    assertThat(limits.path("invocationsPerMinute").asInt()).as("%s", limits).isEqualTo(Standalone.PER_MINUTE);
   }
 
   @Test

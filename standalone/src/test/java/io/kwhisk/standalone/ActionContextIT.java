@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An action sees the context OpenWhisk gives it (issue 12), every hop real: {@code __OW_API_HOST} in its
  * container's environment, reachable from the action; {@code __OW_API_KEY} only with {@code provide-api-key}; the
- * rest of the {@code /run} fields; {@code __OW_ALLOW_CONCURRENT} in the container of an action of concurrency above 1.
+ * rest of the {@code /run} fields; the bundled {@code openwhisk} npm module using them; {@code __OW_ALLOW_CONCURRENT} in the container of an action of concurrency above 1.
  */
 class ActionContextIT {
   private static final String CONTEXT = """
@@ -83,6 +83,21 @@ class ActionContextIT {
     JsonNode result = json(api.post("/actions/keyed?blocking=true&result=true", "{}"));
     assertThat(result.path("env").path("__OW_API_KEY").asText()).isEqualTo(standalone.auth());
     assertThat(result.path("api").asInt()).as("%s", result).isEqualTo(200);
+  }
+
+  @Test
+  @Timeout(240)
+  void anActionCallsAnotherThroughTheBundledOpenwhiskModuleWithItsOwnKey() throws Exception {
+    create("callee", "nodejs:20", "function main(p) { return {twice: p.n * 2, by: process.env.__OW_ACTION_NAME}; }", "");
+    create("caller", "nodejs:20", """
+        const openwhisk = require('openwhisk');
+        function main(p) {
+          return openwhisk().actions.invoke({name: 'callee', blocking: true, result: true, params: {n: p.n}})
+              .then(r => ({fromCallee: r}), e => ({failed: String(e)}));
+        }""", ",\"annotations\":[{\"key\":\"provide-api-key\",\"value\":true}]");
+    JsonNode result = json(api.post("/actions/caller?blocking=true&result=true", "{\"n\":21}"));
+    assertThat(result.path("fromCallee").path("twice").asInt()).as("%s", result).isEqualTo(42);
+    assertThat(result.path("fromCallee").path("by").asText()).isEqualTo("/guest/callee");
   }
 
   @Test

@@ -55,7 +55,8 @@ class ClusterIT {
         KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
         "kwhisk.controller.port", "0",
         "kwhisk.invoker.keep-alive", "20s",
-        "kwhisk.invoker.user-memory-mb", "2048"));
+        "kwhisk.invoker.user-memory-mb", "2048",
+        "kwhisk.controller.throttle.namespace-per-minute", "0"));
     for (int c = 0; c < 2; c++) {
       controllers.add(Controller.start(ControllerConfig.from(base.with(Map.of("kwhisk.controller.id", "" + c)))));
     }

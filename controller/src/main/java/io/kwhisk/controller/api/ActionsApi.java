@@ -148,11 +148,12 @@ public final class ActionsApi {
 
   /**
    * GET /namespaces/{ns}/limits: OpenWhisk's namespace limits document, the limits that apply to this namespace.
-   * There is no per-minute rate limit (OpenWhisk's {@code invocationsPerMinute}) yet, so that field is absent.
+   * {@code invocationsPerMinute} is absent when that limit is off ({@code namespace-per-minute} 0).
    */
   public CompletionStage<HttpResponse> namespaceLimits(Identity who) {
     ObjectNode out = Json.object();
     out.put("concurrentInvocations", admission.namespaceLimit(who.namespace()));
+    if (admission.namespacePerMinute() > 0) out.put("invocationsPerMinute", admission.namespacePerMinute());
     out.put("minActionMemory", ActionLimits.MIN_MEMORY);
     out.put("maxActionMemory", ActionLimits.MAX_MEMORY);
     out.put("minActionTimeout", ActionLimits.MIN_TIMEOUT);

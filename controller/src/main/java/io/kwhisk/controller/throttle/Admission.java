@@ -14,9 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 
 /**
- * Decides, per invoke, whether the activation may be queued (OpenWhisk's 429 otherwise). Two limits:
+ * Decides, per invoke, whether the activation may be queued (OpenWhisk's 429 otherwise). Three limits:
  *
  * <ol>
+ *   <li>Namespace rate: invocations of the namespace this controller counted in the current calendar minute stay
+ *       under its share of {@link AdmissionSettings#namespacePerMinute} (OpenWhisk's {@code invocationsPerMinute};
+ *       0: no limit). Every invocation that passes it counts, also one a later limit refuses (as OpenWhisk counts
+ *       them); {@code Retry-After} is the time to the minute's turn.
  *   <li>Namespace concurrency: activations of the namespace this controller accepted and has not seen complete
  *       (nor expired) stay under this controller's share of the namespace's limit (its entry's override, or the
  *       default; the whole of it when it is the only controller, see {@link AdmissionSettings#share}).
@@ -77,6 +81,15 @@ public final class Admission {
     String namespace = action.namespace();
     NamespaceLoad load = namespaces.get(namespace);
     if (load == null) load = namespaces.computeIfAbsent(namespace, ns -> new NamespaceLoad());
+    if (settings.namespacePerMinute() > 0) {
+      int perMinute = settings.share(settings.namespacePerMinute());
+      int counted = load.countInMinute(now);
+      if (counted >= perMinute) {
+        load.uncount(now);
+        return Optional.of(new Rejection(Rejection.Limit.NAMESPACE_RATE, counted + 1, perMinute,
+            MinuteCount.secondsToNextMinute(now)));
+      }
+    }
     int limit = settings.share(namespaceLimit.applyAsInt(namespace));
     int inFlight = load.outstanding.incrementAndGet() - 1;
     if (inFlight >= limit) {
@@ -233,6 +246,11 @@ public final class Admission {
   /** The concurrent-invocation limit of {@code namespace}: its own, or the default. */
   public int namespaceLimit(String namespace) {
     return namespaceLimit.applyAsInt(namespace);
+  }
+
+  /** The invocations a namespace may start per minute (all controllers together); 0: no limit. */
+  public int namespacePerMinute() {
+    return settings.namespacePerMinute();
   }
 
   /** Activations of {@code namespace} in flight as this controller counts them. */

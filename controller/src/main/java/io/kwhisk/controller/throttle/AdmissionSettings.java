@@ -20,6 +20,10 @@ import java.time.Duration;
  *   <li>{@code drain-smoothing} 10s: the time constant of the exponentially smoothed drain rate.
  *   <li>{@code max-retry-after} 30s: the ceiling of {@code Retry-After} (also its value while no drain was seen).
  *   <li>{@code idle-after} 60s: an action neither invoked nor queued for this long leaves the lag view.
+ *   <li>{@code namespace-per-minute} 120: invocations a namespace may start per minute (OpenWhisk's
+ *       {@code invocationsPerMinute}, counted per calendar minute as OpenWhisk does); 0 turns the limit off. Split over
+ *       the controllers like the concurrency limit. The standalone raises it (as OpenWhisk's standalone raises its
+ *       limits): one user running load against it should meet the concurrency limit, not this one.
  *   <li>{@code controllers} 1: how many controllers share the namespaces' concurrency limits. Each controller counts
  *       only the activations it accepted, so each admits its own share of a namespace's limit ({@link #share}): the
  *       shares add up to the limit, and n controllers together never have more in flight than it. The price: a
@@ -38,7 +42,8 @@ public record AdmissionSettings(
     Duration maxRetryAfter,
     Duration idleAfter,
     int controllers,
-    int controllerIndex) {
+    int controllerIndex,
+    int namespacePerMinute) {
 
   public static final String PREFIX = "kwhisk.controller.throttle.";
   public static final String NAMESPACE_CONCURRENCY = PREFIX + "namespace-concurrency";
@@ -50,11 +55,15 @@ public record AdmissionSettings(
   public static final String MAX_RETRY_AFTER = PREFIX + "max-retry-after";
   public static final String IDLE_AFTER = PREFIX + "idle-after";
   public static final String CONTROLLERS = PREFIX + "controllers";
+  public static final String NAMESPACE_PER_MINUTE = PREFIX + "namespace-per-minute";
+  /** OpenWhisk's default {@code invocationsPerMinute}. */
+  public static final int DEFAULT_PER_MINUTE = 120;
   /** The controller's id (ControllerConfig's key): which share of the limits is this controller's. */
   static final String CONTROLLER_ID = "kwhisk.controller.id";
 
   public static final AdmissionSettings DEFAULT = new AdmissionSettings(100, 4, 16, Duration.ofSeconds(10),
-      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), 1, 0,
+      DEFAULT_PER_MINUTE);
 
   public AdmissionSettings {
     if (namespaceConcurrency < 1) {
@@ -69,6 +78,9 @@ public record AdmissionSettings(
       throw new ConfigException(MAX_RETRY_AFTER, "must be at least 1s");
     }
     positive(IDLE_AFTER, idleAfter);
+    if (namespacePerMinute < 0) {
+      throw new ConfigException(NAMESPACE_PER_MINUTE, "must be 0 (no limit) or more, got " + namespacePerMinute);
+    }
     if (controllers < 1) throw new ConfigException(CONTROLLERS, "must be 1 or more, got " + controllers);
     if (controllerIndex < 0 || controllerIndex >= controllers) {
       throw new ConfigException(CONTROLLER_ID, "must be below " + CONTROLLERS + " (" + controllers
@@ -76,11 +88,17 @@ public record AdmissionSettings(
     }
   }
 
-  /** Settings of the only controller (the whole of every limit). */
+  /** Settings of the only controller (the whole of every limit), without a per-minute limit. */
   public AdmissionSettings(int namespaceConcurrency, int backlogPerSlot, int minBacklog, Duration maxQueueDelay,
       Duration lagRefresh, Duration drainSmoothing, Duration maxRetryAfter, Duration idleAfter) {
     this(namespaceConcurrency, backlogPerSlot, minBacklog, maxQueueDelay, lagRefresh, drainSmoothing, maxRetryAfter,
-        idleAfter, 1, 0);
+        idleAfter, 1, 0, 0);
+  }
+
+  /** These settings with {@code perMinute} invocations per minute per namespace (0: no limit). */
+  public AdmissionSettings withNamespacePerMinute(int perMinute) {
+    return new AdmissionSettings(namespaceConcurrency, backlogPerSlot, minBacklog, maxQueueDelay, lagRefresh,
+        drainSmoothing, maxRetryAfter, idleAfter, controllers, controllerIndex, perMinute);
   }
 
   /**
@@ -102,7 +120,8 @@ public record AdmissionSettings(
         source.duration(MAX_RETRY_AFTER, DEFAULT.maxRetryAfter),
         source.duration(IDLE_AFTER, DEFAULT.idleAfter),
         source.integer(CONTROLLERS, 1),
-        source.integer(CONTROLLERS, 1) > 1 ? source.integer(CONTROLLER_ID, 0) : 0);
+        source.integer(CONTROLLERS, 1) > 1 ? source.integer(CONTROLLER_ID, 0) : 0,
+        source.integer(NAMESPACE_PER_MINUTE, DEFAULT.namespacePerMinute));
   }
 
   private static void positive(String key, Duration d) {

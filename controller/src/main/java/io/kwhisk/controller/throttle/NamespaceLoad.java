@@ -11,4 +11,17 @@ final class NamespaceLoad {
   final AtomicInteger outstanding = new AtomicInteger();
   final AtomicLong completed = new AtomicLong();
   volatile DrainRate rate = DrainRate.UNKNOWN;
+  /** Invocations counted in the current calendar minute (the per-minute limit). */
+  private MinuteCount minute = MinuteCount.NONE;
+
+  /** Counts one invocation at {@code now}; returns how many the minute had before it. */
+  synchronized int countInMinute(long now) {
+    minute = minute.plusOne(now);
+    return minute.count() - 1;
+  }
+
+  /** Gives back an invocation counted at {@code now} that was refused by the per-minute limit. */
+  synchronized void uncount(long now) {
+    minute = minute.minusOne(now);
+  }
 }

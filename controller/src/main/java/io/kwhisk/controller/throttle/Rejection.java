@@ -8,7 +8,8 @@ public record Rejection(Limit limit, long count, long allowed, int retryAfterSec
   /** The limits admission enforces; {@link #tag()} is the bounded metrics tag. */
   public enum Limit {
     NAMESPACE_CONCURRENCY("namespace_concurrency"),
-    ACTION_BACKLOG("action_backlog");
+    ACTION_BACKLOG("action_backlog"),
+    NAMESPACE_RATE("namespace_rate");
 
     private final String tag;
 
@@ -26,6 +27,9 @@ public record Rejection(Limit limit, long count, long allowed, int retryAfterSec
   }
 
   public String message() {
+    if (limit == Limit.NAMESPACE_RATE) {
+      return "Too many requests in the last minute (count: " + count + ", allowed: " + allowed + ").";
+    }
     if (limit == Limit.NAMESPACE_CONCURRENCY) {
       return "Too many concurrent requests in flight (count: " + count + ", allowed: " + allowed + ").";
     }

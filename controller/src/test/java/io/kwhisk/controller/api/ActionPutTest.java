@@ -160,6 +160,8 @@ class ActionPutTest {
         .toAction("guest", "s", Optional.empty(), "r1", 1);
     assertThat(source.exec().binary()).as("the request's binary flag does not matter").isFalse();
     assertThat(source.exec().kind()).isEqualTo("java:17");
+    assertThat(parse("{\"exec\":{\"kind\":\"python:default\",\"code\":\"def main(a): return a\"}}")
+        .toAction("guest", "p", Optional.empty(), "r1", 1).exec().kind()).isEqualTo("python:3");
     assertThat(ActionPut.isBinaryCode("abc")).isFalse();
     assertThat(ActionPut.isBinaryCode("ab=c")).isFalse();
     assertThat(ActionPut.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();

@@ -50,7 +50,7 @@ public class AdmissionBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     // Capacity large enough that every request is admitted: the benchmark measures the admitting path.
-    admission = new Admission(AdmissionSettings.DEFAULT, Clock.systemUTC(), a -> 1_000_000, ns -> 1_000_000);
+    admission = new Admission(AdmissionSettings.DEFAULT.withNamespacePerMinute(0), Clock.systemUTC(), a -> 1_000_000, ns -> 1_000_000);
     actions = new Action[ACTIONS];
     for (int i = 0; i < ACTIONS; i++) {
       actions[i] = new Action("ns" + (i % 10), "action" + i, "r1", "0.0.1",
