@@ -1,5 +1,8 @@
 package io.kwhisk.controller;
 
+import static io.kwhisk.common.config.ConfigChecks.requireNotNegative;
+import static io.kwhisk.common.config.ConfigChecks.requirePositive;
+
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
@@ -76,18 +79,18 @@ public record ControllerConfig(
           "python:default", "blackbox");
 
   public ControllerConfig {
-    if (id < 0) throw new ConfigException(ID, "must be 0 or more, got " + id);
+    requireNotNegative(ID, id);
     if (host == null || host.isBlank()) throw new ConfigException(HOST, "must not be empty");
     if (port < 0 || port > 65535) throw new ConfigException(PORT, "must be a TCP port (0 for any free one), got " + port);
     Objects.requireNonNull(kafka, "kafka should not be null");
     if (replicationFactor < 1) throw new ConfigException(REPLICATION, "must be 1 or more, got " + replicationFactor);
-    positive(BLOCKING_WAIT, blockingWait);
+    requirePositive(BLOCKING_WAIT, blockingWait);
     if (maxPayloadBytes < 1024) throw new ConfigException(MAX_PAYLOAD, "must be at least 1024, got " + maxPayloadBytes);
     if (kinds == null || kinds.isEmpty()) throw new ConfigException(KINDS, "must name at least one kind");
     kinds = Set.copyOf(kinds);
-    positive(TICK, schedulerTick);
-    positive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
-    positive(CREATION_TIMEOUT, creationTimeout);
+    requirePositive(TICK, schedulerTick);
+    requirePositive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
+    requirePositive(CREATION_TIMEOUT, creationTimeout);
     if (activationStoreSize < 1) {
       throw new ConfigException(ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
     }
@@ -131,9 +134,5 @@ public record ControllerConfig(
   static Set<String> parseKinds(String value) {
     List<String> names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     return names.stream().collect(Collectors.toUnmodifiableSet());
-  }
-
-  private static void positive(String key, Duration d) {
-    if (d == null || d.isZero() || d.isNegative()) throw new ConfigException(key, "must be a positive duration");
   }
 }

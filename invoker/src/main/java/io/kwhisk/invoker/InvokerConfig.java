@@ -1,5 +1,8 @@
 package io.kwhisk.invoker;
 
+import static io.kwhisk.common.config.ConfigChecks.requireNotNegative;
+import static io.kwhisk.common.config.ConfigChecks.requirePositive;
+
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
@@ -118,7 +121,7 @@ public record InvokerConfig(
 
   public InvokerConfig {
     Objects.requireNonNull(kafka, "kafka should not be null");
-    if (invokerId < 0) throw new ConfigException(ID, "must be 0 or more, got " + invokerId);
+    requireNotNegative(ID, invokerId);
     if (userMemoryMb < ActionLimits.MIN_MEMORY) {
       throw new ConfigException(
           USER_MEMORY, "must be at least " + ActionLimits.MIN_MEMORY + " MB, got " + userMemoryMb);
@@ -290,13 +293,7 @@ public record InvokerConfig(
     return prefetch > 0 ? prefetch : limits.concurrency();
   }
 
-  private static void requirePositive(String key, Duration d) {
-    if (d == null || d.isNegative() || d.isZero()) throw new ConfigException(key, "must be a positive duration");
-  }
 
-  private static void requireNotNegative(String key, Duration d) {
-    if (d == null || d.isNegative()) throw new ConfigException(key, "must be a duration of 0 or more");
-  }
 
   private static Map<String, String> defaultImages() {
     Map<String, String> m = new LinkedHashMap<>();

@@ -266,8 +266,7 @@ class ContainerLifecycleIT {
     Map<String, Long> prewarmed = coldStarts(88, Map.of("kwhisk.invoker.prewarm", "nodejs:20=1"), n);
     System.out.printf("MEASURED cold start medians over %d (ms): without prewarm %s; with prewarm %s%n", n, plain,
         prewarmed);
-    assertThat(prewarmed.get("create+start")).isZero();
-    assertThat(plain.get("create+start")).isPositive();
+    assertThat(plain.get("create+start")).as("each plain cold start created and started a container").isPositive();
   }
 
   private Map<String, Long> coldStarts(int id, Map<String, String> overrides, int n) throws Exception {
@@ -288,12 +287,19 @@ class ContainerLifecycleIT {
           await().atMost(Duration.ofSeconds(30)).until(() -> ready.value() == 1);
         }
         double startMsBefore = startTimer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+        List<String> stock = prewarm ? prewarmContainers(id) : List.of();
         Action a = controller.action("cold-" + i + "-" + suffix(), 10_000, 128, "function main() { return {}; }");
         long t = System.nanoTime();
         controller.createContainer(id, a);
         CompletionMessage c = controller.invoke(a, Json.object());
         long total = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
         assertThat(c.record().response().success()).isTrue();
+        if (prewarm) {
+          assertThat(stock).as("the activation ran in the stocked container, so nothing was created for it")
+              .anyMatch(c.containerId()::startsWith);
+        }
+        // With prewarm the create+start happened before the request (the stock's refill runs beside it and is not
+        // on the activation's path), so it counts 0 here; without, it is the start timer's growth.
         long start = prewarm ? 0
             : Math.round(startTimer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) - startMsBefore);
         long init = c.record().annotation("initTime").orElseThrow().asLong();

@@ -33,6 +33,11 @@ public final class PerfMain {
       "            --auth uuid:key; [--namespace NS]");
 
   public static void main(String[] args) throws Exception {
+    // common's logback.xml is the services' configuration (stdout); perf keeps stdout for its tables, so it names
+    // its own file. Set before the first logger exists; -Dlogback.configurationFile still wins.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "kwhisk-perf-logback.xml");
+    }
     System.exit(run(Arrays.asList(args)));
   }
 

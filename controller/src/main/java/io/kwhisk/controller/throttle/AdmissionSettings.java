@@ -1,5 +1,8 @@
 package io.kwhisk.controller.throttle;
 
+import static io.kwhisk.common.config.ConfigChecks.requireNotNegative;
+import static io.kwhisk.common.config.ConfigChecks.requirePositive;
+
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import java.time.Duration;
@@ -69,15 +72,15 @@ public record AdmissionSettings(
     if (namespaceConcurrency < 1) {
       throw new ConfigException(NAMESPACE_CONCURRENCY, "must be 1 or more, got " + namespaceConcurrency);
     }
-    if (backlogPerSlot < 0) throw new ConfigException(BACKLOG_PER_SLOT, "must be 0 or more, got " + backlogPerSlot);
+    requireNotNegative(BACKLOG_PER_SLOT, backlogPerSlot);
     if (minBacklog < 1) throw new ConfigException(MIN_BACKLOG, "must be 1 or more, got " + minBacklog);
-    notNegative(MAX_QUEUE_DELAY, maxQueueDelay);
-    positive(LAG_REFRESH, lagRefresh);
-    positive(DRAIN_SMOOTHING, drainSmoothing);
+    requireNotNegative(MAX_QUEUE_DELAY, maxQueueDelay);
+    requirePositive(LAG_REFRESH, lagRefresh);
+    requirePositive(DRAIN_SMOOTHING, drainSmoothing);
     if (maxRetryAfter == null || maxRetryAfter.toSeconds() < 1) {
       throw new ConfigException(MAX_RETRY_AFTER, "must be at least 1s");
     }
-    positive(IDLE_AFTER, idleAfter);
+    requirePositive(IDLE_AFTER, idleAfter);
     if (namespacePerMinute < 0) {
       throw new ConfigException(NAMESPACE_PER_MINUTE, "must be 0 (no limit) or more, got " + namespacePerMinute);
     }
@@ -122,13 +125,5 @@ public record AdmissionSettings(
         source.integer(CONTROLLERS, 1),
         source.integer(CONTROLLERS, 1) > 1 ? source.integer(CONTROLLER_ID, 0) : 0,
         source.integer(NAMESPACE_PER_MINUTE, DEFAULT.namespacePerMinute));
-  }
-
-  private static void positive(String key, Duration d) {
-    if (d == null || d.isZero() || d.isNegative()) throw new ConfigException(key, "must be a positive duration");
-  }
-
-  private static void notNegative(String key, Duration d) {
-    if (d == null || d.isNegative()) throw new ConfigException(key, "must not be negative");
   }
 }

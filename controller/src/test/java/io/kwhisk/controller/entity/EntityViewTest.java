@@ -6,6 +6,8 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
+import io.kwhisk.controller.auth.KeyHash;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -57,9 +59,14 @@ class EntityViewTest {
 
   @Test
   void storedValuesRoundTripThroughJsonAndNeverHoldTheKeyInClear() {
-    NamespaceEntry entry = new NamespaceEntry("guest", "u1", "0a", "hash", 7);
+    String key = KeyHash.newKey();
+    String salt = KeyHash.newSalt();
+    NamespaceEntry entry = new NamespaceEntry("guest", "u1", salt, KeyHash.hash(salt, key), 7);
     byte[] bytes = Json.encode(entry);
-    assertThat(KafkaEntityStore.decode(EntityKeys.namespace("guest"), bytes)).isEqualTo(entry);
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).as("the stored form").doesNotContain(key);
+    NamespaceEntry decoded = (NamespaceEntry) KafkaEntityStore.decode(EntityKeys.namespace("guest"), bytes);
+    assertThat(decoded).isEqualTo(entry);
+    assertThat(KeyHash.matches(decoded.salt(), decoded.keyHash(), key)).as("the key still logs in").isTrue();
     Action a = action("a", "r");
     assertThat(KafkaEntityStore.decode(EntityKeys.action(a.fqn()), Json.encode(a))).isEqualTo(a);
     assertThat(KafkaEntityStore.decode(EntityKeys.action(a.fqn()), null)).isNull();
