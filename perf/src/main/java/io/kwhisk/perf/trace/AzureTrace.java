@@ -16,7 +16,8 @@ import java.util.Set;
  * schema, three CSVs in one directory:
  *
  * <ul>
- *   <li>{@code invocations.csv}: {@code HashFunction,HashApp,HashOwner,minute_1..minute_N}, invocations per minute;
+ *   <li>{@code invocations.csv}: {@code HashFunction,HashApp,HashOwner,minute_1..minute_N} (or {@code 1..N}, as in
+ *       the dataset's own day files), invocations per minute;
  *   <li>{@code durations.csv}: {@code HashFunction,HashApp,HashOwner,Count,Average,Minimum,Maximum,
  *       percentile_Average_<p>...}, execution-time percentiles in ms;
  *   <li>{@code memory.csv}: {@code HashApp,HashOwner,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct<p>...},
@@ -47,13 +48,17 @@ public record AzureTrace(List<TraceFunction> functions) {
     String[] header = rows.get(0);
     int fn = column("invocations.csv", header, "HashFunction");
     int app = column("invocations.csv", header, "HashApp");
+    // The vHive slices name the minutes minute_1.., the dataset's day files 1..
+    String minutePrefix = indexOf(header, "minute_1") >= 0 ? "minute_" : "";
     List<Integer> minuteColumns = new ArrayList<>();
     for (int m = 1; ; m++) {
-      int c = indexOf(header, "minute_" + m);
+      int c = indexOf(header, minutePrefix + m);
       if (c < 0) break;
       minuteColumns.add(c);
     }
-    if (minuteColumns.isEmpty()) throw new IllegalArgumentException("invocations.csv has no minute_1 column");
+    if (minuteColumns.isEmpty()) {
+      throw new IllegalArgumentException("invocations.csv has neither a minute_1 nor a 1 column");
+    }
     List<TraceFunction> out = new ArrayList<>();
     Set<String> shortNames = new HashSet<>();
     for (int line = 1; line < rows.size(); line++) {
@@ -61,7 +66,8 @@ public record AzureTrace(List<TraceFunction> functions) {
       int[] perMinute = new int[minuteColumns.size()];
       long total = 0;
       for (int m = 0; m < perMinute.length; m++) {
-        perMinute[m] = integer("invocations.csv", line + 1, "minute_" + (m + 1), cell(r, minuteColumns.get(m)));
+        perMinute[m] = integer("invocations.csv", line + 1, header[minuteColumns.get(m)].trim(),
+            cell(r, minuteColumns.get(m)));
         total += perMinute[m];
       }
       String hash = cell(r, fn);

@@ -65,6 +65,30 @@ class AzureTraceTest {
   }
 
   @Test
+  void theDatasetsOwnDayFilesNameTheirMinutesByNumberAndPutTheOwnerFirst() {
+    String invocations = String.join("\n", "HashOwner,HashApp,HashFunction,Trigger,1,2,3",
+        "o1,app1,fnaaaaaaaaaaaaaa,http,4,5,6");
+
+    AzureTrace trace = AzureTrace.parse(invocations, DURATIONS, MEMORY);
+
+    assertThat(trace.functions()).singleElement().satisfies(f -> {
+      assertThat(f.perMinute()).containsExactly(4, 5, 6);
+      assertThat(f.memoryMb().median()).isEqualTo(320);
+    });
+  }
+
+  @Test
+  void theSharedTenFunctionSliceInTheDayFilesSchemaReads() throws Exception {
+    Path dir = Path.of("..", "..", "shared", "traces", "azure2019-10fn");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir), "no shared traces here");
+
+    AzureTrace trace = AzureTrace.read(dir);
+
+    assertThat(trace.minutes()).isEqualTo(1440);
+    assertThat(trace.functions()).hasSize(10);
+  }
+
+  @Test
   void aBadCountNamesTheFileLineAndColumn() {
     String invocations = INVOCATIONS.replace("10,20,30", "10,x,30");
 
