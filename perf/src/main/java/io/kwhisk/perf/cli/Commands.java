@@ -251,7 +251,7 @@ public final class Commands {
     List<TraceResult> rows;
     try {
       rows = TraceResult.summarise(design, schedule, runner.replay(schedule, prefix, design, memory), memory, plan,
-          Clock.systemUTC().instant());
+          runner.clock().instant());
     } finally {
       if (!a.flag("keep")) runner.delete(schedule, prefix);
     }
