@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The issue-5 benchmark in one command: perf/bench.sh quick|full [--designs kwhisk,hash] [--out DIR]
+# The issue-5 benchmark in one command: perf/bench.sh quick|full|trace [--designs kwhisk,hash] [--out DIR]
+#                                        [-- trace options]
 #
 # For each design it starts a fresh standalone of its own (port $BENCH_PORT, default 3299; data under the output
 # directory), runs the scenarios of the preset against it, stops it, and goes on with the next design, so every
@@ -15,21 +16,30 @@
 #                    bursts of 10 and 50; the lifecycle scenario (10 containers x 100 validated requests);
 #                    16 slots (the pool cannot hold every action): actions 10,100 x users 10,100;
 #                    the latency benchmark (warm invoke vs direct /run, cold start) on kwhisk; both designs.
+#   trace:           perf trace (the Azure trace replay) on each design, with the options after --, by default
+#                    --dir ../shared/traces/azure2019-100fn --minutes 30; the invoker holds BENCH_TRACE_MEMORY_MB
+#                    (16384) of containers. Results in trace.csv and report.html.
+#   cold:            container creation at the engine's limit, in one run: perf engine (docker-java, no kwhisk;
+#                    50 containers at 1, 4, 8, 16 in parallel) before and after, and on each design a cold burst
+#                    of 50 fresh actions and a burst-parallel of 200 invocations of one fresh action (128 MB).
+#                    Results in engine.txt, burst.csv and report.html.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 
 usage() {
-  echo "usage: perf/bench.sh quick|full [--designs kwhisk,hash] [--out DIR]" >&2
+  echo "usage: perf/bench.sh quick|full|trace|cold [--designs kwhisk,hash] [--out DIR] [-- trace options]" >&2
   exit 2
 }
 
 PRESET="${1:-}"
-case "$PRESET" in quick | full) ;; *) usage ;; esac
+case "$PRESET" in quick | full | trace | cold) ;; *) usage ;; esac
 shift
 DESIGNS="kwhisk,hash"
 OUT=""
+TRACE_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --) shift; TRACE_ARGS=("$@"); break ;;
     --designs) DESIGNS="${2:?--designs needs a value}"; shift 2 ;;
     --out) OUT="${2:?--out needs a value}"; shift 2 ;;
     *) echo "bench: unknown option $1" >&2; usage ;;
@@ -122,8 +132,28 @@ scenarios() {
   stop_standalone
 }
 
+engine_rate() {
+  echo "bench: the engine's own creation rate ($1)" >&2
+  echo "# $1" >>"$OUT/engine.txt"
+  "${PERF[@]}" engine --containers 50 --parallel 1,4,8,16 --memory 128 | tee -a "$OUT/engine.txt"
+}
+
+[ "$PRESET" = cold ] && engine_rate "before the designs"
 for design in ${DESIGNS//,/ }; do
-  if [ "$PRESET" = quick ]; then
+  if [ "$PRESET" = cold ]; then
+    start_standalone "$design" 128
+    jit_warmup "$design"
+    "${PERF[@]}" burst --wskprops "$WSKPROPS" --design "$design" --actions 50 --memory 128 --csv "$OUT/burst.csv"
+    "${PERF[@]}" burst --wskprops "$WSKPROPS" --design "$design" --actions 200 --one-action --memory 128 \
+      --csv "$OUT/burst.csv"
+    stop_standalone
+  elif [ "$PRESET" = trace ]; then
+    [ ${#TRACE_ARGS[@]} -gt 0 ] || TRACE_ARGS=(--dir "$REPO/../shared/traces/azure2019-100fn" --minutes 30)
+    start_standalone "$design" $((${BENCH_TRACE_MEMORY_MB:-16384} / 128))
+    jit_warmup "$design"
+    "${PERF[@]}" trace --wskprops "$WSKPROPS" --design "$design" --csv "$OUT/trace.csv" "${TRACE_ARGS[@]}"
+    stop_standalone
+  elif [ "$PRESET" = quick ]; then
     scenarios "$design" 128 "$design" 1,10,100 10 10s 10s 10 0
   else
     scenarios "$design" 128 "$design" 1,10,100,1000 10,100,200 20s 40s 10,50 10
@@ -137,10 +167,13 @@ if [ "$PRESET" = full ] && [[ ",$DESIGNS," == *",kwhisk,"* ]]; then
   stop_standalone
 fi
 
-REPORT=(--csv "$OUT/matrix.csv")
+[ "$PRESET" = cold ] && engine_rate "after the designs"
+REPORT=()
+[ -f "$OUT/matrix.csv" ] && REPORT+=(--csv "$OUT/matrix.csv")
+[ -f "$OUT/trace.csv" ] && REPORT+=(--trace-csv "$OUT/trace.csv")
 [ -f "$OUT/burst.csv" ] && REPORT+=(--burst-csv "$OUT/burst.csv")
 [ -f "$OUT/lifecycle.csv" ] && REPORT+=(--lifecycle-csv "$OUT/lifecycle.csv")
 "${PERF[@]}" report "${REPORT[@]}" --html "$OUT/report.html"
-rm -f "$OUT/matrix.html" # each matrix run renders its own page; report.html has all of it
+rm -f "$OUT/matrix.html" "$OUT/trace.html" # each run renders its own page; report.html has all of it
 rm -rf "$OUT"/data-*
 echo "bench: results in $OUT (report.html, matrix/burst/lifecycle CSVs, standalone logs)" >&2

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code java -jar perf/target/kwhisk-perf.jar <load|matrix|burst|lifecycle|report|latency> [options]}: wiring
+ * {@code java -jar perf/target/kwhisk-perf.jar <load|matrix|burst|lifecycle|trace|engine|report|latency> [options]}: wiring
  * only, see
  * {@link Commands} and perf/README.md.
  */
@@ -21,13 +21,22 @@ public final class PerfMain {
       "           options; quick = actions 1,10,100 x users 10,100, 10s warm-up, 20s measured;",
       "           full = actions 1,10,100,1000 x users 10,100,200, 20s warm-up, 60s measured",
       "  burst    cold bursts: per N, N fresh noop actions invoked once each at the same instant; [--actions 10,50]",
+      "           [--one-action] (burst-parallel: N invocations of one fresh action at the same instant)",
       "           [--memory MB] [--pause 5s] [--keep] [--prefix perf-burst] [--design kwhisk]",
       "           [--csv kwhisk-burst.csv] [--timeout 70s]",
       "  lifecycle A fresh echo actions: start each container, then A users send --requests each, sequentially,",
       "           every answer validated, then delete; [--actions 10] [--requests 100] [--memory MB]",
       "           [--prefix perf-life] [--design kwhisk] [--csv kwhisk-lifecycle.csv]; exit 1 on validation failures",
-      "  report   [--csv kwhisk-perf.csv] [--burst-csv F] [--lifecycle-csv F] [--html FILE] [--title T]:",
+      "  trace    --dir DIR (an Azure Functions 2019 slice) [--minutes 30] [--speed 1] [--duration-scale 1]",
+      "           [--max-duration 30s] [--memory 256] [--memory-scale 0.0625] [--functions 0 (all)] [--seed 1]",
+      "           [--concurrency 1] [--design kwhisk] [--csv kwhisk-trace.csv] [--sample-every 1s] [--keep]",
+      "           [--dry-run] (print the schedule's size only): open-loop replay, slowdown, cold starts, GB-s",
+      "  report   [--csv kwhisk-perf.csv] [--burst-csv F] [--lifecycle-csv F] [--trace-csv F] [--html FILE]",
+      "           [--title T]:",
       "           re-render results CSVs as one HTML report (--html defaults beside the first CSV)",
+      "  engine   [--containers 50] [--parallel 1,4,8,16] [--image kwhisk/action-nodejs-v20:latest] [--memory 256]",
+      "           [--network bridge] [--docker-host unix:///var/run/docker.sock]: the engine's raw creation rate",
+      "           (docker-java, no kwhisk): containers created, started and ready per second at each parallelism",
       "  latency  [--wskprops FILE] [--warm 1000] [--cold 10]: cold start, warm invoke, direct /run latency",
       "connection: --wskprops FILE (default $KWHISK_WSKPROPS, .kwhisk/wskprops, ~/.wskprops) or --apihost URL",
       "            --auth uuid:key; [--namespace NS]");
@@ -63,6 +72,12 @@ public final class PerfMain {
           return commands.lifecycle(rest);
         case "report":
           commands.report(rest);
+          return 0;
+        case "trace":
+          commands.trace(rest);
+          return 0;
+        case "engine":
+          commands.engine(rest);
           return 0;
         case "latency":
           commands.latency(rest);

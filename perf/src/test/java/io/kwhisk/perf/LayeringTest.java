@@ -31,7 +31,7 @@ class LayeringTest {
   void measuringAndReportingKnowNothingOfTheCommandLine() {
     noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..", "io.kwhisk.perf.report..",
             "io.kwhisk.perf.client..", "io.kwhisk.perf.matrix..", "io.kwhisk.perf.burst..", "io.kwhisk.perf.direct..",
-            "io.kwhisk.perf.lifecycle..")
+            "io.kwhisk.perf.lifecycle..", "io.kwhisk.perf.trace..", "io.kwhisk.perf.engine..")
         .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.cli..")
         .check(PERF);
     noClasses().that().resideInAPackage("io.kwhisk.perf.cpu..")
@@ -53,7 +53,12 @@ class LayeringTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.burst..", "io.kwhisk.perf.matrix..")
         .check(PERF);
     noClasses().that().resideInAnyPackage("io.kwhisk.perf.load..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.burst..", "io.kwhisk.perf.lifecycle..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.burst..", "io.kwhisk.perf.lifecycle..",
+            "io.kwhisk.perf.trace..")
+        .check(PERF);
+    noClasses().that().resideInAnyPackage("io.kwhisk.perf.trace..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.perf.burst..", "io.kwhisk.perf.lifecycle..",
+            "io.kwhisk.perf.matrix..", "io.kwhisk.perf.report..")
         .check(PERF);
   }
 }

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param memoryMb the actions' memory limit, 0 for the platform's default ({@code --memory})
  * @param pause idle time between two bursts ({@code --pause})
  * @param keep leave each burst's actions in place instead of deleting them ({@code --keep})
+ * @param oneAction burst-parallel ({@code --one-action}): each burst invokes one fresh action N times at the same
+ *     instant instead of N fresh actions once each, so every container it needs is of the same action
  */
-public record BurstPlan(
-    String design, List<Integer> sizes, String prefix, String runId, int memoryMb, Duration pause, boolean keep) {
+public record BurstPlan(String design, List<Integer> sizes, String prefix, String runId, int memoryMb,
+    Duration pause, boolean keep, boolean oneAction) {
   /** One client thread per invoke of a burst: beyond this, run the generator on more than one machine. */
   public static final int MAX_SIZE = 1000;
 
@@ -32,6 +34,12 @@ public record BurstPlan(
    * asks for new ones (removal competes for the same CPU and Docker daemon).
    */
   public static final Duration DEFAULT_PAUSE = Duration.ofSeconds(5);
+
+  /** Bursts of N fresh actions, one invoke each. */
+  public BurstPlan(String design, List<Integer> sizes, String prefix, String runId, int memoryMb, Duration pause,
+      boolean keep) {
+    this(design, sizes, prefix, runId, memoryMb, pause, keep, false);
+  }
 
   public BurstPlan {
     Label.require("--design", design);
@@ -55,6 +63,11 @@ public record BurstPlan(
           + longest + "): start it with a letter or digit and keep it under " + (EntityName.MAX_LENGTH - 20)
           + " characters");
     }
+  }
+
+  /** How many actions burst {@code index} creates: its size, or 1 for burst-parallel. */
+  public int actionCount(int index) {
+    return oneAction ? 1 : sizes.get(index);
   }
 
   /** The names of burst {@code index}'s actions are this plus {@code -0}, {@code -1}, ... */

@@ -20,6 +20,8 @@ import org.HdrHistogram.Histogram;
  *     not positive (the two clocks disagree)
  * @param max the slowest successful cold activation
  * @param ok successful activations, cold or not
+ * @param oneAction the burst's N invocations were all of one fresh action (burst-parallel, {@code --one-action}),
+ *     not one each of N fresh actions
  */
 public record BurstResult(
     String design,
@@ -37,8 +39,23 @@ public record BurstResult(
     long errors,
     long throttled,
     long accepted,
-    Instant at) {
+    Instant at,
+    boolean oneAction) {
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
+
+  /** A burst of N fresh actions invoked once each. */
+  public BurstResult(String design, int actions, int memoryMb, double wallSeconds, long coldStarts,
+      double creationSeconds, double creationsPerSecond, double p50, double p90, double p99, double max, long ok,
+      long errors, long throttled, long accepted, Instant at) {
+    this(design, actions, memoryMb, wallSeconds, coldStarts, creationSeconds, creationsPerSecond, p50, p90, p99, max,
+        ok, errors, throttled, accepted, at, false);
+  }
+
+  /** {@link #of(String, int, int, long, long, List, Instant, boolean)} of a burst of N fresh actions. */
+  public static BurstResult of(String design, int actions, int memoryMb, long burstStartMillis, long wallNanos,
+      List<BurstSample> samples, Instant at) {
+    return of(design, actions, memoryMb, burstStartMillis, wallNanos, samples, at, false);
+  }
 
   /**
    * Summarises a burst's samples.
@@ -47,7 +64,7 @@ public record BurstResult(
    * @param wallNanos from the burst's start to its last answer
    */
   public static BurstResult of(String design, int actions, int memoryMb, long burstStartMillis, long wallNanos,
-      List<BurstSample> samples, Instant at) {
+      List<BurstSample> samples, Instant at, boolean oneAction) {
     Histogram cold = new Histogram(MAX_MICROS, 3);
     long coldStarts = 0;
     long timedColdStarts = 0;
@@ -84,7 +101,7 @@ public record BurstResult(
     return new BurstResult(design, actions, memoryMb, wallNanos / 1e9, coldStarts, windowMillis / 1000.0,
         creationRate(timedColdStarts, windowMillis), percentile(cold, 50), percentile(cold, 90),
         percentile(cold, 99), cold.getTotalCount() == 0 ? 0 : cold.getMaxValue() / 1000.0, ok, errors, throttled,
-        accepted, at);
+        accepted, at, oneAction);
   }
 
   /**

@@ -60,17 +60,18 @@ public final class BurstRunner {
       if (b > 0 && !plan.pause().isZero()) Thread.sleep(plan.pause().toMillis());
       int n = plan.sizes().get(b);
       String prefix = plan.actionPrefix(b);
-      progress.printf("burst %d/%d: creating %d fresh action(s) %s-0..%s-%d%n", b + 1, plan.sizes().size(), n,
-          prefix, prefix, n - 1);
-      setup.create(prefix, n);
+      int actions = plan.actionCount(b);
+      progress.printf("burst %d/%d: creating %d fresh action(s) %s-0..%s-%d for %d invocation(s)%n", b + 1,
+          plan.sizes().size(), actions, prefix, prefix, actions - 1, n);
+      setup.create(prefix, actions);
       try {
-        BurstResult r = fire(plan.design(), plan.memoryMb(), prefix, n);
+        BurstResult r = fire(plan.design(), plan.memoryMb(), prefix, n, plan.oneAction());
         results.add(r);
         sink.accept(r);
       } finally {
         if (!plan.keep()) {
-          progress.printf("burst %d/%d: deleting its %d action(s)%n", b + 1, plan.sizes().size(), n);
-          setup.delete(prefix, n);
+          progress.printf("burst %d/%d: deleting its %d action(s)%n", b + 1, plan.sizes().size(), actions);
+          setup.delete(prefix, actions);
         }
       }
     }
@@ -79,16 +80,25 @@ public final class BurstRunner {
 
   /** Invokes {@code prefix-0 .. prefix-(n-1)} once each, all released at the same instant. */
   BurstResult fire(String design, int memoryMb, String prefix, int n) throws InterruptedException {
+    return fire(design, memoryMb, prefix, n, false);
+  }
+
+  /**
+   * Sends n invokes released at the same instant: one each of {@code prefix-0 .. prefix-(n-1)}, or, with
+   * {@code oneAction}, n of {@code prefix-0}.
+   */
+  BurstResult fire(String design, int memoryMb, String prefix, int n, boolean oneAction) throws InterruptedException {
     Live live = new Live(n);
     List<Thread> threads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int index = i;
-      Thread t = new Thread(() -> invoke(prefix + "-" + index, index, live), "perf-burst-" + i);
+      String action = prefix + "-" + (oneAction ? 0 : index);
+      Thread t = new Thread(() -> invoke(action, index, live), "perf-burst-" + i);
       t.setDaemon(true);
       threads.add(t);
       t.start();
     }
-    String label = design + " burst N=" + n;
+    String label = design + (oneAction ? " burst-parallel N=" : " burst N=") + n;
     live.startMillis = clock.millis();
     live.startNanos = System.nanoTime();
     live.gate.countDown();
@@ -119,7 +129,7 @@ public final class BurstRunner {
       }
     }
     long wallNanos = live.done.getCount() == 0 ? lastAnswer : wall;
-    return BurstResult.of(design, n, memoryMb, live.startMillis, wallNanos, samples, clock.instant());
+    return BurstResult.of(design, n, memoryMb, live.startMillis, wallNanos, samples, clock.instant(), oneAction);
   }
 
   private void invoke(String action, int index, Live live) {

@@ -8,6 +8,8 @@ import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.client.Wskprops;
 import io.kwhisk.perf.cpu.CpuSampler;
 import io.kwhisk.perf.direct.DirectRun;
+import io.kwhisk.perf.engine.EngineRate;
+import io.kwhisk.perf.engine.EngineResult;
 import io.kwhisk.perf.cpu.PlatformFinder;
 import io.kwhisk.perf.cpu.Procfs;
 import io.kwhisk.perf.cpu.Target;
@@ -30,6 +32,15 @@ import io.kwhisk.perf.report.LifecycleCsv;
 import io.kwhisk.perf.report.LifecycleTable;
 import io.kwhisk.perf.report.ResultsCsv;
 import io.kwhisk.perf.report.ResultsTable;
+import io.kwhisk.perf.report.TraceCsv;
+import io.kwhisk.perf.report.TraceTable;
+import io.kwhisk.perf.trace.ArrivalSchedule;
+import io.kwhisk.perf.trace.AzureTrace;
+import io.kwhisk.perf.trace.ContainerListing;
+import io.kwhisk.perf.trace.MemoryTime;
+import io.kwhisk.perf.trace.ReplayPlan;
+import io.kwhisk.perf.trace.TraceResult;
+import io.kwhisk.perf.trace.TraceRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +49,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,6 +66,7 @@ public final class Commands {
   static final Path DEFAULT_CSV = Path.of("kwhisk-perf.csv");
   static final Path DEFAULT_BURST_CSV = Path.of("kwhisk-burst.csv");
   static final Path DEFAULT_LIFECYCLE_CSV = Path.of("kwhisk-lifecycle.csv");
+  static final Path DEFAULT_TRACE_CSV = Path.of("kwhisk-trace.csv");
 
   private static final Set<String> CONNECTION = Set.of("wskprops", "apihost", "auth", "namespace", "timeout");
   private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
@@ -128,31 +142,36 @@ public final class Commands {
    * neither a burst nor a lifecycle CSV is; the HTML goes beside the first CSV read unless named.
    */
   public void report(List<String> argv) throws IOException {
-    Args a = Args.parse(argv, Set.of("csv", "burst-csv", "lifecycle-csv", "html", "title"), Set.of());
+    Args a = Args.parse(argv, Set.of("csv", "burst-csv", "lifecycle-csv", "trace-csv", "html", "title"), Set.of());
     Optional<Path> burstCsv = a.string("burst-csv").map(Path::of);
     Optional<Path> lifecycleCsv = a.string("lifecycle-csv").map(Path::of);
+    Optional<Path> traceCsv = a.string("trace-csv").map(Path::of);
     Optional<Path> csv = a.string("csv").map(Path::of);
-    if (csv.isEmpty() && burstCsv.isEmpty() && lifecycleCsv.isEmpty()) csv = Optional.of(DEFAULT_CSV);
+    if (csv.isEmpty() && burstCsv.isEmpty() && lifecycleCsv.isEmpty() && traceCsv.isEmpty()) {
+      csv = Optional.of(DEFAULT_CSV);
+    }
     List<ScenarioResult> rows = csv.isPresent() ? ResultsCsv.read(csv.get()) : List.of();
     List<BurstResult> bursts = burstCsv.isPresent() ? BurstCsv.read(burstCsv.get()) : List.of();
     List<LifecycleResult> lifecycles = lifecycleCsv.isPresent() ? LifecycleCsv.read(lifecycleCsv.get()) : List.of();
+    List<TraceResult> traces = traceCsv.isPresent() ? TraceCsv.read(traceCsv.get()) : List.of();
     if (csv.isPresent()) out.print(ResultsTable.render(rows));
     if (burstCsv.isPresent()) out.print(BurstTable.render(bursts));
     if (lifecycleCsv.isPresent()) out.print(LifecycleTable.render(lifecycles));
-    Path first = csv.or(() -> burstCsv).or(() -> lifecycleCsv).orElseThrow();
+    if (traceCsv.isPresent()) out.print(TraceTable.render(traces));
+    Path first = csv.or(() -> burstCsv).or(() -> lifecycleCsv).or(() -> traceCsv).orElseThrow();
     Path html = Path.of(a.string("html", htmlBeside(first).toString()));
-    Files.writeString(html, HtmlReport.render(a.string("title", "kwhisk load test"), rows, bursts, lifecycles),
+    Files.writeString(html, HtmlReport.render(a.string("title", "kwhisk load test"), rows, bursts, lifecycles, traces),
         StandardCharsets.UTF_8);
-    err.printf("wrote %s (%d rows)%n", html, rows.size() + bursts.size() + lifecycles.size());
+    err.printf("wrote %s (%d rows)%n", html, rows.size() + bursts.size() + lifecycles.size() + traces.size());
   }
 
   /** {@code burst}: cold bursts of fresh actions, one per size. */
   public void burst(List<String> argv) throws IOException, InterruptedException {
     Args a = Args.parse(argv, union(CONNECTION, Set.of("design", "csv", "actions", "prefix", "memory", "pause")),
-        Set.of("keep"));
+        Set.of("keep", "one-action"));
     BurstPlan plan = new BurstPlan(a.string("design", "kwhisk"), a.integers("actions").orElse(BurstPlan.DEFAULT_SIZES),
         a.string("prefix", BurstPlan.DEFAULT_PREFIX), Label.newRunId(), a.integer("memory").orElse(0),
-        a.duration("pause").orElse(BurstPlan.DEFAULT_PAUSE), a.flag("keep"));
+        a.duration("pause").orElse(BurstPlan.DEFAULT_PAUSE), a.flag("keep"), a.flag("one-action"));
     WhiskClient client = client(a);
     Path csv = Path.of(a.string("csv", DEFAULT_BURST_CSV.toString()));
     BurstRunner runner = new BurstRunner(client, new ActionSetup(client, 1, plan.memoryMb()), err,
@@ -193,6 +212,77 @@ public final class Commands {
       return 1;
     }
     return 0;
+  }
+
+  /** {@code trace}: replays an Azure Functions 2019 trace slice as an open loop (perf/README.md, "Trace replay"). */
+  public void trace(List<String> argv) throws IOException, InterruptedException {
+    Args a = Args.parse(argv, union(CONNECTION, Set.of("dir", "minutes", "speed", "duration-scale", "max-duration",
+        "memory", "memory-scale", "functions", "seed", "concurrency", "design", "csv", "html", "prefix",
+        "sample-every", "containers-label")), Set.of("keep", "dry-run"));
+    Path dir = Path.of(a.string("dir").orElseThrow(() -> new IllegalArgumentException("trace needs --dir")));
+    ReplayPlan plan = new ReplayPlan(a.integer("minutes").orElse(30), a.number("speed").orElse(1.0),
+        a.number("duration-scale").orElse(1.0), a.duration("max-duration").orElse(Duration.ofSeconds(30)),
+        a.integer("memory").orElse(256), a.number("memory-scale").orElse(1.0 / 16), a.integer("functions").orElse(0),
+        a.integer("seed").orElse(1));
+    int concurrency = a.integer("concurrency").orElse(1);
+    if (concurrency < 1) throw new IllegalArgumentException("--concurrency should be >= 1, was " + concurrency);
+    ArrivalSchedule schedule = ArrivalSchedule.of(AzureTrace.read(dir), plan);
+    if (schedule.arrivals().isEmpty()) throw new IllegalArgumentException("no invocation in the first "
+        + plan.minutes() + " minute(s) of " + dir);
+    String design = a.string("design", "kwhisk");
+    err.printf(Locale.ROOT, "trace %s: %d minute(s) at speed %s (%.0f s), %d function(s), %d invocation(s), "
+        + "%.1f running at once on average at their execution times%n", dir, plan.minutes(), plan.speed(),
+        schedule.lengthNanos(plan) / 1e9, schedule.functions().size(), schedule.arrivals().size(),
+        schedule.meanConcurrency(plan));
+    if (a.flag("dry-run")) return;
+    WhiskClient client = client(a);
+    String prefix = a.string("prefix", "perf-trace");
+    String label = a.string("containers-label", KWHISK_CONTAINER_LABEL);
+    Map<String, String> ownerByAction = new HashMap<>();
+    schedule.functions().forEach(f -> ownerByAction.put(TraceRunner.actionName(prefix, f), f.shortName()));
+    ContainerListing containers = ContainerListing.docker(label,
+        fqn -> ownerByAction.getOrDefault(fqn.substring(fqn.indexOf('/') + 1), ""));
+    TraceRunner runner = new TraceRunner(client, containers, err, Clock.systemUTC(),
+        a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT), a.duration("sample-every")
+        .orElse(Duration.ofSeconds(1)));
+    err.printf("trace: creating %d action(s) %s-<function>%n", schedule.functions().size(), prefix);
+    runner.create(schedule, prefix, plan.memoryLimitMb(), concurrency);
+    MemoryTime memory = new MemoryTime();
+    List<TraceResult> rows;
+    try {
+      rows = TraceResult.summarise(design, schedule, runner.replay(schedule, prefix, design, memory), memory, plan,
+          runner.clock().instant());
+    } finally {
+      if (!a.flag("keep")) runner.delete(schedule, prefix);
+    }
+    Path csv = Path.of(a.string("csv", DEFAULT_TRACE_CSV.toString()));
+    TraceCsv.append(csv, rows);
+    out.print(TraceTable.render(rows));
+    Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
+    Files.writeString(html, HtmlReport.render("kwhisk trace replay", List.of(), List.of(), List.of(),
+        TraceCsv.read(csv)), StandardCharsets.UTF_8);
+    err.printf("appended to %s; report %s%n", csv, html);
+  }
+
+  /**
+   * {@code engine}: the Docker engine's own creation rate of runtime containers, no kwhisk (perf/README.md, "The
+   * engine's creation rate"): per {@code --parallel} level, {@code --containers} created, started, ready, removed.
+   */
+  public void engine(List<String> argv) throws IOException, InterruptedException {
+    Args a = Args.parse(argv, Set.of("containers", "parallel", "image", "memory", "network", "docker-host"), Set.of());
+    int containers = a.integer("containers").orElse(50);
+    List<Integer> levels = a.integers("parallel").orElse(List.of(1, 4, 8, 16));
+    String image = a.string("image", "kwhisk/action-nodejs-v20:latest");
+    int memory = a.integer("memory").orElse(256);
+    String network = a.string("network", "bridge");
+    int connections = levels.stream().mapToInt(Integer::intValue).max().orElse(1) + 2;
+    EngineRate engine = new EngineRate(EngineRate.client(a.string("docker-host", "unix:///var/run/docker.sock"),
+        connections), err);
+    String runId = Label.newRunId();
+    for (int p : levels) {
+      EngineResult r = engine.measure(image, memory, network, containers, p, runId);
+      out.println(r.line());
+    }
   }
 
   /** {@code latency}: the walking skeleton's cold/warm/direct latency benchmark. */

@@ -105,7 +105,12 @@ public final class WhiskClient {
    * completes on the HTTP client's executor, exceptionally on connection failures and timeouts.
    */
   public CompletableFuture<HttpResponse<String>> invokeBlockingAsync(String name) {
-    return http.sendAsync(invokeRequest(name, EMPTY_PARAMS), HttpResponse.BodyHandlers.ofString());
+    return invokeBlockingAsync(name, EMPTY_PARAMS);
+  }
+
+  /** {@link #invokeBlockingAsync(String)} with parameters, {@code params} a JSON object's text. */
+  public CompletableFuture<HttpResponse<String>> invokeBlockingAsync(String name, String params) {
+    return http.sendAsync(invokeRequest(name, params), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest invokeRequest(String name, String params) {

@@ -3,6 +3,7 @@ package io.kwhisk.perf.report;
 import io.kwhisk.perf.burst.BurstResult;
 import io.kwhisk.perf.lifecycle.LifecycleResult;
 import io.kwhisk.perf.load.ScenarioResult;
+import io.kwhisk.perf.trace.TraceResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,6 +44,12 @@ public final class HtmlReport {
   /** The load scenarios' section (if any rows), then the cold bursts' and the lifecycle runs' (if any). */
   public static String render(String title, List<ScenarioResult> rows, List<BurstResult> bursts,
       List<LifecycleResult> lifecycles) {
+    return render(title, rows, bursts, lifecycles, List.of());
+  }
+
+  /** As above, then the trace replays' section (if any rows). */
+  public static String render(String title, List<ScenarioResult> rows, List<BurstResult> bursts,
+      List<LifecycleResult> lifecycles, List<TraceResult> traces) {
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
         .append(escape(title)).append("</title>\n<style>")
@@ -52,10 +59,13 @@ public final class HtmlReport {
         .append("table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;")
         .append("text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}")
         .append("</style></head><body>\n<h1>").append(escape(title)).append("</h1>\n");
-    if (rows.isEmpty() && bursts.isEmpty() && lifecycles.isEmpty()) html.append("<p>No results.</p>\n");
+    if (rows.isEmpty() && bursts.isEmpty() && lifecycles.isEmpty() && traces.isEmpty()) {
+      html.append("<p>No results.</p>\n");
+    }
     if (!rows.isEmpty()) loadSection(html, rows);
     if (!bursts.isEmpty()) burstSection(html, bursts);
     if (!lifecycles.isEmpty()) lifecycleSection(html, lifecycles);
+    if (!traces.isEmpty()) TraceSection.render(html, traces);
     return html.append("</body></html>\n").toString();
   }
 
@@ -93,9 +103,13 @@ public final class HtmlReport {
         .append(table(BurstCsv.HEADER, bursts.stream().map(BurstCsv::format).collect(Collectors.toList())));
   }
 
-  /** A burst's line: its design, and its memory limit when one was set (it decides how many containers fit). */
+  /**
+   * A burst's line: its design, its memory limit when one was set (it decides how many containers fit), and
+   * "1 action" for burst-parallel (N invocations of one fresh action).
+   */
   static String burstSeries(BurstResult r) {
-    return r.memoryMb() > 0 ? r.design() + " " + r.memoryMb() + "MB" : r.design();
+    String series = r.memoryMb() > 0 ? r.design() + " " + r.memoryMb() + "MB" : r.design();
+    return r.oneAction() ? series + " 1 action" : series;
   }
 
   private static void lifecycleSection(StringBuilder html, List<LifecycleResult> runs) {
@@ -224,7 +238,7 @@ public final class HtmlReport {
     return svg.append("</svg>\n").toString();
   }
 
-  private static String table(List<String> header, List<String> csvLines) {
+  static String table(List<String> header, List<String> csvLines) {
     StringBuilder t = new StringBuilder("<table><tr>");
     for (String h : header) t.append("<th>").append(escape(h)).append("</th>");
     t.append("</tr>\n");

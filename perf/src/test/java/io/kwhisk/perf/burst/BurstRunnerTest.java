@@ -74,6 +74,27 @@ class BurstRunnerTest {
   }
 
   @Test
+  void burstParallelInvokesOneFreshActionNTimesAtTheSameInstant() throws Exception {
+    try (FakeWhisk fake = new FakeWhisk(16)) {
+      CountDownLatch allArrived = new CountDownLatch(6);
+      fake.respond((action, n, first) -> {
+        allArrived.countDown();
+        if (!allArrived.await(5, TimeUnit.SECONDS)) return new FakeWhisk.Answer(500, "{}");
+        return FakeWhisk.success(action, n, first);
+      });
+      BurstPlan oneAction = new BurstPlan("kwhisk", List.of(6), "perf-burst", "run001", 0, Duration.ZERO, true, true);
+
+      BurstResult r = runner(fake).run(oneAction, x -> { }).get(0);
+
+      assertThat(r.oneAction()).isTrue();
+      assertThat(r.actions()).isEqualTo(6);
+      assertThat(r.ok()).isEqualTo(6);
+      assertThat(fake.actions()).containsExactly("perf-burst-run001-0-0");
+      assertThat(fake.invokes("perf-burst-run001-0-0")).isEqualTo(6);
+    }
+  }
+
+  @Test
   void throttledAcceptedAndFailedInvokesAreCountedNotTimed() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       fake.respond((action, n, first) -> {
