@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -152,6 +153,8 @@ public final class Standalone implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     ConfigSource source = ConfigSource.fromEnvironment();
     Standalone standalone = start(source);
+    source.unread(List.of("kwhisk.controller.", "kwhisk.invoker.", "kwhisk.standalone.", "kwhisk.kafka."))
+        .forEach(key -> log.warn("configuration {} is set but no setting has that name (misspelt?); it is ignored", key));
     System.out.printf("%nkwhisk standalone is ready.%n  API host:  %s%n  auth:      %s%n  namespace: %s%n"
             + "  wskprops:  %s%n  Kafka:     %s%n%nTry: curl -u '%s' '%s/api/v1/namespaces/_/actions'%n"
             + "Stop with Ctrl-C.%n%n",

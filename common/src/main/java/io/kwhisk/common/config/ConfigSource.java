@@ -6,9 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,12 +30,22 @@ public final class ConfigSource {
   private final Map<String, String> env;
   private final Properties system;
   private final Properties file;
+  /** Keys and prefixes someone asked for, shared with the sources {@link #with} derives: see {@link #unread}. */
+  private final Set<String> readKeys;
+  private final Set<String> readPrefixes;
 
   private ConfigSource(Map<String, String> overrides, Map<String, String> env, Properties system, Properties file) {
+    this(overrides, env, system, file, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+  }
+
+  private ConfigSource(Map<String, String> overrides, Map<String, String> env, Properties system, Properties file,
+      Set<String> readKeys, Set<String> readPrefixes) {
     this.overrides = Map.copyOf(overrides);
     this.env = env;
     this.system = system;
     this.file = file;
+    this.readKeys = readKeys;
+    this.readPrefixes = readPrefixes;
   }
 
   /** The process's environment and system properties, and the file they name if any. */
@@ -58,14 +73,20 @@ public final class ConfigSource {
     return new ConfigSource(values, Map.of(), new Properties(), new Properties());
   }
 
+  /** These values and this environment: for tests of how environment variables are read. */
+  static ConfigSource of(Map<String, String> values, Map<String, String> env) {
+    return new ConfigSource(values, Map.copyOf(env), new Properties(), new Properties());
+  }
+
   /** A source whose explicit values are these, on top of this one's. */
   public ConfigSource with(Map<String, String> more) {
     Map<String, String> merged = new HashMap<>(overrides);
     merged.putAll(more);
-    return new ConfigSource(merged, env, system, file);
+    return new ConfigSource(merged, env, system, file, readKeys, readPrefixes);
   }
 
   public Optional<String> get(String key) {
+    readKeys.add(key);
     String v = overrides.get(key);
     if (v == null) v = system.getProperty(key);
     if (v == null) v = env.get(envName(key));
@@ -80,6 +101,7 @@ public final class ConfigSource {
    * {@code security.protocol} (lower case, '_' read as '.'), which fits Kafka's property names.
    */
   public Map<String, String> prefixed(String prefix) {
+    readPrefixes.add(prefix);
     Map<String, String> out = new HashMap<>();
     for (String key : file.stringPropertyNames()) {
       if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), file.getProperty(key).trim());
@@ -98,6 +120,36 @@ public final class ConfigSource {
     });
     out.keySet().removeIf(String::isEmpty);
     return out;
+  }
+
+  /**
+   * The settings under {@code sections} (e.g. {@code kwhisk.controller.}) that are set, as a key (overrides, system
+   * properties, the file) or as an environment variable ({@code KWHISK_CONTROLLER_...}), but that no component has
+   * read: most likely misspelt, since every component reads its whole configuration at start-up. Ask once start-up
+   * is over; a process names only the sections it owns, so another component's settings in a shared environment are
+   * not reported.
+   */
+  public List<String> unread(List<String> sections) {
+    Set<String> out = new TreeSet<>();
+    Set<String> keys = new HashSet<>(overrides.keySet());
+    keys.addAll(system.stringPropertyNames());
+    keys.addAll(file.stringPropertyNames());
+    for (String key : keys) {
+      if (sections.stream().anyMatch(key::startsWith) && !readKeys.contains(key)
+          && readPrefixes.stream().noneMatch(key::startsWith)) {
+        out.add(key);
+      }
+    }
+    Set<String> readEnv = new HashSet<>();
+    readKeys.forEach(k -> readEnv.add(envName(k)));
+    List<String> readEnvPrefixes = readPrefixes.stream().map(ConfigSource::envName).toList();
+    for (String name : env.keySet()) {
+      if (sections.stream().map(ConfigSource::envName).anyMatch(name::startsWith) && !readEnv.contains(name)
+          && readEnvPrefixes.stream().noneMatch(name::startsWith)) {
+        out.add(name);
+      }
+    }
+    return List.copyOf(out);
   }
 
   public String string(String key, String fallback) {
