@@ -71,16 +71,22 @@ public final class Controller implements AutoCloseable {
   }
 
   public static Controller start(ControllerConfig config) throws Exception {
+    return start(config, new ControllerMetrics());
+  }
+
+  /** Starts a controller whose meters go to {@code metrics}' registry (a test's, or one the embedder scrapes). */
+  public static Controller start(ControllerConfig config, ControllerMetrics metrics) throws Exception {
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     try {
-      return start(config, resources);
+      return start(config, metrics, resources);
     } catch (Exception | Error e) {
       closeAll(resources);
       throw e;
     }
   }
 
-  private static Controller start(ControllerConfig config, Deque<AutoCloseable> resources) throws Exception {
+  private static Controller start(ControllerConfig config, ControllerMetrics metrics, Deque<AutoCloseable> resources)
+      throws Exception {
     String name = "controller" + config.id();
     Clock clock = Clock.systemUTC();
     TopicAdmin topics = push(resources, new TopicAdmin(config.kafka(), name + "-admin", config.replicationFactor()));
@@ -90,7 +96,6 @@ public final class Controller implements AutoCloseable {
     KafkaEntityStore store = push(resources,
         KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60)));
     Authenticator auth = new Authenticator(store, clock);
-    ControllerMetrics metrics = new ControllerMetrics();
 
     ActivationStore activationStore = new ActivationStore(config.activationStoreSize());
     push(resources, new ActivationsFollower(config.kafka(), name + "-activations", config.id(), activationStore,

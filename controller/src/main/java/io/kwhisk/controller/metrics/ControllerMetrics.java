@@ -1,6 +1,7 @@
 package io.kwhisk.controller.metrics;
 
 import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.common.metrics.JvmMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -22,13 +23,21 @@ public final class ControllerMetrics {
   public static final String LAG_VIEW_ACTIONS = "kwhisk.controller.admission.actions";
   public static final String BACKLOG = "kwhisk.controller.admission.backlog";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final Counter[] completed = new Counter[4];
   private final Counter accepted;
   private final Timer blockingLatency;
   private final Timer nonBlockingLatency;
 
+  /** The controller's meters in a registry of its own, served on its {@code /metrics}. */
   public ControllerMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** The controller's meters, and the JVM's (see {@link JvmMeters}), in {@code registry}. */
+  public ControllerMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    JvmMeters.bindTo(registry);
     String[] classes = {"success", "application_error", "developer_error", "whisk_error"};
     for (int i = 0; i < classes.length; i++) {
       completed[i] = Counter.builder(ACTIVATIONS).tag("status", classes[i])

@@ -1,5 +1,6 @@
 package io.kwhisk.invoker.metrics;
 
+import io.kwhisk.common.metrics.JvmMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,7 @@ public final class InvokerMetrics {
 
   public InvokerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    JvmMeters.bindTo(registry);
     for (ContainerState s : ContainerState.values()) {
       AtomicInteger n = new AtomicInteger();
       containers.put(s, n);
@@ -75,9 +77,10 @@ public final class InvokerMetrics {
       durations.put(o, Timer.builder(ACTIVATION_DURATION)
           .tag("outcome", o.name().toLowerCase())
           .description("Time from the start of /run to its result")
+          .publishPercentileHistogram()
           .register(registry));
     }
-    initTime = Timer.builder(INIT_TIME).description("Duration of /init").register(registry);
+    initTime = Timer.builder(INIT_TIME).description("Duration of /init").publishPercentileHistogram().register(registry);
     evictions = Counter.builder(EVICTIONS)
         .description("Idle containers retired to make room for a creation of another action")
         .register(registry);
@@ -86,9 +89,12 @@ public final class InvokerMetrics {
         .register(registry);
     containerStartTime = Timer.builder(CONTAINER_START_TIME)
         .description("Docker create, start and the wait for the action port of a new container")
+        .publishPercentileHistogram()
         .register(registry);
-    pauseTime = Timer.builder(PAUSE_TIME).description("Duration of docker pause").register(registry);
-    unpauseTime = Timer.builder(UNPAUSE_TIME).description("Duration of docker unpause").register(registry);
+    pauseTime = Timer.builder(PAUSE_TIME).description("Duration of docker pause").publishPercentileHistogram()
+        .register(registry);
+    unpauseTime = Timer.builder(UNPAUSE_TIME).description("Duration of docker unpause").publishPercentileHistogram()
+        .register(registry);
     for (Death d : Death.values()) {
       deaths.put(d, Counter.builder(CONTAINER_DEATHS)
           .tag("cause", d.name().toLowerCase())

@@ -1,0 +1,30 @@
+package io.kwhisk.invoker.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class InvokerMetricsTest {
+  @Test
+  void everyTimerPublishesHistogramBucketsAndTheJvmsMetersAreBound() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    InvokerMetrics metrics = new InvokerMetrics(registry);
+    metrics.activation(InvokerMetrics.Outcome.SUCCESS, Duration.ofMillis(3));
+    metrics.coldStart(Duration.ofMillis(40));
+    metrics.containerStarted(Duration.ofMillis(700));
+    metrics.paused(Duration.ofMillis(5));
+    metrics.unpaused(Duration.ofMillis(5));
+
+    String scrape = registry.scrape();
+    for (String timer : new String[] {InvokerMetrics.ACTIVATION_DURATION, InvokerMetrics.INIT_TIME,
+        InvokerMetrics.CONTAINER_START_TIME, InvokerMetrics.PAUSE_TIME, InvokerMetrics.UNPAUSE_TIME}) {
+      assertThat(scrape).as(timer).contains(timer.replace('.', '_') + "_seconds_bucket");
+    }
+    assertThat(scrape).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage");
+  }
+}
