@@ -93,12 +93,18 @@ public final class Args {
     });
   }
 
-  /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+  /**
+   * {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. A bare number is refused: the services' configuration reads
+   * one as milliseconds, so on the command line it would be ambiguous.
+   */
   public static Duration parseDuration(String s) {
     Matcher m = DURATION.matcher(s.trim());
     if (!m.matches()) throw new IllegalArgumentException("not a duration (like 500ms, 10s, 2m): " + s);
+    if (m.group(2) == null) {
+      throw new IllegalArgumentException("give a unit (like " + s.trim() + "s or " + s.trim() + "ms): " + s);
+    }
     double amount = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
+    String unit = m.group(2);
     double millis;
     switch (unit) {
       case "ms":

@@ -18,7 +18,8 @@ class ArgsTest {
     assertThat(Args.parseDuration("10s")).isEqualTo(Duration.ofSeconds(10));
     assertThat(Args.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(Args.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(Args.parseDuration("30")).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> Args.parseDuration("30")).as("a bare number is ambiguous (ms in config)")
+        .hasMessageContaining("give a unit");
     assertThatThrownBy(() -> Args.parseDuration("ten")).hasMessageContaining("not a duration");
   }
 
