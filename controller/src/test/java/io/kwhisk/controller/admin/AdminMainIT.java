@@ -100,8 +100,14 @@ class AdminMainIT {
   void aBadCommandPrintsTheUsageAndExitsWithTwo() {
     Run bad = admin("namespace", "remove", "x");
     assertThat(bad.status()).isEqualTo(2);
-    assertThat(bad.err()).contains("usage:");
-    assertThat(admin("namespace", "limit", "guest", "zero").status()).isEqualTo(2);
+    assertThat(bad.err()).contains("Unmatched argument", "Did you mean: namespace create");
+    Run zero = admin("namespace", "limit", "guest", "zero");
+    assertThat(zero.status()).isEqualTo(2);
+    assertThat(zero.err()).contains("the limit must be a positive integer or 'default', got zero", "Usage:");
+    assertThat(admin().status()).as("no command").isEqualTo(2);
+    Run help = admin("namespace", "register", "--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out()).contains("<uuid:key>");
     assertThat(admin("namespace", "limit", "nobody", "3").err()).contains("nobody does not exist");
   }
 }
