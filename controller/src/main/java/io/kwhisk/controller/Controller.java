@@ -9,6 +9,8 @@ import io.kwhisk.controller.activation.ActivationsFollower;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
+import io.kwhisk.controller.api.packages.PackageResolver;
+import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.completion.CompletionFollower;
@@ -139,9 +141,11 @@ public final class Controller implements AutoCloseable {
     metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
     completions.ready().get(30, TimeUnit.SECONDS);
 
+    PackageResolver resolver = new PackageResolver(store);
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
-        metrics, admission, clock);
-    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), metrics,
+        metrics, admission, clock, resolver);
+    PackagesApi packages = new PackagesApi(store, resolver, actions::delete, clock);
+    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, metrics,
         config.maxPayloadBytes());
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -47,6 +47,21 @@ public record ActivationMessage(
     return "ActivationMessage[" + activationId + " of /" + namespace + "/" + actionName + "]";
   }
 
+  /**
+   * The namespace the activation's record belongs to, as in OpenWhisk: the caller's ({@code subject}), which
+   * differs from the action's when the action is another namespace's public package's, reached through a binding.
+   */
+  @JsonIgnore
+  public String recordNamespace() {
+    return subject != null ? subject : namespace;
+  }
+
+  /** The action's own name, without its package: the record's {@code name}, as in OpenWhisk. */
+  @JsonIgnore
+  public String recordName() {
+    return actionName.substring(actionName.lastIndexOf('/') + 1);
+  }
+
   @JsonIgnore
   public FullyQualifiedName action() {
     return new FullyQualifiedName(namespace, actionName);

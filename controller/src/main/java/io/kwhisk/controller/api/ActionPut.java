@@ -141,7 +141,7 @@ public record ActionPut(
   }
 
   /** OpenWhisk's {@code isTruthy} of an annotation's value; {@code absent} when there is none. */
-  static boolean truthy(JsonNode v, boolean absent) {
+  public static boolean truthy(JsonNode v, boolean absent) {
     if (v == null) return absent;
     if (v.isBoolean()) return v.booleanValue();
     if (v.isNumber()) return v.doubleValue() != 0;
@@ -149,14 +149,14 @@ public record ActionPut(
     return !v.isNull();
   }
 
-  static String upPatch(String version) {
+  public static String upPatch(String version) {
     Matcher m = SEMVER.matcher(version == null ? "" : version);
     if (!m.matches()) return "0.0.1";
     return m.group(1) + "." + m.group(2) + "." + (Long.parseLong(m.group(3)) + 1);
   }
 
   /** Parses a request body that must be one JSON object. */
-  static JsonNode readObject(byte[] body) {
+  public static JsonNode readObject(byte[] body) {
     if (body == null || body.length == 0) throw ApiError.badRequest("The request content was malformed: it is empty.");
     JsonNode root;
     try {
@@ -267,7 +267,7 @@ public record ActionPut(
   }
 
   /** OpenWhisk's {@code [{"key": k, "value": v}, ...]}, in order; a later duplicate key wins. */
-  static Map<String, JsonNode> keyValues(String field, JsonNode node) {
+  public static Map<String, JsonNode> keyValues(String field, JsonNode node) {
     if (!node.isArray()) throw ApiError.badRequest("The field '" + field + "' must be an array of {key, value}.");
     Map<String, JsonNode> out = new LinkedHashMap<>();
     for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {

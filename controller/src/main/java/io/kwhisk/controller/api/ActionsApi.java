@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.ActionLimits;
-import io.kwhisk.common.entity.EntityName;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationMessage;
@@ -15,6 +14,7 @@ import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.activation.ActivationIds;
+import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
@@ -62,10 +62,13 @@ public final class ActionsApi {
   private final ControllerMetrics metrics;
   private final Admission admission;
   private final Clock clock;
+  private final PackageResolver packages;
 
+  /** {@code packages} resolves {@code package/action} names, through bindings. */
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Admission admission, Clock clock) {
+      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages) {
+    this.packages = packages;
     this.config = config;
     this.store = store;
     this.topics = topics;
@@ -81,10 +84,12 @@ public final class ActionsApi {
 
   /**
    * PUT: creates the action, or updates it with {@code overwrite}. The action's topic and share-group config exist
-   * before the answer, so the first invoke cannot be lost; an update retires containers of older revisions.
+   * before the answer, so the first invoke cannot be lost; an update retires containers of older revisions. An
+   * action in a package ({@code pkg/name}) needs the package, which must not be a binding.
    */
   public CompletionStage<HttpResponse> put(Identity who, String name, boolean overwrite, byte[] body) {
     FullyQualifiedName fqn = fqn(who, name);
+    packages.requireWritable(fqn);
     ActionPut request = ActionPut.parse(body, config.kinds());
     Optional<Action> existing = store.action(fqn);
     if (existing.isPresent() && !overwrite) throw ApiError.conflict();
@@ -104,14 +109,16 @@ public final class ActionsApi {
         });
   }
 
+  /** GET: an action in a package shows its package's (and binding's) parameters layered under its own. */
   public CompletionStage<HttpResponse> get(Identity who, String name, boolean includeCode) {
-    Action action = store.action(fqn(who, name)).orElseThrow(ApiError::notFound);
+    Action action = packages.resolve(fqn(who, name)).effective();
     return done(Responses.json(200, ActionJson.full(action, includeCode)));
   }
 
   /** DELETE: removes the action, tells every healthy invoker to retire its containers, deletes its topic. */
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     FullyQualifiedName fqn = fqn(who, name);
+    packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
     return store.delete(fqn)
         .thenCompose(v -> {
@@ -136,11 +143,11 @@ public final class ActionsApi {
   }
 
   /** GET /namespaces/{ns}: the namespace's entities by collection, as {@code wsk list} reads them. */
-  public CompletionStage<HttpResponse> namespaceSummary(Identity who) {
+  public CompletionStage<HttpResponse> namespaceSummary(Identity who, ArrayNode packageList) {
     ObjectNode out = Json.object();
     ArrayNode actions = out.putArray("actions");
     store.actions(who.namespace()).forEach(a -> actions.add(ActionJson.summary(a)));
-    out.putArray("packages");
+    out.set("packages", packageList);
     out.putArray("triggers");
     out.putArray("rules");
     return done(Responses.json(200, out));
@@ -177,8 +184,8 @@ public final class ActionsApi {
   public CompletionStage<HttpResponse> invoke(
       Identity who, String name, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
-    FullyQualifiedName fqn = fqn(who, name);
-    Action action = store.action(fqn).orElseThrow(ApiError::notFound);
+    Action action = packages.resolve(fqn(who, name)).effective();
+    FullyQualifiedName fqn = action.fqn();
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());
@@ -264,11 +271,7 @@ public final class ActionsApi {
   }
 
   private static FullyQualifiedName fqn(Identity who, String name) {
-    try {
-      return new FullyQualifiedName(who.namespace(), EntityName.require("action", name));
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badRequest(e.getMessage());
-    }
+    return PackageResolver.fqn(who.namespace(), name);
   }
 
   static CompletionStage<HttpResponse> done(HttpResponse response) {
