@@ -153,6 +153,8 @@ public final class Controller implements AutoCloseable {
     // their answers (a record, or 202 with the id) before anything they need is closed; new requests on open
     // connections meanwhile answer 503.
     Duration drain = config.blockingWait().plusSeconds(5);
+    // After the API stops (popped after the binding's drain): the sequences it accepted finish and are recorded.
+    resources.push(() -> actions.sequences().awaitRunning(drain));
     resources.push(() -> binding.terminate(drain).toCompletableFuture()
         .get(drain.toSeconds() + 10, TimeUnit.SECONDS));
     log.info("controller {} listening on {}", config.id(), binding.localAddress());

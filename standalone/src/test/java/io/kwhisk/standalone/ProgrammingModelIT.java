@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OpenWhisk's programming model beyond single actions (issue 11), every hop real (broker, invoker, containers):
- * packages and bindings.
+ * packages and bindings, sequences.
  */
 class ProgrammingModelIT {
   @TempDir static Path dataDir;
@@ -68,6 +68,73 @@ class ProgrammingModelIT {
     ok(api.call("DELETE", "/packages/greet-fr", null));
     ok(api.call("DELETE", "/packages/greet?force=true", null));
     assertThat(api.post("/actions/greet/hi", "{}").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Timeout(240)
+  void aSequenceOfThreeActionsPassesEachResultOnAndRecordsItsComponents() throws Exception {
+    node("seq-add", "function main(p) { return {n: p.n + p.step}; }", "[{\"key\":\"step\",\"value\":10}]");
+    node("seq-double", "function main(p) { return {n: p.n * 2}; }", "[]");
+    ok(api.call("PUT", "/packages/seqpkg", "{}"));
+    node("seqpkg/square", "function main(p) { return {n: p.n * p.n}; }", "[]");
+    JsonNode created = ok(api.call("PUT", "/actions/calc", "{\"exec\":{\"kind\":\"sequence\",\"components\":"
+        + "[\"/_/seq-add\",\"/_/seq-double\",\"/_/seqpkg/square\"]}}"));
+    assertThat(created.path("exec").path("components").get(2).asText())
+        .isEqualTo("/" + standalone.namespace() + "/seqpkg/square");
+
+    HttpResponse<String> blocking = api.post("/actions/calc?blocking=true", "{\"n\":1}");
+    assertThat(blocking.statusCode()).as(blocking.body()).isEqualTo(200);
+    JsonNode record = json(blocking);
+    assertThat(record.path("response").path("result").path("n").asInt()).isEqualTo(484);
+    assertThat(annotation(record, "kind").asText()).isEqualTo("sequence");
+    assertThat(annotation(record, "topmost").asBoolean()).isTrue();
+    assertThat(record.path("logs")).hasSize(3);
+    String sequenceId = record.path("activationId").asText();
+    for (JsonNode component : record.path("logs")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/activations/" + component.asText()).statusCode() == 200);
+      assertThat(json(api.get("/activations/" + component.asText())).path("cause").asText()).isEqualTo(sequenceId);
+    }
+    assertThat(json(api.get("/activations/" + record.path("logs").get(2).asText())).path("name").asText())
+        .isEqualTo("square");
+
+    String id = json(api.post("/actions/calc", "{\"n\":2}")).path("activationId").asText();
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/activations/" + id).statusCode() == 200);
+    assertThat(json(api.get("/activations/" + id)).path("response").path("result").path("n").asInt()).isEqualTo(576);
+
+    ok(api.call("PUT", "/actions/calc-twice", "{\"exec\":{\"kind\":\"sequence\",\"components\":"
+        + "[\"/_/calc\",\"/_/seq-double\"]}}"));
+    JsonNode nested = json(api.post("/actions/calc-twice?blocking=true", "{\"n\":1}"));
+    assertThat(nested.path("response").path("result").path("n").asInt()).isEqualTo(968);
+    String inner = nested.path("logs").get(0).asText();
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/activations/" + inner).statusCode() == 200);
+    JsonNode innerRecord = json(api.get("/activations/" + inner));
+    assertThat(innerRecord.path("cause").asText()).isEqualTo(nested.path("activationId").asText());
+    assertThat(annotation(innerRecord, "causedBy").asText()).isEqualTo("sequence");
+    assertThat(innerRecord.path("logs")).hasSize(3);
+
+    HttpResponse<String> cyclic = api.call("PUT", "/actions/calc?overwrite=true", "{\"exec\":{\"kind\":"
+        + "\"sequence\",\"components\":[\"/_/calc-twice\"]}}");
+    assertThat(cyclic.statusCode()).isEqualTo(400);
+    assertThat(json(cyclic).path("error").asText()).isEqualTo("Sequence may not refer to itself.");
+  }
+
+  @Test
+  @Timeout(240)
+  void aSequenceStopsAtTheFirstComponentThatFails() throws Exception {
+    node("seq-fail", "function main(p) { return {error: 'stopped at ' + p.n}; }", "[]");
+    node("seq-never", "function main(p) { return {reached: true}; }", "[]");
+    ok(api.call("PUT", "/actions/failing", "{\"exec\":{\"kind\":\"sequence\",\"components\":"
+        + "[\"/_/seq-fail\",\"/_/seq-never\"]}}"));
+    HttpResponse<String> r = api.post("/actions/failing?blocking=true", "{\"n\":7}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+    JsonNode record = json(r);
+    assertThat(record.path("response").path("result").path("error").asText()).isEqualTo("stopped at 7");
+    assertThat(record.path("logs")).hasSize(1);
+  }
+
+  static void node(String name, String code, String parameters) throws Exception {
+    ok(api.call("PUT", "/actions/" + name + "?overwrite=true", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":"
+        + Json.encodeString(code) + "},\"parameters\":" + parameters + "}"));
   }
 
   static JsonNode ok(HttpResponse<String> response) throws Exception {

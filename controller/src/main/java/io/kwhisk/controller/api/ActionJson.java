@@ -26,6 +26,7 @@ public final class ActionJson {
     if (includeCode && exec.code() != null) e.put("code", exec.code());
     if (exec.image() != null) e.put("image", exec.image());
     if (exec.main() != null) e.put("main", exec.main());
+    if (exec.components() != null) e.set("components", Json.MAPPER.valueToTree(exec.components()));
     e.put("binary", exec.binary());
     out.set("exec", e);
     ArrayNode parameters = keyValues(action.parameters());

@@ -174,6 +174,7 @@ public record ActionPut(
     if (!node.isObject()) throw ApiError.badRequest("The field 'exec' must be an object.");
     String kind = text(node, "exec.kind");
     if (kind == null) throw ApiError.badRequest("The field 'exec.kind' is required.");
+    if (Exec.SEQUENCE.equals(kind)) return parseSequence(node);
     if (!kinds.contains(kind)) {
       throw ApiError.badRequest("The action kind '" + kind + "' is not supported; known kinds: "
           + String.join(", ", new java.util.TreeSet<>(kinds)) + ".");
@@ -194,6 +195,24 @@ public record ActionPut(
       throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
     }
     return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
+  }
+
+  /**
+   * A sequence's exec: {@code components}, an array of fully qualified action names. Whether they exist, fit the
+   * limit and make no cycle is checked against the store when the action is written.
+   */
+  private static Exec parseSequence(JsonNode node) {
+    JsonNode components = node.get("components");
+    if (components == null || !components.isArray()) {
+      throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode c : components) {
+      if (!c.isTextual()) throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
+      names.add(c.asText());
+    }
+    if (names.isEmpty()) throw ApiError.badRequest("No component specified for the sequence.");
+    return Exec.sequence(names);
   }
 
   /**

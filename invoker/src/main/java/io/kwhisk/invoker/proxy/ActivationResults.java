@@ -187,7 +187,7 @@ final class ActivationResults {
     annotations.add(new KeyValue("timeout", BooleanNode.valueOf(timedOut)));
     return new ActivationRecord(
         msg.recordNamespace(), msg.recordName(), action.version(), msg.subject(), msg.activationId(),
-        start, end, end - start, response.statusCode(), response, logs, annotations, action.publish());
+        start, end, end - start, response.statusCode(), response, logs, annotations, action.publish(), msg.cause());
   }
 
   private static ObjectNode limits(ActionLimits l) {

@@ -25,6 +25,6 @@ final class PushFailures {
         new KeyValue("path", TextNode.valueOf(action.fqn().path())),
         new KeyValue("kind", TextNode.valueOf(action.exec().kind())));
     return new ActivationRecord(m.recordNamespace(), m.recordName(), action.version(), m.subject(), m.activationId(), now,
-        now, 0, response.statusCode(), response, List.of(), annotations, action.publish());
+        now, 0, response.statusCode(), response, List.of(), annotations, action.publish(), m.cause());
   }
 }

@@ -91,6 +91,19 @@ public final class PackageResolver {
     return new Resolved(stored, withParameters(stored, inherited));
   }
 
+  /**
+   * The action {@code fqn} names as {@code caller} may run it: one of its own namespace, or one in another
+   * namespace's public package (403 otherwise), as a sequence's component may be.
+   */
+  public Resolved resolveFor(String caller, FullyQualifiedName fqn) {
+    if (!fqn.namespace().equals(caller)) {
+      String pkg = packageOf(fqn.name());
+      PackageEntry p = pkg == null ? null : packageEntry(fqn.namespace(), pkg).orElseThrow(ApiError::notFound);
+      if (p == null || !p.publish() || p.isBinding()) throw ApiError.forbidden();
+    }
+    return resolve(fqn);
+  }
+
   /** The package a binding stands for: 404 when it is gone, 403 when it is another namespace's private package. */
   public PackageEntry boundPackage(PackageEntry binding) {
     PackageEntry.Binding b = binding.binding();
