@@ -11,6 +11,9 @@ import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
 import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.api.packages.PackagesApi;
+import io.kwhisk.controller.api.triggers.RulesApi;
+import io.kwhisk.controller.api.triggers.TriggersApi;
+import io.kwhisk.controller.trigger.FireRate;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.completion.CompletionFollower;
@@ -145,8 +148,11 @@ public final class Controller implements AutoCloseable {
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
         metrics, admission, clock, resolver);
     PackagesApi packages = new PackagesApi(store, resolver, actions::delete, clock);
-    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, metrics,
-        config.maxPayloadBytes());
+    TriggersApi triggers = new TriggersApi(store, resolver, actions,
+        new FireRate(config.admission().share(config.firesPerMinute()), clock), clock);
+    RulesApi rules = new RulesApi(store, resolver, triggers, clock);
+    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, triggers, rules,
+        metrics, config.maxPayloadBytes());
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OpenWhisk's programming model beyond single actions (issue 11), every hop real (broker, invoker, containers):
- * packages and bindings, sequences.
+ * packages and bindings, sequences, triggers and rules.
  */
 class ProgrammingModelIT {
   @TempDir static Path dataDir;
@@ -130,6 +130,35 @@ class ProgrammingModelIT {
     JsonNode record = json(r);
     assertThat(record.path("response").path("result").path("error").asText()).isEqualTo("stopped at 7");
     assertThat(record.path("logs")).hasSize(1);
+  }
+
+  @Test
+  @Timeout(240)
+  void aTriggerWithTwoRulesRunsBothActionsWithTheFiresParametersAndListsTheirActivations() throws Exception {
+    node("on-tick-a", "function main(p) { return {a: p.n + 1, src: p.source}; }", "[]");
+    node("on-tick-b", "function main(p) { return {b: p.n * 10}; }", "[]");
+    ok(api.call("PUT", "/triggers/tick", "{\"parameters\":[{\"key\":\"source\",\"value\":\"tick\"}]}"));
+    ok(api.call("PUT", "/rules/tick-a", "{\"trigger\":\"/_/tick\",\"action\":\"/_/on-tick-a\"}"));
+    ok(api.call("PUT", "/rules/tick-b", "{\"trigger\":\"/_/tick\",\"action\":\"/_/on-tick-b\"}"));
+
+    HttpResponse<String> fired = api.post("/triggers/tick", "{\"n\":4}");
+    assertThat(fired.statusCode()).as(fired.body()).isEqualTo(202);
+    String triggerId = json(fired).path("activationId").asText();
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/activations/" + triggerId).statusCode() == 200);
+    JsonNode record = json(api.get("/activations/" + triggerId));
+    assertThat(record.path("name").asText()).isEqualTo("tick");
+    assertThat(record.path("logs")).hasSize(2);
+    StringBuilder results = new StringBuilder();
+    for (JsonNode line : record.path("logs")) {
+      String id = Json.MAPPER.readTree(line.asText()).path("activationId").asText();
+      await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/activations/" + id).statusCode() == 200);
+      results.append(json(api.get("/activations/" + id)).path("response").path("result"));
+    }
+    assertThat(results.toString()).contains("\"a\":5", "\"src\":\"tick\"", "\"b\":40");
+
+    ok(api.call("POST", "/rules/tick-a", "{\"status\":\"inactive\"}"));
+    ok(api.call("POST", "/rules/tick-b", "{\"status\":\"inactive\"}"));
+    assertThat(api.post("/triggers/tick", "{}").statusCode()).isEqualTo(204);
   }
 
   static void node(String name, String code, String parameters) throws Exception {

@@ -96,7 +96,7 @@ public final class ActionsApi {
    * A record the controller made (a sequence's) goes where invokers write theirs, this controller's completions
    * topic: durable, seen by every controller's activation store, and its completion wakes the blocking caller.
    */
-  private void publishRecord(ActivationRecord record) {
+  public void publishRecord(ActivationRecord record) {
     CompletionMessage message = new CompletionMessage(record.activationId(), -1, null, record);
     publisher.send(Topics.completedTopic(config.id()), record.activationId(), Json.encode(message))
         .whenComplete((meta, error) -> {
@@ -191,13 +191,14 @@ public final class ActionsApi {
   }
 
   /** GET /namespaces/{ns}: the namespace's entities by collection, as {@code wsk list} reads them. */
-  public CompletionStage<HttpResponse> namespaceSummary(Identity who, ArrayNode packageList) {
+  public CompletionStage<HttpResponse> namespaceSummary(Identity who, ArrayNode packageList, JsonNode triggerList,
+      JsonNode ruleList) {
     ObjectNode out = Json.object();
     ArrayNode actions = out.putArray("actions");
     store.actions(who.namespace()).forEach(a -> actions.add(ActionJson.summary(a)));
     out.set("packages", packageList);
-    out.putArray("triggers");
-    out.putArray("rules");
+    out.set("triggers", triggerList);
+    out.set("rules", ruleList);
     return done(Responses.json(200, out));
   }
 
@@ -250,6 +251,21 @@ public final class ActionsApi {
           ? awaitResult(id, submitted.waiter(), wait, resultOnly) : done(accepted(id)));
     }
     return answer.whenComplete((r, t) -> metrics.invokeLatency(blocking, Duration.ofNanos(System.nanoTime() - started)));
+  }
+
+  /**
+   * A non-blocking activation of {@code action} (resolved; a sequence runs here) with {@code body} merged over its
+   * parameters as an invoke's body is ({@code final} enforced): completes with its id once it is queued, fails with
+   * the {@link ApiError} an invoke would answer. A trigger's rules fire their actions this way.
+   */
+  public CompletionStage<String> start(Identity who, Action action, JsonNode body, String transactionId) {
+    JsonNode params = InvokeParameters.merge(action, body);
+    String activationId = ActivationIds.next();
+    if (action.exec().isSequence()) {
+      sequences.start(who, action, params, activationId, transactionId);
+      return CompletableFuture.completedFuture(activationId);
+    }
+    return submit(who, action, params, false, transactionId, activationId, null).queued();
   }
 
   /**

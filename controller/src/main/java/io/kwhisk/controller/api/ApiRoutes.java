@@ -2,6 +2,8 @@ package io.kwhisk.controller.api;
 
 import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.api.packages.PackagesApi;
+import io.kwhisk.controller.api.triggers.RulesApi;
+import io.kwhisk.controller.api.triggers.TriggersApi;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.metrics.ControllerMetrics;
@@ -37,11 +39,15 @@ public final class ApiRoutes extends AllDirectives {
   private final ActionsApi actions;
   private final ActivationsApi activations;
   private final PackagesApi packages;
+  private final TriggersApi triggers;
+  private final RulesApi rules;
   private final ControllerMetrics metrics;
   private final long maxPayloadBytes;
 
   public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, PackagesApi packages,
-      ControllerMetrics metrics, long maxPayloadBytes) {
+      TriggersApi triggers, RulesApi rules, ControllerMetrics metrics, long maxPayloadBytes) {
+    this.triggers = triggers;
+    this.rules = rules;
     this.auth = auth;
     this.actions = actions;
     this.packages = packages;
@@ -65,7 +71,8 @@ public final class ApiRoutes extends AllDirectives {
   private Route namespace(Identity who) {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> respond(() ->
-            actions.namespaceSummary(who, packages.summaries(who.namespace()))))),
+            actions.namespaceSummary(who, packages.summaries(who.namespace()), triggers.summaries(who),
+                rules.summaries(who))))),
         path("limits", () -> get(() -> respond(() -> actions.namespaceLimits(who)))),
         pathPrefix("actions", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> actions.list(who, q))))),
@@ -88,8 +95,23 @@ public final class ApiRoutes extends AllDirectives {
                 pathEndOrSingleSlash(() -> get(() -> respond(() -> activations.get(who, id)))),
                 path("result", () -> get(() -> respond(() -> activations.result(who, id)))),
                 path("logs", () -> get(() -> respond(() -> activations.logs(who, id)))))))),
-        path(PathMatchers.segment("triggers").orElse(PathMatchers.segment("rules")),
-            () -> get(() -> complete(Responses.json(200, List.of())))));
+        pathPrefix("triggers", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> triggers.list(who, q))))),
+            path(PathMatchers.segment(), name -> concat(
+                put(() -> parameterMap(q -> withBody(body ->
+                    triggers.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+                get(() -> respond(() -> triggers.get(who, name))),
+                delete(() -> respond(() -> triggers.delete(who, name))),
+                post(() -> headerValueByName(ApiHeaders.REQUEST_ID, tid -> withBody(body ->
+                    triggers.fire(who, name, body, tid)))))))),
+        pathPrefix("rules", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> rules.list(who, q))))),
+            path(PathMatchers.segment(), name -> concat(
+                put(() -> parameterMap(q -> withBody(body ->
+                    rules.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+                get(() -> respond(() -> rules.get(who, name))),
+                delete(() -> respond(() -> rules.delete(who, name))),
+                post(() -> withBody(body -> rules.setStatus(who, name, body))))))));
   }
 
   /** One action's operations; {@code name} may be {@code package/action}. */

@@ -58,6 +58,8 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
     if (key.startsWith(EntityKeys.ACTION)) return Json.decode(value, Action.class);
     if (key.startsWith(EntityKeys.NAMESPACE)) return Json.decode(value, NamespaceEntry.class);
     if (key.startsWith(EntityKeys.PACKAGE)) return Json.decode(value, PackageEntry.class);
+    if (key.startsWith(EntityKeys.TRIGGER)) return Json.decode(value, TriggerEntry.class);
+    if (key.startsWith(EntityKeys.RULE)) return Json.decode(value, RuleEntry.class);
     throw new IllegalArgumentException("unknown entity key " + key);
   }
 
