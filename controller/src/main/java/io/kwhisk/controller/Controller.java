@@ -13,6 +13,7 @@ import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.api.triggers.RulesApi;
 import io.kwhisk.controller.api.triggers.TriggersApi;
+import io.kwhisk.controller.api.web.WebActionsApi;
 import io.kwhisk.controller.trigger.FireRate;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
@@ -151,8 +152,9 @@ public final class Controller implements AutoCloseable {
     TriggersApi triggers = new TriggersApi(store, resolver, actions,
         new FireRate(config.admission().share(config.firesPerMinute()), clock), clock);
     RulesApi rules = new RulesApi(store, resolver, triggers, clock);
+    WebActionsApi web = new WebActionsApi(store, resolver, actions, config.blockingWait());
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, triggers, rules,
-        metrics, config.maxPayloadBytes());
+        web, metrics, config.maxPayloadBytes());
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get

@@ -8,6 +8,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OpenWhisk's programming model beyond single actions (issue 11), every hop real (broker, invoker, containers):
- * packages and bindings, sequences, triggers and rules.
+ * packages and bindings, sequences, triggers and rules, web actions.
  */
 class ProgrammingModelIT {
   @TempDir static Path dataDir;
@@ -159,6 +162,63 @@ class ProgrammingModelIT {
     ok(api.call("POST", "/rules/tick-a", "{\"status\":\"inactive\"}"));
     ok(api.call("POST", "/rules/tick-b", "{\"status\":\"inactive\"}"));
     assertThat(api.post("/triggers/tick", "{}").statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  @Timeout(240)
+  void webActionsAnswerHtmlRedirectsAndJsonWithTheRequestAsParameters() throws Exception {
+    web("page", "function main(p) { return {body: '<h1>hello ' + (p.name || 'web') + '</h1>'}; }", "", "");
+    web("go", "function main(p) { return {statusCode: 302, headers: {location: 'https://example.org/next'}}; }", "",
+        "");
+    web("echo", "function main(p) { return {method: p.__ow_method, path: p.__ow_path, q: p.q, n: p.n,"
+        + " type: p.__ow_headers['content-type'], fixed: p.fixed}; }",
+        ",{\"key\":\"final\",\"value\":true}", "{\"key\":\"fixed\",\"value\":1}");
+    web("guarded", "function main(p) { return {ok: true}; }",
+        ",{\"key\":\"require-whisk-auth\",\"value\":\"s3cret\"}", "");
+    node("hidden", "function main(p) { return {}; }", "[]");
+    String base = standalone.apiHost() + "/api/v1/web/" + standalone.namespace() + "/default/";
+
+    HttpResponse<String> html = send(HttpRequest.newBuilder(URI.create(base + "page.html?name=kwhisk")).GET());
+    assertThat(html.statusCode()).as(html.body()).isEqualTo(200);
+    assertThat(html.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+    assertThat(html.body()).isEqualTo("<h1>hello kwhisk</h1>");
+    assertThat(html.headers().firstValue("access-control-allow-origin")).hasValue("*");
+
+    HttpResponse<String> redirect = send(HttpRequest.newBuilder(URI.create(base + "go")).GET());
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.headers().firstValue("location")).hasValue("https://example.org/next");
+
+    HttpResponse<String> echoed = send(HttpRequest.newBuilder(URI.create(base + "echo.json/some/path?q=1"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"n\":2}")));
+    assertThat(echoed.statusCode()).as(echoed.body()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(echoed.body()).toString()).isEqualTo(
+        "{\"method\":\"post\",\"path\":\"/some/path\",\"q\":\"1\",\"n\":2,\"type\":\"application/json\",\"fixed\":1}");
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "echo.json?fixed=2")).GET()).statusCode())
+        .as("a final parameter").isEqualTo(400);
+
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "guarded.json")).GET()).statusCode()).isEqualTo(401);
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "guarded.json")).header("X-Require-Whisk-Auth", "s3cret")
+        .GET()).statusCode()).isEqualTo(200);
+    HttpResponse<String> preflight = send(HttpRequest.newBuilder(URI.create(base + "guarded.json"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("access-control-allow-methods").orElse("")).contains("POST");
+
+    HttpResponse<String> notWeb = send(HttpRequest.newBuilder(URI.create(base + "hidden.json")).GET());
+    assertThat(notWeb.statusCode()).isEqualTo(404);
+    assertThat(json(notWeb).path("code").asText()).isNotBlank();
+  }
+
+  /** A web-exported nodejs action with more annotations and parameters (JSON array entries, may be empty). */
+  static void web(String name, String code, String annotations, String parameters) throws Exception {
+    ok(api.call("PUT", "/actions/" + name + "?overwrite=true", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":"
+        + Json.encodeString(code) + "},\"annotations\":[{\"key\":\"web-export\",\"value\":true}" + annotations
+        + "],\"parameters\":[" + parameters + "]}"));
+  }
+
+  static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(90)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static void node(String name, String code, String parameters) throws Exception {

@@ -43,6 +43,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -266,6 +267,35 @@ public final class ActionsApi {
       return CompletableFuture.completedFuture(activationId);
     }
     return submit(who, action, params, false, transactionId, activationId, null).queued();
+  }
+
+  /** An activation's id and its record, null when the record did not come within the wait. */
+  public record Waited(String activationId, ActivationRecord record) {}
+
+  /**
+   * A blocking activation of {@code action} (resolved; a sequence runs here) with {@code params} as its final
+   * parameters: completes with its record, or without one after {@code wait}; fails with the {@link ApiError} an
+   * invoke would answer. Web actions run this way.
+   */
+  public CompletionStage<Waited> runAndWait(Identity who, Action action, JsonNode params, String transactionId,
+      Duration wait) {
+    String activationId = ActivationIds.next();
+    CompletionStage<String> queued;
+    CompletableFuture<ActivationRecord> waiter;
+    if (action.exec().isSequence()) {
+      waiter = waiters.register(activationId);
+      sequences.start(who, action, params, activationId, transactionId);
+      queued = CompletableFuture.completedFuture(activationId);
+    } else {
+      Submitted submitted = submit(who, action, params, true, transactionId, activationId, null);
+      waiter = submitted.waiter();
+      queued = submitted.queued();
+    }
+    return queued.thenCompose(id -> waiter.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS))
+        .thenApply(record -> {
+          if (record == null) waiters.cancel(activationId);
+          return new Waited(activationId, record);
+        });
   }
 
   /**

@@ -4,6 +4,8 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.api.triggers.RulesApi;
 import io.kwhisk.controller.api.triggers.TriggersApi;
+import io.kwhisk.controller.api.web.WebActionsApi;
+import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.metrics.ControllerMetrics;
@@ -41,11 +43,13 @@ public final class ApiRoutes extends AllDirectives {
   private final PackagesApi packages;
   private final TriggersApi triggers;
   private final RulesApi rules;
+  private final WebActionsApi web;
   private final ControllerMetrics metrics;
   private final long maxPayloadBytes;
 
   public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, PackagesApi packages,
-      TriggersApi triggers, RulesApi rules, ControllerMetrics metrics, long maxPayloadBytes) {
+      TriggersApi triggers, RulesApi rules, WebActionsApi web, ControllerMetrics metrics, long maxPayloadBytes) {
+    this.web = web;
     this.triggers = triggers;
     this.rules = rules;
     this.auth = auth;
@@ -61,6 +65,10 @@ public final class ApiRoutes extends AllDirectives {
         path("ping", () -> get(() -> complete(Responses.json(200, Json.object().put("status", "pong"))))),
         path("metrics", () -> get(() -> extractRequestContext(ctx -> complete(HttpResponse.create()
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))))),
+        // Web actions answer CORS and OPTIONS themselves (an action may handle OPTIONS), so before ApiHeaders.
+        pathPrefix(PathMatchers.segment("api").slash("v1").slash("web"), () -> extractRequest(request ->
+            extractUnmatchedPath(rest -> optionalHeaderValueByName("Authorization", credentials -> withBody(body ->
+                web.handle(request, rest, body, credentials.flatMap(auth::authenticate), ActivationIds.next())))))),
         pathPrefix(PathMatchers.segment("api").slash("v1"), () -> ApiHeaders.wrap(() -> concat(
             pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, info())))),
             authenticated(who -> pathPrefix("namespaces", () -> concat(
