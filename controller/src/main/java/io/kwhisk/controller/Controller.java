@@ -14,7 +14,10 @@ import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.api.triggers.RulesApi;
 import io.kwhisk.controller.api.triggers.TriggersApi;
 import io.kwhisk.controller.api.web.WebActionsApi;
+import io.kwhisk.controller.trigger.AlarmClock;
 import io.kwhisk.controller.trigger.FireRate;
+import io.kwhisk.controller.entity.AlarmEntry;
+import io.kwhisk.controller.entity.EntityKeys;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.completion.CompletionFollower;
@@ -152,6 +155,10 @@ public final class Controller implements AutoCloseable {
     TriggersApi triggers = new TriggersApi(store, resolver, actions,
         new FireRate(config.admission().share(config.firesPerMinute()), clock), clock);
     RulesApi rules = new RulesApi(store, resolver, triggers, clock);
+    SchedulingGroup scheduling = group;
+    push(resources, new AlarmClock(() -> store.list(EntityKeys.ALARM, AlarmEntry.class),
+        path -> (scheduling == null ? Ownership.ALL : scheduling.ownership()).owns(path), triggers::fireAlarm, clock)
+        .start(Duration.ofMillis(250)));
     WebActionsApi web = new WebActionsApi(store, resolver, actions, config.blockingWait());
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, triggers, rules,
         web, metrics, config.maxPayloadBytes());

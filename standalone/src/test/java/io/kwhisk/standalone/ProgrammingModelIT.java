@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OpenWhisk's programming model beyond single actions (issue 11), every hop real (broker, invoker, containers):
- * packages and bindings, sequences, triggers and rules, web actions.
+ * packages and bindings, sequences, triggers and rules, web actions, the alarms feed.
  */
 class ProgrammingModelIT {
   @TempDir static Path dataDir;
@@ -207,6 +207,25 @@ class ProgrammingModelIT {
     HttpResponse<String> notWeb = send(HttpRequest.newBuilder(URI.create(base + "hidden.json")).GET());
     assertThat(notWeb.statusCode()).isEqualTo(404);
     assertThat(json(notWeb).path("code").asText()).isNotBlank();
+  }
+
+  @Test
+  @Timeout(240)
+  void anAlarmFiringEverySecondRunsItsRuleForFiveSecondsUntilItsTriggerIsDeleted() throws Exception {
+    node("on-alarm", "function main(p) { return {from: p.from}; }", "[]");
+    ok(api.call("PUT", "/triggers/every-second", "{\"annotations\":[{\"key\":\"feed\","
+        + "\"value\":\"/whisk.system/alarms/alarm\"}],\"parameters\":[{\"key\":\"cron\",\"value\":\"* * * * * *\"},"
+        + "{\"key\":\"trigger_payload\",\"value\":{\"from\":\"alarm\"}}]}"));
+    ok(api.call("PUT", "/rules/alarm-rule", "{\"trigger\":\"every-second\",\"action\":\"on-alarm\"}"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> json(api.get("/activations?name=on-alarm&limit=50")).size() >= 5);
+    JsonNode first = json(api.get("/activations?name=on-alarm&limit=50")).get(0);
+    String id = first.path("activationId").asText();
+    assertThat(json(api.get("/activations/" + id)).path("response").path("result").path("from").asText())
+        .isEqualTo("alarm");
+    ok(api.call("DELETE", "/triggers/every-second", null));
+    JsonNode fires = json(api.get("/activations?name=every-second&limit=200"));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+        json(api.get("/activations?name=every-second&limit=200")).size() == fires.size());
   }
 
   /** A web-exported nodejs action with more annotations and parameters (JSON array entries, may be empty). */

@@ -4,7 +4,7 @@ import io.kwhisk.common.entity.FullyQualifiedName;
 
 /**
  * Keys of the compacted entities topic: {@code action/<ns>/<name>}, {@code package/<ns>/<name>},
- * {@code trigger/<ns>/<name>}, {@code rule/<ns>/<name>} and {@code namespace/<ns>}. A namespace never holds '/', so
+ * {@code trigger/<ns>/<name>}, {@code rule/<ns>/<name>}, {@code alarm/<ns>/<trigger>} and {@code namespace/<ns>}. A namespace never holds '/', so
  * the first two separators are unambiguous even when the action name carries a package prefix.
  */
 public final class EntityKeys {
@@ -13,6 +13,7 @@ public final class EntityKeys {
   public static final String PACKAGE = "package/";
   public static final String TRIGGER = "trigger/";
   public static final String RULE = "rule/";
+  public static final String ALARM = "alarm/";
 
   private EntityKeys() {}
 

@@ -60,6 +60,7 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
     if (key.startsWith(EntityKeys.PACKAGE)) return Json.decode(value, PackageEntry.class);
     if (key.startsWith(EntityKeys.TRIGGER)) return Json.decode(value, TriggerEntry.class);
     if (key.startsWith(EntityKeys.RULE)) return Json.decode(value, RuleEntry.class);
+    if (key.startsWith(EntityKeys.ALARM)) return Json.decode(value, AlarmEntry.class);
     throw new IllegalArgumentException("unknown entity key " + key);
   }
 

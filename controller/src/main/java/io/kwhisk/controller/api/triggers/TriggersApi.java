@@ -18,7 +18,9 @@ import io.kwhisk.controller.api.InvokeParameters;
 import io.kwhisk.controller.api.Responses;
 import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.auth.Identity;
+import io.kwhisk.controller.entity.AlarmEntry;
 import io.kwhisk.controller.entity.EntityKeys;
+import io.kwhisk.controller.entity.NamespaceEntry;
 import io.kwhisk.controller.entity.EntityStore;
 import io.kwhisk.controller.entity.RuleEntry;
 import io.kwhisk.controller.entity.TriggerEntry;
@@ -43,6 +45,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * limited per namespace and minute ({@code firesPerMinute}: 429 with {@code Retry-After}).
  */
 public final class TriggersApi {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TriggersApi.class);
   static final int DEFAULT_LIST_LIMIT = 30;
   static final int MAX_LIST_LIMIT = 200;
 
@@ -82,7 +85,12 @@ public final class TriggersApi {
         : existing.map(t -> ActionPut.upPatch(t.version())).orElse("0.0.1");
     TriggerEntry entry = new TriggerEntry(who.namespace(), name, parameters, annotations, version, publish,
         clock.millis());
-    return store.write(entry.key(), entry).thenApply(v -> Responses.json(200, TriggerJson.trigger(entry, rules(entry))));
+    AlarmEntry alarm = Alarms.isAlarmFeed(feed) ? Alarms.parse(entry) : null;
+    String alarmKey = EntityKeys.of(EntityKeys.ALARM, who.namespace(), name);
+    return store.write(entry.key(), entry)
+        .thenCompose(v -> alarm != null || store.get(alarmKey, AlarmEntry.class).isPresent()
+            ? store.write(alarmKey, alarm) : CompletableFuture.completedFuture(null))
+        .thenApply(v -> Responses.json(200, TriggerJson.trigger(entry, rules(entry))));
   }
 
   public CompletionStage<HttpResponse> get(Identity who, String name) {
@@ -94,7 +102,11 @@ public final class TriggersApi {
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     TriggerEntry t = require(who, name);
     ObjectNode body = TriggerJson.trigger(t, rules(t));
-    return store.write(t.key(), null).thenApply(v -> Responses.json(200, body));
+    String alarmKey = EntityKeys.of(EntityKeys.ALARM, t.namespace(), t.name());
+    return store.write(t.key(), null)
+        .thenCompose(v -> store.get(alarmKey, AlarmEntry.class).isPresent()
+            ? store.write(alarmKey, null) : CompletableFuture.completedFuture(null))
+        .thenApply(v -> Responses.json(200, body));
   }
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
@@ -127,13 +139,40 @@ public final class TriggersApi {
     TriggerEntry t = require(who, name);
     JsonNode payload = InvokeParameters.parse(body);
     if (!payload.isObject()) throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
+    return fire(who, t, (ObjectNode) payload, transactionId);
+  }
+
+  /**
+   * The built-in alarms feed fires {@code alarm}'s trigger as its namespace, with the alarm's payload, like a
+   * {@code POST} would (the namespace's fires per minute included). A refused fire is logged, not retried.
+   */
+  public void fireAlarm(AlarmEntry alarm) {
+    Optional<TriggerEntry> t = trigger(alarm.namespace(), alarm.trigger());
+    Optional<NamespaceEntry> owner = store.namespace(alarm.namespace());
+    if (t.isEmpty() || owner.isEmpty()) return;
+    Identity who = new Identity(owner.get().namespace(), owner.get().uuid());
+    ObjectNode payload = Json.object();
+    alarm.payload().forEach(payload::set);
+    try {
+      if (rate.tryFire(who.namespace()).isPresent()) {
+        log.info("alarm of {}/{} not fired: the namespace's fires per minute are used up", alarm.namespace(),
+            alarm.trigger());
+        return;
+      }
+      fire(who, t.get(), payload, ActivationIds.next());
+    } catch (RuntimeException e) {
+      log.warn("alarm of {}/{} not fired: {}", alarm.namespace(), alarm.trigger(), e.toString());
+    }
+  }
+
+  private CompletionStage<HttpResponse> fire(Identity who, TriggerEntry t, ObjectNode payload, String transactionId) {
     List<RuleEntry> rules = rules(t);
     if (rules.stream().noneMatch(RuleEntry::active)) {
       return done(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
     }
     String triggerId = ActivationIds.next();
     long start = clock.millis();
-    JsonNode args = InvokeParameters.merge(t.parameters(), (ObjectNode) payload);
+    JsonNode args = InvokeParameters.merge(t.parameters(), payload);
     List<CompletableFuture<String>> results = new ArrayList<>();
     for (RuleEntry r : rules) results.add(fireRule(who, r, args, transactionId).toCompletableFuture());
     CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
