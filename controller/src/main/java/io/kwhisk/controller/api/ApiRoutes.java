@@ -135,14 +135,18 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   /**
-   * Another namespace, as OpenWhisk shares it: its public packages may be listed and read; everything else is
-   * 403.
+   * Another namespace, as OpenWhisk shares it: its public packages may be listed and read, and
+   * {@code whisk.system}'s alarms feed invoked; everything else is 403.
    */
   private Route shared(Identity who, String ns) {
     return concat(
         path("packages", () -> get(() -> parameterMap(q -> respond(() -> packages.list(ns, false, q))))),
         path(PathMatchers.segment("packages").slash(PathMatchers.segment()), name ->
             get(() -> respond(() -> packages.getShared(ns, name)))),
+        // The built-in alarms feed, as the wsk CLI invokes a feed action.
+        path(PathMatchers.segment("actions").slash("alarms").slash("alarm"), () -> post(() ->
+            "whisk.system".equals(ns) ? withBody(body -> triggers.alarmFeed(who, body))
+                : complete(Responses.fromFailure(ApiError.forbidden())))),
         complete(Responses.fromFailure(ApiError.forbidden())));
   }
 

@@ -25,8 +25,17 @@ final class Alarms {
     return feed != null && feed.isTextual() && (FEED.equals(feed.asText()) || FEED.substring(1).equals(feed.asText()));
   }
 
+  /** True when {@code parameters} name a schedule (a trigger created by the CLI names none: its feed call will). */
+  static boolean hasSchedule(Map<String, JsonNode> parameters) {
+    return parameters.containsKey("cron") || parameters.containsKey("minutes") || parameters.containsKey("date");
+  }
+
   static AlarmEntry parse(TriggerEntry t) {
-    Map<String, JsonNode> p = t.parameters();
+    return parse(t.namespace(), t.name(), t.parameters(), t.updated());
+  }
+
+  /** The alarm {@code parameters} describe for trigger {@code name} of {@code namespace}; 400 when they are bad. */
+  static AlarmEntry parse(String namespace, String name, Map<String, JsonNode> p, long now) {
     String cron = null;
     Integer minutes = null;
     Long once = null;
@@ -65,6 +74,6 @@ final class Alarms {
       if (!tp.isObject()) throw ApiError.badRequest("The parameter 'trigger_payload' must be an object.");
       tp.properties().forEach(e -> payload.put(e.getKey(), e.getValue()));
     }
-    return new AlarmEntry(t.namespace(), t.name(), cron, minutes, once, payload, t.updated());
+    return new AlarmEntry(namespace, name, cron, minutes, once, payload, now);
   }
 }

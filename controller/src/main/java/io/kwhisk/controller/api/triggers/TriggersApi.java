@@ -85,12 +85,47 @@ public final class TriggersApi {
         : existing.map(t -> ActionPut.upPatch(t.version())).orElse("0.0.1");
     TriggerEntry entry = new TriggerEntry(who.namespace(), name, parameters, annotations, version, publish,
         clock.millis());
-    AlarmEntry alarm = Alarms.isAlarmFeed(feed) ? Alarms.parse(entry) : null;
+    AlarmEntry alarm = Alarms.isAlarmFeed(feed) && Alarms.hasSchedule(parameters) ? Alarms.parse(entry) : null;
     String alarmKey = EntityKeys.of(EntityKeys.ALARM, who.namespace(), name);
     return store.write(entry.key(), entry)
         .thenCompose(v -> alarm != null || store.get(alarmKey, AlarmEntry.class).isPresent()
             ? store.write(alarmKey, alarm) : CompletableFuture.completedFuture(null))
         .thenApply(v -> Responses.json(200, TriggerJson.trigger(entry, rules(entry))));
+  }
+
+  /**
+   * {@code POST /namespaces/whisk.system/actions/alarms/alarm}: the built-in feed action as the {@code wsk} CLI
+   * calls it after creating a trigger with {@code --feed} (and before deleting it): {@code lifecycleEvent} CREATE
+   * (or UPDATE) writes the alarm the other parameters describe for {@code triggerName}, DELETE removes it, READ
+   * shows it. Only for the caller's own triggers. Answers like a blocking invoke of an action that succeeded.
+   */
+  public CompletionStage<HttpResponse> alarmFeed(Identity who, byte[] body) {
+    JsonNode params = ActionPut.readObject(body);
+    String event = params.path("lifecycleEvent").asText("").toUpperCase(java.util.Locale.ROOT);
+    FullyQualifiedName target = RulesApi.name(who, params.path("triggerName").asText(""));
+    if (!target.namespace().equals(who.namespace())) throw ApiError.forbidden();
+    String alarmKey = EntityKeys.of(EntityKeys.ALARM, target.namespace(), target.name());
+    CompletionStage<JsonNode> result = switch (event) {
+      case "CREATE", "UPDATE" -> {
+        if (trigger(target.namespace(), target.name()).isEmpty()) throw ApiError.notFound();
+        Map<String, JsonNode> given = new java.util.LinkedHashMap<>();
+        params.properties().forEach(e -> given.put(e.getKey(), e.getValue()));
+        AlarmEntry alarm = Alarms.parse(target.namespace(), target.name(), given, clock.millis());
+        yield store.write(alarmKey, alarm).thenApply(v -> Json.object());
+      }
+      case "DELETE" -> store.write(alarmKey, null).thenApply(v -> Json.object());
+      case "READ" -> done(Json.MAPPER.valueToTree(
+          store.get(alarmKey, AlarmEntry.class).orElseThrow(ApiError::notFound)));
+      default -> throw ApiError.badRequest("The parameter 'lifecycleEvent' must be CREATE, UPDATE, READ or DELETE.");
+    };
+    String id = ActivationIds.next();
+    return result.thenApply(r -> {
+      long now = clock.millis();
+      ActivationRecord record = new ActivationRecord(who.namespace(), "alarm", "0.0.1", who.namespace(), id, now, now,
+          0, 0, ActivationResponse.success(r), List.of(), List.of(), false);
+      return Responses.json(200, ActionJson.activation(record))
+          .addHeader(RawHeader.create(ActionsApi.ACTIVATION_ID_HEADER, id));
+    });
   }
 
   public CompletionStage<HttpResponse> get(Identity who, String name) {

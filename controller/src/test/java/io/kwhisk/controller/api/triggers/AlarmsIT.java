@@ -10,6 +10,7 @@ import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.Controller;
 import io.kwhisk.controller.Harness;
 import io.kwhisk.controller.throttle.AdmissionSettings;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,6 +58,36 @@ class AlarmsIT {
           return seen.size() >= before + 2;
         });
       }
+    }
+  }
+
+  @Test
+  void theCliCreatesTheTriggerThenCallsTheFeedActionWithItsLifecycleEvents() throws Exception {
+    try (Harness h = Harness.start(Map.of())) {
+      h.heartbeat(1, Map.of());
+      h.createAction("woken", Harness.nodeAction("x"));
+      assertThat(h.call("PUT", NS + "/triggers/cli", "{\"annotations\":[{\"key\":\"feed\","
+          + "\"value\":\"/whisk.system/alarms/alarm\"}]}").statusCode()).isEqualTo(200);
+      assertThat(h.call("PUT", NS + "/rules/cli-rule", "{\"trigger\":\"cli\",\"action\":\"woken\"}").statusCode())
+          .isEqualTo(200);
+      String feed = "/api/v1/namespaces/whisk.system/actions/alarms/alarm?blocking=true";
+      HttpResponse<String> bad = h.call("POST", feed, "{\"lifecycleEvent\":\"CREATE\",\"triggerName\":\"/_/cli\","
+          + "\"cron\":\"nope\"}");
+      assertThat(bad.statusCode()).isEqualTo(400);
+      HttpResponse<String> created = h.call("POST", feed, "{\"lifecycleEvent\":\"CREATE\","
+          + "\"triggerName\":\"/guest/cli\",\"authKey\":\"" + h.guest() + "\",\"cron\":\"* * * * * *\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+      assertThat(Harness.json(created).path("response").path("success").asBoolean()).isTrue();
+      try (KafkaConsumer<String, byte[]> topic = h.reader(Topics.actionTopic(new FullyQualifiedName("guest", "woken")))) {
+        Harness.awaitRecord(topic, null);
+      }
+      assertThat(h.call("POST", feed, "{\"lifecycleEvent\":\"READ\",\"triggerName\":\"/_/cli\"}").statusCode())
+          .isEqualTo(200);
+      assertThat(h.call("POST", feed, "{\"lifecycleEvent\":\"DELETE\",\"triggerName\":\"/_/cli\"}").statusCode())
+          .isEqualTo(200);
+      assertThat(h.call("POST", feed, "{\"lifecycleEvent\":\"READ\",\"triggerName\":\"/_/cli\"}").statusCode())
+          .isEqualTo(404);
+      assertThat(h.call("POST", "/api/v1/namespaces/other/actions/alarms/alarm", "{}").statusCode()).isEqualTo(403);
     }
   }
 
