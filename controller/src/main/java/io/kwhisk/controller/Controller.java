@@ -9,6 +9,15 @@ import io.kwhisk.controller.activation.ActivationsFollower;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
+import io.kwhisk.controller.api.packages.PackageResolver;
+import io.kwhisk.controller.api.packages.PackagesApi;
+import io.kwhisk.controller.api.triggers.RulesApi;
+import io.kwhisk.controller.api.triggers.TriggersApi;
+import io.kwhisk.controller.api.web.WebActionsApi;
+import io.kwhisk.controller.trigger.AlarmClock;
+import io.kwhisk.controller.trigger.FireRate;
+import io.kwhisk.controller.entity.AlarmEntry;
+import io.kwhisk.controller.entity.EntityKeys;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.completion.CompletionFollower;
@@ -144,16 +153,28 @@ public final class Controller implements AutoCloseable {
     metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
     completions.ready().get(30, TimeUnit.SECONDS);
 
+    PackageResolver resolver = new PackageResolver(store);
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
-        metrics, admission, clock);
-    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), metrics,
-        config.maxPayloadBytes());
+        metrics, admission, clock, resolver);
+    PackagesApi packages = new PackagesApi(store, resolver, actions::delete, clock);
+    TriggersApi triggers = new TriggersApi(store, resolver, actions,
+        new FireRate(config.admission().share(config.firesPerMinute()), clock), clock);
+    RulesApi rules = new RulesApi(store, resolver, triggers, clock);
+    SchedulingGroup scheduling = group;
+    push(resources, new AlarmClock(() -> store.list(EntityKeys.ALARM, AlarmEntry.class),
+        path -> (scheduling == null ? Ownership.ALL : scheduling.ownership()).owns(path), triggers::fireAlarm, clock)
+        .start(Duration.ofMillis(250)));
+    WebActionsApi web = new WebActionsApi(store, resolver, actions, config.blockingWait());
+    ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, triggers, rules,
+        web, metrics, config.maxPayloadBytes());
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get
     // their answers (a record, or 202 with the id) before anything they need is closed; new requests on open
     // connections meanwhile answer 503.
     Duration drain = config.blockingWait().plusSeconds(5);
+    // After the API stops (popped after the binding's drain): the sequences it accepted finish and are recorded.
+    resources.push(() -> actions.sequences().awaitRunning(drain));
     resources.push(() -> binding.terminate(drain).toCompletableFuture()
         .get(drain.toSeconds() + 10, TimeUnit.SECONDS));
     log.info("controller {} listening on {}", config.id(), binding.localAddress());

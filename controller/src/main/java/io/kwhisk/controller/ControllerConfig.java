@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
  *     the partitions of the scheduling topic over which they share the actions they schedule (see
  *     {@code io.kwhisk.controller.scheduler.SchedulingGroup}); used when the topic is created, so all controllers
  *     of a deployment must agree, and at least as many as controllers (more spreads the actions more evenly)
+ * @param firesPerMinute trigger fires a namespace may make in a minute (OpenWhisk's {@code firesPerMinute}, 60 by
+ *     default; 0: no limit); with several controllers each admits its share, as for the other limits
  */
 public record ControllerConfig(
     int id,
@@ -56,7 +58,8 @@ public record ControllerConfig(
     int activationStoreSize,
     AdmissionSettings admission,
     SchedulingMode scheduling,
-    int schedulingPartitions) {
+    int schedulingPartitions,
+    int firesPerMinute) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -71,6 +74,7 @@ public record ControllerConfig(
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
+  public static final String FIRES_PER_MINUTE = "kwhisk.controller.throttle.fires-per-minute";
   /** Any Kafka client property, passed to every producer, consumer and admin client (security settings, say). */
 
   /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
@@ -100,6 +104,9 @@ public record ControllerConfig(
       throw new ConfigException(SCHEDULING_PARTITIONS, "must be from the number of controllers ("
           + admission.controllers() + ") to 1000, got " + schedulingPartitions);
     }
+    if (firesPerMinute < 0) {
+      throw new ConfigException(FIRES_PER_MINUTE, "must be 0 (no limit) or more, got " + firesPerMinute);
+    }
   }
 
   /** Reads every value from {@code source}, with the documented defaults. */
@@ -121,14 +128,15 @@ public record ControllerConfig(
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
         source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
-        source.integer(SCHEDULING_PARTITIONS, 16));
+        source.integer(SCHEDULING_PARTITIONS, 16),
+        source.integer(FIRES_PER_MINUTE, 60));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
         schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling,
-        schedulingPartitions);
+        schedulingPartitions, firesPerMinute);
   }
 
   static Set<String> parseKinds(String value) {

@@ -28,6 +28,12 @@ final class WhiskApi {
     return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** Any method on a path under the namespace, with a JSON body or none. */
+  HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
+    return send(request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return send(request(path).GET());
   }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch millisecond the
  * controller accepted it, the start of the activation's wait time. {@code apiKey} is the caller's {@code uuid:key},
  * only for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as
- * {@code __OW_API_KEY}, as OpenWhisk does, so the action can call the API as its caller.
+ * {@code __OW_API_KEY}, as OpenWhisk does, so the action can call the API as its caller. {@code cause} is the
+ * activation id of the sequence that runs this activation as a component (null otherwise); the record carries it.
  */
 public record ActivationMessage(
     String activationId,
@@ -25,7 +26,8 @@ public record ActivationMessage(
     boolean blocking,
     int controllerId,
     long enqueuedAt,
-    String apiKey) {
+    String apiKey,
+    String cause) {
 
   public ActivationMessage {
     Objects.requireNonNull(activationId, "activationId should not be null");
@@ -34,17 +36,40 @@ public record ActivationMessage(
     Objects.requireNonNull(params, "params should not be null");
   }
 
+  /** A message that no sequence caused. */
+  public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
+      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt,
+      String apiKey) {
+    this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
+        enqueuedAt, apiKey, null);
+  }
+
   /** A message without an API key for the action. */
   public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
       String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt) {
     this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
-        enqueuedAt, null);
+        enqueuedAt, null, null);
   }
 
   /** Never shows the API key. */
   @Override
   public String toString() {
     return "ActivationMessage[" + activationId + " of /" + namespace + "/" + actionName + "]";
+  }
+
+  /**
+   * The namespace the activation's record belongs to, as in OpenWhisk: the caller's ({@code subject}), which
+   * differs from the action's when the action is another namespace's public package's, reached through a binding.
+   */
+  @JsonIgnore
+  public String recordNamespace() {
+    return subject != null ? subject : namespace;
+  }
+
+  /** The action's own name, without its package: the record's {@code name}, as in OpenWhisk. */
+  @JsonIgnore
+  public String recordName() {
+    return actionName.substring(actionName.lastIndexOf('/') + 1);
   }
 
   @JsonIgnore

@@ -26,6 +26,7 @@ public final class ActionJson {
     if (includeCode && exec.code() != null) e.put("code", exec.code());
     if (exec.image() != null) e.put("image", exec.image());
     if (exec.main() != null) e.put("main", exec.main());
+    if (exec.components() != null) e.set("components", Json.MAPPER.valueToTree(exec.components()));
     e.put("binary", exec.binary());
     out.set("exec", e);
     ArrayNode parameters = keyValues(action.parameters());
@@ -47,8 +48,10 @@ public final class ActionJson {
 
   private static ObjectNode common(Action action) {
     ObjectNode out = Json.object();
-    out.put("namespace", action.namespace());
-    out.put("name", action.name());
+    // As OpenWhisk shows an action in a package: namespace "ns/pkg", name "action".
+    int slash = action.name().lastIndexOf('/');
+    out.put("namespace", slash < 0 ? action.namespace() : action.namespace() + "/" + action.name().substring(0, slash));
+    out.put("name", action.name().substring(slash + 1));
     out.put("version", action.version());
     out.set("annotations", keyValues(action.annotations()));
     ObjectNode limits = Json.object();

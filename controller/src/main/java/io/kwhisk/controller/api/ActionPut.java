@@ -141,7 +141,7 @@ public record ActionPut(
   }
 
   /** OpenWhisk's {@code isTruthy} of an annotation's value; {@code absent} when there is none. */
-  static boolean truthy(JsonNode v, boolean absent) {
+  public static boolean truthy(JsonNode v, boolean absent) {
     if (v == null) return absent;
     if (v.isBoolean()) return v.booleanValue();
     if (v.isNumber()) return v.doubleValue() != 0;
@@ -149,14 +149,14 @@ public record ActionPut(
     return !v.isNull();
   }
 
-  static String upPatch(String version) {
+  public static String upPatch(String version) {
     Matcher m = SEMVER.matcher(version == null ? "" : version);
     if (!m.matches()) return "0.0.1";
     return m.group(1) + "." + m.group(2) + "." + (Long.parseLong(m.group(3)) + 1);
   }
 
   /** Parses a request body that must be one JSON object. */
-  static JsonNode readObject(byte[] body) {
+  public static JsonNode readObject(byte[] body) {
     if (body == null || body.length == 0) throw ApiError.badRequest("The request content was malformed: it is empty.");
     JsonNode root;
     try {
@@ -174,6 +174,7 @@ public record ActionPut(
     if (!node.isObject()) throw ApiError.badRequest("The field 'exec' must be an object.");
     String kind = text(node, "exec.kind");
     if (kind == null) throw ApiError.badRequest("The field 'exec.kind' is required.");
+    if (Exec.SEQUENCE.equals(kind)) return parseSequence(node);
     if (!kinds.contains(kind)) {
       throw ApiError.badRequest("The action kind '" + kind + "' is not supported; known kinds: "
           + String.join(", ", new java.util.TreeSet<>(kinds)) + ".");
@@ -194,6 +195,24 @@ public record ActionPut(
       throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
     }
     return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
+  }
+
+  /**
+   * A sequence's exec: {@code components}, an array of fully qualified action names. Whether they exist, fit the
+   * limit and make no cycle is checked against the store when the action is written.
+   */
+  private static Exec parseSequence(JsonNode node) {
+    JsonNode components = node.get("components");
+    if (components == null || !components.isArray()) {
+      throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode c : components) {
+      if (!c.isTextual()) throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
+      names.add(c.asText());
+    }
+    if (names.isEmpty()) throw ApiError.badRequest("No component specified for the sequence.");
+    return Exec.sequence(names);
   }
 
   /**
@@ -267,7 +286,7 @@ public record ActionPut(
   }
 
   /** OpenWhisk's {@code [{"key": k, "value": v}, ...]}, in order; a later duplicate key wins. */
-  static Map<String, JsonNode> keyValues(String field, JsonNode node) {
+  public static Map<String, JsonNode> keyValues(String field, JsonNode node) {
     if (!node.isArray()) throw ApiError.badRequest("The field '" + field + "' must be an array of {key, value}.");
     Map<String, JsonNode> out = new LinkedHashMap<>();
     for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {

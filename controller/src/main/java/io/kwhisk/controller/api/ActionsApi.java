@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.ActionLimits;
-import io.kwhisk.common.entity.EntityName;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationMessage;
@@ -15,6 +14,14 @@ import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.activation.ActivationIds;
+import io.kwhisk.controller.api.packages.PackageResolver;
+import io.kwhisk.controller.sequence.SequenceCheck;
+import io.kwhisk.controller.sequence.SequenceException;
+import io.kwhisk.controller.sequence.SequenceRunner;
+import io.kwhisk.common.entity.Exec;
+import io.kwhisk.common.message.CompletionMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
@@ -36,6 +43,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -47,6 +55,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * block: entity reads are in memory, Kafka writes complete through their acknowledgements.
  */
 public final class ActionsApi {
+  private static final Logger log = LoggerFactory.getLogger(ActionsApi.class);
   public static final String ACTIVATION_ID_HEADER = "x-openwhisk-activation-id";
   static final int DEFAULT_LIST_LIMIT = 30;
   static final int MAX_LIST_LIMIT = 200;
@@ -62,10 +71,14 @@ public final class ActionsApi {
   private final ControllerMetrics metrics;
   private final Admission admission;
   private final Clock clock;
+  private final PackageResolver packages;
+  private final SequenceRunner sequences;
 
+  /** {@code packages} resolves {@code package/action} names, through bindings. */
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Admission admission, Clock clock) {
+      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages) {
+    this.packages = packages;
     this.config = config;
     this.store = store;
     this.topics = topics;
@@ -77,18 +90,34 @@ public final class ActionsApi {
     this.metrics = metrics;
     this.admission = admission;
     this.clock = clock;
+    this.sequences = new SequenceRunner(new SequenceComponents(this, packages, waiters), this::publishRecord, clock);
+  }
+
+  /**
+   * A record the controller made (a sequence's) goes where invokers write theirs, this controller's completions
+   * topic: durable, seen by every controller's activation store, and its completion wakes the blocking caller.
+   */
+  public void publishRecord(ActivationRecord record) {
+    CompletionMessage message = new CompletionMessage(record.activationId(), -1, null, record);
+    publisher.send(Topics.completedTopic(config.id()), record.activationId(), Json.encode(message))
+        .whenComplete((meta, error) -> {
+          if (error != null) log.warn("record {} could not be written: {}", record.activationId(), error.toString());
+        });
   }
 
   /**
    * PUT: creates the action, or updates it with {@code overwrite}. The action's topic and share-group config exist
-   * before the answer, so the first invoke cannot be lost; an update retires containers of older revisions.
+   * before the answer, so the first invoke cannot be lost; an update retires containers of older revisions. An
+   * action in a package ({@code pkg/name}) needs the package, which must not be a binding.
    */
   public CompletionStage<HttpResponse> put(Identity who, String name, boolean overwrite, byte[] body) {
     FullyQualifiedName fqn = fqn(who, name);
+    packages.requireWritable(fqn);
     ActionPut request = ActionPut.parse(body, config.kinds());
     Optional<Action> existing = store.action(fqn);
     if (existing.isPresent() && !overwrite) throw ApiError.conflict();
     Action action = request.toAction(fqn.namespace(), fqn.name(), existing, UUID.randomUUID().toString(), clock.millis());
+    if (action.exec().isSequence()) return putSequence(who, action, existing);
     return topics.provisionAction(fqn)
         .exceptionally(t -> {
           throw new CompletionException(ApiError.unavailable("The action's queue could not be created: " + Responses.unwrap(t).getMessage()));
@@ -104,14 +133,41 @@ public final class ActionsApi {
         });
   }
 
+  /**
+   * A sequence has no topic and no containers: its components are checked (they exist, no cycle, at most 50
+   * atomic actions; 400 otherwise) and stored with their namespaces resolved.
+   */
+  private CompletionStage<HttpResponse> putSequence(Identity who, Action action, Optional<Action> existing) {
+    List<String> components;
+    try {
+      components = SequenceCheck.check(action.fqn(), who.namespace(), action.exec().components(),
+          c -> Optional.of(packages.resolveFor(who.namespace(), c).stored()));
+    } catch (SequenceException e) {
+      throw ApiError.badRequest(e.getMessage());
+    } catch (ApiError e) {
+      if (e.status() == 404) throw ApiError.badRequest("Sequence component does not exist.");
+      throw e;
+    }
+    Action stored = new Action(action.namespace(), action.name(), action.revision(), action.version(),
+        Exec.sequence(components), action.parameters(), action.annotations(), action.limits(), action.instances(),
+        action.publish(), action.updated(), action.initParameters());
+    if (existing.isPresent() && !existing.get().exec().isSequence()) {
+      // It ran in containers until now: retire them, as a delete would.
+      scheduler.tell(new Scheduler.ActionDeleted(stored.fqn().path()));
+    }
+    return store.put(stored).thenApply(v -> Responses.json(200, ActionJson.full(stored, true)));
+  }
+
+  /** GET: an action in a package shows its package's (and binding's) parameters layered under its own. */
   public CompletionStage<HttpResponse> get(Identity who, String name, boolean includeCode) {
-    Action action = store.action(fqn(who, name)).orElseThrow(ApiError::notFound);
+    Action action = packages.resolve(fqn(who, name)).effective();
     return done(Responses.json(200, ActionJson.full(action, includeCode)));
   }
 
   /** DELETE: removes the action, tells every healthy invoker to retire its containers, deletes its topic. */
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     FullyQualifiedName fqn = fqn(who, name);
+    packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
     return store.delete(fqn)
         .thenCompose(v -> {
@@ -136,13 +192,14 @@ public final class ActionsApi {
   }
 
   /** GET /namespaces/{ns}: the namespace's entities by collection, as {@code wsk list} reads them. */
-  public CompletionStage<HttpResponse> namespaceSummary(Identity who) {
+  public CompletionStage<HttpResponse> namespaceSummary(Identity who, ArrayNode packageList, JsonNode triggerList,
+      JsonNode ruleList) {
     ObjectNode out = Json.object();
     ArrayNode actions = out.putArray("actions");
     store.actions(who.namespace()).forEach(a -> actions.add(ActionJson.summary(a)));
-    out.putArray("packages");
-    out.putArray("triggers");
-    out.putArray("rules");
+    out.set("packages", packageList);
+    out.set("triggers", triggerList);
+    out.set("rules", ruleList);
     return done(Responses.json(200, out));
   }
 
@@ -177,18 +234,89 @@ public final class ActionsApi {
   public CompletionStage<HttpResponse> invoke(
       Identity who, String name, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
-    FullyQualifiedName fqn = fqn(who, name);
-    Action action = store.action(fqn).orElseThrow(ApiError::notFound);
+    Action action = packages.resolve(fqn(who, name)).effective();
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());
     JsonNode params = InvokeParameters.merge(action, InvokeParameters.parse(body));
+    CompletionStage<HttpResponse> answer;
+    if (action.exec().isSequence()) {
+      // Run by this controller; its record reaches completed<C> like any other, which wakes the waiter.
+      String activationId = ActivationIds.next();
+      CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
+      sequences.start(who, action, params, activationId, transactionId);
+      answer = blocking ? awaitResult(activationId, waiter, wait, resultOnly) : done(accepted(activationId));
+    } else {
+      Submitted submitted = submit(who, action, params, blocking, transactionId, ActivationIds.next(), null);
+      answer = submitted.queued().thenCompose(id -> blocking
+          ? awaitResult(id, submitted.waiter(), wait, resultOnly) : done(accepted(id)));
+    }
+    return answer.whenComplete((r, t) -> metrics.invokeLatency(blocking, Duration.ofNanos(System.nanoTime() - started)));
+  }
+
+  /**
+   * A non-blocking activation of {@code action} (resolved; a sequence runs here) with {@code body} merged over its
+   * parameters as an invoke's body is ({@code final} enforced): completes with its id once it is queued, fails with
+   * the {@link ApiError} an invoke would answer. A trigger's rules fire their actions this way.
+   */
+  public CompletionStage<String> start(Identity who, Action action, JsonNode body, String transactionId) {
+    JsonNode params = InvokeParameters.merge(action, body);
+    String activationId = ActivationIds.next();
+    if (action.exec().isSequence()) {
+      sequences.start(who, action, params, activationId, transactionId);
+      return CompletableFuture.completedFuture(activationId);
+    }
+    return submit(who, action, params, false, transactionId, activationId, null).queued();
+  }
+
+  /** An activation's id and its record, null when the record did not come within the wait. */
+  public record Waited(String activationId, ActivationRecord record) {}
+
+  /**
+   * A blocking activation of {@code action} (resolved; a sequence runs here) with {@code params} as its final
+   * parameters: completes with its record, or without one after {@code wait}; fails with the {@link ApiError} an
+   * invoke would answer. Web actions run this way.
+   */
+  public CompletionStage<Waited> runAndWait(Identity who, Action action, JsonNode params, String transactionId,
+      Duration wait) {
+    String activationId = ActivationIds.next();
+    CompletionStage<String> queued;
+    CompletableFuture<ActivationRecord> waiter;
+    if (action.exec().isSequence()) {
+      waiter = waiters.register(activationId);
+      sequences.start(who, action, params, activationId, transactionId);
+      queued = CompletableFuture.completedFuture(activationId);
+    } else {
+      Submitted submitted = submit(who, action, params, true, transactionId, activationId, null);
+      waiter = submitted.waiter();
+      queued = submitted.queued();
+    }
+    return queued.thenCompose(id -> waiter.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS))
+        .thenApply(record -> {
+          if (record == null) waiters.cancel(activationId);
+          return new Waited(activationId, record);
+        });
+  }
+
+  /**
+   * An activation that was admitted: {@code queued} completes with its id once it is on its topic (or fails with
+   * the answer to give), {@code waiter} (null unless blocking) with its record.
+   */
+  record Submitted(CompletionStage<String> queued, CompletableFuture<ActivationRecord> waiter) {}
+
+  /**
+   * One activation of {@code action} (resolved, its parameters final): admission, then its message on the action's
+   * topic. Throws {@link ApiError} when no invoker can run it or a limit refuses it. {@code cause} is the id of the
+   * sequence activation it belongs to, or null.
+   */
+  Submitted submit(Identity who, Action action, JsonNode params, boolean blocking, String transactionId,
+      String activationId, String cause) {
+    FullyQualifiedName fqn = action.fqn();
     SchedulerView now = view.get();
     if (!now.hasHealthyInvoker() && now.containers(fqn.path()) == 0) {
       metrics.invokeRejected("no_invokers");
       throw ApiError.unavailable("No invokers available to run the action; try again later.");
     }
-    String activationId = ActivationIds.next();
     Optional<Rejection> refused = admission.admit(activationId, action);
     if (refused.isPresent()) {
       metrics.invokeRejected(refused.get().limit().tag());
@@ -196,24 +324,23 @@ public final class ActionsApi {
     }
     ActivationMessage message = new ActivationMessage(activationId, transactionId, fqn.namespace(), fqn.name(),
         action.revision(), who.namespace(), params, blocking, config.id(), clock.millis(),
-        ActionPut.providesApiKey(action) ? who.authKey() : null);
+        ActionPut.providesApiKey(action) ? who.authKey() : null, cause);
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
-    CompletionStage<HttpResponse> answer = queue(action, message)
+    CompletionStage<String> queued = queue(action, message)
         .handle((meta, error) -> {
           if (error != null) {
             waiters.cancel(activationId);
             admission.release(activationId);
             metrics.invokeRejected("kafka");
-            Throwable cause = Responses.unwrap(error);
-            if (cause instanceof RecordTooLargeException) throw new CompletionException(cause);
+            Throwable failure = Responses.unwrap(error);
+            if (failure instanceof RecordTooLargeException) throw new CompletionException(failure);
             throw new CompletionException(ApiError.unavailable("The activation could not be queued; try again later."));
           }
           metrics.activationAccepted();
           if (!hashMode()) scheduler.tell(new Scheduler.Submitted(activationId, action));
           return activationId;
-        })
-        .thenCompose(id -> blocking ? awaitResult(id, waiter, wait, resultOnly) : done(accepted(id)));
-    return answer.whenComplete((r, t) -> metrics.invokeLatency(blocking, Duration.ofNanos(System.nanoTime() - started)));
+        });
+    return new Submitted(queued, waiter);
   }
 
   /**
@@ -264,15 +391,16 @@ public final class ActionsApi {
   }
 
   private static FullyQualifiedName fqn(Identity who, String name) {
-    try {
-      return new FullyQualifiedName(who.namespace(), EntityName.require("action", name));
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badRequest(e.getMessage());
-    }
+    return PackageResolver.fqn(who.namespace(), name);
   }
 
   static CompletionStage<HttpResponse> done(HttpResponse response) {
     return CompletableFuture.completedFuture(response);
+  }
+
+  /** Runs sequences for this controller's callers. */
+  public SequenceRunner sequences() {
+    return sequences;
   }
 
   /** The kinds actions may declare, for the API's info document. */

@@ -1,6 +1,11 @@
 package io.kwhisk.controller.api;
 
 import io.kwhisk.common.json.Json;
+import io.kwhisk.controller.api.packages.PackagesApi;
+import io.kwhisk.controller.api.triggers.RulesApi;
+import io.kwhisk.controller.api.triggers.TriggersApi;
+import io.kwhisk.controller.api.web.WebActionsApi;
+import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.metrics.ControllerMetrics;
@@ -35,13 +40,21 @@ public final class ApiRoutes extends AllDirectives {
   private final Authenticator auth;
   private final ActionsApi actions;
   private final ActivationsApi activations;
+  private final PackagesApi packages;
+  private final TriggersApi triggers;
+  private final RulesApi rules;
+  private final WebActionsApi web;
   private final ControllerMetrics metrics;
   private final long maxPayloadBytes;
 
-  public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, ControllerMetrics metrics,
-      long maxPayloadBytes) {
+  public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, PackagesApi packages,
+      TriggersApi triggers, RulesApi rules, WebActionsApi web, ControllerMetrics metrics, long maxPayloadBytes) {
+    this.web = web;
+    this.triggers = triggers;
+    this.rules = rules;
     this.auth = auth;
     this.actions = actions;
+    this.packages = packages;
     this.activations = activations;
     this.metrics = metrics;
     this.maxPayloadBytes = maxPayloadBytes;
@@ -52,35 +65,89 @@ public final class ApiRoutes extends AllDirectives {
         path("ping", () -> get(() -> complete(Responses.json(200, Json.object().put("status", "pong"))))),
         path("metrics", () -> get(() -> extractRequestContext(ctx -> complete(HttpResponse.create()
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))))),
+        // Web actions answer CORS and OPTIONS themselves (an action may handle OPTIONS), so before ApiHeaders.
+        pathPrefix(PathMatchers.segment("api").slash("v1").slash("web"), () -> extractRequest(request ->
+            extractUnmatchedPath(rest -> optionalHeaderValueByName("Authorization", credentials -> withBody(body ->
+                web.handle(request, rest, body, credentials.flatMap(auth::authenticate), ActivationIds.next())))))),
         pathPrefix(PathMatchers.segment("api").slash("v1"), () -> ApiHeaders.wrap(() -> concat(
             pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, info())))),
             authenticated(who -> pathPrefix("namespaces", () -> concat(
                 pathEndOrSingleSlash(() -> get(() -> complete(Responses.json(200, List.of(who.namespace()))))),
-                pathPrefix(PathMatchers.segment(), ns -> owned(who, ns, () -> namespace(who))))))))))));
+                pathPrefix(PathMatchers.segment(), ns -> who.owns(ns) ? namespace(who) : shared(who, ns)))))))))));
   }
 
   private Route namespace(Identity who) {
     return concat(
-        pathEndOrSingleSlash(() -> get(() -> respond(() -> actions.namespaceSummary(who)))),
+        pathEndOrSingleSlash(() -> get(() -> respond(() ->
+            actions.namespaceSummary(who, packages.summaries(who.namespace()), triggers.summaries(who),
+                rules.summaries(who))))),
         path("limits", () -> get(() -> respond(() -> actions.namespaceLimits(who)))),
         pathPrefix("actions", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> actions.list(who, q))))),
+            path(PathMatchers.segment(), name -> action(who, name)),
+            path(PathMatchers.segment().slash(PathMatchers.segment()), (pkg, name) -> action(who, pkg + "/" + name)),
+            pathPrefix(PathMatchers.segment(), pkg -> pathSingleSlash(() -> get(() -> parameterMap(q ->
+                respond(() -> packages.listActions(who.namespace(), pkg, q)))))))),
+        pathPrefix("packages", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q ->
+                respond(() -> packages.list(who.namespace(), true, q))))),
             path(PathMatchers.segment(), name -> concat(
                 put(() -> parameterMap(q -> withBody(body ->
-                    actions.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
-                get(() -> parameterMap(q -> respond(() ->
-                    actions.get(who, name, !"false".equalsIgnoreCase(q.get("code")))))),
-                delete(() -> respond(() -> actions.delete(who, name))),
-                post(() -> headerValueByName(ApiHeaders.REQUEST_ID, tid -> parameterMap(q -> withBody(body ->
-                    actions.invoke(who, name, q, body, tid))))))))),
+                    packages.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+                get(() -> respond(() -> packages.get(who, name))),
+                delete(() -> parameterMap(q -> respond(() ->
+                    packages.delete(who, name, "true".equalsIgnoreCase(q.get("force")))))))))),
         pathPrefix("activations", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> activations.list(who, q))))),
             pathPrefix(PathMatchers.segment(), id -> concat(
                 pathEndOrSingleSlash(() -> get(() -> respond(() -> activations.get(who, id)))),
                 path("result", () -> get(() -> respond(() -> activations.result(who, id)))),
                 path("logs", () -> get(() -> respond(() -> activations.logs(who, id)))))))),
-        path(PathMatchers.segment("packages").orElse(PathMatchers.segment("triggers")).orElse(PathMatchers.segment("rules")),
-            () -> get(() -> complete(Responses.json(200, List.of())))));
+        pathPrefix("triggers", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> triggers.list(who, q))))),
+            path(PathMatchers.segment(), name -> concat(
+                put(() -> parameterMap(q -> withBody(body ->
+                    triggers.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+                get(() -> respond(() -> triggers.get(who, name))),
+                delete(() -> respond(() -> triggers.delete(who, name))),
+                post(() -> headerValueByName(ApiHeaders.REQUEST_ID, tid -> withBody(body ->
+                    triggers.fire(who, name, body, tid)))))))),
+        pathPrefix("rules", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(q -> respond(() -> rules.list(who, q))))),
+            path(PathMatchers.segment(), name -> concat(
+                put(() -> parameterMap(q -> withBody(body ->
+                    rules.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+                get(() -> respond(() -> rules.get(who, name))),
+                delete(() -> respond(() -> rules.delete(who, name))),
+                post(() -> withBody(body -> rules.setStatus(who, name, body))))))));
+  }
+
+  /** One action's operations; {@code name} may be {@code package/action}. */
+  private Route action(Identity who, String name) {
+    return concat(
+        put(() -> parameterMap(q -> withBody(body ->
+            actions.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
+        get(() -> parameterMap(q -> respond(() ->
+            actions.get(who, name, !"false".equalsIgnoreCase(q.get("code")))))),
+        delete(() -> respond(() -> actions.delete(who, name))),
+        post(() -> headerValueByName(ApiHeaders.REQUEST_ID, tid -> parameterMap(q -> withBody(body ->
+            actions.invoke(who, name, q, body, tid))))));
+  }
+
+  /**
+   * Another namespace, as OpenWhisk shares it: its public packages may be listed and read, and
+   * {@code whisk.system}'s alarms feed invoked; everything else is 403.
+   */
+  private Route shared(Identity who, String ns) {
+    return concat(
+        path("packages", () -> get(() -> parameterMap(q -> respond(() -> packages.list(ns, false, q))))),
+        path(PathMatchers.segment("packages").slash(PathMatchers.segment()), name ->
+            get(() -> respond(() -> packages.getShared(ns, name)))),
+        // The built-in alarms feed, as the wsk CLI invokes a feed action.
+        path(PathMatchers.segment("actions").slash("alarms").slash("alarm"), () -> post(() ->
+            "whisk.system".equals(ns) ? withBody(body -> triggers.alarmFeed(who, body))
+                : complete(Responses.fromFailure(ApiError.forbidden())))),
+        complete(Responses.fromFailure(ApiError.forbidden())));
   }
 
   /** Runs {@code inner} as the identity the request's Basic credentials prove, or answers 401. */
@@ -89,11 +156,6 @@ public final class ApiRoutes extends AllDirectives {
         .map(inner)
         .orElseGet(() -> complete(Responses.fromFailure(ApiError.unauthorized())
             .addHeader(WWWAuthenticate.create(HttpChallenge.createBasic("whisk rest service"))))));
-  }
-
-  /** 403 unless the path's namespace is the caller's ({@code _} always is). */
-  private Route owned(Identity who, String pathNamespace, Supplier<Route> inner) {
-    return who.owns(pathNamespace) ? inner.get() : complete(Responses.fromFailure(ApiError.forbidden()));
   }
 
   /**

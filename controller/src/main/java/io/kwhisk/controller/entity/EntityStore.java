@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Actions and namespaces. Reads come from memory and never block; a write completes once it is durable (the broker
+ * Actions, namespaces, packages, triggers and rules. Reads come from memory and never block; a write completes once it is durable (the broker
  * acknowledged it), after which reads on this controller see it. Other controllers see it shortly after, when their
  * readers reach it.
  */
@@ -29,4 +29,13 @@ public interface EntityStore {
   CompletionStage<Void> delete(FullyQualifiedName fqn);
 
   CompletionStage<Void> put(NamespaceEntry namespace);
+
+  /** The package, trigger or rule at {@code key} ({@link EntityKeys#of}) when it is a {@code type}. */
+  <T> Optional<T> get(String key, Class<T> type);
+
+  /** The entries of type {@code type} whose keys start with {@code prefix}, in key order. */
+  <T> List<T> list(String prefix, Class<T> type);
+
+  /** Writes a package, trigger or rule at {@code key}; {@code value} null deletes it. */
+  CompletionStage<Void> write(String key, Object value);
 }

@@ -20,7 +20,7 @@ public final class EntityView {
   private final ConcurrentHashMap<String, Versioned> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> namespaceByUuid = new ConcurrentHashMap<>();
 
-  /** Applies the record at {@code offset}; {@code value} is an {@link Action}, a {@link NamespaceEntry} or null. */
+  /** Applies the record at {@code offset}; {@code value} is an {@link Action}, a {@link NamespaceEntry}, a package, trigger or rule entry, or null. */
   public void apply(String key, long offset, Object value) {
     Versioned[] replaced = new Versioned[1];
     Versioned applied = entries.compute(key, (k, old) -> {
@@ -48,6 +48,21 @@ public final class EntityView {
         .filter(v -> v.value instanceof Action)
         .map(v -> (Action) v.value)
         .sorted(Comparator.comparing(Action::name))
+        .toList();
+  }
+
+  /** The value at {@code key} when it is a {@code type}. */
+  public <T> Optional<T> get(String key, Class<T> type) {
+    Versioned v = entries.get(key);
+    return v != null && type.isInstance(v.value) ? Optional.of(type.cast(v.value)) : Optional.empty();
+  }
+
+  /** The values of type {@code type} whose keys start with {@code prefix}, in key order. */
+  public <T> List<T> list(String prefix, Class<T> type) {
+    return entries.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix) && type.isInstance(e.getValue().value))
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> type.cast(e.getValue().value))
         .toList();
   }
 

@@ -18,7 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The entity store on the compacted {@link Topics#ENTITIES} topic. {@link #open} reads the topic to its end before
- * returning, so a restarted controller knows every action and namespace; a reader thread then follows the topic so
+ * returning, so a restarted controller knows every action, package, trigger, rule and namespace; a reader thread then follows the topic so
  * that several controllers share one store. A write is produced (acks=all) and applied to the view at its offset
  * once acknowledged; a delete is a tombstone.
  */
@@ -57,6 +57,10 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
     if (value == null) return null;
     if (key.startsWith(EntityKeys.ACTION)) return Json.decode(value, Action.class);
     if (key.startsWith(EntityKeys.NAMESPACE)) return Json.decode(value, NamespaceEntry.class);
+    if (key.startsWith(EntityKeys.PACKAGE)) return Json.decode(value, PackageEntry.class);
+    if (key.startsWith(EntityKeys.TRIGGER)) return Json.decode(value, TriggerEntry.class);
+    if (key.startsWith(EntityKeys.RULE)) return Json.decode(value, RuleEntry.class);
+    if (key.startsWith(EntityKeys.ALARM)) return Json.decode(value, AlarmEntry.class);
     throw new IllegalArgumentException("unknown entity key " + key);
   }
 
@@ -100,7 +104,18 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
     return write(EntityKeys.namespace(namespace.namespace()), namespace);
   }
 
-  private CompletionStage<Void> write(String key, Object value) {
+  @Override
+  public <T> Optional<T> get(String key, Class<T> type) {
+    return view.get(key, type);
+  }
+
+  @Override
+  public <T> List<T> list(String prefix, Class<T> type) {
+    return view.list(prefix, type);
+  }
+
+  @Override
+  public CompletionStage<Void> write(String key, Object value) {
     byte[] bytes = value == null ? null : Json.encode(value);
     return publisher.send(Topics.ENTITIES, key, bytes).thenAccept(meta -> view.apply(key, meta.offset(), value));
   }

@@ -186,8 +186,8 @@ final class ActivationResults {
     initTime.ifPresent(t -> annotations.add(new KeyValue("initTime", LongNode.valueOf(t))));
     annotations.add(new KeyValue("timeout", BooleanNode.valueOf(timedOut)));
     return new ActivationRecord(
-        msg.namespace(), msg.actionName(), action.version(), msg.subject(), msg.activationId(),
-        start, end, end - start, response.statusCode(), response, logs, annotations, action.publish());
+        msg.recordNamespace(), msg.recordName(), action.version(), msg.subject(), msg.activationId(),
+        start, end, end - start, response.statusCode(), response, logs, annotations, action.publish(), msg.cause());
   }
 
   private static ObjectNode limits(ActionLimits l) {

@@ -24,7 +24,7 @@ final class PushFailures {
     List<KeyValue> annotations = List.of(
         new KeyValue("path", TextNode.valueOf(action.fqn().path())),
         new KeyValue("kind", TextNode.valueOf(action.exec().kind())));
-    return new ActivationRecord(m.namespace(), m.actionName(), action.version(), m.subject(), m.activationId(), now,
-        now, 0, response.statusCode(), response, List.of(), annotations, action.publish());
+    return new ActivationRecord(m.recordNamespace(), m.recordName(), action.version(), m.subject(), m.activationId(), now,
+        now, 0, response.statusCode(), response, List.of(), annotations, action.publish(), m.cause());
   }
 }
