@@ -6,6 +6,7 @@ import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.activation.ActivationsFollower;
+import io.kwhisk.controller.activation.DeadLetters;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
@@ -18,6 +19,7 @@ import io.kwhisk.controller.entity.KafkaEntityStore;
 import io.kwhisk.controller.entity.NamespaceEntry;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.Producers;
+import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.HealthFollower;
@@ -87,14 +89,18 @@ public final class Controller implements AutoCloseable {
     topics.ensureSystemTopics(config.id());
     RecordSender publisher = push(resources,
         new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer"));
+    ReaderHealth readers = new ReaderHealth();
     KafkaEntityStore store = push(resources,
-        KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60)));
+        KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60), readers));
     Authenticator auth = new Authenticator(store, clock);
     ControllerMetrics metrics = new ControllerMetrics();
+    metrics.readers(readers::down);
+    push(resources, new DeadLetters(config.kafka(), name + "-dead-letters", publisher, store, readers,
+        metrics::deadLetters, clock).start());
 
     ActivationStore activationStore = new ActivationStore(config.activationStoreSize());
     push(resources, new ActivationsFollower(config.kafka(), name + "-activations", config.id(), activationStore,
-        config.activationStoreSize()).start());
+        config.activationStoreSize()).watchedBy(readers, "activations").start());
 
     AtomicReference<SchedulerView> view = new AtomicReference<>(SchedulerView.EMPTY);
     KafkaInvokerCommands commands = new KafkaInvokerCommands(publisher, topics);
@@ -134,15 +140,15 @@ public final class Controller implements AutoCloseable {
           admission.completed(m.activationId());
           metrics.activationCompleted(m.record().response().statusCode());
           system.tell(new Scheduler.Completed(m.activationId()));
-        }).start());
-    push(resources, new HealthFollower(config.kafka(), name + "-health", system).start());
+        }).watchedBy(readers, "completions").start());
+    push(resources, new HealthFollower(config.kafka(), name + "-health", system).watchedBy(readers, "health").start());
     metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
     completions.ready().get(30, TimeUnit.SECONDS);
 
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
         metrics, admission, clock);
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), metrics,
-        config.maxPayloadBytes());
+        config.maxPayloadBytes(), readers);
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get

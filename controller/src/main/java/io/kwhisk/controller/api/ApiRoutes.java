@@ -1,8 +1,10 @@
 package io.kwhisk.controller.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Identity;
+import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,10 +38,18 @@ public final class ApiRoutes extends AllDirectives {
   private final ActionsApi actions;
   private final ActivationsApi activations;
   private final ControllerMetrics metrics;
+  private final ReaderHealth readers;
   private final long maxPayloadBytes;
 
   public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, ControllerMetrics metrics,
       long maxPayloadBytes) {
+    this(auth, actions, activations, metrics, maxPayloadBytes, new ReaderHealth());
+  }
+
+  /** {@code readers} decide {@code /ready}: 503 while any of the controller's Kafka readers is down. */
+  public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, ControllerMetrics metrics,
+      long maxPayloadBytes, ReaderHealth readers) {
+    this.readers = readers;
     this.auth = auth;
     this.actions = actions;
     this.activations = activations;
@@ -47,9 +57,20 @@ public final class ApiRoutes extends AllDirectives {
     this.maxPayloadBytes = maxPayloadBytes;
   }
 
+  /** {@code /ready}: 200 while every Kafka reader reads, else 503; the body names each reader and its state. */
+  private HttpResponse ready() {
+    ObjectNode body = Json.object();
+    ObjectNode each = body.putObject("readers");
+    readers.readers().forEach((name, up) -> each.put(name, up ? "up" : "down"));
+    boolean ok = readers.allUp();
+    body.put("status", ok ? "ready" : "not ready");
+    return Responses.json(ok ? 200 : 503, body);
+  }
+
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         path("ping", () -> get(() -> complete(Responses.json(200, Json.object().put("status", "pong"))))),
+        path("ready", () -> get(() -> complete(ready()))),
         path("metrics", () -> get(() -> extractRequestContext(ctx -> complete(HttpResponse.create()
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))))),
         pathPrefix(PathMatchers.segment("api").slash("v1"), () -> ApiHeaders.wrap(() -> concat(

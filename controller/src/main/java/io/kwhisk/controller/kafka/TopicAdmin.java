@@ -28,6 +28,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class TopicAdmin implements AutoCloseable {
   /** Share groups start at the earliest record so that an activation produced before the first container joins is not skipped. */
   static final String SHARE_RESET = "share.auto.offset.reset";
+  /** The group's dead-letter topic (KIP-1191): where the broker puts a record that reached the delivery limit. */
+  static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+  /** Whether the dead letter carries the record itself (the activation), not only headers naming it. */
+  static final String DLQ_COPY = "errors.deadletterqueue.copy.record.enable";
 
   private final Admin admin;
   private final short replicationFactor;
@@ -46,7 +50,9 @@ public final class TopicAdmin implements AutoCloseable {
         entitiesTopic(),
         new NewTopic(Topics.HEALTH, 1, replicationFactor)
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
-        new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor));
+        new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor),
+        new NewTopic(Topics.DEAD_LETTERS, 1, replicationFactor)
+            .configs(Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")));
     for (NewTopic topic : topics) {
       try {
         ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())
@@ -85,14 +91,19 @@ public final class TopicAdmin implements AutoCloseable {
 
   /**
    * Makes an action ready to receive activations: its topic (one partition: share groups spread records of one
-   * partition over many consumers) and its share group reading from the earliest record.
+   * partition over many consumers) and its share group reading from the earliest record, with
+   * {@link Topics#DEAD_LETTERS} as its dead-letter topic, so that a record the broker gives up on after the group's
+   * delivery limit is copied there (and becomes an error record: {@code activation.DeadLetters}) instead of vanishing.
    */
   public CompletionStage<Void> provisionAction(FullyQualifiedName action) {
     String group = Topics.actionGroup(action);
     ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
-    AlterConfigOp reset = new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET);
+    List<AlterConfigOp> configs = List.of(
+        new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET),
+        new AlterConfigOp(new ConfigEntry(DLQ_TOPIC, Topics.DEAD_LETTERS), AlterConfigOp.OpType.SET),
+        new AlterConfigOp(new ConfigEntry(DLQ_COPY, "true"), AlterConfigOp.OpType.SET));
     return ensureTopic(Topics.actionTopic(action))
-        .thenCompose(v -> admin.incrementalAlterConfigs(Map.of(resource, List.of(reset))).all().toCompletionStage());
+        .thenCompose(v -> admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
   }
 
   /** Deletes the action's topic (its queued activations go with it); a missing topic is fine. */
