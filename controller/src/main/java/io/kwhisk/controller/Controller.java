@@ -88,7 +88,8 @@ public final class Controller implements AutoCloseable {
     TopicAdmin topics = push(resources, new TopicAdmin(config.kafka(), name + "-admin", config.replicationFactor()));
     topics.ensureSystemTopics(config.id());
     RecordSender publisher = push(resources,
-        new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer"));
+        new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer",
+            RecordSender.bufferBytes(config.kafka().clientConfig(name + "-producer"))));
     ReaderHealth readers = new ReaderHealth();
     KafkaEntityStore store = push(resources,
         KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60), readers));
