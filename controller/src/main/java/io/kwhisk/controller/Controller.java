@@ -7,6 +7,7 @@ import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.activation.ActivationsFollower;
 import io.kwhisk.controller.activation.DeadLetters;
+import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
@@ -146,8 +147,10 @@ public final class Controller implements AutoCloseable {
     metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
     completions.ready().get(30, TimeUnit.SECONDS);
 
+    QueueDrain queueDrain = push(resources, new QueueDrain(config.kafka(), name + "-drain", publisher, topics, store,
+        metrics::deletedQueued, clock));
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
-        metrics, admission, clock);
+        metrics, admission, clock, queueDrain);
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), metrics,
         config.maxPayloadBytes(), readers);
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())

@@ -69,7 +69,7 @@ public final class RecordSender implements AutoCloseable {
 
   public CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
     CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-    long size = (long) value.length + (key == null ? 0 : key.length()) + RECORD_OVERHEAD;
+    long size = (value == null ? 0L : value.length) + (key == null ? 0 : key.length()) + RECORD_OVERHEAD;
     long taken = pending.addAndGet(size);
     if (taken > 2 * bufferBytes) {
       pending.addAndGet(-size);

@@ -15,6 +15,7 @@ import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.activation.ActivationIds;
+import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
@@ -62,10 +63,12 @@ public final class ActionsApi {
   private final ControllerMetrics metrics;
   private final Admission admission;
   private final Clock clock;
+  private final QueueDrain drain;
 
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Admission admission, Clock clock) {
+      ControllerMetrics metrics, Admission admission, Clock clock, QueueDrain drain) {
+    this.drain = drain;
     this.config = config;
     this.store = store;
     this.topics = topics;
@@ -109,19 +112,22 @@ public final class ActionsApi {
     return done(Responses.json(200, ActionJson.full(action, includeCode)));
   }
 
-  /** DELETE: removes the action, tells every healthy invoker to retire its containers, deletes its topic. */
+  /**
+   * DELETE: removes the action and tells every healthy invoker to retire its containers; then, after the answer,
+   * the activations still queued end with an error record and the topic goes ({@link QueueDrain}). In hash mode
+   * there is no action topic.
+   */
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     FullyQualifiedName fqn = fqn(who, name);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
-    return store.delete(fqn)
-        .thenCompose(v -> {
-          scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
-          admission.forget(fqn.path());
-          ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);
-          view.get().healthy().keySet().forEach(id -> commands.send(id, retire));
-          return topics.deleteActionTopic(fqn);
-        })
-        .thenApply(v -> Responses.json(200, ActionJson.full(action, false)));
+    return store.delete(fqn).thenApply(v -> {
+      scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
+      admission.forget(fqn.path());
+      ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);
+      view.get().healthy().keySet().forEach(id -> commands.send(id, retire));
+      if (!hashMode()) drain.drain(action, clock.millis());
+      return Responses.json(200, ActionJson.full(action, false));
+    });
   }
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {

@@ -3,7 +3,9 @@ package io.kwhisk.controller.kafka;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.topic.Topics;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +16,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -114,6 +119,25 @@ public final class TopicAdmin implements AutoCloseable {
           if (cause == null || cause instanceof UnknownTopicOrPartitionException) return null;
           throw new CompletionException(cause);
         });
+  }
+
+  /**
+   * How many records of the action's topic its share group has not finished with (available or acquired: neither
+   * acknowledged nor given up), as the broker reports the group's lag; empty when the group has no state for the
+   * topic yet. Right after a group's state is initialised its lag may still read 0 for records already queued: a
+   * caller that needs certainty waits until a member of its own has fetched. Blocks up to {@code timeout}: for a
+   * caller on its own thread.
+   */
+  public OptionalLong shareLag(FullyQualifiedName action, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    String group = Topics.actionGroup(action);
+    TopicPartition partition = new TopicPartition(Topics.actionTopic(action), 0);
+    Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin
+        .listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+        .partitionsToOffsetInfo(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    SharePartitionOffsetInfo info = offsets.get(partition);
+    if (info == null || info.startOffset() < 0 || info.lag().isEmpty()) return OptionalLong.empty();
+    return OptionalLong.of(info.lag().get());
   }
 
   private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {
