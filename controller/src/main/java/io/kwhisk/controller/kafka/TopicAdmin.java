@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -123,8 +124,8 @@ public final class TopicAdmin implements AutoCloseable {
 
   /**
    * How many records of the action's topic its share group has not finished with (available or acquired: neither
-   * acknowledged nor given up), as the broker reports the group's lag; empty when the group has no state for the
-   * topic yet. Right after a group's state is initialised its lag may still read 0 for records already queued: a
+   * acknowledged nor given up), as the broker reports the group's lag; without state for the topic (the group never
+   * fetched) 0 if the topic holds no record, else empty. Right after a group's state is initialised its lag may still read 0 for records already queued: a
    * caller that needs certainty waits until a member of its own has fetched. Blocks up to {@code timeout}: for a
    * caller on its own thread.
    */
@@ -136,8 +137,13 @@ public final class TopicAdmin implements AutoCloseable {
         .listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
         .partitionsToOffsetInfo(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     SharePartitionOffsetInfo info = offsets.get(partition);
-    if (info == null || info.startOffset() < 0 || info.lag().isEmpty()) return OptionalLong.empty();
-    return OptionalLong.of(info.lag().get());
+    if (info != null && info.startOffset() >= 0 && info.lag().isPresent()) return OptionalLong.of(info.lag().get());
+    // No state: the group never fetched. Nothing is left only if the topic holds no record at all.
+    long earliest = admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition)
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+    long latest = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+    return latest == earliest ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {
