@@ -6,6 +6,8 @@ import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.activation.ActivationsFollower;
+import io.kwhisk.controller.activation.DeadLetters;
+import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
@@ -27,6 +29,7 @@ import io.kwhisk.controller.entity.KafkaEntityStore;
 import io.kwhisk.controller.entity.NamespaceEntry;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.Producers;
+import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.HealthFollower;
@@ -101,14 +104,19 @@ public final class Controller implements AutoCloseable {
     TopicAdmin topics = push(resources, new TopicAdmin(config.kafka(), name + "-admin", config.replicationFactor()));
     topics.ensureSystemTopics(config.id());
     RecordSender publisher = push(resources,
-        new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer"));
+        new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer",
+            RecordSender.bufferBytes(config.kafka().clientConfig(name + "-producer"))));
+    ReaderHealth readers = new ReaderHealth();
     KafkaEntityStore store = push(resources,
-        KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60)));
+        KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60), readers));
     Authenticator auth = new Authenticator(store, clock);
+    metrics.readers(readers::down);
+    push(resources, new DeadLetters(config.kafka(), name + "-dead-letters", publisher, store, readers,
+        metrics::deadLetters, clock).start());
 
     ActivationStore activationStore = new ActivationStore(config.activationStoreSize());
     push(resources, new ActivationsFollower(config.kafka(), name + "-activations", config.id(), activationStore,
-        config.activationStoreSize()).start());
+        config.activationStoreSize()).watchedBy(readers, "activations").start());
 
     AtomicReference<SchedulerView> view = new AtomicReference<>(SchedulerView.EMPTY);
     KafkaInvokerCommands commands = new KafkaInvokerCommands(publisher, topics);
@@ -148,14 +156,16 @@ public final class Controller implements AutoCloseable {
           admission.completed(m.activationId());
           metrics.activationCompleted(m.record().response().statusCode());
           system.tell(new Scheduler.Completed(m.activationId()));
-        }).start());
-    push(resources, new HealthFollower(config.kafka(), name + "-health", system).start());
+        }).watchedBy(readers, "completions").start());
+    push(resources, new HealthFollower(config.kafka(), name + "-health", system).watchedBy(readers, "health").start());
     metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
     completions.ready().get(30, TimeUnit.SECONDS);
 
+    QueueDrain queueDrain = push(resources, new QueueDrain(config.kafka(), name + "-drain", publisher, topics, store,
+        metrics::deletedQueued, clock));
     PackageResolver resolver = new PackageResolver(store);
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
-        metrics, admission, clock, resolver);
+        metrics, admission, clock, resolver, queueDrain);
     PackagesApi packages = new PackagesApi(store, resolver, actions::delete, clock);
     TriggersApi triggers = new TriggersApi(store, resolver, actions,
         new FireRate(config.admission().share(config.firesPerMinute()), clock), clock);
@@ -166,7 +176,7 @@ public final class Controller implements AutoCloseable {
         .start(Duration.ofMillis(250)));
     WebActionsApi web = new WebActionsApi(store, resolver, actions, config.blockingWait());
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, triggers, rules,
-        web, metrics, config.maxPayloadBytes());
+        web, metrics, config.maxPayloadBytes(), readers);
     ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get

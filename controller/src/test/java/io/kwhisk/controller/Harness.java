@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Harness implements AutoCloseable {
   final Path dir;
-  final EmbeddedKafka kafka;
+  EmbeddedKafka kafka;
   final Map<String, String> overrides;
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final KafkaProducer<String, byte[]> producer;
@@ -197,6 +197,17 @@ public final class Harness implements AutoCloseable {
   public synchronized org.apache.kafka.clients.admin.Admin admin() {
     if (admin == null) admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
     return admin;
+  }
+
+  /** Stops the broker (its data stays), for outage tests; {@link #restartKafka()} brings it back. */
+  public void stopKafka() {
+    kafka.close();
+  }
+
+  /** Starts the broker again on its data and client port, so every client reconnects to it. */
+  public void restartKafka() {
+    int port = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+    kafka = EmbeddedKafka.start(kafka.dataDir(), port, Map.of());
   }
 
   /** Stops the controller only (the broker keeps its data), for restart tests. */

@@ -1,76 +1,118 @@
 package io.kwhisk.common.kafka;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Sends records through one {@link KafkaProducer} without blocking callers that must not block (actors, HTTP
- * handlers). {@code KafkaProducer.send} blocks while it fetches the metadata of a topic it has not written to yet
- * (up to {@code max.block.ms}), so the first sends to a topic run on one owned thread; once a send to a topic has
- * been accepted its metadata is cached and later sends to it are issued on the caller's thread, which saves a
- * thread hand-off on every activation. Such a send can still block only when the producer's buffer is full, that is
- * when Kafka is unreachable. The returned future completes when the broker acknowledged the record, or failed to.
- * Records of one caller to one topic keep their order once the topic is known. Thread-safe.
+ * Sends records through one {@link KafkaProducer} without ever blocking callers that must not block (actors, HTTP
+ * handlers). {@code KafkaProducer.send} blocks in two cases, each up to {@code max.block.ms}: while it fetches the
+ * metadata of a topic it has no metadata for (a topic never written to, or not written to for
+ * {@code metadata.max.idle.ms}, 5 minutes by default), and while its buffer ({@code buffer.memory}) is full, that
+ * is when Kafka is slow or unreachable. So a send runs on the caller's thread (which saves a thread hand-off on
+ * every activation) only when its topic was written to within the last {@link #FRESH} and less than half the buffer
+ * is taken by records not yet acknowledged; any other send goes to one owned thread, which may block. Records not
+ * yet acknowledged, queued ones included, never take more than twice the buffer: a send beyond that fails at once
+ * with a {@link BufferExhaustedException}, so memory stays bounded while Kafka is away and the caller decides (the
+ * controller answers 503, an invoker releases the record for redelivery).
+ *
+ * <p>The returned future completes when the broker acknowledged the record, or failed to. Records of one caller to
+ * one topic keep their order while they take the same path. Thread-safe.
  */
 public final class RecordSender implements AutoCloseable {
+  /** Kafka's default {@code buffer.memory}. */
+  public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
+  /** How recently a topic must have been written to for its metadata to be certainly cached. */
+  static final Duration FRESH = Duration.ofSeconds(60);
+  /** What a record costs in the producer's buffer beyond its key and value (headers, batch framing): an estimate. */
+  private static final int RECORD_OVERHEAD = 128;
+
   private final KafkaProducer<String, byte[]> producer;
-  private final ExecutorService firstSends;
-  /** Topics whose metadata the producer has: sends to them do not block. */
-  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final ExecutorService slowSends;
+  private final long bufferBytes;
+  /** Bytes of records taken and not yet acknowledged or failed, queued ones included. */
+  private final AtomicLong pending = new AtomicLong();
+  /** When each topic was last taken by the producer (nanoTime): its metadata is cached. */
+  private final Map<String, Long> lastSent = new ConcurrentHashMap<>();
 
   public RecordSender(KafkaProducer<String, byte[]> producer, String threadName) {
+    this(producer, threadName, DEFAULT_BUFFER_BYTES);
+  }
+
+  /** @param bufferBytes the producer's {@code buffer.memory} */
+  public RecordSender(KafkaProducer<String, byte[]> producer, String threadName, long bufferBytes) {
     this.producer = Objects.requireNonNull(producer, "producer should not be null");
-    this.firstSends = Executors.newSingleThreadExecutor(r -> {
+    if (bufferBytes <= 0) throw new IllegalArgumentException("bufferBytes must be positive, got " + bufferBytes);
+    this.bufferBytes = bufferBytes;
+    this.slowSends = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     });
   }
 
+  /** The producer's {@code buffer.memory} in {@code props}, or Kafka's default. */
+  public static long bufferBytes(Map<String, Object> props) {
+    Object v = props.get("buffer.memory");
+    return v == null ? DEFAULT_BUFFER_BYTES : Long.parseLong(String.valueOf(v).trim());
+  }
+
   public CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
     CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-    if (known.contains(topic)) {
+    long size = (value == null ? 0L : value.length) + (key == null ? 0 : key.length()) + RECORD_OVERHEAD;
+    long taken = pending.addAndGet(size);
+    if (taken > 2 * bufferBytes) {
+      pending.addAndGet(-size);
+      acked.completeExceptionally(new BufferExhaustedException(
+          "the producer's buffer is full (" + taken + " bytes not yet acknowledged); Kafka is slow or unreachable"));
+      return acked;
+    }
+    acked.whenComplete((m, e) -> pending.addAndGet(-size));
+    if (fresh(topic) && taken <= bufferBytes / 2) {
       sendNow(topic, key, value, acked);
       return acked;
     }
     try {
-      firstSends.execute(() -> {
-        if (sendNow(topic, key, value, acked)) known.add(topic);
-      });
+      slowSends.execute(() -> sendNow(topic, key, value, acked));
     } catch (RuntimeException rejected) {
       acked.completeExceptionally(rejected);
     }
     return acked;
   }
 
-  /** True if the producer took the record (so it has the topic's metadata). */
-  private boolean sendNow(String topic, String key, byte[] value, CompletableFuture<RecordMetadata> acked) {
+  private boolean fresh(String topic) {
+    Long last = lastSent.get(topic);
+    return last != null && System.nanoTime() - last < FRESH.toNanos();
+  }
+
+  /** Hands the record to the producer; once it took it, the topic's metadata is cached. */
+  private void sendNow(String topic, String key, byte[] value, CompletableFuture<RecordMetadata> acked) {
     try {
       producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
         if (error != null) acked.completeExceptionally(error);
         else acked.complete(metadata);
       });
-      return true;
+      lastSent.put(topic, System.nanoTime());
     } catch (RuntimeException e) {
       acked.completeExceptionally(e);
-      return false;
     }
   }
 
-  /** Stops taking first sends, waits up to {@code timeout} for queued ones, then closes the producer. */
+  /** Stops taking slow sends, waits up to {@code timeout} for queued ones, then closes the producer. */
   public void close(Duration timeout) {
-    firstSends.shutdown();
+    slowSends.shutdown();
     try {
-      firstSends.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      slowSends.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

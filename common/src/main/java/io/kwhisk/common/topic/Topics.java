@@ -16,6 +16,12 @@ public final class Topics {
   public static final String HEALTH = "health";
   /** Actions, namespaces and keys: compacted. */
   public static final String ENTITIES = "entities";
+  /**
+   * The dead-letter topic of every action's share group: the broker copies there each activation that reached the
+   * group's delivery limit (KIP-1191), and a controller turns it into an error record. Kafka requires the
+   * {@code dlq.} prefix of DLQ topic names by default ({@code errors.deadletterqueue.topic.name.prefix}).
+   */
+  public static final String DEAD_LETTERS = "dlq.kwhisk.activations";
 
   static final String ACTION_PREFIX = "act.";
   static final String COMPLETED_PREFIX = "completed";

@@ -28,6 +28,12 @@ public final class ActivationsFollower implements AutoCloseable {
         });
   }
 
+  /** Reports the reader's health under {@code name}; call before {@link #start()}. */
+  public ActivationsFollower watchedBy(io.kwhisk.controller.kafka.ReaderHealth health, String name) {
+    reader.watchedBy(health, name);
+    return this;
+  }
+
   public ActivationsFollower start() {
     reader.start();
     return this;

@@ -22,6 +22,7 @@ import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.message.CompletionMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
@@ -73,12 +74,14 @@ public final class ActionsApi {
   private final Clock clock;
   private final PackageResolver packages;
   private final SequenceRunner sequences;
+  private final QueueDrain drain;
 
   /** {@code packages} resolves {@code package/action} names, through bindings. */
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages) {
+      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages, QueueDrain drain) {
     this.packages = packages;
+    this.drain = drain;
     this.config = config;
     this.store = store;
     this.topics = topics;
@@ -164,20 +167,23 @@ public final class ActionsApi {
     return done(Responses.json(200, ActionJson.full(action, includeCode)));
   }
 
-  /** DELETE: removes the action, tells every healthy invoker to retire its containers, deletes its topic. */
+  /**
+   * DELETE: removes the action and tells every healthy invoker to retire its containers; then, after the answer,
+   * the activations still queued end with an error record and the topic goes ({@link QueueDrain}). In hash mode
+   * there is no action topic.
+   */
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     FullyQualifiedName fqn = fqn(who, name);
     packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
-    return store.delete(fqn)
-        .thenCompose(v -> {
-          scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
-          admission.forget(fqn.path());
-          ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);
-          view.get().healthy().keySet().forEach(id -> commands.send(id, retire));
-          return topics.deleteActionTopic(fqn);
-        })
-        .thenApply(v -> Responses.json(200, ActionJson.full(action, false)));
+    return store.delete(fqn).thenApply(v -> {
+      scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
+      admission.forget(fqn.path());
+      ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);
+      view.get().healthy().keySet().forEach(id -> commands.send(id, retire));
+      if (!hashMode()) drain.drain(action, clock.millis());
+      return Responses.json(200, ActionJson.full(action, false));
+    });
   }
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {

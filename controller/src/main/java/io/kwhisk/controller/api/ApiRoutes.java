@@ -1,5 +1,6 @@
 package io.kwhisk.controller.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.api.triggers.RulesApi;
@@ -8,6 +9,7 @@ import io.kwhisk.controller.api.web.WebActionsApi;
 import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Identity;
+import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,10 +47,14 @@ public final class ApiRoutes extends AllDirectives {
   private final RulesApi rules;
   private final WebActionsApi web;
   private final ControllerMetrics metrics;
+  private final ReaderHealth readers;
   private final long maxPayloadBytes;
 
+  /** {@code readers} decide {@code /ready}: 503 while any of the controller's Kafka readers is down. */
   public ApiRoutes(Authenticator auth, ActionsApi actions, ActivationsApi activations, PackagesApi packages,
-      TriggersApi triggers, RulesApi rules, WebActionsApi web, ControllerMetrics metrics, long maxPayloadBytes) {
+      TriggersApi triggers, RulesApi rules, WebActionsApi web, ControllerMetrics metrics, long maxPayloadBytes,
+      ReaderHealth readers) {
+    this.readers = readers;
     this.web = web;
     this.triggers = triggers;
     this.rules = rules;
@@ -60,9 +66,20 @@ public final class ApiRoutes extends AllDirectives {
     this.maxPayloadBytes = maxPayloadBytes;
   }
 
+  /** {@code /ready}: 200 while every Kafka reader reads, else 503; the body names each reader and its state. */
+  private HttpResponse ready() {
+    ObjectNode body = Json.object();
+    ObjectNode each = body.putObject("readers");
+    readers.readers().forEach((name, up) -> each.put(name, up ? "up" : "down"));
+    boolean ok = readers.allUp();
+    body.put("status", ok ? "ready" : "not ready");
+    return Responses.json(ok ? 200 : 503, body);
+  }
+
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         path("ping", () -> get(() -> complete(Responses.json(200, Json.object().put("status", "pong"))))),
+        path("ready", () -> get(() -> complete(ready()))),
         path("metrics", () -> get(() -> extractRequestContext(ctx -> complete(HttpResponse.create()
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))))),
         // Web actions answer CORS and OPTIONS themselves (an action may handle OPTIONS), so before ApiHeaders.

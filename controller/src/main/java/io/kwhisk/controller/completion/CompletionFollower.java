@@ -33,6 +33,12 @@ public final class CompletionFollower implements AutoCloseable {
         });
   }
 
+  /** Reports the reader's health under {@code name}; call before {@link #start()}. */
+  public CompletionFollower watchedBy(io.kwhisk.controller.kafka.ReaderHealth health, String name) {
+    reader.watchedBy(health, name);
+    return this;
+  }
+
   public CompletionFollower start() {
     reader.start();
     return this;

@@ -35,8 +35,14 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
   /** Opens the store and waits until it holds everything the topic held; the topic must exist. */
   public static KafkaEntityStore open(KafkaSettings kafka, RecordSender publisher, String clientId, Duration wait)
       throws InterruptedException, TimeoutException {
+    return open(kafka, publisher, clientId, wait, new io.kwhisk.controller.kafka.ReaderHealth());
+  }
+
+  /** As {@link #open(KafkaSettings, RecordSender, String, Duration)}, reporting the reader's health as "entities". */
+  public static KafkaEntityStore open(KafkaSettings kafka, RecordSender publisher, String clientId, Duration wait,
+      io.kwhisk.controller.kafka.ReaderHealth health) throws InterruptedException, TimeoutException {
     KafkaEntityStore store = new KafkaEntityStore(kafka, publisher, clientId);
-    store.reader.start();
+    store.reader.watchedBy(health, "entities").start();
     try {
       store.reader.caughtUp().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -3,7 +3,9 @@ package io.kwhisk.controller.kafka;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.topic.Topics;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +16,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -28,6 +34,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class TopicAdmin implements AutoCloseable {
   /** Share groups start at the earliest record so that an activation produced before the first container joins is not skipped. */
   static final String SHARE_RESET = "share.auto.offset.reset";
+  /** The group's dead-letter topic (KIP-1191): where the broker puts a record that reached the delivery limit. */
+  static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+  /** Whether the dead letter carries the record itself (the activation), not only headers naming it. */
+  static final String DLQ_COPY = "errors.deadletterqueue.copy.record.enable";
 
   private final Admin admin;
   private final short replicationFactor;
@@ -46,7 +56,9 @@ public final class TopicAdmin implements AutoCloseable {
         entitiesTopic(),
         new NewTopic(Topics.HEALTH, 1, replicationFactor)
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
-        new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor));
+        new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor),
+        new NewTopic(Topics.DEAD_LETTERS, 1, replicationFactor)
+            .configs(Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")));
     for (NewTopic topic : topics) {
       try {
         ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())
@@ -85,14 +97,19 @@ public final class TopicAdmin implements AutoCloseable {
 
   /**
    * Makes an action ready to receive activations: its topic (one partition: share groups spread records of one
-   * partition over many consumers) and its share group reading from the earliest record.
+   * partition over many consumers) and its share group reading from the earliest record, with
+   * {@link Topics#DEAD_LETTERS} as its dead-letter topic, so that a record the broker gives up on after the group's
+   * delivery limit is copied there (and becomes an error record: {@code activation.DeadLetters}) instead of vanishing.
    */
   public CompletionStage<Void> provisionAction(FullyQualifiedName action) {
     String group = Topics.actionGroup(action);
     ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
-    AlterConfigOp reset = new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET);
+    List<AlterConfigOp> configs = List.of(
+        new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET),
+        new AlterConfigOp(new ConfigEntry(DLQ_TOPIC, Topics.DEAD_LETTERS), AlterConfigOp.OpType.SET),
+        new AlterConfigOp(new ConfigEntry(DLQ_COPY, "true"), AlterConfigOp.OpType.SET));
     return ensureTopic(Topics.actionTopic(action))
-        .thenCompose(v -> admin.incrementalAlterConfigs(Map.of(resource, List.of(reset))).all().toCompletionStage());
+        .thenCompose(v -> admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
   }
 
   /** Deletes the action's topic (its queued activations go with it); a missing topic is fine. */
@@ -103,6 +120,30 @@ public final class TopicAdmin implements AutoCloseable {
           if (cause == null || cause instanceof UnknownTopicOrPartitionException) return null;
           throw new CompletionException(cause);
         });
+  }
+
+  /**
+   * How many records of the action's topic its share group has not finished with (available or acquired: neither
+   * acknowledged nor given up), as the broker reports the group's lag; without state for the topic (the group never
+   * fetched) 0 if the topic holds no record, else empty. Right after a group's state is initialised its lag may still read 0 for records already queued: a
+   * caller that needs certainty waits until a member of its own has fetched. Blocks up to {@code timeout}: for a
+   * caller on its own thread.
+   */
+  public OptionalLong shareLag(FullyQualifiedName action, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    String group = Topics.actionGroup(action);
+    TopicPartition partition = new TopicPartition(Topics.actionTopic(action), 0);
+    Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin
+        .listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+        .partitionsToOffsetInfo(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    SharePartitionOffsetInfo info = offsets.get(partition);
+    if (info != null && info.startOffset() >= 0 && info.lag().isPresent()) return OptionalLong.of(info.lag().get());
+    // No state: the group never fetched. Nothing is left only if the topic holds no record at all.
+    long earliest = admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition)
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+    long latest = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+    return latest == earliest ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {

@@ -39,6 +39,11 @@ public final class TopicReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long IDLE_SLICE_MS = 100;
+  /**
+   * How long a metadata call may wait for Kafka before the reader counts as failed (and is restarted): short, so
+   * that {@code /ready} tells an outage within seconds.
+   */
+  private static final Duration METADATA = Duration.ofSeconds(5);
 
   /** Receives one record; {@code replayed} is true when it was in its partition before the reader took it up. */
   @FunctionalInterface
@@ -52,11 +57,21 @@ public final class TopicReader implements AutoCloseable {
   private final Duration rediscover;
   private final long tail;
   private final Handler handler;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<String, Object> props;
   private final Thread thread;
+  /** The current consumer; replaced after a failure. Owned by the thread ({@link #close} only wakes it). */
+  private volatile KafkaConsumer<String, byte[]> consumer;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   /** End offsets when each partition was taken up: records below them are replayed. Owned by the thread. */
   private final Map<TopicPartition, Long> takenUpAt = new HashMap<>();
+  /** Where a restarted consumer resumes each partition: after the last handled record. Owned by the thread. */
+  private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+  /** The end offsets when the reader started, which {@link #caughtUp()} waits for. Owned by the thread. */
+  private Map<TopicPartition, Long> initial = Map.of();
+  private ReaderHealth health;
+  private String name;
+  /** Failures since the reader last read; owned by the thread. */
+  private int failures;
   private volatile boolean running = true;
 
   /**
@@ -93,11 +108,10 @@ public final class TopicReader implements AutoCloseable {
     this.rediscover = rediscover;
     this.tail = tail;
     this.handler = Objects.requireNonNull(handler, "handler should not be null");
-    Map<String, Object> props = new HashMap<>(kafka.readerConfig(clientId));
+    this.props = new HashMap<>(kafka.readerConfig(clientId));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, clientId);
     this.thread.setDaemon(true);
   }
@@ -112,56 +126,115 @@ public final class TopicReader implements AutoCloseable {
     return caughtUp;
   }
 
+  /**
+   * Reports this reader's health to {@code health} under {@code name} (a fixed name, never an id); call before
+   * {@link #start()}.
+   */
+  public TopicReader watchedBy(ReaderHealth health, String name) {
+    this.health = Objects.requireNonNull(health, "health should not be null");
+    this.name = Objects.requireNonNull(name, "name should not be null");
+    return this;
+  }
+
+  /**
+   * Reads until closed. A consumer that fails (a metadata call timing out while Kafka is away, any client error) is
+   * closed and a new one resumes where the last handled record left off, after a back-off that doubles with each
+   * failure in a row ({@link ReaderHealth#backoff}); meanwhile the reader counts as down.
+   */
   private void run() {
-    try {
-      takeUp(topic != null ? awaitTopic() : matchingPartitions());
-      Map<TopicPartition, Long> initial = Map.copyOf(takenUpAt);
-      if (reached(initial)) caughtUp.complete(null);
-      long nextLook = rediscover == null ? Long.MAX_VALUE : System.nanoTime() + rediscover.toNanos();
-      while (running) {
-        if (System.nanoTime() >= nextLook) {
-          takeUp(matchingPartitions());
-          nextLook = System.nanoTime() + rediscover.toNanos();
-        }
+    while (running) {
+      try {
+        if (consumer == null) consumer = newConsumer();
         if (takenUpAt.isEmpty()) {
-          idle();
-          continue;
+          takeUp(topic != null ? awaitTopic() : matchingPartitions());
+          initial = Map.copyOf(takenUpAt);
+        } else {
+          resume();
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-          try {
-            handler.handle(record, record.offset() < takenUpAt.getOrDefault(
-                new TopicPartition(record.topic(), record.partition()), 0L));
-          } catch (RuntimeException e) {
-            log.warn("dropping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
-                record.offset(), e.toString());
-          }
-        }
-        if (!caughtUp.isDone() && reached(initial)) caughtUp.complete(null);
+        read();
+      } catch (WakeupException e) {
+        if (running) failed(e);
+      } catch (RuntimeException e) {
+        failed(e);
+      } finally {
+        if (running) closeConsumer();
       }
-    } catch (WakeupException e) {
-      if (running) caughtUp.completeExceptionally(e);
+      if (running) sleep(ReaderHealth.backoff(failures));
+    }
+    closeConsumer();
+    if (health != null) health.closed(name);
+    caughtUp.completeExceptionally(new IllegalStateException("reader of " + description + " closed"));
+  }
+
+  /** Reads with the current consumer until closed or it fails. */
+  private void read() {
+    if (!caughtUp.isDone() && reached(initial)) caughtUp.complete(null);
+    long nextLook = rediscover == null ? Long.MAX_VALUE : System.nanoTime() + rediscover.toNanos();
+    while (running) {
+      if (health != null) health.up(name);
+      if (System.nanoTime() >= nextLook) {
+        takeUp(matchingPartitions());
+        nextLook = System.nanoTime() + rediscover.toNanos();
+      }
+      if (takenUpAt.isEmpty()) {
+        idle();
+        continue;
+      }
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        try {
+          handler.handle(record, record.offset() < takenUpAt.getOrDefault(tp, 0L));
+        } catch (RuntimeException e) {
+          log.warn("dropping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
+              record.offset(), e.toString());
+        }
+        resumeAt.put(tp, record.offset() + 1);
+      }
+      if (!caughtUp.isDone() && reached(initial)) caughtUp.complete(null);
+      failures = 0;
+    }
+  }
+
+  private void failed(RuntimeException e) {
+    failures++;
+    if (health != null) health.down(name);
+    log.warn("reader of {} failed ({} in a row), restarting it: {}", description, failures, e.toString());
+  }
+
+  /** A restarted consumer takes up every partition again where the last handled record left off. */
+  private void resume() {
+    consumer.assign(List.copyOf(takenUpAt.keySet()));
+    for (TopicPartition tp : takenUpAt.keySet()) consumer.seek(tp, resumeAt.get(tp));
+  }
+
+  private KafkaConsumer<String, byte[]> newConsumer() {
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void closeConsumer() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    consumer = null;
+    if (c == null) return;
+    try {
+      c.close(CloseOptions.timeout(Duration.ofSeconds(1)));
     } catch (RuntimeException e) {
-      log.error("reader of {} stopped", description, e);
-      caughtUp.completeExceptionally(e);
-    } finally {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
-      caughtUp.completeExceptionally(new IllegalStateException("reader of " + description + " closed"));
+      log.debug("closing the reader of {} failed: {}", description, e.toString());
     }
   }
 
   /** The partitions of the one topic, once it exists. */
   private List<TopicPartition> awaitTopic() {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA);
     while (running && (infos == null || infos.isEmpty())) {
       sleep(200);
-      infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      infos = consumer.partitionsFor(topic, METADATA);
     }
     return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
   }
 
   /** The partitions of every matching topic that exists now. */
   private List<TopicPartition> matchingPartitions() {
-    return consumer.listTopics(Duration.ofSeconds(30)).entrySet().stream()
+    return consumer.listTopics(METADATA).entrySet().stream()
         .filter(e -> matches.test(e.getKey()))
         .flatMap(e -> e.getValue().stream().map(p -> new TopicPartition(e.getKey(), p.partition())))
         .toList();
@@ -181,6 +254,7 @@ public final class TopicReader implements AutoCloseable {
       long start = tail >= end ? begins.get(tp) : Math.max(begins.get(tp), end - tail);
       consumer.seek(tp, start);
       takenUpAt.put(tp, end);
+      resumeAt.put(tp, start);
     }
   }
 
@@ -197,6 +271,12 @@ public final class TopicReader implements AutoCloseable {
     while (running && System.nanoTime() < until) sleep(IDLE_SLICE_MS);
   }
 
+  /** Waits {@code d} before a restart, in slices so that close is prompt. */
+  private void sleep(Duration d) {
+    long until = System.nanoTime() + d.toNanos();
+    while (running && System.nanoTime() < until) sleep(IDLE_SLICE_MS);
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
@@ -208,7 +288,8 @@ public final class TopicReader implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) c.wakeup();
     try {
       thread.join(5000);
     } catch (InterruptedException e) {

@@ -22,6 +22,9 @@ public final class ControllerMetrics {
   public static final String WAITING = "kwhisk.controller.blocking.waiting";
   public static final String LAG_VIEW_ACTIONS = "kwhisk.controller.admission.actions";
   public static final String BACKLOG = "kwhisk.controller.admission.backlog";
+  public static final String READERS_DOWN = "kwhisk.controller.readers.down";
+  public static final String DEAD_LETTERS = "kwhisk.controller.dead.letters";
+  public static final String DELETED_QUEUED = "kwhisk.controller.activations.deleted";
 
   private final PrometheusMeterRegistry registry;
   private final Counter[] completed = new Counter[4];
@@ -86,6 +89,24 @@ public final class ControllerMetrics {
     Gauge.builder(BACKLOG, backlog)
         .description("estimated activations queued or running, summed over the actions in the lag view")
         .register(registry);
+  }
+
+  /** How many of the controller's Kafka readers are down (stopped on an error, waiting for their restart). */
+  public void readers(Supplier<Number> down) {
+    Gauge.builder(READERS_DOWN, down).description("Kafka readers stopped on an error, to be restarted")
+        .register(registry);
+  }
+
+  /** Activations the broker gave up on after the delivery limit, written as error records. */
+  public void deadLetters(int n) {
+    Counter.builder(DEAD_LETTERS).description("activations given up after the delivery limit, ended as error records")
+        .register(registry).increment(n);
+  }
+
+  /** Queued activations of a deleted action, ended as error records. */
+  public void deletedQueued(int n) {
+    Counter.builder(DELETED_QUEUED).description("queued activations of deleted actions, ended as error records")
+        .register(registry).increment(n);
   }
 
   /** The Prometheus text exposition of every meter. */

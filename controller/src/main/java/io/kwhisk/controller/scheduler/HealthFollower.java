@@ -27,6 +27,12 @@ public final class HealthFollower implements AutoCloseable {
     this.reader.caughtUp().thenRun(() -> live = true);
   }
 
+  /** Reports the reader's health under {@code name}; call before {@link #start()}. */
+  public HealthFollower watchedBy(io.kwhisk.controller.kafka.ReaderHealth health, String name) {
+    reader.watchedBy(health, name);
+    return this;
+  }
+
   public HealthFollower start() {
     reader.start();
     return this;

@@ -135,7 +135,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     } catch (RuntimeException e) {
       if (id != null) removeBlocking(id);
       throw new ContainerStartException("container " + spec.name() + " (" + spec.image() + ") did not start: "
-          + e.getMessage(), e);
+          + e.getMessage(), e, id == null && e instanceof NotFoundException);
     }
   }
 

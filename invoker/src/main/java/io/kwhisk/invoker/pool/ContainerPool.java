@@ -106,12 +106,8 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       refuse(c);
       return;
     }
-    if (deps.config().imageFor(c.action().exec()).isEmpty()) {
-      log.warn("Refusing creation {} for {}: no image for kind {}", c.creationId(), c.action().fqn(),
-          c.action().exec().kind());
-      refuse(c);
-      return;
-    }
+    // A kind without an image is not refused: refused, the creation would be asked again and again while the
+    // action's activations wait forever. Its proxy ends them with an error record instead (ProxyState.UNAVAILABLE).
     String name = containerName(c);
     long now = deps.clock().millis();
     PoolState.Plan plan = state.plan(name, c, now);

@@ -128,6 +128,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final Action action;
   private final ActorRef<Event> parent;
   private final Deps deps;
+  /** The container's image; null when the invoker has none for the action's kind. */
+  private final String image;
   private final TimerScheduler<Command> timers;
   private final Duration keepAlive;
   private final boolean collectLogs;
@@ -169,8 +171,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.prefetch = AdaptivePrefetch.of(action.limits().concurrency(),
         deps.config().prefetch() > 0 ? Duration.ZERO : deps.config().prefetchBudget());
     deps.metrics().containerMoved(null, ContainerState.STARTING);
-    String image = deps.config().imageFor(action.exec()).orElseThrow(
-        () -> new IllegalArgumentException("no image for kind " + action.exec().kind()));
+    image = deps.config().imageFor(action.exec()).orElse(null);
+    if (image == null) {
+      ctx.getSelf().tell(new StartFailed(new StartFailures.NoImage(action.exec().kind())));
+      return;
+    }
     ContainerSpec spec = new ContainerSpec(name, image, action.limits().memory(), Map.of(
         ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
         ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
@@ -212,6 +217,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private Behavior<Command> onStartFailed(StartFailed m) {
     getContext().getLog().warn("Container {} of {} did not start: {}", name, action.fqn(), m.error().getMessage());
+    var permanent = StartFailures.permanent(m.error(), action.exec(), image);
+    if (permanent.isPresent()) return apply(state.startFailed(permanent.get()));
     return apply(state.startFailed());
   }
 
@@ -235,7 +242,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         continue;
       }
       next = apply(t);
-      if (state.phase() == ProxyState.Phase.INIT_FAILED) completeWithInitFailure(d);
+      if (unusable()) completeWithInitFailure(d);
       else if (t.effects().contains(ProxyState.Effect.HOLD)) queued.add(d); // run once unpaused (RUN_HELD)
       else if (running < action.limits().concurrency()) run(d);
       else queued.add(d);
@@ -299,6 +306,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     feed.resize(size.getAsInt());
   }
 
+  /** The container failed to init or can never start: every activation it pulls ends with that failure. */
+  private boolean unusable() {
+    return state.phase() == ProxyState.Phase.INIT_FAILED || state.phase() == ProxyState.Phase.UNAVAILABLE;
+  }
+
   private void completeWithInitFailure(Delivery d) {
     long now = deps.clock().millis();
     List<String> initLogs = List.of();
@@ -308,7 +320,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private void publish(Delivery d, ActivationRecord record) {
-    CompletionStage<Void> written = pipeline.write(d, CompletableFuture.completedFuture(record), feed, container.id());
+    CompletionStage<Void> written = pipeline.write(d, CompletableFuture.completedFuture(record), feed,
+        container == null ? null : container.id());
     getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
   }
 
@@ -362,7 +375,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     for (ProxyState.Effect effect : t.effects()) {
       switch (effect) {
         case JOIN_GROUP -> joinGroup();
-        case REPORT_READY -> parent.tell(new Ready(name, container.id()));
+        case REPORT_READY -> parent.tell(new Ready(name, container == null ? null : container.id()));
         case REPORT_BUSY -> {
           if (idleSince >= 0) pauseGrace = pauseGrace.afterGap(deps.clock().millis() - idleSince);
           idleSince = -1;
@@ -454,6 +467,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     int concurrency = action.limits().concurrency();
     boolean failed = state.phase() == ProxyState.Phase.INIT_FAILED;
     int maxPoll = failed ? 1 : deps.config().maxPollRecords(action.limits());
+    if (state.phase() == ProxyState.Phase.UNAVAILABLE) concurrency = 1; // one lane: nothing runs
     int lanes = failed ? 1 : Math.max(1, concurrency / maxPoll);
     feed = deps.feeds().open(action.fqn(), name, lanes, maxPoll, ds -> self.tell(new Pulled(ds)),
         e -> self.tell(new FeedFailed(e)));

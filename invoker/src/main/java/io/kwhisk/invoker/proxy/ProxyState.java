@@ -15,6 +15,7 @@ import java.util.Set;
  * <pre>
  * STARTING -> INITIALIZING -> READY <-> RUNNING -> REMOVING
  *                          \-> INIT_FAILED (pull one activation, complete it with the init error) -> REMOVING
+ *          \-(no image)-> UNAVAILABLE (complete every activation pulled with the error, until idle) -> REMOVING
  * READY -(pause grace)-> PAUSING -> PAUSED -(activation pulled)-> RESUMING -> RUNNING
  * </pre>
  *
@@ -37,7 +38,9 @@ public record ProxyState(
     long initTimeMs,
     String coldActivationId) {
 
-  public enum Phase { STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, PAUSING, PAUSED, RESUMING, REMOVING }
+  public enum Phase {
+    STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, UNAVAILABLE, PAUSING, PAUSED, RESUMING, REMOVING
+  }
 
   /** What the actor does after a transition, in list order. */
   public enum Effect {
@@ -97,6 +100,21 @@ public record ProxyState(
     return Transition.of(withPhase(Phase.REMOVING), Effect.REMOVE_CONTAINER);
   }
 
+  /**
+   * The container can never start: its image does not exist, or the invoker has none for its kind. Unlike a
+   * failure that another container may not meet (an engine error, an init failure), every container of the action
+   * would fail the same way, so rather than leave the queued activations waiting for containers that never come,
+   * this one joins the group and completes every activation it pulls with {@code failure}, at once, until none came
+   * for its idle window; then it goes, and the controller asks for another if activations keep coming.
+   */
+  public Transition startFailed(ActivationResponse failure) {
+    require(Phase.STARTING);
+    Objects.requireNonNull(failure, "failure should not be null");
+    ProxyState next = new ProxyState(Phase.UNAVAILABLE, inFlight, retiring, failure, -1, null);
+    if (retiring) return Transition.of(next.withPhase(Phase.REMOVING), Effect.REMOVE_CONTAINER);
+    return Transition.of(next, Effect.JOIN_GROUP, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+  }
+
   public Transition initialized(long initTimeMs) {
     require(Phase.INITIALIZING);
     ProxyState next = new ProxyState(Phase.READY, inFlight, retiring, null, initTimeMs, null);
@@ -118,14 +136,14 @@ public record ProxyState(
 
   /** An activation was pulled: run it (or hold it while paused), or release it when this container takes no more work. */
   public Transition accept(String activationId) {
-    boolean open = EnumSet.of(Phase.READY, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase)
-        || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
+    boolean open = EnumSet.of(Phase.READY, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED, Phase.RESUMING, Phase.UNAVAILABLE)
+        .contains(phase) || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
     if (!open || retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.add(activationId);
     String cold = coldActivationId == null && initTimeMs >= 0 ? activationId : coldActivationId;
     Phase next = switch (phase) {
-      case INIT_FAILED, PAUSING, RESUMING -> phase;
+      case INIT_FAILED, UNAVAILABLE, PAUSING, RESUMING -> phase;
       case PAUSED -> Phase.RESUMING;
       default -> Phase.RUNNING;
     };
@@ -176,6 +194,7 @@ public record ProxyState(
     ProxyState next = new ProxyState(phase, running, retiring, initFailure, initTimeMs, coldActivationId);
     if (phase == Phase.REMOVING || !running.isEmpty()) return Transition.of(next);
     if (retiring || phase == Phase.INIT_FAILED) return next.remove();
+    if (phase == Phase.UNAVAILABLE) return Transition.of(next, Effect.ARM_KEEP_ALIVE);
     return Transition.of(next.withPhase(Phase.READY), Effect.ARM_KEEP_ALIVE, Effect.REPORT_IDLE);
   }
 
@@ -195,7 +214,8 @@ public record ProxyState(
 
   /** Nothing ran for the keep-alive window. */
   public Transition keepAliveExpired() {
-    boolean idle = EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.PAUSED).contains(phase) && inFlight.isEmpty();
+    boolean idle = EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.UNAVAILABLE, Phase.PAUSED).contains(phase)
+        && inFlight.isEmpty();
     if (phase == Phase.PAUSING && inFlight.isEmpty()) return Transition.of(withRetiring()); // removed once paused
     return idle ? remove() : Transition.of(this);
   }

@@ -15,8 +15,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The invoker's one {@link KafkaProducer}, shared by the pool and every proxy, behind a {@link RecordSender}: the
- * first sends to a topic run on the owned {@code kwhisk-publisher} thread, later ones on the caller's, which saves a
- * thread hand-off on every completion (the activation's critical path).
+ * sends that could block (a topic not written to lately, a buffer more than half full) run on the owned
+ * {@code kwhisk-publisher} thread, the others on the caller's, which saves a thread hand-off on every completion (the
+ * activation's critical path). No send blocks a proxy's actor or a pipeline's thread.
  */
 public final class KafkaPublisher implements Publisher {
   private final RecordSender sender;
@@ -26,12 +27,13 @@ public final class KafkaPublisher implements Publisher {
     Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-producer");
     props.put("acks", "all");
     props.putIfAbsent("linger.ms", 0); // kwhisk.kafka.client.linger.ms may trade latency for fewer requests
+    // Blocks only RecordSender's own thread (first sends, and sends while the buffer is more than half full).
     props.put("max.block.ms", 30_000);
     // Read, not set: the producer keeps Kafka's default unless the operator's client properties change it.
     this.maxCompletionBytes = Integer.parseInt(String.valueOf(
         props.getOrDefault("max.request.size", DEFAULT_MAX_RECORD_BYTES)).trim());
     this.sender = new RecordSender(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
-        "kwhisk-publisher-" + invokerId);
+        "kwhisk-publisher-" + invokerId, RecordSender.bufferBytes(props));
   }
 
   @Override

@@ -138,6 +138,25 @@ class ProxyStateTest {
   }
 
   @Test
+  void aContainerThatCanNeverStartCompletesEveryActivationItPullsUntilIdleThenIsRemoved() {
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "no such image"));
+    Transition unavailable = ProxyState.starting().startFailed(failure);
+    assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(unavailable.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+
+    ProxyState two = unavailable.state().accept("a1").state().accept("a2").state();
+    assertThat(two.inFlight()).containsExactlyInAnyOrder("a1", "a2");
+    assertThat(two.initFailure()).isEqualTo(failure);
+    Transition oneLeft = two.finished("a1");
+    assertThat(oneLeft.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    Transition idle = oneLeft.state().finished("a2");
+    assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
+    assertThat(idle.state().accept("a3").effects()).contains(RUN);
+    assertThat(idle.state().keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
+  }
+
+  @Test
   void aRedeliveredActivationAlreadyInFlightIsReleased() {
     ProxyState running = ready().accept("a1").state();
     assertThat(running.accept("a1").effects()).containsExactly(RELEASE);

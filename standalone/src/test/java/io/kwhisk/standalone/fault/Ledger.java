@@ -1,0 +1,38 @@
+package io.kwhisk.standalone.fault;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Accepted versus recorded: every activation the API accepted (200 or 202) with the input it was given, and what
+ * the API later shows for it. Each must end with exactly one record whose result echoes its input; the rest is
+ * counted as lost (no record), wrong (a record with another result) or duplicated (listed more than once).
+ */
+final class Ledger {
+  /** Activation id to the input tag it was invoked with. */
+  final Map<String, String> accepted = new ConcurrentHashMap<>();
+  /** When each accepted activation was accepted (epoch ms). */
+  final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+  final AtomicInteger refused = new AtomicInteger();
+  final AtomicInteger failedCalls = new AtomicInteger();
+  final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+
+  void accepted(String id, String tag, long at) {
+    accepted.put(id, tag);
+    acceptedAt.put(id, at);
+  }
+
+  void status(int code) {
+    statuses.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** What the check found. */
+  record Outcome(int accepted, int recorded, int lost, int wrong, int duplicated, long lastEndAfterKillMs) {
+    @Override
+    public String toString() {
+      return "accepted=" + accepted + " recorded=" + recorded + " lost=" + lost + " wrong=" + wrong
+          + " duplicated=" + duplicated + " lastOrphanCompletedAfterKillMs=" + lastEndAfterKillMs;
+    }
+  }
+}
