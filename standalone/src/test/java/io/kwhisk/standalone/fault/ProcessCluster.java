@@ -67,7 +67,11 @@ final class ProcessCluster implements AutoCloseable {
 
   ProcessCluster(Path dir) {
     this.dir = dir;
-    this.kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+    // A record lock of 5 s (production: 30 s) bounds how long a killed invoker's held records wait for redelivery,
+    // which keeps the fault tests short; the invoker renews the locks of what it runs every half lock.
+    this.kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of(
+        "group.share.min.record.lock.duration.ms", "1000",
+        "group.share.record.lock.duration.ms", "5000"));
   }
 
   String bootstrapServers() {
