@@ -4,6 +4,7 @@ import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,6 +38,8 @@ import java.util.stream.Collectors;
  *     the partitions of the scheduling topic over which they share the actions they schedule (see
  *     {@code io.kwhisk.controller.scheduler.SchedulingGroup}); used when the topic is created, so all controllers
  *     of a deployment must agree, and at least as many as controllers (more spreads the actions more evenly)
+ * @param blackboxImages the images blackbox actions may run ({@code kwhisk.controller.blackbox.*}, see
+ *     {@link BlackboxImages}; by default any but the platform's own)
  */
 public record ControllerConfig(
     int id,
@@ -53,7 +56,8 @@ public record ControllerConfig(
     int activationStoreSize,
     AdmissionSettings admission,
     SchedulingMode scheduling,
-    int schedulingPartitions) {
+    int schedulingPartitions,
+    BlackboxImages blackboxImages) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -93,6 +97,7 @@ public record ControllerConfig(
     }
     Objects.requireNonNull(admission, "admission should not be null");
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
+    Objects.requireNonNull(blackboxImages, "blackboxImages should not be null");
     if (schedulingPartitions < admission.controllers() || schedulingPartitions > 1000) {
       throw new ConfigException(SCHEDULING_PARTITIONS, "must be from the number of controllers ("
           + admission.controllers() + ") to 1000, got " + schedulingPartitions);
@@ -118,14 +123,15 @@ public record ControllerConfig(
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
         source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
-        source.integer(SCHEDULING_PARTITIONS, 16));
+        source.integer(SCHEDULING_PARTITIONS, 16),
+        BlackboxImages.from(source));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
         schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling,
-        schedulingPartitions);
+        schedulingPartitions, blackboxImages);
   }
 
   static Set<String> parseKinds(String value) {

@@ -86,6 +86,7 @@ public final class ActionsApi {
   public CompletionStage<HttpResponse> put(Identity who, String name, boolean overwrite, byte[] body) {
     FullyQualifiedName fqn = fqn(who, name);
     ActionPut request = ActionPut.parse(body, config.kinds());
+    if (request.exec() != null && request.exec().isBlackbox()) config.blackboxImages().check(request.exec().image());
     Optional<Action> existing = store.action(fqn);
     if (existing.isPresent() && !overwrite) throw ApiError.conflict();
     Action action = request.toAction(fqn.namespace(), fqn.name(), existing, UUID.randomUUID().toString(), clock.millis());
