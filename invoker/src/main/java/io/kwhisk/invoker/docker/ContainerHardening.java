@@ -33,6 +33,8 @@ import java.util.Objects;
  *     {@code tmpSizeMb} (its pages count against the container's memory limit); turn it off for blackbox images that
  *     write elsewhere
  * @param tmpSizeMb size of the {@code /tmp} tmpfs with a read-only root
+ * @param user the user every container runs as ({@code uid[:gid]}); empty (the default): the image's own, which is
+ *     uid 10001 in kwhisk's runtime images. Set it to run blackbox images that default to root as another user
  */
 public record ContainerHardening(
     List<String> capAdd,
@@ -44,7 +46,8 @@ public record ContainerHardening(
     int logMaxSizeMb,
     int logMaxFiles,
     boolean readOnlyRootFs,
-    int tmpSizeMb) {
+    int tmpSizeMb,
+    String user) {
 
   public static final String CAP_ADD = "kwhisk.invoker.container.cap-add";
   public static final String NO_NEW_PRIVILEGES = "kwhisk.invoker.container.no-new-privileges";
@@ -55,6 +58,7 @@ public record ContainerHardening(
   public static final String LOG_MAX_FILES = "kwhisk.invoker.container.log-max-files";
   public static final String READ_ONLY_ROOT = "kwhisk.invoker.container.read-only-root-fs";
   public static final String TMP_SIZE = "kwhisk.invoker.container.tmp-size-mb";
+  public static final String USER = "kwhisk.invoker.container.user";
 
   /** Docker's own minimum of {@code --cpu-shares}. */
   static final int MIN_CPU_SHARES = 2;
@@ -82,6 +86,10 @@ public record ContainerHardening(
     if (readOnlyRootFs && tmpSizeMb < 1) {
       throw new ConfigException(TMP_SIZE, "must be at least 1 MB with a read-only root, got " + tmpSizeMb);
     }
+    user = user == null ? "" : user.trim();
+    if (!user.isEmpty() && !user.matches("[0-9]+(:[0-9]+)?")) {
+      throw new ConfigException(USER, "must be a numeric uid or uid:gid, got '" + user + "'");
+    }
   }
 
   /** The settings of {@code config}, with defaults; {@code userMemoryMb} is the invoker's user memory. */
@@ -96,7 +104,8 @@ public record ContainerHardening(
         config.integer(LOG_MAX_SIZE, 32),
         config.integer(LOG_MAX_FILES, 2),
         config.bool(READ_ONLY_ROOT, true),
-        config.integer(TMP_SIZE, 128));
+        config.integer(TMP_SIZE, 128),
+        config.string(USER, ""));
   }
 
   /** The defaults for an invoker of {@code userMemoryMb}. */

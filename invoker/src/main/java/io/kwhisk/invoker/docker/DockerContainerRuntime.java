@@ -121,6 +121,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
           .withLabels(labels)
           .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
           .withHostConfig(hostConfig(spec.memoryMb()))
+          .withUser(hardening.user().isEmpty() ? null : hardening.user())
           .exec();
       id = created.getId();
       docker.startContainerCmd(id).exec();
