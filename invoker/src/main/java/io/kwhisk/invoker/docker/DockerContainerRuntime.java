@@ -116,13 +116,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     try {
       Map<String, String> labels = new java.util.HashMap<>(spec.labels());
       labels.putAll(ownerLabels);
-      CreateContainerResponse created = docker.createContainerCmd(spec.image())
+      var create = docker.createContainerCmd(spec.image())
           .withName(spec.name())
           .withLabels(labels)
           .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
-          .withHostConfig(hostConfig(spec.memoryMb()))
-          .withUser(hardening.user().isEmpty() ? null : hardening.user())
-          .exec();
+          .withHostConfig(hostConfig(spec.memoryMb()));
+      if (!hardening.user().isEmpty()) create.withUser(hardening.user()); // else the image's own
+      CreateContainerResponse created = create.exec();
       id = created.getId();
       docker.startContainerCmd(id).exec();
       InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();

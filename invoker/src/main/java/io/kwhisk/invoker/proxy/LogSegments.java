@@ -46,6 +46,8 @@ final class LogSegments {
   private final StringBuilder[] partial = {new StringBuilder(), new StringBuilder()};
   private final Instant[] partialTime = new Instant[2];
   private final boolean[] partialCut = new boolean[2];
+  /** The last characters of each stream's unfinished line, cut or not: a sentinel may span two engine entries. */
+  private final StringBuilder[] tail = {new StringBuilder(), new StringBuilder()};
   private final List<List<Line>> current = List.of(new ArrayList<>(), new ArrayList<>());
   private final long[] currentChars = new long[2];
   private final List<Deque<List<Line>>> done = List.of(new ArrayDeque<>(), new ArrayDeque<>());
@@ -84,12 +86,18 @@ final class LogSegments {
       line.append(piece, 0, Math.max(0, room));
       partialCut[s] = true;
     }
+    tail[s].append(piece);
+    if (tail[s].length() > LogCollector.SENTINEL.length()) {
+      tail[s].delete(0, tail[s].length() - LogCollector.SENTINEL.length());
+    }
     peakChars = Math.max(peakChars, heldChars());
     if (!endsLine) return false;
     String whole = line.toString();
     Instant started = partialTime[s];
-    // A cut line lost its end; its last piece still tells whether the sentinel closed it.
-    boolean sentinel = partialCut[s] ? piece.endsWith(LogCollector.SENTINEL) : whole.endsWith(LogCollector.SENTINEL);
+    // A cut line lost its end; its tail still tells whether the sentinel closed it.
+    boolean sentinel = partialCut[s] ? tail[s].toString().endsWith(LogCollector.SENTINEL)
+        : whole.endsWith(LogCollector.SENTINEL);
+    tail[s].setLength(0);
     line.setLength(0);
     partialTime[s] = null;
     partialCut[s] = false;

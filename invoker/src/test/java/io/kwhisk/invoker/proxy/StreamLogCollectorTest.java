@@ -104,6 +104,22 @@ class StreamLogCollectorTest {
   }
 
   @Test
+  void aSentinelSplitBetweenTwoEntriesOfACutLineStillEndsTheSegment() {
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    var segment = c.next();
+    for (int i = 0; i < 8; i++) out(c, false, "2026-11-22T10:00:00Z " + "z".repeat(16 * 1024)); // past the limit
+    String sentinel = LogCollector.SENTINEL;
+    out(c, false, "2026-11-22T10:00:00Z zz" + sentinel.substring(0, 10));
+    out(c, false, "2026-11-22T10:00:00Z " + sentinel.substring(10) + "\n");
+    out(c, true, "2026-11-22T10:00:00Z " + sentinel + "\n");
+    assertThat(segment).isDone();
+    var next = c.next();
+    out(c, false, "2026-11-22T10:00:01Z next\n");
+    end(c, "2026-11-22T10:00:02Z");
+    assertThat(next.join()).containsExactly("2026-11-22T10:00:01Z stdout: next");
+  }
+
+  @Test
   void anActionPrintingSentinelsCannotPileUpSegments() {
     StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
     String line = "2026-11-22T10:00:00Z " + "w".repeat(1000) + "\n";
