@@ -46,8 +46,12 @@ if [ "$BUILD" -eq 1 ]; then "$ROOT/scripts/build-runtimes.sh"; else "$ROOT/scrip
 
 # start IMAGE NAME -> sets $ADDR (ip:port reachable from the host) and $CID
 start() {
-  CID="$(docker run -d --name "kwhisk-test-$2-$$" -p 127.0.0.1::8080 "$1")"
+  # Confined as the invoker confines action containers (kwhisk.invoker.container.*, defaults).
+  CID="$(docker run -d --name "kwhisk-test-$2-$$" -p 127.0.0.1::8080 --cap-drop ALL \
+    --security-opt no-new-privileges --pids-limit 512 --ulimit nofile=1024:1024 --read-only \
+    --tmpfs /tmp:rw,nosuid,nodev,size=128m,mode=1777 "$1")"
   CONTAINERS+=("$CID")
+  if [ "$(docker exec "$CID" sh -c 'id -u')" = 10001 ]; then pass "$2 runs as uid 10001"; else fail "$2 runs as root"; fi
   local ip port i
   ip="$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$CID")"
   ADDR="$ip:8080"

@@ -7,6 +7,7 @@ import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,6 +43,8 @@ import java.util.stream.Collectors;
  *     of a deployment must agree, and at least as many as controllers (more spreads the actions more evenly)
  * @param firesPerMinute trigger fires a namespace may make in a minute (OpenWhisk's {@code firesPerMinute}, 60 by
  *     default; 0: no limit); with several controllers each admits its share, as for the other limits
+ * @param blackboxImages the images blackbox actions may run ({@code kwhisk.controller.blackbox.*}, see
+ *     {@link BlackboxImages}; by default any but the platform's own)
  */
 public record ControllerConfig(
     int id,
@@ -59,7 +62,8 @@ public record ControllerConfig(
     AdmissionSettings admission,
     SchedulingMode scheduling,
     int schedulingPartitions,
-    int firesPerMinute) {
+    int firesPerMinute,
+    BlackboxImages blackboxImages) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -100,6 +104,7 @@ public record ControllerConfig(
     }
     Objects.requireNonNull(admission, "admission should not be null");
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
+    Objects.requireNonNull(blackboxImages, "blackboxImages should not be null");
     if (schedulingPartitions < admission.controllers() || schedulingPartitions > 1000) {
       throw new ConfigException(SCHEDULING_PARTITIONS, "must be from the number of controllers ("
           + admission.controllers() + ") to 1000, got " + schedulingPartitions);
@@ -129,14 +134,15 @@ public record ControllerConfig(
         AdmissionSettings.from(source),
         source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
         source.integer(SCHEDULING_PARTITIONS, 16),
-        source.integer(FIRES_PER_MINUTE, 60));
+        source.integer(FIRES_PER_MINUTE, 60),
+        BlackboxImages.from(source));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
         schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling,
-        schedulingPartitions, firesPerMinute);
+        schedulingPartitions, firesPerMinute, blackboxImages);
   }
 
   static Set<String> parseKinds(String value) {

@@ -10,6 +10,7 @@ import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
 import java.time.Duration;
+import io.kwhisk.invoker.docker.ContainerHardening;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.proxy.LogSource;
@@ -65,6 +66,8 @@ import java.util.Optional;
  *     after that the record is written without them
  * @param apiHost the API's URL as action containers reach it ({@code kwhisk.invoker.api-host}, exported to every
  *     container as {@code __OW_API_HOST}); empty: not set
+ * @param hardening how action containers are confined ({@code kwhisk.invoker.container.*}, see
+ *     {@link ContainerHardening})
  */
 public record InvokerConfig(
     int invokerId,
@@ -89,7 +92,8 @@ public record InvokerConfig(
     SchedulingMode scheduling,
     HttpActionContainer.ClientKind runtimeClient,
     LogSource logSource,
-    String apiHost) {
+    String apiHost,
+    ContainerHardening hardening) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -167,6 +171,7 @@ public record InvokerConfig(
     if (!apiHost.isEmpty() && !apiHost.matches("https?://[^\\s/]+(/\\S*)?")) {
       throw new ConfigException(API_HOST, "must be an http:// or https:// URL, got '" + apiHost + "'");
     }
+    Objects.requireNonNull(hardening, "hardening should not be null");
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -200,7 +205,8 @@ public record InvokerConfig(
         config.get(RUNTIME_CLIENT).map(v -> HttpActionContainer.ClientKind.parse(RUNTIME_CLIENT, v))
             .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE),
         config.get(LOG_SOURCE).map(v -> LogSource.parse(LOG_SOURCE, v)).orElse(LogSource.AUTO),
-        config.string(API_HOST, ""));
+        config.string(API_HOST, ""),
+        ContainerHardening.from(config, config.longValue(USER_MEMORY, 2048)));
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -2,12 +2,19 @@ package io.kwhisk.standalone;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The {@code wsk} CLI's properties file ({@code APIHOST=...}, {@code AUTH=uuid:key}, {@code NAMESPACE=...}), which
@@ -26,17 +33,23 @@ record WskProps(String apiHost, String auth, String namespace) {
     return Optional.of(new WskProps(p.getProperty("APIHOST"), auth, p.getProperty("NAMESPACE")));
   }
 
+  /**
+   * Writes the file through a sibling created owner-readable from the start (never readable by others, not even
+   * between creation and a chmod), then moved into place.
+   */
   void write(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    String text = "APIHOST=" + apiHost + "\nAUTH=" + auth + "\nNAMESPACE=" + namespace + "\n";
+    byte[] text = ("APIHOST=" + apiHost + "\nAUTH=" + auth + "\nNAMESPACE=" + namespace + "\n")
+        .getBytes(StandardCharsets.UTF_8);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // Best effort on file systems without POSIX permissions.
+    Files.deleteIfExists(tmp); // a leftover may have other permissions: CREATE_NEW makes ours
+    Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileAttribute<?>[] ownerOnly = file.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    try (SeekableByteChannel out = Files.newByteChannel(tmp, options, ownerOnly)) {
+      out.write(ByteBuffer.wrap(text));
     }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

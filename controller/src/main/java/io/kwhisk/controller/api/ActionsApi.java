@@ -117,6 +117,7 @@ public final class ActionsApi {
     FullyQualifiedName fqn = fqn(who, name);
     packages.requireWritable(fqn);
     ActionPut request = ActionPut.parse(body, config.kinds());
+    if (request.exec() != null && request.exec().isBlackbox()) config.blackboxImages().check(request.exec().image());
     Optional<Action> existing = store.action(fqn);
     if (existing.isPresent() && !overwrite) throw ApiError.conflict();
     Action action = request.toAction(fqn.namespace(), fqn.name(), existing, UUID.randomUUID().toString(), clock.millis());

@@ -85,6 +85,19 @@ class ActionsApiIT {
   }
 
   @Test
+  void aBlackboxOfThePlatformsOwnImagesOrAnImageIdIsRefusedAtCreateAndUpdate() throws Exception {
+    String blackbox = "{\"exec\":{\"kind\":\"blackbox\",\"image\":\"%s\"}}";
+    for (String image : List.of("kwhisk/invoker:latest", "docker.io/kwhisk/controller", "kwhisk/kafka@sha256:"
+        + "0".repeat(64), "bitnami/kafka:3.7", "sha256:" + "ab".repeat(32), "0123456789ab")) {
+      assertError(h.createAction("bb-" + Math.abs(image.hashCode()), String.format(blackbox, image)), 400);
+    }
+    assertThat(h.createAction("bb-ok", String.format(blackbox, "openwhisk/dockerskeleton:1.14.0")).statusCode())
+        .isEqualTo(200);
+    assertError(h.call("PUT", "/api/v1/namespaces/guest/actions/bb-ok?overwrite=true",
+        String.format(blackbox, "kwhisk/controller")), 400);
+  }
+
+  @Test
   void unknownActionsAnswer404() throws Exception {
     assertError(h.call("GET", "/api/v1/namespaces/_/actions/nope", null), 404);
     assertError(h.call("DELETE", "/api/v1/namespaces/_/actions/nope", null), 404);

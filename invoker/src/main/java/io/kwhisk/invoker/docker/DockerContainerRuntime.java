@@ -5,12 +5,14 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -53,11 +55,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final String network;
   private final Duration startTimeout;
   private final Map<String, String> ownerLabels;
+  private final ContainerHardening hardening;
   private final InvokerMetrics metrics;
   private final ExecutorService executor;
 
   private DockerContainerRuntime(DockerClient docker, DockerClient streams, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, InvokerMetrics metrics) {
+      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics) {
+    this.hardening = java.util.Objects.requireNonNull(hardening, "hardening should not be null");
     this.metrics = metrics;
     this.docker = docker;
     this.streams = streams;
@@ -77,20 +81,20 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    * {@code ownerLabels} (which invoker of which cluster) on every container it creates, on top of the spec's.
    */
   public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, InvokerMetrics metrics) {
-    return create(dockerHost, network, startTimeout, ownerLabels, metrics, 2 * THREADS);
+      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics) {
+    return create(dockerHost, network, startTimeout, ownerLabels, hardening, metrics, 2 * THREADS);
   }
 
   /** As above, with {@code controlConnections} for the engine calls (tests make it small). */
   static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, InvokerMetrics metrics, int controlConnections) {
+      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int controlConnections) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     // Two clients, two connection pools. A followed log stream keeps its connection as long as its container
     // lives; sharing one bounded pool, 64 containers' streams once took every connection and left create, pause
     // and remove waiting forever for one (proxies stuck pausing, their held activations never run).
     var control = DockerClientImpl.getInstance(config, client(dockerHost, controlConnections));
     var streams = DockerClientImpl.getInstance(config, client(dockerHost, MAX_STREAMS));
-    return new DockerContainerRuntime(control, streams, network, startTimeout, ownerLabels, metrics);
+    return new DockerContainerRuntime(control, streams, network, startTimeout, ownerLabels, hardening, metrics);
   }
 
   private static ApacheDockerHttpClient client(String dockerHost, int maxConnections) {
@@ -110,21 +114,15 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     String id = null;
     long began = System.nanoTime();
     try {
-      // The action's memory limit, with swap equal to it (no swap): beyond it the kernel kills the action, which
-      // awaitStopped then reports as an OOM kill.
-      long bytes = spec.memoryMb() * 1024 * 1024;
       Map<String, String> labels = new java.util.HashMap<>(spec.labels());
       labels.putAll(ownerLabels);
-      CreateContainerResponse created = docker.createContainerCmd(spec.image())
+      var create = docker.createContainerCmd(spec.image())
           .withName(spec.name())
           .withLabels(labels)
           .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
-          .withHostConfig(HostConfig.newHostConfig()
-              .withMemory(bytes)
-              .withMemorySwap(bytes)
-              .withNetworkMode(network)
-              .withPrivileged(false))
-          .exec();
+          .withHostConfig(hostConfig(spec.memoryMb()));
+      if (!hardening.user().isEmpty()) create.withUser(hardening.user()); // else the image's own
+      CreateContainerResponse created = create.exec();
       id = created.getId();
       docker.startContainerCmd(id).exec();
       InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
@@ -139,6 +137,35 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * The container's limits: its memory with swap equal to it (no swap: beyond it the kernel kills the action, which
+   * awaitStopped reports as an OOM kill), and the confinement of {@link ContainerHardening}.
+   */
+  HostConfig hostConfig(long memoryMb) {
+    long bytes = memoryMb * 1024 * 1024;
+    HostConfig host = HostConfig.newHostConfig()
+        .withMemory(bytes)
+        .withMemorySwap(bytes)
+        .withNetworkMode(network)
+        .withPrivileged(false)
+        .withCapDrop(Capability.ALL)
+        .withUlimits(List.of(new Ulimit("nofile", hardening.nofile(), hardening.nofile())))
+        .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of(
+            "max-size", hardening.logMaxSizeMb() + "m", "max-file", Integer.toString(hardening.logMaxFiles()))));
+    if (!hardening.capAdd().isEmpty()) {
+      host.withCapAdd(hardening.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+    }
+    if (hardening.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
+    if (hardening.pidsLimit() > 0) host.withPidsLimit(hardening.pidsLimit());
+    int shares = hardening.cpuSharesFor(memoryMb);
+    if (shares > 0) host.withCpuShares(shares);
+    if (hardening.readOnlyRootFs()) {
+      host.withReadonlyRootfs(true)
+          .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + hardening.tmpSizeMb() + "m,mode=1777"));
+    }
+    return host;
+  }
+
   private String ipAddress(InspectContainerResponse inspect) {
     Map<String, ContainerNetwork> networks = inspect.getNetworkSettings().getNetworks();
     ContainerNetwork net = networks.get(network);
@@ -150,11 +177,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The container's json-file log when this process can read all of its output there: the json-file driver (the
-   * {@code local} driver's files are not JSON), no rotation ({@code max-size}: a reader holding an offset in a
-   * rotated file would miss lines), and a file this process may read (the engine is local and we are allowed in
-   * {@code /var/lib/docker}). Null otherwise; the invoker then follows the log stream. Checked here, on the Docker
-   * executor, because it touches the file system.
+   * The container's json-file log when this process can read its output there: the json-file driver (the
+   * {@code local} driver's files are not JSON) and a file this process may read (the engine is local and we are
+   * allowed in {@code /var/lib/docker}). Rotated files ({@code <file>.1} ...) are followed by the reader. Null
+   * otherwise; the invoker then follows the log stream. Checked here, on the Docker executor, because it touches the
+   * file system.
    */
   private static Path logFile(InspectContainerResponse inspect) {
     String path = inspect.getLogPath();
@@ -164,7 +191,6 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         || !"json-file".equals(config.getType().getType())) {
       return null;
     }
-    if (config.getConfig() != null && config.getConfig().containsKey("max-size")) return null;
     Path file = Path.of(path);
     return Files.isReadable(file) ? file : null;
   }

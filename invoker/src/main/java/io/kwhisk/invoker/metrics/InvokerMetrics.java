@@ -2,6 +2,7 @@ package io.kwhisk.invoker.metrics;
 
 import io.kwhisk.common.metrics.JvmMeters;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,6 +31,8 @@ public final class InvokerMetrics {
   public static final String CONTAINER_START_TIME = "kwhisk.invoker.container.start.time";
   public static final String LOG_SOURCES = "kwhisk.invoker.log.sources";
   public static final String LOG_FILE_READS = "kwhisk.invoker.log.file.reads";
+  public static final String LOG_FILE_ROTATIONS = "kwhisk.invoker.log.file.rotations";
+  public static final String LOG_HELD = "kwhisk.invoker.log.held.chars";
 
   /** The states a container is counted in; one gauge each. */
   public enum ContainerState { STARTING, INITIALIZING, READY, RUNNING, PAUSED, REMOVING }
@@ -57,6 +60,8 @@ public final class InvokerMetrics {
   private final Map<Death, Counter> deaths = new EnumMap<>(Death.class);
   private final Map<LogSourceKind, Counter> logSources = new EnumMap<>(LogSourceKind.class);
   private final Counter logFileReads;
+  private final Counter logFileRotations;
+  private final DistributionSummary logHeld;
 
   public InvokerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -109,6 +114,13 @@ public final class InvokerMetrics {
     }
     logFileReads = Counter.builder(LOG_FILE_READS)
         .description("Reads of containers' json log files (more than one per activation when Docker wrote late)")
+        .register(registry);
+    logFileRotations = Counter.builder(LOG_FILE_ROTATIONS)
+        .description("Rotated json log files the reader moved on from (Docker's max-size)")
+        .register(registry);
+    logHeld = DistributionSummary.builder(LOG_HELD)
+        .description("Characters of log output one container's collector held when it completed a segment")
+        .baseUnit("chars")
         .register(registry);
   }
 
@@ -172,6 +184,15 @@ public final class InvokerMetrics {
 
   public void logFileRead() {
     logFileReads.increment();
+  }
+
+  public void logFileRotated() {
+    logFileRotations.increment();
+  }
+
+  /** What one container's log collector held (lines, partial lines, segments not yet taken) at its peak. */
+  public void logHeldChars(long chars) {
+    logHeld.record(chars);
   }
 
   public void creationRefused() {

@@ -8,7 +8,9 @@ import io.kwhisk.invoker.metrics.InvokerMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +75,10 @@ final class JsonLogFile implements LogCollector {
   // Owned by the read in progress.
   private final LogSegments segments;
   private FileChannel channel;
+  /** The identity (inode) of the file {@link #channel} reads, to notice when Docker rotated it away. */
+  private Object channelKey;
+  /** The file was seen rotated; once the open one is read to its end, the reader moves to its successor. */
+  private boolean rotationSeen;
   private long offset;
   /** Inside a line longer than the buffer, skipped up to its newline. */
   private boolean discarding;
@@ -84,7 +90,10 @@ final class JsonLogFile implements LogCollector {
     this.patienceNanos = patience.toNanos();
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime should not be null");
     this.metrics = Objects.requireNonNull(metrics, "metrics should not be null");
-    this.segments = new LogSegments(limitBytes);
+    this.segments = new LogSegments(limitBytes, metrics::logHeldChars);
+    // Opened at once, not at the first ask: an activation that writes more than Docker's rotation size before its
+    // first read would otherwise have its first lines (those a record keeps) rotated away unread.
+    submitOpen();
   }
 
   @Override
@@ -133,6 +142,23 @@ final class JsonLogFile implements LogCollector {
     }
     dropped.forEach(w -> w.future().complete(List.of()));
     if (idle) submit(0);
+  }
+
+  private void submitOpen() {
+    try {
+      reader.execute(() -> {
+        synchronized (this) {
+          if (closed) return; // the closing read runs after this, or ran and must not see a file opened after it
+        }
+        try {
+          if (channel == null) open(file);
+        } catch (IOException e) {
+          log.debug("Opening {} failed: {}", file, e.toString());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // the invoker is shutting down
+    }
   }
 
   private void submit(long delayMs) {
@@ -195,13 +221,17 @@ final class JsonLogFile implements LogCollector {
    */
   private boolean readSegments(int wanted, List<List<String>> out) throws IOException {
     if (wanted == 0) return false;
-    if (channel == null) channel = FileChannel.open(file, StandardOpenOption.READ);
+    if (channel == null) open(file);
     byte[] buf = BUFFER.get();
     int chunk = READ_BYTES; // what one activation usually wrote; the whole buffer only for a long line
     while (true) {
       metrics.logFileRead();
       int n = channel.read(ByteBuffer.wrap(buf, 0, chunk), offset);
-      if (n <= 0) return true;
+      if (n <= 0) {
+        if (!followRotation()) return true;
+        chunk = READ_BYTES;
+        continue;
+      }
       int start = 0;
       for (int i = 0; i < n && out.size() < wanted; i++) {
         if (buf[i] != '\n') continue;
@@ -220,6 +250,53 @@ final class JsonLogFile implements LogCollector {
       } else if (n < chunk) {
         return true; // the rest, if any, is a line Docker has not finished writing
       }
+    }
+  }
+
+  /**
+   * At the end of the open file: whether reading goes on, because Docker rotated the file ({@code max-size}) and
+   * the open one is done. Docker renames the full file to {@code <file>.1} (older ones to {@code .2} ...) and writes
+   * a new one, so the open channel still reads the renamed file. It is read to its end once more after the rotation
+   * was seen (lines written just before it), then the reader moves to its successor: the next newer of the rotated
+   * files, or the current one. Files rotated away entirely before being read (more than {@code max-file} rotations
+   * between two reads) are lost; their lines are past what a record keeps (the rotation size is above any log limit, see
+   * {@code ContainerHardening}).
+   */
+  private boolean followRotation() throws IOException {
+    if (!rotationSeen) {
+      rotationSeen = !Objects.equals(keyOf(file), channelKey) && keyOf(file) != null;
+      return rotationSeen; // read the old file to its end once more
+    }
+    rotationSeen = false;
+    List<Path> newestLast = new ArrayList<>();
+    for (int i = 1; ; i++) {
+      Path rotated = Path.of(file + "." + i);
+      if (!Files.exists(rotated)) break;
+      newestLast.add(0, rotated);
+    }
+    newestLast.add(file);
+    Path next = newestLast.get(0); // ours is gone: the oldest left
+    for (int i = 0; i < newestLast.size() - 1; i++) {
+      if (Objects.equals(keyOf(newestLast.get(i)), channelKey)) next = newestLast.get(i + 1);
+    }
+    closeFile();
+    open(next);
+    discarding = false;
+    metrics.logFileRotated();
+    return true;
+  }
+
+  private void open(Path path) throws IOException {
+    channel = FileChannel.open(path, StandardOpenOption.READ);
+    channelKey = keyOf(path);
+    offset = 0;
+  }
+
+  private static Object keyOf(Path path) {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null; // between Docker's rename and its creation of the new file
     }
   }
 

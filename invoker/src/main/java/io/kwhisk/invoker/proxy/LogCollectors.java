@@ -74,7 +74,7 @@ public final class LogCollectors implements LogCollector.Factory, AutoCloseable 
       return NONE;
     }
     metrics.logSourceOpened(InvokerMetrics.LogSourceKind.STREAM);
-    return StreamLogCollector.follow(runtime, container.id());
+    return StreamLogCollector.follow(runtime, container.id(), limitBytes, metrics::logHeldChars);
   }
 
   /** Stops the reader; collectors still open complete nothing more. */

@@ -27,7 +27,7 @@ class DockerContainerRuntimeIT {
     // Two connections for engine calls, three containers whose logs are followed: a followed stream holds its
     // connection for the container's life, so streams sharing the engine calls' pool would leave none for pause.
     try (DockerContainerRuntime runtime = DockerContainerRuntime.create("unix:///var/run/docker.sock", "bridge",
-        Duration.ofSeconds(30), owner, InvokerMetrics.discarding(), 2)) {
+        Duration.ofSeconds(30), owner, ContainerHardening.defaults(2048), InvokerMetrics.discarding(), 2)) {
       try {
         for (int i = 0; i < 3; i++) {
           RunningContainer c = runtime.start(new ContainerSpec("kwhisk-it-" + run + "-" + i, IMAGE, 128, Map.of()))
@@ -63,7 +63,7 @@ class DockerContainerRuntimeIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> owner = Map.of(ContainerRuntime.INVOKER_LABEL, "74", ContainerRuntime.CLUSTER_LABEL, "it-" + run);
     try (DockerContainerRuntime runtime = DockerContainerRuntime.create("unix:///var/run/docker.sock", "bridge",
-        Duration.ofSeconds(30), owner, InvokerMetrics.discarding())) {
+        Duration.ofSeconds(30), owner, ContainerHardening.defaults(2048), InvokerMetrics.discarding())) {
       RunningContainer c = runtime.start(new ContainerSpec("kwhisk-it-" + run, IMAGE, 128, Map.of()))
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
       try {

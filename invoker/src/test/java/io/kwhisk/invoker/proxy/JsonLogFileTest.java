@@ -78,7 +78,7 @@ class JsonLogFileTest {
   void sameInputGivesTheSameSegmentAsTheFollowedStream() throws Exception {
     write(entry("stdout", "a b\n", "2026-11-22T10:00:00.123456789Z"), entry("stderr", "c\n", "2026-11-22T10:00:00Z"),
         end("2026-11-22T10:00:01Z"));
-    StreamLogCollector stream = new StreamLogCollector();
+    StreamLogCollector stream = new StreamLogCollector(10_000, chars -> { });
     for (String l : List.of("2026-11-22T10:00:00.123456789Z a b\n", "2026-11-22T10:00:01.000000000Z " + S + "\n")) {
       stream.accept(false, l.getBytes(StandardCharsets.UTF_8));
     }
@@ -216,5 +216,49 @@ class JsonLogFileTest {
     logs.close();
     assertThat(next.get(5, TimeUnit.SECONDS)).isEmpty();
     assertThat(logs.next().get(5, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  /** Docker's rotation: the full file becomes {@code .1} (an older {@code .1} becomes {@code .2}), a new one starts. */
+  private void rotate(int keep) throws IOException {
+    Path f = file();
+    for (int i = keep - 1; i >= 1; i--) {
+      Path older = Path.of(f + "." + i);
+      if (Files.exists(older)) Files.move(older, Path.of(f + "." + (i + 1)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.move(f, Path.of(f + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.createFile(f);
+  }
+
+  @Test
+  void aSegmentSpanningRotatedFilesIsReadAcrossThemInOrder() throws Exception {
+    JsonLogFile logs = open(10_000);
+    write(entry("stdout", "before\n", "2026-11-22T10:00:00Z"));
+    CompletableFuture<List<String>> first = logs.next();
+    await().until(() -> reads() >= 1); // the reader holds the first file open
+    rotate(3);
+    write(entry("stdout", "middle\n", "2026-11-22T10:00:01Z"));
+    rotate(3);
+    write(entry("stderr", "after\n", "2026-11-22T10:00:02Z"), end("2026-11-22T10:00:03Z"));
+    assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: before",
+        "2026-11-22T10:00:01Z stdout: middle", "2026-11-22T10:00:02Z stderr: after");
+    CompletableFuture<List<String>> second = logs.next();
+    write(entry("stdout", "next\n", "2026-11-22T10:00:04Z"), end("2026-11-22T10:00:05Z"));
+    assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:04Z stdout: next");
+    assertThat(metrics.registry().get(InvokerMetrics.LOG_FILE_ROTATIONS).counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  void filesRotatedAwayBeforeTheyWereReadAreSkippedAndTheSentinelsStillEndTheSegment() throws Exception {
+    JsonLogFile logs = open(10_000);
+    write(entry("stdout", "kept\n", "2026-11-22T10:00:00Z"));
+    CompletableFuture<List<String>> segment = logs.next();
+    await().until(() -> reads() >= 1);
+    for (int i = 0; i < 4; i++) {
+      rotate(2); // only one rotated file is kept: some of these are gone before the reader gets to them
+      write(entry("stdout", "maybe lost " + i + "\n", "2026-11-22T10:00:01Z"));
+    }
+    write(end("2026-11-22T10:00:03Z"));
+    List<String> lines = segment.get(5, TimeUnit.SECONDS);
+    assertThat(lines).startsWith("2026-11-22T10:00:00Z stdout: kept").endsWith("2026-11-22T10:00:01Z stdout: maybe lost 3");
   }
 }

@@ -1,0 +1,160 @@
+package io.kwhisk.invoker;
+
+import static io.kwhisk.invoker.ControllerDouble.docker;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.json.Json;
+import io.kwhisk.common.message.CompletionMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Action containers on the network {@code scripts/action-network.sh} makes reach neither each other nor the host's
+ * ports, but do reach the API they are given as {@code __OW_API_HOST}. Real engine and iptables (root); every
+ * address probed is this machine's: the network's gateway (the host) and the test's own containers.
+ */
+class NetworkIsolationIT {
+  private static final int INVOKER_ID = 66;
+  private static final Path SCRIPT = Path.of("..", "scripts", "action-network.sh").toAbsolutePath().normalize();
+  private static final String NETWORK = "kwhisk-it-iso-" + UUID.randomUUID().toString().substring(0, 8);
+
+  private static ControllerDouble controller;
+  private static Invoker invoker;
+  private static HttpServer api;
+  /** Stands for a broker listening on the host's addresses, as a broker of a real deployment does. */
+  private static ServerSocket broker;
+  private static int metricsPort;
+  private static String gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeThat(System.getProperty("user.name")).as("iptables needs root").isEqualTo("root");
+    assertThat(Files.isExecutable(SCRIPT)).as(SCRIPT.toString()).isTrue();
+    api = HttpServer.create(new InetSocketAddress(0), 0);
+    api.createContext("/api/v1", exchange -> {
+      byte[] body = "{\"api\":\"kwhisk\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    broker = new ServerSocket(0);
+    try (ServerSocket s = new ServerSocket(0)) {
+      metricsPort = s.getLocalPort();
+    }
+    run(SCRIPT.toString(), "up", NETWORK, "--allow-tcp", Integer.toString(api.getAddress().getPort()));
+    gateway = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", NETWORK).trim();
+    controller = ControllerDouble.start();
+    invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
+        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
+        "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
+        "kwhisk.invoker.keep-alive", "60s",
+        "kwhisk.invoker.prefetch", "1",
+        "kwhisk.invoker.pause-grace", "0",
+        "kwhisk.invoker.network", NETWORK,
+        "kwhisk.invoker.metrics-port", Integer.toString(metricsPort),
+        "kwhisk.invoker.api-host", "http://" + gateway + ":" + api.getAddress().getPort()))));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (controller != null) ControllerDouble.shutDown(invoker, controller, INVOKER_ID);
+    } finally {
+      if (api != null) api.stop(0);
+      if (broker != null) broker.close();
+      run(SCRIPT.toString(), "down", NETWORK);
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+  }
+
+  /** Whether this host reaches {@code host:port}: the listener is there, so only the isolation can refuse it. */
+  private static boolean hostReaches(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void anActionReachesNeitherAnotherTenantsContainerNorTheHostsPortsButItsApi() throws Exception {
+    Action victim = controller.action("victim-" + UUID.randomUUID().toString().substring(0, 8), 10_000, 128,
+        "function main() { return {ok: true}; }");
+    controller.createContainer(INVOKER_ID, victim);
+    CompletionMessage victimRun = controller.invoke(victim, Json.object());
+    String victimIp = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}",
+        victimRun.containerId()).trim();
+    for (int port : List.of(broker.getLocalPort(), metricsPort, api.getAddress().getPort())) {
+      assertThat(hostReaches(gateway, port)).as("%s:%d listens", gateway, port).isTrue();
+    }
+    assertThat(hostReaches(victimIp, 8080)).as("the invoker reaches the victim's /run").isTrue();
+
+    Action prober = controller.action("prober-" + UUID.randomUUID().toString().substring(0, 8), 20_000, 128, """
+        const net = require('net');
+        const http = require('http');
+        function probe(host, port) {
+          return new Promise(resolve => {
+            const s = net.connect({host, port});
+            const done = r => { s.destroy(); resolve(r); };
+            s.setTimeout(1000, () => done('timeout'));
+            s.on('connect', () => done('connected'));
+            s.on('error', e => done(e.code));
+          });
+        }
+        function api() {
+          return new Promise(resolve => {
+            const r = http.get(process.env.__OW_API_HOST + '/api/v1', res => {
+              let body = ''; res.on('data', d => body += d); res.on('end', () => resolve(res.statusCode + ' ' + body));
+            });
+            r.setTimeout(2000, () => { r.destroy(); resolve('timeout'); });
+            r.on('error', e => resolve(e.code));
+          });
+        }
+        async function main(p) {
+          const started = Date.now();
+          const out = {};
+          for (const [name, host, port] of p.targets) out[name] = await probe(host, port);
+          out.api = await api();
+          out.probeMs = Date.now() - started;
+          return out;
+        }""");
+    controller.createContainer(INVOKER_ID, prober);
+    var targets = Json.MAPPER.createArrayNode();
+    targets.addArray().add("victim").add(victimIp).add(8080);
+    targets.addArray().add("broker").add(gateway).add(broker.getLocalPort());
+    targets.addArray().add("invokerMetrics").add(gateway).add(metricsPort);
+    var params = Json.object();
+    params.set("targets", targets);
+    JsonNode seen = controller.invoke(prober, params).record().response().result();
+
+    assertThat(seen.get("victim").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("broker").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("invokerMetrics").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("api").asText()).as("%s", seen).isEqualTo("200 {\"api\":\"kwhisk\"}");
+  }
+}
