@@ -38,6 +38,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <ol>
  *   <li>The proxy starts its container at once and tells the parent {@link Ready} when it is initialised (or its
  *       init failed), and {@link Stopped} exactly once, after the container is removed, before it stops itself.
+ *       It joins the action's share group as soon as the container is started, while {@code /init} runs; what it
+ *       pulls meanwhile waits for the init (see {@link ProxyState}).
  *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
  *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion (the
  *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
@@ -380,6 +382,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         case PAUSE -> pause();
         case UNPAUSE -> unpause();
         case RUN_HELD -> runQueued();
+        case FAIL_FIRST_HELD -> completeWithInitFailure(queued.poll());
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
         case RELEASE_QUEUED -> releaseQueued();
