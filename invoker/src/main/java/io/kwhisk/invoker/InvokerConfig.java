@@ -9,10 +9,11 @@ import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
-import java.time.Duration;
+import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.proxy.LogSource;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,10 @@ import java.util.Optional;
  *     after that the record is written without them
  * @param apiHost the API's URL as action containers reach it ({@code kwhisk.invoker.api-host}, exported to every
  *     container as {@code __OW_API_HOST}); empty: not set
+ * @param containerCreateParallelism containers this invoker creates and starts at once
+ *     ({@code kwhisk.invoker.container-create-parallelism}, 1 to 64, default 16: where this machine's engine creates
+ *     fastest, see BENCHMARKS.md); removals and the other engine calls have pools of their own and never wait for
+ *     a creation
  */
 public record InvokerConfig(
     int invokerId,
@@ -89,7 +94,8 @@ public record InvokerConfig(
     SchedulingMode scheduling,
     HttpActionContainer.ClientKind runtimeClient,
     LogSource logSource,
-    String apiHost) {
+    String apiHost,
+    int containerCreateParallelism) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -113,6 +119,8 @@ public record InvokerConfig(
   public static final String RUNTIME_CLIENT = "kwhisk.invoker.runtime-client";
   public static final String LOG_SOURCE = "kwhisk.invoker.log-source";
   public static final String API_HOST = "kwhisk.invoker.api-host";
+  public static final String CREATE_PARALLELISM = "kwhisk.invoker.container-create-parallelism";
+  static final int MAX_CREATE_PARALLELISM = 64;
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -167,6 +175,10 @@ public record InvokerConfig(
     if (!apiHost.isEmpty() && !apiHost.matches("https?://[^\\s/]+(/\\S*)?")) {
       throw new ConfigException(API_HOST, "must be an http:// or https:// URL, got '" + apiHost + "'");
     }
+    if (containerCreateParallelism < 1 || containerCreateParallelism > MAX_CREATE_PARALLELISM) {
+      throw new ConfigException(CREATE_PARALLELISM, "must be between 1 and " + MAX_CREATE_PARALLELISM + ", got "
+          + containerCreateParallelism);
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -200,7 +212,8 @@ public record InvokerConfig(
         config.get(RUNTIME_CLIENT).map(v -> HttpActionContainer.ClientKind.parse(RUNTIME_CLIENT, v))
             .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE),
         config.get(LOG_SOURCE).map(v -> LogSource.parse(LOG_SOURCE, v)).orElse(LogSource.AUTO),
-        config.string(API_HOST, ""));
+        config.string(API_HOST, ""),
+        config.integer(CREATE_PARALLELISM, DockerContainerRuntime.DEFAULT_CREATE_PARALLELISM));
   }
 
   private static Duration max(Duration a, Duration b) {
