@@ -38,8 +38,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <ol>
  *   <li>The proxy starts its container at once and tells the parent {@link Ready} when it is initialised (or its
  *       init failed), and {@link Stopped} exactly once, after the container is removed, before it stops itself.
- *       It joins the action's share group as soon as the container is started, while {@code /init} runs; what it
- *       pulls meanwhile waits for the init (see {@link ProxyState}).
+ *       It joins the action's share group at once, while the container is created, started and initialised; what
+ *       it pulls meanwhile waits for a successful {@code /init} (see {@link ProxyState}).
  *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
  *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion (the
  *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
@@ -177,6 +177,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
         ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
     ctx.pipeToSelf(deps.runtime().start(spec), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
+    apply(state.begin());
   }
 
   @Override

@@ -33,10 +33,14 @@ class ProxyStateTest {
   }
 
   @Test
-  void aStartedContainerJoinsTheGroupWhileItInitialises() {
-    Transition started = ProxyState.starting().containerStarted();
+  void aProxyJoinsTheGroupAsSoonAsItAsksForItsContainer() {
+    Transition begun = ProxyState.starting().begin();
+    assertThat(begun.state().phase()).isEqualTo(Phase.STARTING);
+    assertThat(begun.effects()).containsExactly(JOIN_GROUP);
+
+    Transition started = begun.state().containerStarted();
     assertThat(started.state().phase()).isEqualTo(Phase.INITIALIZING);
-    assertThat(started.effects()).containsExactly(JOIN_GROUP);
+    assertThat(started.effects()).isEmpty();
 
     Transition initialized = started.state().initialized(120);
     assertThat(initialized.state().phase()).isEqualTo(Phase.READY);
@@ -44,11 +48,13 @@ class ProxyStateTest {
   }
 
   @Test
-  void anActivationPulledDuringTheInitIsHeldAndRunsOnlyOnceTheInitSucceeded() {
-    Transition held = ProxyState.starting().containerStarted().state().accept("a1");
-    assertThat(held.state().phase()).isEqualTo(Phase.INITIALIZING);
+  void activationsPulledBeforeTheInitEndedAreHeldAndRunOnlyOnceTheInitSucceeded() {
+    Transition held = ProxyState.starting().accept("a1");
+    assertThat(held.state().phase()).isEqualTo(Phase.STARTING);
     assertThat(held.effects()).as("never run nor reported busy before the init").containsExactly(HOLD);
-    ProxyState twoHeld = held.state().accept("a2").state();
+    Transition heldToo = held.state().containerStarted().state().accept("a2");
+    assertThat(heldToo.effects()).containsExactly(HOLD);
+    ProxyState twoHeld = heldToo.state();
     assertThat(twoHeld.accept("a1").effects()).as("a redelivery of a held one").containsExactly(RELEASE);
 
     Transition initialized = twoHeld.initialized(120);
@@ -109,17 +115,26 @@ class ProxyStateTest {
   }
 
   @Test
-  void aContainerRetiredBeforeItStartedNeverJoinsTheGroup() {
-    Transition started = ProxyState.starting().retire().state().containerStarted();
-    assertThat(started.effects()).isEmpty();
-    assertThat(started.state().initialized(50).state().phase()).isEqualTo(Phase.REMOVING);
+  void aContainerWhoseFeedFailedWhileItStartedIsRemovedOnceItIsUp() {
+    Transition failed = ProxyState.starting().accept("a1").state().feedFailed();
+    assertThat(failed.state().phase()).as("nothing to remove yet").isEqualTo(Phase.STARTING);
+    assertThat(failed.state().inFlight()).as("the closed feed gave a1 back").isEmpty();
+    assertThat(failed.state().accept("a2").effects()).containsExactly(RELEASE);
+    Transition t = failed.state().containerStarted().state().initialized(50);
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.effects()).contains(REMOVE_CONTAINER);
   }
 
   @Test
-  void aContainerThatNeverStartedIsRemovedWithoutJoiningTheGroup() {
-    Transition t = ProxyState.starting().startFailed();
+  void aContainerThatNeverStartedGivesBackWhatItHeldUnrunAndLeavesTheGroup() {
+    ProxyState held = ProxyState.starting().begin().state().accept("a1").state();
+    assertThat(held.phase()).isEqualTo(Phase.STARTING);
+    assertThat(held.inFlight()).containsExactly("a1");
+
+    Transition t = held.startFailed();
     assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
-    assertThat(t.effects()).containsExactly(REMOVE_CONTAINER);
+    assertThat(t.state().inFlight()).isEmpty();
+    assertThat(t.effects()).containsExactly(RELEASE_QUEUED, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
   @Test
