@@ -390,4 +390,20 @@ class ContainerProxyTest {
     assertThat(container.runs).as("neither ran").isEmpty();
     assertThat(source.acknowledged).containsExactly(first);
   }
+
+  @Test
+  void anActivationPulledWhileTheContainerStartsGoesBackUnrunWhenTheStartFails() throws Exception {
+    runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
+    testKit.spawn(ContainerProxy.create("p-start-fail", ACTION, parent.getRef(), deps("10s")), "p-start-fail");
+    await().alias("the group is joined while the container starts").until(() -> source.opened);
+    Delivery d = delivery("s1", 0);
+    source.deliver(d);
+
+    runtime.startAnswer.completeExceptionally(new IllegalStateException("no such image"));
+    expectStopped("p-start-fail");
+    assertThat(source.released).containsExactly(d);
+    assertThat(source.closed).as("it left the group").isTrue();
+    assertThat(source.acknowledged).isEmpty();
+    assertThat(container.runs).isEmpty();
+  }
 }
