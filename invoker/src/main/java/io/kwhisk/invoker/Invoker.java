@@ -102,7 +102,8 @@ public final class Invoker implements AutoCloseable {
       String clusterId = ensureCommandTopic(config);
       Map<String, String> owner = ownerLabels(config.invokerId(), clusterId);
       ContainerRuntime docker = DockerContainerRuntime.create(
-          config.dockerHost(), config.network(), config.containerStartTimeout(), owner, config.hardening(), metrics);
+          config.dockerHost(), config.network(), config.containerStartTimeout(), owner, config.hardening(), metrics,
+          config.containerCreateParallelism());
       started.add(docker);
       removeLeftovers(docker, owner);
       ContainerRuntime runtime = docker;

@@ -9,11 +9,12 @@ import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
-import java.time.Duration;
 import io.kwhisk.invoker.docker.ContainerHardening;
+import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.proxy.LogSource;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,10 @@ import java.util.Optional;
  *     container as {@code __OW_API_HOST}); empty: not set
  * @param hardening how action containers are confined ({@code kwhisk.invoker.container.*}, see
  *     {@link ContainerHardening})
+ * @param containerCreateParallelism containers this invoker creates and starts at once
+ *     ({@code kwhisk.invoker.container-create-parallelism}, 1 to 64, default 16: where this machine's engine creates
+ *     fastest, see BENCHMARKS.md); removals and the other engine calls have pools of their own and never wait for
+ *     a creation
  */
 public record InvokerConfig(
     int invokerId,
@@ -93,7 +98,8 @@ public record InvokerConfig(
     HttpActionContainer.ClientKind runtimeClient,
     LogSource logSource,
     String apiHost,
-    ContainerHardening hardening) {
+    ContainerHardening hardening,
+    int containerCreateParallelism) {
 
   public static final String ID = "kwhisk.invoker.id";
   public static final String USER_MEMORY = "kwhisk.invoker.user-memory-mb";
@@ -117,6 +123,8 @@ public record InvokerConfig(
   public static final String RUNTIME_CLIENT = "kwhisk.invoker.runtime-client";
   public static final String LOG_SOURCE = "kwhisk.invoker.log-source";
   public static final String API_HOST = "kwhisk.invoker.api-host";
+  public static final String CREATE_PARALLELISM = "kwhisk.invoker.container-create-parallelism";
+  static final int MAX_CREATE_PARALLELISM = 64;
 
   /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
   public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
@@ -172,6 +180,10 @@ public record InvokerConfig(
       throw new ConfigException(API_HOST, "must be an http:// or https:// URL, got '" + apiHost + "'");
     }
     Objects.requireNonNull(hardening, "hardening should not be null");
+    if (containerCreateParallelism < 1 || containerCreateParallelism > MAX_CREATE_PARALLELISM) {
+      throw new ConfigException(CREATE_PARALLELISM, "must be between 1 and " + MAX_CREATE_PARALLELISM + ", got "
+          + containerCreateParallelism);
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ConfigException(METRICS_PORT, "must be a port number or 0 (off), got " + metricsPort);
     }
@@ -206,7 +218,8 @@ public record InvokerConfig(
             .orElse(HttpActionContainer.ClientKind.KEEP_ALIVE),
         config.get(LOG_SOURCE).map(v -> LogSource.parse(LOG_SOURCE, v)).orElse(LogSource.AUTO),
         config.string(API_HOST, ""),
-        ContainerHardening.from(config, config.longValue(USER_MEMORY, 2048)));
+        ContainerHardening.from(config, config.longValue(USER_MEMORY, 2048)),
+        config.integer(CREATE_PARALLELISM, DockerContainerRuntime.DEFAULT_CREATE_PARALLELISM));
   }
 
   private static Duration max(Duration a, Duration b) {

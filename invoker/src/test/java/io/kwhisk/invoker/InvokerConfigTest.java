@@ -187,4 +187,15 @@ class InvokerConfigTest {
     assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.api-host", "172.17.0.1:3233")))
         .hasMessageContaining("kwhisk.invoker.api-host");
   }
+
+  @Test
+  void containerCreationParallelismDefaultsToTheEnginesBestAndIsBounded() {
+    assertThat(parse(Map.of()).containerCreateParallelism()).isEqualTo(16);
+    assertThat(parse(Map.of("kwhisk.invoker.container-create-parallelism", "4")).containerCreateParallelism())
+        .isEqualTo(4);
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.container-create-parallelism", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.container-create-parallelism");
+    assertThatThrownBy(() -> parse(Map.of("kwhisk.invoker.container-create-parallelism", "65")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kwhisk.invoker.container-create-parallelism");
+  }
 }

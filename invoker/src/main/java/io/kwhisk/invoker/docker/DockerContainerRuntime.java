@@ -38,14 +38,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ContainerRuntime} on a Docker engine through docker-java. The API version is not pinned, so the engine's
- * own (for Debian's engine 1.41) is used. All engine calls run on this runtime's executor, a bounded pool of daemon
- * threads named {@code kwhisk-docker-N}, never on the caller's thread.
+ * own (for Debian's engine 1.41) is used. Engine calls never run on the caller's thread, but on one of three bounded
+ * pools of daemon threads, so that one kind of call never queues behind another: creations (create, start, wait
+ * for the action port: seconds each, as many at once as the engine creates fastest, {@code kwhisk-docker-create-N}),
+ * removals ({@code kwhisk-docker-remove-N}: under churn a burst of removals must not delay the creations that
+ * replace them, nor be delayed by them) and everything else, short calls on the activation path such as unpause
+ * ({@code kwhisk-docker-N}).
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
   private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
   /** The OpenWhisk action-runtime protocol port. */
   public static final int ACTION_PORT = 8080;
+  /** Pause, unpause, inspect, list, attach. */
   private static final int THREADS = 8;
+  private static final int REMOVAL_THREADS = 4;
+  /** Creations at once by default: where this machine's engine measured its highest rate (BENCHMARKS.md). */
+  public static final int DEFAULT_CREATE_PARALLELISM = 16;
   /** Log streams open at once: one per container, far above what fits an invoker's memory. */
   private static final int MAX_STREAMS = 4096;
 
@@ -58,9 +66,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final ContainerHardening hardening;
   private final InvokerMetrics metrics;
   private final ExecutorService executor;
+  private final ExecutorService creations;
+  private final ExecutorService removals;
 
   private DockerContainerRuntime(DockerClient docker, DockerClient streams, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics) {
+      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int createParallelism) {
     this.hardening = java.util.Objects.requireNonNull(hardening, "hardening should not be null");
     this.metrics = metrics;
     this.docker = docker;
@@ -68,9 +78,15 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     this.network = network;
     this.startTimeout = startTimeout;
     this.ownerLabels = Map.copyOf(ownerLabels);
+    this.executor = pool(THREADS, "kwhisk-docker-");
+    this.creations = pool(createParallelism, "kwhisk-docker-create-");
+    this.removals = pool(REMOVAL_THREADS, "kwhisk-docker-remove-");
+  }
+
+  private static ExecutorService pool(int threads, String prefix) {
     AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "kwhisk-docker-" + n.incrementAndGet());
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
@@ -82,19 +98,31 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    */
   public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
       Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics) {
-    return create(dockerHost, network, startTimeout, ownerLabels, hardening, metrics, 2 * THREADS);
+    return create(dockerHost, network, startTimeout, ownerLabels, hardening, metrics, DEFAULT_CREATE_PARALLELISM);
+  }
+
+  /** As above, creating at most {@code createParallelism} containers at once. */
+  public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
+      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int createParallelism) {
+    // A connection for every thread that may hold one, and as many again for docker-java's own needs.
+    int connections = 2 * (THREADS + REMOVAL_THREADS + createParallelism);
+    return create(dockerHost, network, startTimeout, ownerLabels, hardening, metrics, createParallelism,
+        connections);
   }
 
   /** As above, with {@code controlConnections} for the engine calls (tests make it small). */
   static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int controlConnections) {
+      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int createParallelism,
+      int controlConnections) {
+    if (createParallelism < 1) throw new IllegalArgumentException("createParallelism must be at least 1");
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     // Two clients, two connection pools. A followed log stream keeps its connection as long as its container
     // lives; sharing one bounded pool, 64 containers' streams once took every connection and left create, pause
     // and remove waiting forever for one (proxies stuck pausing, their held activations never run).
     var control = DockerClientImpl.getInstance(config, client(dockerHost, controlConnections));
     var streams = DockerClientImpl.getInstance(config, client(dockerHost, MAX_STREAMS));
-    return new DockerContainerRuntime(control, streams, network, startTimeout, ownerLabels, hardening, metrics);
+    return new DockerContainerRuntime(control, streams, network, startTimeout, ownerLabels, hardening, metrics,
+        createParallelism);
   }
 
   private static ApacheDockerHttpClient client(String dockerHost, int maxConnections) {
@@ -107,7 +135,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
-    return async(() -> startBlocking(spec));
+    return CompletableFuture.supplyAsync(() -> startBlocking(spec), creations);
   }
 
   private RunningContainer startBlocking(ContainerSpec spec) {
@@ -213,10 +241,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<Void> remove(String containerId) {
-    return async(() -> {
+    return CompletableFuture.supplyAsync(() -> {
       removeBlocking(containerId);
       return null;
-    });
+    }, removals);
   }
 
   private void removeBlocking(String containerId) {
@@ -305,9 +333,12 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void close() {
-    executor.shutdown();
+    List<ExecutorService> pools = List.of(creations, removals, executor);
+    pools.forEach(ExecutorService::shutdown);
     try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
+      for (ExecutorService pool : pools) {
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) pool.shutdownNow();
+      }
       docker.close();
       streams.close();
     } catch (IOException e) {

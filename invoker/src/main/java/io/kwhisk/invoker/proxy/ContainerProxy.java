@@ -38,6 +38,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <ol>
  *   <li>The proxy starts its container at once and tells the parent {@link Ready} when it is initialised (or its
  *       init failed), and {@link Stopped} exactly once, after the container is removed, before it stops itself.
+ *       It joins the action's share group at once, while the container is created, started and initialised; what
+ *       it pulls meanwhile waits for a successful {@code /init} (see {@link ProxyState}).
  *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
  *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion (the
  *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
@@ -180,6 +182,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
         ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
     ctx.pipeToSelf(deps.runtime().start(spec), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
+    apply(state.begin());
   }
 
   @Override
@@ -250,8 +253,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     return next;
   }
 
-  /** Runs queued activations while slots are free. */
+  /**
+   * Runs queued activations while slots are free; a container that can never start (its held activations were
+   * pulled while it was being asked for) completes them all with its failure instead.
+   */
   private void runQueued() {
+    if (unusable()) {
+      for (Delivery d; (d = queued.poll()) != null; ) completeWithInitFailure(d);
+      return;
+    }
     while (!queued.isEmpty() && running < action.limits().concurrency()) run(queued.poll());
   }
 
@@ -393,6 +403,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         case PAUSE -> pause();
         case UNPAUSE -> unpause();
         case RUN_HELD -> runQueued();
+        case FAIL_FIRST_HELD -> completeWithInitFailure(queued.poll());
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
         case RELEASE_QUEUED -> releaseQueued();

@@ -14,10 +14,18 @@ import java.util.Set;
  *
  * <pre>
  * STARTING -> INITIALIZING -> READY <-> RUNNING -> REMOVING
- *                          \-> INIT_FAILED (pull one activation, complete it with the init error) -> REMOVING
+ *                          \-> INIT_FAILED (complete one activation with the init error) -> REMOVING
  *          \-(no image)-> UNAVAILABLE (complete every activation pulled with the error, until idle) -> REMOVING
  * READY -(pause grace)-> PAUSING -> PAUSED -(activation pulled)-> RESUMING -> RUNNING
  * </pre>
+ *
+ * <p>Cold start: the proxy joins its action's share group as soon as it asks for the container ({@link #begin}), so
+ * the join and the first fetch (~0.6 s measured) overlap the container's create, start and {@code /init} instead of
+ * following them. An activation pulled while STARTING or INITIALIZING is held ({@link Effect#HOLD}), never run
+ * before {@code /init} succeeded: it runs when the container is initialised ({@link Effect#RUN_HELD}). If the
+ * container does not start, everything held goes back to the group unrun ({@link Effect#RELEASE_QUEUED}); if
+ * {@code /init} fails, the first held activation is completed with the init error ({@link Effect#FAIL_FIRST_HELD},
+ * as OpenWhisk does) and the others go back unrun; if the container is retired meanwhile, they all go back.
  *
  * <p>Pausing: the container's share consumer lives in the invoker, not in the container, so it keeps pulling while
  * the container is paused. An activation accepted while PAUSING, PAUSED or RESUMING is held ({@link Effect#HOLD})
@@ -66,8 +74,10 @@ public record ProxyState(
     PAUSE,
     /** Thaw the container; held activations run when it is done. */
     UNPAUSE,
-    /** Run the activations held while the container was paused. */
+    /** Run the activations held while the container was paused or initialising. */
     RUN_HELD,
+    /** {@code /init} failed: complete the first held activation with the init failure. */
+    FAIL_FIRST_HELD,
     /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
     LEAVE_GROUP,
     REMOVE_CONTAINER
@@ -89,53 +99,91 @@ public record ProxyState(
     return new ProxyState(Phase.STARTING, Set.of(), false, null, -1, null);
   }
 
+  /** The container was asked of the engine: join the group now, so that the join overlaps its start and init. */
+  public Transition begin() {
+    require(Phase.STARTING);
+    return Transition.of(this, Effect.JOIN_GROUP);
+  }
+
   public Transition containerStarted() {
     require(Phase.STARTING);
     return Transition.of(withPhase(Phase.INITIALIZING));
   }
 
-  /** The container never came up: nothing to remove, nothing was pulled. */
+  /** The container never came up: nothing to remove; what was pulled meanwhile goes back to the group unrun. */
   public Transition startFailed() {
     require(Phase.STARTING);
-    return Transition.of(withPhase(Phase.REMOVING), Effect.REMOVE_CONTAINER);
+    return Transition.of(new ProxyState(Phase.REMOVING, Set.of(), retiring, null, -1, null),
+        Effect.RELEASE_QUEUED, Effect.LEAVE_GROUP, Effect.REMOVE_CONTAINER);
   }
 
   /**
    * The container can never start: its image does not exist, or the invoker has none for its kind. Unlike a
    * failure that another container may not meet (an engine error, an init failure), every container of the action
    * would fail the same way, so rather than leave the queued activations waiting for containers that never come,
-   * this one joins the group and completes every activation it pulls with {@code failure}, at once, until none came
-   * for its idle window; then it goes, and the controller asks for another if activations keep coming.
+   * this one (in the group since {@link #begin}) completes every activation it holds or pulls with {@code failure},
+   * at once, until none came for its idle window; then it goes, and the controller asks for another if activations
+   * keep coming.
    */
   public Transition startFailed(ActivationResponse failure) {
-    require(Phase.STARTING);
     Objects.requireNonNull(failure, "failure should not be null");
-    ProxyState next = new ProxyState(Phase.UNAVAILABLE, inFlight, retiring, failure, -1, null);
-    if (retiring) return Transition.of(next.withPhase(Phase.REMOVING), Effect.REMOVE_CONTAINER);
-    return Transition.of(next, Effect.JOIN_GROUP, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+    if (phase == Phase.REMOVING) return Transition.of(this);
+    require(Phase.STARTING);
+    if (retiring) return startFailed();
+    ProxyState next = new ProxyState(Phase.UNAVAILABLE, inFlight, false, failure, -1, null);
+    if (inFlight.isEmpty()) return Transition.of(next, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+    return Transition.of(next, Effect.REPORT_READY, Effect.REPORT_BUSY, Effect.RUN_HELD);
   }
 
+  /**
+   * {@code /init} succeeded: the activations held meanwhile run now, the first of them reporting the init time. A
+   * container removed meanwhile (its feed failed) ignores it.
+   */
   public Transition initialized(long initTimeMs) {
+    if (phase == Phase.REMOVING) return Transition.of(this);
     require(Phase.INITIALIZING);
-    ProxyState next = new ProxyState(Phase.READY, inFlight, retiring, null, initTimeMs, null);
-    if (retiring) return Transition.of(next.withPhase(Phase.REMOVING), Effect.REMOVE_CONTAINER);
-    return Transition.of(next, Effect.JOIN_GROUP, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+    if (retiring) return releaseHeldAndRemove();
+    if (inFlight.isEmpty()) {
+      return Transition.of(new ProxyState(Phase.READY, inFlight, false, null, initTimeMs, null),
+          Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+    }
+    return Transition.of(new ProxyState(Phase.RUNNING, inFlight, false, null, initTimeMs, coldActivationId),
+        Effect.REPORT_READY, Effect.REPORT_BUSY, Effect.RUN_HELD);
   }
 
   /**
    * {@code /init} failed. Rather than vanish and leave the callers waiting until the controller notices, the
-   * container joins the group, pulls one activation and completes it with the init failure, then is removed.
+   * container completes one activation with the init failure, then is removed: the first one held if it pulled any
+   * during the init (the others go back to the group, never run), else the next one it pulls.
    */
   public Transition initFailed(ActivationResponse failure) {
-    require(Phase.INITIALIZING);
     Objects.requireNonNull(failure, "failure should not be null");
-    ProxyState next = new ProxyState(Phase.INIT_FAILED, inFlight, retiring, failure, -1, null);
-    if (retiring) return Transition.of(next.withPhase(Phase.REMOVING), Effect.REMOVE_CONTAINER);
-    return Transition.of(next, Effect.JOIN_GROUP, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+    if (phase == Phase.REMOVING) return Transition.of(this);
+    require(Phase.INITIALIZING);
+    if (retiring) return releaseHeldAndRemove();
+    if (inFlight.isEmpty()) {
+      return Transition.of(new ProxyState(Phase.INIT_FAILED, inFlight, false, failure, -1, null),
+          Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+    }
+    ProxyState next = new ProxyState(Phase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
+    return Transition.of(next, Effect.REPORT_READY, Effect.FAIL_FIRST_HELD, Effect.RELEASE_QUEUED);
   }
 
-  /** An activation was pulled: run it (or hold it while paused), or release it when this container takes no more work. */
+  /** Retired while initialising: whatever was held goes back to the group unrun, and the container goes. */
+  private Transition releaseHeldAndRemove() {
+    ProxyState next = new ProxyState(Phase.INITIALIZING, Set.of(), true, null, -1, null);
+    Transition removed = next.remove();
+    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.RELEASE_QUEUED));
+    effects.addAll(removed.effects());
+    return new Transition(removed.state(), List.copyOf(effects));
+  }
+
+  /**
+   * An activation was pulled: run it (or hold it while initialising or paused), or release it when this container
+   * takes no more work.
+   */
   public Transition accept(String activationId) {
+    if (phase == Phase.STARTING || phase == Phase.INITIALIZING) return hold(activationId);
     boolean open = EnumSet.of(Phase.READY, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED, Phase.RESUMING, Phase.UNAVAILABLE)
         .contains(phase) || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
     if (!open || retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
@@ -154,6 +202,18 @@ public record ProxyState(
     boolean frozen = EnumSet.of(Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase);
     effects.add(frozen ? Effect.HOLD : Effect.RUN);
     return new Transition(accepted, List.copyOf(effects));
+  }
+
+  /**
+   * Pulled before the container is initialised: held until {@code /init} ends. The first held is the container's cold activation. The pool
+   * hears of it (busy) only with the container's readiness.
+   */
+  private Transition hold(String activationId) {
+    if (retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
+    Set<String> held = new LinkedHashSet<>(inFlight);
+    held.add(activationId);
+    String cold = coldActivationId == null ? activationId : coldActivationId;
+    return Transition.of(new ProxyState(phase, held, false, null, -1, cold), Effect.HOLD);
   }
 
   /**
@@ -191,8 +251,10 @@ public record ProxyState(
     if (!inFlight.contains(activationId)) return Transition.of(this);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.remove(activationId);
-    ProxyState next = new ProxyState(phase, running, retiring, initFailure, initTimeMs, coldActivationId);
-    if (phase == Phase.REMOVING || !running.isEmpty()) return Transition.of(next);
+    boolean starting = phase == Phase.STARTING || phase == Phase.INITIALIZING;
+    String cold = starting && activationId.equals(coldActivationId) ? null : coldActivationId;
+    ProxyState next = new ProxyState(phase, running, retiring, initFailure, initTimeMs, cold);
+    if (phase == Phase.REMOVING || starting || !running.isEmpty()) return Transition.of(next);
     if (retiring || phase == Phase.INIT_FAILED) return next.remove();
     if (phase == Phase.UNAVAILABLE) return Transition.of(next, Effect.ARM_KEEP_ALIVE);
     return Transition.of(next.withPhase(Phase.READY), Effect.ARM_KEEP_ALIVE, Effect.REPORT_IDLE);
@@ -238,8 +300,12 @@ public record ProxyState(
     }
   }
 
-  /** The feed failed: leave at once; records not yet acknowledged go back to the group. */
+  /**
+   * The feed failed: leave at once; records not yet acknowledged go back to the group. A container still starting
+   * is removed once it is up (it cannot be removed before).
+   */
   public Transition feedFailed() {
+    if (phase == Phase.STARTING) return Transition.of(new ProxyState(phase, Set.of(), true, null, -1, null));
     return phase == Phase.REMOVING ? Transition.of(this) : remove();
   }
 

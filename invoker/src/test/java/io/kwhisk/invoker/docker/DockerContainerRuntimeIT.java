@@ -27,7 +27,7 @@ class DockerContainerRuntimeIT {
     // Two connections for engine calls, three containers whose logs are followed: a followed stream holds its
     // connection for the container's life, so streams sharing the engine calls' pool would leave none for pause.
     try (DockerContainerRuntime runtime = DockerContainerRuntime.create("unix:///var/run/docker.sock", "bridge",
-        Duration.ofSeconds(30), owner, ContainerHardening.defaults(2048), InvokerMetrics.discarding(), 2)) {
+        Duration.ofSeconds(30), owner, ContainerHardening.defaults(2048), InvokerMetrics.discarding(), 1, 2)) {
       try {
         for (int i = 0; i < 3; i++) {
           RunningContainer c = runtime.start(new ContainerSpec("kwhisk-it-" + run + "-" + i, IMAGE, 128, Map.of()))
@@ -72,6 +72,32 @@ class DockerContainerRuntimeIT {
         assertThat(java.nio.file.Files.isReadable(c.logFile())).isTrue();
       } finally {
         runtime.remove(c.id()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void aRemovalDoesNotWaitForTheCreationsQueuedBeforeIt() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> owner = Map.of(ContainerRuntime.INVOKER_LABEL, "74", ContainerRuntime.CLUSTER_LABEL, "it-" + run);
+    // One creation at a time: three creations queue on it, the removal asked for after them must not.
+    try (DockerContainerRuntime runtime = DockerContainerRuntime.create("unix:///var/run/docker.sock", "bridge",
+        Duration.ofSeconds(30), owner, ContainerHardening.defaults(2048), InvokerMetrics.discarding(), 1)) {
+      RunningContainer old = runtime.start(new ContainerSpec("kwhisk-it-" + run + "-old", IMAGE, 128, Map.of()))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      List<java.util.concurrent.CompletableFuture<RunningContainer>> creations = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          creations.add(runtime.start(new ContainerSpec("kwhisk-it-" + run + "-" + i, IMAGE, 128, Map.of()))
+              .toCompletableFuture());
+        }
+        runtime.remove(old.id()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(creations.get(2)).as("the last creation still waits for the single creation thread").isNotDone();
+        assertThat(docker("ps", "-aq", "--filter", "id=" + old.id()).trim()).isEmpty();
+      } finally {
+        for (var c : creations) runtime.remove(c.get(60, TimeUnit.SECONDS).id()).toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
       }
     }
   }

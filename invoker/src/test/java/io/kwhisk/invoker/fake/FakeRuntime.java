@@ -20,9 +20,13 @@ public final class FakeRuntime implements ContainerRuntime {
   /** What {@link #awaitStopped} answers: by default a container that still runs. */
   public volatile ContainerStatus status = new ContainerStatus(true, false, false, -1);
 
+  /** When set, what every start answers: the test completes it by hand. */
+  public volatile CompletableFuture<RunningContainer> startAnswer;
+
   @Override
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
     started.add(spec);
+    if (startAnswer != null) return startAnswer;
     return CompletableFuture.completedFuture(new RunningContainer("id-" + spec.name(), spec.name(), "127.0.0.1", 8080));
   }
 

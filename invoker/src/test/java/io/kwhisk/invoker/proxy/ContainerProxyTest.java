@@ -343,4 +343,67 @@ class ContainerProxyTest {
     expectStopped("p-retire-queue");
     assertThat(container.runs).isEmpty();
   }
+
+  @Test
+  void anActivationPulledWhileTheContainerInitialisesRunsOnlyOnceTheInitSucceeded() throws Exception {
+    container.initAnswer = new java.util.concurrent.CompletableFuture<>();
+    testKit.spawn(ContainerProxy.create("p-overlap", ACTION, parent.getRef(), deps("10s")), "p-overlap");
+    await().alias("the group is joined while /init runs").until(() -> source.opened);
+    Delivery d = delivery("o1", 0);
+    source.deliver(d);
+    parent.expectNoMessage(Duration.ofMillis(200));
+    assertThat(container.runs).as("nothing runs before /init answered").isEmpty();
+
+    container.initAnswer.complete(new CallOutcome.Answered(200, Json.object().put("ok", true)));
+    assertThat(parent.expectMessageClass(ContainerProxy.Ready.class).name()).isEqualTo("p-overlap");
+    assertThat(parent.expectMessageClass(ContainerProxy.Busy.class).name()).isEqualTo("p-overlap");
+    FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
+    assertThat(run.body().get("activation_id").asText()).isEqualTo("o1");
+    run.answer().complete(new CallOutcome.Answered(200, Json.object()));
+    await().until(() -> publisher.pending.size() == 1);
+    assertThat(publisher.pending.get(0).completion().record().annotation("initTime"))
+        .as("the held activation is the cold one").isPresent();
+    publisher.pending.get(0).written().complete(null);
+    await().until(() -> source.acknowledged.contains(d));
+    assertThat(source.released).isEmpty();
+  }
+
+  @Test
+  void aFailedInitCompletesTheFirstHeldActivationWithTheFailureAndReleasesTheOthersUnrun() throws Exception {
+    container.initAnswer = new java.util.concurrent.CompletableFuture<>();
+    testKit.spawn(ContainerProxy.create("p-overlap-fail", ACTION, parent.getRef(), deps("10s")), "p-overlap-fail");
+    await().until(() -> source.opened);
+    Delivery first = delivery("f1", 0);
+    Delivery second = delivery("f2", 1);
+    source.deliver(first, second);
+
+    container.initAnswer.complete(new CallOutcome.Answered(502, Json.object().put("error", "syntax")));
+    await().until(() -> publisher.pending.size() == 1 && source.released.size() == 1);
+    assertThat(source.released).containsExactly(second);
+    FakePublisher.PendingWrite write = publisher.pending.get(0);
+    assertThat(write.completion().record().activationId()).isEqualTo("f1");
+    assertThat(write.completion().record().response().statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    write.written().complete(null);
+    await().until(() -> source.acknowledged.contains(first));
+    expectStopped("p-overlap-fail");
+    assertThat(source.closed).as("it left the group").isTrue();
+    assertThat(container.runs).as("neither ran").isEmpty();
+    assertThat(source.acknowledged).containsExactly(first);
+  }
+
+  @Test
+  void anActivationPulledWhileTheContainerStartsGoesBackUnrunWhenTheStartFails() throws Exception {
+    runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
+    testKit.spawn(ContainerProxy.create("p-start-fail", ACTION, parent.getRef(), deps("10s")), "p-start-fail");
+    await().alias("the group is joined while the container starts").until(() -> source.opened);
+    Delivery d = delivery("s1", 0);
+    source.deliver(d);
+
+    runtime.startAnswer.completeExceptionally(new IllegalStateException("no such image"));
+    expectStopped("p-start-fail");
+    assertThat(source.released).containsExactly(d);
+    assertThat(source.closed).as("it left the group").isTrue();
+    assertThat(source.acknowledged).isEmpty();
+    assertThat(container.runs).isEmpty();
+  }
 }

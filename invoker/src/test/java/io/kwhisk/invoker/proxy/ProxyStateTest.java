@@ -2,6 +2,7 @@ package io.kwhisk.invoker.proxy;
 
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.ARM_KEEP_ALIVE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.DISARM_KEEP_ALIVE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.FAIL_FIRST_HELD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.HOLD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.JOIN_GROUP;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.PAUSE;
@@ -32,21 +33,108 @@ class ProxyStateTest {
   }
 
   @Test
-  void aStartedContainerIsInitialisedBeforeItJoinsTheGroup() {
-    Transition started = ProxyState.starting().containerStarted();
+  void aProxyJoinsTheGroupAsSoonAsItAsksForItsContainer() {
+    Transition begun = ProxyState.starting().begin();
+    assertThat(begun.state().phase()).isEqualTo(Phase.STARTING);
+    assertThat(begun.effects()).containsExactly(JOIN_GROUP);
+
+    Transition started = begun.state().containerStarted();
     assertThat(started.state().phase()).isEqualTo(Phase.INITIALIZING);
-    assertThat(started.effects()).doesNotContain(JOIN_GROUP);
+    assertThat(started.effects()).isEmpty();
 
     Transition initialized = started.state().initialized(120);
     assertThat(initialized.state().phase()).isEqualTo(Phase.READY);
-    assertThat(initialized.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+    assertThat(initialized.effects()).containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
   }
 
   @Test
-  void aContainerThatNeverStartedIsRemovedWithoutJoiningTheGroup() {
-    Transition t = ProxyState.starting().startFailed();
+  void activationsPulledBeforeTheInitEndedAreHeldAndRunOnlyOnceTheInitSucceeded() {
+    Transition held = ProxyState.starting().accept("a1");
+    assertThat(held.state().phase()).isEqualTo(Phase.STARTING);
+    assertThat(held.effects()).as("never run nor reported busy before the init").containsExactly(HOLD);
+    Transition heldToo = held.state().containerStarted().state().accept("a2");
+    assertThat(heldToo.effects()).containsExactly(HOLD);
+    ProxyState twoHeld = heldToo.state();
+    assertThat(twoHeld.accept("a1").effects()).as("a redelivery of a held one").containsExactly(RELEASE);
+
+    Transition initialized = twoHeld.initialized(120);
+    assertThat(initialized.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(initialized.state().inFlight()).containsExactlyInAnyOrder("a1", "a2");
+    assertThat(initialized.effects()).containsExactly(REPORT_READY, REPORT_BUSY, RUN_HELD);
+    assertThat(initialized.state().initTimeFor("a1")).as("the first held is the cold one").hasValue(120);
+    assertThat(initialized.state().initTimeFor("a2")).isEmpty();
+
+    ProxyState idle = initialized.state().finished("a1").state().finished("a2").state();
+    assertThat(idle.phase()).isEqualTo(Phase.READY);
+    assertThat(idle.accept("a3").effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
+  }
+
+  @Test
+  void aFailedInitCompletesTheFirstHeldActivationWithTheFailureAndGivesTheOthersBack() {
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ProxyState held = ProxyState.starting().containerStarted().state().accept("a1").state().accept("a2").state();
+
+    Transition failed = held.initFailed(failure);
+    assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
+    assertThat(failed.effects()).containsExactly(REPORT_READY, FAIL_FIRST_HELD, RELEASE_QUEUED);
+    assertThat(failed.state().inFlight()).as("only the one completed with the failure").containsExactly("a1");
+    assertThat(failed.state().finished("a2").state()).as("a2 went back, unrun").isEqualTo(failed.state());
+    assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
+
+    Transition reported = failed.state().finished("a1");
+    assertThat(reported.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(reported.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aContainerRetiredWhileInitialisingGivesBackWhatItHeldAndLeavesTheGroup() {
+    ProxyState held = ProxyState.starting().containerStarted().state().accept("a1").state();
+    // The proxy gives its held deliveries back when retired (releaseQueued), each counting as finished.
+    ProxyState released = held.finished("a1").state();
+    assertThat(released.phase()).isEqualTo(Phase.INITIALIZING);
+    assertThat(released.inFlight()).isEmpty();
+    ProxyState retired = released.retire().state();
+    assertThat(retired.accept("a2").effects()).containsExactly(RELEASE);
+
+    Transition t = retired.initialized(50);
     assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
-    assertThat(t.effects()).containsExactly(REMOVE_CONTAINER);
+    assertThat(t.effects()).containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    assertThat(retired.initFailed(failure).effects())
+        .containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aContainerWhoseFeedFailedDuringTheInitIgnoresTheInitsEnd() {
+    Transition failed = ProxyState.starting().containerStarted().state().accept("a1").state().feedFailed();
+    assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+    assertThat(failed.state().initialized(10).effects()).isEmpty();
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    assertThat(failed.state().initFailed(failure).effects()).isEmpty();
+  }
+
+  @Test
+  void aContainerWhoseFeedFailedWhileItStartedIsRemovedOnceItIsUp() {
+    Transition failed = ProxyState.starting().accept("a1").state().feedFailed();
+    assertThat(failed.state().phase()).as("nothing to remove yet").isEqualTo(Phase.STARTING);
+    assertThat(failed.state().inFlight()).as("the closed feed gave a1 back").isEmpty();
+    assertThat(failed.state().accept("a2").effects()).containsExactly(RELEASE);
+    Transition t = failed.state().containerStarted().state().initialized(50);
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.effects()).contains(REMOVE_CONTAINER);
+  }
+
+  @Test
+  void aContainerThatNeverStartedGivesBackWhatItHeldUnrunAndLeavesTheGroup() {
+    ProxyState held = ProxyState.starting().begin().state().accept("a1").state();
+    assertThat(held.phase()).isEqualTo(Phase.STARTING);
+    assertThat(held.inFlight()).containsExactly("a1");
+
+    Transition t = held.startFailed();
+    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.state().inFlight()).isEmpty();
+    assertThat(t.effects()).containsExactly(RELEASE_QUEUED, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
   @Test
@@ -106,19 +194,11 @@ class ProxyStateTest {
   }
 
   @Test
-  void aContainerRetiredWhileInitialisingIsRemovedWithoutJoiningTheGroup() {
-    ProxyState initializing = ProxyState.starting().containerStarted().state();
-    Transition t = initializing.retire().state().initialized(50);
-    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
-    assertThat(t.effects()).containsExactly(REMOVE_CONTAINER);
-  }
-
-  @Test
-  void aFailedInitPullsOneActivationToReportTheFailureThenIsRemoved() {
+  void aFailedInitThatHeldNothingReportsTheFailureOnTheNextActivationThenIsRemoved() {
     ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
     Transition failed = ProxyState.starting().containerStarted().state().initFailed(failure);
     assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
-    assertThat(failed.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+    assertThat(failed.effects()).containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
     Transition accepted = failed.state().accept("a1");
     assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
