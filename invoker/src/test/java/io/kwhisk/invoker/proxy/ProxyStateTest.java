@@ -222,7 +222,7 @@ class ProxyStateTest {
     ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "no such image"));
     Transition unavailable = ProxyState.starting().startFailed(failure);
     assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
-    assertThat(unavailable.effects()).containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+    assertThat(unavailable.effects()).as("in the group since begin()").containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
     ProxyState two = unavailable.state().accept("a1").state().accept("a2").state();
     assertThat(two.inFlight()).containsExactlyInAnyOrder("a1", "a2");
@@ -234,6 +234,20 @@ class ProxyStateTest {
     assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
     assertThat(idle.state().accept("a3").effects()).contains(RUN);
     assertThat(idle.state().keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
+  }
+
+  @Test
+  void aContainerThatCanNeverStartCompletesWhatItHeldWhileBeingAskedFor() {
+    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "no such image"));
+    ProxyState holding = ProxyState.starting().accept("a1").state().accept("a2").state();
+    assertThat(holding.inFlight()).containsExactlyInAnyOrder("a1", "a2");
+    Transition unavailable = holding.startFailed(failure);
+    assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(unavailable.effects()).as("the held ones end with the failure, not back in the queue")
+        .containsExactly(REPORT_READY, REPORT_BUSY, RUN_HELD);
+    Transition idle = unavailable.state().finished("a1").state().finished("a2");
+    assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(idle.effects()).contains(ARM_KEEP_ALIVE);
   }
 
   @Test
