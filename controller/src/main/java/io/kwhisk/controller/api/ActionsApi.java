@@ -164,7 +164,15 @@ public final class ActionsApi {
 
   /** GET: an action in a package shows its package's (and binding's) parameters layered under its own. */
   public CompletionStage<HttpResponse> get(Identity who, String name, boolean includeCode) {
-    Action action = packages.resolve(fqn(who, name)).effective();
+    return get(who, fqn(who, name), includeCode);
+  }
+
+  /**
+   * GET of {@code fqn} as {@code who} may read it: an action of its own namespace, or one in another namespace's
+   * public package ({@code /whisk.system/utils/echo}); 403 for anything else of another namespace.
+   */
+  public CompletionStage<HttpResponse> get(Identity who, FullyQualifiedName fqn, boolean includeCode) {
+    Action action = packages.resolveFor(who.namespace(), fqn).effective();
     return done(Responses.json(200, ActionJson.full(action, includeCode)));
   }
 
@@ -240,8 +248,17 @@ public final class ActionsApi {
    */
   public CompletionStage<HttpResponse> invoke(
       Identity who, String name, Map<String, String> query, byte[] body, String transactionId) {
+    return invoke(who, fqn(who, name), query, body, transactionId);
+  }
+
+  /**
+   * Invokes {@code fqn} as {@code who}: an action of its own namespace, or one in another namespace's public
+   * package, which runs as the caller's activation (its record in the caller's namespace, as OpenWhisk does).
+   */
+  public CompletionStage<HttpResponse> invoke(
+      Identity who, FullyQualifiedName fqn, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
-    Action action = packages.resolve(fqn(who, name)).effective();
+    Action action = packages.resolveFor(who.namespace(), fqn).effective();
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());

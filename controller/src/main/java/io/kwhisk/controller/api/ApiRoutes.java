@@ -1,6 +1,7 @@
 package io.kwhisk.controller.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.api.triggers.RulesApi;
@@ -164,6 +165,17 @@ public final class ApiRoutes extends AllDirectives {
         path(PathMatchers.segment("actions").slash("alarms").slash("alarm"), () -> post(() ->
             "whisk.system".equals(ns) ? withBody(body -> triggers.alarmFeed(who, body))
                 : complete(Responses.fromFailure(ApiError.forbidden())))),
+        // An action of a public package is read and invoked in place (the resolver answers 403 unless public).
+        path(PathMatchers.segment("actions").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
+            (pkg, name) -> sharedAction(who, new FullyQualifiedName(ns, pkg + "/" + name))),
+        complete(Responses.fromFailure(ApiError.forbidden())));
+  }
+
+  private Route sharedAction(Identity who, FullyQualifiedName fqn) {
+    return concat(
+        get(() -> parameterMap(q -> respond(() -> actions.get(who, fqn, !"false".equalsIgnoreCase(q.get("code")))))),
+        post(() -> headerValueByName(ApiHeaders.REQUEST_ID, tid -> parameterMap(q -> withBody(body ->
+            actions.invoke(who, fqn, q, body, tid))))),
         complete(Responses.fromFailure(ApiError.forbidden())));
   }
 

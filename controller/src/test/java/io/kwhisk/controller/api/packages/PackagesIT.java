@@ -149,10 +149,31 @@ class PackagesIT {
       assertThat(message.recordName()).isEqualTo("tool");
     }
 
+    try (KafkaConsumer<String, byte[]> topic = h.reader(Topics.actionTopic(tool))) {
+      String shared = "/api/v1/namespaces/provider/actions/lib/tool";
+      HttpResponse<String> read = h.call("GET", shared, null);
+      assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+      assertThat(Harness.json(read).path("namespace").asText()).isEqualTo("provider/lib");
+      HttpResponse<String> invoked = h.call("POST", shared, "{\"d\":\"direct\"}");
+      assertThat(invoked.statusCode()).as("a public package's action is invoked in place: " + invoked.body())
+          .isEqualTo(202);
+      ActivationMessage message = Json.decode(Harness.awaitRecord(topic,
+          Harness.json(invoked).path("activationId").asText()).value(), ActivationMessage.class);
+      assertThat(message.params().toString())
+          .isEqualTo("{\"a\":\"package\",\"b\":\"package\",\"c\":\"action\",\"d\":\"direct\"}");
+      assertThat(message.recordNamespace()).as("the caller's record").isEqualTo("guest");
+    }
+    assertThat(h.call("PUT", pns + "/actions/secret/hidden", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}",
+        other).statusCode()).isEqualTo(200);
+    assertThat(h.call("POST", "/api/v1/namespaces/provider/actions/secret/hidden", "{}").statusCode())
+        .as("an action of another namespace's private package").isEqualTo(403);
+    assertThat(h.call("GET", "/api/v1/namespaces/provider/actions/secret/hidden", null).statusCode()).isEqualTo(403);
+
     assertThat(h.call("PUT", pns + "/packages/lib?overwrite=true", "{\"publish\":false}", other).statusCode())
         .isEqualTo(200);
     assertThat(h.call("POST", NS + "/actions/mylib/tool", "{}").statusCode())
         .as("the package is private now").isEqualTo(403);
+    assertThat(h.call("POST", "/api/v1/namespaces/provider/actions/lib/tool", "{}").statusCode()).isEqualTo(403);
   }
 
   @Test
