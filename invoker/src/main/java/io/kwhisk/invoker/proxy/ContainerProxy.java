@@ -174,6 +174,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         deps.config().prefetch() > 0 ? Duration.ZERO : deps.config().prefetchBudget());
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     image = deps.config().imageFor(action.exec()).orElse(null);
+    // Joins the group first, also when there is no image: the activations it pulls then end with that error.
+    apply(state.begin());
     if (image == null) {
       ctx.getSelf().tell(new StartFailed(new StartFailures.NoImage(action.exec().kind())));
       return;
@@ -182,7 +184,6 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
         ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
     ctx.pipeToSelf(deps.runtime().start(spec), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
-    apply(state.begin());
   }
 
   @Override

@@ -28,7 +28,7 @@ public final class KafkaPublisher implements Publisher {
     props.put("acks", "all");
     props.putIfAbsent("linger.ms", 0); // kwhisk.kafka.client.linger.ms may trade latency for fewer requests
     // Blocks only RecordSender's own thread (first sends, and sends while the buffer is more than half full).
-    props.put("max.block.ms", 30_000);
+    props.putIfAbsent("max.block.ms", 30_000);
     // Read, not set: the producer keeps Kafka's default unless the operator's client properties change it.
     this.maxCompletionBytes = Integer.parseInt(String.valueOf(
         props.getOrDefault("max.request.size", DEFAULT_MAX_RECORD_BYTES)).trim());
