@@ -103,7 +103,10 @@ public final class RecordSender implements AutoCloseable {
         if (error != null) acked.completeExceptionally(error);
         else acked.complete(metadata);
       });
-      lastSent.put(topic, System.nanoTime());
+      long now = System.nanoTime();
+      Long last = lastSent.get(topic);
+      // Refreshed at most every half FRESH: a busy topic's sends do not all write the shared map.
+      if (last == null || now - last > FRESH.toNanos() / 2) lastSent.put(topic, now);
     } catch (RuntimeException e) {
       acked.completeExceptionally(e);
     }
