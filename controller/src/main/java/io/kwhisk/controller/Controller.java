@@ -38,6 +38,7 @@ import io.kwhisk.controller.scheduler.Ownership;
 import io.kwhisk.controller.scheduler.Scheduler;
 import io.kwhisk.controller.scheduler.SchedulerView;
 import io.kwhisk.controller.scheduler.SchedulingGroup;
+import io.kwhisk.controller.sequence.SequenceRecovery;
 import io.kwhisk.controller.throttle.Admission;
 import io.kwhisk.controller.throttle.KafkaLagSource;
 import io.kwhisk.controller.throttle.LagRefresher;
@@ -160,6 +161,10 @@ public final class Controller implements AutoCloseable {
     push(resources, new HealthFollower(config.kafka(), name + "-health", system).watchedBy(readers, "health").start());
     metrics.gauges(() -> view.get().healthy().size(), waiters::waiting);
     completions.ready().get(30, TimeUnit.SECONDS);
+    // Before the API takes requests: the sequences this id's previous run did not finish get their records.
+    int interrupted = SequenceRecovery.recover(config.kafka(), name + "-sequences", config.id(), publisher, clock,
+        Duration.ofSeconds(30));
+    if (interrupted > 0) log.info("controller {} recorded {} interrupted sequences", config.id(), interrupted);
 
     QueueDrain queueDrain = push(resources, new QueueDrain(config.kafka(), name + "-drain", publisher, topics, store,
         metrics::deletedQueued, clock));

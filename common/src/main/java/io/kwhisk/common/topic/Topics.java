@@ -22,6 +22,12 @@ public final class Topics {
    * {@code dlq.} prefix of DLQ topic names by default ({@code errors.deadletterqueue.topic.name.prefix}).
    */
   public static final String DEAD_LETTERS = "dlq.kwhisk.activations";
+  /**
+   * The sequences controllers are running, keyed by the sequence's activation id (compacted: an ended sequence's
+   * note is a tombstone), so that a controller that did not see its sequences end gives them records when it
+   * starts again.
+   */
+  public static final String SEQUENCES = "sequences";
 
   static final String ACTION_PREFIX = "act.";
   static final String COMPLETED_PREFIX = "completed";

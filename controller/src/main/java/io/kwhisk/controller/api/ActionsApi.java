@@ -17,6 +17,7 @@ import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.sequence.SequenceCheck;
 import io.kwhisk.controller.sequence.SequenceException;
+import io.kwhisk.controller.sequence.KafkaSequenceJournal;
 import io.kwhisk.controller.sequence.SequenceRunner;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.message.CompletionMessage;
@@ -44,6 +45,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -93,16 +95,17 @@ public final class ActionsApi {
     this.metrics = metrics;
     this.admission = admission;
     this.clock = clock;
-    this.sequences = new SequenceRunner(new SequenceComponents(this, packages, waiters), this::publishRecord, clock);
+    this.sequences = new SequenceRunner(new SequenceComponents(this, packages, waiters), this::publishRecord,
+        new KafkaSequenceJournal(publisher), config.id(), clock);
   }
 
   /**
    * A record the controller made (a sequence's) goes where invokers write theirs, this controller's completions
    * topic: durable, seen by every controller's activation store, and its completion wakes the blocking caller.
    */
-  public void publishRecord(ActivationRecord record) {
+  public CompletionStage<RecordMetadata> publishRecord(ActivationRecord record) {
     CompletionMessage message = new CompletionMessage(record.activationId(), -1, null, record);
-    publisher.send(Topics.completedTopic(config.id()), record.activationId(), Json.encode(message))
+    return publisher.send(Topics.completedTopic(config.id()), record.activationId(), Json.encode(message))
         .whenComplete((meta, error) -> {
           if (error != null) log.warn("record {} could not be written: {}", record.activationId(), error.toString());
         });

@@ -58,7 +58,9 @@ public final class TopicAdmin implements AutoCloseable {
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
         new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor),
         new NewTopic(Topics.DEAD_LETTERS, 1, replicationFactor)
-            .configs(Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")));
+            .configs(Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")),
+        new NewTopic(Topics.SEQUENCES, 1, replicationFactor)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     for (NewTopic topic : topics) {
       try {
         ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())

@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@code causedBy} for a nested one, {@code limits}) is handed to {@link Records}, which makes it durable and visible
  * like any record and wakes a blocking caller.
  *
+ * <p>Each sequence (nested ones too) is noted in the {@link SequenceJournal} before its first component runs, and
+ * its note removed once its record was written: a controller killed mid-sequence writes the records of those it
+ * did not finish when it starts again ({@link SequenceRecovery}). A sequence whose note cannot be written does not
+ * run; it ends with a whisk error record.
+ *
  * <p>Never blocks (but {@link #awaitRunning}, at stop): every step continues on the completion of the previous one. A component's wait is its timeout
  * plus a minute (OpenWhisk's); a component that did not answer in it ends the sequence with a whisk error.
  */
@@ -62,17 +67,24 @@ public final class SequenceRunner {
 
   /** Where sequence records go: the controller's completions topic, like any record. */
   public interface Records {
-    void publish(ActivationRecord record);
+    /** Writes {@code record}; completes once it is durable, fails if it could not be written. */
+    CompletionStage<?> publish(ActivationRecord record);
   }
 
   private final Components components;
   private final Records records;
+  private final SequenceJournal journal;
+  private final int controllerId;
   private final Clock clock;
   private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
 
-  public SequenceRunner(Components components, Records records, Clock clock) {
+  /** @param controllerId this controller's id, in the journal's notes: the controller that recovers them */
+  public SequenceRunner(Components components, Records records, SequenceJournal journal, int controllerId,
+      Clock clock) {
     this.components = components;
     this.records = records;
+    this.journal = journal;
+    this.controllerId = controllerId;
     this.clock = clock;
   }
 
@@ -112,16 +124,27 @@ public final class SequenceRunner {
     long start = clock.millis();
     List<FullyQualifiedName> names = new ArrayList<>();
     for (String c : sequence.exec().components()) names.add(SequenceCheck.parse(who.namespace(), c));
-    return step(who, names, 0, SequenceAccounting.start(atomicSoFar, params), activationId, transactionId)
-        .thenApply(done -> {
-          ActivationRecord record = record(who, sequence, activationId, done, cause, start, clock.millis());
-          records.publish(record);
-          return new Outcome(record, done.atomic());
-        });
+    SequenceNote note = new SequenceNote(controllerId, activationId, who.namespace(), sequence.fqn().path(),
+        sequence.version(), start, cause, List.of(), 0);
+    SequenceAccounting first = SequenceAccounting.start(atomicSoFar, params);
+    CompletionStage<SequenceAccounting> ran = journal.started(note).handle((ok, error) -> error).thenCompose(error -> {
+      if (error == null) return step(who, names, 0, first, activationId, transactionId, note);
+      log.warn("sequence {} not started: its note could not be written: {}", activationId, error.toString());
+      return CompletableFuture.completedFuture(first.fail(SequenceAccounting.whiskError("Sequence failed."), null));
+    });
+    return ran.thenApply(done -> {
+      ActivationRecord record = record(who, sequence, activationId, done, cause, start, clock.millis());
+      records.publish(record).whenComplete((m, error) -> {
+        // Kept when the record was not written: the next start of this controller writes one.
+        if (error == null) journal.ended(note);
+      });
+      return new Outcome(record, done.atomic());
+    });
   }
 
   private CompletionStage<SequenceAccounting> step(Identity who, List<FullyQualifiedName> names, int index,
-      SequenceAccounting so, String sequenceId, String transactionId) {
+      SequenceAccounting so, String sequenceId, String transactionId, SequenceNote note) {
+    if (index > 0) journal.progressed(note.progressed(so.logs(), so.duration()));
     if (index == names.size() || so.stop()) return CompletableFuture.completedFuture(so);
     if (so.atomic() >= SequenceCheck.MAX_ATOMIC) {
       return CompletableFuture.completedFuture(so.fail(SequenceAccounting.applicationError(SequenceCheck.TOO_LONG), null));
@@ -164,7 +187,7 @@ public final class SequenceRunner {
         return so.after(record, so.atomic() + 1);
       });
     }
-    return next.thenCompose(after -> step(who, names, index + 1, after, sequenceId, transactionId));
+    return next.thenCompose(after -> step(who, names, index + 1, after, sequenceId, transactionId, note));
   }
 
   private static ObjectNode merge(Map<String, JsonNode> defaults, ObjectNode given) {

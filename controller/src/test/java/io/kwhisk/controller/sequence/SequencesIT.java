@@ -83,6 +83,51 @@ class SequencesIT {
     }
   }
 
+  @Test
+  void aSequenceItsControllerStoppedBeforeItEndedGetsAnErrorRecordOfItsEndedComponentsWhenTheControllerStartsAgain()
+      throws Exception {
+    try (Harness h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m",
+        ControllerConfig.BLOCKING_WAIT, "1s"))) {
+      h.heartbeat(7, Map.of());
+      h.createAction("first", Harness.nodeAction("x"));
+      h.createAction("second", Harness.nodeAction("x"));
+      assertThat(h.createAction("both", seq("/_/first", "/_/second")).statusCode()).isEqualTo(200);
+      try (KafkaConsumer<String, byte[]> first = h.reader(topic("first"));
+          KafkaConsumer<String, byte[]> journal = h.reader(Topics.SEQUENCES);
+          KafkaConsumer<String, byte[]> completions = h.reader(Topics.completedTopic(0))) {
+        HttpResponse<String> accepted = h.call("POST", NS + "/actions/both", "{\"n\":1}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String sequenceId = Harness.json(accepted).path("activationId").asText();
+        ActivationMessage one = message(first);
+        h.complete(one, ActivationResponse.success(Json.object().put("n", 2)), List.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+          for (var r : journal.poll(Duration.ofMillis(200))) {
+            if (r.value() != null && Json.decode(r.value(), SequenceNote.class).components().size() == 1) return true;
+          }
+          return false;
+        });
+
+        // The second component never answers: the stop gives up on the sequence after its drain.
+        h.stopController();
+        h.startController();
+
+        CompletionMessage record = Json.decode(Harness.awaitRecord(completions, sequenceId).value(),
+            CompletionMessage.class);
+        assertThat(record.record().response().statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
+        assertThat(record.record().response().result().path("error").asText()).isEqualTo(SequenceNote.INTERRUPTED);
+        assertThat(record.record().logs()).containsExactly(one.activationId());
+        assertThat(record.record().annotation("kind").orElseThrow().asText()).isEqualTo("sequence");
+        assertThat(record.record().annotation("path").orElseThrow().asText()).isEqualTo("guest/both");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+          HttpResponse<String> read = h.call("GET", NS + "/activations/" + sequenceId, null);
+          assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+          assertThat(Harness.json(read).at("/response/status").asText()).isEqualTo("whisk internal error");
+        });
+        assertThat(SequenceRecovery.read(io.kwhisk.common.kafka.KafkaSettings.of(h.bootstrapServers()), "test-journal", 0, Duration.ofSeconds(20))).isEmpty();
+      }
+    }
+  }
+
   static String seq(String... components) {
     StringBuilder b = new StringBuilder("{\"exec\":{\"kind\":\"sequence\",\"components\":[");
     for (int i = 0; i < components.length; i++) b.append(i == 0 ? "" : ",").append('"').append(components[i]).append('"');
