@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * another container cannot run them and the controller's lag does not count them. So a container pulls
  * {@code budget / typical run} records per poll: 25 of an action that runs in 1 ms (25 ms of work queued at most),
  * 1 of an action that runs 100 ms. Never fewer than the action's concurrency (its slots) and never more than
- * {@link #MAX}. The typical run is an exponentially weighted mean (each run weighs a fifth); the container starts at
+ * {@link #MAX}. The typical run is an exponentially weighted mean (each run weighs a fifth, and counts as at most
+ * {@link #SPIKE} times the mean so far); the container starts at
  * its concurrency and changes only after {@link #SETTLE_RUNS} runs ({@link #RESETTLE_RUNS} after a change), and only past a band of a factor two either way
  * (see {@link #change}): a change re-opens the container's consumer, a leave and a join of the action's share group
  * (about ten Kafka requests and a new assignment for every member). So after its first change a container changes
@@ -51,6 +52,14 @@ record AdaptivePrefetch(
   static final int OVERLOAD = 8;
   /** A run is counted as at least this long: clock readings are whole milliseconds. */
   private static final double SHORTEST_RUN_MS = 0.5;
+  /**
+   * A run counts as at most this many times the typical run. On a busy host a 1 ms action's call now and then takes
+   * 50-100 ms (the container or the invoker was not scheduled); unbounded, one such run lifted the weighted mean past
+   * the overload line and dropped a container pulling 14 records to 1 for the next 30 s (measured: 163 activations a
+   * second drained instead of 1,035 with a fixed prefetch of 25, ContainerThroughputBenchmark, host load 10-13). An
+   * action that really turned slow still reaches the line: the mean can grow 60% a run.
+   */
+  static final double SPIKE = 4;
 
   AdaptivePrefetch {
     if (floor < 1) throw new IllegalArgumentException("floor must be at least 1, got " + floor);
@@ -65,7 +74,7 @@ record AdaptivePrefetch(
   /** A run of {@code ms} milliseconds ended. */
   AdaptivePrefetch afterRun(long ms) {
     double run = Math.max(SHORTEST_RUN_MS, ms);
-    double typical = typicalRunMs < 0 ? run : 0.8 * typicalRunMs + 0.2 * run;
+    double typical = typicalRunMs < 0 ? run : 0.8 * typicalRunMs + 0.2 * Math.min(run, SPIKE * typicalRunMs);
     return new AdaptivePrefetch(floor, budgetMs, current, runs + 1, typical, changes, changedAtMs);
   }
 

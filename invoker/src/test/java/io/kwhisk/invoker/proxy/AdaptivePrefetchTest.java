@@ -75,6 +75,16 @@ class AdaptivePrefetchTest {
   }
 
   @Test
+  void aFewSlowRunsOfABusyHostDoNotShrinkAFastActionsBatch() {
+    AdaptivePrefetch fast = runs(AdaptivePrefetch.of(1, BUDGET), 10, 1);
+    AdaptivePrefetch pulling25 = runs(fast.changedTo(25, T0), AdaptivePrefetch.SETTLE_RUNS, 1);
+    AdaptivePrefetch hiccups = pulling25;
+    for (int i = 0; i < 40; i++) hiccups = hiccups.afterRun(i % 10 == 0 ? 100 : 1); // one run in ten takes 100 ms
+    assertThat(hiccups.change(T0 + 1)).isEmpty();
+    assertThat(runs(pulling25, 2, 100).change(T0 + 1)).as("two slow runs in a row").isEmpty();
+  }
+
+  @Test
   void aContainerHoldingFarTooMuchWorkShrinksWithoutWaitingForTheInterval() {
     AdaptivePrefetch fast = runs(AdaptivePrefetch.of(1, BUDGET), 10, 1);
     AdaptivePrefetch pulling25 = fast.changedTo(25, T0);
