@@ -133,7 +133,8 @@ done
 
 if want kafka; then
   ctx="$WORK/kafka"; mkdir -p "$ctx/lib"
-  cp "$IMAGES/kafka/Dockerfile" "$IMAGES/kafka/kwhisk-kafka" "$IMAGES/kafka/logback.xml" "$ctx/"
+  cp "$IMAGES/kafka/Dockerfile" "$IMAGES/kafka/kwhisk-kafka" "$IMAGES/kafka/kafka-docker-run" \
+    "$IMAGES/kafka/kwhisk.properties" "$IMAGES/kafka/logback.xml" "$ctx/"
   (cd "$ROOT" && ./mvnw -q -B -ntp "${MVN_ARGS[@]}" -f images/kafka/pom.xml dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$ctx/lib") >"$WORK/maven.log" 2>&1 \
     || { tail -40 "$WORK/maven.log" >&2; die "resolving the Kafka jars failed"; }

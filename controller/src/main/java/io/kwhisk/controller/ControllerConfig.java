@@ -7,6 +7,7 @@ import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import java.util.stream.Collectors;
  * @param host interface the REST API binds to
  * @param port REST API port; 0 picks a free one (tests)
  * @param kafka how to reach the brokers
- * @param replicationFactor replication of the topics this controller creates (action topics, system topics)
+ * @param replicationFactor replication of the topics this controller creates (action topics, system topics); 0
+ *     (default): as many copies as the cluster has brokers, at most 3, with {@code min.insync.replicas} 2 at 3
+ *     ({@link io.kwhisk.common.kafka.Replication})
  * @param blockingWait how long a blocking invoke waits for its result before answering 202 with the id
  * @param maxPayloadBytes largest request body accepted (413 beyond)
  * @param kinds runtime kinds an action may declare
@@ -91,7 +94,9 @@ public record ControllerConfig(
     if (host == null || host.isBlank()) throw new ConfigException(HOST, "must not be empty");
     if (port < 0 || port > 65535) throw new ConfigException(PORT, "must be a TCP port (0 for any free one), got " + port);
     Objects.requireNonNull(kafka, "kafka should not be null");
-    if (replicationFactor < 1) throw new ConfigException(REPLICATION, "must be 1 or more, got " + replicationFactor);
+    if (replicationFactor < 0) {
+      throw new ConfigException(REPLICATION, "must be 0 (as many as brokers, at most 3) or more, got " + replicationFactor);
+    }
     requirePositive(BLOCKING_WAIT, blockingWait);
     if (maxPayloadBytes < 1024) throw new ConfigException(MAX_PAYLOAD, "must be at least 1024, got " + maxPayloadBytes);
     if (kinds == null || kinds.isEmpty()) throw new ConfigException(KINDS, "must name at least one kind");
@@ -116,7 +121,7 @@ public record ControllerConfig(
 
   /** Reads every value from {@code source}, with the documented defaults. */
   public static ControllerConfig from(ConfigSource source) {
-    int replication = source.integer(REPLICATION, 1);
+    int replication = source.integer(REPLICATION, Replication.AUTO);
     if (replication > Short.MAX_VALUE) throw new ConfigException(REPLICATION, "is too large: " + replication);
     return new ControllerConfig(
         source.integer(ID, 0),

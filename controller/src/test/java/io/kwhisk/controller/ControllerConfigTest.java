@@ -21,7 +21,7 @@ class ControllerConfigTest {
     assertThat(c.id()).isZero();
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.port()).isEqualTo(3233);
-    assertThat(c.replicationFactor()).isEqualTo((short) 1);
+    assertThat(c.replicationFactor()).isEqualTo((short) 0); // as many as brokers, at most 3
     assertThat(c.blockingWait()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));

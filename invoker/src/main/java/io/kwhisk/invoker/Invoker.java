@@ -4,6 +4,7 @@ import io.kwhisk.common.config.SchedulingMode;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
@@ -31,14 +32,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -223,7 +222,8 @@ public final class Invoker implements AutoCloseable {
     String topic = Topics.invokerTopic(config.invokerId());
     try (Admin admin = Admin.create(config.kafka().clientConfig("invoker" + config.invokerId() + "-admin"))) {
       try {
-        admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
+        admin.createTopics(List.of(Replication.discover(admin, Replication.AUTO, Duration.ofSeconds(30))
+            .newTopic(topic, 1))).all()
             .get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {

@@ -34,7 +34,7 @@ public final class NamespaceAdmin implements AutoCloseable {
   }
 
   /** Connects and reads the whole entity store (creating its topic if no controller did yet). */
-  public static NamespaceAdmin open(KafkaSettings kafka, short replicationFactor) throws Exception {
+  public static NamespaceAdmin open(KafkaSettings kafka, int replicationFactor) throws Exception {
     TopicAdmin topics = new TopicAdmin(kafka, "kwhisk-admin", replicationFactor);
     RecordSender publisher = null;
     try {

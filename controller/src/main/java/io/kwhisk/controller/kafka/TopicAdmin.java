@@ -2,6 +2,7 @@ package io.kwhisk.controller.kafka;
 
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller's topic administration: system topics at start-up, and one topic plus share-group configuration
@@ -32,6 +35,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * block; creating what already exists succeeds.
  */
 public final class TopicAdmin implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
   /** Share groups start at the earliest record so that an activation produced before the first container joins is not skipped. */
   static final String SHARE_RESET = "share.auto.offset.reset";
   /** The group's dead-letter topic (KIP-1191): where the broker puts a record that reached the delivery limit. */
@@ -40,27 +44,42 @@ public final class TopicAdmin implements AutoCloseable {
   static final String DLQ_COPY = "errors.deadletterqueue.copy.record.enable";
 
   private final Admin admin;
-  private final short replicationFactor;
+  private final Replication replication;
 
-  public TopicAdmin(KafkaSettings kafka, String clientId, short replicationFactor) {
+  /**
+   * Connects; with {@code replicationFactor} {@link Replication#AUTO} asks the cluster how many brokers it has, so
+   * this blocks (start-up only) and fails when Kafka does not answer in 30 s.
+   */
+  public TopicAdmin(KafkaSettings kafka, String clientId, int replicationFactor) {
     Map<String, Object> props = kafka.clientConfig(clientId);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     this.admin = Admin.create(props);
-    this.replicationFactor = replicationFactor;
+    try {
+      this.replication = Replication.discover(admin, replicationFactor, Duration.ofSeconds(30));
+      log.info("kwhisk's topics: {} replicas, min.insync.replicas {}", replication.factor(),
+          replication.minInsyncReplicas());
+    } catch (RuntimeException e) {
+      admin.close();
+      throw e;
+    }
+  }
+
+  /** How this admin's topics are replicated. */
+  public Replication replication() {
+    return replication;
   }
 
   /** Creates the topics this controller reads, if missing; blocks (start-up only). */
   public void ensureSystemTopics(int controllerId) throws InterruptedException, TimeoutException {
     List<NewTopic> topics = List.of(
         entitiesTopic(),
-        new NewTopic(Topics.HEALTH, 1, replicationFactor)
-            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
-        new NewTopic(Topics.completedTopic(controllerId), 1, replicationFactor),
-        new NewTopic(Topics.DEAD_LETTERS, 1, replicationFactor)
-            .configs(Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")),
-        new NewTopic(Topics.SEQUENCES, 1, replicationFactor)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        replication.newTopic(Topics.HEALTH, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
+        replication.newTopic(Topics.completedTopic(controllerId), 1),
+        replication.newTopic(Topics.DEAD_LETTERS, 1,
+            Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")),
+        replication.newTopic(Topics.SEQUENCES, 1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     for (NewTopic topic : topics) {
       try {
         ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())
@@ -82,19 +101,19 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   private NewTopic entitiesTopic() {
-    return new NewTopic(Topics.ENTITIES, 1, replicationFactor)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    return replication.newTopic(Topics.ENTITIES, 1,
+        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
   /** Creates {@code topic} with one partition if it does not exist. */
   public CompletionStage<Void> ensureTopic(String topic) {
-    return ignoreExists(admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor))).all().toCompletionStage());
+    return ignoreExists(admin.createTopics(List.of(replication.newTopic(topic, 1))).all().toCompletionStage());
   }
 
   /** Creates {@code topic} with {@code partitions} partitions if it does not exist (one that does is kept as is). */
   public CompletionStage<Void> ensureTopic(String topic, int partitions) {
     return ignoreExists(
-        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().toCompletionStage());
+        admin.createTopics(List.of(replication.newTopic(topic, partitions))).all().toCompletionStage());
   }
 
   /**

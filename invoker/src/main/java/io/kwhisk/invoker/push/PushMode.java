@@ -1,5 +1,6 @@
 package io.kwhisk.invoker.push;
 
+import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
@@ -8,7 +9,6 @@ import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.publish.Publisher;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -114,7 +113,8 @@ public final class PushMode implements AutoCloseable {
   private static void ensureTopic(InvokerConfig config) {
     String topic = Topics.invokerActivationsTopic(config.invokerId());
     try (Admin admin = Admin.create(config.kafka().clientConfig("invoker" + config.invokerId() + "-push-admin"))) {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
+      admin.createTopics(List.of(Replication.discover(admin, Replication.AUTO, Duration.ofSeconds(30))
+            .newTopic(topic, 1))).all()
           .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

@@ -1,7 +1,9 @@
 package io.kwhisk.standalone.fault;
 
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +18,11 @@ final class Ledger {
   final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
   final AtomicInteger refused = new AtomicInteger();
   final AtomicInteger failedCalls = new AtomicInteger();
+  /** The input tags of the calls that got no answer (their controller died): accepted or not, nobody knows. */
+  final Queue<String> unanswered = new ConcurrentLinkedQueue<>();
   final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+  /** The first answer of each refusing status (what a 503 said, say). */
+  final Map<Integer, String> firstRefusals = new ConcurrentHashMap<>();
 
   void accepted(String id, String tag, long at) {
     accepted.put(id, tag);
@@ -28,11 +34,13 @@ final class Ledger {
   }
 
   /** What the check found. */
-  record Outcome(int accepted, int recorded, int lost, int wrong, int duplicated, long lastEndAfterKillMs) {
+  record Outcome(int accepted, int recorded, int lost, int wrong, int duplicated, int errors,
+      long lastEndAfterFaultMs) {
     @Override
     public String toString() {
       return "accepted=" + accepted + " recorded=" + recorded + " lost=" + lost + " wrong=" + wrong
-          + " duplicated=" + duplicated + " lastOrphanCompletedAfterKillMs=" + lastEndAfterKillMs;
+          + " duplicated=" + duplicated + " errorRecords=" + errors
+          + " lastActivationAcceptedBeforeTheFaultCompletedAfterMs=" + lastEndAfterFaultMs;
     }
   }
 }

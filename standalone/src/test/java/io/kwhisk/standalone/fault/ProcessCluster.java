@@ -25,13 +25,15 @@ import java.util.UUID;
 
 /**
  * Controllers and invokers as separate JVMs (their own main classes, {@code ControllerMain} and
- * {@code InvokerMain}, on this test's class path) against one broker in the test's JVM, so a fault test can kill
+ * {@code InvokerMain}, on this test's class path) against one broker in the test's JVM or a {@link KafkaCluster}, so
+ * a fault test can kill
  * one with SIGKILL ({@link Node#kill()}) and leave the others running. Each process logs to a file under the
  * cluster's directory. Ports are picked free; invoker ids are {@code invokerBase + n}.
  */
 final class ProcessCluster implements AutoCloseable {
   private final Path dir;
-  private final EmbeddedKafka kafka;
+  private final String bootstrapServers;
+  private final AutoCloseable kafka;
   private final List<Node> nodes = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String credentials = UUID.randomUUID() + ":" + UUID.randomUUID().toString().replace("-", "");
@@ -65,24 +67,39 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A record lock of 5 s (production: 30 s) bounds how long a killed invoker's held records wait for redelivery,
+   * which keeps the fault tests short; the invoker renews the locks of what it runs every half lock.
+   */
+  static final Map<String, String> SHORT_LOCKS = Map.of(
+      "group.share.min.record.lock.duration.ms", "1000",
+      "group.share.record.lock.duration.ms", "5000");
+
+  /** Against one embedded broker in this JVM (with {@link #SHORT_LOCKS}), closed with the cluster. */
   ProcessCluster(Path dir) {
+    this(dir, EmbeddedKafka.start(dir.resolve("kafka"), 0, SHORT_LOCKS));
+  }
+
+  private ProcessCluster(Path dir, EmbeddedKafka kafka) {
+    this(dir, kafka.bootstrapServers(), kafka);
+  }
+
+  /** Against the brokers at {@code bootstrapServers}; {@code kafka} is closed with the cluster. */
+  ProcessCluster(Path dir, String bootstrapServers, AutoCloseable kafka) {
     this.dir = dir;
-    // A record lock of 5 s (production: 30 s) bounds how long a killed invoker's held records wait for redelivery,
-    // which keeps the fault tests short; the invoker renews the locks of what it runs every half lock.
-    this.kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, Map.of(
-        "group.share.min.record.lock.duration.ms", "1000",
-        "group.share.record.lock.duration.ms", "5000"));
+    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
   }
 
   String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return bootstrapServers;
   }
 
   /** Registers the namespace guest with {@link #credentials}, as the operator's admin command does. */
   void registerGuest() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc = AdminMain.run(new String[] {"namespace", "register", "guest", credentials},
-        ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", kafka.bootstrapServers())),
+        ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", bootstrapServers)),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     if (rc != 0) throw new IllegalStateException("namespace register failed: " + err);
@@ -113,7 +130,7 @@ final class ProcessCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "-Dkwhisk.kafka.bootstrap-servers=" + kafka.bootstrapServers()));
+        "-Dkwhisk.kafka.bootstrap-servers=" + bootstrapServers));
     settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add(main);
     Node node = new Node(name, port, command);
@@ -140,7 +157,7 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Stops every process still running (SIGTERM, then SIGKILL after 60 s), then the broker. */
+  /** Stops every process still running (SIGTERM, then SIGKILL after 60 s), then Kafka. */
   @Override
   public void close() {
     for (Node n : nodes) {
@@ -153,6 +170,10 @@ final class ProcessCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    kafka.close();
+    try {
+      kafka.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop Kafka", e);
+    }
   }
 }
