@@ -133,7 +133,7 @@ public final class Invoker implements AutoCloseable {
       ActorSystem<ContainerPool.Command> system = ActorSystem.create(ContainerPool.create(config.poolSettings(), deps),
           "kwhisk-invoker" + config.invokerId(), pekkoConfig());
       started.add(system::terminate);
-      CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system);
+      CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system).withMeters(metrics.registry());
       started.add(commands);
       ReadinessEndpoint readiness = new ReadinessEndpoint();
       HttpServer metricsServer =
