@@ -32,6 +32,7 @@ import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
+import io.kwhisk.common.metrics.JvmMeters;
 import io.kwhisk.controller.scheduler.HealthFollower;
 import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
 import io.kwhisk.controller.scheduler.Ownership;
@@ -102,11 +103,12 @@ public final class Controller implements AutoCloseable {
       throws Exception {
     String name = "controller" + config.id();
     Clock clock = Clock.systemUTC();
+    push(resources, JvmMeters.bindTo(metrics.registry())); // here, not in the catalog: tests make many catalogs
     TopicAdmin topics = push(resources, new TopicAdmin(config.kafka(), name + "-admin", config.replicationFactor()));
     topics.ensureSystemTopics(config.id());
     RecordSender publisher = push(resources,
         new RecordSender(Producers.create(config.kafka(), name + "-producer"), name + "-producer",
-            RecordSender.bufferBytes(config.kafka().clientConfig(name + "-producer"))));
+            RecordSender.bufferBytes(config.kafka().clientConfig(name + "-producer"))).withMeters(metrics.registry()));
     ReaderHealth readers = new ReaderHealth();
     KafkaEntityStore store = push(resources,
         KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", Duration.ofSeconds(60), readers));

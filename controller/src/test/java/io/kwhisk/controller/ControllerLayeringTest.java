@@ -1,6 +1,7 @@
 package io.kwhisk.controller;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -9,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The controller's import rules: it never reaches into the invoker or the embedded broker, and only the HTTP layer
- * (and the wiring) knows the HTTP layer, so the scheduler, stores and readers can be reused and tested alone.
+ * The controller's import rules: it depends on common only (never on the invoker, the embedded broker, a launcher
+ * or perf), its feature packages form no cycle, and only the HTTP layer (and the wiring) knows the HTTP layer, so
+ * the scheduler, stores and readers can be reused and tested alone. Kept here so that building the controller
+ * alone checks them.
  */
 @Timeout(30)
 class ControllerLayeringTest {
@@ -19,9 +22,15 @@ class ControllerLayeringTest {
       .importPackages("io.kwhisk.controller");
 
   @Test
-  void theControllerDependsOnNeitherTheInvokerNorTheBroker() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.invoker..", "io.kwhisk.broker..")
+  void theControllerDependsOnNoKwhiskModuleButCommon() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage(
+            "io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..", "io.kwhisk.perf..")
         .check(CLASSES);
+  }
+
+  @Test
+  void theControllersFeaturePackagesFormNoCycle() {
+    slices().matching("io.kwhisk.controller.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   @Test

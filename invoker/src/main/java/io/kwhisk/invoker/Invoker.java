@@ -9,10 +9,12 @@ import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.health.ReadinessEndpoint;
+import io.kwhisk.common.metrics.JvmMeters;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.pool.CommandFeed;
 import io.kwhisk.invoker.pool.ContainerPool;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.ActivationFeed;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
@@ -69,11 +71,14 @@ public final class Invoker implements AutoCloseable {
   private final LogCollectors logs;
   /** {@code /ready} and {@code /ping} on the metrics port, for an orchestrator's probes. */
   private final ReadinessEndpoint readiness;
+  /** The JVM's meters in the invoker's registry (see {@link JvmMeters}); closing stops their GC listener. */
+  private final AutoCloseable jvmMeters;
 
   private Invoker(InvokerConfig config, ContainerRuntime runtime, Map<String, String> owner, Publisher publisher,
       InvokerMetrics metrics, ActorSystem<ContainerPool.Command> system, CommandFeed commands,
       HttpServer metricsServer, ExecutorService httpCalls, PushMode push, LogCollectors logs,
-      ReadinessEndpoint readiness) {
+      ReadinessEndpoint readiness, AutoCloseable jvmMeters) {
+    this.jvmMeters = jvmMeters;
     this.readiness = readiness;
     this.push = push;
     this.logs = logs;
@@ -98,6 +103,8 @@ public final class Invoker implements AutoCloseable {
     long began = System.nanoTime();
     List<AutoCloseable> started = new ArrayList<>();
     try {
+      AutoCloseable jvmMeters = JvmMeters.bindTo(metrics.registry()); // here, not in the catalog: tests make many
+      started.add(jvmMeters);
       String clusterId = ensureCommandTopic(config);
       Map<String, String> owner = ownerLabels(config.invokerId(), clusterId);
       ContainerRuntime docker = DockerContainerRuntime.create(
@@ -111,21 +118,21 @@ public final class Invoker implements AutoCloseable {
             + Long.toString(System.currentTimeMillis() % 1_679_616, 36));
         started.set(started.size() - 1, runtime); // closing it closes the Docker runtime
       }
-      Publisher publisher = new KafkaPublisher(config.kafka(), config.invokerId());
+      Publisher publisher = new KafkaPublisher(config.kafka(), config.invokerId()).withMeters(metrics.registry());
       started.add(publisher);
       ExecutorService httpCalls = HttpActionContainer.newCallPool("kwhisk-http-" + config.invokerId());
       started.add(httpCalls::shutdown);
       LogCollectors logs = new LogCollectors(config.logSource(), runtime, config.logCollectionTimeout(), metrics,
           "kwhisk-logs-" + config.invokerId());
       started.add(logs);
-      ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime,
+      ProxyDeps deps = new ProxyDeps(config.proxySettings(), runtime,
           HttpActionContainer.factory(HttpActionContainer.newClient(), httpCalls, config.runtimeClient()),
           ActivationFeed.factory(config.kafka()),
           hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, logs, metrics, clock);
-      ActorSystem<ContainerPool.Command> system =
-          ActorSystem.create(ContainerPool.create(deps), "kwhisk-invoker" + config.invokerId(), pekkoConfig());
+      ActorSystem<ContainerPool.Command> system = ActorSystem.create(ContainerPool.create(config.poolSettings(), deps),
+          "kwhisk-invoker" + config.invokerId(), pekkoConfig());
       started.add(system::terminate);
-      CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system);
+      CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system).withMeters(metrics.registry());
       started.add(commands);
       ReadinessEndpoint readiness = new ReadinessEndpoint();
       HttpServer metricsServer =
@@ -136,11 +143,12 @@ public final class Invoker implements AutoCloseable {
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), config.userMemoryMb(),
           config.userMemoryMb() - config.poolMemoryMb(), config.prewarm(), config.keepAlive().toMillis(),
           config.pauseGrace().toMillis(), config.evictionGrace().toMillis());
-      PushMode push = hashMode(config) ? PushMode.start(config, deps, publisher, system) : null;
+      PushMode push = hashMode(config)
+          ? PushMode.start(config.kafka(), config.poolSettings(), deps, publisher, system) : null;
       if (push != null) started.add(push);
       readiness.ready();
       return new Invoker(config, runtime, owner, publisher, metrics, system, commands, metricsServer, httpCalls, push,
-          logs, readiness);
+          logs, readiness, jvmMeters);
     } catch (RuntimeException e) {
       Collections.reverse(started);
       for (AutoCloseable c : started) {
@@ -187,6 +195,11 @@ public final class Invoker implements AutoCloseable {
     runtime.close();
     httpCalls.shutdown();
     if (metricsServer != null) metricsServer.stop(0);
+    try {
+      jvmMeters.close();
+    } catch (Exception e) {
+      log.warn("Unbinding the JVM meters of invoker {} failed: {}", config.invokerId(), e.toString());
+    }
     log.info("Invoker {} stopped", config.invokerId());
   }
 

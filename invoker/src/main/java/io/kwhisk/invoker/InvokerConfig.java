@@ -7,19 +7,19 @@ import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.entity.ActionLimits;
-import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.invoker.docker.ContainerHardening;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
+import io.kwhisk.invoker.pool.PoolSettings;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.proxy.LogSource;
+import io.kwhisk.invoker.proxy.ProxySettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Everything an invoker is configured with, read once at start-up by {@link #from(ConfigSource)} and validated here;
@@ -125,9 +125,6 @@ public record InvokerConfig(
   public static final String API_HOST = "kwhisk.invoker.api-host";
   public static final String CREATE_PARALLELISM = "kwhisk.invoker.container-create-parallelism";
   static final int MAX_CREATE_PARALLELISM = 64;
-
-  /** The action annotation that overrides {@link #keepAlive} for one action, in milliseconds. */
-  public static final String KEEP_ALIVE_ANNOTATION = "keepAlive";
 
   public static final Map<String, String> DEFAULT_IMAGES = defaultImages();
 
@@ -284,32 +281,15 @@ public record InvokerConfig(
     return env;
   }
 
-  /** The image that runs {@code exec}: the blackbox's own image, else the one mapped to its kind. */
-  public Optional<String> imageFor(Exec exec) {
-    if (exec.isBlackbox()) return Optional.ofNullable(exec.image()).filter(s -> !s.isBlank());
-    return Optional.ofNullable(images.get(exec.kind()));
+  /** The part of this configuration a container proxy reads (the keep-alive annotation, images, timeouts). */
+  public ProxySettings proxySettings() {
+    return new ProxySettings(invokerId, images, containerEnv(1), containerEnv(ActionLimits.MAX_CONCURRENCY),
+        keepAlive, firstPullGrace, prefetch, prefetchBudget, pauseGrace, pauseGraceMax, logCollectionTimeout);
   }
 
-  /** The keep-alive of an action: its {@code keepAlive} annotation (milliseconds) if valid, else the default. */
-  public Duration keepAliveFor(Map<String, com.fasterxml.jackson.databind.JsonNode> annotations) {
-    var v = annotations.get(KEEP_ALIVE_ANNOTATION);
-    if (v != null && v.canConvertToLong() && v.asLong() > 0) return Duration.ofMillis(v.asLong());
-    return keepAlive;
-  }
-
-  /** As in OpenWhisk, {@code /init} may take as long as the action's time limit. */
-  public Duration initTimeout(ActionLimits limits) {
-    return Duration.ofMillis(limits.timeout());
-  }
-
-  /** The action's time limit; when it passes, the activation is a developer error and the container is destroyed. */
-  public Duration runTimeout(ActionLimits limits) {
-    return Duration.ofMillis(limits.timeout());
-  }
-
-  /** Records a container pulls per poll: the configured prefetch, or the action's concurrency. */
-  public int maxPollRecords(ActionLimits limits) {
-    return prefetch > 0 ? prefetch : limits.concurrency();
+  /** The part of this configuration a container pool reads. */
+  public PoolSettings poolSettings() {
+    return new PoolSettings(invokerId, poolMemoryMb(), heartbeatInterval, evictionGrace, firstPullGrace);
   }
 
 

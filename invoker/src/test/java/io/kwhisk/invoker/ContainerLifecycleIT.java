@@ -84,6 +84,11 @@ class ContainerLifecycleIT {
       assertThat(containersOf(id, a)).as("a's idle container was evicted").isEmpty();
       assertThat(containersOf(id, b)).hasSize(1);
       assertThat(invoker.metrics().registry().get("kwhisk.invoker.evictions").counter().count()).isEqualTo(1);
+      assertThat(invoker.metrics().registry().find("jvm.memory.used").meters()).as("bound by Invoker.start")
+          .isNotEmpty();
+      assertThat(invoker.metrics().registry().getMeters()).as("the publisher's and the command feed's Kafka meters")
+          .anyMatch(m -> m.getId().getName().startsWith("kafka.producer."))
+          .anyMatch(m -> m.getId().getName().startsWith("kafka.consumer."));
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
           assertThat(controller.lastHeartbeat(id).containersByAction()).isEqualTo(Map.of(b.fqn().path(), 1)));
     }

@@ -10,6 +10,7 @@ import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.proxy.LogSource;
+import io.kwhisk.invoker.proxy.ProxySettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,15 +44,18 @@ class InvokerConfigTest {
     assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
     assertThat(c.network()).isEqualTo("bridge");
     assertThat(c.metricsPort()).isZero();
-    assertThat(c.imageFor(new Exec("nodejs:20", "", null, false, null))).hasValue("kwhisk/action-nodejs-v20:latest");
-    assertThat(c.imageFor(new Exec("nodejs:default", "", null, false, null)))
+    ProxySettings proxy = c.proxySettings();
+    assertThat(proxy.imageFor(new Exec("nodejs:20", "", null, false, null)))
         .hasValue("kwhisk/action-nodejs-v20:latest");
-    assertThat(c.imageFor(new Exec("java", "", null, false, null))).hasValue("kwhisk/action-java-v17:latest");
-    assertThat(c.imageFor(new Exec("blackbox", null, null, false, "me/img:1"))).hasValue("me/img:1");
-    assertThat(c.imageFor(new Exec("python:3", "", null, false, null))).hasValue("kwhisk/action-python-v3:latest");
-    assertThat(c.imageFor(new Exec("python:default", "", null, false, null)))
+    assertThat(proxy.imageFor(new Exec("nodejs:default", "", null, false, null)))
+        .hasValue("kwhisk/action-nodejs-v20:latest");
+    assertThat(proxy.imageFor(new Exec("java", "", null, false, null)))
+        .hasValue("kwhisk/action-java-v17:latest");
+    assertThat(proxy.imageFor(new Exec("blackbox", null, null, false, "me/img:1"))).hasValue("me/img:1");
+    assertThat(proxy.imageFor(new Exec("python:3", "", null, false, null))).hasValue("kwhisk/action-python-v3:latest");
+    assertThat(proxy.imageFor(new Exec("python:default", "", null, false, null)))
         .hasValue("kwhisk/action-python-v3:latest");
-    assertThat(c.imageFor(new Exec("ruby:2.5", "", null, false, null))).isEmpty();
+    assertThat(proxy.imageFor(new Exec("ruby:2.5", "", null, false, null))).isEmpty();
   }
 
   @Test
@@ -104,21 +108,21 @@ class InvokerConfigTest {
   @Test
   void prefetchDefaultsToTheActionsConcurrency() {
     ActionLimits limits = new ActionLimits(1000, 256, 10, 4);
-    assertThat(parse(Map.of()).maxPollRecords(limits)).isEqualTo(4);
-    assertThat(parse(Map.of("kwhisk.invoker.prefetch", "2")).maxPollRecords(limits)).isEqualTo(2);
+    assertThat(parse(Map.of()).proxySettings().maxPollRecords(limits)).isEqualTo(4);
+    assertThat(parse(Map.of("kwhisk.invoker.prefetch", "2")).proxySettings().maxPollRecords(limits)).isEqualTo(2);
   }
 
   @Test
   void timeoutsComeFromTheActionsLimit() {
     InvokerConfig c = parse(Map.of());
     ActionLimits limits = new ActionLimits(1500, 256, 10, 1);
-    assertThat(c.runTimeout(limits)).isEqualTo(Duration.ofMillis(1500));
-    assertThat(c.initTimeout(limits)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.proxySettings().runTimeout(limits)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.proxySettings().initTimeout(limits)).isEqualTo(Duration.ofMillis(1500));
   }
 
   @Test
   void anActionsKeepAliveAnnotationOverridesTheDefault() {
-    InvokerConfig c = parse(Map.of("kwhisk.invoker.keep-alive", "5s"));
+    ProxySettings c = parse(Map.of("kwhisk.invoker.keep-alive", "5s")).proxySettings();
     assertThat(c.keepAliveFor(Map.of("keepAlive", IntNode.valueOf(750)))).isEqualTo(Duration.ofMillis(750));
     assertThat(c.keepAliveFor(Map.of())).isEqualTo(Duration.ofSeconds(5));
   }

@@ -1,6 +1,7 @@
 package io.kwhisk.perf;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -25,6 +26,11 @@ class LayeringTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             "io.kwhisk.controller..", "io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..")
         .check(PERF);
+  }
+
+  @Test
+  void perfsPackagesFormNoCycle() {
+    slices().matching("io.kwhisk.perf.(*)..").should().beFreeOfCycles().check(PERF);
   }
 
   @Test

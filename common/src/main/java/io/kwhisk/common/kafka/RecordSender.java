@@ -1,5 +1,7 @@
 package io.kwhisk.common.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -45,6 +47,8 @@ public final class RecordSender implements AutoCloseable {
   private final AtomicLong pending = new AtomicLong();
   /** When each topic was last taken by the producer (nanoTime): its metadata is cached. */
   private final Map<String, Long> lastSent = new ConcurrentHashMap<>();
+  /** The producer's meters in its service's registry, once {@link #withMeters} bound them; closed with it. */
+  private volatile KafkaClientMetrics meters;
 
   public RecordSender(KafkaProducer<String, byte[]> producer, String threadName) {
     this(producer, threadName, DEFAULT_BUFFER_BYTES);
@@ -60,6 +64,19 @@ public final class RecordSender implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * Binds the producer's own metrics to {@code registry} until this sender is closed: Micrometer's Kafka binder, one
+   * per producer, under {@code kafka.producer.*} tagged with the producer's {@code client.id} (record rates, request
+   * latency, buffer use, errors). Call once, at start-up.
+   */
+  public RecordSender withMeters(MeterRegistry registry) {
+    if (meters != null) throw new IllegalStateException("the producer's meters are bound already");
+    KafkaClientMetrics bound = new KafkaClientMetrics(producer);
+    bound.bindTo(registry);
+    meters = bound;
+    return this;
   }
 
   /** The producer's {@code buffer.memory} in {@code props}, or Kafka's default. */
@@ -137,6 +154,7 @@ public final class RecordSender implements AutoCloseable {
         s.acked().completeExceptionally(new KafkaException("the sender closed before this record was sent"));
       }
     }
+    if (meters != null) meters.close();
     producer.close(timeout);
   }
 

@@ -1,6 +1,7 @@
 package io.kwhisk.controller.activation;
 
 import io.kwhisk.common.json.Json;
+import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.common.message.ActivationMessage;
@@ -125,8 +126,10 @@ public final class DeadLetters implements AutoCloseable {
       int deliveries = deliveryCount(r);
       CompletionMessage c = ErrorRecords.completion(m, entities.action(m.action()),
           String.format(ErrorRecords.UNDELIVERABLE, deliveries), clock.millis());
-      log.warn("Activation {} of {} was given up after {} deliveries; it ends with an error record",
-          m.activationId(), m.action().path(), deliveries);
+      try (var mdc = ActivationMdc.put(m.activationId(), m.action().path(), null)) {
+        log.warn("Activation {} of {} was given up after {} deliveries; it ends with an error record",
+            m.activationId(), m.action().path(), deliveries);
+      }
       writes.add(sender.send(Topics.completedTopic(m.controllerId()), m.activationId(), Json.encode(c)));
     }
     try {

@@ -2,8 +2,6 @@ package io.kwhisk.controller.entity;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,11 +23,10 @@ public record PackageEntry(String namespace, String name, Binding binding, Map<S
   }
 
   public PackageEntry {
-    Objects.requireNonNull(namespace, "namespace should not be null");
-    Objects.requireNonNull(name, "name should not be null");
-    parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-    annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
-    version = version == null ? "0.0.1" : version;
+    EntityFields.requireNamed(namespace, name);
+    parameters = EntityFields.ordered(parameters);
+    annotations = EntityFields.ordered(annotations);
+    version = EntityFields.version(version);
   }
 
   @JsonIgnore

@@ -2,10 +2,7 @@ package io.kwhisk.controller.entity;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A stored trigger, OpenWhisk's {@code WhiskTrigger} less its {@code rules}: which rules fire on it is read from the
@@ -16,11 +13,10 @@ public record TriggerEntry(String namespace, String name, Map<String, JsonNode> 
     Map<String, JsonNode> annotations, String version, boolean publish, long updated) {
 
   public TriggerEntry {
-    Objects.requireNonNull(namespace, "namespace should not be null");
-    Objects.requireNonNull(name, "name should not be null");
-    parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-    annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
-    version = version == null ? "0.0.1" : version;
+    EntityFields.requireNamed(namespace, name);
+    parameters = EntityFields.ordered(parameters);
+    annotations = EntityFields.ordered(annotations);
+    version = EntityFields.version(version);
   }
 
   @JsonIgnore

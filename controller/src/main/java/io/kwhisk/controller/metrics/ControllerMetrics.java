@@ -37,10 +37,12 @@ public final class ControllerMetrics {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  /** The controller's meters, and the JVM's (see {@link JvmMeters}), in {@code registry}. */
+  /**
+   * The controller's meters in {@code registry}. The JVM's ({@link JvmMeters}) are bound by {@code Controller.start},
+   * once per controller, so that a catalog made for a test binds no GC listener.
+   */
   public ControllerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
-    JvmMeters.bindTo(registry);
     String[] classes = {"success", "application_error", "developer_error", "whisk_error"};
     for (int i = 0; i < classes.length; i++) {
       completed[i] = Counter.builder(ACTIVATIONS).tag("status", classes[i])

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
+import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.KeyValue;
 import io.kwhisk.controller.activation.ActivationIds;
@@ -97,7 +98,10 @@ public final class SequenceRunner {
     running.add(done);
     done.whenComplete((r, t) -> {
       running.remove(done);
-      if (t != null) log.error("sequence {} failed without a record", activationId, t);
+      if (t == null) return;
+      try (var mdc = ActivationMdc.put(activationId, sequence.fqn().path(), null)) {
+        log.error("sequence {} failed without a record", activationId, t);
+      }
     });
     return done;
   }

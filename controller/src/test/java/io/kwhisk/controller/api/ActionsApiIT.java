@@ -156,7 +156,8 @@ class ActionsApiIT {
     assertThat(h.call("GET", "/api/v1/namespaces", null).body()).isEqualTo("[\"guest\"]");
     HttpResponse<String> metrics = h.call("GET", "/metrics", null, null);
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("kwhisk_controller_activations");
+    assertThat(metrics.body()).as("the JVM's meters, bound by Controller.start")
+        .contains("kwhisk_controller_activations", "jvm_memory_used_bytes", "jvm_gc_");
     JsonNode summary = Harness.json(h.call("GET", "/api/v1/namespaces/_", null));
     assertThat(summary.has("actions")).isTrue();
   }

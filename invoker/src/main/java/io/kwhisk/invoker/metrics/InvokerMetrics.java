@@ -1,6 +1,5 @@
 package io.kwhisk.invoker.metrics;
 
-import io.kwhisk.common.metrics.JvmMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -65,7 +64,6 @@ public final class InvokerMetrics {
 
   public InvokerMetrics(MeterRegistry registry) {
     this.registry = registry;
-    JvmMeters.bindTo(registry);
     for (ContainerState s : ContainerState.values()) {
       AtomicInteger n = new AtomicInteger();
       containers.put(s, n);

@@ -5,6 +5,8 @@ import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.kafka.TopicPartitions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,8 @@ public final class CommandFeed implements AutoCloseable {
   private final ActorRef<ContainerPool.Command> pool;
   private final Thread thread;
   private volatile boolean stopping;
+  /** The consumer's meters, once {@link #withMeters} bound them; closed with the consumer. */
+  private volatile KafkaClientMetrics meters;
 
   public CommandFeed(KafkaSettings kafka, int invokerId, ActorRef<ContainerPool.Command> pool) {
     this.pool = pool;
@@ -61,6 +65,17 @@ public final class CommandFeed implements AutoCloseable {
     this.thread.start();
   }
 
+  /**
+   * Binds the consumer's own metrics to {@code registry} until it is closed: Micrometer's Kafka binder, under
+   * {@code kafka.consumer.*} tagged with its {@code client.id}. Call once, at start-up.
+   */
+  public CommandFeed withMeters(MeterRegistry registry) {
+    KafkaClientMetrics bound = new KafkaClientMetrics(consumer);
+    bound.bindTo(registry);
+    meters = bound;
+    return this;
+  }
+
   private void run() {
     try {
       while (!stopping) {
@@ -75,6 +90,7 @@ public final class CommandFeed implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Command feed stopped: {}", e.toString(), e);
     } finally {
+      if (meters != null) meters.close();
       consumer.close(Duration.ofSeconds(5));
     }
   }

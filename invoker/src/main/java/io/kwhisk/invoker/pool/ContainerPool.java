@@ -4,6 +4,7 @@ import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.InvokerHeartbeat;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +53,8 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
 
   private enum Tick implements Command { INSTANCE }
 
-  private final ContainerProxy.Deps deps;
+  private final ProxyDeps deps;
+  private final PoolSettings settings;
   private final TimerScheduler<Command> timers;
   private final int invokerId;
   private final ActorRef<ContainerProxy.Event> events;
@@ -67,19 +69,21 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   /** Heartbeats that report a refusal: a controller that missed one still learns of it. */
   private static final int REFUSAL_REPORTS = 3;
 
-  public static Behavior<Command> create(ContainerProxy.Deps deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerPool(ctx, timers, deps)));
+  public static Behavior<Command> create(PoolSettings settings, ProxyDeps deps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerPool(ctx, timers, settings, deps)));
   }
 
-  private ContainerPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, ContainerProxy.Deps deps) {
+  private ContainerPool(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSettings settings, ProxyDeps deps) {
     super(ctx);
     this.deps = deps;
+    this.settings = settings;
     this.timers = timers;
-    this.invokerId = deps.config().invokerId();
-    this.state = PoolState.empty(deps.config().poolMemoryMb(), deps.config().evictionGrace().toMillis(),
-        deps.config().firstPullGrace().toMillis());
+    this.invokerId = settings.invokerId();
+    this.state = PoolState.empty(settings.memoryMb(), settings.evictionGrace().toMillis(),
+        settings.firstPullGrace().toMillis());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
-    timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, deps.config().heartbeatInterval());
+    timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, settings.heartbeatInterval());
     publishHeartbeat();
   }
 
@@ -165,7 +169,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       // heartbeat then, so that under churn the controller places the next creation on it now rather than at the
       // next periodic heartbeat. Once per container, so the warm path adds no heartbeats.
       if (before != null && !before.used() && !timers.isTimerActive(EVICTABLE_HEARTBEAT)) {
-        timers.startSingleTimer(EVICTABLE_HEARTBEAT, Tick.INSTANCE, deps.config().evictionGrace());
+        timers.startSingleTimer(EVICTABLE_HEARTBEAT, Tick.INSTANCE, settings.evictionGrace());
       }
     } else {
       return onProxyGone(e.name());

@@ -1,27 +1,16 @@
 package io.kwhisk.invoker.proxy;
 
 import io.kwhisk.common.entity.Action;
-import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.message.ActivationResponse;
-import io.kwhisk.invoker.InvokerConfig;
-import io.kwhisk.invoker.docker.ContainerRuntime;
-import io.kwhisk.invoker.docker.ContainerSpec;
 import io.kwhisk.invoker.docker.RunningContainer;
-import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
-import io.kwhisk.invoker.publish.Publisher;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -42,9 +31,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       it pulls meanwhile waits for a successful {@code /init} (see {@link ProxyState}).
  *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
  *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion (the
- *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed. Activations pulled beyond the
- *       concurrency limit (a prefetch above it) wait in the proxy and run as slots free; a retiring container
- *       releases those it has not started.
+ *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed.
+ *       Activations pulled beyond the concurrency limit (a prefetch above it) wait in the proxy and run as slots
+ *       free; a retiring container releases those it has not started.
  *   <li>The proxy tells the parent {@link Busy} when an idle container accepts an activation and {@link Idle} when
  *       its last one in flight is published; the parent evicts (retires) only idle containers.
  *   <li>After the pause grace (twice the container's typical idle gap, within the configured bounds: see
@@ -52,7 +41,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       unpaused, so none reaches a frozen container. A paused container is removed without being unpaused.
  * </ol>
  *
- * <p>Never blocks: Docker, HTTP and Kafka work returns as messages.
+ * <p>Never blocks: Docker, HTTP and Kafka work returns as messages. What to do is decided by pure values beside it:
+ * {@link ProxyState} (the life cycle) and {@link Slots} (which pulled activation runs when); a run's path from
+ * {@code /run} to its written completion is the {@link RunPipeline}'s, off the actor.
  */
 public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Command> {
   private static final Object KEEP_ALIVE = "keep-alive";
@@ -65,28 +56,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   public enum Retire implements Command { INSTANCE }
 
   private record ContainerStarted(RunningContainer container) implements Command {}
-
   private record StartFailed(Throwable error) implements Command {}
-
   private record InitDone(CallOutcome outcome, long durationMs) implements Command {}
-
   private record Pulled(List<Delivery> deliveries) implements Command {}
-
   /** A {@code /run} ended (see {@link RunPipeline.Ran}). */
   private record RunDone(RunPipeline.Ran ran) implements Command {}
-
   private record Published(Delivery delivery, Throwable error) implements Command {}
-
   private record FeedFailed(Throwable error) implements Command {}
-
   private enum KeepAliveExpired implements Command { INSTANCE }
-
   private enum PauseGraceExpired implements Command { INSTANCE }
-
   private record PauseDone(Throwable error, long durationMs) implements Command {}
-
   private record UnpauseDone(Throwable error, long durationMs) implements Command {}
-
   private enum ContainerRemoved implements Command { INSTANCE }
 
   /** What a proxy tells its parent. */
@@ -104,86 +84,60 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   /** The container's last activation in flight finished. */
   public record Idle(String name) implements Event {}
 
-  /** The proxy's collaborators, shared by all proxies of an invoker. */
-  public record Deps(
-      InvokerConfig config,
-      ContainerRuntime runtime,
-      ActionContainer.Factory containers,
-      ActivationSource.Factory feeds,
-      Publisher publisher,
-      LogCollector.Factory logs,
-      InvokerMetrics metrics,
-      Clock clock) {
-    public Deps {
-      Objects.requireNonNull(config, "config should not be null");
-      Objects.requireNonNull(runtime, "runtime should not be null");
-      Objects.requireNonNull(containers, "containers should not be null");
-      Objects.requireNonNull(feeds, "feeds should not be null");
-      Objects.requireNonNull(publisher, "publisher should not be null");
-      Objects.requireNonNull(logs, "logs should not be null");
-      Objects.requireNonNull(metrics, "metrics should not be null");
-      Objects.requireNonNull(clock, "clock should not be null");
-    }
-  }
-
   private final String name;
   private final Action action;
   private final ActorRef<Event> parent;
-  private final Deps deps;
+  private final ProxyDeps deps;
   /** The container's image; null when the invoker has none for the action's kind. */
   private final String image;
   private final TimerScheduler<Command> timers;
-  private final Duration keepAlive;
   private final boolean collectLogs;
   private final RunPipeline pipeline;
   private ProxyState state = ProxyState.starting();
+  private Slots slots;
   private RunningContainer container;
   private ActionContainer client;
   private ActivationSource feed;
-  /** Pulled activations waiting for a free slot: a container may prefetch more than its concurrency. */
-  private final Deque<Delivery> queued = new ArrayDeque<>();
-  private int running;
   private LogCollector logs;
-  private long initStart;
-  /** Records per poll, learnt from this container's run durations when no prefetch is configured. */
-  private AdaptivePrefetch prefetch;
-  /** This container's pause grace, learnt from its idle gaps. */
-  private PauseGrace pauseGrace;
-  /** When the container last became idle (its last activation in flight finished), -1 while busy. */
-  private long idleSince = -1;
+  private Pacing pacing;
 
-  public static Behavior<Command> create(String name, Action action, ActorRef<Event> parent, Deps deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerProxy(ctx, timers, name, action, parent,
-        deps)));
+  /** Every log line of the proxy names its action and container (MDC), and one about an activation its id too. */
+  public static Behavior<Command> create(String name, Action action, ActorRef<Event> parent, ProxyDeps deps) {
+    return Behaviors.withMdc(Command.class, ActivationMdc.of(null, action.fqn().path(), name), ContainerProxy::mdc,
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerProxy(ctx, timers, name, action, parent,
+            deps))));
+  }
+
+  private static Map<String, String> mdc(Command c) {
+    if (c instanceof RunDone r) return Map.of(ActivationMdc.ACTIVATION_ID, r.ran().delivery().activationId());
+    if (c instanceof Published p) return Map.of(ActivationMdc.ACTIVATION_ID, p.delivery().activationId());
+    return Map.of();
   }
 
   private ContainerProxy(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Action action, ActorRef<Event> parent,
-      Deps deps) {
+      ProxyDeps deps) {
     super(ctx);
     this.timers = timers;
     this.name = name;
     this.action = action;
     this.parent = parent;
     this.deps = deps;
-    this.keepAlive = deps.config().keepAliveFor(action.annotations());
     this.collectLogs = action.limits().concurrency() == 1;
     this.pipeline = new RunPipeline(action, deps);
-    this.pauseGrace = PauseGrace.of(deps.config().pauseGrace(), deps.config().pauseGraceMax());
-    this.prefetch = AdaptivePrefetch.of(action.limits().concurrency(),
-        deps.config().prefetch() > 0 ? Duration.ZERO : deps.config().prefetchBudget());
+    this.slots = Slots.of(action.limits().concurrency());
+    this.pacing = Pacing.of(deps.settings(), action);
     deps.metrics().containerMoved(null, ContainerState.STARTING);
-    image = deps.config().imageFor(action.exec()).orElse(null);
-    // Joins the group first, also when there is no image: the activations it pulls then end with that error.
-    apply(state.begin());
+    image = deps.settings().imageFor(action.exec()).orElse(null);
     if (image == null) {
-      ctx.getSelf().tell(new StartFailed(new StartFailures.NoImage(action.exec().kind())));
+      ActivationResponse failure = StartFailures.noImage(action.exec().kind());
+      ctx.getLog().warn("Container {} of {} cannot start: {}", name, action.fqn(), failure.result());
+      apply(state.beginUnavailable(failure));
       return;
     }
-    ContainerSpec spec = new ContainerSpec(name, image, action.limits().memory(), Map.of(
-        ContainerRuntime.INVOKER_LABEL, Integer.toString(deps.config().invokerId()),
-        ContainerRuntime.ACTION_LABEL, action.fqn().path()), deps.config().containerEnv(action.limits().concurrency()));
-    ctx.pipeToSelf(deps.runtime().start(spec), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
+    apply(state.begin());
+    ctx.pipeToSelf(deps.runtime().start(deps.settings().containerSpec(name, image, action)),
+        (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
   }
 
   @Override
@@ -211,9 +165,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     client = deps.containers().connect(container.host(), container.port(), action.limits().concurrency());
     if (collectLogs) logs = deps.logs().open(container, Math.max(1, action.limits().logBytes()));
     getContext().getLog().debug("Container {} of {} started at {}", name, action.fqn(), container.host());
-    initStart = deps.clock().millis();
+    long initStart = deps.clock().millis();
     getContext().pipeToSelf(
-        client.init(ActivationResults.initPayload(action), deps.config().initTimeout(action.limits())),
+        client.init(ActivationResults.initPayload(action), deps.settings().initTimeout(action.limits())),
         (o, e) -> new InitDone(o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
             deps.clock().millis() - initStart));
     return apply(state.containerStarted());
@@ -246,94 +200,65 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         continue;
       }
       next = apply(t);
-      if (unusable()) completeWithInitFailure(d);
-      else if (t.effects().contains(ProxyState.Effect.HOLD)) queued.add(d); // run once unpaused (RUN_HELD)
-      else if (running < action.limits().concurrency()) run(d);
-      else queued.add(d);
+      if (t.effects().contains(ProxyState.Effect.FAIL)) fail(d);
+      else if (t.effects().contains(ProxyState.Effect.HOLD)) slots = slots.hold(d); // run once up (RUN_HELD)
+      else run(slots.offer(d));
     }
     return next;
   }
 
-  /**
-   * Runs queued activations while slots are free; a container that can never start (its held activations were
-   * pulled while it was being asked for) completes them all with its failure instead.
-   */
-  private void runQueued() {
-    if (unusable()) {
-      for (Delivery d; (d = queued.poll()) != null; ) completeWithInitFailure(d);
-      return;
-    }
-    while (!queued.isEmpty() && running < action.limits().concurrency()) run(queued.poll());
-  }
-
-  /** Gives queued activations back to the group (this container takes no more work); they count as finished. */
-  private void releaseQueued() {
-    for (Delivery d; (d = queued.poll()) != null; ) {
+  /** Gives waiting activations back to the group (this container takes no more work); they count as finished. */
+  private void releaseWaiting() {
+    for (Delivery d : take(slots.takeAll())) {
       if (feed != null) feed.release(d);
       apply(state.finished(d.activationId()));
     }
   }
 
-  /** Runs {@code d} through the pipeline, off the actor; the actor hears of it as {@link RunDone}. */
-  private void run(Delivery d) {
-    running++;
-    long start = deps.clock().millis();
-    getContext().pipeToSelf(pipeline.run(d, client, container.id(), logs, feed, state.initTimeFor(d.activationId())),
-        (r, e) -> new RunDone(r != null ? r : new RunPipeline.Ran(d, start, deps.clock().millis(),
-            new CallOutcome.Failed(String.valueOf(e)), null, null)));
+  /** Runs the deliveries {@code taken} out of the slots through the pipeline, off the actor: each ends as RunDone. */
+  private void run(Slots.Taken taken) {
+    for (Delivery d : take(taken)) {
+      getContext().pipeToSelf(pipeline.run(d, client, container.id(), logs, feed, state.initTimeFor(d.activationId())),
+          (r, e) -> new RunDone(r));
+    }
+  }
+
+  private List<Delivery> take(Slots.Taken taken) {
+    slots = taken.slots();
+    return taken.deliveries();
   }
 
   private Behavior<Command> onRunDone(RunDone m) {
-    running--;
+    slots = slots.ended();
     RunPipeline.Ran ran = m.ran();
     Delivery d = ran.delivery();
-    ActivationResponse response = ran.response();
-    CompletionStage<Void> written = ran.written();
-    if (written == null) {
-      response = pipeline.response(ran.outcome());
-      written = pipeline.writeAfterFailure(ran, state.initTimeFor(d.activationId()), feed, container.id());
-    }
-    getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
-    deps.metrics().activation(outcomeOf(response), Duration.ofMillis(ran.end() - ran.start()));
+    getContext().pipeToSelf(ran.written(), (ok, e) -> new Published(d, e));
     adaptPrefetch(ran.end() - ran.start());
-    if (!ActivationResults.keepsContainer(response)) {
+    if (!ActivationResults.keepsContainer(ran.response())) {
       getContext().getLog().info("Container {} of {} is replaced after activation {}: {} ({})", name, action.fqn(),
-          d.activationId(), response.result(), ran.outcome());
+          d.activationId(), ran.response().result(), ran.outcome());
     }
-    Behavior<Command> next = apply(state.runEnded(response));
-    runQueued();
+    Behavior<Command> next = apply(state.runEnded(ran.response()));
+    run(slots.fill());
     return next;
   }
 
   /** Learns from a run's duration and resizes the feed's polls when the container's typical run calls for it. */
   private void adaptPrefetch(long runMs) {
-    prefetch = prefetch.afterRun(runMs);
-    long now = deps.clock().millis();
-    OptionalInt size = prefetch.change(now);
-    if (size.isEmpty() || feed == null || state.phase() == ProxyState.Phase.INIT_FAILED) return;
-    prefetch = prefetch.changedTo(size.getAsInt(), now);
+    Pacing.Resize r = pacing.afterRun(runMs, deps.clock().millis(),
+        feed != null && state.phase() != ProxyState.Phase.INIT_FAILED);
+    pacing = r.pacing();
+    if (r.size().isEmpty()) return;
     getContext().getLog().debug("Container {} of {} pulls up to {} records per poll (typical run {} ms)", name,
-        action.fqn(), size.getAsInt(), String.format("%.1f", prefetch.typicalRunMs()));
-    feed.resize(size.getAsInt());
+        action.fqn(), r.size().getAsInt(), String.format("%.1f", pacing.prefetch().typicalRunMs()));
+    feed.resize(r.size().getAsInt());
   }
 
-  /** The container failed to init or can never start: every activation it pulls ends with that failure. */
-  private boolean unusable() {
-    return state.phase() == ProxyState.Phase.INIT_FAILED || state.phase() == ProxyState.Phase.UNAVAILABLE;
-  }
-
-  private void completeWithInitFailure(Delivery d) {
-    long now = deps.clock().millis();
-    List<String> initLogs = List.of();
-    if (logs != null) initLogs = logs.next().getNow(List.of()); // the runtime ended the failed init's output
-    publish(d, ActivationResults.record(d.message(), action, state.initFailure(), now, now,
-        OptionalLong.empty(), false, initLogs));
-  }
-
-  private void publish(Delivery d, ActivationRecord record) {
-    CompletionStage<Void> written = pipeline.write(d, CompletableFuture.completedFuture(record), feed,
-        container == null ? null : container.id());
-    getContext().pipeToSelf(written, (ok, e) -> new Published(d, e));
+  /** Completes {@code d} with the failure of a container that failed its init or can never start. */
+  private void fail(Delivery d) {
+    String containerId = container == null ? null : container.id();
+    getContext().pipeToSelf(pipeline.fail(d, state.initFailure(), logs, feed, containerId),
+        (ok, e) -> new Published(d, e));
   }
 
   private Behavior<Command> onPublished(Published m) {
@@ -347,17 +272,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onFeedFailed(FeedFailed m) {
     getContext().getLog().warn("Feed of container {} failed: {}", name, m.error().toString());
     feed = null;
-    queued.clear(); // the closed consumer's unacknowledged records go back to the group
+    take(slots.takeAll()); // the closed consumer's unacknowledged records go back to the group
     return apply(state.feedFailed());
   }
 
   private Behavior<Command> onKeepAliveExpired() {
-    getContext().getLog().debug("Container {} idle for {} ms", name, keepAlive.toMillis());
+    getContext().getLog().debug("Container {} idle for {} ms", name, pacing.keepAlive().toMillis());
     return apply(state.keepAliveExpired());
   }
 
   private Behavior<Command> onRetire() {
-    releaseQueued();
+    releaseWaiting();
     return apply(state.retire());
   }
 
@@ -368,13 +293,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onPostStop() {
-    deps.metrics().containerMoved(metricState(state.phase()), null);
+    deps.metrics().containerMoved(state.phase().metricState(), null);
     // A crash or a stop from outside must not leak the container or the group membership.
     if (state.phase() != ProxyState.Phase.REMOVING) {
       if (feed != null) feed.close();
       if (container != null) deps.runtime().remove(container.id());
     }
-    closeLogStream();
+    if (logs != null) logs.close(); // its stream, or its file on the log reader; never blocks
     if (client != null) client.close();
     return this;
   }
@@ -382,18 +307,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> apply(ProxyState.Transition t) {
     ProxyState before = state;
     state = t.state();
-    deps.metrics().containerMoved(metricState(before.phase()), metricState(state.phase()));
+    deps.metrics().containerMoved(before.phase().metricState(), state.phase().metricState());
     for (ProxyState.Effect effect : t.effects()) {
       switch (effect) {
         case JOIN_GROUP -> joinGroup();
         case REPORT_READY -> parent.tell(new Ready(name, container == null ? null : container.id()));
         case REPORT_BUSY -> {
-          if (idleSince >= 0) pauseGrace = pauseGrace.afterGap(deps.clock().millis() - idleSince);
-          idleSince = -1;
+          pacing = pacing.busy(deps.clock().millis());
           parent.tell(new Busy(name));
         }
         case REPORT_IDLE -> {
-          idleSince = deps.clock().millis();
+          pacing = pacing.idle(deps.clock().millis());
           parent.tell(new Idle(name));
         }
         case ARM_KEEP_ALIVE -> armIdleTimers();
@@ -401,52 +325,34 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
           timers.cancel(KEEP_ALIVE);
           timers.cancel(PAUSE_GRACE);
         }
-        case PAUSE -> pause();
-        case UNPAUSE -> unpause();
-        case RUN_HELD -> runQueued();
-        case FAIL_FIRST_HELD -> completeWithInitFailure(queued.poll());
+        case PAUSE -> timed(deps.runtime().pause(container.id()), PauseDone::new);
+        case UNPAUSE -> timed(deps.runtime().unpause(container.id()), UnpauseDone::new);
+        case RUN_HELD -> run(slots.fill());
+        case FAIL_FIRST_HELD -> take(slots.takeFirst()).forEach(this::fail);
+        case FAIL_HELD -> take(slots.takeAll()).forEach(this::fail);
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
-        case RELEASE_QUEUED -> releaseQueued();
-        case RUN, RELEASE, HOLD -> { } // carried out by onPulled, which knows the delivery
+        case RELEASE_QUEUED -> releaseWaiting();
+        case RUN, FAIL, RELEASE, HOLD -> { } // carried out by onPulled, which knows the delivery
       }
     }
     return this;
   }
 
   /**
-   * How long the container may stay idle. Until it has pulled its first activation it waits at least the
-   * configured first-pull grace: joining a share group can take seconds (the first group on a broker much longer),
-   * and a container is only created because activations wait for it. A container whose init failed likewise waits
-   * for the activation it must report on.
-   */
-  private Duration idleWindow() {
-    boolean pulledAny = state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
-    Duration grace = deps.config().firstPullGrace();
-    return pulledAny || keepAlive.compareTo(grace) > 0 ? keepAlive : grace;
-  }
-
-  /**
-   * The keep-alive, and the pause grace when pausing is on (a pause grace of 0 disables it): the container's own,
+   * The keep-alive (see {@link Pacing#idleWindow}), and the pause grace when pausing is on: the container's own,
    * stretched by its call rate up to the configured maximum.
    */
   private void armIdleTimers() {
-    timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, idleWindow());
-    if (!deps.config().pauseGrace().isZero()) {
-      timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, pauseGrace.grace());
-    }
+    boolean pulledAny = state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
+    timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, pacing.idleWindow(pulledAny));
+    pacing.pauseAfter().ifPresent(grace -> timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, grace));
   }
 
-  private void pause() {
+  /** Tells this actor of the end of an engine call ({@code docker pause} or {@code unpause}) and its duration. */
+  private void timed(CompletionStage<Void> call, BiFunction<Throwable, Long, Command> done) {
     long began = System.nanoTime();
-    getContext().pipeToSelf(deps.runtime().pause(container.id()),
-        (ok, e) -> new PauseDone(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
-  }
-
-  private void unpause() {
-    long began = System.nanoTime();
-    getContext().pipeToSelf(deps.runtime().unpause(container.id()),
-        (ok, e) -> new UnpauseDone(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
+    getContext().pipeToSelf(call, (ok, e) -> done.apply(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
   }
 
   private Behavior<Command> onPauseDone(PauseDone m) {
@@ -462,7 +368,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onUnpauseDone(UnpauseDone m) {
     if (m.error() != null) {
       getContext().getLog().warn("Unpausing container {} failed; it is replaced: {}", name, m.error().toString());
-      queued.clear(); // never run: the closed feed gives them back to the group
+      take(slots.takeAll()); // never run: the closed feed gives them back to the group
     } else {
       deps.metrics().unpaused(Duration.ofMillis(m.durationMs()));
       getContext().getLog().debug("Container {} unpaused in {} ms", name, m.durationMs());
@@ -472,16 +378,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private void joinGroup() {
     ActorRef<Command> self = getContext().getSelf();
-    // An init failure is reported on one activation only; a working container pulls its prefetch per poll. A
-    // prefetch above the concurrency limit queues the surplus here: every share acknowledgement is a durable write
-    // on the broker (~2 ms), so one record per poll caps a container of concurrency 1 at a few hundred activations
-    // a second, while a batch shares that cost and runs its records back to back.
-    int concurrency = action.limits().concurrency();
-    boolean failed = state.phase() == ProxyState.Phase.INIT_FAILED;
-    int maxPoll = failed ? 1 : deps.config().maxPollRecords(action.limits());
-    if (state.phase() == ProxyState.Phase.UNAVAILABLE) concurrency = 1; // one lane: nothing runs
-    int lanes = failed ? 1 : Math.max(1, concurrency / maxPoll);
-    feed = deps.feeds().open(action.fqn(), name, lanes, maxPoll, ds -> self.tell(new Pulled(ds)),
+    boolean runs = state.phase() != ProxyState.Phase.UNAVAILABLE; // else one lane: nothing runs
+    feed = deps.feeds().open(action.fqn(), name, runs ? deps.settings().lanes(action.limits()) : 1,
+        deps.settings().maxPollRecords(action.limits()), ds -> self.tell(new Pulled(ds)),
         e -> self.tell(new FeedFailed(e)));
   }
 
@@ -490,7 +389,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private void removeContainer() {
-    closeLogStream();
+    if (logs != null) logs.close(); // its stream, or its file on the log reader; never blocks
     if (client != null) client.close();
     if (container == null) {
       getContext().getSelf().tell(ContainerRemoved.INSTANCE);
@@ -500,31 +399,5 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       if (e != null) getContext().getLog().warn("Removing container {} failed: {}", name, e.toString());
       return ContainerRemoved.INSTANCE;
     });
-  }
-
-  /** Releases the log collector: its stream, or its file on the log reader. Never blocks. */
-  private void closeLogStream() {
-    if (logs != null) logs.close();
-  }
-
-  private static ContainerState metricState(ProxyState.Phase p) {
-    switch (p) {
-      case STARTING: return ContainerState.STARTING;
-      case INITIALIZING: return ContainerState.INITIALIZING;
-      case RUNNING: return ContainerState.RUNNING;
-      case REMOVING: return ContainerState.REMOVING;
-      case PAUSING: case PAUSED: return ContainerState.PAUSED;
-      case RESUMING: return ContainerState.RUNNING;
-      default: return ContainerState.READY;
-    }
-  }
-
-  private static InvokerMetrics.Outcome outcomeOf(ActivationResponse r) {
-    switch (r.statusCode()) {
-      case ActivationResponse.SUCCESS: return InvokerMetrics.Outcome.SUCCESS;
-      case ActivationResponse.APPLICATION_ERROR: return InvokerMetrics.Outcome.APPLICATION_ERROR;
-      case ActivationResponse.DEVELOPER_ERROR: return InvokerMetrics.Outcome.DEVELOPER_ERROR;
-      default: return InvokerMetrics.Outcome.WHISK_ERROR;
-    }
   }
 }

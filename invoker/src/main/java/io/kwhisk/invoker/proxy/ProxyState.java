@@ -1,6 +1,7 @@
 package io.kwhisk.invoker.proxy;
 
 import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Set;
  * <pre>
  * STARTING -> INITIALIZING -> READY <-> RUNNING -> REMOVING
  *                          \-> INIT_FAILED (complete one activation with the init error) -> REMOVING
- *          \-(no image)-> UNAVAILABLE (complete every activation pulled with the error, until idle) -> REMOVING
+ *          \-(image missing)-> UNAVAILABLE (complete every activation pulled with the error, until idle) -> REMOVING
+ * (no image for the kind: {@link #beginUnavailable}) -> UNAVAILABLE
  * READY -(pause grace)-> PAUSING -> PAUSED -(activation pulled)-> RESUMING -> RUNNING
  * </pre>
  *
@@ -47,7 +49,19 @@ public record ProxyState(
     String coldActivationId) {
 
   public enum Phase {
-    STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, UNAVAILABLE, PAUSING, PAUSED, RESUMING, REMOVING
+    STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, UNAVAILABLE, PAUSING, PAUSED, RESUMING, REMOVING;
+
+    /** The state the container counts in on the invoker's container gauges. */
+    ContainerState metricState() {
+      return switch (this) {
+        case STARTING -> ContainerState.STARTING;
+        case INITIALIZING -> ContainerState.INITIALIZING;
+        case RUNNING, RESUMING -> ContainerState.RUNNING;
+        case REMOVING -> ContainerState.REMOVING;
+        case PAUSING, PAUSED -> ContainerState.PAUSED;
+        case READY, INIT_FAILED, UNAVAILABLE -> ContainerState.READY;
+      };
+    }
   }
 
   /** What the actor does after a transition, in list order. */
@@ -62,8 +76,10 @@ public record ProxyState(
     REPORT_IDLE,
     ARM_KEEP_ALIVE,
     DISARM_KEEP_ALIVE,
-    /** Run the accepted activation (or, in INIT_FAILED, complete it with the init failure). */
+    /** Run the accepted activation when a slot is free (see {@link Slots}). */
     RUN,
+    /** Complete the accepted activation with the container's {@link #initFailure}, without running it. */
+    FAIL,
     /** Give the record back to the group for another container: it was refused. */
     RELEASE,
     /** Give the activations waiting for a slot back to the group: this container takes no more work. */
@@ -78,6 +94,8 @@ public record ProxyState(
     RUN_HELD,
     /** {@code /init} failed: complete the first held activation with the init failure. */
     FAIL_FIRST_HELD,
+    /** The container can never start: complete every held activation with its failure, without running them. */
+    FAIL_HELD,
     /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
     LEAVE_GROUP,
     REMOVE_CONTAINER
@@ -110,6 +128,19 @@ public record ProxyState(
     return Transition.of(withPhase(Phase.INITIALIZING));
   }
 
+  /**
+   * The invoker has no image for the action's kind, so no container can be asked for: the proxy joins the group all
+   * the same and is {@link Phase#UNAVAILABLE} at once (see {@link #startFailed(ActivationResponse)}), so that the
+   * activations waiting for the action end with {@code failure} instead of waiting for a container that never comes.
+   */
+  public Transition beginUnavailable(ActivationResponse failure) {
+    require(Phase.STARTING);
+    Transition unavailable = startFailed(failure);
+    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.JOIN_GROUP));
+    effects.addAll(unavailable.effects());
+    return new Transition(unavailable.state(), List.copyOf(effects));
+  }
+
   /** The container never came up: nothing to remove; what was pulled meanwhile goes back to the group unrun. */
   public Transition startFailed() {
     require(Phase.STARTING);
@@ -132,7 +163,7 @@ public record ProxyState(
     if (retiring) return startFailed();
     ProxyState next = new ProxyState(Phase.UNAVAILABLE, inFlight, false, failure, -1, null);
     if (inFlight.isEmpty()) return Transition.of(next, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
-    return Transition.of(next, Effect.REPORT_READY, Effect.REPORT_BUSY, Effect.RUN_HELD);
+    return Transition.of(next, Effect.REPORT_READY, Effect.REPORT_BUSY, Effect.FAIL_HELD);
   }
 
   /**
@@ -179,8 +210,8 @@ public record ProxyState(
   }
 
   /**
-   * An activation was pulled: run it (or hold it while initialising or paused), or release it when this container
-   * takes no more work.
+   * An activation was pulled: run it (or hold it while initialising or paused), complete it with the failure of a
+   * container that failed its init or can never start, or release it when this container takes no more work.
    */
   public Transition accept(String activationId) {
     if (phase == Phase.STARTING || phase == Phase.INITIALIZING) return hold(activationId);
@@ -200,7 +231,8 @@ public record ProxyState(
     if (inFlight.isEmpty()) effects.add(Effect.REPORT_BUSY);
     if (phase == Phase.PAUSED) effects.add(Effect.UNPAUSE);
     boolean frozen = EnumSet.of(Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase);
-    effects.add(frozen ? Effect.HOLD : Effect.RUN);
+    boolean unusable = phase == Phase.INIT_FAILED || phase == Phase.UNAVAILABLE;
+    effects.add(frozen ? Effect.HOLD : unusable ? Effect.FAIL : Effect.RUN);
     return new Transition(accepted, List.copyOf(effects));
   }
 

@@ -4,6 +4,8 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.CompletionMessage;
+import io.kwhisk.invoker.metrics.InvokerMetrics;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -17,19 +19,16 @@ import java.util.concurrent.TimeUnit;
  * state and the messages.
  */
 final class RunPipeline {
-  /**
-   * A {@code /run} that ended. {@code written} is the write of its completion, already issued (null when the run
-   * failed before it could be: {@link #writeAfterFailure} writes it then).
-   */
+  /** A {@code /run} that ended with {@code response}; {@code written} is the write of its completion, issued. */
   record Ran(
       Delivery delivery, long start, long end, CallOutcome outcome, ActivationResponse response,
       CompletionStage<Void> written) {}
 
   private final Action action;
-  private final ContainerProxy.Deps deps;
+  private final ProxyDeps deps;
   private final RecordBudget budget;
 
-  RunPipeline(Action action, ContainerProxy.Deps deps) {
+  RunPipeline(Action action, ProxyDeps deps) {
     this.action = action;
     this.deps = deps;
     this.budget = new RecordBudget(deps.publisher().maxCompletionBytes());
@@ -38,39 +37,55 @@ final class RunPipeline {
   /**
    * Calls {@code /run}, then writes the completion once the run's logs are in (see {@link #write}) without waiting
    * for a turn of the actor. The next activation may start before this one's logs are in: the log collector hands
-   * out segments in the order they were asked for, which is the order of the runs. A stage that fails instead of
-   * ending in a {@link Ran} means the run could not even be called: the caller records it as failed.
+   * out segments in the order they were asked for, which is the order of the runs. The stage always ends in a
+   * {@link Ran}: a run that could not even be called is recorded as failed (no logs). The activation is counted in
+   * the invoker's metrics by outcome and duration.
    */
   CompletionStage<Ran> run(
       Delivery d, ActionContainer client, String containerId, LogCollector collector, ActivationSource source,
       OptionalLong initTime) {
     int timeoutMs = action.limits().timeout();
     long start = deps.clock().millis();
-    CompletionStage<CallOutcome> call = ContainerDeath.explain(client.run(
-        ActivationResults.runPayload(d.message(), action, start, timeoutMs), deps.config().runTimeout(action.limits())),
-        deps.runtime(), deps.metrics(), containerId);
-    return call.thenApply(outcome -> {
+    CompletionStage<CallOutcome> call;
+    try {
+      call = ContainerDeath.explain(client.run(ActivationResults.runPayload(d.message(), action, start, timeoutMs),
+          deps.settings().runTimeout(action.limits())), deps.runtime(), deps.metrics(), containerId);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    return call.handle((outcome, error) -> {
       long end = deps.clock().millis();
-      ActivationResponse response = response(outcome);
-      boolean timedOut = outcome instanceof CallOutcome.TimedOut;
-      CompletionStage<ActivationRecord> record = logsAfter(collector, outcome).thenApply(lines ->
+      CallOutcome o = outcome != null ? outcome : new CallOutcome.Failed(String.valueOf(error));
+      ActivationResponse response = ActivationResults.run(o, action.limits().timeout(), budget.maxResultBytes());
+      boolean timedOut = o instanceof CallOutcome.TimedOut;
+      CompletionStage<ActivationRecord> record = logsAfter(collector, o).thenApply(lines ->
           ActivationResults.record(d.message(), action, response, start, end, initTime, timedOut,
               budget.fit(lines, response.result())));
-      return new Ran(d, start, end, outcome, response, write(d, record, source, containerId));
+      deps.metrics().activation(outcomeOf(response), Duration.ofMillis(end - start));
+      return new Ran(d, start, end, o, response, write(d, record, source, containerId));
     });
   }
 
-  /** What a run's outcome answers: its result, or the error it stands for. */
-  ActivationResponse response(CallOutcome outcome) {
-    return ActivationResults.run(outcome, action.limits().timeout(), budget.maxResultBytes());
+  /**
+   * Completes {@code d} with {@code failure} without running it: the container failed its init or can never start.
+   * A failed init's record carries the init's output, which the runtime ended before it answered {@code /init}.
+   */
+  CompletionStage<Void> fail(
+      Delivery d, ActivationResponse failure, LogCollector collector, ActivationSource source, String containerId) {
+    long now = deps.clock().millis();
+    List<String> initLogs = collector == null ? List.of() : collector.next().getNow(List.of());
+    ActivationRecord record = ActivationResults.record(d.message(), action, failure, now, now, OptionalLong.empty(),
+        false, initLogs);
+    return write(d, CompletableFuture.completedFuture(record), source, containerId);
   }
 
-  /** Writes the record of a run that failed before its completion could be written (no logs). */
-  CompletionStage<Void> writeAfterFailure(
-      Ran ran, OptionalLong initTime, ActivationSource source, String containerId) {
-    ActivationRecord record = ActivationResults.record(ran.delivery().message(), action, response(ran.outcome()),
-        ran.start(), ran.end(), initTime, ran.outcome() instanceof CallOutcome.TimedOut, List.of());
-    return write(ran.delivery(), CompletableFuture.completedFuture(record), source, containerId);
+  private static InvokerMetrics.Outcome outcomeOf(ActivationResponse r) {
+    return switch (r.statusCode()) {
+      case ActivationResponse.SUCCESS -> InvokerMetrics.Outcome.SUCCESS;
+      case ActivationResponse.APPLICATION_ERROR -> InvokerMetrics.Outcome.APPLICATION_ERROR;
+      case ActivationResponse.DEVELOPER_ERROR -> InvokerMetrics.Outcome.DEVELOPER_ERROR;
+      default -> InvokerMetrics.Outcome.WHISK_ERROR;
+    };
   }
 
   /**
@@ -81,7 +96,7 @@ final class RunPipeline {
       return CompletableFuture.completedFuture(List.of());
     }
     CompletableFuture<List<String>> next = collector.next();
-    long waitMs = deps.config().logCollectionTimeout().toMillis();
+    long waitMs = deps.settings().logCollectionTimeout().toMillis();
     return next.completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS).thenApply(lines -> {
       if (lines != null) return LogCollector.truncate(lines, action.limits().logBytes());
       collector.abandon(next);
@@ -101,7 +116,7 @@ final class RunPipeline {
    */
   CompletionStage<Void> write(
       Delivery d, CompletionStage<ActivationRecord> record, ActivationSource source, String containerId) {
-    int invokerId = deps.config().invokerId();
+    int invokerId = deps.settings().invokerId();
     CompletableFuture<Void> written = record.thenCompose(r -> deps.publisher().completion(d.message().controllerId(),
         new CompletionMessage(r.activationId(), invokerId, containerId, r))).toCompletableFuture();
     return written.whenComplete((ok, e) -> {

@@ -20,17 +20,14 @@ final class StartFailures {
 
   private StartFailures() {}
 
-  /** The invoker has no image for the action's kind. */
-  static final class NoImage extends RuntimeException {
-    NoImage(String kind) {
-      super(String.format(NO_IMAGE, kind));
-    }
+  /** The error every activation of an action ends with when the invoker has no image for its kind. */
+  static ActivationResponse noImage(String kind) {
+    return ActivationResponse.whiskError(error(String.format(NO_IMAGE, kind)));
   }
 
   /** The error every activation of the action ends with, if {@code error} is permanent. */
   static Optional<ActivationResponse> permanent(Throwable error, Exec exec, String image) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof NoImage n) return Optional.of(ActivationResponse.whiskError(error(n.getMessage())));
       if (t instanceof ContainerStartException s && s.imageMissing()) {
         return Optional.of(exec.isBlackbox()
             ? ActivationResponse.developerError(error(String.format(IMAGE_PULL, image)))

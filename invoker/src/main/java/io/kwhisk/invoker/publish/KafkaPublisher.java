@@ -6,6 +6,7 @@ import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +35,12 @@ public final class KafkaPublisher implements Publisher {
         props.getOrDefault("max.request.size", DEFAULT_MAX_RECORD_BYTES)).trim());
     this.sender = new RecordSender(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
         "kwhisk-publisher-" + invokerId, RecordSender.bufferBytes(props));
+  }
+
+  /** Binds the producer's own meters to {@code registry} until it is closed (see {@link RecordSender#withMeters}). */
+  public KafkaPublisher withMeters(MeterRegistry registry) {
+    sender.withMeters(registry);
+    return this;
   }
 
   @Override

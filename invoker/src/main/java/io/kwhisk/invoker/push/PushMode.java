@@ -4,7 +4,9 @@ import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
-import io.kwhisk.invoker.InvokerConfig;
+import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.invoker.pool.PoolSettings;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.publish.Publisher;
 import java.time.Duration;
@@ -51,24 +53,25 @@ public final class PushMode implements AutoCloseable {
    * Creates the activation topic if needed, starts the pool in {@code system} and the feed. {@code deps} are the
    * ordinary pool's proxy collaborators; {@code publisher} is the one that publishes heartbeats.
    */
-  public static PushMode start(
-      InvokerConfig config, ContainerProxy.Deps deps, Publisher publisher, ActorSystem<?> system) {
-    ensureTopic(config);
+  public static PushMode start(KafkaSettings kafka, PoolSettings settings, ProxyDeps deps,
+      Publisher publisher, ActorSystem<?> system) {
+    int invokerId = settings.invokerId();
+    ensureTopic(kafka, invokerId);
     AtomicInteger queued = new AtomicInteger();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     ActorRef<PushPool.Command> pool =
-        system.systemActorOf(PushPool.create(deps, publisher, queued, stopped), "push-pool", Props.empty());
+        system.systemActorOf(PushPool.create(settings, deps, publisher, queued, stopped), "push-pool", Props.empty());
     PushFeed feed;
     try {
-      feed = new PushFeed(config.kafka(), config.invokerId(), batch -> pool.tell(new PushPool.Received(batch)),
+      feed = new PushFeed(kafka, invokerId, batch -> pool.tell(new PushPool.Received(batch)),
           queued::get, MAX_QUEUED);
     } catch (RuntimeException e) {
       pool.tell(PushPool.Shutdown.INSTANCE);
       throw e;
     }
-    log.info("Invoker {} runs in hash (baseline) mode: reading {}", config.invokerId(),
-        Topics.invokerActivationsTopic(config.invokerId()));
-    return new PushMode(config.invokerId(), feed, pool, stopped);
+    log.info("Invoker {} runs in hash (baseline) mode: reading {}", invokerId,
+        Topics.invokerActivationsTopic(invokerId));
+    return new PushMode(invokerId, feed, pool, stopped);
   }
 
   /** {@code publisher} for the ordinary pool in hash mode: everything but heartbeats, which the push pool sends. */
@@ -110,9 +113,9 @@ public final class PushMode implements AutoCloseable {
     }
   }
 
-  private static void ensureTopic(InvokerConfig config) {
-    String topic = Topics.invokerActivationsTopic(config.invokerId());
-    try (Admin admin = Admin.create(config.kafka().clientConfig("invoker" + config.invokerId() + "-push-admin"))) {
+  private static void ensureTopic(KafkaSettings kafka, int invokerId) {
+    String topic = Topics.invokerActivationsTopic(invokerId);
+    try (Admin admin = Admin.create(kafka.clientConfig("invoker" + invokerId + "-push-admin"))) {
       admin.createTopics(List.of(Replication.discover(admin, Replication.AUTO, Duration.ofSeconds(30))
             .newTopic(topic, 1))).all()
           .get(30, TimeUnit.SECONDS);

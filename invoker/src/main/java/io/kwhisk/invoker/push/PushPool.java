@@ -1,10 +1,13 @@
 package io.kwhisk.invoker.push;
 
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.PushedActivation;
 import io.kwhisk.common.topic.Topics;
+import io.kwhisk.invoker.pool.PoolSettings;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.Delivery;
 import io.kwhisk.invoker.publish.Publisher;
@@ -73,7 +76,7 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
 
   private record Assignment(String container, PushState.Pending pending) {}
 
-  private final ContainerProxy.Deps deps;
+  private final ProxyDeps deps;
   private final TimerScheduler<Command> timers;
   private final PushSources sources;
   private final ActorRef<ContainerProxy.Event> events;
@@ -94,14 +97,14 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
    * @param queued updated with the number of queued activations, for the feed's back-pressure
    * @param stopped completed when the pool stopped
    */
-  public static Behavior<Command> create(ContainerProxy.Deps base, Publisher publisher, AtomicInteger queued,
-      CompletableFuture<Void> stopped) {
+  public static Behavior<Command> create(PoolSettings settings, ProxyDeps base, Publisher publisher,
+      AtomicInteger queued, CompletableFuture<Void> stopped) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new PushPool(ctx, timers, base, publisher, queued, stopped)));
+        ctx -> Behaviors.withTimers(timers -> new PushPool(ctx, timers, settings, base, publisher, queued, stopped)));
   }
 
-  private PushPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, ContainerProxy.Deps base,
-      Publisher publisher, AtomicInteger queued, CompletableFuture<Void> stopped) {
+  private PushPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSettings settings,
+      ProxyDeps base, Publisher publisher, AtomicInteger queued, CompletableFuture<Void> stopped) {
     super(ctx);
     this.timers = timers;
     this.queued = queued;
@@ -118,12 +121,12 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
         self.tell(new Released(container, activationId));
       }
     });
-    this.deps = new ContainerProxy.Deps(base.config(), base.runtime(), base.containers(), sources, publisher,
+    this.deps = new ProxyDeps(base.settings(), base.runtime(), base.containers(), sources, publisher,
         base.logs(), base.metrics(), base.clock());
-    this.invokerId = base.config().invokerId();
-    this.state = PushState.empty(base.config().poolMemoryMb());
+    this.invokerId = settings.invokerId();
+    this.state = PushState.empty(settings.memoryMb());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
-    timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, base.config().heartbeatInterval());
+    timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, settings.heartbeatInterval());
     publishHeartbeat();
   }
 
@@ -145,8 +148,10 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
   private Behavior<Command> onReceived(Received m) {
     for (PushedActivation work : m.activations()) {
       if (shuttingDown) {
-        log.info("Dropping activation {}: the invoker is shutting down", work.activation().activationId());
-      } else if (deps.config().imageFor(work.action().exec()).isEmpty()) {
+        try (var mdc = ActivationMdc.put(work.activation().activationId(), work.action().fqn().path(), null)) {
+          log.info("Dropping activation {}: the invoker is shutting down", work.activation().activationId());
+        }
+      } else if (deps.settings().imageFor(work.action().exec()).isEmpty()) {
         fail(work, "There is no image for kind " + work.action().exec().kind() + " on this invoker.");
       } else {
         state = state.enqueue(new PushState.Pending(work, 0));
@@ -195,7 +200,9 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
 
   private void requeue(PushState.Pending pending) {
     if (shuttingDown) {
-      log.info("Dropping activation {}: the invoker is shutting down", pending.activationId());
+      try (var mdc = ActivationMdc.put(pending.activationId(), pending.work().action().fqn().path(), null)) {
+        log.info("Dropping activation {}: the invoker is shutting down", pending.activationId());
+      }
     } else if (pending.attempts() + 1 >= MAX_ATTEMPTS) {
       fail(pending.work(), "The action's container failed " + MAX_ATTEMPTS + " times to run this activation.");
     } else {
@@ -238,11 +245,17 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
 
   private void fail(PushedActivation work, String reason) {
     String id = work.activation().activationId();
-    log.warn("Activation {} of {} fails: {}", id, work.action().fqn(), reason);
+    String action = work.action().fqn().path();
+    try (var mdc = ActivationMdc.put(id, action, null)) {
+      log.warn("Activation {} of {} fails: {}", id, action, reason);
+    }
     ActivationRecord record = PushFailures.record(work, reason, deps.clock().millis());
     deps.publisher().completion(work.activation().controllerId(), new CompletionMessage(id, invokerId, "none", record))
         .whenComplete((ok, e) -> {
-          if (e != null) log.warn("Completion of failed activation {} not published: {}", id, e.toString());
+          if (e == null) return;
+          try (var mdc = ActivationMdc.put(id, action, null)) {
+            log.warn("Completion of failed activation {} not published: {}", id, e.toString());
+          }
         });
   }
 

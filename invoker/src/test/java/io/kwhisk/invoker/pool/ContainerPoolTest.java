@@ -17,6 +17,7 @@ import io.kwhisk.invoker.fake.FakePublisher;
 import io.kwhisk.invoker.fake.FakeRuntime;
 import io.kwhisk.invoker.fake.FakeSource;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.CallOutcome;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.Delivery;
@@ -60,10 +61,10 @@ class ContainerPoolTest {
         "kwhisk.invoker.heartbeat-interval", heartbeatInterval,
         "kwhisk.invoker.eviction-grace", "0",
         "kwhisk.invoker.first-pull-grace", "30s")));
-    ContainerProxy.Deps deps = new ContainerProxy.Deps(config, runtime, container, source, publisher,
+    ProxyDeps deps = new ProxyDeps(config.proxySettings(), runtime, container, source, publisher,
         new LogCollectors(LogSource.STREAM, runtime, Duration.ofSeconds(2), InvokerMetrics.discarding(), "test-logs"),
         InvokerMetrics.discarding(), Clock.systemUTC());
-    return testKit.spawn(ContainerPool.create(deps));
+    return testKit.spawn(ContainerPool.create(config.poolSettings(), deps));
   }
 
   /** Runs one activation in the container that opened the source last, and waits until it is acknowledged. */

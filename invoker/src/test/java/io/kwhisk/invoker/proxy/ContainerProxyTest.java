@@ -3,11 +3,15 @@ package io.kwhisk.invoker.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.json.Json;
+import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.invoker.InvokerConfig;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** The proxy's actor with fakes for Docker, the container's HTTP API, Kafka feed and publisher. */
 @Timeout(20)
@@ -56,21 +61,21 @@ class ContainerProxyTest {
     testKit.shutdownTestKit();
   }
 
-  private ContainerProxy.Deps deps(String keepAlive) {
+  private ProxyDeps deps(String keepAlive) {
     return deps(keepAlive, "0");
   }
 
-  private ContainerProxy.Deps deps(String keepAlive, String pauseGrace) {
+  private ProxyDeps deps(String keepAlive, String pauseGrace) {
     return deps(keepAlive, pauseGrace, "10s");
   }
 
-  private ContainerProxy.Deps deps(String keepAlive, String pauseGrace, String pauseGraceMax) {
+  private ProxyDeps deps(String keepAlive, String pauseGrace, String pauseGraceMax) {
     return deps(Map.of("kwhisk.invoker.keep-alive", keepAlive, "kwhisk.invoker.pause-grace", pauseGrace,
         "kwhisk.invoker.pause-grace-max", pauseGraceMax), Clock.systemUTC());
   }
 
   /** Deps whose invoker settings are {@code settings} over a 10 s keep-alive with pausing off. */
-  private ContainerProxy.Deps deps(Map<String, String> settings, Clock clock) {
+  private ProxyDeps deps(Map<String, String> settings, Clock clock) {
     Map<String, String> all = new java.util.HashMap<>(Map.of(
         "kwhisk.kafka.bootstrap-servers", "unused:9092",
         "kwhisk.invoker.keep-alive", "10s",
@@ -78,8 +83,8 @@ class ContainerProxyTest {
         "kwhisk.invoker.first-pull-grace", "100ms"));
     all.putAll(settings);
     InvokerConfig config = InvokerConfig.from(ConfigSource.of(all));
-    return new ContainerProxy.Deps(config, runtime, container, source, publisher, logs, InvokerMetrics.discarding(),
-        clock);
+    return new ProxyDeps(config.proxySettings(), runtime, container, source, publisher, logs,
+        InvokerMetrics.discarding(), clock);
   }
 
   private ActorRef<ContainerProxy.Command> startProxy(String name, String keepAlive) {
@@ -121,6 +126,27 @@ class ContainerProxyTest {
     write.written().complete(null);
     await().until(() -> source.acknowledged.contains(d));
     assertThat(source.released).isEmpty();
+  }
+
+  @Test
+  void aLineAboutAnActivationCarriesItsIdItsActionAndItsContainerInTheMdc() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(ContainerProxy.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      startProxy("p-mdc", "10s");
+      source.deliver(delivery("m1", 0));
+      container.runs.poll(5, TimeUnit.SECONDS).answer()
+          .complete(new CallOutcome.Answered(502, Json.object().put("error", "broken")));
+      await().until(() -> lines.list.stream().anyMatch(e -> e.getFormattedMessage().contains("after activation m1")));
+      ILoggingEvent replaced = lines.list.stream()
+          .filter(e -> e.getFormattedMessage().contains("after activation m1")).findFirst().orElseThrow();
+      assertThat(replaced.getMDCPropertyMap()).containsEntry(ActivationMdc.ACTIVATION_ID, "m1")
+          .containsEntry(ActivationMdc.ACTION, "guest/hello").containsEntry(ActivationMdc.CONTAINER, "p-mdc");
+    } finally {
+      logger.detachAppender(lines);
+    }
   }
 
   @Test

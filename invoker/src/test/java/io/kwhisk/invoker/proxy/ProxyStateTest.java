@@ -2,7 +2,9 @@ package io.kwhisk.invoker.proxy;
 
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.ARM_KEEP_ALIVE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.DISARM_KEEP_ALIVE;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.FAIL;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.FAIL_FIRST_HELD;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.FAIL_HELD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.HOLD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.JOIN_GROUP;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.PAUSE;
@@ -201,7 +203,8 @@ class ProxyStateTest {
     assertThat(failed.effects()).containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
     Transition accepted = failed.state().accept("a1");
-    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
+    assertThat(accepted.effects()).as("completed with the failure, never run")
+        .containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, FAIL);
     assertThat(accepted.state().initFailure()).isEqualTo(failure);
     assertThat(accepted.state().accept("a2").effects()).containsExactly(RELEASE);
 
@@ -224,7 +227,9 @@ class ProxyStateTest {
     assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
     assertThat(unavailable.effects()).as("in the group since begin()").containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
-    ProxyState two = unavailable.state().accept("a1").state().accept("a2").state();
+    Transition first = unavailable.state().accept("a1");
+    assertThat(first.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, FAIL);
+    ProxyState two = first.state().accept("a2").state();
     assertThat(two.inFlight()).containsExactlyInAnyOrder("a1", "a2");
     assertThat(two.initFailure()).isEqualTo(failure);
     Transition oneLeft = two.finished("a1");
@@ -232,7 +237,7 @@ class ProxyStateTest {
     Transition idle = oneLeft.state().finished("a2");
     assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
     assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
-    assertThat(idle.state().accept("a3").effects()).contains(RUN);
+    assertThat(idle.state().accept("a3").effects()).contains(FAIL).doesNotContain(RUN);
     assertThat(idle.state().keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
   }
 
@@ -244,10 +249,30 @@ class ProxyStateTest {
     Transition unavailable = holding.startFailed(failure);
     assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
     assertThat(unavailable.effects()).as("the held ones end with the failure, not back in the queue")
-        .containsExactly(REPORT_READY, REPORT_BUSY, RUN_HELD);
+        .containsExactly(REPORT_READY, REPORT_BUSY, FAIL_HELD);
     Transition idle = unavailable.state().finished("a1").state().finished("a2");
     assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
     assertThat(idle.effects()).contains(ARM_KEEP_ALIVE);
+  }
+
+  @Test
+  void aProxyWithoutAnImageForItsKindJoinsTheGroupUnavailableAndFailsEveryActivationWithoutRunningIt() {
+    ActivationResponse failure = StartFailures.noImage("cobol:1");
+    Transition begun = ProxyState.starting().beginUnavailable(failure);
+    assertThat(begun.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(begun.state().initFailure()).isEqualTo(failure);
+    assertThat(begun.effects()).as("no container is asked for, the group is joined all the same")
+        .containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
+    assertThat(failure.statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
+    assertThat(failure.result().get("error").asText()).contains("cobol:1");
+
+    Transition accepted = begun.state().accept("a1");
+    assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, FAIL);
+    Transition idle = accepted.state().finished("a1");
+    assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
+    assertThat(idle.state().keepAliveExpired().effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
+    assertThatThrownBy(() -> ready().beginUnavailable(failure)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

@@ -10,13 +10,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * Command-line options: {@code --name value}, {@code --name=value} and bare {@code --flag}s. Unknown names are
- * rejected (a mistyped option should not silently fall back to a default), and errors name the option.
+ * A command's options as parsed by picocli from its spec ({@link Options}): {@code --name value},
+ * {@code --name=value} and bare {@code --flag}s. Unknown names are rejected (a mistyped option should not silently
+ * fall back to a default), and errors name the option. Values are typed when read, so that a bad one is reported
+ * with its option's name.
  */
 public final class Args {
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+  /** picocli's message when a flag is given a value ({@code --keep=yes}). */
+  private static final Pattern FLAG_WITH_VALUE = Pattern.compile("option '(--[^']+)' should be specified without");
 
   private final Map<String, String> values = new HashMap<>();
   private final Set<String> flags = new HashSet<>();
@@ -28,29 +37,39 @@ public final class Args {
    * @param booleans names that are flags
    */
   public static Args parse(List<String> args, Set<String> valued, Set<String> booleans) {
+    List<Options.Opt> options = new ArrayList<>();
+    valued.forEach(n -> options.add(new Options.Opt(n, "VALUE", "")));
+    booleans.forEach(n -> options.add(new Options.Opt(n, null, "")));
+    return parse(args, Options.spec("command", options));
+  }
+
+  /** Parses {@code args} with {@code spec}; the last of a repeated option wins, as it did before picocli. */
+  public static Args parse(List<String> args, CommandSpec spec) {
+    CommandLine cli = new CommandLine(spec);
+    cli.setOverwrittenOptionsAllowed(true);
+    cli.setExpandAtFiles(false);
+    cli.setAllowOptionsAsOptionParameters(true);
+    ParseResult parsed;
+    try {
+      parsed = cli.parseArgs(args.toArray(String[]::new));
+    } catch (CommandLine.UnmatchedArgumentException e) {
+      String first = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
+      if (!first.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + first, e);
+      throw new IllegalArgumentException("unknown option " + first.split("=", 2)[0], e);
+    } catch (CommandLine.MissingParameterException e) {
+      String name = e.getMissing().isEmpty() ? "an option" : ((OptionSpec) e.getMissing().get(0)).longestName();
+      throw new IllegalArgumentException(name + " needs a value", e);
+    } catch (CommandLine.ParameterException e) {
+      Matcher flag = FLAG_WITH_VALUE.matcher(String.valueOf(e.getMessage()));
+      if (flag.find()) throw new IllegalArgumentException(flag.group(1) + " is a flag and takes no value", e);
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     Args out = new Args();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + a);
-      String name = a.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (booleans.contains(name)) {
-        if (value != null) throw new IllegalArgumentException("--" + name + " is a flag and takes no value");
-        out.flags.add(name);
-      } else if (valued.contains(name)) {
-        if (value == null) {
-          if (i + 1 >= args.size()) throw new IllegalArgumentException("--" + name + " needs a value");
-          value = args.get(++i);
-        }
-        out.values.put(name, value);
-      } else {
-        throw new IllegalArgumentException("unknown option --" + name);
-      }
+    for (OptionSpec o : parsed.matchedOptions()) {
+      if (o.usageHelp()) continue;
+      String name = o.longestName().substring(2);
+      if (o.arity().max() == 0) out.flags.add(name);
+      else out.values.put(name, parsed.matchedOptionValue(o.longestName(), (String) null));
     }
     return out;
   }

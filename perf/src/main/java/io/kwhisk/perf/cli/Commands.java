@@ -50,12 +50,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -68,11 +66,6 @@ public final class Commands {
   static final Path DEFAULT_LIFECYCLE_CSV = Path.of("kwhisk-lifecycle.csv");
   static final Path DEFAULT_TRACE_CSV = Path.of("kwhisk-trace.csv");
 
-  private static final Set<String> CONNECTION = Set.of("wskprops", "apihost", "auth", "namespace", "timeout");
-  private static final Set<String> RUN = Set.of("design", "csv", "html", "pick", "prefix", "max-in-flight",
-      "warmup", "duration", "pause", "memory", "concurrency", "prime-up-to", "pids", "containers-label", "client");
-  private static final Set<String> RUN_FLAGS = Set.of("cleanup", "skip-setup", "no-cpu");
-  private static final Set<String> LOAD_FLAGS = Set.of("cleanup", "skip-setup", "no-cpu", "direct-run");
   /** Every container kwhisk's invokers create carries this label (ContainerRuntime.INVOKER_LABEL). */
   static final String KWHISK_CONTAINER_LABEL = "io.kwhisk.invoker";
 
@@ -86,7 +79,7 @@ public final class Commands {
 
   /** {@code load}: one scenario. */
   public void load(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, RUN, Set.of("actions", "users", "rate")), LOAD_FLAGS);
+    Args a = Args.parse(argv, Options.spec("load"));
     int actions = a.integer("actions").orElse(1);
     int users = a.integer("users").orElse(0);
     double rate = a.number("rate").orElse(0.0);
@@ -121,7 +114,7 @@ public final class Commands {
 
   /** {@code matrix}: a preset (quick, full) optionally overridden by explicit lists. */
   public void matrix(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, RUN, Set.of("preset", "actions", "users", "rates")), RUN_FLAGS);
+    Args a = Args.parse(argv, Options.spec("matrix"));
     MatrixPlan plan = MatrixPlan.preset(a.string("preset", "quick"));
     plan = a.integers("actions").map(plan::withActions).orElse(plan);
     plan = a.integers("users").map(plan::withUsers).orElse(plan);
@@ -142,7 +135,7 @@ public final class Commands {
    * neither a burst nor a lifecycle CSV is; the HTML goes beside the first CSV read unless named.
    */
   public void report(List<String> argv) throws IOException {
-    Args a = Args.parse(argv, Set.of("csv", "burst-csv", "lifecycle-csv", "trace-csv", "html", "title"), Set.of());
+    Args a = Args.parse(argv, Options.spec("report"));
     Optional<Path> burstCsv = a.string("burst-csv").map(Path::of);
     Optional<Path> lifecycleCsv = a.string("lifecycle-csv").map(Path::of);
     Optional<Path> traceCsv = a.string("trace-csv").map(Path::of);
@@ -167,8 +160,7 @@ public final class Commands {
 
   /** {@code burst}: cold bursts of fresh actions, one per size. */
   public void burst(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, Set.of("design", "csv", "actions", "prefix", "memory", "pause")),
-        Set.of("keep", "one-action"));
+    Args a = Args.parse(argv, Options.spec("burst"));
     BurstPlan plan = new BurstPlan(a.string("design", "kwhisk"), a.integers("actions").orElse(BurstPlan.DEFAULT_SIZES),
         a.string("prefix", BurstPlan.DEFAULT_PREFIX), Label.newRunId(), a.integer("memory").orElse(0),
         a.duration("pause").orElse(BurstPlan.DEFAULT_PAUSE), a.flag("keep"), a.flag("one-action"));
@@ -193,8 +185,7 @@ public final class Commands {
    * exit status: 1 when any answer failed validation, else 0.
    */
   public int lifecycle(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, Set.of("design", "csv", "actions", "requests", "prefix", "memory")),
-        Set.of());
+    Args a = Args.parse(argv, Options.spec("lifecycle"));
     LifecyclePlan plan = new LifecyclePlan(a.string("design", "kwhisk"),
         a.integer("actions").orElse(LifecyclePlan.DEFAULT_ACTIONS),
         a.integer("requests").orElse(LifecyclePlan.DEFAULT_REQUESTS), a.string("prefix", LifecyclePlan.DEFAULT_PREFIX),
@@ -216,9 +207,7 @@ public final class Commands {
 
   /** {@code trace}: replays an Azure Functions 2019 trace slice as an open loop (perf/README.md, "Trace replay"). */
   public void trace(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, Set.of("dir", "minutes", "speed", "duration-scale", "max-duration",
-        "memory", "memory-scale", "functions", "seed", "concurrency", "design", "csv", "html", "prefix",
-        "sample-every", "containers-label")), Set.of("keep", "dry-run"));
+    Args a = Args.parse(argv, Options.spec("trace"));
     Path dir = Path.of(a.string("dir").orElseThrow(() -> new IllegalArgumentException("trace needs --dir")));
     ReplayPlan plan = new ReplayPlan(a.integer("minutes").orElse(30), a.number("speed").orElse(1.0),
         a.number("duration-scale").orElse(1.0), a.duration("max-duration").orElse(Duration.ofSeconds(30)),
@@ -269,7 +258,7 @@ public final class Commands {
    * engine's creation rate"): per {@code --parallel} level, {@code --containers} created, started, ready, removed.
    */
   public void engine(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, Set.of("containers", "parallel", "image", "memory", "network", "docker-host"), Set.of());
+    Args a = Args.parse(argv, Options.spec("engine"));
     int containers = a.integer("containers").orElse(50);
     List<Integer> levels = a.integers("parallel").orElse(List.of(1, 4, 8, 16));
     String image = a.string("image", "kwhisk/action-nodejs-v20:latest");
@@ -287,7 +276,7 @@ public final class Commands {
 
   /** {@code latency}: the walking skeleton's cold/warm/direct latency benchmark. */
   public void latency(List<String> argv) throws IOException, InterruptedException {
-    Args a = Args.parse(argv, union(CONNECTION, Set.of("warm", "cold")), Set.of());
+    Args a = Args.parse(argv, Options.spec("latency"));
     LatencyBenchmark.run(client(a), a.integer("warm").orElse(1000), a.integer("cold").orElse(10));
   }
 
@@ -373,12 +362,5 @@ public final class Commands {
     String name = csv.getFileName().toString();
     String base = name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
     return csv.resolveSibling(base + ".html");
-  }
-
-  @SafeVarargs
-  private static Set<String> union(Set<String>... sets) {
-    Set<String> out = new HashSet<>();
-    for (Set<String> s : sets) out.addAll(s);
-    return out;
   }
 }

@@ -81,24 +81,20 @@ public final class RulesApi {
   }
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
-    int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.listLimit("rules", query.get("limit"), TriggersApi.DEFAULT_LIST_LIMIT,
-        TriggersApi.MAX_LIST_LIMIT);
-    List<RuleEntry> all = store.list(EntityKeys.of(EntityKeys.RULE, who.namespace(), ""), RuleEntry.class);
-    if ("true".equalsIgnoreCase(query.get("count"))) {
-      return done(Responses.json(200, Json.object().put("rules", all.size())));
-    }
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    all.stream().skip(skip).limit(limit).forEach(r -> out.add(TriggerJson.rule(r, triggerExists(r))));
-    return done(Responses.json(200, out));
+    return done(Listing.of("rules", all(who), query, this::json));
   }
 
   /** The caller's rules, for the namespace document. */
   public ArrayNode summaries(Identity who) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    store.list(EntityKeys.of(EntityKeys.RULE, who.namespace(), ""), RuleEntry.class)
-        .forEach(r -> out.add(TriggerJson.rule(r, triggerExists(r))));
-    return out;
+    return Listing.all(all(who), this::json);
+  }
+
+  private List<RuleEntry> all(Identity who) {
+    return store.list(EntityKeys.of(EntityKeys.RULE, who.namespace(), ""), RuleEntry.class);
+  }
+
+  private JsonNode json(RuleEntry r) {
+    return TriggerJson.rule(r, triggerExists(r));
   }
 
   /** POST {@code {"status": "active"|"inactive"}}: 200 (also when it already had that status). */

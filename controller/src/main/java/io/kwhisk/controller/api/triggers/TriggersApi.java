@@ -46,8 +46,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  */
 public final class TriggersApi {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TriggersApi.class);
-  static final int DEFAULT_LIST_LIMIT = 30;
-  static final int MAX_LIST_LIMIT = 200;
 
   private final EntityStore store;
   private final PackageResolver resolver;
@@ -145,23 +143,20 @@ public final class TriggersApi {
   }
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
-    int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.listLimit("triggers", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
-    List<TriggerEntry> all = store.list(EntityKeys.of(EntityKeys.TRIGGER, who.namespace(), ""), TriggerEntry.class);
-    if ("true".equalsIgnoreCase(query.get("count"))) {
-      return done(Responses.json(200, Json.object().put("triggers", all.size())));
-    }
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    all.stream().skip(skip).limit(limit).forEach(t -> out.add(TriggerJson.trigger(t, rules(t))));
-    return done(Responses.json(200, out));
+    return done(Listing.of("triggers", all(who), query, this::json));
   }
 
   /** The caller's triggers, for the namespace document. */
   public ArrayNode summaries(Identity who) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    store.list(EntityKeys.of(EntityKeys.TRIGGER, who.namespace(), ""), TriggerEntry.class)
-        .forEach(t -> out.add(TriggerJson.trigger(t, rules(t))));
-    return out;
+    return Listing.all(all(who), this::json);
+  }
+
+  private List<TriggerEntry> all(Identity who) {
+    return store.list(EntityKeys.of(EntityKeys.TRIGGER, who.namespace(), ""), TriggerEntry.class);
+  }
+
+  private JsonNode json(TriggerEntry t) {
+    return TriggerJson.trigger(t, rules(t));
   }
 
   /** POST: fires the trigger (see the class comment). */
