@@ -45,7 +45,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -103,10 +102,11 @@ public final class ActionsApi {
    * A record the controller made (a sequence's) goes where invokers write theirs, this controller's completions
    * topic: durable, seen by every controller's activation store, and its completion wakes the blocking caller.
    */
-  public CompletionStage<RecordMetadata> publishRecord(ActivationRecord record) {
+  public CompletionStage<Void> publishRecord(ActivationRecord record) {
     CompletionMessage message = new CompletionMessage(record.activationId(), -1, null, record);
     return publisher.send(Topics.completedTopic(config.id()), record.activationId(), Json.encode(message))
-        .whenComplete((meta, error) -> {
+        .<Void>thenApply(meta -> null)
+        .whenComplete((ok, error) -> {
           if (error != null) log.warn("record {} could not be written: {}", record.activationId(), error.toString());
         });
   }
