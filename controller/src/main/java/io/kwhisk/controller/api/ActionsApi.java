@@ -26,6 +26,7 @@ import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
+import io.kwhisk.controller.entity.CodeStore;
 import io.kwhisk.controller.entity.EntityStore;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.TopicAdmin;
@@ -75,12 +76,15 @@ public final class ActionsApi {
   private final PackageResolver packages;
   private final SequenceRunner sequences;
   private final QueueDrain drain;
+  private final CodeStore code;
 
   /** {@code packages} resolves {@code package/action} names, through bindings. */
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages, QueueDrain drain) {
+      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages, QueueDrain drain,
+      CodeStore code) {
     this.packages = packages;
+    this.code = code;
     this.drain = drain;
     this.config = config;
     this.store = store;
@@ -126,10 +130,12 @@ public final class ActionsApi {
         .exceptionally(t -> {
           throw new CompletionException(ApiError.unavailable("The action's queue could not be created: " + Responses.unwrap(t).getMessage()));
         })
-        .thenCompose(v -> store.put(action))
-        .thenApply(v -> {
+        .thenCompose(v -> code.store(action))
+        .thenCompose(stored -> store.put(stored).thenApply(v -> stored))
+        .thenApply(stored -> {
           if (existing.isPresent()) {
-            scheduler.tell(new Scheduler.ActionUpdated(action));
+            code.discard(existing.get(), stored);
+            scheduler.tell(new Scheduler.ActionUpdated(stored));
             ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), action.revision());
             view.get().invokersHosting(fqn.path()).forEach(id -> commands.send(id, retire));
           }
@@ -159,7 +165,10 @@ public final class ActionsApi {
       // It ran in containers until now: retire them, as a delete would.
       scheduler.tell(new Scheduler.ActionDeleted(stored.fqn().path()));
     }
-    return store.put(stored).thenApply(v -> Responses.json(200, ActionJson.full(stored, true)));
+    return store.put(stored).thenApply(v -> {
+      existing.ifPresent(old -> code.discard(old, stored));
+      return Responses.json(200, ActionJson.full(stored, true));
+    });
   }
 
   /** GET: an action in a package shows its package's (and binding's) parameters layered under its own. */
@@ -173,7 +182,8 @@ public final class ActionsApi {
    */
   public CompletionStage<HttpResponse> get(Identity who, FullyQualifiedName fqn, boolean includeCode) {
     Action action = packages.resolveFor(who.namespace(), fqn).effective();
-    return done(Responses.json(200, ActionJson.full(action, includeCode)));
+    if (!includeCode) return done(Responses.json(200, ActionJson.full(action, false)));
+    return code.inline(action).thenApply(a -> Responses.json(200, ActionJson.full(a, true)));
   }
 
   /**
@@ -186,6 +196,7 @@ public final class ActionsApi {
     packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
     return store.delete(fqn).thenApply(v -> {
+      code.discard(action, null);
       scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
       admission.forget(fqn.path());
       ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);

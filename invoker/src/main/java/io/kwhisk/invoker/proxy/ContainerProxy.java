@@ -4,6 +4,7 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.invoker.InvokerConfig;
+import io.kwhisk.invoker.code.CodeSource;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.ContainerSpec;
 import io.kwhisk.invoker.docker.RunningContainer;
@@ -113,7 +114,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       Publisher publisher,
       LogCollector.Factory logs,
       InvokerMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      CodeSource code) {
+    /** Collaborators for actions whose code is always inline. */
+    public Deps(InvokerConfig config, ContainerRuntime runtime, ActionContainer.Factory containers,
+        ActivationSource.Factory feeds, Publisher publisher, LogCollector.Factory logs, InvokerMetrics metrics,
+        Clock clock) {
+      this(config, runtime, containers, feeds, publisher, logs, metrics, clock, CodeSource.INLINE);
+    }
+
     public Deps {
       Objects.requireNonNull(config, "config should not be null");
       Objects.requireNonNull(runtime, "runtime should not be null");
@@ -123,6 +132,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       Objects.requireNonNull(logs, "logs should not be null");
       Objects.requireNonNull(metrics, "metrics should not be null");
       Objects.requireNonNull(clock, "clock should not be null");
+      Objects.requireNonNull(code, "code should not be null");
     }
   }
 
@@ -212,8 +222,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     if (collectLogs) logs = deps.logs().open(container, Math.max(1, action.limits().logBytes()));
     getContext().getLog().debug("Container {} of {} started at {}", name, action.fqn(), container.host());
     initStart = deps.clock().millis();
-    getContext().pipeToSelf(
-        client.init(ActivationResults.initPayload(action), deps.config().initTimeout(action.limits())),
+    // Code stored out of line is read (or found in the invoker's cache) now: only /init needs it.
+    getContext().pipeToSelf(deps.code().resolve(action).thenCompose(withCode ->
+            client.init(ActivationResults.initPayload(withCode), deps.config().initTimeout(action.limits()))),
         (o, e) -> new InitDone(o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
             deps.clock().millis() - initStart));
     return apply(state.containerStarted());

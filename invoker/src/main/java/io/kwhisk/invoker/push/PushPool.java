@@ -119,7 +119,7 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
       }
     });
     this.deps = new ContainerProxy.Deps(base.config(), base.runtime(), base.containers(), sources, publisher,
-        base.logs(), base.metrics(), base.clock());
+        base.logs(), base.metrics(), base.clock(), base.code());
     this.invokerId = base.config().invokerId();
     this.state = PushState.empty(base.config().poolMemoryMb());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
