@@ -147,7 +147,9 @@ public final class Controller implements AutoCloseable {
     Admission admission = new Admission(config.admission(), clock,
         action -> view.get().potentialContainers(action.fqn().path(), action.limits().memory(), action.instances()),
         ns -> store.namespace(ns).map(NamespaceEntry::concurrentInvocations)
-            .orElse(config.admission().namespaceConcurrency()));
+            .orElse(config.admission().namespaceConcurrency()),
+        ns -> store.namespace(ns).map(NamespaceEntry::invocationsPerMinute)
+            .orElse(config.admission().namespacePerMinute()));
     KafkaLagSource lags = push(resources, new KafkaLagSource(config.kafka(), name + "-lag", 5_000));
     push(resources, new LagRefresher(admission, lags, name + "-lag").start(config.admission().lagRefresh()));
     metrics.lagView(admission::activeActions, admission::totalBacklog);

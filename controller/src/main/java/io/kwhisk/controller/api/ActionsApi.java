@@ -231,12 +231,14 @@ public final class ActionsApi {
 
   /**
    * GET /namespaces/{ns}/limits: OpenWhisk's namespace limits document, the limits that apply to this namespace.
-   * {@code invocationsPerMinute} is absent when that limit is off ({@code namespace-per-minute} 0).
+   * {@code invocationsPerMinute} is absent when that limit is off ({@code namespace-per-minute} 0 and no override
+   * of the namespace's own); both it and {@code concurrentInvocations} show the namespace's override when it has one.
    */
   public CompletionStage<HttpResponse> namespaceLimits(Identity who) {
     ObjectNode out = Json.object();
     out.put("concurrentInvocations", admission.namespaceLimit(who.namespace()));
-    if (admission.namespacePerMinute() > 0) out.put("invocationsPerMinute", admission.namespacePerMinute());
+    int perMinute = admission.namespacePerMinute(who.namespace());
+    if (perMinute > 0) out.put("invocationsPerMinute", perMinute);
     out.put("minActionMemory", ActionLimits.MIN_MEMORY);
     out.put("maxActionMemory", ActionLimits.MAX_MEMORY);
     out.put("minActionTimeout", ActionLimits.MIN_TIMEOUT);
