@@ -271,7 +271,8 @@ public final class ActionsApi {
   public CompletionStage<HttpResponse> invoke(
       Identity who, FullyQualifiedName fqn, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
-    Action action = packages.resolveFor(who.namespace(), fqn).effective();
+    PackageResolver.Resolved resolved = packages.resolveFor(who.namespace(), fqn);
+    Action action = resolved.effective();
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());
@@ -284,7 +285,8 @@ public final class ActionsApi {
       sequences.start(who, action, params, activationId, transactionId);
       answer = blocking ? awaitResult(activationId, waiter, wait, resultOnly) : done(accepted(activationId));
     } else {
-      Submitted submitted = submit(who, action, params, blocking, transactionId, ActivationIds.next(), null);
+      Submitted submitted = submit(who, action, params, blocking, transactionId, ActivationIds.next(), null,
+          resolved.binding());
       answer = submitted.queued().thenCompose(id -> blocking
           ? awaitResult(id, submitted.waiter(), wait, resultOnly) : done(accepted(id)));
     }
@@ -348,6 +350,12 @@ public final class ActionsApi {
    */
   Submitted submit(Identity who, Action action, JsonNode params, boolean blocking, String transactionId,
       String activationId, String cause) {
+    return submit(who, action, params, blocking, transactionId, activationId, cause, null);
+  }
+
+  /** As above, for an action the caller named through the package binding {@code binding} ({@code ns/name}). */
+  Submitted submit(Identity who, Action action, JsonNode params, boolean blocking, String transactionId,
+      String activationId, String cause, String binding) {
     FullyQualifiedName fqn = action.fqn();
     SchedulerView now = view.get();
     if (!now.hasHealthyInvoker() && now.containers(fqn.path()) == 0) {
@@ -361,7 +369,7 @@ public final class ActionsApi {
     }
     ActivationMessage message = new ActivationMessage(activationId, transactionId, fqn.namespace(), fqn.name(),
         action.revision(), who.namespace(), params, blocking, config.id(), clock.millis(),
-        ActionPut.providesApiKey(action) ? who.authKey() : null, cause);
+        ActionPut.providesApiKey(action) ? who.authKey() : null, cause, binding);
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
     CompletionStage<String> queued = queue(action, message)
         .handle((meta, error) -> {

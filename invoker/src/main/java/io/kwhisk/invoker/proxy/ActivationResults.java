@@ -186,6 +186,7 @@ final class ActivationResults {
     if (msg.cause() != null) annotations.add(new KeyValue("causedBy", TextNode.valueOf("sequence")));
     else annotations.add(new KeyValue("waitTime", LongNode.valueOf(Math.max(0, start - msg.enqueuedAt()))));
     initTime.ifPresent(t -> annotations.add(new KeyValue("initTime", LongNode.valueOf(t))));
+    if (msg.binding() != null) annotations.add(new KeyValue("binding", TextNode.valueOf(msg.binding())));
     annotations.add(new KeyValue("timeout", BooleanNode.valueOf(timedOut)));
     return new ActivationRecord(
         msg.recordNamespace(), msg.recordName(), action.version(), msg.subject(), msg.activationId(),

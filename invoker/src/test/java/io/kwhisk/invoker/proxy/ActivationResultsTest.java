@@ -155,6 +155,16 @@ class ActivationResultsTest {
   }
 
   @Test
+  void anActivationThroughABindingNamesItAsOpenWhiskDoes() {
+    ActivationMessage bound = new ActivationMessage("a3", "tx", "guest", "lib/hello", "r1", "guest",
+        Json.object(), true, 0, 1_000, null, null, "guest/mylib");
+    assertThat(ActivationResults.record(bound, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.empty(), false, List.of()).annotation("binding").orElseThrow().asText()).isEqualTo("guest/mylib");
+    assertThat(ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.empty(), false, List.of()).annotation("binding")).isEmpty();
+  }
+
+  @Test
   void aWarmRecordHasNoInitTime() {
     ActivationRecord r = ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
         OptionalLong.empty(), true, List.of());
