@@ -8,6 +8,9 @@ import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.activation.ActivationsFollower;
 import io.kwhisk.controller.activation.DeadLetters;
 import io.kwhisk.controller.activation.QueueDrain;
+import io.kwhisk.common.code.CodeReader;
+import io.kwhisk.controller.api.ActionPut;
+import io.kwhisk.controller.entity.CodeStore;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
@@ -147,7 +150,9 @@ public final class Controller implements AutoCloseable {
     Admission admission = new Admission(config.admission(), clock,
         action -> view.get().potentialContainers(action.fqn().path(), action.limits().memory(), action.instances()),
         ns -> store.namespace(ns).map(NamespaceEntry::concurrentInvocations)
-            .orElse(config.admission().namespaceConcurrency()));
+            .orElse(config.admission().namespaceConcurrency()),
+        ns -> store.namespace(ns).map(NamespaceEntry::invocationsPerMinute)
+            .orElse(config.admission().namespacePerMinute()));
     KafkaLagSource lags = push(resources, new KafkaLagSource(config.kafka(), name + "-lag", 5_000));
     push(resources, new LagRefresher(admission, lags, name + "-lag").start(config.admission().lagRefresh()));
     metrics.lagView(admission::activeActions, admission::totalBacklog);
@@ -171,8 +176,9 @@ public final class Controller implements AutoCloseable {
     QueueDrain queueDrain = push(resources, new QueueDrain(config.kafka(), name + "-drain", publisher, topics, store,
         metrics::deletedQueued, clock));
     PackageResolver resolver = new PackageResolver(store);
+    CodeStore code = push(resources, new CodeStore(publisher, new CodeReader(config.kafka(), name + "-code")));
     ActionsApi actions = new ActionsApi(config, store, topics, publisher, waiters, system, view::get, commands,
-        metrics, admission, clock, resolver, queueDrain);
+        metrics, admission, clock, resolver, queueDrain, code);
     PackagesApi packages = new PackagesApi(store, resolver, actions::delete, clock);
     TriggersApi triggers = new TriggersApi(store, resolver, actions,
         new FireRate(config.admission().share(config.firesPerMinute()), clock), clock);
@@ -211,7 +217,9 @@ public final class Controller implements AutoCloseable {
             "pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter",
             "pekko.loglevel", "INFO",
             "pekko.scheduler.tick-duration", PEKKO_TICK,
-            "pekko.http.server.parsing.max-content-length", String.valueOf(config.maxPayloadBytes()),
+            // Each route checks its own limit (ApiRoutes.withBody); the server's must let the largest through.
+            "pekko.http.server.parsing.max-content-length",
+            String.valueOf(Math.max(config.maxPayloadBytes(), ActionPut.MAX_BODY_BYTES)),
             "pekko.http.server.request-timeout", (config.blockingWait().toSeconds() + 30) + "s",
             "pekko.http.server.idle-timeout", (config.blockingWait().toSeconds() + 60) + "s",
             "pekko.coordinated-shutdown.exit-jvm", "off",

@@ -4,8 +4,10 @@ import io.kwhisk.common.config.SchedulingMode;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.kwhisk.common.code.CodeReader;
 import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.topic.Topics;
+import io.kwhisk.invoker.code.CodeCache;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.health.ReadinessEndpoint;
@@ -54,6 +56,12 @@ import org.slf4j.LoggerFactory;
 public final class Invoker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Invoker.class);
   private static final Duration SHUTDOWN = Duration.ofSeconds(60);
+
+  /**
+   * Characters of out-of-line code an invoker keeps (one byte each in a Latin-1 String): two or three of the
+   * largest actions (48 MB), or many ordinary zip actions, so their next containers start without a Kafka read.
+   */
+  static final long CODE_CACHE_CHARS = 128L * 1024 * 1024;
 
   private final InvokerConfig config;
   private final ContainerRuntime runtime;
@@ -125,13 +133,17 @@ public final class Invoker implements AutoCloseable {
       LogCollectors logs = new LogCollectors(config.logSource(), runtime, config.logCollectionTimeout(), metrics,
           "kwhisk-logs-" + config.invokerId());
       started.add(logs);
+      CodeCache code = new CodeCache(new CodeReader(config.kafka(), "kwhisk-code-" + config.invokerId()),
+          CODE_CACHE_CHARS);
+      started.add(code);
       ProxyDeps deps = new ProxyDeps(config.proxySettings(), runtime,
           HttpActionContainer.factory(HttpActionContainer.newClient(), httpCalls, config.runtimeClient()),
           ActivationFeed.factory(config.kafka()),
-          hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, logs, metrics, clock);
+          hashMode(config) ? PushMode.withoutHeartbeats(publisher) : publisher, logs, metrics, clock, code);
       ActorSystem<ContainerPool.Command> system = ActorSystem.create(ContainerPool.create(config.poolSettings(), deps),
           "kwhisk-invoker" + config.invokerId(), pekkoConfig());
       started.add(system::terminate);
+      system.getWhenTerminated().thenRun(code::close); // only the system's proxies read code
       CommandFeed commands = new CommandFeed(config.kafka(), config.invokerId(), system).withMeters(metrics.registry());
       started.add(commands);
       ReadinessEndpoint readiness = new ReadinessEndpoint();

@@ -52,6 +52,12 @@ public record Action(
         Set.of());
   }
 
+  /** This action with another exec (its code moved out of line or back inline), all else the same. */
+  public Action withExec(Exec other) {
+    return new Action(namespace, name, revision, version, other, parameters, annotations, limits, instances, publish,
+        updated, initParameters);
+  }
+
   @JsonIgnore
   public FullyQualifiedName fqn() {
     return new FullyQualifiedName(namespace, name);

@@ -1,7 +1,9 @@
 package io.kwhisk.common.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,11 +15,16 @@ import java.io.UncheckedIOException;
 
 /**
  * The one JSON configuration used on the wire and in the REST API. Unknown fields are ignored so that an older
- * process reads a newer message; nulls are omitted. The mapper is thread-safe.
+ * process reads a newer message; nulls are omitted. The mapper is thread-safe. A string may be as long as
+ * {@link #MAX_STRING_CHARS}: an action's code is one string of up to 48 MB (Jackson's default allows 20 million
+ * characters); what bounds a request is the API's body limit, checked before any parsing.
  */
 public final class Json {
+  public static final int MAX_STRING_CHARS = 64 * 1024 * 1024;
   public static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(JsonFactory.builder()
+              .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+              .build())
           .addModule(new Jdk8Module())
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

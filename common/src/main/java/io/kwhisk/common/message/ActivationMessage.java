@@ -14,6 +14,8 @@ import java.util.Objects;
  * only for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as
  * {@code __OW_API_KEY}, as OpenWhisk does, so the action can call the API as its caller. {@code cause} is the
  * activation id of the sequence that runs this activation as a component (null otherwise); the record carries it.
+ * {@code binding} is the package binding the caller named the action through ({@code ns/binding}, null otherwise);
+ * the record carries it as OpenWhisk's {@code binding} annotation.
  */
 public record ActivationMessage(
     String activationId,
@@ -27,7 +29,8 @@ public record ActivationMessage(
     int controllerId,
     long enqueuedAt,
     String apiKey,
-    String cause) {
+    String cause,
+    String binding) {
 
   public ActivationMessage {
     Objects.requireNonNull(activationId, "activationId should not be null");
@@ -36,19 +39,27 @@ public record ActivationMessage(
     Objects.requireNonNull(params, "params should not be null");
   }
 
+  /** A message not sent through a binding. */
+  public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
+      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt,
+      String apiKey, String cause) {
+    this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
+        enqueuedAt, apiKey, cause, null);
+  }
+
   /** A message that no sequence caused. */
   public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
       String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt,
       String apiKey) {
     this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
-        enqueuedAt, apiKey, null);
+        enqueuedAt, apiKey, null, null);
   }
 
   /** A message without an API key for the action. */
   public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
       String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt) {
     this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
-        enqueuedAt, null, null);
+        enqueuedAt, null, null, null);
   }
 
   /** Never shows the API key. */

@@ -17,6 +17,11 @@ public final class Topics {
   /** Actions, namespaces and keys: compacted. */
   public static final String ENTITIES = "entities";
   /**
+   * Action code too large to travel inline (io.kwhisk.common.code.CodeRef), in chunks: compacted, one partition,
+   * read by offset on cold paths only.
+   */
+  public static final String CODE = "kwhisk-code";
+  /**
    * The dead-letter topic of every action's share group: the broker copies there each activation that reached the
    * group's delivery limit (KIP-1191), and a controller turns it into an error record. Kafka requires the
    * {@code dlq.} prefix of DLQ topic names by default ({@code errors.deadletterqueue.topic.name.prefix}).

@@ -17,15 +17,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * The operator's command line, configured like a controller ({@code KWHISK_KAFKA_BOOTSTRAP_SERVERS}, ...):
- * {@code kwhisk-admin namespace create|register|list|limit}; {@code --help} on any command prints its usage.
+ * {@code kwhisk-admin namespace create|register|list|limit} and {@code kwhisk-admin limits set|get|delete} (as
+ * OpenWhisk's {@code wskadmin limits}); {@code --help} on any command prints its usage.
  * Exit status: 0 done, 1 failed (the reason on stderr), 2 usage error. Wiring and argument parsing (picocli) only;
  * the work is {@link NamespaceAdmin}'s.
  */
-@Command(name = "kwhisk-admin", mixinStandardHelpOptions = true, subcommands = AdminMain.Namespace.class,
+@Command(name = "kwhisk-admin", mixinStandardHelpOptions = true,
+    subcommands = {AdminMain.Namespace.class, AdminLimits.class},
     description = "Administers a kwhisk installation through its Kafka cluster.")
 public final class AdminMain implements Runnable {
-  private final ConfigSource source;
-  private final PrintStream out;
+  final ConfigSource source;
+  final PrintStream out;
   @Spec CommandSpec spec;
 
   private AdminMain(ConfigSource source, PrintStream out) {
@@ -35,7 +37,7 @@ public final class AdminMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: namespace");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: namespace or limits");
   }
 
   public static void main(String[] args) {

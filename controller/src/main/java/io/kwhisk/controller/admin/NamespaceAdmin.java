@@ -77,6 +77,35 @@ public final class NamespaceAdmin implements AutoCloseable {
         .get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
+  /**
+   * Sets the namespace's own limits, as {@code wskadmin limits set} does: each one given replaces the namespace's
+   * (a positive integer), each one null is left as it is. Returns the entry as stored.
+   */
+  public NamespaceEntry setLimits(String namespace, Integer concurrentInvocations, Integer invocationsPerMinute)
+      throws Exception {
+    NamespaceEntry entry = existing(namespace);
+    if (concurrentInvocations != null) entry = entry.withConcurrentInvocations(concurrentInvocations);
+    if (invocationsPerMinute != null) entry = entry.withInvocationsPerMinute(invocationsPerMinute);
+    store.put(entry).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    return entry;
+  }
+
+  /** Returns every limit of the namespace to the controllers' defaults ({@code wskadmin limits delete}). */
+  public void deleteLimits(String namespace) throws Exception {
+    NamespaceEntry entry = existing(namespace).withConcurrentInvocations(null).withInvocationsPerMinute(null);
+    store.put(entry).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The namespace as stored. */
+  public NamespaceEntry get(String namespace) {
+    return existing(namespace);
+  }
+
+  private NamespaceEntry existing(String namespace) {
+    return store.namespace(namespace)
+        .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " does not exist"));
+  }
+
   @Override
   public void close() {
     store.close();

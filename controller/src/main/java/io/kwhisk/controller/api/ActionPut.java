@@ -50,6 +50,16 @@ public record ActionPut(
    * that does not set it, and treats an action without it (one created before the annotation existed) as true.
    */
   public static final String PROVIDE_API_KEY = "provide-api-key";
+  /**
+   * OpenWhisk's largest exec ({@code Exec.sizeLimit}, 48 MB): the UTF-8 bytes of the code (base64 text for a zip or
+   * jar) and of the entry point. Larger is 413, as OpenWhisk answers.
+   */
+  public static final long MAX_EXEC_BYTES = 48L * 1024 * 1024;
+  /**
+   * The largest body of an action's {@code PUT}: the largest exec plus room for its JSON, parameters and
+   * annotations, so that an exec just over the limit is still read and refused with OpenWhisk's message.
+   */
+  public static final long MAX_BODY_BYTES = MAX_EXEC_BYTES + 2L * 1024 * 1024;
 
   public static ActionPut parse(byte[] body, Set<String> kinds) {
     JsonNode root = readObject(body);
@@ -194,7 +204,31 @@ public record ActionPut(
     if (!blackbox && (code == null || code.isEmpty())) {
       throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
     }
+    checkExecSize(utf8Length(code) + utf8Length(main));
     return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
+  }
+
+  /** OpenWhisk's check of an exec's size: 413 with its message above {@link #MAX_EXEC_BYTES}. */
+  static void checkExecSize(long size) {
+    if (size > MAX_EXEC_BYTES) {
+      throw new ApiError(413, "exec larger than allowed: " + size + " > " + MAX_EXEC_BYTES + " bytes.");
+    }
+  }
+
+  /** The length of {@code s} in UTF-8 (0 for null), without encoding it. */
+  static long utf8Length(String s) {
+    if (s == null) return 0;
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else n += 3;
+    }
+    return n;
   }
 
   /**

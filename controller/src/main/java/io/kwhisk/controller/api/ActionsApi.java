@@ -27,6 +27,7 @@ import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
+import io.kwhisk.controller.entity.CodeStore;
 import io.kwhisk.controller.entity.EntityStore;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.TopicAdmin;
@@ -76,12 +77,15 @@ public final class ActionsApi {
   private final PackageResolver packages;
   private final SequenceRunner sequences;
   private final QueueDrain drain;
+  private final CodeStore code;
 
   /** {@code packages} resolves {@code package/action} names, through bindings. */
   public ActionsApi(ControllerConfig config, EntityStore store, TopicAdmin topics, RecordSender publisher,
       Waiters waiters, ActorRef<Scheduler.Command> scheduler, Supplier<SchedulerView> view, InvokerCommands commands,
-      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages, QueueDrain drain) {
+      ControllerMetrics metrics, Admission admission, Clock clock, PackageResolver packages, QueueDrain drain,
+      CodeStore code) {
     this.packages = packages;
+    this.code = code;
     this.drain = drain;
     this.config = config;
     this.store = store;
@@ -129,10 +133,12 @@ public final class ActionsApi {
         .exceptionally(t -> {
           throw new CompletionException(ApiError.unavailable("The action's queue could not be created: " + Responses.unwrap(t).getMessage()));
         })
-        .thenCompose(v -> store.put(action))
-        .thenApply(v -> {
+        .thenCompose(v -> code.store(action))
+        .thenCompose(stored -> store.put(stored).thenApply(v -> stored))
+        .thenApply(stored -> {
           if (existing.isPresent()) {
-            scheduler.tell(new Scheduler.ActionUpdated(action));
+            code.discard(existing.get(), stored);
+            scheduler.tell(new Scheduler.ActionUpdated(stored));
             ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), action.revision());
             view.get().invokersHosting(fqn.path()).forEach(id -> commands.send(id, retire));
           }
@@ -162,7 +168,10 @@ public final class ActionsApi {
       // It ran in containers until now: retire them, as a delete would.
       scheduler.tell(new Scheduler.ActionDeleted(stored.fqn().path()));
     }
-    return store.put(stored).thenApply(v -> Responses.json(200, ActionJson.full(stored, true)));
+    return store.put(stored).thenApply(v -> {
+      existing.ifPresent(old -> code.discard(old, stored));
+      return Responses.json(200, ActionJson.full(stored, true));
+    });
   }
 
   /** GET: an action in a package shows its package's (and binding's) parameters layered under its own. */
@@ -176,7 +185,8 @@ public final class ActionsApi {
    */
   public CompletionStage<HttpResponse> get(Identity who, FullyQualifiedName fqn, boolean includeCode) {
     Action action = packages.resolveFor(who.namespace(), fqn).effective();
-    return done(Responses.json(200, ActionJson.full(action, includeCode)));
+    if (!includeCode) return done(Responses.json(200, ActionJson.full(action, false)));
+    return code.inline(action).thenApply(a -> Responses.json(200, ActionJson.full(a, true)));
   }
 
   /**
@@ -189,6 +199,7 @@ public final class ActionsApi {
     packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
     return store.delete(fqn).thenApply(v -> {
+      code.discard(action, null);
       scheduler.tell(new Scheduler.ActionDeleted(fqn.path()));
       admission.forget(fqn.path());
       ContainerDeletion retire = new ContainerDeletion(fqn.namespace(), fqn.name(), null);
@@ -223,12 +234,14 @@ public final class ActionsApi {
 
   /**
    * GET /namespaces/{ns}/limits: OpenWhisk's namespace limits document, the limits that apply to this namespace.
-   * {@code invocationsPerMinute} is absent when that limit is off ({@code namespace-per-minute} 0).
+   * {@code invocationsPerMinute} is absent when that limit is off ({@code namespace-per-minute} 0 and no override
+   * of the namespace's own); both it and {@code concurrentInvocations} show the namespace's override when it has one.
    */
   public CompletionStage<HttpResponse> namespaceLimits(Identity who) {
     ObjectNode out = Json.object();
     out.put("concurrentInvocations", admission.namespaceLimit(who.namespace()));
-    if (admission.namespacePerMinute() > 0) out.put("invocationsPerMinute", admission.namespacePerMinute());
+    int perMinute = admission.namespacePerMinute(who.namespace());
+    if (perMinute > 0) out.put("invocationsPerMinute", perMinute);
     out.put("minActionMemory", ActionLimits.MIN_MEMORY);
     out.put("maxActionMemory", ActionLimits.MAX_MEMORY);
     out.put("minActionTimeout", ActionLimits.MIN_TIMEOUT);
@@ -261,7 +274,8 @@ public final class ActionsApi {
   public CompletionStage<HttpResponse> invoke(
       Identity who, FullyQualifiedName fqn, Map<String, String> query, byte[] body, String transactionId) {
     long started = System.nanoTime();
-    Action action = packages.resolveFor(who.namespace(), fqn).effective();
+    PackageResolver.Resolved resolved = packages.resolveFor(who.namespace(), fqn);
+    Action action = resolved.effective();
     boolean blocking = "true".equalsIgnoreCase(query.get("blocking"));
     boolean resultOnly = "true".equalsIgnoreCase(query.get("result"));
     Duration wait = InvokeParameters.blockingWait(query.get("timeout"), config.blockingWait());
@@ -274,7 +288,8 @@ public final class ActionsApi {
       sequences.start(who, action, params, activationId, transactionId);
       answer = blocking ? awaitResult(activationId, waiter, wait, resultOnly) : done(accepted(activationId));
     } else {
-      Submitted submitted = submit(who, action, params, blocking, transactionId, ActivationIds.next(), null);
+      Submitted submitted = submit(who, action, params, blocking, transactionId, ActivationIds.next(), null,
+          resolved.binding());
       answer = submitted.queued().thenCompose(id -> blocking
           ? awaitResult(id, submitted.waiter(), wait, resultOnly) : done(accepted(id)));
     }
@@ -338,6 +353,12 @@ public final class ActionsApi {
    */
   Submitted submit(Identity who, Action action, JsonNode params, boolean blocking, String transactionId,
       String activationId, String cause) {
+    return submit(who, action, params, blocking, transactionId, activationId, cause, null);
+  }
+
+  /** As above, for an action the caller named through the package binding {@code binding} ({@code ns/name}). */
+  Submitted submit(Identity who, Action action, JsonNode params, boolean blocking, String transactionId,
+      String activationId, String cause, String binding) {
     FullyQualifiedName fqn = action.fqn();
     SchedulerView now = view.get();
     if (!now.hasHealthyInvoker() && now.containers(fqn.path()) == 0) {
@@ -351,7 +372,7 @@ public final class ActionsApi {
     }
     ActivationMessage message = new ActivationMessage(activationId, transactionId, fqn.namespace(), fqn.name(),
         action.revision(), who.namespace(), params, blocking, config.id(), clock.millis(),
-        ActionPut.providesApiKey(action) ? who.authKey() : null, cause);
+        ActionPut.providesApiKey(action) ? who.authKey() : null, cause, binding);
     CompletableFuture<ActivationRecord> waiter = blocking ? waiters.register(activationId) : null;
     CompletionStage<String> queued = queue(action, message)
         .handle((meta, error) -> {

@@ -143,7 +143,7 @@ public final class ApiRoutes extends AllDirectives {
   /** One action's operations; {@code name} may be {@code package/action}. */
   private Route action(Identity who, String name) {
     return concat(
-        put(() -> parameterMap(q -> withBody(body ->
+        put(() -> parameterMap(q -> withBody(ActionPut.MAX_BODY_BYTES, body ->
             actions.put(who, name, "true".equalsIgnoreCase(q.get("overwrite")), body)))),
         get(() -> parameterMap(q -> respond(() ->
             actions.get(who, name, !"false".equalsIgnoreCase(q.get("code")))))),
@@ -195,10 +195,18 @@ public final class ApiRoutes extends AllDirectives {
    * explicitly run on the thread that completed the body.
    */
   private Route withBody(Function<byte[], CompletionStage<HttpResponse>> handler) {
+    return withBody(maxPayloadBytes, handler);
+  }
+
+  /**
+   * As {@link #withBody(Function)} with another limit: an action's {@code PUT} carries its code, up to OpenWhisk's
+   * 48 MB ({@link ActionPut#MAX_BODY_BYTES}), far above what an invoke may send.
+   */
+  private Route withBody(long limit, Function<byte[], CompletionStage<HttpResponse>> handler) {
     return extractRequestEntity(entity -> extractMaterializer(mat -> respond(() -> {
-      if (entity.getContentLengthOption().orElse(0L) > maxPayloadBytes) throw ApiError.tooLarge(maxPayloadBytes);
+      if (entity.getContentLengthOption().orElse(0L) > limit) throw ApiError.tooLarge(limit);
       if (entity instanceof HttpEntity.Strict strict) return handler.apply(strict.getData().toArray());
-      return entity.toStrict(BODY_TIMEOUT_MILLIS, maxPayloadBytes, mat)
+      return entity.toStrict(BODY_TIMEOUT_MILLIS, limit, mat)
           .thenComposeAsync(strict -> handler.apply(strict.getData().toArray()), Runnable::run);
     })));
   }

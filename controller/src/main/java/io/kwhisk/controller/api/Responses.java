@@ -1,6 +1,7 @@
 package io.kwhisk.controller.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kwhisk.common.code.CodeUnavailableException;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.activation.ActivationIds;
 import java.util.concurrent.CompletionException;
@@ -53,6 +54,10 @@ public final class Responses {
       boolean tooLarge = e.getMessage() != null && e.getMessage().contains("too large");
       return error(tooLarge ? 413 : 400, tooLarge ? "The request content exceeds the maximum allowed size."
           : "The request content could not be read.");
+    }
+    if (t instanceof CodeUnavailableException e) {
+      log.warn("an action's code could not be read: {}", e.getMessage());
+      return error(503, "The action's code could not be read; try again.");
     }
     if (t instanceof RecordTooLargeException) {
       return error(413, "The request content exceeds the maximum allowed size.");

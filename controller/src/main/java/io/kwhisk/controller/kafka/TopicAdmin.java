@@ -74,6 +74,7 @@ public final class TopicAdmin implements AutoCloseable {
   public void ensureSystemTopics(int controllerId) throws InterruptedException, TimeoutException {
     List<NewTopic> topics = List.of(
         entitiesTopic(),
+        codeTopic(),
         replication.newTopic(Topics.HEALTH, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
         replication.newTopic(Topics.completedTopic(controllerId), 1),
         replication.newTopic(Topics.DEAD_LETTERS, 1,
@@ -98,6 +99,17 @@ public final class TopicAdmin implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create topic " + Topics.ENTITIES + ": " + e.getCause(), e.getCause());
     }
+  }
+
+  /**
+   * Code stored out of line: compacted (a chunk goes only when a tombstone for its key follows, written when its
+   * action is updated or deleted), and a chunk stays readable at least an hour after its tombstone
+   * ({@code min.compaction.lag.ms}), so a container of the old revision still being created can read its code.
+   */
+  private NewTopic codeTopic() {
+    return replication.newTopic(Topics.CODE, 1, Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(3_600_000)));
   }
 
   private NewTopic entitiesTopic() {

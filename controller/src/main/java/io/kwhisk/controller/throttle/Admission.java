@@ -59,6 +59,7 @@ public final class Admission {
   private final Clock clock;
   private final Capacity capacity;
   private final ToIntFunction<String> namespaceLimit;
+  private final ToIntFunction<String> namespacePerMinute;
   private final ConcurrentHashMap<String, ActionQueue> actions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, NamespaceLoad> namespaces = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
@@ -67,6 +68,17 @@ public final class Admission {
    * @param namespaceLimit the concurrency limit of a namespace (an override stored with it, or the default)
    */
   public Admission(AdmissionSettings settings, Clock clock, Capacity capacity, ToIntFunction<String> namespaceLimit) {
+    this(settings, clock, capacity, namespaceLimit, ns -> settings.namespacePerMinute());
+  }
+
+  /**
+   * @param namespaceLimit the concurrency limit of a namespace (an override stored with it, or the default)
+   * @param namespacePerMinute the invocations a namespace may start per minute, all controllers together (an
+   *     override stored with it, or the default); 0: no limit
+   */
+  public Admission(AdmissionSettings settings, Clock clock, Capacity capacity, ToIntFunction<String> namespaceLimit,
+      ToIntFunction<String> namespacePerMinute) {
+    this.namespacePerMinute = Objects.requireNonNull(namespacePerMinute, "namespacePerMinute should not be null");
     this.settings = Objects.requireNonNull(settings, "settings should not be null");
     this.clock = Objects.requireNonNull(clock, "clock should not be null");
     this.capacity = Objects.requireNonNull(capacity, "capacity should not be null");
@@ -81,8 +93,9 @@ public final class Admission {
     String namespace = action.namespace();
     NamespaceLoad load = namespaces.get(namespace);
     if (load == null) load = namespaces.computeIfAbsent(namespace, ns -> new NamespaceLoad());
-    if (settings.namespacePerMinute() > 0) {
-      int perMinute = settings.share(settings.namespacePerMinute());
+    int minuteLimit = namespacePerMinute.applyAsInt(namespace);
+    if (minuteLimit > 0) {
+      int perMinute = settings.share(minuteLimit);
       int counted = load.countInMinute(now);
       if (counted >= perMinute) {
         load.uncount(now);
@@ -248,9 +261,9 @@ public final class Admission {
     return namespaceLimit.applyAsInt(namespace);
   }
 
-  /** The invocations a namespace may start per minute (all controllers together); 0: no limit. */
-  public int namespacePerMinute() {
-    return settings.namespacePerMinute();
+  /** The invocations {@code namespace} may start per minute (all controllers together): its own, or the default; 0: no limit. */
+  public int namespacePerMinute(String namespace) {
+    return namespacePerMinute.applyAsInt(namespace);
   }
 
   /** Activations of {@code namespace} in flight as this controller counts them. */

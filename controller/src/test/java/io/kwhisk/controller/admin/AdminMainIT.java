@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.controller.ControllerConfig;
 import io.kwhisk.controller.Harness;
+import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -26,7 +28,10 @@ class AdminMainIT {
 
   @BeforeAll
   static void start() throws Exception {
-    h = Harness.start(Map.of());
+    // A healthy (fake) invoker and room in the backlog, so that invokes reach the namespace's limits.
+    h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m", AdmissionSettings.MIN_BACKLOG, "1000"));
+    h.heartbeat(7, Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.controller().schedulerView().hasHealthyInvoker());
   }
 
   @AfterAll
@@ -109,5 +114,57 @@ class AdminMainIT {
     assertThat(help.status()).isZero();
     assertThat(help.out()).contains("<uuid:key>");
     assertThat(admin("namespace", "limit", "nobody", "3").err()).contains("nobody does not exist");
+  }
+
+  @Test
+  void limitsSetGivesANamespaceItsOwnInvocationsPerMinuteWhichTheLimitsDocumentShowsAndDeleteRemoves()
+      throws Exception {
+    assertThat(h.createAction("minute", Harness.nodeAction("function main() { return {}; }")).statusCode())
+        .isEqualTo(200);
+    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null)).has("invocationsPerMinute"))
+        .as("this harness turns the default off").isFalse();
+
+    Run set = admin("limits", "set", "guest", "--invocationsPerMinute", "3", "--concurrentInvocations", "50");
+    assertThat(set.status()).as(set.err()).isZero();
+    assertThat(set.out()).contains("concurrentInvocations=50", "invocationsPerMinute=3");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
+        .path("invocationsPerMinute").asInt() == 3);
+    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null)).path("concurrentInvocations").asInt())
+        .isEqualTo(50);
+    assertThat(admin("limits", "get", "guest").out()).contains("invocationsPerMinute=3");
+
+    int accepted = 0;
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 10 && refused == null; i++) {
+      HttpResponse<String> r = h.call("POST", "/api/v1/namespaces/_/actions/minute", "{}");
+      if (r.statusCode() == 202) accepted++;
+      else refused = r;
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(Harness.json(refused).path("error").asText()).contains("allowed: 3");
+    assertThat(Harness.json(refused).path("code").asText()).isNotEmpty();
+    assertThat(accepted).as("what the minute allowed (less at a minute's turn)").isBetween(1, 3);
+
+    Run deleted = admin("limits", "delete", "guest");
+    assertThat(deleted.status()).as(deleted.err()).isZero();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !Harness.json(h.call("GET", "/api/v1/namespaces/_/limits",
+        null)).has("invocationsPerMinute"));
+    assertThat(h.call("POST", "/api/v1/namespaces/_/actions/minute", "{}").statusCode()).isEqualTo(202);
+    assertThat(admin("limits", "get", "guest").out()).as("the admin's own configuration's default")
+        .contains("invocationsPerMinute=120 (default)");
+  }
+
+  @Test
+  void limitsSetNeedsAPositiveLimitAndAnExistingNamespace() {
+    Run none = admin("limits", "set", "guest");
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).contains("give at least one of --invocationsPerMinute and --concurrentInvocations");
+    Run zero = admin("limits", "set", "guest", "--invocationsPerMinute", "0");
+    assertThat(zero.status()).isEqualTo(2);
+    assertThat(zero.err()).contains("--invocationsPerMinute must be a positive integer, got 0");
+    Run nobody = admin("limits", "set", "nobody", "--invocationsPerMinute", "5");
+    assertThat(nobody.status()).isEqualTo(1);
+    assertThat(nobody.err()).contains("nobody does not exist");
   }
 }

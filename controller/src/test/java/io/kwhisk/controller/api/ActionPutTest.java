@@ -182,4 +182,14 @@ class ActionPutTest {
     assertBadRequest("""
         {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"db","value":"pg","init":"yes"}]}""", "init");
   }
+
+  @Test
+  void anExecOfFortyEightMegabytesIsAcceptedAndOneByteMoreIsRefusedWithOpenWhisksStatusAndMessage() {
+    ActionPut.checkExecSize(ActionPut.MAX_EXEC_BYTES);
+    assertThatThrownBy(() -> ActionPut.checkExecSize(ActionPut.MAX_EXEC_BYTES + 1))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413))
+        .hasMessage("exec larger than allowed: 50331649 > 50331648 bytes.");
+    assertThat(ActionPut.utf8Length("aé€\uD83D\uDE00")).as("1 + 2 + 3 + 4 bytes").isEqualTo(10);
+    assertThat(ActionPut.utf8Length(null)).isZero();
+  }
 }

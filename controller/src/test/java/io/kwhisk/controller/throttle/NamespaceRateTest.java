@@ -71,6 +71,18 @@ class NamespaceRateTest {
   }
 
   @Test
+  void aNamespacesOwnLimitReplacesTheDefaultForItAlone() {
+    AdmissionSettings s = settings(Map.of(AdmissionSettings.NAMESPACE_PER_MINUTE, "5"));
+    Admission admission = new Admission(s, clock, a -> 1, ns -> s.namespaceConcurrency(),
+        ns -> ns.equals("vip") ? 12 : s.namespacePerMinute());
+    clock.advance(MINUTE - Math.floorMod(clock.millis(), MINUTE) + 1_000);
+    assertThat(admitted(admission, AdmissionTest.action("vip", "hello", 1, 60_000), 20)).isEqualTo(12);
+    assertThat(admitted(admission, AdmissionTest.action("hello"), 20)).isEqualTo(5);
+    assertThat(admission.namespacePerMinute("vip")).isEqualTo(12);
+    assertThat(admission.namespacePerMinute("guest")).isEqualTo(5);
+  }
+
+  @Test
   void twoControllersEachAdmitTheirShareOfTheMinutesLimit() {
     int total = 0;
     for (int id = 0; id < 2; id++) {
@@ -85,7 +97,7 @@ class NamespaceRateTest {
   void zeroTurnsTheLimitOffAndANegativeLimitNamesItsKey() {
     Admission admission = admission(settings(Map.of(AdmissionSettings.NAMESPACE_PER_MINUTE, "0")));
     assertThat(admitted(admission, AdmissionTest.action("hello"), 1000)).isEqualTo(1000);
-    assertThat(admission.namespacePerMinute()).isZero();
+    assertThat(admission.namespacePerMinute("guest")).isZero();
     assertThatThrownBy(() -> settings(Map.of(AdmissionSettings.NAMESPACE_PER_MINUTE, "-1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining(AdmissionSettings.NAMESPACE_PER_MINUTE);
   }

@@ -182,8 +182,11 @@ final class ActivationResults {
     annotations.add(new KeyValue("path", TextNode.valueOf(action.fqn().path())));
     annotations.add(new KeyValue("kind", TextNode.valueOf(action.exec().kind())));
     annotations.add(new KeyValue("limits", limits(action.limits())));
-    annotations.add(new KeyValue("waitTime", LongNode.valueOf(Math.max(0, start - msg.enqueuedAt()))));
+    // As OpenWhisk: a sequence's component says so, and has no waitTime (its wait is the sequence's).
+    if (msg.cause() != null) annotations.add(new KeyValue("causedBy", TextNode.valueOf("sequence")));
+    else annotations.add(new KeyValue("waitTime", LongNode.valueOf(Math.max(0, start - msg.enqueuedAt()))));
     initTime.ifPresent(t -> annotations.add(new KeyValue("initTime", LongNode.valueOf(t))));
+    if (msg.binding() != null) annotations.add(new KeyValue("binding", TextNode.valueOf(msg.binding())));
     annotations.add(new KeyValue("timeout", BooleanNode.valueOf(timedOut)));
     return new ActivationRecord(
         msg.recordNamespace(), msg.recordName(), action.version(), msg.subject(), msg.activationId(),

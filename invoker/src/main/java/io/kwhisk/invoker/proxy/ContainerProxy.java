@@ -166,8 +166,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     if (collectLogs) logs = deps.logs().open(container, Math.max(1, action.limits().logBytes()));
     getContext().getLog().debug("Container {} of {} started at {}", name, action.fqn(), container.host());
     long initStart = deps.clock().millis();
-    getContext().pipeToSelf(
-        client.init(ActivationResults.initPayload(action), deps.settings().initTimeout(action.limits())),
+    // Code stored out of line is read (or found in the invoker's cache) now: only /init needs it.
+    getContext().pipeToSelf(deps.code().resolve(action).thenCompose(withCode ->
+            client.init(ActivationResults.initPayload(withCode), deps.settings().initTimeout(action.limits()))),
         (o, e) -> new InitDone(o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
             deps.clock().millis() - initStart));
     return apply(state.containerStarted());

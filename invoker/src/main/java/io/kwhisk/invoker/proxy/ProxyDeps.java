@@ -1,5 +1,6 @@
 package io.kwhisk.invoker.proxy;
 
+import io.kwhisk.invoker.code.CodeSource;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.publish.Publisher;
@@ -15,7 +16,15 @@ public record ProxyDeps(
     Publisher publisher,
     LogCollector.Factory logs,
     InvokerMetrics metrics,
-    Clock clock) {
+    Clock clock,
+    CodeSource code) {
+  /** Collaborators for actions whose code is always inline. */
+  public ProxyDeps(ProxySettings settings, ContainerRuntime runtime, ActionContainer.Factory containers,
+      ActivationSource.Factory feeds, Publisher publisher, LogCollector.Factory logs, InvokerMetrics metrics,
+      Clock clock) {
+    this(settings, runtime, containers, feeds, publisher, logs, metrics, clock, CodeSource.INLINE);
+  }
+
   public ProxyDeps {
     Objects.requireNonNull(settings, "settings should not be null");
     Objects.requireNonNull(runtime, "runtime should not be null");
@@ -25,5 +34,6 @@ public record ProxyDeps(
     Objects.requireNonNull(logs, "logs should not be null");
     Objects.requireNonNull(metrics, "metrics should not be null");
     Objects.requireNonNull(clock, "clock should not be null");
+    Objects.requireNonNull(code, "code should not be null");
   }
 }

@@ -122,7 +122,7 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
       }
     });
     this.deps = new ProxyDeps(base.settings(), base.runtime(), base.containers(), sources, publisher,
-        base.logs(), base.metrics(), base.clock());
+        base.logs(), base.metrics(), base.clock(), base.code());
     this.invokerId = settings.invokerId();
     this.state = PushState.empty(settings.memoryMb());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);

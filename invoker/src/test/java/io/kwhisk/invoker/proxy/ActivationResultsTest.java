@@ -143,6 +143,28 @@ class ActivationResultsTest {
   }
 
   @Test
+  void aSequencesComponentIsCausedBySequenceAndHasNoWaitTimeAsInOpenWhisk() {
+    ActivationMessage component = new ActivationMessage("a2", "tx", "guest", "hello", "r1", "guest",
+        Json.object(), true, 0, 1_000, null, "seq-activation");
+    ActivationRecord r = ActivationResults.record(component, ACTION, ActivationResponse.success(Json.object()),
+        1_500, 1_600, OptionalLong.empty(), false, List.of());
+    assertThat(r.annotation("causedBy").orElseThrow().asText()).isEqualTo("sequence");
+    assertThat(r.annotation("waitTime")).isEmpty();
+    assertThat(ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.empty(), false, List.of()).annotation("causedBy")).isEmpty();
+  }
+
+  @Test
+  void anActivationThroughABindingNamesItAsOpenWhiskDoes() {
+    ActivationMessage bound = new ActivationMessage("a3", "tx", "guest", "lib/hello", "r1", "guest",
+        Json.object(), true, 0, 1_000, null, null, "guest/mylib");
+    assertThat(ActivationResults.record(bound, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.empty(), false, List.of()).annotation("binding").orElseThrow().asText()).isEqualTo("guest/mylib");
+    assertThat(ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
+        OptionalLong.empty(), false, List.of()).annotation("binding")).isEmpty();
+  }
+
+  @Test
   void aWarmRecordHasNoInitTime() {
     ActivationRecord r = ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
         OptionalLong.empty(), true, List.of());

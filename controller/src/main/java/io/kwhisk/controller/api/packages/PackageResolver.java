@@ -32,7 +32,12 @@ public final class PackageResolver {
    * An action as a caller sees it: {@code stored} is the entity (its identity, revision and code),
    * {@code effective} the same action with its package's and binding's parameters layered under its own.
    */
-  public record Resolved(Action stored, Action effective) {}
+  public record Resolved(Action stored, Action effective, String binding) {
+    /** An action not reached through a binding. */
+    public Resolved(Action stored, Action effective) {
+      this(stored, effective, null);
+    }
+  }
 
   /** The identity of {@code name} in {@code namespace}: validated, {@code default/x} is {@code x}. */
   public static FullyQualifiedName fqn(String namespace, String name) {
@@ -88,7 +93,8 @@ public final class PackageResolver {
     FullyQualifiedName target = new FullyQualifiedName(holder.namespace(), holder.name() + "/" + simpleName(fqn.name()));
     Action stored = store.action(target).orElseThrow(ApiError::notFound);
     inherited.putAll(stored.parameters());
-    return new Resolved(stored, withParameters(stored, inherited));
+    return new Resolved(stored, withParameters(stored, inherited),
+        named.isBinding() ? named.namespace() + "/" + named.name() : null);
   }
 
   /**

@@ -147,6 +147,7 @@ class PackagesIT {
       assertThat(message.action()).isEqualTo(tool);
       assertThat(message.recordNamespace()).as("the caller's record").isEqualTo("guest");
       assertThat(message.recordName()).isEqualTo("tool");
+      assertThat(message.binding()).as("its record's binding annotation").isEqualTo("guest/mylib");
     }
 
     try (KafkaConsumer<String, byte[]> topic = h.reader(Topics.actionTopic(tool))) {
@@ -162,6 +163,7 @@ class PackagesIT {
       assertThat(message.params().toString())
           .isEqualTo("{\"a\":\"package\",\"b\":\"package\",\"c\":\"action\",\"d\":\"direct\"}");
       assertThat(message.recordNamespace()).as("the caller's record").isEqualTo("guest");
+      assertThat(message.binding()).as("no binding named").isNull();
     }
     assertThat(h.call("PUT", pns + "/actions/secret/hidden", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}",
         other).statusCode()).isEqualTo(200);
