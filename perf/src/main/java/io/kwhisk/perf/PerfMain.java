@@ -58,6 +58,9 @@ public final class PerfMain {
         case "engine":
           commands.engine(rest);
           return 0;
+        case "keepalive":
+          commands.keepAlive(rest);
+          return 0;
         case "latency":
           commands.latency(rest);
           return 0;

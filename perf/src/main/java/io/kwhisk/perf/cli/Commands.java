@@ -34,6 +34,9 @@ import io.kwhisk.perf.report.ResultsCsv;
 import io.kwhisk.perf.report.ResultsTable;
 import io.kwhisk.perf.report.TraceCsv;
 import io.kwhisk.perf.report.TraceTable;
+import io.kwhisk.common.keepalive.KeepAlivePolicy;
+import io.kwhisk.common.keepalive.Policies;
+import io.kwhisk.perf.keepalive.KeepAliveComparison;
 import io.kwhisk.perf.trace.ArrivalSchedule;
 import io.kwhisk.perf.trace.AzureTrace;
 import io.kwhisk.perf.trace.ContainerListing;
@@ -272,6 +275,35 @@ public final class Commands {
       EngineResult r = engine.measure(image, memory, network, containers, p, runId);
       out.println(r.line());
     }
+  }
+
+  /** {@code keepalive}: keep-alive policies simulated over one schedule of a trace (no platform). */
+  public void keepAlive(List<String> argv) throws IOException {
+    Args a = Args.parse(argv, Options.spec("keepalive"));
+    AzureTrace trace = AzureTrace.read(Path.of(a.string("dir").orElseThrow(
+        () -> new IllegalArgumentException("--dir is required (an Azure Functions 2019 slice)"))));
+    int minutes = a.integer("minutes").orElse(Math.min(1440, trace.minutes()));
+    List<KeepAlivePolicy> policies = new ArrayList<>();
+    for (String spec : a.string("policies", "fixed:10m,hybrid:4h,hybrid:4h:7m").split(",")) {
+      policies.add(keepAlivePolicy(spec.trim()));
+    }
+    ArrivalSchedule schedule = KeepAliveComparison.schedule(trace, minutes, a.integer("seed").orElse(1),
+        a.duration("max-duration").orElse(Duration.ofHours(1)));
+    out.printf(Locale.ROOT, "%d functions, %d invocations in %d minutes%n", schedule.functions().size(),
+        schedule.arrivals().size(), minutes);
+    KeepAliveComparison.print(KeepAliveComparison.run(schedule, minutes, policies), out);
+  }
+
+  /** {@code fixed:<duration>}, {@code hybrid:<fallback>} or {@code hybrid:<fallback>:<least keep-alive>}. */
+  static KeepAlivePolicy keepAlivePolicy(String spec) {
+    String[] parts = spec.split(":");
+    if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[0].equals("hybrid"))) {
+      throw new IllegalArgumentException("--policies: fixed:<duration> or hybrid:<fallback>[:<min keep-alive>], was "
+          + spec);
+    }
+    Duration window = Args.parseDuration(parts[1]);
+    if (parts.length == 3) return KeepAlivePolicy.Hybrid.bounded(window, Args.parseDuration(parts[2]));
+    return Policies.of(parts[0], window);
   }
 
   /** {@code latency}: the walking skeleton's cold/warm/direct latency benchmark. */

@@ -125,6 +125,15 @@ public final class Options {
             new Opt("memory", "MB", "memory limit [256]"),
             new Opt("network", "NAME", "the network [bridge]"),
             new Opt("docker-host", "URL", "the engine [unix:///var/run/docker.sock]"))));
+    c.put("keepalive", new Command("keep-alive policies simulated over an Azure Functions 2019 slice (no platform):"
+        + " cold starts and memory-time, side by side",
+        List.of(
+            new Opt("dir", "DIR", "the trace slice (required)"),
+            new Opt("minutes", "N", "minutes of the trace [1440, the whole day]"),
+            new Opt("policies", "P,...", "fixed:<duration> or hybrid:<fallback>[:<min keep-alive>]"
+                + " [fixed:10m,hybrid:4h,hybrid:4h:7m]"),
+            new Opt("max-duration", "DURATION", "longest execution time [1h]"),
+            new Opt("seed", "N", "random seed [1]"))));
     c.put("latency", new Command("cold start, warm invoke and direct /run latency",
         concat(CONNECTION, List.of(
             new Opt("warm", "N", "warm invokes [1000]"),

@@ -144,4 +144,14 @@ class CommandsTest {
     assertThatThrownBy(() -> commands.lifecycle(List.of("--actions", "2,3"))).hasMessageContaining("--actions");
     assertThatThrownBy(() -> commands.lifecycle(List.of("--keep"))).hasMessageContaining("unknown option --keep");
   }
+
+  @Test
+  void keepAlivePoliciesAreNamedByKindWindowAndLeastKeepAliveAndBadOnesAreRefused() {
+    assertThat(Commands.keepAlivePolicy("fixed:10m").name()).isEqualTo("fixed:10m");
+    assertThat(Commands.keepAlivePolicy("hybrid:4h").name()).isEqualTo("hybrid:4h");
+    assertThat(Commands.keepAlivePolicy("hybrid:4h:7m").name()).isEqualTo("hybrid:4h,min:7m");
+    assertThatThrownBy(() -> Commands.keepAlivePolicy("fixed:10m:1m")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--policies");
+    assertThatThrownBy(() -> Commands.keepAlivePolicy("lru:1m")).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -20,7 +20,7 @@ class OptionsTest {
   @Test
   void theCommandsKeepTheOptionNamesTheyHadBeforePicocli() {
     assertThat(Options.commandNames())
-        .containsExactly("load", "matrix", "burst", "lifecycle", "trace", "report", "engine", "latency");
+        .containsExactly("load", "matrix", "burst", "lifecycle", "trace", "report", "engine", "keepalive", "latency");
     assertThat(names("load")).containsExactlyInAnyOrder("--wskprops", "--apihost", "--auth", "--namespace",
         "--timeout", "--design", "--csv", "--html", "--pick", "--prefix", "--max-in-flight", "--warmup", "--duration",
         "--pause", "--memory", "--concurrency", "--prime-up-to", "--pids", "--containers-label", "--client",
