@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kwhisk.common.topic.Topics;
+import io.kwhisk.invoker.docker.ActionNetworkSetup;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.health.ReadinessEndpoint;
@@ -101,8 +102,9 @@ public final class Invoker implements AutoCloseable {
     try {
       String clusterId = ensureCommandTopic(config);
       Map<String, String> owner = ownerLabels(config.invokerId(), clusterId);
+      ActionNetworkSetup.prepare(config.network(), config.dockerHost());
       ContainerRuntime docker = DockerContainerRuntime.create(
-          config.dockerHost(), config.network(), config.containerStartTimeout(), owner, config.hardening(), metrics,
+          config.dockerHost(), config.network().name(), config.containerStartTimeout(), owner, config.hardening(), metrics,
           config.containerCreateParallelism());
       started.add(docker);
       removeLeftovers(docker, owner);
