@@ -32,7 +32,7 @@ import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
-import io.kwhisk.controller.server.Listeners;
+import io.kwhisk.controller.api.server.Listeners;
 import io.kwhisk.controller.scheduler.HealthFollower;
 import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
 import io.kwhisk.controller.scheduler.Ownership;

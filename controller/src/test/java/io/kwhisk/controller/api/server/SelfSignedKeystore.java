@@ -1,4 +1,4 @@
-package io.kwhisk.controller.server;
+package io.kwhisk.controller.api.server;
 
 import java.io.IOException;
 import java.io.InputStream;

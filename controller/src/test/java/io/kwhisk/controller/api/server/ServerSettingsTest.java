@@ -1,4 +1,4 @@
-package io.kwhisk.controller.server;
+package io.kwhisk.controller.api.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.kwhisk.controller.server;
+package io.kwhisk.controller.api.server;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;

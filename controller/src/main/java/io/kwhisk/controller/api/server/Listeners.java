@@ -1,4 +1,4 @@
-package io.kwhisk.controller.server;
+package io.kwhisk.controller.api.server;
 
 import io.kwhisk.controller.api.Responses;
 import io.kwhisk.controller.metrics.ControllerMetrics;
