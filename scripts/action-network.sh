@@ -6,7 +6,10 @@
 #   scripts/action-network.sh status [NAME]                         show the network's options and rules
 #   scripts/action-network.sh bench [N] [IMAGE]                     cold-start cost of the isolation options
 #
-# NAME defaults to kwhisk-actions; point the invoker at it with kwhisk.invoker.network=NAME.
+# NAME defaults to kwhisk-actions. The invoker makes the same network and rules itself at start by default
+# (kwhisk.invoker.network-isolation=iptables); this script is for an invoker that cannot (no root, another network
+# namespace): run `up` on its host and set kwhisk.invoker.network-isolation=external (and kwhisk.invoker.network=NAME).
+# `down` also removes what an invoker installed.
 #
 # What it sets up (see ARCHITECTURE.md "Security"):
 #   - a bridge network with inter-container communication disabled (com.docker.network.bridge.enable_icc=false):

@@ -6,7 +6,9 @@
 #   scripts/cluster.sh down           stops everything (gracefully: invokers remove their action containers)
 #
 # Each process runs in its own container on the Docker network kwhisk-cluster; the invokers share this machine's
-# Docker engine (its socket) for action containers, which they attach to that network. The API is
+# Docker engine (its socket) for action containers, which they attach to that network, unisolated
+# (KWHISK_INVOKER_NETWORK_ISOLATION=off: an invoker in a container of its own cannot install the host rules, and on a
+# network with inter-container traffic off it could not call its containers; a test bed, not a deployment). The API is
 # http://localhost:${KWHISK_CLUSTER_PORT:-3280}; `up` registers the namespace guest and writes its key, in the wsk
 # properties format, to .kwhisk/cluster/wskprops (the README's tour and perf/run.sh work with it unchanged).
 # --build (re)builds the images first; without it they are built only when missing.
@@ -110,6 +112,7 @@ up() {
     docker run -d --name "kwhisk-invoker-$n" --hostname "invoker-$n" --network "$NET" --label "$LABEL" \
       --stop-timeout 70 "${user[@]}" -v /var/run/docker.sock:/var/run/docker.sock "${logs[@]}" \
       -e KWHISK_INVOKER_ID="$n" -e KWHISK_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" -e KWHISK_INVOKER_NETWORK="$NET" \
+      -e KWHISK_INVOKER_NETWORK_ISOLATION=off \
       -e KWHISK_INVOKER_USER_MEMORY_MB="$MEMORY" -e JAVA_TOOL_OPTIONS="-Xmx768m -XX:+ExitOnOutOfMemoryError" \
       "kwhisk/invoker:$TAG" >/dev/null
   done

@@ -36,6 +36,7 @@ import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.common.metrics.JvmMeters;
+import io.kwhisk.controller.api.server.Listeners;
 import io.kwhisk.controller.scheduler.HealthFollower;
 import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
 import io.kwhisk.controller.scheduler.Ownership;
@@ -55,7 +56,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,7 +190,12 @@ public final class Controller implements AutoCloseable {
     WebActionsApi web = new WebActionsApi(store, resolver, actions, config.blockingWait());
     ApiRoutes routes = new ApiRoutes(auth, actions, new ActivationsApi(activationStore), packages, triggers, rules,
         web, metrics, config.maxPayloadBytes(), readers);
-    ServerBinding binding = Http.get(system).newServerAt(config.host(), config.port()).bind(routes.routes())
+    Listeners listeners = new Listeners(config.server());
+    ServerBinding metricsBinding = listeners.bindMetrics(system, metrics).toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    if (metricsBinding != null) resources.push(() -> metricsBinding.unbind().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS));
+    ServerBinding binding = listeners.bindApi(system, config.host(), config.port(), routes.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stopping (SIGTERM) unbinds at once, then gives the requests in flight until the blocking wait ends to get
     // their answers (a record, or 202 with the id) before anything they need is closed; new requests on open
@@ -200,7 +205,9 @@ public final class Controller implements AutoCloseable {
     resources.push(() -> actions.sequences().awaitRunning(drain));
     resources.push(() -> binding.terminate(drain).toCompletableFuture()
         .get(drain.toSeconds() + 10, TimeUnit.SECONDS));
-    log.info("controller {} listening on {}", config.id(), binding.localAddress());
+    log.info("controller {} listening on {} ({}{})", config.id(), binding.localAddress(),
+        config.server().tls().isPresent() ? "HTTPS" : "HTTP",
+        metricsBinding == null ? "" : ", /metrics on " + metricsBinding.localAddress());
     return new Controller(config, resources, auth, store, binding, view, group);
   }
 
@@ -251,7 +258,7 @@ public final class Controller implements AutoCloseable {
    * only when it created them now, as the store keeps just a hash of the key. Blocks until the write is durable.
    */
   public Optional<String> ensureNamespace(String namespace) throws Exception {
-    return auth.ensureNamespace(namespace).toCompletableFuture().get(30, TimeUnit.SECONDS).map(Credentials::toString);
+    return auth.ensureNamespace(namespace).toCompletableFuture().get(30, TimeUnit.SECONDS).map(Credentials::pair);
   }
 
   /** Makes {@code credentials} ({@code uuid:key}) the key of {@code namespace}, creating it if needed. */

@@ -9,6 +9,7 @@ import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.controller.api.BlackboxImages;
+import io.kwhisk.controller.api.server.ServerSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,6 +49,8 @@ import java.util.stream.Collectors;
  *     default; 0: no limit); with several controllers each admits its share, as for the other limits
  * @param blackboxImages the images blackbox actions may run ({@code kwhisk.controller.blackbox.*}, see
  *     {@link BlackboxImages}; by default any but the platform's own)
+ * @param server TLS on the API listener and where {@code /metrics} is served ({@code kwhisk.controller.tls.*},
+ *     {@code kwhisk.controller.metrics-*}, see {@link ServerSettings}; by default plain HTTP, metrics on the API port)
  */
 public record ControllerConfig(
     int id,
@@ -66,7 +69,8 @@ public record ControllerConfig(
     SchedulingMode scheduling,
     int schedulingPartitions,
     int firesPerMinute,
-    BlackboxImages blackboxImages) {
+    BlackboxImages blackboxImages,
+    ServerSettings server) {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";
@@ -110,6 +114,10 @@ public record ControllerConfig(
     Objects.requireNonNull(admission, "admission should not be null");
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
     Objects.requireNonNull(blackboxImages, "blackboxImages should not be null");
+    Objects.requireNonNull(server, "server should not be null");
+    if (server.metricsPort() != 0 && server.metricsPort() == port) {
+      throw new ConfigException(ServerSettings.METRICS_PORT, "must differ from " + PORT + " (" + port + ")");
+    }
     if (schedulingPartitions < admission.controllers() || schedulingPartitions > 1000) {
       throw new ConfigException(SCHEDULING_PARTITIONS, "must be from the number of controllers ("
           + admission.controllers() + ") to 1000, got " + schedulingPartitions);
@@ -140,14 +148,15 @@ public record ControllerConfig(
         source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
         source.integer(SCHEDULING_PARTITIONS, 16),
         source.integer(FIRES_PER_MINUTE, 60),
-        BlackboxImages.from(source));
+        BlackboxImages.from(source),
+        ServerSettings.from(source));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
     return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
         schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling,
-        schedulingPartitions, firesPerMinute, blackboxImages);
+        schedulingPartitions, firesPerMinute, blackboxImages, server);
   }
 
   static Set<String> parseKinds(String value) {

@@ -8,6 +8,7 @@ import io.kwhisk.common.code.CodeReader;
 import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.code.CodeCache;
+import io.kwhisk.invoker.docker.ActionNetworkSetup;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.health.ReadinessEndpoint;
@@ -115,8 +116,9 @@ public final class Invoker implements AutoCloseable {
       started.add(jvmMeters);
       String clusterId = ensureCommandTopic(config);
       Map<String, String> owner = ownerLabels(config.invokerId(), clusterId);
+      ActionNetworkSetup.prepare(config.network(), config.dockerHost());
       ContainerRuntime docker = DockerContainerRuntime.create(
-          config.dockerHost(), config.network(), config.containerStartTimeout(), owner, config.hardening(), metrics,
+          config.dockerHost(), config.network().name(), config.containerStartTimeout(), owner, config.hardening(), metrics,
           config.containerCreateParallelism());
       started.add(docker);
       removeLeftovers(docker, owner);

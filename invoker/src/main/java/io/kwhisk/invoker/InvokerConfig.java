@@ -8,6 +8,7 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.invoker.docker.ActionNetwork;
 import io.kwhisk.invoker.docker.ContainerHardening;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
 import io.kwhisk.invoker.pool.PoolSettings;
@@ -69,6 +70,8 @@ import java.util.Objects;
  *     container as {@code __OW_API_HOST}); empty: not set
  * @param hardening how action containers are confined ({@code kwhisk.invoker.container.*}, see
  *     {@link ContainerHardening})
+ * @param network the Docker network of action containers and its isolation ({@code kwhisk.invoker.network*}, see
+ *     {@link ActionNetwork}): by default {@code kwhisk-actions}, made and firewalled by the invoker at start
  * @param containerCreateParallelism containers this invoker creates and starts at once
  *     ({@code kwhisk.invoker.container-create-parallelism}, 1 to 64, default 16: where this machine's engine creates
  *     fastest, see BENCHMARKS.md); removals and the other engine calls have pools of their own and never wait for
@@ -83,7 +86,7 @@ public record InvokerConfig(
     Duration heartbeatInterval,
     Map<String, String> images,
     String dockerHost,
-    String network,
+    ActionNetwork network,
     int prefetch,
     Duration prefetchBudget,
     Duration containerStartTimeout,
@@ -108,7 +111,7 @@ public record InvokerConfig(
   public static final String HEARTBEAT = "kwhisk.invoker.heartbeat-interval";
   public static final String IMAGES = "kwhisk.invoker.images";
   public static final String DOCKER_HOST = "kwhisk.invoker.docker-host";
-  public static final String NETWORK = "kwhisk.invoker.network";
+  public static final String NETWORK = ActionNetwork.NAME;
   public static final String PREFETCH = "kwhisk.invoker.prefetch";
   public static final String PREFETCH_BUDGET = "kwhisk.invoker.prefetch-budget";
   public static final String START_TIMEOUT = "kwhisk.invoker.container-start-timeout";
@@ -142,7 +145,7 @@ public record InvokerConfig(
     requirePositive(LOG_TIMEOUT, logCollectionTimeout);
     images = Map.copyOf(Objects.requireNonNull(images, "images should not be null"));
     if (dockerHost == null || dockerHost.isBlank()) throw new ConfigException(DOCKER_HOST, "is required");
-    if (network == null || network.isBlank()) throw new ConfigException(NETWORK, "is required");
+    Objects.requireNonNull(network, "network should not be null");
     if (prefetch < 0 || prefetch > ActionLimits.MAX_CONCURRENCY) {
       throw new ConfigException(PREFETCH, "must be between 0 (the action's concurrency) and "
           + ActionLimits.MAX_CONCURRENCY + ", got " + prefetch);
@@ -199,7 +202,7 @@ public record InvokerConfig(
         config.duration(HEARTBEAT, Duration.ofSeconds(1)),
         images,
         config.string(DOCKER_HOST, "unix:///var/run/docker.sock"),
-        config.string(NETWORK, "bridge"),
+        ActionNetwork.from(config, config.string(API_HOST, "")),
         config.integer(PREFETCH, 0),
         config.duration(PREFETCH_BUDGET, Duration.ofMillis(25)),
         config.duration(START_TIMEOUT, Duration.ofSeconds(30)),

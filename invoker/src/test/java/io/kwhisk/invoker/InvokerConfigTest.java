@@ -8,11 +8,13 @@ import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
+import io.kwhisk.invoker.docker.ActionNetwork;
 import io.kwhisk.invoker.proxy.HttpActionContainer;
 import io.kwhisk.invoker.proxy.LogSource;
 import io.kwhisk.invoker.proxy.ProxySettings;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +44,8 @@ class InvokerConfigTest {
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.firstPullGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
-    assertThat(c.network()).isEqualTo("bridge");
+    assertThat(c.network()).isEqualTo(new ActionNetwork("kwhisk-actions", ActionNetwork.Isolation.IPTABLES, List.of(),
+        "iptables"));
     assertThat(c.metricsPort()).isZero();
     ProxySettings proxy = c.proxySettings();
     assertThat(proxy.imageFor(new Exec("nodejs:20", "", null, false, null)))

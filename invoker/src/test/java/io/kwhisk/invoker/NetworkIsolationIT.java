@@ -2,6 +2,7 @@ package io.kwhisk.invoker;
 
 import static io.kwhisk.invoker.ControllerDouble.docker;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,13 +11,12 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.CompletionMessage;
+import io.kwhisk.invoker.docker.ActionNetwork;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,14 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Action containers on the network {@code scripts/action-network.sh} makes reach neither each other nor the host's
- * ports, but do reach the API they are given as {@code __OW_API_HOST}. Real engine and iptables (root); every
- * address probed is this machine's: the network's gateway (the host) and the test's own containers.
+ * With the invoker's default configuration, action containers reach neither each other nor the host's ports, but
+ * do reach the API they are given as {@code __OW_API_HOST}: the invoker makes the network and its host rules itself
+ * at start. Real engine and iptables (root); every address probed is this machine's: the Docker bridge's and the
+ * action network's gateways (the host) and the test's own containers.
  */
 class NetworkIsolationIT {
   private static final int INVOKER_ID = 66;
-  private static final Path SCRIPT = Path.of("..", "scripts", "action-network.sh").toAbsolutePath().normalize();
-  private static final String NETWORK = "kwhisk-it-iso-" + UUID.randomUUID().toString().substring(0, 8);
+  private static final String NETWORK = ActionNetwork.DEFAULT_NAME;
 
   private static ControllerDouble controller;
   private static Invoker invoker;
@@ -41,12 +41,15 @@ class NetworkIsolationIT {
   /** Stands for a broker listening on the host's addresses, as a broker of a real deployment does. */
   private static ServerSocket broker;
   private static int metricsPort;
+  /** The host as containers see it: the action network's gateway. */
   private static String gateway;
+  /** Another address of the host: the default bridge's gateway, where the API listens for actions. */
+  private static String bridgeGateway;
 
   @BeforeAll
   static void start() throws Exception {
     assumeThat(System.getProperty("user.name")).as("iptables needs root").isEqualTo("root");
-    assertThat(Files.isExecutable(SCRIPT)).as(SCRIPT.toString()).isTrue();
+    bridgeGateway = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge").trim();
     api = HttpServer.create(new InetSocketAddress(0), 0);
     api.createContext("/api/v1", exchange -> {
       byte[] body = "{\"api\":\"kwhisk\"}".getBytes(StandardCharsets.UTF_8);
@@ -59,8 +62,6 @@ class NetworkIsolationIT {
     try (ServerSocket s = new ServerSocket(0)) {
       metricsPort = s.getLocalPort();
     }
-    run(SCRIPT.toString(), "up", NETWORK, "--allow-tcp", Integer.toString(api.getAddress().getPort()));
-    gateway = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", NETWORK).trim();
     controller = ControllerDouble.start();
     invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
         "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
@@ -68,9 +69,9 @@ class NetworkIsolationIT {
         "kwhisk.invoker.keep-alive", "60s",
         "kwhisk.invoker.prefetch", "1",
         "kwhisk.invoker.pause-grace", "0",
-        "kwhisk.invoker.network", NETWORK,
         "kwhisk.invoker.metrics-port", Integer.toString(metricsPort),
-        "kwhisk.invoker.api-host", "http://" + gateway + ":" + api.getAddress().getPort()))));
+        "kwhisk.invoker.api-host", "http://" + bridgeGateway + ":" + api.getAddress().getPort()))));
+    gateway = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", NETWORK).trim();
   }
 
   @AfterAll
@@ -80,14 +81,7 @@ class NetworkIsolationIT {
     } finally {
       if (api != null) api.stop(0);
       if (broker != null) broker.close();
-      run(SCRIPT.toString(), "down", NETWORK);
     }
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
   }
 
   /** Whether this host reaches {@code host:port}: the listener is there, so only the isolation can refuse it. */
@@ -107,10 +101,14 @@ class NetworkIsolationIT {
         "function main() { return {ok: true}; }");
     controller.createContainer(INVOKER_ID, victim);
     CompletionMessage victimRun = controller.invoke(victim, Json.object());
+    assertThat(docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", victimRun.containerId()).trim())
+        .isEqualTo(NETWORK);
     String victimIp = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}",
         victimRun.containerId()).trim();
-    for (int port : List.of(broker.getLocalPort(), metricsPort, api.getAddress().getPort())) {
-      assertThat(hostReaches(gateway, port)).as("%s:%d listens", gateway, port).isTrue();
+    for (String host : List.of(gateway, bridgeGateway)) {
+      for (int port : List.of(broker.getLocalPort(), metricsPort, api.getAddress().getPort())) {
+        assertThat(hostReaches(host, port)).as("%s:%d listens", host, port).isTrue();
+      }
     }
     assertThat(hostReaches(victimIp, 8080)).as("the invoker reaches the victim's /run").isTrue();
 
@@ -148,6 +146,8 @@ class NetworkIsolationIT {
     targets.addArray().add("victim").add(victimIp).add(8080);
     targets.addArray().add("broker").add(gateway).add(broker.getLocalPort());
     targets.addArray().add("invokerMetrics").add(gateway).add(metricsPort);
+    targets.addArray().add("brokerViaBridge").add(bridgeGateway).add(broker.getLocalPort());
+    targets.addArray().add("invokerMetricsViaBridge").add(bridgeGateway).add(metricsPort);
     var params = Json.object();
     params.set("targets", targets);
     JsonNode seen = controller.invoke(prober, params).record().response().result();
@@ -155,6 +155,22 @@ class NetworkIsolationIT {
     assertThat(seen.get("victim").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
     assertThat(seen.get("broker").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
     assertThat(seen.get("invokerMetrics").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("brokerViaBridge").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("invokerMetricsViaBridge").asText()).as("%s", seen)
+        .isIn("timeout", "ECONNREFUSED", "ECONNRESET");
     assertThat(seen.get("api").asText()).as("%s", seen).isEqualTo("200 {\"api\":\"kwhisk\"}");
+  }
+
+  @Test
+  @Timeout(60)
+  void anInvokerThatCannotInstallTheHostRulesRefusesToStartInsteadOfRunningActionsUnprotected() {
+    assertThatThrownBy(() -> Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
+        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
+        "kwhisk.invoker.id", Integer.toString(INVOKER_ID + 1),
+        ActionNetwork.IPTABLES, "/nonexistent/iptables")))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(ActionNetwork.ISOLATION + "=iptables")
+        .hasMessageContaining("/nonexistent/iptables")
+        .hasMessageContaining(ActionNetwork.IPTABLES);
   }
 }

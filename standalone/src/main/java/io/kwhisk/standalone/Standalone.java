@@ -64,8 +64,10 @@ public final class Standalone implements AutoCloseable {
       ConfigSource wired = source.with(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers()));
       controller = Controller.start(ControllerConfig.from(source.get(AdmissionSettings.NAMESPACE_PER_MINUTE).isPresent()
           ? wired : wired.with(Map.of(AdmissionSettings.NAMESPACE_PER_MINUTE, String.valueOf(PER_MINUTE)))));
-      Invoker invoker = Invoker.start(InvokerConfig.from(withContainerApiHost(source, wired, controller.port())));
-      String apiHost = Optional.ofNullable(config.apiHost()).orElse("http://localhost:" + controller.port());
+      String scheme = controller.config().server().tls().isPresent() ? "https" : "http";
+      Invoker invoker = Invoker.start(InvokerConfig.from(withContainerApiHost(source, wired, scheme,
+          controller.port())));
+      String apiHost = Optional.ofNullable(config.apiHost()).orElse(scheme + "://localhost:" + controller.port());
       WskProps props = new WskProps(apiHost, credentials(controller, config), config.namespace());
       props.write(config.wskProps());
       return new Standalone(kafka, controller, invoker, props, config.wskProps());
@@ -78,17 +80,19 @@ public final class Standalone implements AutoCloseable {
 
   /**
    * The API host action containers get as {@code __OW_API_HOST}: {@code kwhisk.invoker.api-host} when set, else the
-   * controller's port on the Docker bridge's gateway (the host as containers on the default network see it), so
-   * that an action can call the API (OpenWhisk's {@code openwhisk} npm module reads that variable).
+   * controller's port on the Docker bridge's gateway (an address of the host; the invoker's host rules let action
+   * containers reach that port), so that an action can call the API (OpenWhisk's {@code openwhisk} npm module reads
+   * that variable).
    */
-  private static ConfigSource withContainerApiHost(ConfigSource source, ConfigSource wired, int port) {
+  private static ConfigSource withContainerApiHost(ConfigSource source, ConfigSource wired, String scheme,
+      int port) {
     if (source.get(InvokerConfig.API_HOST).isPresent()) return wired;
     try {
       NetworkInterface bridge = NetworkInterface.getByName("docker0");
       if (bridge == null) return wired;
       for (InetAddress a : Collections.list(bridge.getInetAddresses())) {
         if (a instanceof Inet4Address) {
-          return wired.with(Map.of(InvokerConfig.API_HOST, "http://" + a.getHostAddress() + ":" + port));
+          return wired.with(Map.of(InvokerConfig.API_HOST, scheme + "://" + a.getHostAddress() + ":" + port));
         }
       }
     } catch (SocketException e) {

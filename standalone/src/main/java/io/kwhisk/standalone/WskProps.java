@@ -22,6 +22,12 @@ import java.util.Set;
  */
 record WskProps(String apiHost, String auth, String namespace) {
 
+  /** Never shows the key. */
+  @Override
+  public String toString() {
+    return "WskProps[" + apiHost + ", " + namespace + "]";
+  }
+
   static Optional<WskProps> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) return Optional.empty();
     Properties p = new Properties();

@@ -96,7 +96,7 @@ public final class AdminMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Object credentials = ns.withAdmin((admin, config) -> admin.create(name));
+      Object credentials = ns.withAdmin((admin, config) -> admin.create(name).pair());
       ns.main.out.println(credentials);
       return 0;
     }

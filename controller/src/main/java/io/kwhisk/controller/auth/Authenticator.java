@@ -31,7 +31,7 @@ public final class Authenticator {
   public Optional<Identity> authenticate(Credentials credentials) {
     return store.namespaceByUuid(credentials.uuid())
         .filter(ns -> KeyHash.matches(ns.salt(), ns.keyHash(), credentials.key()))
-        .map(ns -> new Identity(ns.namespace(), ns.uuid(), credentials.toString()));
+        .map(ns -> new Identity(ns.namespace(), ns.uuid(), credentials.pair()));
   }
 
   /**

@@ -30,8 +30,14 @@ public record Credentials(String uuid, String key) {
     }
   }
 
+  /** {@code uuid:key}, the form a client is given and sends: the key in clear, so never for a log. */
+  public String pair() {
+    return uuid + ":" + key;
+  }
+
+  /** Never shows the key (records print their fields; these end up in log lines and exception messages). */
   @Override
   public String toString() {
-    return uuid + ":" + key;
+    return "Credentials[" + uuid + ":***]";
   }
 }

@@ -31,4 +31,10 @@ public record InvokeTarget(URI apiHost, String actionsPath, String authorization
   public String invokePath(String encodedAction) {
     return actionsPath + encodedAction + "?blocking=true";
   }
+
+  /** Never shows the authorization header (it holds the key). */
+  @Override
+  public String toString() {
+    return "InvokeTarget[" + apiHost + actionsPath + ", timeout " + timeout + "]";
+  }
 }

@@ -25,6 +25,12 @@ public record Wskprops(String apiHost, String auth, String namespace) {
     namespace = namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
   }
 
+  /** Never shows the key. */
+  @Override
+  public String toString() {
+    return "Wskprops[" + apiHost + ", " + namespace + "]";
+  }
+
   public static Wskprops read(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader in = Files.newBufferedReader(file)) {
