@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM, for the standalone
- * launcher and integration tests. The data directory is formatted on first use only, so a restart on the same
- * directory keeps every topic. Replication factors are 1 everywhere, including the share-group state topic (left at
- * its default of 3, share consumers on a single node silently receive nothing), and share-group heartbeats and
- * assignments are made fast so a container joining an action's group gets records within tens of milliseconds.
+ * A single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM, for
+ * the standalone launcher and integration tests. The data directory is formatted on first use only,
+ * so a restart on the same directory keeps every topic. Replication factors are 1 everywhere,
+ * including the share-group state topic (left at its default of 3, share consumers on a single node
+ * silently receive nothing), and share-group heartbeats and assignments are made fast so a
+ * container joining an action's group gets records within tens of milliseconds.
  *
  * <p>Not thread-safe: start and close it from one thread.
  */
@@ -54,8 +55,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Starts a broker whose client port is {@code port} (0 picks a free one); {@code overrides} replace or add
-   * server.properties entries.
+   * Starts a broker whose client port is {@code port} (0 picks a free one); {@code overrides}
+   * replace or add server.properties entries.
    */
   public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
     Objects.requireNonNull(dataDir, "dataDir should not be null");
@@ -71,16 +72,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.store(out, "written by kwhisk EmbeddedKafka at every start");
       }
       formatIfNeeded(dataDir.resolve("logs"), propsFile);
-      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      KafkaRaftServer server =
+          new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
       String bootstrap = "127.0.0.1:" + clientPort;
       EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
       kafka.awaitReady();
-      log.info("Embedded Kafka ready at {} in {} ms (data in {})",
-          bootstrap, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), dataDir);
+      log.info(
+          "Embedded Kafka ready at {} in {} ms (data in {})",
+          bootstrap,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+          dataDir);
       return kafka;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot prepare the embedded Kafka data directory " + dataDir, e);
+      throw new IllegalStateException(
+          "cannot prepare the embedded Kafka data directory " + dataDir, e);
     }
   }
 
@@ -89,7 +95,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -132,13 +140,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     String clusterId = base64Uuid();
     int rc;
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(
-          new String[] {"format", "-t", clusterId, "-c", propsFile.toString(), "--ignore-formatted"}, out);
+      rc =
+          StorageTool.execute(
+              new String[] {
+                "format", "-t", clusterId, "-c", propsFile.toString(), "--ignore-formatted"
+              },
+              out);
     }
     if (rc != 0) {
       throw new IllegalStateException("formatting the embedded Kafka storage failed: " + buffer);
     }
-    log.debug("Formatted embedded Kafka storage: {}", buffer.toString(StandardCharsets.UTF_8).trim());
+    log.debug(
+        "Formatted embedded Kafka storage: {}", buffer.toString(StandardCharsets.UTF_8).trim());
   }
 
   private static String base64Uuid() {
@@ -147,11 +160,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void awaitReady() {
     Instant deadline = Instant.now().plus(READY_TIMEOUT);
-    Map<String, Object> conf = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
-        AdminClientConfig.CLIENT_ID_CONFIG, "kwhisk-embedded-readiness-" + UUID.randomUUID());
+    Map<String, Object> conf =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            10_000,
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "kwhisk-embedded-readiness-" + UUID.randomUUID());
     try (Admin admin = Admin.create(conf)) {
       while (true) {
         try {
@@ -160,7 +178,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
           if (Instant.now().isAfter(deadline)) {
             close();
-            throw new IllegalStateException("embedded Kafka did not answer within " + READY_TIMEOUT, e);
+            throw new IllegalStateException(
+                "embedded Kafka did not answer within " + READY_TIMEOUT, e);
           }
           sleep(100);
         }

@@ -31,27 +31,48 @@ class EmbeddedKafkaIT {
 
   @Test
   @Timeout(120)
-  void shareGroupMemberReceivesRecordsProducedBeforeItJoinedAndTopicsSurviveARestart() throws Exception {
+  void shareGroupMemberReceivesRecordsProducedBeforeItJoinedAndTopicsSurviveARestart()
+      throws Exception {
     String topic = "act.test.hello.0000000000";
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin
+            .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
         ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topic);
-        admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
-                new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
-            .all().get(30, TimeUnit.SECONDS);
+        admin
+            .incrementalAlterConfigs(
+                Map.of(
+                    group,
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry("share.auto.offset.reset", "earliest"),
+                            AlterConfigOp.OpType.SET))))
+            .all()
+            .get(30, TimeUnit.SECONDS);
       }
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-          "bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              new StringSerializer(),
+              new StringSerializer())) {
         for (int i = 0; i < 3; i++) {
           producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
         }
       }
       List<String> received = new ArrayList<>();
-      try (KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(Map.of(
-          "bootstrap.servers", kafka.bootstrapServers(),
-          "group.id", topic,
-          "share.acknowledgement.mode", "explicit"), new StringDeserializer(), new StringDeserializer())) {
+      try (KafkaShareConsumer<String, String> consumer =
+          new KafkaShareConsumer<>(
+              Map.of(
+                  "bootstrap.servers",
+                  kafka.bootstrapServers(),
+                  "group.id",
+                  topic,
+                  "share.acknowledgement.mode",
+                  "explicit"),
+              new StringDeserializer(),
+              new StringDeserializer())) {
         consumer.subscribe(Set.of(topic));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (received.size() < 3 && System.nanoTime() < deadline) {

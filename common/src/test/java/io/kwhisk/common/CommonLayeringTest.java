@@ -10,19 +10,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * common is the contract every module shares (see ARCHITECTURE.md): it depends on no other kwhisk module, and its
- * packages form no cycle. Kept here so that building common alone checks it.
+ * common is the contract every module shares (see ARCHITECTURE.md): it depends on no other kwhisk
+ * module, and its packages form no cycle. Kept here so that building common alone checks it.
  */
 @Timeout(60)
 class CommonLayeringTest {
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.kwhisk.common");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.kwhisk.common");
 
   @Test
   void commonDependsOnNoOtherModule() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "io.kwhisk.controller..", "io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..",
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.kwhisk.controller..",
+            "io.kwhisk.invoker..",
+            "io.kwhisk.broker..",
+            "io.kwhisk.standalone..",
             "io.kwhisk.perf..")
         .check(CLASSES);
   }

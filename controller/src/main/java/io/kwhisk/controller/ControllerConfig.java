@@ -14,43 +14,50 @@ import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Everything a controller is told at start-up, read once from a {@link ConfigSource} and checked here: an invalid
- * value fails the start with a {@link ConfigException} naming its key.
+ * Everything a controller is told at start-up, read once from a {@link ConfigSource} and checked
+ * here: an invalid value fails the start with a {@link ConfigException} naming its key.
  *
  * @param id this controller's number; it names the {@code completed<id>} topic it reads
  * @param host interface the REST API binds to
  * @param port REST API port; 0 picks a free one (tests)
  * @param kafka how to reach the brokers
- * @param replicationFactor replication of the topics this controller creates (action topics, system topics); 0
- *     (default): as many copies as the cluster has brokers, at most 3, with {@code min.insync.replicas} 2 at 3
- *     ({@link io.kwhisk.common.kafka.Replication})
- * @param blockingWait how long a blocking invoke waits for its result before answering 202 with the id
+ * @param replicationFactor replication of the topics this controller creates (action topics, system
+ *     topics); 0 (default): as many copies as the cluster has brokers, at most 3, with {@code
+ *     min.insync.replicas} 2 at 3 ({@link io.kwhisk.common.kafka.Replication})
+ * @param blockingWait how long a blocking invoke waits for its result before answering 202 with the
+ *     id
  * @param maxPayloadBytes largest request body accepted (413 beyond)
  * @param kinds runtime kinds an action may declare
  * @param schedulerTick period of the scheduling loop
  * @param heartbeatTimeout an invoker silent for this long is offline
- * @param creationTimeout a container creation not seen in a heartbeat by then is forgotten (and may be retried)
- * @param activationStoreSize how many activation records the in-memory store keeps for GET /activations
+ * @param creationTimeout a container creation not seen in a heartbeat by then is forgotten (and may
+ *     be retried)
+ * @param activationStoreSize how many activation records the in-memory store keeps for GET
+ *     /activations
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
- * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the scheduler places
- *     containers; {@code hash}: the baseline that works like classic OpenWhisk, activations pushed to a home
- *     invoker chosen by hash (see {@code io.kwhisk.controller.hash.HomeInvoker}), no container placement here
- * @param schedulingPartitions with several controllers ({@code kwhisk.controller.throttle.controllers} above 1),
- *     the partitions of the scheduling topic over which they share the actions they schedule (see
- *     {@code io.kwhisk.controller.scheduler.SchedulingGroup}); used when the topic is created, so all controllers
- *     of a deployment must agree, and at least as many as controllers (more spreads the actions more evenly)
- * @param firesPerMinute trigger fires a namespace may make in a minute (OpenWhisk's {@code firesPerMinute}, 60 by
- *     default; 0: no limit); with several controllers each admits its share, as for the other limits
- * @param blackboxImages the images blackbox actions may run ({@code kwhisk.controller.blackbox.*}, see
- *     {@link BlackboxImages}; by default any but the platform's own)
- * @param server TLS on the API listener and where {@code /metrics} is served ({@code kwhisk.controller.tls.*},
- *     {@code kwhisk.controller.metrics-*}, see {@link ServerSettings}; by default plain HTTP, metrics on the API port)
+ * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the
+ *     scheduler places containers; {@code hash}: the baseline that works like classic OpenWhisk,
+ *     activations pushed to a home invoker chosen by hash (see {@code
+ *     io.kwhisk.controller.hash.HomeInvoker}), no container placement here
+ * @param schedulingPartitions with several controllers ({@code
+ *     kwhisk.controller.throttle.controllers} above 1), the partitions of the scheduling topic over
+ *     which they share the actions they schedule (see {@code
+ *     io.kwhisk.controller.scheduler.SchedulingGroup}); used when the topic is created, so all
+ *     controllers of a deployment must agree, and at least as many as controllers (more spreads the
+ *     actions more evenly)
+ * @param firesPerMinute trigger fires a namespace may make in a minute (OpenWhisk's {@code
+ *     firesPerMinute}, 60 by default; 0: no limit); with several controllers each admits its share,
+ *     as for the other limits
+ * @param blackboxImages the images blackbox actions may run ({@code kwhisk.controller.blackbox.*},
+ *     see {@link BlackboxImages}; by default any but the platform's own)
+ * @param server TLS on the API listener and where {@code /metrics} is served ({@code
+ *     kwhisk.controller.tls.*}, {@code kwhisk.controller.metrics-*}, see {@link ServerSettings}; by
+ *     default plain HTTP, metrics on the API port)
  */
 public record ControllerConfig(
     int id,
@@ -86,51 +93,79 @@ public record ControllerConfig(
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
   public static final String FIRES_PER_MINUTE = "kwhisk.controller.throttle.fires-per-minute";
-  /** Any Kafka client property, passed to every producer, consumer and admin client (security settings, say). */
 
-  /** The kinds the default invoker configuration maps to an image (see the contract), plus blackbox. */
+  /**
+   * Any Kafka client property, passed to every producer, consumer and admin client (security
+   * settings, say).
+   */
+
+  /**
+   * The kinds the default invoker configuration maps to an image (see the contract), plus blackbox.
+   */
   public static final Set<String> DEFAULT_KINDS =
-      Set.of("nodejs:20", "nodejs", "nodejs:default", "java:17", "java", "java:default", "python:3", "python",
-          "python:default", "blackbox");
+      Set.of(
+          "nodejs:20",
+          "nodejs",
+          "nodejs:default",
+          "java:17",
+          "java",
+          "java:default",
+          "python:3",
+          "python",
+          "python:default",
+          "blackbox");
 
   public ControllerConfig {
     requireNotNegative(ID, id);
     if (host == null || host.isBlank()) throw new ConfigException(HOST, "must not be empty");
-    if (port < 0 || port > 65535) throw new ConfigException(PORT, "must be a TCP port (0 for any free one), got " + port);
+    if (port < 0 || port > 65535)
+      throw new ConfigException(PORT, "must be a TCP port (0 for any free one), got " + port);
     Objects.requireNonNull(kafka, "kafka should not be null");
     if (replicationFactor < 0) {
-      throw new ConfigException(REPLICATION, "must be 0 (as many as brokers, at most 3) or more, got " + replicationFactor);
+      throw new ConfigException(
+          REPLICATION,
+          "must be 0 (as many as brokers, at most 3) or more, got " + replicationFactor);
     }
     requirePositive(BLOCKING_WAIT, blockingWait);
-    if (maxPayloadBytes < 1024) throw new ConfigException(MAX_PAYLOAD, "must be at least 1024, got " + maxPayloadBytes);
-    if (kinds == null || kinds.isEmpty()) throw new ConfigException(KINDS, "must name at least one kind");
+    if (maxPayloadBytes < 1024)
+      throw new ConfigException(MAX_PAYLOAD, "must be at least 1024, got " + maxPayloadBytes);
+    if (kinds == null || kinds.isEmpty())
+      throw new ConfigException(KINDS, "must name at least one kind");
     kinds = Set.copyOf(kinds);
     requirePositive(TICK, schedulerTick);
     requirePositive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
     requirePositive(CREATION_TIMEOUT, creationTimeout);
     if (activationStoreSize < 1) {
-      throw new ConfigException(ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
+      throw new ConfigException(
+          ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
     }
     Objects.requireNonNull(admission, "admission should not be null");
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
     Objects.requireNonNull(blackboxImages, "blackboxImages should not be null");
     Objects.requireNonNull(server, "server should not be null");
     if (server.metricsPort() != 0 && server.metricsPort() == port) {
-      throw new ConfigException(ServerSettings.METRICS_PORT, "must differ from " + PORT + " (" + port + ")");
+      throw new ConfigException(
+          ServerSettings.METRICS_PORT, "must differ from " + PORT + " (" + port + ")");
     }
     if (schedulingPartitions < admission.controllers() || schedulingPartitions > 1000) {
-      throw new ConfigException(SCHEDULING_PARTITIONS, "must be from the number of controllers ("
-          + admission.controllers() + ") to 1000, got " + schedulingPartitions);
+      throw new ConfigException(
+          SCHEDULING_PARTITIONS,
+          "must be from the number of controllers ("
+              + admission.controllers()
+              + ") to 1000, got "
+              + schedulingPartitions);
     }
     if (firesPerMinute < 0) {
-      throw new ConfigException(FIRES_PER_MINUTE, "must be 0 (no limit) or more, got " + firesPerMinute);
+      throw new ConfigException(
+          FIRES_PER_MINUTE, "must be 0 (no limit) or more, got " + firesPerMinute);
     }
   }
 
   /** Reads every value from {@code source}, with the documented defaults. */
   public static ControllerConfig from(ConfigSource source) {
     int replication = source.integer(REPLICATION, Replication.AUTO);
-    if (replication > Short.MAX_VALUE) throw new ConfigException(REPLICATION, "is too large: " + replication);
+    if (replication > Short.MAX_VALUE)
+      throw new ConfigException(REPLICATION, "is too large: " + replication);
     return new ControllerConfig(
         source.integer(ID, 0),
         source.string(HOST, "0.0.0.0"),
@@ -145,7 +180,10 @@ public record ControllerConfig(
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
-        source.get(SCHEDULING).map(v -> SchedulingMode.parse(SCHEDULING, v)).orElse(SchedulingMode.KWHISK),
+        source
+            .get(SCHEDULING)
+            .map(v -> SchedulingMode.parse(SCHEDULING, v))
+            .orElse(SchedulingMode.KWHISK),
         source.integer(SCHEDULING_PARTITIONS, 16),
         source.integer(FIRES_PER_MINUTE, 60),
         BlackboxImages.from(source),
@@ -154,13 +192,30 @@ public record ControllerConfig(
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
   public ControllerConfig withPort(int newPort) {
-    return new ControllerConfig(id, host, newPort, kafka, replicationFactor, blockingWait, maxPayloadBytes, kinds,
-        schedulerTick, heartbeatTimeout, creationTimeout, activationStoreSize, admission, scheduling,
-        schedulingPartitions, firesPerMinute, blackboxImages, server);
+    return new ControllerConfig(
+        id,
+        host,
+        newPort,
+        kafka,
+        replicationFactor,
+        blockingWait,
+        maxPayloadBytes,
+        kinds,
+        schedulerTick,
+        heartbeatTimeout,
+        creationTimeout,
+        activationStoreSize,
+        admission,
+        scheduling,
+        schedulingPartitions,
+        firesPerMinute,
+        blackboxImages,
+        server);
   }
 
   static Set<String> parseKinds(String value) {
-    List<String> names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> names =
+        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     return names.stream().collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -17,7 +17,8 @@ class ControllerConfigTest {
 
   @Test
   void defaultsFollowTheDocumentedValues() {
-    ControllerConfig c = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "localhost:9092")));
+    ControllerConfig c =
+        ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "localhost:9092")));
     assertThat(c.id()).isZero();
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.port()).isEqualTo(3233);
@@ -25,12 +26,14 @@ class ControllerConfigTest {
     assertThat(c.blockingWait()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
-    assertThat(c.kinds()).contains("nodejs:20", "java:17", "python:3", "python:default", "blackbox");
+    assertThat(c.kinds())
+        .contains("nodejs:20", "java:17", "python:3", "python:default", "blackbox");
   }
 
   @Test
   void admissionDefaultsFollowTheDocumentedValues() {
-    AdmissionSettings a = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).admission();
+    AdmissionSettings a =
+        ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).admission();
     assertThat(a).isEqualTo(AdmissionSettings.DEFAULT);
     assertThat(a.namespaceConcurrency()).isEqualTo(100);
     assertThat(a.namespacePerMinute()).as("OpenWhisk's invocationsPerMinute").isEqualTo(120);
@@ -43,46 +46,88 @@ class ControllerConfigTest {
 
   @Test
   void anInvalidAdmissionValueNamesItsKey() {
-    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
-        AdmissionSettings.NAMESPACE_CONCURRENCY, "0"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(AdmissionSettings.NAMESPACE_CONCURRENCY);
-    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
-        AdmissionSettings.MAX_RETRY_AFTER, "500ms"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(AdmissionSettings.MAX_RETRY_AFTER);
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(
+                        Map.of(BOOTSTRAP, "k:1", AdmissionSettings.NAMESPACE_CONCURRENCY, "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(AdmissionSettings.NAMESPACE_CONCURRENCY);
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(
+                        Map.of(BOOTSTRAP, "k:1", AdmissionSettings.MAX_RETRY_AFTER, "500ms"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(AdmissionSettings.MAX_RETRY_AFTER);
   }
 
   @Test
   void kafkaClientPropertiesArePassedThroughToEveryClient() {
-    ControllerConfig c = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
-        "kwhisk.kafka.client.security.protocol", "SSL", "kwhisk.kafka.client.ssl.truststore.location", "/t.jks")));
+    ControllerConfig c =
+        ControllerConfig.from(
+            ConfigSource.of(
+                Map.of(
+                    BOOTSTRAP,
+                    "k:1",
+                    "kwhisk.kafka.client.security.protocol",
+                    "SSL",
+                    "kwhisk.kafka.client.ssl.truststore.location",
+                    "/t.jks")));
     assertThat(c.kafka().clientProperties())
-        .containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.location", "/t.jks").hasSize(2);
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("ssl.truststore.location", "/t.jks")
+        .hasSize(2);
     assertThat(c.kafka().clientConfig("x")).containsEntry("security.protocol", "SSL");
   }
 
   @Test
   void kindsAreReadAsACommaSeparatedList() {
-    ControllerConfig c = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.KINDS,
-        "nodejs:20, python:3")));
+    ControllerConfig c =
+        ControllerConfig.from(
+            ConfigSource.of(
+                Map.of(BOOTSTRAP, "k:1", ControllerConfig.KINDS, "nodejs:20, python:3")));
     assertThat(c.kinds()).containsExactlyInAnyOrder("nodejs:20", "python:3");
   }
 
   @Test
   void anInvalidValueNamesItsKey() {
-    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.PORT, "70000"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.PORT);
-    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.TICK, "0ms"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.TICK);
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.PORT, "70000"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ControllerConfig.PORT);
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(Map.of(BOOTSTRAP, "k:1", ControllerConfig.TICK, "0ms"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ControllerConfig.TICK);
     assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of())))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(BOOTSTRAP);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(BOOTSTRAP);
   }
 
   @Test
   void sixteenSchedulingPartitionsByDefaultAndFewerThanTheControllersFailNamingTheKey() {
-    assertThat(ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).schedulingPartitions()).isEqualTo(16);
-    assertThatThrownBy(() -> ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1",
-        AdmissionSettings.CONTROLLERS, "3", ControllerConfig.ID, "0",
-        ControllerConfig.SCHEDULING_PARTITIONS, "2"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.SCHEDULING_PARTITIONS);
+    assertThat(
+            ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1"))).schedulingPartitions())
+        .isEqualTo(16);
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(
+                        Map.of(
+                            BOOTSTRAP,
+                            "k:1",
+                            AdmissionSettings.CONTROLLERS,
+                            "3",
+                            ControllerConfig.ID,
+                            "0",
+                            ControllerConfig.SCHEDULING_PARTITIONS,
+                            "2"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ControllerConfig.SCHEDULING_PARTITIONS);
   }
 }

@@ -10,21 +10,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The controller's import rules: it depends on common only (never on the invoker, the embedded broker, a launcher
- * or perf), its feature packages form no cycle, and only the HTTP layer (and the wiring) knows the HTTP layer, so
- * the scheduler, stores and readers can be reused and tested alone. Kept here so that building the controller
- * alone checks them.
+ * The controller's import rules: it depends on common only (never on the invoker, the embedded
+ * broker, a launcher or perf), its feature packages form no cycle, and only the HTTP layer (and the
+ * wiring) knows the HTTP layer, so the scheduler, stores and readers can be reused and tested
+ * alone. Kept here so that building the controller alone checks them.
  */
 @Timeout(30)
 class ControllerLayeringTest {
-  static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.kwhisk.controller");
+  static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.kwhisk.controller");
 
   @Test
   void theControllerDependsOnNoKwhiskModuleButCommon() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..", "io.kwhisk.perf..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.kwhisk.invoker..",
+            "io.kwhisk.broker..",
+            "io.kwhisk.standalone..",
+            "io.kwhisk.perf..")
         .check(CLASSES);
   }
 
@@ -35,24 +42,40 @@ class ControllerLayeringTest {
 
   @Test
   void onlyTheWiringDependsOnTheHttpLayer() {
-    noClasses().that().resideOutsideOfPackages("io.kwhisk.controller.api..", "io.kwhisk.controller")
-        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.controller.api..", "org.apache.pekko.http..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.kwhisk.controller.api..", "io.kwhisk.controller")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.kwhisk.controller.api..", "org.apache.pekko.http..")
         .check(CLASSES);
   }
 
   @Test
   void kafkaClientsStayOutOfTheSchedulingPolicyAndTheAuthLogic() {
-    noClasses().that().resideInAnyPackage("io.kwhisk.controller.auth..", "io.kwhisk.controller.api..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.clients..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.kwhisk.controller.auth..", "io.kwhisk.controller.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka.clients..")
         .check(CLASSES);
   }
 
-  /** Admission's request path stays O(1) and Kafka-free: only the lag source, run by the refresher, talks to Kafka. */
+  /**
+   * Admission's request path stays O(1) and Kafka-free: only the lag source, run by the refresher,
+   * talks to Kafka.
+   */
   @Test
   void onlyTheLagSourceOfAdmissionTalksToKafka() {
-    noClasses().that().resideInAPackage("io.kwhisk.controller.throttle..")
-        .and().doNotHaveSimpleName("KafkaLagSource")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.kwhisk.controller.throttle..")
+        .and()
+        .doNotHaveSimpleName("KafkaLagSource")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka..")
         .check(CLASSES);
   }
 }

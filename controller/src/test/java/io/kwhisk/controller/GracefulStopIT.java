@@ -23,18 +23,26 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What a controller does with requests in flight when it is told to stop (SIGTERM runs {@link Controller#close}). */
+/**
+ * What a controller does with requests in flight when it is told to stop (SIGTERM runs {@link
+ * Controller#close}).
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class GracefulStopIT {
   @Test
-  void aStoppingControllerTakesNoNewConnectionsButAnswersTheBlockingInvokesItHas() throws Exception {
+  void aStoppingControllerTakesNoNewConnectionsButAnswersTheBlockingInvokesItHas()
+      throws Exception {
     ExecutorService stopper = Executors.newSingleThreadExecutor();
     try (Harness h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m"))) {
       h.heartbeat(7, Map.of());
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
-        h.createAction("probe", Harness.nodeAction("x"));
-        return h.call("POST", "/api/v1/namespaces/_/actions/probe", "{}").statusCode() == 202;
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                h.createAction("probe", Harness.nodeAction("x"));
+                return h.call("POST", "/api/v1/namespaces/_/actions/probe", "{}").statusCode()
+                    == 202;
+              });
       h.createAction("inflight", Harness.nodeAction("x"));
       CompletableFuture<HttpResponse<String>> pending =
           h.callAsync("POST", "/api/v1/namespaces/_/actions/inflight?blocking=true", "{\"n\":1}");
@@ -48,10 +56,16 @@ class GracefulStopIT {
 
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(h::stopController, stopper);
       await().atMost(Duration.ofSeconds(20)).until(() -> !accepts(port));
-      // The stop must wait for the request's answer, however long: it may not be done while the answer is not.
-      // (A slow machine can only make this pass for a controller that does not wait, never fail one that does.)
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> !stopped.isDone());
-      h.complete(message, ActivationResponse.success(Json.object().put("answered", true)), List.of());
+      // The stop must wait for the request's answer, however long: it may not be done while the
+      // answer is not.
+      // (A slow machine can only make this pass for a controller that does not wait, never fail one
+      // that does.)
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !stopped.isDone());
+      h.complete(
+          message, ActivationResponse.success(Json.object().put("answered", true)), List.of());
 
       HttpResponse<String> answer = pending.get(30, TimeUnit.SECONDS);
       assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);

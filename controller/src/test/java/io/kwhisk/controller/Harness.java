@@ -40,14 +40,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * An embedded broker, a controller on a free port with a {@code guest} namespace, an HTTP client, and the test's
- * own Kafka clients to play the invoker's side of the wire.
+ * An embedded broker, a controller on a free port with a {@code guest} namespace, an HTTP client,
+ * and the test's own Kafka clients to play the invoker's side of the wire.
  */
 public final class Harness implements AutoCloseable {
   final Path dir;
   EmbeddedKafka kafka;
   final Map<String, String> overrides;
-  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final KafkaProducer<String, byte[]> producer;
   Controller controller;
   String guest;
@@ -60,10 +61,15 @@ public final class Harness implements AutoCloseable {
     this.overrides.put("kwhisk.kafka.bootstrap-servers", kafka.bootstrapServers());
     this.overrides.putIfAbsent(ControllerConfig.PORT, "0");
     this.overrides.putIfAbsent(ControllerConfig.HOST, "127.0.0.1");
-    // The ITs drive far more than OpenWhisk's 120 invocations a minute; a test of that limit sets it.
-    this.overrides.putIfAbsent(io.kwhisk.controller.throttle.AdmissionSettings.NAMESPACE_PER_MINUTE, "0");
-    this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer());
+    // The ITs drive far more than OpenWhisk's 120 invocations a minute; a test of that limit sets
+    // it.
+    this.overrides.putIfAbsent(
+        io.kwhisk.controller.throttle.AdmissionSettings.NAMESPACE_PER_MINUTE, "0");
+    this.producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   public static Harness start(Map<String, String> overrides) throws Exception {
@@ -94,26 +100,36 @@ public final class Harness implements AutoCloseable {
   }
 
   public static String basic(String credentials) {
-    return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
   }
 
   public HttpRequest request(String method, String path, String body, String credentials) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
     if (credentials != null) b.header("Authorization", basic(credentials));
     return b.build();
   }
 
-  public HttpResponse<String> call(String method, String path, String body, String credentials) throws Exception {
-    return http.send(request(method, path, body, credentials), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> call(String method, String path, String body, String credentials)
+      throws Exception {
+    return http.send(
+        request(method, path, body, credentials), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> call(String method, String path, String body) throws Exception {
     return call(method, path, body, guest);
   }
 
-  public CompletableFuture<HttpResponse<String>> callAsync(String method, String path, String body) {
+  public CompletableFuture<HttpResponse<String>> callAsync(
+      String method, String path, String body) {
     return http.sendAsync(request(method, path, body, guest), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -138,45 +154,84 @@ public final class Harness implements AutoCloseable {
   }
 
   public void heartbeat(int invokerId, Map<String, Integer> containers) throws Exception {
-    publish(Topics.HEALTH, String.valueOf(invokerId), new InvokerHeartbeat(invokerId, 4096, 4096,
-        containers.values().stream().mapToInt(Integer::intValue).sum(), containers, 0, System.currentTimeMillis()));
+    publish(
+        Topics.HEALTH,
+        String.valueOf(invokerId),
+        new InvokerHeartbeat(
+            invokerId,
+            4096,
+            4096,
+            containers.values().stream().mapToInt(Integer::intValue).sum(),
+            containers,
+            0,
+            System.currentTimeMillis()));
   }
 
   /**
-   * A consumer of every partition of {@code topic} from its beginning. A topic created a moment ago may not be in
-   * a new client's first metadata yet (its partition list is empty): wait until it is.
+   * A consumer of every partition of {@code topic} from its beginning. A topic created a moment ago
+   * may not be in a new client's first metadata yet (its partition list is empty): wait until it
+   * is.
    */
   public KafkaConsumer<String, byte[]> reader(String topic) {
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-        "enable.auto.commit", "false"), new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> parts = await().atMost(Duration.ofSeconds(20))
-        .until(() -> consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList(), found -> !found.isEmpty());
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", "false"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> parts =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList(),
+                found -> !found.isEmpty());
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     return consumer;
   }
 
   /** Waits until {@code consumer} yields a record whose key is {@code key}. */
-  public static ConsumerRecord<String, byte[]> awaitRecord(KafkaConsumer<String, byte[]> consumer, String key) {
+  public static ConsumerRecord<String, byte[]> awaitRecord(
+      KafkaConsumer<String, byte[]> consumer, String key) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        if (key == null || key.equals(r.key())) found.add(r);
-      }
-      return !found.isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (key == null || key.equals(r.key())) found.add(r);
+              }
+              return !found.isEmpty();
+            });
     return found.get(0);
   }
 
-  /** Plays the invoker for one activation: publishes its completion (its record) to the controller. */
-  public ActivationRecord complete(ActivationMessage message, ActivationResponse response, List<String> logs)
-      throws Exception {
+  /**
+   * Plays the invoker for one activation: publishes its completion (its record) to the controller.
+   */
+  public ActivationRecord complete(
+      ActivationMessage message, ActivationResponse response, List<String> logs) throws Exception {
     long now = System.currentTimeMillis();
-    ActivationRecord record = new ActivationRecord(message.namespace(), message.actionName(), "0.0.1",
-        message.subject(), message.activationId(), now - 5, now, 5, response.statusCode(), response, logs, List.of(),
-        false);
-    publish(Topics.completedTopic(message.controllerId()), message.activationId(),
+    ActivationRecord record =
+        new ActivationRecord(
+            message.namespace(),
+            message.actionName(),
+            "0.0.1",
+            message.subject(),
+            message.activationId(),
+            now - 5,
+            now,
+            5,
+            response.statusCode(),
+            response,
+            logs,
+            List.of(),
+            false);
+    publish(
+        Topics.completedTopic(message.controllerId()),
+        message.activationId(),
         new CompletionMessage(message.activationId(), 7, "container-1", record));
     return record;
   }
@@ -195,18 +250,25 @@ public final class Harness implements AutoCloseable {
 
   /** An admin client on the broker, closed with the harness. */
   public synchronized org.apache.kafka.clients.admin.Admin admin() {
-    if (admin == null) admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    if (admin == null)
+      admin =
+          org.apache.kafka.clients.admin.Admin.create(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()));
     return admin;
   }
 
-  /** Stops the broker (its data stays), for outage tests; {@link #restartKafka()} brings it back. */
+  /**
+   * Stops the broker (its data stays), for outage tests; {@link #restartKafka()} brings it back.
+   */
   public void stopKafka() {
     kafka.close();
   }
 
   /** Starts the broker again on its data and client port, so every client reconnects to it. */
   public void restartKafka() {
-    int port = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+    int port =
+        Integer.parseInt(
+            kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
     kafka = EmbeddedKafka.start(kafka.dataDir(), port, Map.of());
   }
 

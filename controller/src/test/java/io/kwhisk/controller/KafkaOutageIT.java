@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** With Kafka gone, an invoke fails fast with 503 and a JSON error instead of hanging or answering 500. */
+/**
+ * With Kafka gone, an invoke fails fast with 503 and a JSON error instead of hanging or answering
+ * 500.
+ */
 class KafkaOutageIT {
 
   @Test
@@ -18,10 +21,14 @@ class KafkaOutageIT {
   void anInvokeAnswers503QuicklyWhenKafkaIsUnavailable() throws Exception {
     try (Harness h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m"))) {
       h.heartbeat(7, Map.of());
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
-        h.createAction("outage", Harness.nodeAction("x"));
-        return h.call("POST", "/api/v1/namespaces/_/actions/outage", "{}").statusCode() == 202;
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                h.createAction("outage", Harness.nodeAction("x"));
+                return h.call("POST", "/api/v1/namespaces/_/actions/outage", "{}").statusCode()
+                    == 202;
+              });
 
       h.kafka.close();
 
@@ -32,7 +39,9 @@ class KafkaOutageIT {
       JsonNode body = Harness.json(r);
       assertThat(body.path("error").asText()).isNotBlank();
       assertThat(body.path("code").asText()).isNotBlank();
-      assertThat(tookMs).as("fails within the producer's delivery timeout, not the HTTP client's").isLessThan(30_000);
+      assertThat(tookMs)
+          .as("fails within the producer's delivery timeout, not the HTTP client's")
+          .isLessThan(30_000);
     }
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What a controller keeps across a restart (everything in the entities topic, and the recent activation records of
- * its completions topic) and what controllers share.
+ * What a controller keeps across a restart (everything in the entities topic, and the recent
+ * activation records of its completions topic) and what controllers share.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RestartIT {
@@ -26,7 +26,8 @@ class RestartIT {
   void aRestartedControllerKeepsActionsAndNamespaceKeys() throws Exception {
     try (Harness h = Harness.start(Map.of())) {
       h.controller().registerNamespace("fixed", "11111111-2222-3333-4444-555555555555:fixedkey");
-      assertThat(h.createAction("kept", Harness.nodeAction("kept-code")).statusCode()).isEqualTo(200);
+      assertThat(h.createAction("kept", Harness.nodeAction("kept-code")).statusCode())
+          .isEqualTo(200);
       h.stopController();
       h.startController();
 
@@ -34,20 +35,32 @@ class RestartIT {
       var got = h.call("GET", "/api/v1/namespaces/_/actions/kept", null);
       assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
       assertThat(Harness.json(got).at("/exec/code").asText()).isEqualTo("kept-code");
-      var fixed = h.call("GET", "/api/v1/namespaces", null, "11111111-2222-3333-4444-555555555555:fixedkey");
+      var fixed =
+          h.call(
+              "GET", "/api/v1/namespaces", null, "11111111-2222-3333-4444-555555555555:fixedkey");
       assertThat(fixed.body()).isEqualTo("[\"fixed\"]");
     }
   }
 
   @Test
   void twoControllersShareOneEntityStore() throws Exception {
-    try (Harness h = Harness.start(Map.of()); Controller second = h.startAnother(1)) {
-      assertThat(h.createAction("shared", Harness.nodeAction("shared-code")).statusCode()).isEqualTo(200);
+    try (Harness h = Harness.start(Map.of());
+        Controller second = h.startAnother(1)) {
+      assertThat(h.createAction("shared", Harness.nodeAction("shared-code")).statusCode())
+          .isEqualTo(200);
       String url = "http://127.0.0.1:" + second.port() + "/api/v1/namespaces/_/actions/shared";
-      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-          .header("Authorization", Harness.basic(h.guest())).build();
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-          h.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      var request =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+              .header("Authorization", Harness.basic(h.guest()))
+              .build();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () ->
+                  h.http
+                          .send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                          .statusCode()
+                      == 200);
       assertThat(second.ensureNamespace("guest")).isEmpty();
     }
   }
@@ -56,9 +69,14 @@ class RestartIT {
   void aRestartedControllerStillServesTheRecordsOfActivationsThatEndedBeforeIt() throws Exception {
     try (Harness h = Harness.start(Map.of())) {
       ActivationMessage message = activation("0123456789abcdef0123456789abc001", 0);
-      h.complete(message, ActivationResponse.success(Json.object().put("before", true)), List.of("kept line"));
+      h.complete(
+          message,
+          ActivationResponse.success(Json.object().put("before", true)),
+          List.of("kept line"));
       String path = "/api/v1/namespaces/_/activations/" + message.activationId();
-      await().atMost(Duration.ofSeconds(10)).until(() -> h.call("GET", path, null).statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> h.call("GET", path, null).statusCode() == 200);
       h.stopController();
       h.startController();
 
@@ -71,30 +89,51 @@ class RestartIT {
 
   @Test
   void everyControllerServesTheRecordsOfActivationsAnotherControllerAccepted() throws Exception {
-    try (Harness h = Harness.start(Map.of()); Controller second = h.startAnother(1)) {
+    try (Harness h = Harness.start(Map.of());
+        Controller second = h.startAnother(1)) {
       ActivationMessage viaFirst = activation("0123456789abcdef0123456789abc002", 0);
       ActivationMessage viaSecond = activation("0123456789abcdef0123456789abc003", 1);
       h.complete(viaFirst, ActivationResponse.success(Json.object()), List.of("first"));
       h.complete(viaSecond, ActivationResponse.success(Json.object()), List.of("second"));
 
-      // The first controller was running before the second's completions topic existed: it finds it later.
-      await().atMost(Duration.ofSeconds(30)).until(() -> get(h, h.controller(), viaSecond).statusCode() == 200);
-      assertThat(Harness.json(get(h, h.controller(), viaSecond)).at("/logs/0").asText()).isEqualTo("second");
-      await().atMost(Duration.ofSeconds(30)).until(() -> get(h, second, viaFirst).statusCode() == 200);
+      // The first controller was running before the second's completions topic existed: it finds it
+      // later.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(h, h.controller(), viaSecond).statusCode() == 200);
+      assertThat(Harness.json(get(h, h.controller(), viaSecond)).at("/logs/0").asText())
+          .isEqualTo("second");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(h, second, viaFirst).statusCode() == 200);
       assertThat(Harness.json(get(h, second, viaFirst)).at("/logs/0").asText()).isEqualTo("first");
     }
   }
 
   private static ActivationMessage activation(String id, int controllerId) {
-    return new ActivationMessage(id, "tx-" + id, "guest", "kept", "1", "guest", Json.object(), false, controllerId,
+    return new ActivationMessage(
+        id,
+        "tx-" + id,
+        "guest",
+        "kept",
+        "1",
+        "guest",
+        Json.object(),
+        false,
+        controllerId,
         System.currentTimeMillis());
   }
 
-  private static HttpResponse<String> get(Harness h, Controller controller, ActivationMessage activation)
-      throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + controller.port() + "/api/v1/namespaces/_/activations/"
-        + activation.activationId());
-    HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", Harness.basic(h.guest())).build();
+  private static HttpResponse<String> get(
+      Harness h, Controller controller, ActivationMessage activation) throws Exception {
+    URI uri =
+        URI.create(
+            "http://127.0.0.1:"
+                + controller.port()
+                + "/api/v1/namespaces/_/activations/"
+                + activation.activationId());
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).header("Authorization", Harness.basic(h.guest())).build();
     return h.http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }

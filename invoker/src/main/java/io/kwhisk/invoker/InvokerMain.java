@@ -6,7 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The invoker process: configuration from the environment, then {@link Invoker}; closed gracefully on SIGTERM. */
+/**
+ * The invoker process: configuration from the environment, then {@link Invoker}; closed gracefully
+ * on SIGTERM.
+ */
 public final class InvokerMain {
   private static final Logger log = LoggerFactory.getLogger(InvokerMain.class);
 
@@ -15,13 +18,22 @@ public final class InvokerMain {
   public static void main(String[] args) throws InterruptedException {
     ConfigSource source = ConfigSource.fromEnvironment();
     Invoker invoker = Invoker.start(InvokerConfig.from(source));
-    source.unread(List.of("kwhisk.invoker.")).forEach(key ->
-        log.warn("configuration {} is set but no setting has that name (misspelt?); it is ignored", key));
+    source
+        .unread(List.of("kwhisk.invoker."))
+        .forEach(
+            key ->
+                log.warn(
+                    "configuration {} is set but no setting has that name (misspelt?); it is ignored",
+                    key));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      invoker.close();
-      stopped.countDown();
-    }, "kwhisk-invoker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  invoker.close();
+                  stopped.countDown();
+                },
+                "kwhisk-invoker-shutdown"));
     stopped.await();
   }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Action containers are confined as {@code kwhisk.invoker.container.*} says, on the real engine with kwhisk's
- * Node.js runtime image: what {@code docker inspect} shows, what an action sees from inside, and a fork bomb that
- * stops at the pids limit while a neighbour keeps serving.
+ * Action containers are confined as {@code kwhisk.invoker.container.*} says, on the real engine
+ * with kwhisk's Node.js runtime image: what {@code docker inspect} shows, what an action sees from
+ * inside, and a fork bomb that stops at the pids limit while a neighbour keeps serving.
  */
 class ContainerHardeningIT {
   private static final int INVOKER_ID = 63;
@@ -32,18 +32,24 @@ class ContainerHardeningIT {
   @BeforeAll
   static void start() throws Exception {
     controller = ControllerDouble.start();
-    invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
-        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
-        "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
-        "kwhisk.invoker.keep-alive", "60s",
-        "kwhisk.invoker.prefetch", "1",
-        "kwhisk.invoker.pause-grace", "0",
-        "kwhisk.invoker.heartbeat-interval", "500ms",
-        "kwhisk.invoker.container.pids-limit", Integer.toString(PIDS_LIMIT),
-        "kwhisk.invoker.container.tmp-size-mb", "16",
-        // The runtime images' tags are shared with other checkouts that may have built them from older sources
-        // (as root): the setting makes the user this test checks independent of which build is there.
-        "kwhisk.invoker.container.user", "10001:10001"))));
+    invoker =
+        Invoker.start(
+            InvokerConfig.from(
+                ConfigSource.of(
+                    Map.of(
+                        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
+                        "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
+                        "kwhisk.invoker.keep-alive", "60s",
+                        "kwhisk.invoker.prefetch", "1",
+                        "kwhisk.invoker.pause-grace", "0",
+                        "kwhisk.invoker.heartbeat-interval", "500ms",
+                        "kwhisk.invoker.container.pids-limit", Integer.toString(PIDS_LIMIT),
+                        "kwhisk.invoker.container.tmp-size-mb", "16",
+                        // The runtime images' tags are shared with other checkouts that may have
+                        // built them from older sources
+                        // (as root): the setting makes the user this test checks independent of
+                        // which build is there.
+                        "kwhisk.invoker.container.user", "10001:10001"))));
   }
 
   @AfterAll
@@ -52,13 +58,18 @@ class ContainerHardeningIT {
   }
 
   private static Action action(String prefix, String code) throws Exception {
-    return controller.action(prefix + "-" + UUID.randomUUID().toString().substring(0, 8), 30_000, 256, code);
+    return controller.action(
+        prefix + "-" + UUID.randomUUID().toString().substring(0, 8), 30_000, 256, code);
   }
 
   @Test
   @Timeout(120)
-  void anActionContainerRunsWithoutCapabilitiesOrPrivilegeGainUnderLimitsOnAReadOnlyRoot() throws Exception {
-    Action probe = action("probe", """
+  void anActionContainerRunsWithoutCapabilitiesOrPrivilegeGainUnderLimitsOnAReadOnlyRoot()
+      throws Exception {
+    Action probe =
+        action(
+            "probe",
+            """
         const fs = require('fs');
         function attempt(f) { try { f(); return 'ok'; } catch (e) { return e.code || String(e); } }
         function main() {
@@ -86,14 +97,27 @@ class ContainerHardeningIT {
     assertThat(seen.get("noNewPrivs").asText()).isEqualTo("1");
 
     String id = done.containerId();
-    assertThat(docker("inspect", "-f", "{{json .HostConfig.CapDrop}} {{json .HostConfig.SecurityOpt}} "
-        + "{{.HostConfig.PidsLimit}} {{.HostConfig.CpuShares}} {{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.Tmpfs}} "
-        + "{{json .HostConfig.LogConfig}} {{json .HostConfig.Ulimits}} {{.HostConfig.Privileged}}", id).trim())
-        .contains("[\"ALL\"]", "[\"no-new-privileges\"]", " " + PIDS_LIMIT + " ",
+    assertThat(
+            docker(
+                    "inspect",
+                    "-f",
+                    "{{json .HostConfig.CapDrop}} {{json .HostConfig.SecurityOpt}} "
+                        + "{{.HostConfig.PidsLimit}} {{.HostConfig.CpuShares}} {{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.Tmpfs}} "
+                        + "{{json .HostConfig.LogConfig}} {{json .HostConfig.Ulimits}} {{.HostConfig.Privileged}}",
+                    id)
+                .trim())
+        .contains(
+            "[\"ALL\"]",
+            "[\"no-new-privileges\"]",
+            " " + PIDS_LIMIT + " ",
             " 128 ", // 1024 shares * 256 MB / 2048 MB of user memory
-            " true ", "\"/tmp\":\"rw,nosuid,nodev,size=16m,mode=1777\"",
-            "\"Type\":\"json-file\"", "\"max-size\":\"32m\"", "\"max-file\":\"2\"",
-            "\"Hard\":1024,\"Name\":\"nofile\",\"Soft\":1024", " false");
+            " true ",
+            "\"/tmp\":\"rw,nosuid,nodev,size=16m,mode=1777\"",
+            "\"Type\":\"json-file\"",
+            "\"max-size\":\"32m\"",
+            "\"max-file\":\"2\"",
+            "\"Hard\":1024,\"Name\":\"nofile\",\"Soft\":1024",
+            " false");
   }
 
   @Test
@@ -101,10 +125,15 @@ class ContainerHardeningIT {
   void aForkBombStopsAtThePidsLimitWhileANeighbourKeepsServing() throws Exception {
     Action neighbour = action("neighbour", "function main(p) { return {n: p.n}; }");
     controller.createContainer(INVOKER_ID, neighbour);
-    assertThat(controller.invoke(neighbour, Json.object().put("n", 0)).record().response().success()).isTrue();
+    assertThat(
+            controller.invoke(neighbour, Json.object().put("n", 0)).record().response().success())
+        .isTrue();
 
     // Every child sleeps, so each holds its pid; the loop forks until the kernel refuses.
-    Action bomb = action("bomb", """
+    Action bomb =
+        action(
+            "bomb",
+            """
         const cp = require('child_process');
         function main() {
           const r = cp.spawnSync('sh', ['-c',
@@ -116,10 +145,17 @@ class ContainerHardeningIT {
     controller.createContainer(INVOKER_ID, bomb);
     CompletionMessage bombed = controller.invoke(bomb, Json.object());
     JsonNode result = bombed.record().response().result();
-    assertThat(result.has("forked")).as("the bomb's answer: %s, logs %s", result, bombed.record().logs()).isTrue();
-    assertThat(result.get("forked").asInt()).as("children started: %s", result).isLessThan(PIDS_LIMIT);
-    assertThat(result.get("stderr").asText()).as("the shell could not fork").containsIgnoringCase("fork");
-    assertThat(docker("inspect", "-f", "{{.State.Running}}", bombed.containerId()).trim()).isEqualTo("true");
+    assertThat(result.has("forked"))
+        .as("the bomb's answer: %s, logs %s", result, bombed.record().logs())
+        .isTrue();
+    assertThat(result.get("forked").asInt())
+        .as("children started: %s", result)
+        .isLessThan(PIDS_LIMIT);
+    assertThat(result.get("stderr").asText())
+        .as("the shell could not fork")
+        .containsIgnoringCase("fork");
+    assertThat(docker("inspect", "-f", "{{.State.Running}}", bombed.containerId()).trim())
+        .isEqualTo("true");
 
     // The bomb's children still hold every pid it may have; its neighbour does not notice.
     for (int n = 1; n <= 3; n++) {
@@ -128,6 +164,8 @@ class ContainerHardeningIT {
       assertThat(served.record().response().result().get("n").asInt()).isEqualTo(n);
     }
     List<String> inBomb = ControllerDouble.lines(docker("top", bombed.containerId()));
-    assertThat(inBomb.size() - 1).as("processes in the bomb's container").isBetween(PIDS_LIMIT / 2, PIDS_LIMIT);
+    assertThat(inBomb.size() - 1)
+        .as("processes in the bomb's container")
+        .isBetween(PIDS_LIMIT / 2, PIDS_LIMIT);
   }
 }

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A container's life under pressure and failure, on the real broker and the real Docker engine: eviction when the
- * invoker is full, clean-up scoped to the cluster, a container killed or OOM-killed under a running activation.
- * Each test runs its own invoker with an id no other test uses, and removes its containers.
+ * A container's life under pressure and failure, on the real broker and the real Docker engine:
+ * eviction when the invoker is full, clean-up scoped to the cluster, a container killed or
+ * OOM-killed under a running activation. Each test runs its own invoker with an id no other test
+ * uses, and removes its containers.
  */
 class ContainerLifecycleIT {
   private static final String IMAGE = "kwhisk/action-nodejs-v20:latest";
@@ -36,7 +37,9 @@ class ContainerLifecycleIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(docker("images", "-q", IMAGE)).as("runtime image %s (scripts/build-runtimes.sh)", IMAGE).isNotEmpty();
+    assertThat(docker("images", "-q", IMAGE))
+        .as("runtime image %s (scripts/build-runtimes.sh)", IMAGE)
+        .isNotEmpty();
     controller = ControllerDouble.start();
   }
 
@@ -50,13 +53,15 @@ class ContainerLifecycleIT {
   }
 
   private static Invoker invoker(int id, Map<String, String> overrides) {
-    Map<String, String> config = new HashMap<>(Map.of(
-        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
-        "kwhisk.invoker.id", Integer.toString(id),
-        "kwhisk.invoker.keep-alive", "60s",
-        "kwhisk.invoker.prefetch", "1",
-        "kwhisk.invoker.heartbeat-interval", "500ms",
-        "kwhisk.invoker.pause-grace", "0"));
+    Map<String, String> config =
+        new HashMap<>(
+            Map.of(
+                "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
+                "kwhisk.invoker.id", Integer.toString(id),
+                "kwhisk.invoker.keep-alive", "60s",
+                "kwhisk.invoker.prefetch", "1",
+                "kwhisk.invoker.heartbeat-interval", "500ms",
+                "kwhisk.invoker.pause-grace", "0"));
     config.putAll(overrides);
     return Invoker.start(InvokerConfig.from(ConfigSource.of(config)));
   }
@@ -70,12 +75,21 @@ class ContainerLifecycleIT {
   void aFullInvokerEvictsTheIdleContainerOfAnotherActionToStartANewOne() throws Exception {
     int id = 81;
     try (Invoker invoker = invoker(id, Map.of("kwhisk.invoker.user-memory-mb", "256"))) {
-      Action a = controller.action("evict-a-" + suffix(), 10_000, 256, "function main() { return { a: 1 }; }");
-      Action b = controller.action("evict-b-" + suffix(), 10_000, 256, "function main() { return { b: 1 }; }");
+      Action a =
+          controller.action(
+              "evict-a-" + suffix(), 10_000, 256, "function main() { return { a: 1 }; }");
+      Action b =
+          controller.action(
+              "evict-b-" + suffix(), 10_000, 256, "function main() { return { b: 1 }; }");
       controller.createContainer(id, a);
       assertThat(controller.invoke(a, Json.object()).record().response().success()).isTrue();
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(controller.lastHeartbeat(id).idleMemoryMb()).as("a's container is idle").isEqualTo(256));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(controller.lastHeartbeat(id).idleMemoryMb())
+                      .as("a's container is idle")
+                      .isEqualTo(256));
       assertThat(controller.lastHeartbeat(id).freeMemoryMb()).isZero();
 
       controller.createContainer(id, b);
@@ -83,14 +97,21 @@ class ContainerLifecycleIT {
       assertThat(result.record().response().result().get("b").asInt()).isEqualTo(1);
       assertThat(containersOf(id, a)).as("a's idle container was evicted").isEmpty();
       assertThat(containersOf(id, b)).hasSize(1);
-      assertThat(invoker.metrics().registry().get("kwhisk.invoker.evictions").counter().count()).isEqualTo(1);
-      assertThat(invoker.metrics().registry().find("jvm.memory.used").meters()).as("bound by Invoker.start")
+      assertThat(invoker.metrics().registry().get("kwhisk.invoker.evictions").counter().count())
+          .isEqualTo(1);
+      assertThat(invoker.metrics().registry().find("jvm.memory.used").meters())
+          .as("bound by Invoker.start")
           .isNotEmpty();
-      assertThat(invoker.metrics().registry().getMeters()).as("the publisher's and the command feed's Kafka meters")
+      assertThat(invoker.metrics().registry().getMeters())
+          .as("the publisher's and the command feed's Kafka meters")
           .anyMatch(m -> m.getId().getName().startsWith("kafka.producer."))
           .anyMatch(m -> m.getId().getName().startsWith("kafka.consumer."));
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(controller.lastHeartbeat(id).containersByAction()).isEqualTo(Map.of(b.fqn().path(), 1)));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(controller.lastHeartbeat(id).containersByAction())
+                      .isEqualTo(Map.of(b.fqn().path(), 1)));
     }
     assertThat(ControllerDouble.containersOfInvoker(id)).isEmpty();
   }
@@ -99,19 +120,34 @@ class ContainerLifecycleIT {
   @Timeout(120)
   void startUpRemovesOnlyTheLeftoversOfTheSameInvokerInTheSameCluster() throws Exception {
     int id = 82;
-    String foreign = docker("create", "--label", ContainerRuntime.INVOKER_LABEL + "=" + id,
-        "--label", ContainerRuntime.CLUSTER_LABEL + "=another-cluster", IMAGE);
-    String own = docker("create", "--label", ContainerRuntime.INVOKER_LABEL + "=" + id,
-        "--label", ContainerRuntime.CLUSTER_LABEL + "=" + controller.clusterId(), IMAGE);
+    String foreign =
+        docker(
+            "create",
+            "--label",
+            ContainerRuntime.INVOKER_LABEL + "=" + id,
+            "--label",
+            ContainerRuntime.CLUSTER_LABEL + "=another-cluster",
+            IMAGE);
+    String own =
+        docker(
+            "create",
+            "--label",
+            ContainerRuntime.INVOKER_LABEL + "=" + id,
+            "--label",
+            ContainerRuntime.CLUSTER_LABEL + "=" + controller.clusterId(),
+            IMAGE);
     try (Invoker invoker = invoker(id, Map.of())) {
       assertThat(ControllerDouble.containersOfInvoker(id))
           .as("the other cluster's container survives, this cluster's leftover is gone")
           .containsExactly(foreign.substring(0, 12));
-      Action a = controller.action("labelled-" + suffix(), 10_000, 256, "function main() { return {}; }");
+      Action a =
+          controller.action("labelled-" + suffix(), 10_000, 256, "function main() { return {}; }");
       controller.createContainer(id, a);
       assertThat(controller.invoke(a, Json.object()).record().response().success()).isTrue();
       String container = containersOf(id, a).get(0);
-      assertThat(inspect(container, "{{index .Config.Labels \"" + ContainerRuntime.CLUSTER_LABEL + "\"}}"))
+      assertThat(
+              inspect(
+                  container, "{{index .Config.Labels \"" + ContainerRuntime.CLUSTER_LABEL + "\"}}"))
           .isEqualTo(controller.clusterId());
     } finally {
       docker("rm", "-f", foreign);
@@ -121,13 +157,19 @@ class ContainerLifecycleIT {
 
   @Test
   @Timeout(120)
-  void aContainerKilledUnderARunningActivationCompletesItWithAWhiskErrorAndIsRemoved() throws Exception {
+  void aContainerKilledUnderARunningActivationCompletesItWithAWhiskErrorAndIsRemoved()
+      throws Exception {
     int id = 83;
     try (Invoker invoker = invoker(id, Map.of())) {
-      Action a = controller.action("killed-" + suffix(), 20_000, 256,
-          "function main(p) { return new Promise(r => setTimeout(() => r({ slept: p.ms }), p.ms)); }");
+      Action a =
+          controller.action(
+              "killed-" + suffix(),
+              20_000,
+              256,
+              "function main(p) { return new Promise(r => setTimeout(() => r({ slept: p.ms }), p.ms)); }");
       controller.createContainer(id, a);
-      assertThat(controller.invoke(a, Json.object().put("ms", 0)).record().response().success()).isTrue();
+      assertThat(controller.invoke(a, Json.object().put("ms", 0)).record().response().success())
+          .isTrue();
       String container = containersOf(id, a).get(0);
 
       String activation = controller.send(a, Json.object().put("ms", 3_000));
@@ -135,8 +177,11 @@ class ContainerLifecycleIT {
       docker("kill", container);
       CompletionMessage c = controller.awaitCompletion(activation);
       assertThat(c.record().response().statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
-      assertThat(c.record().response().result().get("error").asText()).contains("killed (exit code 137)");
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(containersOf(id, a)).isEmpty());
+      assertThat(c.record().response().result().get("error").asText())
+          .contains("killed (exit code 137)");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(() -> assertThat(containersOf(id, a)).isEmpty());
     }
   }
 
@@ -145,15 +190,23 @@ class ContainerLifecycleIT {
   void anActionThatExceedsItsMemoryLimitIsOomKilledAndReportedAsADeveloperError() throws Exception {
     int id = 84;
     try (Invoker invoker = invoker(id, Map.of())) {
-      // Buffers live outside the V8 heap: the kernel's OOM killer, not V8, stops the action at the cgroup limit.
-      Action a = controller.action("oom-" + suffix(), 20_000, 128, String.join("\n",
-          "function main(p) {",
-          "  const kept = [];",
-          "  for (let i = 0; i < p.mb / 8; i++) kept.push(Buffer.alloc(8 * 1024 * 1024, 1));",
-          "  return { kept: kept.length };",
-          "}"));
+      // Buffers live outside the V8 heap: the kernel's OOM killer, not V8, stops the action at the
+      // cgroup limit.
+      Action a =
+          controller.action(
+              "oom-" + suffix(),
+              20_000,
+              128,
+              String.join(
+                  "\n",
+                  "function main(p) {",
+                  "  const kept = [];",
+                  "  for (let i = 0; i < p.mb / 8; i++) kept.push(Buffer.alloc(8 * 1024 * 1024, 1));",
+                  "  return { kept: kept.length };",
+                  "}"));
       controller.createContainer(id, a);
-      assertThat(controller.invoke(a, Json.object().put("mb", 16)).record().response().success()).isTrue();
+      assertThat(controller.invoke(a, Json.object().put("mb", 16)).record().response().success())
+          .isTrue();
       String container = containersOf(id, a).get(0);
       assertThat(inspect(container, "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}"))
           .isEqualTo((128L << 20) + " " + (128L << 20));
@@ -162,7 +215,9 @@ class ContainerLifecycleIT {
       assertThat(c.record().response().statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
       assertThat(c.record().response().result().get("error").asText())
           .isEqualTo("The action exhausted its memory and was aborted.");
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(containersOf(id, a)).isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(() -> assertThat(containersOf(id, a)).isEmpty());
     }
   }
 
@@ -171,13 +226,17 @@ class ContainerLifecycleIT {
   void anIdleContainerIsPausedAfterThePauseGraceAndTheNextInvokeUnpausesIt() throws Exception {
     int id = 85;
     try (Invoker invoker = invoker(id, Map.of("kwhisk.invoker.pause-grace", "300ms"))) {
-      Action a = controller.action("paused-" + suffix(), 10_000, 256, "function main(p) { return { n: p.n }; }");
+      Action a =
+          controller.action(
+              "paused-" + suffix(), 10_000, 256, "function main(p) { return { n: p.n }; }");
       controller.createContainer(id, a);
       CompletionMessage first = controller.invoke(a, Json.object().put("n", 0));
       String container = containersOf(id, a).get(0);
       List<Long> resumedMs = new java.util.ArrayList<>();
       for (int i = 1; i <= 5; i++) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50))
             .until(() -> inspect(container, "{{.State.Paused}}").equals("true"));
         long t = System.nanoTime();
         CompletionMessage next = controller.invoke(a, Json.object().put("n", i));
@@ -195,11 +254,15 @@ class ContainerLifecycleIT {
         controller.invoke(a, Json.object().put("n", i));
         warmMs.add(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
       }
-      System.out.printf("MEASURED docker pause mean %.1f ms max %.1f ms, unpause mean %.1f ms max %.1f ms;"
+      System.out.printf(
+          "MEASURED docker pause mean %.1f ms max %.1f ms, unpause mean %.1f ms max %.1f ms;"
               + " round trips after a pause %s ms, warm unpaused %s ms%n",
-          pause.mean(java.util.concurrent.TimeUnit.MILLISECONDS), pause.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+          pause.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+          pause.max(java.util.concurrent.TimeUnit.MILLISECONDS),
           unpause.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-          unpause.max(java.util.concurrent.TimeUnit.MILLISECONDS), resumedMs, warmMs);
+          unpause.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+          resumedMs,
+          warmMs);
     }
   }
 
@@ -208,73 +271,116 @@ class ContainerLifecycleIT {
   void aGracefulShutdownFinishesTheRunningActivationThenRemovesEveryContainer() throws Exception {
     int id = 89;
     Invoker invoker = invoker(id, Map.of("kwhisk.invoker.prewarm", "nodejs:20=1"));
-    Action a = controller.action("shutdown-" + suffix(), 20_000, 256,
-        "function main(p) { return new Promise(r => setTimeout(() => r({ slept: p.ms }), p.ms)); }");
+    Action a =
+        controller.action(
+            "shutdown-" + suffix(),
+            20_000,
+            256,
+            "function main(p) { return new Promise(r => setTimeout(() => r({ slept: p.ms }), p.ms)); }");
     controller.createContainer(id, a);
-    assertThat(controller.invoke(a, Json.object().put("ms", 0)).record().response().success()).isTrue();
+    assertThat(controller.invoke(a, Json.object().put("ms", 0)).record().response().success())
+        .isTrue();
     String running = controller.send(a, Json.object().put("ms", 2_000));
     Thread.sleep(500);
     long closing = System.nanoTime();
     invoker.close();
     long closedMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
     CompletionMessage c = controller.awaitCompletion(running);
-    assertThat(c.record().response().result().get("slept").asInt()).as("finished, not cut").isEqualTo(2_000);
-    assertThat(ControllerDouble.containersOfInvoker(id)).as("action and prewarm containers are gone").isEmpty();
-    System.out.printf("MEASURED graceful shutdown with a 2 s activation under way: %d ms%n", closedMs);
+    assertThat(c.record().response().result().get("slept").asInt())
+        .as("finished, not cut")
+        .isEqualTo(2_000);
+    assertThat(ControllerDouble.containersOfInvoker(id))
+        .as("action and prewarm containers are gone")
+        .isEmpty();
+    System.out.printf(
+        "MEASURED graceful shutdown with a 2 s activation under way: %d ms%n", closedMs);
   }
 
   private static List<String> prewarmContainers(int invokerId) throws Exception {
-    return ControllerDouble.lines(docker("ps", "-a", "-q", "--filter", "label=" + ContainerRuntime.INVOKER_LABEL + "="
-        + invokerId, "--filter", "label=" + PrewarmingRuntime.PREWARM_LABEL));
+    return ControllerDouble.lines(
+        docker(
+            "ps",
+            "-a",
+            "-q",
+            "--filter",
+            "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId,
+            "--filter",
+            "label=" + PrewarmingRuntime.PREWARM_LABEL));
   }
 
   @Test
   @Timeout(120)
   void aColdStartTakesThePrewarmedContainerOfItsKindAndTheStockIsReplenished() throws Exception {
     int id = 86;
-    try (Invoker invoker = invoker(id, Map.of("kwhisk.invoker.prewarm", "nodejs:20=1",
-        "kwhisk.invoker.prewarm-memory-mb", "128"))) {
+    try (Invoker invoker =
+        invoker(
+            id,
+            Map.of(
+                "kwhisk.invoker.prewarm",
+                "nodejs:20=1",
+                "kwhisk.invoker.prewarm-memory-mb",
+                "128"))) {
       var ready = invoker.metrics().registry().get(InvokerMetrics.PREWARM_READY).gauge();
       await().atMost(Duration.ofSeconds(30)).until(() -> ready.value() == 1);
       String stocked = prewarmContainers(id).get(0);
-      Action a = controller.action("prewarmed-" + suffix(), 10_000, 128,
-          "function main(p) { console.log('hello'); return { hello: p.name }; }");
+      Action a =
+          controller.action(
+              "prewarmed-" + suffix(),
+              10_000,
+              128,
+              "function main(p) { console.log('hello'); return { hello: p.name }; }");
       controller.createContainer(id, a);
       CompletionMessage c = controller.invoke(a, Json.object().put("name", "Ada"));
       assertThat(c.record().response().result().get("hello").asText()).isEqualTo("Ada");
       assertThat(c.containerId()).as("the prewarmed container ran it").startsWith(stocked);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(prewarmContainers(id)).as("a new one replaces it").hasSize(2).contains(stocked);
-        assertThat(ready.value()).isEqualTo(1);
-      });
-      assertThat(invoker.metrics().registry().get(InvokerMetrics.PREWARM_USED).counter().count()).isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(prewarmContainers(id))
+                    .as("a new one replaces it")
+                    .hasSize(2)
+                    .contains(stocked);
+                assertThat(ready.value()).isEqualTo(1);
+              });
+      assertThat(invoker.metrics().registry().get(InvokerMetrics.PREWARM_USED).counter().count())
+          .isEqualTo(1);
 
-      Action big = controller.action("not-prewarmed-" + suffix(), 10_000, 256, "function main() { return {}; }");
+      Action big =
+          controller.action(
+              "not-prewarmed-" + suffix(), 10_000, 256, "function main() { return {}; }");
       controller.createContainer(id, big);
       CompletionMessage other = controller.invoke(big, Json.object());
-      assertThat(other.containerId()).as("another memory limit gets its own container").doesNotStartWith(stocked);
+      assertThat(other.containerId())
+          .as("another memory limit gets its own container")
+          .doesNotStartWith(stocked);
       assertThat(containersOf(id, big)).hasSize(1);
     }
     assertThat(ControllerDouble.containersOfInvoker(id)).isEmpty();
   }
 
   /**
-   * Measures cold starts, with and without prewarm: the median of creation-to-completion, container create+start,
-   * /init, and the rest (command delivery, group join, first fetch, run, completion). Five of each by default;
-   * {@code -Dkwhisk.it.cold-starts=20} for the issue's measurement.
+   * Measures cold starts, with and without prewarm: the median of creation-to-completion, container
+   * create+start, /init, and the rest (command delivery, group join, first fetch, run, completion).
+   * Five of each by default; {@code -Dkwhisk.it.cold-starts=20} for the issue's measurement.
    */
   @Test
   @Timeout(600)
   void coldStartsWithAPrewarmedContainerSkipCreateAndStart() throws Exception {
     int n = Integer.getInteger("kwhisk.it.cold-starts", 5);
     Map<String, Long> plain = coldStarts(87, Map.of(), n);
-    Map<String, Long> prewarmed = coldStarts(88, Map.of("kwhisk.invoker.prewarm", "nodejs:20=1"), n);
-    System.out.printf("MEASURED cold start medians over %d (ms): without prewarm %s; with prewarm %s%n", n, plain,
-        prewarmed);
-    assertThat(plain.get("create+start")).as("each plain cold start created and started a container").isPositive();
+    Map<String, Long> prewarmed =
+        coldStarts(88, Map.of("kwhisk.invoker.prewarm", "nodejs:20=1"), n);
+    System.out.printf(
+        "MEASURED cold start medians over %d (ms): without prewarm %s; with prewarm %s%n",
+        n, plain, prewarmed);
+    assertThat(plain.get("create+start"))
+        .as("each plain cold start created and started a container")
+        .isPositive();
   }
 
-  private Map<String, Long> coldStarts(int id, Map<String, String> overrides, int n) throws Exception {
+  private Map<String, Long> coldStarts(int id, Map<String, String> overrides, int n)
+      throws Exception {
     Map<String, String> config = new HashMap<>(overrides);
     config.put("kwhisk.invoker.user-memory-mb", "2048");
     config.put("kwhisk.invoker.prewarm-memory-mb", "128");
@@ -284,7 +390,8 @@ class ContainerLifecycleIT {
     List<Long> inits = new java.util.ArrayList<>();
     List<Long> rests = new java.util.ArrayList<>();
     try (Invoker invoker = invoker(id, config)) {
-      var startTimer = invoker.metrics().registry().get(InvokerMetrics.CONTAINER_START_TIME).timer();
+      var startTimer =
+          invoker.metrics().registry().get(InvokerMetrics.CONTAINER_START_TIME).timer();
       boolean prewarm = overrides.containsKey("kwhisk.invoker.prewarm");
       for (int i = 0; i < n; i++) {
         if (prewarm) { // wait for the stock (or the last one's replacement) before measuring
@@ -293,20 +400,28 @@ class ContainerLifecycleIT {
         }
         double startMsBefore = startTimer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
         List<String> stock = prewarm ? prewarmContainers(id) : List.of();
-        Action a = controller.action("cold-" + i + "-" + suffix(), 10_000, 128, "function main() { return {}; }");
+        Action a =
+            controller.action(
+                "cold-" + i + "-" + suffix(), 10_000, 128, "function main() { return {}; }");
         long t = System.nanoTime();
         controller.createContainer(id, a);
         CompletionMessage c = controller.invoke(a, Json.object());
         long total = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
         assertThat(c.record().response().success()).isTrue();
         if (prewarm) {
-          assertThat(stock).as("the activation ran in the stocked container, so nothing was created for it")
+          assertThat(stock)
+              .as("the activation ran in the stocked container, so nothing was created for it")
               .anyMatch(c.containerId()::startsWith);
         }
-        // With prewarm the create+start happened before the request (the stock's refill runs beside it and is not
+        // With prewarm the create+start happened before the request (the stock's refill runs beside
+        // it and is not
         // on the activation's path), so it counts 0 here; without, it is the start timer's growth.
-        long start = prewarm ? 0
-            : Math.round(startTimer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) - startMsBefore);
+        long start =
+            prewarm
+                ? 0
+                : Math.round(
+                    startTimer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)
+                        - startMsBefore);
         long init = c.record().annotation("initTime").orElseThrow().asLong();
         totals.add(total);
         starts.add(start);
@@ -314,8 +429,15 @@ class ContainerLifecycleIT {
         rests.add(total - start - init);
       }
     }
-    return Map.of("total", median(totals), "create+start", median(starts), "init", median(inits),
-        "delivery+join+first record+run", median(rests));
+    return Map.of(
+        "total",
+        median(totals),
+        "create+start",
+        median(starts),
+        "init",
+        median(inits),
+        "delivery+join+first record+run",
+        median(rests));
   }
 
   private static long median(List<Long> values) {

@@ -47,10 +47,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * For integration tests: the real embedded broker, plus the controller's side of the wire played by the test
- * (action topics and their share groups, creations on an invoker's topic, activations, completions from
- * {@code completed0}, activation records, heartbeats), and the Docker CLI to look at containers. Public for the
- * integration tests of the invoker's sub-packages.
+ * For integration tests: the real embedded broker, plus the controller's side of the wire played by
+ * the test (action topics and their share groups, creations on an invoker's topic, activations,
+ * completions from {@code completed0}, activation records, heartbeats), and the Docker CLI to look
+ * at containers. Public for the integration tests of the invoker's sub-packages.
  */
 public final class ControllerDouble implements AutoCloseable {
   private final EmbeddedKafka kafka;
@@ -66,11 +66,18 @@ public final class ControllerDouble implements AutoCloseable {
   private ControllerDouble(EmbeddedKafka kafka, boolean follow) throws Exception {
     this.kafka = kafka;
     this.admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-    admin.createTopics(List.of(
-        new NewTopic(Topics.completedTopic(0), 1, (short) 1),
-        new NewTopic(Topics.HEALTH, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer());
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(Topics.completedTopic(0), 1, (short) 1),
+                new NewTopic(Topics.HEALTH, 1, (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+    this.producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer());
     this.reader = new Thread(this::read, "it-completions");
     reader.setDaemon(true);
     this.reading = follow;
@@ -81,18 +88,23 @@ public final class ControllerDouble implements AutoCloseable {
     return start(Map.of());
   }
 
-  /** A controller double on a broker with {@code brokerOverrides} added to the embedded broker's settings. */
+  /**
+   * A controller double on a broker with {@code brokerOverrides} added to the embedded broker's
+   * settings.
+   */
   public static ControllerDouble start(Map<String, String> brokerOverrides) throws Exception {
     Path dataDir = Files.createTempDirectory("kwhisk-invoker-it");
     return new ControllerDouble(EmbeddedKafka.start(dataDir, 0, brokerOverrides), true);
   }
 
   /**
-   * A double that reads nothing back (no completions, records or heartbeats: the await and heartbeat methods do not
-   * work), for benchmarks that read {@code completed0} themselves and must not pay for decoding every record.
+   * A double that reads nothing back (no completions, records or heartbeats: the await and
+   * heartbeat methods do not work), for benchmarks that read {@code completed0} themselves and must
+   * not pay for decoding every record.
    */
   public static ControllerDouble startWithoutFollowing() throws Exception {
-    return new ControllerDouble(EmbeddedKafka.start(Files.createTempDirectory("kwhisk-invoker-bench")), false);
+    return new ControllerDouble(
+        EmbeddedKafka.start(Files.createTempDirectory("kwhisk-invoker-bench")), false);
   }
 
   public String bootstrapServers() {
@@ -103,35 +115,68 @@ public final class ControllerDouble implements AutoCloseable {
     return admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
   }
 
-  /** A Node.js action whose topic and share group exist, as the controller makes them on creation. */
+  /**
+   * A Node.js action whose topic and share group exist, as the controller makes them on creation.
+   */
   public Action action(String name, int timeoutMs, int memoryMb, String code) throws Exception {
     return action(name, timeoutMs, memoryMb, 1, Map.of(), code);
   }
 
   /** As {@link #action(String, int, int, String)}, with a concurrency limit and annotations. */
-  public Action action(String name, int timeoutMs, int memoryMb, int concurrency, Map<String, JsonNode> annotations,
-      String code) throws Exception {
-    return action(name, new Exec("nodejs:20", code, null, false, null), annotations,
+  public Action action(
+      String name,
+      int timeoutMs,
+      int memoryMb,
+      int concurrency,
+      Map<String, JsonNode> annotations,
+      String code)
+      throws Exception {
+    return action(
+        name,
+        new Exec("nodejs:20", code, null, false, null),
+        annotations,
         new ActionLimits(timeoutMs, memoryMb, 10, concurrency));
   }
 
   /** An action of any kind (a blackbox image, say) whose topic and share group exist. */
-  public Action action(String name, Exec exec, Map<String, JsonNode> annotations, ActionLimits limits)
+  public Action action(
+      String name, Exec exec, Map<String, JsonNode> annotations, ActionLimits limits)
       throws Exception {
-    Action action = new Action("guest", name, "r1", null, exec, null, annotations, limits, 0, false,
-        System.currentTimeMillis());
+    Action action =
+        new Action(
+            "guest",
+            name,
+            "r1",
+            null,
+            exec,
+            null,
+            annotations,
+            limits,
+            0,
+            false,
+            System.currentTimeMillis());
     String topic = Topics.actionTopic(action.fqn());
     admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.actionGroup(action.fqn()));
-    admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
-            new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
-        .all().get(30, TimeUnit.SECONDS);
+    ConfigResource group =
+        new ConfigResource(ConfigResource.Type.GROUP, Topics.actionGroup(action.fqn()));
+    admin
+        .incrementalAlterConfigs(
+            Map.of(
+                group,
+                List.of(
+                    new AlterConfigOp(
+                        new ConfigEntry("share.auto.offset.reset", "earliest"),
+                        AlterConfigOp.OpType.SET))))
+        .all()
+        .get(30, TimeUnit.SECONDS);
     return action;
   }
 
   public void createContainer(int invokerId, Action action) throws Exception {
-    command(invokerId, action, new ContainerCreation(UUID.randomUUID().toString(), action, 0,
-        System.currentTimeMillis()));
+    command(
+        invokerId,
+        action,
+        new ContainerCreation(UUID.randomUUID().toString(), action, 0, System.currentTimeMillis()));
   }
 
   public void deleteContainers(int invokerId, Action action) throws Exception {
@@ -139,34 +184,59 @@ public final class ControllerDouble implements AutoCloseable {
   }
 
   private void command(int invokerId, Action action, InvokerCommand command) throws Exception {
-    producer.send(new ProducerRecord<>(Topics.invokerTopic(invokerId), action.fqn().path(), Json.encode(command)))
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.invokerTopic(invokerId), action.fqn().path(), Json.encode(command)))
         .get(10, TimeUnit.SECONDS);
   }
 
   /** Publishes an activation on the action's topic; returns its id. */
   public String send(Action action, ObjectNode params) throws Exception {
     ActivationMessage msg = activation(action, params);
-    producer.send(new ProducerRecord<>(Topics.actionTopic(action.fqn()), msg.activationId(), Json.encode(msg)))
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.actionTopic(action.fqn()), msg.activationId(), Json.encode(msg)))
         .get(10, TimeUnit.SECONDS);
     return msg.activationId();
   }
 
-  /** Pushes an activation to the invoker's {@code invoker<N>.activations} topic (baseline mode); returns its id. */
+  /**
+   * Pushes an activation to the invoker's {@code invoker<N>.activations} topic (baseline mode);
+   * returns its id.
+   */
   public String push(int invokerId, Action action, ObjectNode params) throws Exception {
     ActivationMessage msg = activation(action, params);
-    producer.send(new ProducerRecord<>(Topics.invokerActivationsTopic(invokerId), msg.activationId(),
-        Json.encode(new PushedActivation(action, msg)))).get(10, TimeUnit.SECONDS);
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.invokerActivationsTopic(invokerId),
+                msg.activationId(),
+                Json.encode(new PushedActivation(action, msg))))
+        .get(10, TimeUnit.SECONDS);
     return msg.activationId();
   }
 
   private static ActivationMessage activation(Action action, ObjectNode params) {
     String id = UUID.randomUUID().toString().replace("-", "");
-    return new ActivationMessage(id, "tx-" + id, action.namespace(), action.name(),
-        action.revision(), "guest", params, true, 0, System.currentTimeMillis());
+    return new ActivationMessage(
+        id,
+        "tx-" + id,
+        action.namespace(),
+        action.name(),
+        action.revision(),
+        "guest",
+        params,
+        true,
+        0,
+        System.currentTimeMillis());
   }
 
   public CompletionMessage awaitCompletion(String id) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(5))
         .until(() -> completions.containsKey(id));
     return completions.get(id);
   }
@@ -175,14 +245,20 @@ public final class ControllerDouble implements AutoCloseable {
     return awaitCompletion(send(action, params));
   }
 
-  /** How many completions of activation {@code id} were published so far (more than 1: it ran again). */
+  /**
+   * How many completions of activation {@code id} were published so far (more than 1: it ran
+   * again).
+   */
   public int completionCount(String id) {
     return completionCounts.getOrDefault(id, 0);
   }
 
   /** The activation record, as the first completion of activation {@code id} carried it. */
   public ActivationRecord awaitRecord(String id) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> records.containsKey(id));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> records.containsKey(id));
     return records.get(id);
   }
 
@@ -193,8 +269,13 @@ public final class ControllerDouble implements AutoCloseable {
   /** Members of the action's share group. */
   public int groupMembers(Action action) throws Exception {
     String group = Topics.actionGroup(action.fqn());
-    return admin.describeShareGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS)
-        .members().size();
+    return admin
+        .describeShareGroups(List.of(group))
+        .describedGroups()
+        .get(group)
+        .get(10, TimeUnit.SECONDS)
+        .members()
+        .size();
   }
 
   @Override
@@ -211,7 +292,9 @@ public final class ControllerDouble implements AutoCloseable {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
-          List.of(new TopicPartition(Topics.completedTopic(0), 0), new TopicPartition(Topics.HEALTH, 0));
+          List.of(
+              new TopicPartition(Topics.completedTopic(0), 0),
+              new TopicPartition(Topics.HEALTH, 0));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       while (reading) {
@@ -231,8 +314,9 @@ public final class ControllerDouble implements AutoCloseable {
   }
 
   /**
-   * Shuts down an integration test: closes the invoker (if started), then the controller (if started), then removes
-   * every container of the given invokers, each step even when an earlier one failed.
+   * Shuts down an integration test: closes the invoker (if started), then the controller (if
+   * started), then removes every container of the given invokers, each step even when an earlier
+   * one failed.
    */
   public static void shutDown(AutoCloseable invoker, ControllerDouble controller, int... invokerIds)
       throws Exception {
@@ -250,12 +334,25 @@ public final class ControllerDouble implements AutoCloseable {
   // ---------------------------------------------------------------- Docker, through its CLI
 
   public static List<String> containersOf(int invokerId, Action action) throws Exception {
-    return lines(docker("ps", "-a", "-q", "--filter", "label=" + ContainerRuntime.ACTION_LABEL + "="
-        + action.fqn().path(), "--filter", "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId));
+    return lines(
+        docker(
+            "ps",
+            "-a",
+            "-q",
+            "--filter",
+            "label=" + ContainerRuntime.ACTION_LABEL + "=" + action.fqn().path(),
+            "--filter",
+            "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId));
   }
 
   public static List<String> containersOfInvoker(int invokerId) throws Exception {
-    return lines(docker("ps", "-a", "-q", "--filter", "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId));
+    return lines(
+        docker(
+            "ps",
+            "-a",
+            "-q",
+            "--filter",
+            "label=" + ContainerRuntime.INVOKER_LABEL + "=" + invokerId));
   }
 
   /** Removes every container labelled with the invoker id, whatever its cluster. */

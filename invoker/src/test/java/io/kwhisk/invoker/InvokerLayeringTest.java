@@ -10,22 +10,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The invoker's import rules (see ARCHITECTURE.md): it depends on common only, never on the controller, the broker
- * or a launcher; its feature packages form no cycle; and only the root package (the wiring: {@code Invoker},
- * {@code InvokerMain}, {@code InvokerConfig}) sees the whole configuration, each feature taking a narrow settings
- * record ({@code ProxySettings}, {@code PoolSettings}) instead. Kept here so that building the invoker alone checks
- * them.
+ * The invoker's import rules (see ARCHITECTURE.md): it depends on common only, never on the
+ * controller, the broker or a launcher; its feature packages form no cycle; and only the root
+ * package (the wiring: {@code Invoker}, {@code InvokerMain}, {@code InvokerConfig}) sees the whole
+ * configuration, each feature taking a narrow settings record ({@code ProxySettings}, {@code
+ * PoolSettings}) instead. Kept here so that building the invoker alone checks them.
  */
 @Timeout(60)
 class InvokerLayeringTest {
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.kwhisk.invoker");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.kwhisk.invoker");
 
   @Test
   void theInvokerDependsOnNoKwhiskModuleButCommon() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "io.kwhisk.controller..", "io.kwhisk.broker..", "io.kwhisk.standalone..", "io.kwhisk.perf..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.kwhisk.controller..",
+            "io.kwhisk.broker..",
+            "io.kwhisk.standalone..",
+            "io.kwhisk.perf..")
         .check(CLASSES);
   }
 
@@ -36,17 +43,30 @@ class InvokerLayeringTest {
 
   @Test
   void noFeaturePackageSeesTheWiringOrTheWholeConfiguration() {
-    noClasses().that().resideInAPackage("io.kwhisk.invoker.(*)..")
-        .should().dependOnClassesThat().resideInAPackage("io.kwhisk.invoker")
+    noClasses()
+        .that()
+        .resideInAPackage("io.kwhisk.invoker.(*)..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.kwhisk.invoker")
         .check(CLASSES);
   }
 
   @Test
   void containersAndTheirEngineKnowNothingOfPoolsOrProxies() {
-    noClasses().that().resideInAnyPackage("io.kwhisk.invoker.docker..", "io.kwhisk.invoker.publish..",
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.kwhisk.invoker.docker..",
+            "io.kwhisk.invoker.publish..",
             "io.kwhisk.invoker.metrics..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.kwhisk.invoker.pool..", "io.kwhisk.invoker.push..",
-            "io.kwhisk.invoker.proxy..", "io.kwhisk.invoker.prewarm..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.kwhisk.invoker.pool..",
+            "io.kwhisk.invoker.push..",
+            "io.kwhisk.invoker.proxy..",
+            "io.kwhisk.invoker.prewarm..")
         .check(CLASSES);
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Activations that run longer than the share group's record lock, against a broker whose lock is 2 s (production
- * default: 30 s): the proxy's feed must renew the lock, or the broker hands the record out again while it runs and
- * the action runs twice.
+ * Activations that run longer than the share group's record lock, against a broker whose lock is 2
+ * s (production default: 30 s): the proxy's feed must renew the lock, or the broker hands the
+ * record out again while it runs and the action runs twice.
  */
 class LockRenewalIT {
   private static final int INVOKER_ID = 73;
@@ -30,17 +30,25 @@ class LockRenewalIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(docker("images", "-q", IMAGE)).as("runtime image %s (scripts/build-runtimes.sh)", IMAGE).isNotEmpty();
-    controller = ControllerDouble.start(Map.of(
-        "group.share.min.record.lock.duration.ms", "1000",
-        "group.share.record.lock.duration.ms", "2000"));
-    invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
-        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
-        "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
-        "kwhisk.invoker.keep-alive", "30s",
-        "kwhisk.invoker.prefetch", "2",
-        "kwhisk.invoker.heartbeat-interval", "500ms",
-        "kwhisk.invoker.metrics-port", "0"))));
+    assertThat(docker("images", "-q", IMAGE))
+        .as("runtime image %s (scripts/build-runtimes.sh)", IMAGE)
+        .isNotEmpty();
+    controller =
+        ControllerDouble.start(
+            Map.of(
+                "group.share.min.record.lock.duration.ms", "1000",
+                "group.share.record.lock.duration.ms", "2000"));
+    invoker =
+        Invoker.start(
+            InvokerConfig.from(
+                ConfigSource.of(
+                    Map.of(
+                        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
+                        "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
+                        "kwhisk.invoker.keep-alive", "30s",
+                        "kwhisk.invoker.prefetch", "2",
+                        "kwhisk.invoker.heartbeat-interval", "500ms",
+                        "kwhisk.invoker.metrics-port", "0"))));
   }
 
   @AfterAll
@@ -50,11 +58,17 @@ class LockRenewalIT {
 
   @Test
   @Timeout(120)
-  void activationsHeldLongerThanTheRecordLockRunOnceEachBecauseTheFeedRenewsTheirLocks() throws Exception {
-    Action action = controller.action("slow-" + UUID.randomUUID().toString().substring(0, 8), 30_000, 256,
-        "function main(p) { return new Promise(r => setTimeout(() => r({ n: p.n }), 3000)); }");
+  void activationsHeldLongerThanTheRecordLockRunOnceEachBecauseTheFeedRenewsTheirLocks()
+      throws Exception {
+    Action action =
+        controller.action(
+            "slow-" + UUID.randomUUID().toString().substring(0, 8),
+            30_000,
+            256,
+            "function main(p) { return new Promise(r => setTimeout(() => r({ n: p.n }), 3000)); }");
     controller.createContainer(INVOKER_ID, action);
-    // Two records in one poll (prefetch 2, concurrency 1): the second waits ~3 s in the proxy, then runs ~3 s, so
+    // Two records in one poll (prefetch 2, concurrency 1): the second waits ~3 s in the proxy, then
+    // runs ~3 s, so
     // both outlive the 2 s lock, one while running and one while queued.
     String first = controller.send(action, Json.object().put("n", 1));
     String second = controller.send(action, Json.object().put("n", 2));
@@ -65,7 +79,11 @@ class LockRenewalIT {
     assertThat(a.record().response().result().get("n").asInt()).isEqualTo(1);
     assertThat(b.record().response().result().get("n").asInt()).isEqualTo(2);
     // A redelivered record would run again and publish a second completion within ~3-6 s.
-    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() ->
-        controller.completionCount(first) == 1 && controller.completionCount(second) == 1);
+    await()
+        .during(Duration.ofSeconds(8))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                controller.completionCount(first) == 1 && controller.completionCount(second) == 1);
   }
 }

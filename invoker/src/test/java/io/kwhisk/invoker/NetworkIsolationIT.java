@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * With the invoker's default configuration, action containers reach neither each other nor the host's ports, but
- * do reach the API they are given as {@code __OW_API_HOST}: the invoker makes the network and its host rules itself
- * at start. Real engine and iptables (root); every address probed is this machine's: the Docker bridge's and the
- * action network's gateways (the host) and the test's own containers.
+ * With the invoker's default configuration, action containers reach neither each other nor the
+ * host's ports, but do reach the API they are given as {@code __OW_API_HOST}: the invoker makes the
+ * network and its host rules itself at start. Real engine and iptables (root); every address probed
+ * is this machine's: the Docker bridge's and the action network's gateways (the host) and the
+ * test's own containers.
  */
 class NetworkIsolationIT {
   private static final int INVOKER_ID = 66;
@@ -38,40 +39,63 @@ class NetworkIsolationIT {
   private static ControllerDouble controller;
   private static Invoker invoker;
   private static HttpServer api;
-  /** Stands for a broker listening on the host's addresses, as a broker of a real deployment does. */
+
+  /**
+   * Stands for a broker listening on the host's addresses, as a broker of a real deployment does.
+   */
   private static ServerSocket broker;
+
   private static int metricsPort;
+
   /** The host as containers see it: the action network's gateway. */
   private static String gateway;
-  /** Another address of the host: the default bridge's gateway, where the API listens for actions. */
+
+  /**
+   * Another address of the host: the default bridge's gateway, where the API listens for actions.
+   */
   private static String bridgeGateway;
 
   @BeforeAll
   static void start() throws Exception {
     assumeThat(System.getProperty("user.name")).as("iptables needs root").isEqualTo("root");
-    bridgeGateway = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge").trim();
+    bridgeGateway =
+        docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge").trim();
     api = HttpServer.create(new InetSocketAddress(0), 0);
-    api.createContext("/api/v1", exchange -> {
-      byte[] body = "{\"api\":\"kwhisk\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    api.createContext(
+        "/api/v1",
+        exchange -> {
+          byte[] body = "{\"api\":\"kwhisk\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     api.start();
     broker = new ServerSocket(0);
     try (ServerSocket s = new ServerSocket(0)) {
       metricsPort = s.getLocalPort();
     }
     controller = ControllerDouble.start();
-    invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
-        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
-        "kwhisk.invoker.id", Integer.toString(INVOKER_ID),
-        "kwhisk.invoker.keep-alive", "60s",
-        "kwhisk.invoker.prefetch", "1",
-        "kwhisk.invoker.pause-grace", "0",
-        "kwhisk.invoker.metrics-port", Integer.toString(metricsPort),
-        "kwhisk.invoker.api-host", "http://" + bridgeGateway + ":" + api.getAddress().getPort()))));
-    gateway = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", NETWORK).trim();
+    invoker =
+        Invoker.start(
+            InvokerConfig.from(
+                ConfigSource.of(
+                    Map.of(
+                        "kwhisk.kafka.bootstrap-servers",
+                        controller.bootstrapServers(),
+                        "kwhisk.invoker.id",
+                        Integer.toString(INVOKER_ID),
+                        "kwhisk.invoker.keep-alive",
+                        "60s",
+                        "kwhisk.invoker.prefetch",
+                        "1",
+                        "kwhisk.invoker.pause-grace",
+                        "0",
+                        "kwhisk.invoker.metrics-port",
+                        Integer.toString(metricsPort),
+                        "kwhisk.invoker.api-host",
+                        "http://" + bridgeGateway + ":" + api.getAddress().getPort()))));
+    gateway =
+        docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", NETWORK).trim();
   }
 
   @AfterAll
@@ -84,7 +108,10 @@ class NetworkIsolationIT {
     }
   }
 
-  /** Whether this host reaches {@code host:port}: the listener is there, so only the isolation can refuse it. */
+  /**
+   * Whether this host reaches {@code host:port}: the listener is there, so only the isolation can
+   * refuse it.
+   */
   private static boolean hostReaches(String host, int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 1000);
@@ -97,14 +124,24 @@ class NetworkIsolationIT {
   @Test
   @Timeout(180)
   void anActionReachesNeitherAnotherTenantsContainerNorTheHostsPortsButItsApi() throws Exception {
-    Action victim = controller.action("victim-" + UUID.randomUUID().toString().substring(0, 8), 10_000, 128,
-        "function main() { return {ok: true}; }");
+    Action victim =
+        controller.action(
+            "victim-" + UUID.randomUUID().toString().substring(0, 8),
+            10_000,
+            128,
+            "function main() { return {ok: true}; }");
     controller.createContainer(INVOKER_ID, victim);
     CompletionMessage victimRun = controller.invoke(victim, Json.object());
-    assertThat(docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", victimRun.containerId()).trim())
+    assertThat(
+            docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", victimRun.containerId()).trim())
         .isEqualTo(NETWORK);
-    String victimIp = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}",
-        victimRun.containerId()).trim();
+    String victimIp =
+        docker(
+                "inspect",
+                "-f",
+                "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}",
+                victimRun.containerId())
+            .trim();
     for (String host : List.of(gateway, bridgeGateway)) {
       for (int port : List.of(broker.getLocalPort(), metricsPort, api.getAddress().getPort())) {
         assertThat(hostReaches(host, port)).as("%s:%d listens", host, port).isTrue();
@@ -112,7 +149,12 @@ class NetworkIsolationIT {
     }
     assertThat(hostReaches(victimIp, 8080)).as("the invoker reaches the victim's /run").isTrue();
 
-    Action prober = controller.action("prober-" + UUID.randomUUID().toString().substring(0, 8), 20_000, 128, """
+    Action prober =
+        controller.action(
+            "prober-" + UUID.randomUUID().toString().substring(0, 8),
+            20_000,
+            128,
+            """
         const net = require('net');
         const http = require('http');
         function probe(host, port) {
@@ -152,11 +194,20 @@ class NetworkIsolationIT {
     params.set("targets", targets);
     JsonNode seen = controller.invoke(prober, params).record().response().result();
 
-    assertThat(seen.get("victim").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
-    assertThat(seen.get("broker").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
-    assertThat(seen.get("invokerMetrics").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
-    assertThat(seen.get("brokerViaBridge").asText()).as("%s", seen).isIn("timeout", "ECONNREFUSED", "ECONNRESET");
-    assertThat(seen.get("invokerMetricsViaBridge").asText()).as("%s", seen)
+    assertThat(seen.get("victim").asText())
+        .as("%s", seen)
+        .isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("broker").asText())
+        .as("%s", seen)
+        .isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("invokerMetrics").asText())
+        .as("%s", seen)
+        .isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("brokerViaBridge").asText())
+        .as("%s", seen)
+        .isIn("timeout", "ECONNREFUSED", "ECONNRESET");
+    assertThat(seen.get("invokerMetricsViaBridge").asText())
+        .as("%s", seen)
         .isIn("timeout", "ECONNREFUSED", "ECONNRESET");
     assertThat(seen.get("api").asText()).as("%s", seen).isEqualTo("200 {\"api\":\"kwhisk\"}");
   }
@@ -164,10 +215,18 @@ class NetworkIsolationIT {
   @Test
   @Timeout(60)
   void anInvokerThatCannotInstallTheHostRulesRefusesToStartInsteadOfRunningActionsUnprotected() {
-    assertThatThrownBy(() -> Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
-        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
-        "kwhisk.invoker.id", Integer.toString(INVOKER_ID + 1),
-        ActionNetwork.IPTABLES, "/nonexistent/iptables")))))
+    assertThatThrownBy(
+            () ->
+                Invoker.start(
+                    InvokerConfig.from(
+                        ConfigSource.of(
+                            Map.of(
+                                "kwhisk.kafka.bootstrap-servers",
+                                controller.bootstrapServers(),
+                                "kwhisk.invoker.id",
+                                Integer.toString(INVOKER_ID + 1),
+                                ActionNetwork.IPTABLES,
+                                "/nonexistent/iptables")))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(ActionNetwork.ISOLATION + "=iptables")
         .hasMessageContaining("/nonexistent/iptables")

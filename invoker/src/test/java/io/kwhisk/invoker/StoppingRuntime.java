@@ -6,14 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A blackbox image whose runtime behaves as Apache's nodejs runtime does after a failure: the run that fails
- * answers 502, and from then on the runtime is "stopped" and answers every {@code /run} with 403. Built from the
- * local nodejs runtime image (its node binary), so no registry is needed.
+ * A blackbox image whose runtime behaves as Apache's nodejs runtime does after a failure: the run
+ * that fails answers 502, and from then on the runtime is "stopped" and answers every {@code /run}
+ * with 403. Built from the local nodejs runtime image (its node binary), so no registry is needed.
  */
 final class StoppingRuntime {
   static final String IMAGE = "kwhisk-test/stopping-runtime:latest";
 
-  private static final String SERVER = """
+  private static final String SERVER =
+      """
       const http = require('http');
       let stopped = false;
       const END = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
@@ -49,8 +50,10 @@ final class StoppingRuntime {
   /** Builds the image (quick: one file on top of the nodejs runtime image) and returns its name. */
   static String build(Path context) throws Exception {
     Files.writeString(context.resolve("server.js"), SERVER);
-    Files.writeString(context.resolve("Dockerfile"), "FROM kwhisk/action-nodejs-v20:latest\n"
-        + "COPY server.js /stopping/server.js\nCMD [\"node\", \"/stopping/server.js\"]\n");
+    Files.writeString(
+        context.resolve("Dockerfile"),
+        "FROM kwhisk/action-nodejs-v20:latest\n"
+            + "COPY server.js /stopping/server.js\nCMD [\"node\", \"/stopping/server.js\"]\n");
     docker("build", "-q", "-t", IMAGE, context.toString());
     return IMAGE;
   }

@@ -6,13 +6,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code java -jar perf/target/kwhisk-perf.jar <load|matrix|burst|lifecycle|trace|engine|report|latency> [options]}:
- * wiring only, see {@link Commands} and perf/README.md. The commands and their options are picocli specs
- * ({@link Options}), which parse them and print the usage.
+ * {@code java -jar perf/target/kwhisk-perf.jar
+ * <load|matrix|burst|lifecycle|trace|engine|report|latency> [options]}: wiring only, see {@link
+ * Commands} and perf/README.md. The commands and their options are picocli specs ({@link Options}),
+ * which parse them and print the usage.
  */
 public final class PerfMain {
   public static void main(String[] args) throws Exception {
-    // common's logback.xml is the services' configuration (stdout); perf keeps stdout for its tables, so it names
+    // common's logback.xml is the services' configuration (stdout); perf keeps stdout for its
+    // tables, so it names
     // its own file. Set before the first logger exists; -Dlogback.configurationFile still wins.
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "kwhisk-perf-logback.xml");
@@ -22,7 +24,8 @@ public final class PerfMain {
 
   static int run(List<String> args) throws Exception {
     if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
-      String command = args.size() > 1 && Options.commandNames().contains(args.get(1)) ? args.get(1) : null;
+      String command =
+          args.size() > 1 && Options.commandNames().contains(args.get(1)) ? args.get(1) : null;
       System.out.print(Options.usage(command));
       return args.isEmpty() ? 2 : 0;
     }
@@ -65,7 +68,8 @@ public final class PerfMain {
           commands.latency(rest);
           return 0;
         default:
-          throw new IllegalStateException("no command " + args.get(0)); // Options lists only the cases above
+          throw new IllegalStateException(
+              "no command " + args.get(0)); // Options lists only the cases above
       }
     } catch (IllegalArgumentException e) {
       System.err.println("kwhisk-perf: " + e.getMessage() + " (kwhisk-perf help for usage)");

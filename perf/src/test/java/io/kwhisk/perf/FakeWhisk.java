@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A tiny OpenWhisk REST endpoint on loopback for testing the load generator without a platform: PUT, DELETE and
- * blocking POST of actions under {@code /api/v1/namespaces/{ns}/actions/{name}}, Basic auth checked. By default an
- * invoke answers 200 with an activation record whose result echoes the invoke's parameters, with an
- * {@code initTime} annotation on each action's first invoke (a cold start) and the answer's time as its
- * {@code start}; {@link #respond} replaces that. Handlers run on a fixed pool of {@code threads}.
+ * A tiny OpenWhisk REST endpoint on loopback for testing the load generator without a platform:
+ * PUT, DELETE and blocking POST of actions under {@code /api/v1/namespaces/{ns}/actions/{name}},
+ * Basic auth checked. By default an invoke answers 200 with an activation record whose result
+ * echoes the invoke's parameters, with an {@code initTime} annotation on each action's first invoke
+ * (a cold start) and the answer's time as its {@code start}; {@link #respond} replaces that.
+ * Handlers run on a fixed pool of {@code threads}.
  */
 public final class FakeWhisk implements AutoCloseable {
   public static final String AUTH = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:secret";
@@ -34,13 +35,15 @@ public final class FakeWhisk implements AutoCloseable {
 
   /** A {@link Responder} that also sees the invoke's parameters (its JSON body). */
   public interface ParamsResponder {
-    Answer answer(String action, long n, boolean firstOfAction, String params) throws InterruptedException;
+    Answer answer(String action, long n, boolean firstOfAction, String params)
+        throws InterruptedException;
   }
 
   public record Answer(int status, String body) {}
 
   static {
-    // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms
+    // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle and delayed
+    // ACKs add ~40 ms
     // to every exchange on loopback. Read once, when the first server starts.
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
@@ -109,18 +112,34 @@ public final class FakeWhisk implements AutoCloseable {
   /** An activation record that started now, with {@code result} (JSON) as the action's result. */
   public static String record(String action, String status, boolean cold, String result) {
     long now = System.currentTimeMillis();
-    String annotations = "[{\"key\":\"path\",\"value\":\"guest/" + action + "\"},{\"key\":\"waitTime\",\"value\":3}"
-        + (cold ? ",{\"key\":\"initTime\",\"value\":42}" : "") + "]";
-    return "{\"namespace\":\"guest\",\"name\":\"" + action + "\",\"activationId\":\"a1\",\"start\":" + now
-        + ",\"end\":" + (now + 1) + ",\"duration\":1,\"statusCode\":0,\"response\":{\"status\":\"" + status
-        + "\",\"statusCode\":0,\"success\":" + "success".equals(status) + ",\"result\":" + result
-        + "},\"logs\":[],\"annotations\":" + annotations + ",\"publish\":false}";
+    String annotations =
+        "[{\"key\":\"path\",\"value\":\"guest/"
+            + action
+            + "\"},{\"key\":\"waitTime\",\"value\":3}"
+            + (cold ? ",{\"key\":\"initTime\",\"value\":42}" : "")
+            + "]";
+    return "{\"namespace\":\"guest\",\"name\":\""
+        + action
+        + "\",\"activationId\":\"a1\",\"start\":"
+        + now
+        + ",\"end\":"
+        + (now + 1)
+        + ",\"duration\":1,\"statusCode\":0,\"response\":{\"status\":\""
+        + status
+        + "\",\"statusCode\":0,\"success\":"
+        + "success".equals(status)
+        + ",\"result\":"
+        + result
+        + "},\"logs\":[],\"annotations\":"
+        + annotations
+        + ",\"publish\":false}";
   }
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String expected = "Basic " + Base64.getEncoder().encodeToString(AUTH.getBytes(StandardCharsets.UTF_8));
+      String expected =
+          "Basic " + Base64.getEncoder().encodeToString(AUTH.getBytes(StandardCharsets.UTF_8));
       if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
         reply(ex, 401, "{\"error\":\"unauthorized\"}");
         return;
@@ -151,7 +170,8 @@ public final class FakeWhisk implements AutoCloseable {
     }
   }
 
-  private void invoke(HttpExchange ex, String name, String params) throws IOException, InterruptedException {
+  private void invoke(HttpExchange ex, String name, String params)
+      throws IOException, InterruptedException {
     if (!actions.contains(name)) {
       reply(ex, 404, "{\"error\":\"no action " + name + "\"}");
       return;

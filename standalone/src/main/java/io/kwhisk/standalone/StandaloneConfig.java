@@ -6,13 +6,15 @@ import io.kwhisk.common.entity.EntityName;
 import java.nio.file.Path;
 
 /**
- * The standalone launcher's own settings; the controller and invoker read theirs from the same source.
+ * The standalone launcher's own settings; the controller and invoker read theirs from the same
+ * source.
  *
  * @param dataDir where the embedded broker keeps its data and where {@code wskprops} is written
  *     ({@code kwhisk.standalone.data-dir}, default {@code .kwhisk})
- * @param kafkaPort the embedded broker's client port ({@code kwhisk.standalone.kafka-port}, default 0: any free
- *     port; give one to run further invokers against it)
- * @param namespace the namespace created on first start ({@code kwhisk.standalone.namespace}, default guest)
+ * @param kafkaPort the embedded broker's client port ({@code kwhisk.standalone.kafka-port}, default
+ *     0: any free port; give one to run further invokers against it)
+ * @param namespace the namespace created on first start ({@code kwhisk.standalone.namespace},
+ *     default guest)
  * @param apiHost the API host written to wskprops ({@code kwhisk.standalone.api-host}, default
  *     {@code http://localhost:<controller port>})
  */

@@ -17,8 +17,9 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The {@code wsk} CLI's properties file ({@code APIHOST=...}, {@code AUTH=uuid:key}, {@code NAMESPACE=...}), which
- * OpenWhisk clients read through {@code WSK_CONFIG_FILE}. Written owner-readable only: it holds a key.
+ * The {@code wsk} CLI's properties file ({@code APIHOST=...}, {@code AUTH=uuid:key}, {@code
+ * NAMESPACE=...}), which OpenWhisk clients read through {@code WSK_CONFIG_FILE}. Written
+ * owner-readable only: it holds a key.
  */
 record WskProps(String apiHost, String auth, String namespace) {
 
@@ -40,19 +41,24 @@ record WskProps(String apiHost, String auth, String namespace) {
   }
 
   /**
-   * Writes the file through a sibling created owner-readable from the start (never readable by others, not even
-   * between creation and a chmod), then moved into place.
+   * Writes the file through a sibling created owner-readable from the start (never readable by
+   * others, not even between creation and a chmod), then moved into place.
    */
   void write(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    byte[] text = ("APIHOST=" + apiHost + "\nAUTH=" + auth + "\nNAMESPACE=" + namespace + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] text =
+        ("APIHOST=" + apiHost + "\nAUTH=" + auth + "\nNAMESPACE=" + namespace + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp); // a leftover may have other permissions: CREATE_NEW makes ours
-    Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    FileAttribute<?>[] ownerOnly = file.getFileSystem().supportedFileAttributeViews().contains("posix")
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    Set<StandardOpenOption> options =
+        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileAttribute<?>[] ownerOnly =
+        file.getFileSystem().supportedFileAttributeViews().contains("posix")
+            ? new FileAttribute<?>[] {
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+            }
+            : new FileAttribute<?>[0];
     try (SeekableByteChannel out = Files.newByteChannel(tmp, options, ownerOnly)) {
       out.write(ByteBuffer.wrap(text));
     }

@@ -33,12 +33,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two controllers and two invokers on one broker: containers spread over both invokers by load, a caller gets its
- * result from whichever controller it asked, and stopping an invoker under load loses no accepted activation.
+ * Two controllers and two invokers on one broker: containers spread over both invokers by load, a
+ * caller gets its result from whichever controller it asked, and stopping an invoker under load
+ * loses no accepted activation.
  */
 class ClusterIT {
   private static final int ACTIONS = 10;
-  private static final String SLOW = "function main(p) { return new Promise(r => setTimeout(() => r({n: p.n}), 200)); }";
+  private static final String SLOW =
+      "function main(p) { return new Promise(r => setTimeout(() => r({n: p.n}), 200)); }";
 
   @TempDir Path dir;
   private EmbeddedKafka kafka;
@@ -51,17 +53,28 @@ class ClusterIT {
   @BeforeEach
   void start() throws Exception {
     kafka = EmbeddedKafka.start(dir);
-    ConfigSource base = ConfigSource.fromEnvironment(Map.of(
-        KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-        "kwhisk.controller.port", "0",
-        "kwhisk.invoker.keep-alive", "20s",
-        "kwhisk.invoker.user-memory-mb", "2048",
-        "kwhisk.controller.throttle.namespace-per-minute", "0"));
+    ConfigSource base =
+        ConfigSource.fromEnvironment(
+            Map.of(
+                KafkaSettings.BOOTSTRAP,
+                kafka.bootstrapServers(),
+                "kwhisk.controller.port",
+                "0",
+                "kwhisk.invoker.keep-alive",
+                "20s",
+                "kwhisk.invoker.user-memory-mb",
+                "2048",
+                "kwhisk.controller.throttle.namespace-per-minute",
+                "0"));
     for (int c = 0; c < 2; c++) {
-      controllers.add(Controller.start(ControllerConfig.from(base.with(Map.of("kwhisk.controller.id", "" + c)))));
+      controllers.add(
+          Controller.start(
+              ControllerConfig.from(base.with(Map.of("kwhisk.controller.id", "" + c)))));
     }
     for (int i = 0; i < 2; i++) {
-      invokers.add(Invoker.start(InvokerConfig.from(base.with(Map.of("kwhisk.invoker.id", "" + (invokerBase + i))))));
+      invokers.add(
+          Invoker.start(
+              InvokerConfig.from(base.with(Map.of("kwhisk.invoker.id", "" + (invokerBase + i))))));
     }
     auth = controllers.get(0).ensureNamespace("guest").orElseThrow();
   }
@@ -86,7 +99,8 @@ class ClusterIT {
     for (int a = 0; a < ACTIONS; a++) {
       HttpResponse<String> r = calls.get(a).join();
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      assertThat(Json.MAPPER.readTree(r.body()).path("response").path("result").path("n").asInt()).isEqualTo(a);
+      assertThat(Json.MAPPER.readTree(r.body()).path("response").path("result").path("n").asInt())
+          .isEqualTo(a);
     }
     Map<String, Integer> perInvoker = containersPerInvoker();
     System.out.println("containers per invoker for " + ACTIONS + " actions: " + perInvoker);
@@ -131,8 +145,10 @@ class ClusterIT {
   private JsonNode awaitRecord(String id) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = http.send(request(controllers.get(0), "/activations/" + id).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              request(controllers.get(0), "/activations/" + id).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) return Json.MAPPER.readTree(r.body());
       Thread.sleep(500);
     }
@@ -143,8 +159,10 @@ class ClusterIT {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 2; i++) {
       String id = Integer.toString(invokerBase + i);
-      Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=io.kwhisk.invoker=" + id)
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("docker", "ps", "-q", "--filter", "label=io.kwhisk.invoker=" + id)
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       assertThat(p.waitFor()).isZero();
       if (!out.isEmpty()) counts.put(id, out.split("\\s+").length);
@@ -152,21 +170,32 @@ class ClusterIT {
     return counts;
   }
 
-  private HttpResponse<String> put(Controller controller, String name) throws IOException, InterruptedException {
+  private HttpResponse<String> put(Controller controller, String name)
+      throws IOException, InterruptedException {
     String body = "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":" + Json.encodeString(SLOW) + "}}";
-    return http.send(request(controller, "/actions/" + name + "?overwrite=true")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        request(controller, "/actions/" + name + "?overwrite=true")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  private CompletableFuture<HttpResponse<String>> invoke(Controller controller, String name, int n) {
-    return http.sendAsync(request(controller, "/actions/" + name + "?blocking=true")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(), HttpResponse.BodyHandlers.ofString());
+  private CompletableFuture<HttpResponse<String>> invoke(
+      Controller controller, String name, int n) {
+    return http.sendAsync(
+        request(controller, "/actions/" + name + "?blocking=true")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest.Builder request(Controller controller, String path) {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + controller.port() + "/api/v1/namespaces/_" + path))
+    return HttpRequest.newBuilder(
+            URI.create("http://localhost:" + controller.port() + "/api/v1/namespaces/_" + path))
         .timeout(Duration.ofSeconds(120))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)))
+        .header(
+            "Authorization",
+            "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)))
         .header("Content-Type", "application/json");
   }
 }

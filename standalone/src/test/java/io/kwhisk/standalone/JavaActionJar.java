@@ -12,8 +12,9 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * Builds an OpenWhisk Java action jar from source at test time: compiled against gson's {@code JsonObject} (the
- * signature OpenWhisk's Java runtime calls), returned base64-encoded as the action's {@code exec.code}.
+ * Builds an OpenWhisk Java action jar from source at test time: compiled against gson's {@code
+ * JsonObject} (the signature OpenWhisk's Java runtime calls), returned base64-encoded as the
+ * action's {@code exec.code}.
  */
 final class JavaActionJar {
   private JavaActionJar() {}
@@ -25,15 +26,32 @@ final class JavaActionJar {
     Files.createDirectories(classes);
     Path file = src.resolve(className + ".java");
     Files.writeString(file, source);
-    String gson = Path.of(com.google.gson.JsonObject.class.getProtectionDomain().getCodeSource().getLocation()
-        .getPath()).toString();
+    String gson =
+        Path.of(
+                com.google.gson.JsonObject.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .getPath())
+            .toString();
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    int rc = javac.run(null, null, errors,
-        "--release", "17", "-cp", gson, "-d", classes.toString(), file.toString());
+    int rc =
+        javac.run(
+            null,
+            null,
+            errors,
+            "--release",
+            "17",
+            "-cp",
+            gson,
+            "-d",
+            classes.toString(),
+            file.toString());
     if (rc != 0) throw new IllegalStateException("compiling the test action failed: " + errors);
     ByteArrayOutputStream jar = new ByteArrayOutputStream();
-    try (JarOutputStream out = new JarOutputStream(jar); Stream<Path> files = Files.walk(classes)) {
+    try (JarOutputStream out = new JarOutputStream(jar);
+        Stream<Path> files = Files.walk(classes)) {
       for (Path p : files.filter(Files::isRegularFile).toList()) {
         out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
         out.write(Files.readAllBytes(p));
@@ -42,5 +60,4 @@ final class JavaActionJar {
     }
     return Base64.getEncoder().encodeToString(jar.toByteArray());
   }
-
 }

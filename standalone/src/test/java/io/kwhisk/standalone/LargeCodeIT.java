@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Zip actions with their dependencies up to OpenWhisk's 48 MB of code (issue 12): created with {@code PUT} (above the
- * 1 MB invoke limit), stored out of line (the code would not fit a Kafka record), read by the invoker at
- * {@code /init} and run whole, also after an update; one over 48 MB is refused with OpenWhisk's 413.
+ * Zip actions with their dependencies up to OpenWhisk's 48 MB of code (issue 12): created with
+ * {@code PUT} (above the 1 MB invoke limit), stored out of line (the code would not fit a Kafka
+ * record), read by the invoker at {@code /init} and run whole, also after an update; one over 48 MB
+ * is refused with OpenWhisk's 413.
  */
 class LargeCodeIT {
   @TempDir static Path dataDir;
@@ -35,10 +36,13 @@ class LargeCodeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    standalone = Standalone.start(ConfigSource.fromEnvironment(Map.of(
-        "kwhisk.standalone.data-dir", dataDir.toString(),
-        "kwhisk.controller.port", "0",
-        "kwhisk.controller.blocking-wait", "60s")));
+    standalone =
+        Standalone.start(
+            ConfigSource.fromEnvironment(
+                Map.of(
+                    "kwhisk.standalone.data-dir", dataDir.toString(),
+                    "kwhisk.controller.port", "0",
+                    "kwhisk.controller.blocking-wait", "60s")));
     api = new WhiskApi(standalone);
   }
 
@@ -49,15 +53,21 @@ class LargeCodeIT {
 
   @Test
   @Timeout(240)
-  void aTenMegabyteZipActionIsCreatedInvokedReadBackWholeAndRunsItsNewCodeWhenUpdated() throws Exception {
+  void aTenMegabyteZipActionIsCreatedInvokedReadBackWholeAndRunsItsNewCodeWhenUpdated()
+      throws Exception {
     Zip zip = zipWithDependency(7 * 1024 * 1024, 1);
     assertThat(zip.code().length()).isGreaterThan(9 * 1024 * 1024);
     createAndInvoke("ten", zip);
     JsonNode action = json(api.get("/actions/ten"));
-    assertThat(action.path("exec").path("code").asText()).as("the code read back").isEqualTo(zip.code());
+    assertThat(action.path("exec").path("code").asText())
+        .as("the code read back")
+        .isEqualTo(zip.code());
     assertThat(action.path("exec").path("binary").asBoolean()).isTrue();
-    assertThat(action.path("exec").has("codeRef")).as("where it is stored is not the API's business").isFalse();
-    createAndInvoke("ten", zipWithDependency(7 * 1024 * 1024, 3)); // the update's new code, in a new container
+    assertThat(action.path("exec").has("codeRef"))
+        .as("where it is stored is not the API's business")
+        .isFalse();
+    createAndInvoke(
+        "ten", zipWithDependency(7 * 1024 * 1024, 3)); // the update's new code, in a new container
   }
 
   @Test
@@ -72,11 +82,15 @@ class LargeCodeIT {
   @Timeout(120)
   void codeOverFortyEightMegabytesIsRefusedWithOpenWhisksStatusAndMessage() throws Exception {
     String code = "a".repeat(49 * 1024 * 1024);
-    HttpResponse<String> put = api.put("huge", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"" + code + "\"}}");
-    assertThat(put.statusCode()).as(put.body().length() < 1000 ? put.body() : "a long body").isEqualTo(413);
+    HttpResponse<String> put =
+        api.put("huge", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"" + code + "\"}}");
+    assertThat(put.statusCode())
+        .as(put.body().length() < 1000 ? put.body() : "a long body")
+        .isEqualTo(413);
     JsonNode error = json(put);
     assertThat(error.path("error").asText())
-        .isEqualTo("exec larger than allowed: " + code.length() + " > " + 48 * 1024 * 1024 + " bytes.");
+        .isEqualTo(
+            "exec larger than allowed: " + code.length() + " > " + 48 * 1024 * 1024 + " bytes.");
     assertThat(error.path("code").asText()).isNotEmpty();
     assertThat(api.get("/actions/huge").statusCode()).isEqualTo(404);
   }
@@ -86,15 +100,18 @@ class LargeCodeIT {
   void aBodyFarAboveTheCodeLimitIsRefusedBeforeItIsRead() throws Exception {
     byte[] body = new byte[60 * 1024 * 1024];
     java.util.Arrays.fill(body, (byte) ' ');
-    HttpResponse<String> put = api.send(api.request("/actions/vast?overwrite=true")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    HttpResponse<String> put =
+        api.send(
+            api.request("/actions/vast?overwrite=true")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     assertThat(put.statusCode()).isEqualTo(413);
     assertThat(json(put).path("error").asText()).contains("exceeds the maximum allowed size");
     assertThat(json(put).path("code").asText()).isNotEmpty();
   }
 
   private static void createAndInvoke(String name, Zip zip) throws Exception {
-    HttpResponse<String> put = api.put(name, "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"" + zip.code() + "\"}}");
+    HttpResponse<String> put =
+        api.put(name, "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"" + zip.code() + "\"}}");
     assertThat(put.statusCode()).as(put.statusCode() == 200 ? "" : put.body()).isEqualTo(200);
     HttpResponse<String> run = api.post("/actions/" + name + "?blocking=true&result=true", "{}");
     assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
@@ -103,15 +120,19 @@ class LargeCodeIT {
     assertThat(result.path("sha256").asText()).isEqualTo(zip.dependencySha256());
   }
 
-  /** The base64 of a zip: an index.js that hashes its dependency file, and that file (random, so incompressible). */
+  /**
+   * The base64 of a zip: an index.js that hashes its dependency file, and that file (random, so
+   * incompressible).
+   */
   private static Zip zipWithDependency(int dependencyBytes, long seed) throws IOException {
     byte[] dependency = new byte[dependencyBytes];
     new Random(seed).nextBytes(dependency);
-    String index = "const fs = require('fs'); const crypto = require('crypto');\n"
-        + "exports.main = function () {\n"
-        + "  const bytes = fs.readFileSync(__dirname + '/node_modules/big/data.bin');\n"
-        + "  return {size: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex')};\n"
-        + "};\n";
+    String index =
+        "const fs = require('fs'); const crypto = require('crypto');\n"
+            + "exports.main = function () {\n"
+            + "  const bytes = fs.readFileSync(__dirname + '/node_modules/big/data.bin');\n"
+            + "  return {size: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex')};\n"
+            + "};\n";
     ByteArrayOutputStream out = new ByteArrayOutputStream(dependencyBytes + 4096);
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.putNextEntry(new ZipEntry("package.json"));
@@ -121,7 +142,9 @@ class LargeCodeIT {
       zip.putNextEntry(new ZipEntry("node_modules/big/data.bin"));
       zip.write(dependency);
     }
-    return new Zip(Base64.getEncoder().encodeToString(out.toByteArray()), dependencyBytes,
+    return new Zip(
+        Base64.getEncoder().encodeToString(out.toByteArray()),
+        dependencyBytes,
         CodeChunks.digest(dependency));
   }
 

@@ -9,40 +9,58 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Keeps the dependency rule of ARCHITECTURE.md: controller and invoker depend on common and never on each other,
- * common depends on no other module, only the standalone launcher sees them all, and no package is a grab-bag.
- * Maven's module graph already forbids most of this; the test also catches a stray dependency added to a pom.
+ * Keeps the dependency rule of ARCHITECTURE.md: controller and invoker depend on common and never
+ * on each other, common depends on no other module, only the standalone launcher sees them all, and
+ * no package is a grab-bag. Maven's module graph already forbids most of this; the test also
+ * catches a stray dependency added to a pom.
  */
 @Timeout(60)
 class LayeringTest {
-  private static final JavaClasses KWHISK = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.kwhisk");
+  private static final JavaClasses KWHISK =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.kwhisk");
 
   @Test
   void commonDependsOnNoOtherModule() {
-    noClasses().that().resideInAPackage("io.kwhisk.common..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.kwhisk.controller..", "io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..",
+    noClasses()
+        .that()
+        .resideInAPackage("io.kwhisk.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.kwhisk.controller..",
+            "io.kwhisk.invoker..",
+            "io.kwhisk.broker..",
+            "io.kwhisk.standalone..",
             "io.kwhisk.perf..")
         .check(KWHISK);
   }
 
   @Test
   void controllerAndInvokerNeverDependOnEachOtherNorOnTheLaunchers() {
-    noClasses().that().resideInAPackage("io.kwhisk.controller..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.kwhisk.controller..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.kwhisk.invoker..", "io.kwhisk.broker..", "io.kwhisk.standalone..")
         .check(KWHISK);
-    noClasses().that().resideInAPackage("io.kwhisk.invoker..")
-        .should().dependOnClassesThat().resideInAnyPackage(
+    noClasses()
+        .that()
+        .resideInAPackage("io.kwhisk.invoker..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
             "io.kwhisk.controller..", "io.kwhisk.broker..", "io.kwhisk.standalone..")
         .check(KWHISK);
   }
 
   @Test
   void noPackageIsAGrabBag() {
-    noClasses().should().resideInAnyPackage("..util..", "..utils..", "..helpers..", "..misc..", "..manager..")
+    noClasses()
+        .should()
+        .resideInAnyPackage("..util..", "..utils..", "..helpers..", "..misc..", "..manager..")
         .check(KWHISK);
   }
 }

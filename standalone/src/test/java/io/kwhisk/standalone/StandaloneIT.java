@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The walking skeleton end to end, every hop real: HTTP to the controller, the action's Kafka topic on the embedded
- * broker, a ContainerProxy pulling inside a real Docker container of the nodejs runtime image, and back.
+ * The walking skeleton end to end, every hop real: HTTP to the controller, the action's Kafka topic
+ * on the embedded broker, a ContainerProxy pulling inside a real Docker container of the nodejs
+ * runtime image, and back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneIT {
@@ -48,11 +49,16 @@ class StandaloneIT {
   }
 
   private static ConfigSource source() {
-    return ConfigSource.fromEnvironment(Map.of(
-        "kwhisk.standalone.data-dir", dataDir.toString(),
-        "kwhisk.controller.port", "0",
-        "kwhisk.invoker.keep-alive", KEEP_ALIVE.toMillis() + "ms",
-        "kwhisk.controller.blocking-wait", "60s"));
+    return ConfigSource.fromEnvironment(
+        Map.of(
+            "kwhisk.standalone.data-dir",
+            dataDir.toString(),
+            "kwhisk.controller.port",
+            "0",
+            "kwhisk.invoker.keep-alive",
+            KEEP_ALIVE.toMillis() + "ms",
+            "kwhisk.controller.blocking-wait",
+            "60s"));
   }
 
   @AfterAll
@@ -64,12 +70,21 @@ class StandaloneIT {
   @Order(1)
   @Timeout(120)
   void blockingInvokeOfANewActionStartsAContainerAndReturnsTheResult() throws Exception {
-    assertThat(put("hello", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":" + Json.encodeString(HELLO) + "},"
-        + "\"parameters\":[{\"key\":\"name\",\"value\":\"default\"}]}").statusCode()).isEqualTo(200);
+    assertThat(
+            put(
+                    "hello",
+                    "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":"
+                        + Json.encodeString(HELLO)
+                        + "},"
+                        + "\"parameters\":[{\"key\":\"name\",\"value\":\"default\"}]}")
+                .statusCode())
+        .isEqualTo(200);
 
-    HttpResponse<String> result = post("/actions/hello?blocking=true&result=true", "{\"name\":\"kwhisk\"}");
+    HttpResponse<String> result =
+        post("/actions/hello?blocking=true&result=true", "{\"name\":\"kwhisk\"}");
     assertThat(result.statusCode()).isEqualTo(200);
-    assertThat(Json.MAPPER.readTree(result.body()).path("greeting").asText()).isEqualTo("hello kwhisk");
+    assertThat(Json.MAPPER.readTree(result.body()).path("greeting").asText())
+        .isEqualTo("hello kwhisk");
     assertThat(containers("guest/hello")).hasSize(1);
   }
 
@@ -81,7 +96,8 @@ class StandaloneIT {
     HttpResponse<String> response = post("/actions/hello?blocking=true", "{}");
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode record = Json.MAPPER.readTree(response.body());
-    assertThat(record.path("response").path("result").path("greeting").asText()).isEqualTo("hello default");
+    assertThat(record.path("response").path("result").path("greeting").asText())
+        .isEqualTo("hello default");
     assertThat(record.path("response").path("status").asText()).isEqualTo("success");
     assertThat(annotation(record, "initTime")).as("a warm activation has no initTime").isNull();
     assertThat(containers("guest/hello")).isEqualTo(before);
@@ -97,7 +113,9 @@ class StandaloneIT {
   @Order(3)
   @Timeout(60)
   void afterTheKeepAliveWindowTheContainerIsRemoved() {
-    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> containers("guest/hello").isEmpty());
   }
 
@@ -115,7 +133,8 @@ class StandaloneIT {
   @Timeout(60)
   void clientMistakesAnswerFourHundredsWithAJsonErrorAndCode() throws Exception {
     HttpResponse<String> malformed = put("broken", "{\"exec\": ");
-    HttpResponse<String> unknownKind = put("cobol", "{\"exec\":{\"kind\":\"cobol:85\",\"code\":\"x\"}}");
+    HttpResponse<String> unknownKind =
+        put("cobol", "{\"exec\":{\"kind\":\"cobol:85\",\"code\":\"x\"}}");
     HttpResponse<String> unknownAction = post("/actions/nope?blocking=true", "{}");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(unknownKind.statusCode()).isEqualTo(400);
@@ -131,7 +150,9 @@ class StandaloneIT {
   @Order(6)
   @Timeout(120)
   void anActionThatThrowsIsADeveloperErrorWithBadGateway() throws Exception {
-    put("thrower", "{\"exec\":{\"kind\":\"nodejs\",\"code\":\"function main() { throw new Error('boom'); }\"}}");
+    put(
+        "thrower",
+        "{\"exec\":{\"kind\":\"nodejs\",\"code\":\"function main() { throw new Error('boom'); }\"}}");
     HttpResponse<String> response = post("/actions/thrower?blocking=true", "{}");
     assertThat(response.statusCode()).isEqualTo(502);
     JsonNode record = Json.MAPPER.readTree(response.body());
@@ -144,8 +165,10 @@ class StandaloneIT {
   @Order(7)
   @Timeout(120)
   void blackboxActionsRunTheImageTheyName() throws Exception {
-    put("boxed", "{\"exec\":{\"kind\":\"blackbox\",\"image\":\"kwhisk/action-nodejs-v20:latest\","
-        + "\"code\":\"function main(p) { return {boxed: true}; }\"}}");
+    put(
+        "boxed",
+        "{\"exec\":{\"kind\":\"blackbox\",\"image\":\"kwhisk/action-nodejs-v20:latest\","
+            + "\"code\":\"function main(p) { return {boxed: true}; }\"}}");
     HttpResponse<String> response = post("/actions/boxed?blocking=true&result=true", "{}");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Json.MAPPER.readTree(response.body()).path("boxed").asBoolean()).isTrue();
@@ -155,20 +178,31 @@ class StandaloneIT {
   @Order(8)
   @Timeout(120)
   void javaActionsRunFromAJarWithAMainClass(@TempDir Path work) throws Exception {
-    String jar = JavaActionJar.base64(work, "Hello",
-        "import com.google.gson.JsonObject;\n"
-            + "public class Hello {\n"
-            + "  public static JsonObject main(JsonObject args) {\n"
-            + "    JsonObject r = new JsonObject();\n"
-            + "    r.addProperty(\"greeting\", \"hello \" + (args.has(\"name\") ? args.get(\"name\").getAsString() : \"java\"));\n"
-            + "    return r;\n"
-            + "  }\n"
-            + "}\n");
-    assertThat(put("hello-java", "{\"exec\":{\"kind\":\"java:17\",\"binary\":true,\"main\":\"Hello\",\"code\":\""
-        + jar + "\"}}").statusCode()).isEqualTo(200);
-    HttpResponse<String> response = post("/actions/hello-java?blocking=true&result=true", "{\"name\":\"duke\"}");
+    String jar =
+        JavaActionJar.base64(
+            work,
+            "Hello",
+            "import com.google.gson.JsonObject;\n"
+                + "public class Hello {\n"
+                + "  public static JsonObject main(JsonObject args) {\n"
+                + "    JsonObject r = new JsonObject();\n"
+                + "    r.addProperty(\"greeting\", \"hello \" + (args.has(\"name\") ? args.get(\"name\").getAsString() : \"java\"));\n"
+                + "    return r;\n"
+                + "  }\n"
+                + "}\n");
+    assertThat(
+            put(
+                    "hello-java",
+                    "{\"exec\":{\"kind\":\"java:17\",\"binary\":true,\"main\":\"Hello\",\"code\":\""
+                        + jar
+                        + "\"}}")
+                .statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> response =
+        post("/actions/hello-java?blocking=true&result=true", "{\"name\":\"duke\"}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(Json.MAPPER.readTree(response.body()).path("greeting").asText()).isEqualTo("hello duke");
+    assertThat(Json.MAPPER.readTree(response.body()).path("greeting").asText())
+        .isEqualTo("hello duke");
   }
 
   @Test
@@ -182,8 +216,10 @@ class StandaloneIT {
     assertThat(standalone.auth()).isEqualTo(auth);
     assertThat(Files.readString(dataDir.resolve("wskprops"))).contains("AUTH=" + auth);
     assertThat(get("/actions/hello").statusCode()).isEqualTo(200);
-    HttpResponse<String> result = post("/actions/hello?blocking=true&result=true", "{\"name\":\"again\"}");
-    assertThat(Json.MAPPER.readTree(result.body()).path("greeting").asText()).isEqualTo("hello again");
+    HttpResponse<String> result =
+        post("/actions/hello?blocking=true&result=true", "{\"name\":\"again\"}");
+    assertThat(Json.MAPPER.readTree(result.body()).path("greeting").asText())
+        .isEqualTo("hello again");
   }
 
   private static JsonNode annotation(JsonNode record, String key) {
@@ -193,19 +229,27 @@ class StandaloneIT {
     return null;
   }
 
-  private static List<String> containers(String actionPath) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=io.kwhisk.action=" + actionPath)
-        .redirectErrorStream(true).start();
+  private static List<String> containers(String actionPath)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                "docker", "ps", "-aq", "--filter", "label=io.kwhisk.action=" + actionPath)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(p.waitFor()).as("docker ps: " + out).isZero();
     return out.isEmpty() ? List.of() : Arrays.asList(out.split("\\s+"));
   }
 
-  private static HttpResponse<String> put(String action, String body) throws IOException, InterruptedException {
-    return send(request("/actions/" + action + "?overwrite=true").PUT(HttpRequest.BodyPublishers.ofString(body)));
+  private static HttpResponse<String> put(String action, String body)
+      throws IOException, InterruptedException {
+    return send(
+        request("/actions/" + action + "?overwrite=true")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+  private static HttpResponse<String> post(String path, String body)
+      throws IOException, InterruptedException {
     return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
@@ -214,14 +258,16 @@ class StandaloneIT {
   }
 
   private static HttpRequest.Builder request(String path) {
-    String basic = Base64.getEncoder().encodeToString(standalone.auth().getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder().encodeToString(standalone.auth().getBytes(StandardCharsets.UTF_8));
     return HttpRequest.newBuilder(URI.create(standalone.apiHost() + "/api/v1/namespaces/_" + path))
         .timeout(Duration.ofSeconds(90))
         .header("Authorization", "Basic " + basic)
         .header("Content-Type", "application/json");
   }
 
-  private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+  private static HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** The REST API of a running standalone as a test calls it: paths under {@code /api/v1/namespaces/_}. */
+/**
+ * The REST API of a running standalone as a test calls it: paths under {@code
+ * /api/v1/namespaces/_}.
+ */
 final class WhiskApi {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Standalone standalone;
@@ -21,7 +24,9 @@ final class WhiskApi {
   }
 
   HttpResponse<String> put(String action, String body) throws IOException, InterruptedException {
-    return send(request("/actions/" + action + "?overwrite=true").PUT(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        request("/actions/" + action + "?overwrite=true")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
@@ -29,9 +34,15 @@ final class WhiskApi {
   }
 
   /** Any method on a path under the namespace, with a JSON body or none. */
-  HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-    return send(request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body)));
+  HttpResponse<String> call(String method, String path, String body)
+      throws IOException, InterruptedException {
+    return send(
+        request(path)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)));
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -39,7 +50,8 @@ final class WhiskApi {
   }
 
   HttpRequest.Builder request(String path) {
-    String basic = Base64.getEncoder().encodeToString(standalone.auth().getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder().encodeToString(standalone.auth().getBytes(StandardCharsets.UTF_8));
     return HttpRequest.newBuilder(URI.create(standalone.apiHost() + "/api/v1/namespaces/_" + path))
         .timeout(Duration.ofSeconds(90))
         .header("Authorization", "Basic " + basic)

@@ -22,8 +22,10 @@ class WskPropsTest {
 
     new WskProps("http://localhost:3233", "uuid:secret", "guest").write(file);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(leftover).doesNotExist();
-    assertThat(WskProps.read(file)).contains(new WskProps("http://localhost:3233", "uuid:secret", "guest"));
+    assertThat(WskProps.read(file))
+        .contains(new WskProps("http://localhost:3233", "uuid:secret", "guest"));
   }
 }

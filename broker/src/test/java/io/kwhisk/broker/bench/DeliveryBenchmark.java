@@ -33,14 +33,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Delivery microbenchmark behind kwhisk's choice of share groups: the round trip of one activation (controller
- * produces it, a "proxy" consumes it, produces its completion, the controller consumes that) and one proxy's
- * throughput on a backlog, for a classic consumer group and three share-group set-ups. Broker, controller side and
- * proxy all run in this JVM, as in the standalone. Every proxy is at-least-once as the invoker is: a record is
- * acknowledged (share) or committed (classic) only after its completion was acknowledged by the broker, and every
- * record of a poll is acknowledged before the next poll, which carries the acknowledgements.
+ * Delivery microbenchmark behind kwhisk's choice of share groups: the round trip of one activation
+ * (controller produces it, a "proxy" consumes it, produces its completion, the controller consumes
+ * that) and one proxy's throughput on a backlog, for a classic consumer group and three share-group
+ * set-ups. Broker, controller side and proxy all run in this JVM, as in the standalone. Every proxy
+ * is at-least-once as the invoker is: a record is acknowledged (share) or committed (classic) only
+ * after its completion was acknowledged by the broker, and every record of a poll is acknowledged
+ * before the next poll, which carries the acknowledgements.
  *
- * <p>Run (from the repository root; about 60-120 s, most of it the share variant with one record per poll):
+ * <p>Run (from the repository root; about 60-120 s, most of it the share variant with one record
+ * per poll):
  *
  * <pre>
  * ./mvnw -B -o -q -pl broker test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/broker.cp \
@@ -49,8 +51,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     io.kwhisk.broker.bench.DeliveryBenchmark [roundTrips=1000] [backlog=20000] [maxSecondsPerBacklog=10]
  * </pre>
  *
- * <p>Throughput runs stop after {@code maxSecondsPerBacklog} when the backlog is not drained by then (share with
- * one record per poll drains a few hundred per second) and report the rate measured so far.
+ * <p>Throughput runs stop after {@code maxSecondsPerBacklog} when the backlog is not drained by
+ * then (share with one record per poll drains a few hundred per second) and report the rate
+ * measured so far.
  */
 public final class DeliveryBenchmark {
   private static final int PAYLOAD = 200;
@@ -74,7 +77,9 @@ public final class DeliveryBenchmark {
 
   private DeliveryBenchmark(String bootstrap) {
     this.bootstrap = bootstrap;
-    this.producer = new KafkaProducer<>(producerProps(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            producerProps(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   public static void main(String[] args) throws Exception {
@@ -84,19 +89,24 @@ public final class DeliveryBenchmark {
     Path dir = Files.createTempDirectory("kwhisk-delivery-bench");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
       DeliveryBenchmark bench = new DeliveryBenchmark(kafka.bootstrapServers());
-      // Warms the JIT of clients and broker on both paths, so the first variant measured is not penalised.
+      // Warms the JIT of clients and broker on both paths, so the first variant measured is not
+      // penalised.
       bench.roundTrip(Variant.CLASSIC, 300, "warm-");
       bench.roundTrip(Variant.SHARE_1, 300, "warm-");
       List<String> rows = new ArrayList<>();
       for (Variant v : Variant.values()) {
         double[] rt = bench.roundTrip(v, roundTrips, "");
         double tput = bench.throughput(v, backlog, maxSeconds);
-        rows.add(String.format("| %s | %.2f | %.2f | %.2f | %.0f |", v.label, rt[0], rt[1], rt[2], tput));
+        rows.add(
+            String.format(
+                "| %s | %.2f | %.2f | %.2f | %.0f |", v.label, rt[0], rt[1], rt[2], tput));
         System.out.println(rows.get(rows.size() - 1));
       }
       System.out.println();
-      System.out.println("| proxy variant | round trip p50 ms | p90 ms | p99 ms | one proxy, backlog " + backlog
-          + ", activations/s |");
+      System.out.println(
+          "| proxy variant | round trip p50 ms | p90 ms | p99 ms | one proxy, backlog "
+              + backlog
+              + ", activations/s |");
       System.out.println("|---|---|---|---|---|");
       rows.forEach(System.out::println);
       bench.producer.close(Duration.ofSeconds(5));
@@ -148,14 +158,18 @@ public final class DeliveryBenchmark {
     while (proxy.processed.get() == 0 && System.nanoTime() < deadline) Thread.sleep(1);
     long first = System.nanoTime();
     long firstCount = proxy.processed.get();
-    while (proxy.processed.get() < backlog && System.nanoTime() < deadline + (first - began)) Thread.sleep(5);
+    while (proxy.processed.get() < backlog && System.nanoTime() < deadline + (first - began))
+      Thread.sleep(5);
     long end = System.nanoTime();
     long n = proxy.processed.get() - firstCount;
     proxy.stop();
     return n / ((end - first) / 1e9);
   }
 
-  /** The consumer standing for one container: poll, "run" (no-op), produce completion, ack after it is written. */
+  /**
+   * The consumer standing for one container: poll, "run" (no-op), produce completion, ack after it
+   * is written.
+   */
   private final class Proxy {
     private final Variant variant;
     private final String group;
@@ -164,10 +178,13 @@ public final class DeliveryBenchmark {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicLong processed = new AtomicLong();
     private final Thread thread;
+
     /** The proxy's own producer, as the invoker's is not the controller's. */
     private final KafkaProducer<byte[], byte[]> completer =
-        new KafkaProducer<>(producerProps(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-    private volatile Runnable wakeup = () -> { };
+        new KafkaProducer<>(
+            producerProps(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+
+    private volatile Runnable wakeup = () -> {};
 
     Proxy(Variant variant, String group, String actions, String completions) {
       this.variant = variant;
@@ -231,7 +248,8 @@ public final class DeliveryBenchmark {
         props.put("max.poll.records", variant == Variant.SHARE_1 ? 1 : 10);
       }
       try (KafkaShareConsumer<byte[], byte[]> c =
-          new KafkaShareConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+          new KafkaShareConsumer<>(
+              props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         wakeup = c::wakeup;
         c.subscribe(List.of(actions));
         while (!stopping.get()) {
@@ -243,15 +261,19 @@ public final class DeliveryBenchmark {
       }
     }
 
-    /** Produces one completion per record and waits until the broker has them all (at-least-once). */
+    /**
+     * Produces one completion per record and waits until the broker has them all (at-least-once).
+     */
     private void completeAll(ConsumerRecords<byte[], byte[]> records) throws Exception {
       List<CompletableFuture<Void>> written = new ArrayList<>(records.count());
       for (ConsumerRecord<byte[], byte[]> r : records) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        completer.send(new ProducerRecord<>(completions, r.key(), r.value()), (m, e) -> {
-          if (e != null) f.completeExceptionally(e);
-          else f.complete(null);
-        });
+        completer.send(
+            new ProducerRecord<>(completions, r.key(), r.value()),
+            (m, e) -> {
+              if (e != null) f.completeExceptionally(e);
+              else f.complete(null);
+            });
         written.add(f);
       }
       CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -261,11 +283,17 @@ public final class DeliveryBenchmark {
 
   private void createTopics(String group, String actions, String completions) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(actions, 1, (short) 1), new NewTopic(completions, 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(new NewTopic(actions, 1, (short) 1), new NewTopic(completions, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       ConfigResource res = new ConfigResource(ConfigResource.Type.GROUP, group);
-      Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(
-          new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET));
+      Collection<AlterConfigOp> ops =
+          List.of(
+              new AlterConfigOp(
+                  new ConfigEntry("share.auto.offset.reset", "earliest"),
+                  AlterConfigOp.OpType.SET));
       admin.incrementalAlterConfigs(Map.of(res, ops)).all().get(30, TimeUnit.SECONDS);
     }
   }
@@ -274,7 +302,8 @@ public final class DeliveryBenchmark {
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrap);
     props.put("enable.auto.commit", false);
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     TopicPartition tp = new TopicPartition(topic, 0);
     c.assign(List.of(tp));
     c.seekToBeginning(List.of(tp));

@@ -9,19 +9,21 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The format of code stored out of line, shared by its writer (the controller) and its readers (controllers
- * answering {@code GET}, invokers initialising containers): how code is cut into chunks, how chunks are keyed and
- * how a reader checks what it put back together. Pure functions.
+ * The format of code stored out of line, shared by its writer (the controller) and its readers
+ * (controllers answering {@code GET}, invokers initialising containers): how code is cut into
+ * chunks, how chunks are keyed and how a reader checks what it put back together. Pure functions.
  */
 public final class CodeChunks {
   /**
-   * The largest chunk: half of Kafka's default record limit ({@code max.message.bytes}, about 1 MB), so a chunk and
-   * its key fit a topic and a producer left at their defaults, with room to spare.
+   * The largest chunk: half of Kafka's default record limit ({@code max.message.bytes}, about 1
+   * MB), so a chunk and its key fit a topic and a producer left at their defaults, with room to
+   * spare.
    */
   public static final int CHUNK_BYTES = 512 * 1024;
+
   /**
-   * Code larger than this is stored out of line; smaller code stays in the action's entity and travels inline in
-   * container creations, as before (no read on the cold path of small actions).
+   * Code larger than this is stored out of line; smaller code stays in the action's entity and
+   * travels inline in container creations, as before (no read on the cold path of small actions).
    */
   public static final int INLINE_MAX_BYTES = 256 * 1024;
 
@@ -55,13 +57,14 @@ public final class CodeChunks {
   }
 
   /**
-   * The code the chunks of {@code ref} make, in order; throws {@link CodeUnavailableException} when their size or
-   * digest is not the reference's.
+   * The code the chunks of {@code ref} make, in order; throws {@link CodeUnavailableException} when
+   * their size or digest is not the reference's.
    */
   public static String join(CodeRef ref, List<byte[]> chunks) {
     long size = chunks.stream().mapToLong(c -> c.length).sum();
     if (size != ref.size()) {
-      throw new CodeUnavailableException("code " + ref.digest() + " read back as " + size + " bytes, not " + ref.size());
+      throw new CodeUnavailableException(
+          "code " + ref.digest() + " read back as " + size + " bytes, not " + ref.size());
     }
     byte[] all = new byte[(int) size];
     int at = 0;

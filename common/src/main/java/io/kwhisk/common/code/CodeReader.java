@@ -20,31 +20,36 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads code stored out of line ({@link CodeRef}) back from {@value Topics#CODE}. One consumer, assigned the
- * topic's partition (no group, nothing committed), owned by one thread of its own: reads queue and run one at a
- * time, each seeking to its chunks' offsets, so no caller's thread ever blocks on Kafka. Only cold paths read code
- * (a container's {@code /init}, a {@code GET} of the action), never an activation. Thread-safe.
+ * Reads code stored out of line ({@link CodeRef}) back from {@value Topics#CODE}. One consumer,
+ * assigned the topic's partition (no group, nothing committed), owned by one thread of its own:
+ * reads queue and run one at a time, each seeking to its chunks' offsets, so no caller's thread
+ * ever blocks on Kafka. Only cold paths read code (a container's {@code /init}, a {@code GET} of
+ * the action), never an activation. Thread-safe.
  */
 public final class CodeReader implements AutoCloseable {
   /** How long one read may take before it fails: 48 MB over a loaded broker is a few seconds. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Duration POLL = Duration.ofMillis(200);
   private static final TopicPartition PARTITION = new TopicPartition(Topics.CODE, 0);
 
   private final KafkaSettings kafka;
   private final String clientId;
   private final ExecutorService thread;
+
   /** Created on the reader's thread at its first read, used only there. */
   private KafkaConsumer<String, byte[]> consumer;
 
   public CodeReader(KafkaSettings kafka, String clientId) {
     this.kafka = Objects.requireNonNull(kafka, "kafka should not be null");
     this.clientId = Objects.requireNonNull(clientId, "clientId should not be null");
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, clientId);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, clientId);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The code {@code ref} names; fails with {@link CodeUnavailableException}. */
@@ -52,15 +57,19 @@ public final class CodeReader implements AutoCloseable {
     Objects.requireNonNull(ref, "ref should not be null");
     CompletableFuture<String> out = new CompletableFuture<>();
     try {
-      thread.execute(() -> {
-        try {
-          out.complete(CodeChunks.join(ref, chunks(ref)));
-        } catch (RuntimeException e) {
-          if (e instanceof KafkaException) closeConsumer(); // a fresh one for the next read
-          out.completeExceptionally(e instanceof CodeUnavailableException ? e
-              : new CodeUnavailableException("code " + ref.digest() + " could not be read: " + e, e));
-        }
-      });
+      thread.execute(
+          () -> {
+            try {
+              out.complete(CodeChunks.join(ref, chunks(ref)));
+            } catch (RuntimeException e) {
+              if (e instanceof KafkaException) closeConsumer(); // a fresh one for the next read
+              out.completeExceptionally(
+                  e instanceof CodeUnavailableException
+                      ? e
+                      : new CodeUnavailableException(
+                          "code " + ref.digest() + " could not be read: " + e, e));
+            }
+          });
     } catch (RejectedExecutionException e) {
       out.completeExceptionally(new CodeUnavailableException("the code reader is closed", e));
     }
@@ -68,9 +77,10 @@ public final class CodeReader implements AutoCloseable {
   }
 
   /**
-   * The chunks at the reference's offsets, in chunk order. They are read in offset order (an upload's chunks are
-   * sent concurrently, so their offsets need not follow their order); records in between (other uploads) are
-   * skipped, and the consumer seeks over a gap. A chunk whose offset is passed without being seen was compacted away.
+   * The chunks at the reference's offsets, in chunk order. They are read in offset order (an
+   * upload's chunks are sent concurrently, so their offsets need not follow their order); records
+   * in between (other uploads) are skipped, and the consumer seeks over a gap. A chunk whose offset
+   * is passed without being seen was compacted away.
    */
   private List<byte[]> chunks(CodeRef ref) {
     KafkaConsumer<String, byte[]> c = consumer();
@@ -85,16 +95,30 @@ public final class CodeReader implements AutoCloseable {
     c.seek(PARTITION, next.getKey());
     while (next != null) {
       if (System.nanoTime() > deadline) {
-        throw new CodeUnavailableException("code " + ref.digest() + ": not read in " + READ_TIMEOUT.toSeconds()
-            + " s (waiting for offset " + next.getKey() + ")");
+        throw new CodeUnavailableException(
+            "code "
+                + ref.digest()
+                + ": not read in "
+                + READ_TIMEOUT.toSeconds()
+                + " s (waiting for offset "
+                + next.getKey()
+                + ")");
       }
       for (ConsumerRecord<String, byte[]> r : c.poll(POLL).records(PARTITION)) {
         long wanted = next.getKey();
         int index = next.getValue();
         if (r.offset() < wanted) continue;
-        if (r.offset() > wanted || r.value() == null || !CodeChunks.key(ref, index).equals(r.key())) {
-          throw new CodeUnavailableException("code " + ref.digest() + ": chunk " + index + " at offset " + wanted
-              + " is gone (its action was updated or deleted)");
+        if (r.offset() > wanted
+            || r.value() == null
+            || !CodeChunks.key(ref, index).equals(r.key())) {
+          throw new CodeUnavailableException(
+              "code "
+                  + ref.digest()
+                  + ": chunk "
+                  + index
+                  + " at offset "
+                  + wanted
+                  + " is gone (its action was updated or deleted)");
         }
         out[index] = r.value();
         next = byOffset.higherEntry(wanted);

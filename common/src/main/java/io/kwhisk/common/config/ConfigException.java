@@ -1,6 +1,9 @@
 package io.kwhisk.common.config;
 
-/** A configuration value is missing or invalid; the message names the key, so the operator knows what to fix. */
+/**
+ * A configuration value is missing or invalid; the message names the key, so the operator knows
+ * what to fix.
+ */
 public final class ConfigException extends RuntimeException {
   private final String key;
 

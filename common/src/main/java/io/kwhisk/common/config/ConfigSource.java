@@ -18,10 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where configuration values come from, first match wins: explicit overrides (tests, launchers), Java system
- * properties ({@code kwhisk.controller.port}), environment variables ({@code KWHISK_CONTROLLER_PORT}), then an
- * optional properties file named by {@code kwhisk.config} / {@code KWHISK_CONFIG}. Components read it once, at
- * start-up, into their own validated config record; nothing reads configuration later.
+ * Where configuration values come from, first match wins: explicit overrides (tests, launchers),
+ * Java system properties ({@code kwhisk.controller.port}), environment variables ({@code
+ * KWHISK_CONTROLLER_PORT}), then an optional properties file named by {@code kwhisk.config} /
+ * {@code KWHISK_CONFIG}. Components read it once, at start-up, into their own validated config
+ * record; nothing reads configuration later.
  */
 public final class ConfigSource {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -30,16 +31,28 @@ public final class ConfigSource {
   private final Map<String, String> env;
   private final Properties system;
   private final Properties file;
-  /** Keys and prefixes someone asked for, shared with the sources {@link #with} derives: see {@link #unread}. */
+
+  /**
+   * Keys and prefixes someone asked for, shared with the sources {@link #with} derives: see {@link
+   * #unread}.
+   */
   private final Set<String> readKeys;
+
   private final Set<String> readPrefixes;
 
-  private ConfigSource(Map<String, String> overrides, Map<String, String> env, Properties system, Properties file) {
-    this(overrides, env, system, file, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+  private ConfigSource(
+      Map<String, String> overrides, Map<String, String> env, Properties system, Properties file) {
+    this(
+        overrides, env, system, file, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
   }
 
-  private ConfigSource(Map<String, String> overrides, Map<String, String> env, Properties system, Properties file,
-      Set<String> readKeys, Set<String> readPrefixes) {
+  private ConfigSource(
+      Map<String, String> overrides,
+      Map<String, String> env,
+      Properties system,
+      Properties file,
+      Set<String> readKeys,
+      Set<String> readPrefixes) {
     this.overrides = Map.copyOf(overrides);
     this.env = env;
     this.system = system;
@@ -57,12 +70,14 @@ public final class ConfigSource {
     Map<String, String> env = System.getenv();
     Properties system = System.getProperties();
     Properties file = new Properties();
-    String path = Optional.ofNullable(system.getProperty("kwhisk.config")).orElse(env.get("KWHISK_CONFIG"));
+    String path =
+        Optional.ofNullable(system.getProperty("kwhisk.config")).orElse(env.get("KWHISK_CONFIG"));
     if (path != null) {
       try (InputStream in = Files.newInputStream(Path.of(path))) {
         file.load(in);
       } catch (IOException e) {
-        throw new ConfigException("kwhisk.config", "cannot read configuration file " + path + ": " + e.getMessage());
+        throw new ConfigException(
+            "kwhisk.config", "cannot read configuration file " + path + ": " + e.getMessage());
       }
     }
     return new ConfigSource(overrides, env, system, file);
@@ -95,39 +110,46 @@ public final class ConfigSource {
   }
 
   /**
-   * Every value whose key starts with {@code prefix}, by the rest of its key, with the usual precedence (overrides,
-   * system properties, environment, file). An environment variable stands for a key with dots: the rest of
-   * {@code KWHISK_KAFKA_CLIENT_SECURITY_PROTOCOL} under prefix {@code kwhisk.kafka.client.} is
-   * {@code security.protocol} (lower case, '_' read as '.'), which fits Kafka's property names.
+   * Every value whose key starts with {@code prefix}, by the rest of its key, with the usual
+   * precedence (overrides, system properties, environment, file). An environment variable stands
+   * for a key with dots: the rest of {@code KWHISK_KAFKA_CLIENT_SECURITY_PROTOCOL} under prefix
+   * {@code kwhisk.kafka.client.} is {@code security.protocol} (lower case, '_' read as '.'), which
+   * fits Kafka's property names.
    */
   public Map<String, String> prefixed(String prefix) {
     readPrefixes.add(prefix);
     Map<String, String> out = new HashMap<>();
     for (String key : file.stringPropertyNames()) {
-      if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), file.getProperty(key).trim());
+      if (key.startsWith(prefix))
+        out.put(key.substring(prefix.length()), file.getProperty(key).trim());
     }
     String envPrefix = envName(prefix);
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
-        out.put(e.getKey().substring(envPrefix.length()).toLowerCase().replace('_', '.'), e.getValue().trim());
+        out.put(
+            e.getKey().substring(envPrefix.length()).toLowerCase().replace('_', '.'),
+            e.getValue().trim());
       }
     }
     for (String key : system.stringPropertyNames()) {
-      if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), system.getProperty(key).trim());
+      if (key.startsWith(prefix))
+        out.put(key.substring(prefix.length()), system.getProperty(key).trim());
     }
-    overrides.forEach((key, value) -> {
-      if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), value.trim());
-    });
+    overrides.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), value.trim());
+        });
     out.keySet().removeIf(String::isEmpty);
     return out;
   }
 
   /**
-   * The settings under {@code sections} (e.g. {@code kwhisk.controller.}) that are set, as a key (overrides, system
-   * properties, the file) or as an environment variable ({@code KWHISK_CONTROLLER_...}), but that no component has
-   * read: most likely misspelt, since every component reads its whole configuration at start-up. Ask once start-up
-   * is over; a process names only the sections it owns, so another component's settings in a shared environment are
-   * not reported.
+   * The settings under {@code sections} (e.g. {@code kwhisk.controller.}) that are set, as a key
+   * (overrides, system properties, the file) or as an environment variable ({@code
+   * KWHISK_CONTROLLER_...}), but that no component has read: most likely misspelt, since every
+   * component reads its whole configuration at start-up. Ask once start-up is over; a process names
+   * only the sections it owns, so another component's settings in a shared environment are not
+   * reported.
    */
   public List<String> unread(List<String> sections) {
     Set<String> out = new TreeSet<>();
@@ -135,7 +157,8 @@ public final class ConfigSource {
     keys.addAll(system.stringPropertyNames());
     keys.addAll(file.stringPropertyNames());
     for (String key : keys) {
-      if (sections.stream().anyMatch(key::startsWith) && !readKeys.contains(key)
+      if (sections.stream().anyMatch(key::startsWith)
+          && !readKeys.contains(key)
           && readPrefixes.stream().noneMatch(key::startsWith)) {
         out.add(key);
       }
@@ -144,7 +167,8 @@ public final class ConfigSource {
     readKeys.forEach(k -> readEnv.add(envName(k)));
     List<String> readEnvPrefixes = readPrefixes.stream().map(ConfigSource::envName).toList();
     for (String name : env.keySet()) {
-      if (sections.stream().map(ConfigSource::envName).anyMatch(name::startsWith) && !readEnv.contains(name)
+      if (sections.stream().map(ConfigSource::envName).anyMatch(name::startsWith)
+          && !readEnv.contains(name)
           && readEnvPrefixes.stream().noneMatch(name::startsWith)) {
         out.add(name);
       }
@@ -166,20 +190,28 @@ public final class ConfigSource {
 
   public boolean bool(String key, boolean fallback) {
     return get(key)
-        .map(v -> switch (v.toLowerCase()) {
-          case "true", "yes", "1" -> true;
-          case "false", "no", "0" -> false;
-          default -> throw new ConfigException(key, "expected true or false, got '" + v + "'");
-        })
+        .map(
+            v ->
+                switch (v.toLowerCase()) {
+                  case "true", "yes", "1" -> true;
+                  case "false", "no", "0" -> false;
+                  default ->
+                      throw new ConfigException(key, "expected true or false, got '" + v + "'");
+                })
         .orElse(fallback);
   }
 
-  /** A duration such as {@code 250ms}, {@code 10s}, {@code 5m}; a bare number means milliseconds. */
+  /**
+   * A duration such as {@code 250ms}, {@code 10s}, {@code 5m}; a bare number means milliseconds.
+   */
   public Duration duration(String key, Duration fallback) {
     return get(key).map(v -> parseDuration(key, v)).orElse(fallback);
   }
 
-  /** The environment variable that stands for {@code key}: {@code kwhisk.invoker.id} is {@code KWHISK_INVOKER_ID}. */
+  /**
+   * The environment variable that stands for {@code key}: {@code kwhisk.invoker.id} is {@code
+   * KWHISK_INVOKER_ID}.
+   */
   public static String envName(String key) {
     return key.toUpperCase().replace('.', '_').replace('-', '_');
   }
@@ -187,7 +219,8 @@ public final class ConfigSource {
   static Duration parseDuration(String key, String value) {
     Matcher m = DURATION.matcher(value.trim());
     if (!m.matches()) {
-      throw new ConfigException(key, "expected a duration such as 500ms, 10s or 5m, got '" + value + "'");
+      throw new ConfigException(
+          key, "expected a duration such as 500ms, 10s or 5m, got '" + value + "'");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "ms" : m.group(2);

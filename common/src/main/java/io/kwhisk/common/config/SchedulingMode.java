@@ -1,10 +1,10 @@
 package io.kwhisk.common.config;
 
 /**
- * How activations reach containers; controllers and invokers of one installation must use the same mode.
- * {@code KWHISK}: per-action topics whose containers pull, containers placed by the controllers' scheduler.
- * {@code HASH}: the measurement baseline that works like classic OpenWhisk, each activation pushed to a home
- * invoker chosen by hash, which manages its own containers.
+ * How activations reach containers; controllers and invokers of one installation must use the same
+ * mode. {@code KWHISK}: per-action topics whose containers pull, containers placed by the
+ * controllers' scheduler. {@code HASH}: the measurement baseline that works like classic OpenWhisk,
+ * each activation pushed to a home invoker chosen by hash, which manages its own containers.
  */
 public enum SchedulingMode {
   KWHISK,

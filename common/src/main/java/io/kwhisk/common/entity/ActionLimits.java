@@ -1,10 +1,10 @@
 package io.kwhisk.common.entity;
 
 /**
- * Per-action limits, with OpenWhisk's units and defaults: {@code timeout} in milliseconds, {@code memory} in MB,
- * {@code logs} in MB (0-10, as in OpenWhisk; {@link #logBytes()}),
- * {@code concurrency} activations at once in one container. Ranges are checked by
- * {@link #validate()}, whose message is fit for a client.
+ * Per-action limits, with OpenWhisk's units and defaults: {@code timeout} in milliseconds, {@code
+ * memory} in MB, {@code logs} in MB (0-10, as in OpenWhisk; {@link #logBytes()}), {@code
+ * concurrency} activations at once in one container. Ranges are checked by {@link #validate()},
+ * whose message is fit for a client.
  */
 public record ActionLimits(int timeout, int memory, int logs, int concurrency) {
   public static final int MIN_TIMEOUT = 100;
@@ -17,7 +17,8 @@ public record ActionLimits(int timeout, int memory, int logs, int concurrency) {
   public static final ActionLimits DEFAULT = new ActionLimits(60_000, 256, 10, 1);
 
   /** Fills absent values (null) from the defaults. */
-  public static ActionLimits of(Integer timeout, Integer memory, Integer logs, Integer concurrency) {
+  public static ActionLimits of(
+      Integer timeout, Integer memory, Integer logs, Integer concurrency) {
     return new ActionLimits(
         timeout != null ? timeout : DEFAULT.timeout,
         memory != null ? memory : DEFAULT.memory,
@@ -42,8 +43,16 @@ public record ActionLimits(int timeout, int memory, int logs, int concurrency) {
   private static void check(String name, int value, int min, int max, String unit) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(
-          "The " + name + " limit " + value + " is out of range: it must be between " + min + " and " + max
-              + (unit.isEmpty() ? "" : " " + unit) + ".");
+          "The "
+              + name
+              + " limit "
+              + value
+              + " is out of range: it must be between "
+              + min
+              + " and "
+              + max
+              + (unit.isEmpty() ? "" : " " + unit)
+              + ".");
     }
   }
 }

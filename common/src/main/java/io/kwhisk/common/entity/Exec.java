@@ -5,15 +5,23 @@ import io.kwhisk.common.code.CodeRef;
 import java.util.List;
 
 /**
- * What runs an action, in OpenWhisk's shape: a runtime {@code kind} (for example {@code nodejs:20}, {@code java:17}
- * or {@code blackbox}), the code (source text, or base64 when {@code binary}), the entry point {@code main}, and for
- * {@code blackbox} the Docker {@code image}. A {@code sequence} has no code: its {@code components} are the fully
- * qualified names ({@code /ns/action} or {@code /ns/pkg/action}) of the actions it runs one after the other; it is
- * run by the controller and never reaches an invoker. Code larger than
- * {@link io.kwhisk.common.code.CodeChunks#INLINE_MAX_BYTES} is stored out of line: {@code code} is then null and
- * {@code codeRef} says where it is (the API and a container's {@code /init} always see the code itself).
+ * What runs an action, in OpenWhisk's shape: a runtime {@code kind} (for example {@code nodejs:20},
+ * {@code java:17} or {@code blackbox}), the code (source text, or base64 when {@code binary}), the
+ * entry point {@code main}, and for {@code blackbox} the Docker {@code image}. A {@code sequence}
+ * has no code: its {@code components} are the fully qualified names ({@code /ns/action} or {@code
+ * /ns/pkg/action}) of the actions it runs one after the other; it is run by the controller and
+ * never reaches an invoker. Code larger than {@link
+ * io.kwhisk.common.code.CodeChunks#INLINE_MAX_BYTES} is stored out of line: {@code code} is then
+ * null and {@code codeRef} says where it is (the API and a container's {@code /init} always see the
+ * code itself).
  */
-public record Exec(String kind, String code, String main, boolean binary, String image, List<String> components,
+public record Exec(
+    String kind,
+    String code,
+    String main,
+    boolean binary,
+    String image,
+    List<String> components,
     CodeRef codeRef) {
   public static final String BLACKBOX = "blackbox";
   public static final String SEQUENCE = "sequence";
@@ -22,7 +30,13 @@ public record Exec(String kind, String code, String main, boolean binary, String
     components = components == null ? null : List.copyOf(components);
   }
 
-  public Exec(String kind, String code, String main, boolean binary, String image, List<String> components) {
+  public Exec(
+      String kind,
+      String code,
+      String main,
+      boolean binary,
+      String image,
+      List<String> components) {
     this(kind, code, main, binary, image, components, null);
   }
 

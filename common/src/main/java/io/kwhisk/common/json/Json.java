@@ -14,17 +14,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON configuration used on the wire and in the REST API. Unknown fields are ignored so that an older
- * process reads a newer message; nulls are omitted. The mapper is thread-safe. A string may be as long as
- * {@link #MAX_STRING_CHARS}: an action's code is one string of up to 48 MB (Jackson's default allows 20 million
- * characters); what bounds a request is the API's body limit, checked before any parsing.
+ * The one JSON configuration used on the wire and in the REST API. Unknown fields are ignored so
+ * that an older process reads a newer message; nulls are omitted. The mapper is thread-safe. A
+ * string may be as long as {@link #MAX_STRING_CHARS}: an action's code is one string of up to 48 MB
+ * (Jackson's default allows 20 million characters); what bounds a request is the API's body limit,
+ * checked before any parsing.
  */
 public final class Json {
   public static final int MAX_STRING_CHARS = 64 * 1024 * 1024;
   public static final ObjectMapper MAPPER =
-      JsonMapper.builder(JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
-              .build())
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+                  .build())
           .addModule(new Jdk8Module())
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -37,7 +40,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalArgumentException(
+          "cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -45,7 +49,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalArgumentException(
+          "cannot encode " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -69,7 +74,9 @@ public final class Json {
     }
 
     private static String originalMessage(IOException cause) {
-      return cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : cause.getMessage();
+      return cause instanceof JsonProcessingException jpe
+          ? jpe.getOriginalMessage()
+          : cause.getMessage();
     }
   }
 }

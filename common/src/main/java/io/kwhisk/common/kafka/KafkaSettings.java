@@ -7,13 +7,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a process reaches Kafka: {@code kwhisk.kafka.bootstrap-servers} and any client property given as
- * {@code kwhisk.kafka.client.<property>} (for security settings of an external cluster, say), which are passed to
- * every producer, consumer and admin client of the process.
+ * How a process reaches Kafka: {@code kwhisk.kafka.bootstrap-servers} and any client property given
+ * as {@code kwhisk.kafka.client.<property>} (for security settings of an external cluster, say),
+ * which are passed to every producer, consumer and admin client of the process.
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
   public static final String BOOTSTRAP = "kwhisk.kafka.bootstrap-servers";
-  /** Keys under this prefix are Kafka client properties: {@code kwhisk.kafka.client.security.protocol=SSL}. */
+
+  /**
+   * Keys under this prefix are Kafka client properties: {@code
+   * kwhisk.kafka.client.security.protocol=SSL}.
+   */
   public static final String CLIENT_PREFIX = "kwhisk.kafka.client.";
 
   public KafkaSettings {
@@ -32,7 +36,10 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     return new KafkaSettings(bootstrapServers, Map.of());
   }
 
-  /** Base properties for a Kafka client of this process: bootstrap servers plus the extra client properties. */
+  /**
+   * Base properties for a Kafka client of this process: bootstrap servers plus the extra client
+   * properties.
+   */
   public Map<String, Object> clientConfig(String clientId) {
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put("bootstrap.servers", bootstrapServers);
@@ -41,16 +48,17 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
   }
 
   /**
-   * How long a reader's fetch may wait on the broker when there is nothing to read. The broker answers a waiting
-   * fetch as soon as a record is appended to one of its partitions, so this bounds only the fetches of an idle
-   * reader: at Kafka's default of 500 ms each idle consumer costs the broker two requests a second.
+   * How long a reader's fetch may wait on the broker when there is nothing to read. The broker
+   * answers a waiting fetch as soon as a record is appended to one of its partitions, so this
+   * bounds only the fetches of an idle reader: at Kafka's default of 500 ms each idle consumer
+   * costs the broker two requests a second.
    */
   public static final int READER_FETCH_WAIT_MS = 5_000;
 
   /**
-   * Base properties for a consumer that follows topics (a classic consumer polling in a loop): those of
-   * {@link #clientConfig}, with {@code fetch.max.wait.ms} at {@link #READER_FETCH_WAIT_MS} unless the client
-   * properties set it.
+   * Base properties for a consumer that follows topics (a classic consumer polling in a loop):
+   * those of {@link #clientConfig}, with {@code fetch.max.wait.ms} at {@link #READER_FETCH_WAIT_MS}
+   * unless the client properties set it.
    */
   public Map<String, Object> readerConfig(String clientId) {
     Map<String, Object> props = new HashMap<>();

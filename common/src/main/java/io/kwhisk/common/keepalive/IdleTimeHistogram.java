@@ -1,15 +1,17 @@
 package io.kwhisk.common.keepalive;
 
 /**
- * The idle times of one action: how long after the end of an activation the next one arrived, in one-minute bins
- * over a bounded range (four hours by default, as in "Serverless in the Wild", Shahrad et al., ATC 2020), plus the
- * count of idle times beyond it. An arrival while the previous activation still runs is an idle time of zero.
+ * The idle times of one action: how long after the end of an activation the next one arrived, in
+ * one-minute bins over a bounded range (four hours by default, as in "Serverless in the Wild",
+ * Shahrad et al., ATC 2020), plus the count of idle times beyond it. An arrival while the previous
+ * activation still runs is an idle time of zero.
  *
  * <p>Not thread-safe: one owner updates it (the policy's caller, per action).
  */
 public final class IdleTimeHistogram {
   /** The paper's range: 240 one-minute bins. */
   public static final int DEFAULT_BINS = 240;
+
   private static final long MINUTE_MS = 60_000;
 
   private final long[] bins;
@@ -52,8 +54,8 @@ public final class IdleTimeHistogram {
   }
 
   /**
-   * The bin (whole minutes) holding the {@code percentile}-th idle time among those in range: the smallest bin
-   * whose cumulative count reaches that share. 0 when none is in range.
+   * The bin (whole minutes) holding the {@code percentile}-th idle time among those in range: the
+   * smallest bin whose cumulative count reaches that share. 0 when none is in range.
    */
   public int percentileBin(double percentile) {
     if (percentile < 0 || percentile > 100) {
@@ -70,8 +72,9 @@ public final class IdleTimeHistogram {
   }
 
   /**
-   * The coefficient of variation of the bin counts (standard deviation over mean): high when the idle times gather
-   * in a few bins (a pattern worth predicting), near zero when they spread evenly. 0 when none is in range.
+   * The coefficient of variation of the bin counts (standard deviation over mean): high when the
+   * idle times gather in a few bins (a pattern worth predicting), near zero when they spread
+   * evenly. 0 when none is in range.
    */
   public double binCountCv() {
     if (inRange == 0) return 0;

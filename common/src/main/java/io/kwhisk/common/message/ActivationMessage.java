@@ -6,16 +6,17 @@ import io.kwhisk.common.entity.FullyQualifiedName;
 import java.util.Objects;
 
 /**
- * One invocation, as the controller publishes it to the action's topic (key: activation id). {@code params} are
- * the final parameters: an object (action defaults merged under the caller's) or, as OpenWhisk allows, an array
- * the caller gave (passed as it is). {@code controllerId} names the
- * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch millisecond the
- * controller accepted it, the start of the activation's wait time. {@code apiKey} is the caller's {@code uuid:key},
- * only for an action annotated {@code provide-api-key} (null otherwise): the runtime exports it as
- * {@code __OW_API_KEY}, as OpenWhisk does, so the action can call the API as its caller. {@code cause} is the
- * activation id of the sequence that runs this activation as a component (null otherwise); the record carries it.
- * {@code binding} is the package binding the caller named the action through ({@code ns/binding}, null otherwise);
- * the record carries it as OpenWhisk's {@code binding} annotation.
+ * One invocation, as the controller publishes it to the action's topic (key: activation id). {@code
+ * params} are the final parameters: an object (action defaults merged under the caller's) or, as
+ * OpenWhisk allows, an array the caller gave (passed as it is). {@code controllerId} names the
+ * {@code completed<C>} topic that receives the completion. {@code enqueuedAt} is the epoch
+ * millisecond the controller accepted it, the start of the activation's wait time. {@code apiKey}
+ * is the caller's {@code uuid:key}, only for an action annotated {@code provide-api-key} (null
+ * otherwise): the runtime exports it as {@code __OW_API_KEY}, as OpenWhisk does, so the action can
+ * call the API as its caller. {@code cause} is the activation id of the sequence that runs this
+ * activation as a component (null otherwise); the record carries it. {@code binding} is the package
+ * binding the caller named the action through ({@code ns/binding}, null otherwise); the record
+ * carries it as OpenWhisk's {@code binding} annotation.
  */
 public record ActivationMessage(
     String activationId,
@@ -40,26 +41,90 @@ public record ActivationMessage(
   }
 
   /** A message not sent through a binding. */
-  public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
-      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt,
-      String apiKey, String cause) {
-    this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
-        enqueuedAt, apiKey, cause, null);
+  public ActivationMessage(
+      String activationId,
+      String transactionId,
+      String namespace,
+      String actionName,
+      String actionRevision,
+      String subject,
+      JsonNode params,
+      boolean blocking,
+      int controllerId,
+      long enqueuedAt,
+      String apiKey,
+      String cause) {
+    this(
+        activationId,
+        transactionId,
+        namespace,
+        actionName,
+        actionRevision,
+        subject,
+        params,
+        blocking,
+        controllerId,
+        enqueuedAt,
+        apiKey,
+        cause,
+        null);
   }
 
   /** A message that no sequence caused. */
-  public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
-      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt,
+  public ActivationMessage(
+      String activationId,
+      String transactionId,
+      String namespace,
+      String actionName,
+      String actionRevision,
+      String subject,
+      JsonNode params,
+      boolean blocking,
+      int controllerId,
+      long enqueuedAt,
       String apiKey) {
-    this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
-        enqueuedAt, apiKey, null, null);
+    this(
+        activationId,
+        transactionId,
+        namespace,
+        actionName,
+        actionRevision,
+        subject,
+        params,
+        blocking,
+        controllerId,
+        enqueuedAt,
+        apiKey,
+        null,
+        null);
   }
 
   /** A message without an API key for the action. */
-  public ActivationMessage(String activationId, String transactionId, String namespace, String actionName,
-      String actionRevision, String subject, JsonNode params, boolean blocking, int controllerId, long enqueuedAt) {
-    this(activationId, transactionId, namespace, actionName, actionRevision, subject, params, blocking, controllerId,
-        enqueuedAt, null, null, null);
+  public ActivationMessage(
+      String activationId,
+      String transactionId,
+      String namespace,
+      String actionName,
+      String actionRevision,
+      String subject,
+      JsonNode params,
+      boolean blocking,
+      int controllerId,
+      long enqueuedAt) {
+    this(
+        activationId,
+        transactionId,
+        namespace,
+        actionName,
+        actionRevision,
+        subject,
+        params,
+        blocking,
+        controllerId,
+        enqueuedAt,
+        null,
+        null,
+        null);
   }
 
   /** Never shows the API key. */
@@ -69,8 +134,9 @@ public record ActivationMessage(
   }
 
   /**
-   * The namespace the activation's record belongs to, as in OpenWhisk: the caller's ({@code subject}), which
-   * differs from the action's when the action is another namespace's public package's, reached through a binding.
+   * The namespace the activation's record belongs to, as in OpenWhisk: the caller's ({@code
+   * subject}), which differs from the action's when the action is another namespace's public
+   * package's, reached through a binding.
    */
   @JsonIgnore
   public String recordNamespace() {

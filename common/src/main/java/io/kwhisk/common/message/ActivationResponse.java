@@ -3,9 +3,10 @@ package io.kwhisk.common.message;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The outcome of an activation, in OpenWhisk's four classes: {@code success} (0), {@code application error} (1, the
- * action returned an error), {@code action developer error} (2, the action could not run: bad code, timeout, out of
- * memory) and {@code whisk internal error} (3, the platform failed).
+ * The outcome of an activation, in OpenWhisk's four classes: {@code success} (0), {@code
+ * application error} (1, the action returned an error), {@code action developer error} (2, the
+ * action could not run: bad code, timeout, out of memory) and {@code whisk internal error} (3, the
+ * platform failed).
  */
 public record ActivationResponse(String status, int statusCode, boolean success, JsonNode result) {
   public static final int SUCCESS = 0;

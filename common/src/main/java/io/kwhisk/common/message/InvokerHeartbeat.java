@@ -4,20 +4,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An invoker's load, published on {@code health} (key: invoker id) every heartbeat interval and whenever its
- * containers change. {@code containersByAction} is keyed by the action's path ({@code namespace/name}).
+ * An invoker's load, published on {@code health} (key: invoker id) every heartbeat interval and
+ * whenever its containers change. {@code containersByAction} is keyed by the action's path ({@code
+ * namespace/name}).
  *
- * @param idleMemoryMb user memory held by initialised containers with no activation in flight that the invoker
- *     would evict now (idle past its eviction grace, and past their first activation): it retires such containers
- *     (least recently used first) to make room for a creation that does not fit in {@code freeMemoryMb}, so
- *     {@code freeMemoryMb + idleMemoryMb} is what a creation may use. 0 from invokers that predate the field.
- * @param refusedCreations ids of ContainerCreations this invoker refused recently (no room even after evicting
- *     idle containers, no image for the kind, shutting down): the controller stops waiting for them and places
- *     the container elsewhere at once. Each id is repeated for a few heartbeats, in case one is lost.
- * @param pendingCreations ids of ContainerCreations this invoker accepted but has not started yet (they wait for
- *     the idle containers they evict to go): {@code freeMemoryMb} and {@code idleMemoryMb} already leave out their
- *     memory, so a controller stops counting it against this invoker itself. Empty from invokers that predate the
- *     field.
+ * @param idleMemoryMb user memory held by initialised containers with no activation in flight that
+ *     the invoker would evict now (idle past its eviction grace, and past their first activation):
+ *     it retires such containers (least recently used first) to make room for a creation that does
+ *     not fit in {@code freeMemoryMb}, so {@code freeMemoryMb + idleMemoryMb} is what a creation
+ *     may use. 0 from invokers that predate the field.
+ * @param refusedCreations ids of ContainerCreations this invoker refused recently (no room even
+ *     after evicting idle containers, no image for the kind, shutting down): the controller stops
+ *     waiting for them and places the container elsewhere at once. Each id is repeated for a few
+ *     heartbeats, in case one is lost.
+ * @param pendingCreations ids of ContainerCreations this invoker accepted but has not started yet
+ *     (they wait for the idle containers they evict to go): {@code freeMemoryMb} and {@code
+ *     idleMemoryMb} already leave out their memory, so a controller stops counting it against this
+ *     invoker itself. Empty from invokers that predate the field.
  */
 public record InvokerHeartbeat(
     int invokerId,
@@ -36,7 +39,10 @@ public record InvokerHeartbeat(
     pendingCreations = pendingCreations == null ? List.of() : List.copyOf(pendingCreations);
   }
 
-  /** A heartbeat that reports no refusals and no pending creations (see {@link #withRefusedCreations}). */
+  /**
+   * A heartbeat that reports no refusals and no pending creations (see {@link
+   * #withRefusedCreations}).
+   */
   public InvokerHeartbeat(
       int invokerId,
       long userMemoryMb,
@@ -46,11 +52,22 @@ public record InvokerHeartbeat(
       int creationsInFlight,
       long timestamp,
       long idleMemoryMb) {
-    this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp,
-        idleMemoryMb, List.of(), List.of());
+    this(
+        invokerId,
+        userMemoryMb,
+        freeMemoryMb,
+        containers,
+        containersByAction,
+        creationsInFlight,
+        timestamp,
+        idleMemoryMb,
+        List.of(),
+        List.of());
   }
 
-  /** A heartbeat that reports no reclaimable memory (the shape before {@code idleMemoryMb} existed). */
+  /**
+   * A heartbeat that reports no reclaimable memory (the shape before {@code idleMemoryMb} existed).
+   */
   public InvokerHeartbeat(
       int invokerId,
       long userMemoryMb,
@@ -59,18 +76,44 @@ public record InvokerHeartbeat(
       Map<String, Integer> containersByAction,
       int creationsInFlight,
       long timestamp) {
-    this(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction, creationsInFlight, timestamp, 0);
+    this(
+        invokerId,
+        userMemoryMb,
+        freeMemoryMb,
+        containers,
+        containersByAction,
+        creationsInFlight,
+        timestamp,
+        0);
   }
 
   /** This heartbeat, reporting {@code ids} as refused. */
   public InvokerHeartbeat withRefusedCreations(List<String> ids) {
-    return new InvokerHeartbeat(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction,
-        creationsInFlight, timestamp, idleMemoryMb, ids, pendingCreations);
+    return new InvokerHeartbeat(
+        invokerId,
+        userMemoryMb,
+        freeMemoryMb,
+        containers,
+        containersByAction,
+        creationsInFlight,
+        timestamp,
+        idleMemoryMb,
+        ids,
+        pendingCreations);
   }
 
   /** This heartbeat, reporting {@code ids} as accepted and not started yet. */
   public InvokerHeartbeat withPendingCreations(List<String> ids) {
-    return new InvokerHeartbeat(invokerId, userMemoryMb, freeMemoryMb, containers, containersByAction,
-        creationsInFlight, timestamp, idleMemoryMb, refusedCreations, ids);
+    return new InvokerHeartbeat(
+        invokerId,
+        userMemoryMb,
+        freeMemoryMb,
+        containers,
+        containersByAction,
+        creationsInFlight,
+        timestamp,
+        idleMemoryMb,
+        refusedCreations,
+        ids);
   }
 }

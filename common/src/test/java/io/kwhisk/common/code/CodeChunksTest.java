@@ -23,8 +23,10 @@ class CodeChunksTest {
     new Random(1).nextBytes(code);
     List<byte[]> chunks = CodeChunks.split(code);
     assertThat(chunks).hasSize(3);
-    assertThat(chunks).allSatisfy(c -> assertThat(c.length).isLessThanOrEqualTo(CodeChunks.CHUNK_BYTES));
-    String text = "é".repeat(CodeChunks.CHUNK_BYTES); // two bytes each: a chunk may split a character
+    assertThat(chunks)
+        .allSatisfy(c -> assertThat(c.length).isLessThanOrEqualTo(CodeChunks.CHUNK_BYTES));
+    String text =
+        "é".repeat(CodeChunks.CHUNK_BYTES); // two bytes each: a chunk may split a character
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
     CodeRef ref = new CodeRef(CodeChunks.digest(utf8), utf8.length, "r1", List.of(0L, 1L));
     assertThat(CodeChunks.join(ref, CodeChunks.split(utf8))).isEqualTo(text);
@@ -36,17 +38,30 @@ class CodeChunksTest {
     CodeRef ref = new CodeRef(CodeChunks.digest(code), code.length, "r1", List.of(4L));
     byte[] altered = code.clone();
     altered[0] = 'F';
-    assertThatThrownBy(() -> CodeChunks.join(ref, List.of(altered))).isInstanceOf(CodeUnavailableException.class)
+    assertThatThrownBy(() -> CodeChunks.join(ref, List.of(altered)))
+        .isInstanceOf(CodeUnavailableException.class)
         .hasMessageContaining("digest");
     assertThatThrownBy(() -> CodeChunks.join(ref, new ArrayList<>(List.of(new byte[3]))))
-        .isInstanceOf(CodeUnavailableException.class).hasMessageContaining("3 bytes");
+        .isInstanceOf(CodeUnavailableException.class)
+        .hasMessageContaining("3 bytes");
   }
 
   @Test
   void anActionWhoseCodeIsOutOfLineCarriesOnlyItsReferenceOnTheWire() {
     CodeRef ref = new CodeRef("ab".repeat(32), 40_000_000, "r7", List.of(10L, 11L, 13L));
-    Action action = new Action("guest", "big", "r7", null, new Exec("nodejs:20", "x", null, true, null), Map.of(),
-        Map.of(), ActionLimits.DEFAULT, 0, false, 1L);
+    Action action =
+        new Action(
+            "guest",
+            "big",
+            "r7",
+            null,
+            new Exec("nodejs:20", "x", null, true, null),
+            Map.of(),
+            Map.of(),
+            ActionLimits.DEFAULT,
+            0,
+            false,
+            1L);
     Action stored = action.withExec(action.exec().withCodeRef(ref));
     byte[] wire = Json.encode(stored);
     assertThat(wire.length).isLessThan(1024);
@@ -57,8 +72,10 @@ class CodeChunksTest {
   }
 
   @Test
-  void theApisJsonReadsStringsLongerThanJacksonsDefaultLimitOfTwentyMillionCharacters() throws Exception {
+  void theApisJsonReadsStringsLongerThanJacksonsDefaultLimitOfTwentyMillionCharacters()
+      throws Exception {
     String code = "a".repeat(21_000_000);
-    assertThat(Json.MAPPER.readTree("{\"code\":\"" + code + "\"}").path("code").asText()).hasSize(code.length());
+    assertThat(Json.MAPPER.readTree("{\"code\":\"" + code + "\"}").path("code").asText())
+        .hasSize(code.length());
   }
 }

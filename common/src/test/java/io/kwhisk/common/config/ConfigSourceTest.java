@@ -24,7 +24,8 @@ class ConfigSourceTest {
 
   @Test
   void invalidValuesNameTheKeyAndItsEnvironmentVariable() {
-    ConfigSource c = ConfigSource.of(Map.of("kwhisk.invoker.id", "one", "kwhisk.x.keep-alive", "soon"));
+    ConfigSource c =
+        ConfigSource.of(Map.of("kwhisk.invoker.id", "one", "kwhisk.x.keep-alive", "soon"));
     assertThatThrownBy(() -> c.integer("kwhisk.invoker.id", 0))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kwhisk.invoker.id")
@@ -50,17 +51,35 @@ class ConfigSourceTest {
 
   @Test
   void settingsOfItsSectionsThatNobodyReadAreReportedAsUnread() {
-    ConfigSource c = ConfigSource.of(
-        Map.of("kwhisk.invoker.keep-alive", "1s", "kwhisk.invoker.keep-alvie", "2s", "kwhisk.controller.port", "1",
-            "kwhisk.kafka.client.security.protocol", "SSL"),
-        Map.of("KWHISK_INVOKER_ID", "3", "KWHISK_INVOKER_USER_MEMROY_MB", "9", "KWHISK_CONTROLLER_HOST", "x",
-            "KWHISK_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN", "PATH", "/bin"));
+    ConfigSource c =
+        ConfigSource.of(
+            Map.of(
+                "kwhisk.invoker.keep-alive",
+                "1s",
+                "kwhisk.invoker.keep-alvie",
+                "2s",
+                "kwhisk.controller.port",
+                "1",
+                "kwhisk.kafka.client.security.protocol",
+                "SSL"),
+            Map.of(
+                "KWHISK_INVOKER_ID",
+                "3",
+                "KWHISK_INVOKER_USER_MEMROY_MB",
+                "9",
+                "KWHISK_CONTROLLER_HOST",
+                "x",
+                "KWHISK_KAFKA_CLIENT_SASL_MECHANISM",
+                "PLAIN",
+                "PATH",
+                "/bin"));
     c.duration("kwhisk.invoker.keep-alive", Duration.ZERO);
     c.with(Map.of()).integer("kwhisk.invoker.id", 0);
     c.prefixed("kwhisk.kafka.client.");
 
     assertThat(c.unread(List.of("kwhisk.invoker.", "kwhisk.kafka.")))
-        .as("misspelt keys and variables; another component's section and read prefixes are not reported")
+        .as(
+            "misspelt keys and variables; another component's section and read prefixes are not reported")
         .containsExactly("KWHISK_INVOKER_USER_MEMROY_MB", "kwhisk.invoker.keep-alvie");
     assertThat(c.unread(List.of("kwhisk.controller.")))
         .containsExactly("KWHISK_CONTROLLER_HOST", "kwhisk.controller.port");

@@ -38,6 +38,7 @@ class EntityValidationTest {
     assertThat(ActionLimits.DEFAULT.logBytes()).isEqualTo(10 * 1024 * 1024);
     assertThat(ActionLimits.of(null, null, 0, null).validate().logBytes()).isZero();
     assertThatThrownBy(() -> ActionLimits.of(null, null, 11, null).validate())
-        .hasMessageContaining("logs").hasMessageContaining("between 0 and 10 MB");
+        .hasMessageContaining("logs")
+        .hasMessageContaining("between 0 and 10 MB");
   }
 }

@@ -24,9 +24,19 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(5)
 class JsonTest {
-  private final Action action = new Action("guest", "hello", "r1", null,
-      new Exec("nodejs:20", "function main(){return {}}", null, false, null),
-      Map.of("name", TextNode.valueOf("world")), Map.of(), ActionLimits.DEFAULT, 0, false, 1L);
+  private final Action action =
+      new Action(
+          "guest",
+          "hello",
+          "r1",
+          null,
+          new Exec("nodejs:20", "function main(){return {}}", null, false, null),
+          Map.of("name", TextNode.valueOf("world")),
+          Map.of(),
+          ActionLimits.DEFAULT,
+          0,
+          false,
+          1L);
 
   @Test
   void invokerCommandsRoundTripWithTheirType() {
@@ -34,14 +44,17 @@ class JsonTest {
     InvokerCommand delete = new ContainerDeletion("guest", "hello", null);
     assertThat(Json.decode(Json.encode(create), InvokerCommand.class)).isEqualTo(create);
     assertThat(Json.decode(Json.encode(delete), InvokerCommand.class)).isEqualTo(delete);
-    assertThat(new String(Json.encode(delete), StandardCharsets.UTF_8)).contains("\"type\":\"delete\"");
+    assertThat(new String(Json.encode(delete), StandardCharsets.UTF_8))
+        .contains("\"type\":\"delete\"");
   }
 
   @Test
   void actionGetsDefaultsForOmittedFields() {
-    Action decoded = Json.decode(
-        "{\"namespace\":\"ns\",\"name\":\"a\",\"revision\":\"r\",\"exec\":{\"kind\":\"nodejs:20\"}}"
-            .getBytes(StandardCharsets.UTF_8), Action.class);
+    Action decoded =
+        Json.decode(
+            "{\"namespace\":\"ns\",\"name\":\"a\",\"revision\":\"r\",\"exec\":{\"kind\":\"nodejs:20\"}}"
+                .getBytes(StandardCharsets.UTF_8),
+            Action.class);
     assertThat(decoded.limits()).isEqualTo(ActionLimits.DEFAULT);
     assertThat(decoded.instances()).isEqualTo(Action.DEFAULT_INSTANCES);
     assertThat(decoded.version()).isEqualTo("0.0.1");
@@ -49,16 +62,29 @@ class JsonTest {
 
   @Test
   void activationMessageRoundTripsItsParameters() {
-    ActivationMessage m = new ActivationMessage("a1", "t1", "guest", "hello", "r1", "guest",
-        Json.object().put("n", 1), true, 0, 7L);
+    ActivationMessage m =
+        new ActivationMessage(
+            "a1", "t1", "guest", "hello", "r1", "guest", Json.object().put("n", 1), true, 0, 7L);
     assertThat(Json.decode(Json.encode(m), ActivationMessage.class)).isEqualTo(m);
   }
 
   @Test
   void activationRecordHasOpenWhisksShape() throws Exception {
-    ActivationRecord r = new ActivationRecord("guest", "hello", "0.0.1", "guest", "a1", 1, 3, 2, 0,
-        ActivationResponse.success(Json.object().put("ok", true)), List.of(),
-        List.of(new KeyValue("waitTime", IntNode.valueOf(4))), false);
+    ActivationRecord r =
+        new ActivationRecord(
+            "guest",
+            "hello",
+            "0.0.1",
+            "guest",
+            "a1",
+            1,
+            3,
+            2,
+            0,
+            ActivationResponse.success(Json.object().put("ok", true)),
+            List.of(),
+            List.of(new KeyValue("waitTime", IntNode.valueOf(4))),
+            false);
     JsonNode tree = Json.MAPPER.readTree(Json.encode(r));
     assertThat(tree.path("response").path("status").asText()).isEqualTo("success");
     assertThat(tree.path("response").path("result").path("ok").asBoolean()).isTrue();

@@ -13,14 +13,18 @@ import org.junit.jupiter.api.Timeout;
 class ReplicationTest {
   @Test
   void autoReplicatesThreeTimesWithTwoInSyncOnThreeBrokersOrMore() {
-    assertThat(Replication.forCluster(3, Replication.AUTO)).isEqualTo(new Replication((short) 3, 2));
-    assertThat(Replication.forCluster(7, Replication.AUTO)).isEqualTo(new Replication((short) 3, 2));
+    assertThat(Replication.forCluster(3, Replication.AUTO))
+        .isEqualTo(new Replication((short) 3, 2));
+    assertThat(Replication.forCluster(7, Replication.AUTO))
+        .isEqualTo(new Replication((short) 3, 2));
   }
 
   @Test
   void autoOnFewerBrokersUsesThemAllAndNeedsOneInSyncSoThatOneStoppedBrokerRefusesNoWrite() {
-    assertThat(Replication.forCluster(1, Replication.AUTO)).isEqualTo(new Replication((short) 1, 1));
-    assertThat(Replication.forCluster(2, Replication.AUTO)).isEqualTo(new Replication((short) 2, 1));
+    assertThat(Replication.forCluster(1, Replication.AUTO))
+        .isEqualTo(new Replication((short) 1, 1));
+    assertThat(Replication.forCluster(2, Replication.AUTO))
+        .isEqualTo(new Replication((short) 2, 1));
   }
 
   @Test
@@ -31,13 +35,17 @@ class ReplicationTest {
 
   @Test
   void everyTopicCarriesItsMinimumInSyncBesideItsOwnConfigs() {
-    NewTopic topic = new Replication((short) 3, 2).newTopic("t", 1, Map.of("cleanup.policy", "compact"));
+    NewTopic topic =
+        new Replication((short) 3, 2).newTopic("t", 1, Map.of("cleanup.policy", "compact"));
     assertThat(topic.replicationFactor()).isEqualTo((short) 3);
-    assertThat(topic.configs()).containsEntry("min.insync.replicas", "2").containsEntry("cleanup.policy", "compact");
+    assertThat(topic.configs())
+        .containsEntry("min.insync.replicas", "2")
+        .containsEntry("cleanup.policy", "compact");
   }
 
   @Test
   void aMinimumAboveTheFactorIsRefused() {
-    assertThatThrownBy(() -> new Replication((short) 1, 2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Replication((short) 1, 2))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

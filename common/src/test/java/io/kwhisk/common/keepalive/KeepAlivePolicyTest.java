@@ -17,7 +17,8 @@ class KeepAlivePolicyTest {
 
     KeepAliveWindows w = hybrid.windows(idle);
 
-    // head and tail both in the 30-minute bin: pre-warm at 27 minutes (30 less 10%), kept past 31 minutes.
+    // head and tail both in the 30-minute bin: pre-warm at 27 minutes (30 less 10%), kept past 31
+    // minutes.
     assertThat(w.prewarm()).isEqualTo(Duration.ofMinutes(27));
     assertThat(w.prewarm().plus(w.keepAlive())).isGreaterThanOrEqualTo(Duration.ofMinutes(31));
     assertThat(w.keepAlive()).isLessThan(Duration.ofMinutes(10));
@@ -26,7 +27,8 @@ class KeepAlivePolicyTest {
   @Test
   void aFrequentActionKeepsItsContainerOnlyAsLongAsItsGapsNeed() {
     IdleTimeHistogram idle = new IdleTimeHistogram();
-    for (int i = 0; i < 1_000; i++) idle.record(i % 20 * 1_000); // gaps under 20 s: all in the first bin
+    for (int i = 0; i < 1_000; i++)
+      idle.record(i % 20 * 1_000); // gaps under 20 s: all in the first bin
 
     KeepAliveWindows w = hybrid.windows(idle);
 
@@ -74,7 +76,8 @@ class KeepAlivePolicyTest {
   void policiesAreNamedByKindAndWindowAndUnknownKindsAreRefused() {
     assertThat(Policies.of("fixed", Duration.ofMinutes(10)).name()).isEqualTo("fixed:10m");
     assertThat(Policies.of("hybrid", Duration.ofHours(4)).name()).isEqualTo("hybrid:4h");
-    assertThatThrownBy(() -> Policies.of("lru", Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Policies.of("lru", Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fixed or hybrid");
   }
 }

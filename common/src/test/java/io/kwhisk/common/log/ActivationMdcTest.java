@@ -23,6 +23,7 @@ class ActivationMdcTest {
 
   @Test
   void theMapHoldsOnlyTheKeysWithAValue() {
-    assertThat(ActivationMdc.of(null, "guest/echo", "kwhisk0_x")).containsOnlyKeys("action", "container");
+    assertThat(ActivationMdc.of(null, "guest/echo", "kwhisk0_x"))
+        .containsOnlyKeys("action", "container");
   }
 }

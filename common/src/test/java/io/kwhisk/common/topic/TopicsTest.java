@@ -43,7 +43,8 @@ class TopicsTest {
   void groupIsNamedAsItsTopicAndNamingIsStable() {
     FullyQualifiedName fqn = new FullyQualifiedName("guest", "hello");
     assertThat(Topics.actionGroup(fqn)).isEqualTo(Topics.actionTopic(fqn));
-    assertThat(Topics.actionTopic(fqn)).isEqualTo(Topics.actionTopic(new FullyQualifiedName("guest", "hello")));
+    assertThat(Topics.actionTopic(fqn))
+        .isEqualTo(Topics.actionTopic(new FullyQualifiedName("guest", "hello")));
   }
 
   @Test

@@ -8,10 +8,11 @@ import io.kwhisk.controller.kafka.TopicReader;
 import java.time.Duration;
 
 /**
- * Follows the completions topics of the other controllers into the {@link ActivationStore}, so that any controller
- * answers {@code GET /activations} for activations another one accepted (this controller's own completions reach
- * the store through its completion follower). It starts as many records before the end of each topic as the store
- * holds, and looks for the topics of controllers that started since every {@link #REDISCOVER}.
+ * Follows the completions topics of the other controllers into the {@link ActivationStore}, so that
+ * any controller answers {@code GET /activations} for activations another one accepted (this
+ * controller's own completions reach the store through its completion follower). It starts as many
+ * records before the end of each topic as the store holds, and looks for the topics of controllers
+ * that started since every {@link #REDISCOVER}.
  */
 public final class ActivationsFollower implements AutoCloseable {
   /** How soon the records of a controller that started later become visible here. */
@@ -19,17 +20,25 @@ public final class ActivationsFollower implements AutoCloseable {
 
   private final TopicReader reader;
 
-  public ActivationsFollower(KafkaSettings kafka, String clientId, int controllerId, ActivationStore store,
-      int history) {
+  public ActivationsFollower(
+      KafkaSettings kafka, String clientId, int controllerId, ActivationStore store, int history) {
     String own = Topics.completedTopic(controllerId);
-    this.reader = new TopicReader(kafka, clientId, topic -> Topics.isCompletedTopic(topic) && !topic.equals(own),
-        REDISCOVER, history, (record, replayed) -> {
-          if (record.value() != null) store.put(Json.decode(record.value(), CompletionMessage.class).record());
-        });
+    this.reader =
+        new TopicReader(
+            kafka,
+            clientId,
+            topic -> Topics.isCompletedTopic(topic) && !topic.equals(own),
+            REDISCOVER,
+            history,
+            (record, replayed) -> {
+              if (record.value() != null)
+                store.put(Json.decode(record.value(), CompletionMessage.class).record());
+            });
   }
 
   /** Reports the reader's health under {@code name}; call before {@link #start()}. */
-  public ActivationsFollower watchedBy(io.kwhisk.controller.kafka.ReaderHealth health, String name) {
+  public ActivationsFollower watchedBy(
+      io.kwhisk.controller.kafka.ReaderHealth health, String name) {
     reader.watchedBy(health, name);
     return this;
   }

@@ -1,9 +1,9 @@
 package io.kwhisk.controller.activation;
 
 import io.kwhisk.common.json.Json;
-import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.RecordSender;
+import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.topic.Topics;
@@ -30,23 +30,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the dead letters of action share groups ({@link Topics#DEAD_LETTERS}: activations the broker gave up on
- * after the group's delivery limit, copied there whole) into whisk error records, so that an activation whose every
- * delivery failed (its containers crashed, or could not write its completion) still ends with a record its caller
- * can read.
+ * Turns the dead letters of action share groups ({@link Topics#DEAD_LETTERS}: activations the
+ * broker gave up on after the group's delivery limit, copied there whole) into whisk error records,
+ * so that an activation whose every delivery failed (its containers crashed, or could not write its
+ * completion) still ends with a record its caller can read.
  *
- * <p>Every controller is a member of one consumer group, {@value #GROUP}, so each dead letter is handled by one of
- * them. At-least-once: offsets are committed only after the records of a poll were written; a record handled twice
- * is a duplicate completion, which controllers drop. A dead letter that is not an activation is skipped.
+ * <p>Every controller is a member of one consumer group, {@value #GROUP}, so each dead letter is
+ * handled by one of them. At-least-once: offsets are committed only after the records of a poll
+ * were written; a record handled twice is a duplicate completion, which controllers drop. A dead
+ * letter that is not an activation is skipped.
  *
- * <p>Threads: the consumer belongs to the owned thread, which may block on Kafka; {@link #close()} crosses with
- * {@code wakeup()} alone. A failure restarts the consumer after a back-off ({@link ReaderHealth#backoff}).
+ * <p>Threads: the consumer belongs to the owned thread, which may block on Kafka; {@link #close()}
+ * crosses with {@code wakeup()} alone. A failure restarts the consumer after a back-off ({@link
+ * ReaderHealth#backoff}).
  */
 public final class DeadLetters implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
   static final String GROUP = "kwhisk-dead-letters";
+
   /** The broker's header naming how often the record was delivered (KIP-1191). */
   static final String DELIVERY_COUNT_HEADER = "__dlq.errors.delivery.count";
+
   static final String READER = "dead-letters";
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration WRITE = Duration.ofSeconds(30);
@@ -64,8 +68,14 @@ public final class DeadLetters implements AutoCloseable {
   /**
    * @param written told how many error records each poll wrote (metrics)
    */
-  public DeadLetters(KafkaSettings kafka, String clientId, RecordSender sender, EntityStore entities,
-      ReaderHealth health, IntConsumer written, Clock clock) {
+  public DeadLetters(
+      KafkaSettings kafka,
+      String clientId,
+      RecordSender sender,
+      EntityStore entities,
+      ReaderHealth health,
+      IntConsumer written,
+      Clock clock) {
     this.props = kafka.readerConfig(clientId);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -89,7 +99,8 @@ public final class DeadLetters implements AutoCloseable {
     int failures = 0;
     while (running) {
       try {
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer =
+            new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.DEAD_LETTERS));
         while (running) {
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
@@ -113,27 +124,40 @@ public final class DeadLetters implements AutoCloseable {
 
   private int failed(int failures, RuntimeException e) {
     health.down(READER);
-    log.warn("Dead-letter follower failed ({} in a row), restarting it: {}", failures + 1, e.toString());
+    log.warn(
+        "Dead-letter follower failed ({} in a row), restarting it: {}", failures + 1, e.toString());
     return failures + 1;
   }
 
-  /** Writes an error record for each activation of {@code records}; returns how many, once all were written. */
+  /**
+   * Writes an error record for each activation of {@code records}; returns how many, once all were
+   * written.
+   */
   private int handle(ConsumerRecords<String, byte[]> records) {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : records) {
       ActivationMessage m = decode(r);
       if (m == null) continue;
       int deliveries = deliveryCount(r);
-      CompletionMessage c = ErrorRecords.completion(m, entities.action(m.action()),
-          String.format(ErrorRecords.UNDELIVERABLE, deliveries), clock.millis());
+      CompletionMessage c =
+          ErrorRecords.completion(
+              m,
+              entities.action(m.action()),
+              String.format(ErrorRecords.UNDELIVERABLE, deliveries),
+              clock.millis());
       try (var mdc = ActivationMdc.put(m.activationId(), m.action().path(), null)) {
-        log.warn("Activation {} of {} was given up after {} deliveries; it ends with an error record",
-            m.activationId(), m.action().path(), deliveries);
+        log.warn(
+            "Activation {} of {} was given up after {} deliveries; it ends with an error record",
+            m.activationId(),
+            m.action().path(),
+            deliveries);
       }
-      writes.add(sender.send(Topics.completedTopic(m.controllerId()), m.activationId(), Json.encode(c)));
+      writes.add(
+          sender.send(Topics.completedTopic(m.controllerId()), m.activationId(), Json.encode(c)));
     }
     try {
-      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(WRITE.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+          .get(WRITE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing error records", e);
@@ -153,7 +177,9 @@ public final class DeadLetters implements AutoCloseable {
     }
   }
 
-  /** The delivery count the broker put in the dead letter's headers, or 0 when absent or unreadable. */
+  /**
+   * The delivery count the broker put in the dead letter's headers, or 0 when absent or unreadable.
+   */
   static int deliveryCount(ConsumerRecord<String, byte[]> r) {
     Header h = r.headers().lastHeader(DELIVERY_COUNT_HEADER);
     if (h == null || h.value() == null) return 0;

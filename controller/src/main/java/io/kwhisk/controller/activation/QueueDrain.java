@@ -32,29 +32,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends the activations still queued for a deleted action, then deletes the action's topic. Deleting the topic at
- * once would lose every activation accepted and not yet run; instead the drain joins the action's share group as
- * one more member, after the action's containers were told to retire (they finish what they run and give back what
- * they hold), takes every record still available and writes an error record for each ("The action was deleted
- * before the activation could run."), then acknowledges it. It stops when the group has nothing left (its lag is 0
- * once the drain has been a member for {@link #SETTLE}: records running elsewhere were acknowledged by their
- * containers, with their real records) or after the
- * action's time limit plus {@link #GRACE}, and deletes the topic unless the action was created again meanwhile.
- * Records accepted after the deletion (a new action of the same name) are given back, never ended.
+ * Ends the activations still queued for a deleted action, then deletes the action's topic. Deleting
+ * the topic at once would lose every activation accepted and not yet run; instead the drain joins
+ * the action's share group as one more member, after the action's containers were told to retire
+ * (they finish what they run and give back what they hold), takes every record still available and
+ * writes an error record for each ("The action was deleted before the activation could run."), then
+ * acknowledges it. It stops when the group has nothing left (its lag is 0 once the drain has been a
+ * member for {@link #SETTLE}: records running elsewhere were acknowledged by their containers, with
+ * their real records) or after the action's time limit plus {@link #GRACE}, and deletes the topic
+ * unless the action was created again meanwhile. Records accepted after the deletion (a new action
+ * of the same name) are given back, never ended.
  *
- * <p>One owned thread runs the drains, one after another: its Kafka calls block. At-least-once: a record is
- * acknowledged only after its error record was written; written twice, it is a duplicate the controllers drop.
+ * <p>One owned thread runs the drains, one after another: its Kafka calls block. At-least-once: a
+ * record is acknowledged only after its error record was written; written twice, it is a duplicate
+ * the controllers drop.
  */
 public final class QueueDrain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueDrain.class);
-  /** Beyond the action's time limit, how long a drain waits for activations running when the action was deleted. */
-  static final Duration GRACE = Duration.ofSeconds(30);
-  private static final Duration POLL = Duration.ofMillis(300);
+
   /**
-   * How long the drain is a member before it trusts a lag of 0: a group's lag may read 0 right after its state is
-   * initialised, before the records already queued were fetched; a member of the group fetches them within this.
+   * Beyond the action's time limit, how long a drain waits for activations running when the action
+   * was deleted.
+   */
+  static final Duration GRACE = Duration.ofSeconds(30);
+
+  private static final Duration POLL = Duration.ofMillis(300);
+
+  /**
+   * How long the drain is a member before it trusts a lag of 0: a group's lag may read 0 right
+   * after its state is initialised, before the records already queued were fetched; a member of the
+   * group fetches them within this.
    */
   static final Duration SETTLE = Duration.ofSeconds(5);
+
   private static final Duration CALL = Duration.ofSeconds(15);
 
   private final KafkaSettings kafka;
@@ -67,9 +77,17 @@ public final class QueueDrain implements AutoCloseable {
   private final ExecutorService thread;
   private volatile boolean closing;
 
-  /** @param ended told how many activations each drain ended with an error record (metrics) */
-  public QueueDrain(KafkaSettings kafka, String clientId, RecordSender sender, TopicAdmin topics,
-      EntityStore entities, IntConsumer ended, Clock clock) {
+  /**
+   * @param ended told how many activations each drain ended with an error record (metrics)
+   */
+  public QueueDrain(
+      KafkaSettings kafka,
+      String clientId,
+      RecordSender sender,
+      TopicAdmin topics,
+      EntityStore entities,
+      IntConsumer ended,
+      Clock clock) {
     this.kafka = kafka;
     this.clientId = clientId;
     this.sender = sender;
@@ -77,16 +95,18 @@ public final class QueueDrain implements AutoCloseable {
     this.entities = entities;
     this.ended = ended;
     this.clock = clock;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, clientId);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, clientId);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Drains {@code action}, deleted at {@code deletedAt} (epoch ms), and deletes its topic; completes with how many
-   * activations it ended. Returns at once.
+   * Drains {@code action}, deleted at {@code deletedAt} (epoch ms), and deletes its topic;
+   * completes with how many activations it ended. Returns at once.
    */
   public CompletableFuture<Integer> drain(Action action, long deletedAt) {
     return CompletableFuture.supplyAsync(() -> run(action, deletedAt), thread);
@@ -94,9 +114,11 @@ public final class QueueDrain implements AutoCloseable {
 
   private int run(Action action, long deletedAt) {
     FullyQualifiedName fqn = action.fqn();
-    long deadline = System.nanoTime() + Duration.ofMillis(action.limits().timeout()).plus(GRACE).toNanos();
+    long deadline =
+        System.nanoTime() + Duration.ofMillis(action.limits().timeout()).plus(GRACE).toNanos();
     int count = 0;
-    Map<String, Object> props = kafka.clientConfig(clientId + "-" + Math.abs(fqn.path().hashCode()));
+    Map<String, Object> props =
+        kafka.clientConfig(clientId + "-" + Math.abs(fqn.path().hashCode()));
     props.put("group.id", Topics.actionGroup(fqn));
     props.put("share.acknowledgement.mode", "explicit");
     props.put("max.poll.records", 500);
@@ -114,13 +136,18 @@ public final class QueueDrain implements AutoCloseable {
       log.warn("Draining the queue of deleted action {} stopped: {}", fqn.path(), e.toString());
     }
     ended.accept(count);
-    if (count > 0) log.info("Ended {} queued activation(s) of deleted action {}", count, fqn.path());
-    if (!closing) deleteTopic(fqn); // a drain cut short by a stop keeps the topic and what is left in it
+    if (count > 0)
+      log.info("Ended {} queued activation(s) of deleted action {}", count, fqn.path());
+    if (!closing)
+      deleteTopic(fqn); // a drain cut short by a stop keeps the topic and what is left in it
     return count;
   }
 
   /** Writes an error record for each activation of {@code records}, then acknowledges them. */
-  private int end(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records, Action action,
+  private int end(
+      KafkaShareConsumer<String, byte[]> consumer,
+      ConsumerRecords<String, byte[]> records,
+      Action action,
       long deletedAt) {
     if (records.isEmpty()) return 0;
     List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -131,19 +158,25 @@ public final class QueueDrain implements AutoCloseable {
         consumer.acknowledge(r, m == null ? AcknowledgeType.REJECT : AcknowledgeType.RELEASE);
         continue;
       }
-      CompletionMessage c = ErrorRecords.completion(m, Optional.of(action), ErrorRecords.ACTION_DELETED,
-          clock.millis());
-      writes.add(sender.send(Topics.completedTopic(m.controllerId()), m.activationId(), Json.encode(c)));
+      CompletionMessage c =
+          ErrorRecords.completion(
+              m, Optional.of(action), ErrorRecords.ACTION_DELETED, clock.millis());
+      writes.add(
+          sender.send(Topics.completedTopic(m.controllerId()), m.activationId(), Json.encode(c)));
       written.add(r);
     }
     boolean ok = true;
     try {
-      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+          .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ok = false;
     } catch (Exception e) {
-      log.warn("Writing error records of deleted action {} failed: {}", action.fqn().path(), e.toString());
+      log.warn(
+          "Writing error records of deleted action {} failed: {}",
+          action.fqn().path(),
+          e.toString());
       ok = false;
     }
     for (ConsumerRecord<String, byte[]> r : written) {
@@ -172,7 +205,10 @@ public final class QueueDrain implements AutoCloseable {
       return;
     }
     try {
-      topics.deleteActionTopic(fqn).toCompletableFuture().get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+      topics
+          .deleteActionTopic(fqn)
+          .toCompletableFuture()
+          .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -12,12 +12,16 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kwhisk-admin limits set|get|delete <ns>}: a namespace's own limits, with the options of OpenWhisk's
- * {@code wskadmin limits} ({@code --invocationsPerMinute}, {@code --concurrentInvocations}). Every controller applies
- * a change as soon as its entities reader reaches it, and shows it in {@code GET /namespaces/_/limits}.
+ * {@code kwhisk-admin limits set|get|delete <ns>}: a namespace's own limits, with the options of
+ * OpenWhisk's {@code wskadmin limits} ({@code --invocationsPerMinute}, {@code
+ * --concurrentInvocations}). Every controller applies a change as soon as its entities reader
+ * reaches it, and shows it in {@code GET /namespaces/_/limits}.
  */
-@Command(name = "limits", mixinStandardHelpOptions = true,
-    description = "Sets, shows or removes a namespace's own limits (as OpenWhisk's wskadmin limits).",
+@Command(
+    name = "limits",
+    mixinStandardHelpOptions = true,
+    description =
+        "Sets, shows or removes a namespace's own limits (as OpenWhisk's wskadmin limits).",
     subcommands = {AdminLimits.Set.class, AdminLimits.Get.class, AdminLimits.Delete.class})
 final class AdminLimits implements Runnable {
   @ParentCommand AdminMain main;
@@ -25,7 +29,8 @@ final class AdminLimits implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a limits command is required: set, get or delete");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a limits command is required: set, get or delete");
   }
 
   <T> T withAdmin(AdminMain.AdminWork<T> work) throws Exception {
@@ -38,49 +43,72 @@ final class AdminLimits implements Runnable {
   static String describe(NamespaceEntry ns, ControllerConfig config) {
     int perMinute = config.admission().namespacePerMinute();
     return ns.namespace()
-        + "\tconcurrentInvocations=" + (ns.concurrentInvocations() != null ? ns.concurrentInvocations()
+        + "\tconcurrentInvocations="
+        + (ns.concurrentInvocations() != null
+            ? ns.concurrentInvocations()
             : config.admission().namespaceConcurrency() + " (default)")
-        + "\tinvocationsPerMinute=" + (ns.invocationsPerMinute() != null ? ns.invocationsPerMinute()
+        + "\tinvocationsPerMinute="
+        + (ns.invocationsPerMinute() != null
+            ? ns.invocationsPerMinute()
             : (perMinute == 0 ? "unlimited" : perMinute) + " (default)");
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true,
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
       description = "Sets the limits given; the others stay as they are.")
   static final class Set implements Callable<Integer> {
     @ParentCommand AdminLimits limits;
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "<ns>", description = "the namespace's name") String name;
-    @Option(names = "--invocationsPerMinute", paramLabel = "<n>",
-        description = "invocations the namespace may start per minute (positive)") Integer perMinute;
-    @Option(names = "--concurrentInvocations", paramLabel = "<n>",
-        description = "activations of the namespace in flight at once (positive)") Integer concurrent;
+
+    @Parameters(paramLabel = "<ns>", description = "the namespace's name")
+    String name;
+
+    @Option(
+        names = "--invocationsPerMinute",
+        paramLabel = "<n>",
+        description = "invocations the namespace may start per minute (positive)")
+    Integer perMinute;
+
+    @Option(
+        names = "--concurrentInvocations",
+        paramLabel = "<n>",
+        description = "activations of the namespace in flight at once (positive)")
+    Integer concurrent;
 
     @Override
     public Integer call() throws Exception {
       if (perMinute == null && concurrent == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
             "give at least one of --invocationsPerMinute and --concurrentInvocations");
       }
       positive("--invocationsPerMinute", perMinute);
       positive("--concurrentInvocations", concurrent);
-      String line = limits.withAdmin((admin, config) ->
-          describe(admin.setLimits(name, concurrent, perMinute), config));
+      String line =
+          limits.withAdmin(
+              (admin, config) -> describe(admin.setLimits(name, concurrent, perMinute), config));
       limits.main.out.println(line);
       return 0;
     }
 
     private void positive(String option, Integer value) {
       if (value != null && value < 1) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            option + " must be a positive integer, got " + value);
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), option + " must be a positive integer, got " + value);
       }
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints the limits that apply to it.")
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description = "Prints the limits that apply to it.")
   static final class Get implements Callable<Integer> {
     @ParentCommand AdminLimits limits;
-    @Parameters(paramLabel = "<ns>", description = "the namespace's name") String name;
+
+    @Parameters(paramLabel = "<ns>", description = "the namespace's name")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -90,17 +118,23 @@ final class AdminLimits implements Runnable {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Returns every limit to the default.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Returns every limit to the default.")
   static final class Delete implements Callable<Integer> {
     @ParentCommand AdminLimits limits;
-    @Parameters(paramLabel = "<ns>", description = "the namespace's name") String name;
+
+    @Parameters(paramLabel = "<ns>", description = "the namespace's name")
+    String name;
 
     @Override
     public Integer call() throws Exception {
-      limits.withAdmin((admin, config) -> {
-        admin.deleteLimits(name);
-        return null;
-      });
+      limits.withAdmin(
+          (admin, config) -> {
+            admin.deleteLimits(name);
+            return null;
+          });
       limits.main.out.println(name + " limits deleted (the defaults apply)");
       return 0;
     }

@@ -1,11 +1,11 @@
 package io.kwhisk.controller.admin;
 
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.entity.KafkaEntityStore;
 import io.kwhisk.controller.entity.NamespaceEntry;
-import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import java.time.Clock;
@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Namespaces managed from outside a controller, through the same entity store the controllers read (the compacted
- * entities topic): a controller sees a change as soon as its reader reaches it. Each method blocks until the write
- * is durable. Not thread-safe: one command at a time.
+ * Namespaces managed from outside a controller, through the same entity store the controllers read
+ * (the compacted entities topic): a controller sees a change as soon as its reader reaches it. Each
+ * method blocks until the write is durable. Not thread-safe: one command at a time.
  */
 public final class NamespaceAdmin implements AutoCloseable {
   private static final long WAIT_SECONDS = 30;
@@ -39,8 +39,11 @@ public final class NamespaceAdmin implements AutoCloseable {
     RecordSender publisher = null;
     try {
       topics.ensureEntitiesTopic();
-      publisher = new RecordSender(Producers.create(kafka, "kwhisk-admin-producer"), "kwhisk-admin-producer");
-      KafkaEntityStore store = KafkaEntityStore.open(kafka, publisher, "kwhisk-admin-entities", Duration.ofSeconds(60));
+      publisher =
+          new RecordSender(
+              Producers.create(kafka, "kwhisk-admin-producer"), "kwhisk-admin-producer");
+      KafkaEntityStore store =
+          KafkaEntityStore.open(kafka, publisher, "kwhisk-admin-entities", Duration.ofSeconds(60));
       return new NamespaceAdmin(topics, publisher, store);
     } catch (Exception e) {
       if (publisher != null) publisher.close();
@@ -49,19 +52,27 @@ public final class NamespaceAdmin implements AutoCloseable {
     }
   }
 
-  /** Creates {@code namespace} with fresh credentials and returns them; fails when it exists (its key is hashed). */
+  /**
+   * Creates {@code namespace} with fresh credentials and returns them; fails when it exists (its
+   * key is hashed).
+   */
   public Credentials create(String namespace) throws Exception {
-    return auth.ensureNamespace(namespace).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS)
-        .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " already exists"));
+    return auth.ensureNamespace(namespace)
+        .toCompletableFuture()
+        .get(WAIT_SECONDS, TimeUnit.SECONDS)
+        .orElseThrow(
+            () -> new IllegalArgumentException("namespace " + namespace + " already exists"));
   }
 
   /**
-   * Makes {@code credentials} ({@code uuid:key}) the key of {@code namespace}, creating it if needed; a no-op when
-   * that is its key already, so a deployment can run it at every install or upgrade with keys it keeps in a secret.
+   * Makes {@code credentials} ({@code uuid:key}) the key of {@code namespace}, creating it if
+   * needed; a no-op when that is its key already, so a deployment can run it at every install or
+   * upgrade with keys it keeps in a secret.
    */
   public void register(String namespace, String credentials) throws Exception {
-    Credentials parsed = Credentials.parse(credentials)
-        .orElseThrow(() -> new IllegalArgumentException("credentials must be uuid:key"));
+    Credentials parsed =
+        Credentials.parse(credentials)
+            .orElseThrow(() -> new IllegalArgumentException("credentials must be uuid:key"));
     auth.register(namespace, parsed).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -71,28 +82,40 @@ public final class NamespaceAdmin implements AutoCloseable {
 
   /** Sets the namespace's concurrent-invocation limit; null restores the controllers' default. */
   public void limit(String namespace, Integer concurrentInvocations) throws Exception {
-    NamespaceEntry entry = store.namespace(namespace)
-        .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " does not exist"));
-    store.put(entry.withConcurrentInvocations(concurrentInvocations)).toCompletableFuture()
+    NamespaceEntry entry =
+        store
+            .namespace(namespace)
+            .orElseThrow(
+                () -> new IllegalArgumentException("namespace " + namespace + " does not exist"));
+    store
+        .put(entry.withConcurrentInvocations(concurrentInvocations))
+        .toCompletableFuture()
         .get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   /**
-   * Sets the namespace's own limits, as {@code wskadmin limits set} does: each one given replaces the namespace's
-   * (a positive integer), each one null is left as it is. Returns the entry as stored.
+   * Sets the namespace's own limits, as {@code wskadmin limits set} does: each one given replaces
+   * the namespace's (a positive integer), each one null is left as it is. Returns the entry as
+   * stored.
    */
-  public NamespaceEntry setLimits(String namespace, Integer concurrentInvocations, Integer invocationsPerMinute)
+  public NamespaceEntry setLimits(
+      String namespace, Integer concurrentInvocations, Integer invocationsPerMinute)
       throws Exception {
     NamespaceEntry entry = existing(namespace);
-    if (concurrentInvocations != null) entry = entry.withConcurrentInvocations(concurrentInvocations);
+    if (concurrentInvocations != null)
+      entry = entry.withConcurrentInvocations(concurrentInvocations);
     if (invocationsPerMinute != null) entry = entry.withInvocationsPerMinute(invocationsPerMinute);
     store.put(entry).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
     return entry;
   }
 
-  /** Returns every limit of the namespace to the controllers' defaults ({@code wskadmin limits delete}). */
+  /**
+   * Returns every limit of the namespace to the controllers' defaults ({@code wskadmin limits
+   * delete}).
+   */
   public void deleteLimits(String namespace) throws Exception {
-    NamespaceEntry entry = existing(namespace).withConcurrentInvocations(null).withInvocationsPerMinute(null);
+    NamespaceEntry entry =
+        existing(namespace).withConcurrentInvocations(null).withInvocationsPerMinute(null);
     store.put(entry).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -102,8 +125,10 @@ public final class NamespaceAdmin implements AutoCloseable {
   }
 
   private NamespaceEntry existing(String namespace) {
-    return store.namespace(namespace)
-        .orElseThrow(() -> new IllegalArgumentException("namespace " + namespace + " does not exist"));
+    return store
+        .namespace(namespace)
+        .orElseThrow(
+            () -> new IllegalArgumentException("namespace " + namespace + " does not exist"));
   }
 
   @Override

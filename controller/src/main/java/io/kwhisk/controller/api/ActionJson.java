@@ -10,14 +10,17 @@ import io.kwhisk.common.message.ActivationRecord;
 import java.util.Map;
 
 /**
- * Actions and activations in Apache OpenWhisk's JSON shapes, so the {@code wsk} CLI and OpenWhisk client libraries
- * read them unchanged. The revision stays internal; the instance bound is shown as {@code limits.instances}, an
- * extension OpenWhisk clients ignore.
+ * Actions and activations in Apache OpenWhisk's JSON shapes, so the {@code wsk} CLI and OpenWhisk
+ * client libraries read them unchanged. The revision stays internal; the instance bound is shown as
+ * {@code limits.instances}, an extension OpenWhisk clients ignore.
  */
 public final class ActionJson {
   private ActionJson() {}
 
-  /** The action document, as GET and PUT answer it; {@code includeCode} false omits the code (GET ?code=false). */
+  /**
+   * The action document, as GET and PUT answer it; {@code includeCode} false omits the code (GET
+   * ?code=false).
+   */
   public static ObjectNode full(Action action, boolean includeCode) {
     ObjectNode out = common(action);
     Exec exec = action.exec();
@@ -31,7 +34,8 @@ public final class ActionJson {
     out.set("exec", e);
     ArrayNode parameters = keyValues(action.parameters());
     for (JsonNode kv : parameters) {
-      if (action.initParameters().contains(kv.get("key").asText())) ((ObjectNode) kv).put("init", true);
+      if (action.initParameters().contains(kv.get("key").asText()))
+        ((ObjectNode) kv).put("init", true);
     }
     out.set("parameters", parameters);
     return reorder(out);
@@ -50,7 +54,11 @@ public final class ActionJson {
     ObjectNode out = Json.object();
     // As OpenWhisk shows an action in a package: namespace "ns/pkg", name "action".
     int slash = action.name().lastIndexOf('/');
-    out.put("namespace", slash < 0 ? action.namespace() : action.namespace() + "/" + action.name().substring(0, slash));
+    out.put(
+        "namespace",
+        slash < 0
+            ? action.namespace()
+            : action.namespace() + "/" + action.name().substring(0, slash));
     out.put("name", action.name().substring(slash + 1));
     out.put("version", action.version());
     out.set("annotations", keyValues(action.annotations()));
@@ -68,8 +76,18 @@ public final class ActionJson {
 
   private static ObjectNode reorder(ObjectNode in) {
     ObjectNode out = Json.object();
-    for (String field : new String[] {"namespace", "name", "version", "exec", "parameters", "annotations", "limits",
-        "publish", "updated"}) {
+    for (String field :
+        new String[] {
+          "namespace",
+          "name",
+          "version",
+          "exec",
+          "parameters",
+          "annotations",
+          "limits",
+          "publish",
+          "updated"
+        }) {
       if (in.has(field)) out.set(field, in.get(field));
     }
     return out;
@@ -77,11 +95,12 @@ public final class ActionJson {
 
   public static ArrayNode keyValues(Map<String, JsonNode> map) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    map.forEach((k, v) -> {
-      ObjectNode kv = out.addObject();
-      kv.put("key", k);
-      kv.set("value", v);
-    });
+    map.forEach(
+        (k, v) -> {
+          ObjectNode kv = out.addObject();
+          kv.put("key", k);
+          kv.set("value", v);
+        });
     return out;
   }
 
@@ -90,7 +109,9 @@ public final class ActionJson {
     return Json.MAPPER.valueToTree(record);
   }
 
-  /** An entry of the activation list: the record without its result and logs, with its status code. */
+  /**
+   * An entry of the activation list: the record without its result and logs, with its status code.
+   */
   public static ObjectNode activationSummary(ActivationRecord record) {
     ObjectNode out = activation(record);
     out.remove("response");
@@ -99,7 +120,10 @@ public final class ActionJson {
     return out;
   }
 
-  /** {@code {"activationId": id}}, the answer of a non-blocking invoke or a blocking one that ran out of time. */
+  /**
+   * {@code {"activationId": id}}, the answer of a non-blocking invoke or a blocking one that ran
+   * out of time.
+   */
   public static ObjectNode activationId(String id) {
     ObjectNode out = Json.object();
     out.put("activationId", id);

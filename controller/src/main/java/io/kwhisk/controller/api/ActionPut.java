@@ -10,8 +10,8 @@ import io.kwhisk.common.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,9 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The body of {@code PUT .../actions/{name}}, parsed and checked: OpenWhisk's {@code WhiskActionPut}, where every
- * field is optional (null when absent) so that an update keeps what it does not mention. Parsing throws
- * {@link ApiError} (400) with a message naming the offending field.
+ * The body of {@code PUT .../actions/{name}}, parsed and checked: OpenWhisk's {@code
+ * WhiskActionPut}, where every field is optional (null when absent) so that an update keeps what it
+ * does not mention. Parsing throws {@link ApiError} (400) with a message naming the offending
+ * field.
  */
 public record ActionPut(
     Exec exec,
@@ -38,35 +39,44 @@ public record ActionPut(
     Set<String> initParameters) {
 
   /**
-   * The most containers one action may ask for with {@code limits.instances} (kwhisk's extension of OpenWhisk's
-   * limits; absent means {@link Action#DEFAULT_INSTANCES}).
+   * The most containers one action may ask for with {@code limits.instances} (kwhisk's extension of
+   * OpenWhisk's limits; absent means {@link Action#DEFAULT_INSTANCES}).
    */
   public static final int MAX_INSTANCES = 1000;
+
   private static final Pattern SEMVER = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
+
   /** The annotation OpenWhisk adds to every action, naming its kind. */
   public static final String EXEC_ANNOTATION = "exec";
+
   /**
-   * Whether the action gets its caller's key ({@code __OW_API_KEY}). OpenWhisk adds it as false to every new action
-   * that does not set it, and treats an action without it (one created before the annotation existed) as true.
+   * Whether the action gets its caller's key ({@code __OW_API_KEY}). OpenWhisk adds it as false to
+   * every new action that does not set it, and treats an action without it (one created before the
+   * annotation existed) as true.
    */
   public static final String PROVIDE_API_KEY = "provide-api-key";
+
   /**
-   * OpenWhisk's largest exec ({@code Exec.sizeLimit}, 48 MB): the UTF-8 bytes of the code (base64 text for a zip or
-   * jar) and of the entry point. Larger is 413, as OpenWhisk answers.
+   * OpenWhisk's largest exec ({@code Exec.sizeLimit}, 48 MB): the UTF-8 bytes of the code (base64
+   * text for a zip or jar) and of the entry point. Larger is 413, as OpenWhisk answers.
    */
   public static final long MAX_EXEC_BYTES = 48L * 1024 * 1024;
+
   /**
-   * The largest body of an action's {@code PUT}: the largest exec plus room for its JSON, parameters and
-   * annotations, so that an exec just over the limit is still read and refused with OpenWhisk's message.
+   * The largest body of an action's {@code PUT}: the largest exec plus room for its JSON,
+   * parameters and annotations, so that an exec just over the limit is still read and refused with
+   * OpenWhisk's message.
    */
   public static final long MAX_BODY_BYTES = MAX_EXEC_BYTES + 2L * 1024 * 1024;
 
   public static ActionPut parse(byte[] body, Set<String> kinds) {
     JsonNode root = readObject(body);
     Exec exec = root.hasNonNull("exec") ? parseExec(root.get("exec"), kinds) : null;
-    Map<String, JsonNode> parameters = root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
+    Map<String, JsonNode> parameters =
+        root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
     Set<String> initParameters = parameters == null ? null : initKeys(root.get("parameters"));
-    Map<String, JsonNode> annotations = root.hasNonNull("annotations") ? keyValues("annotations", root.get("annotations")) : null;
+    Map<String, JsonNode> annotations =
+        root.hasNonNull("annotations") ? keyValues("annotations", root.get("annotations")) : null;
     Integer timeout = null, memory = null, logs = null, concurrency = null, instances = null;
     if (root.hasNonNull("limits")) {
       JsonNode limits = root.get("limits");
@@ -77,8 +87,12 @@ public record ActionPut(
       concurrency = limit(limits, "concurrency");
       instances = limit(limits, "instances");
       if (instances != null && (instances < 1 || instances > MAX_INSTANCES)) {
-        throw ApiError.badRequest("The instances limit " + instances + " is out of range: it must be between 1 and "
-            + MAX_INSTANCES + ".");
+        throw ApiError.badRequest(
+            "The instances limit "
+                + instances
+                + " is out of range: it must be between 1 and "
+                + MAX_INSTANCES
+                + ".");
       }
       try {
         ActionLimits.of(timeout, memory, logs, concurrency).validate();
@@ -96,56 +110,97 @@ public record ActionPut(
     }
     Boolean publish = null;
     if (root.hasNonNull("publish")) {
-      if (!root.get("publish").isBoolean()) throw ApiError.badRequest("The field 'publish' must be a boolean.");
+      if (!root.get("publish").isBoolean())
+        throw ApiError.badRequest("The field 'publish' must be a boolean.");
       publish = root.get("publish").asBoolean();
     }
     List<String> delAnnotations = List.of();
     if (root.hasNonNull("delAnnotations")) {
       JsonNode d = root.get("delAnnotations");
-      if (!d.isArray()) throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
+      if (!d.isArray())
+        throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
       List<String> keys = new ArrayList<>();
       for (JsonNode k : d) {
-        if (!k.isTextual()) throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
+        if (!k.isTextual())
+          throw ApiError.badRequest("The field 'delAnnotations' must be an array of strings.");
         keys.add(k.asText());
       }
       delAnnotations = List.copyOf(keys);
     }
-    return new ActionPut(exec, parameters, annotations, timeout, memory, logs, concurrency, instances, version,
-        publish, delAnnotations, initParameters);
+    return new ActionPut(
+        exec,
+        parameters,
+        annotations,
+        timeout,
+        memory,
+        logs,
+        concurrency,
+        instances,
+        version,
+        publish,
+        delAnnotations,
+        initParameters);
   }
 
   /**
-   * The action this request makes: a new one, or {@code existing} updated with the fields given (OpenWhisk's
-   * merge: absent fields keep their values, annotations are merged into the stored ones after removing those named
-   * by {@code delAnnotations}, the version's patch number is raised, the exec annotation follows the kind). A new
-   * action gets {@code provide-api-key: false} unless the request sets it, as in OpenWhisk.
+   * The action this request makes: a new one, or {@code existing} updated with the fields given
+   * (OpenWhisk's merge: absent fields keep their values, annotations are merged into the stored
+   * ones after removing those named by {@code delAnnotations}, the version's patch number is
+   * raised, the exec annotation follows the kind). A new action gets {@code provide-api-key: false}
+   * unless the request sets it, as in OpenWhisk.
    */
-  public Action toAction(String namespace, String name, Optional<Action> existing, String revision, long now) {
-    Exec newExec = exec != null ? exec : existing.map(Action::exec)
-        .orElseThrow(() -> ApiError.badRequest("The field 'exec' is required to create an action."));
+  public Action toAction(
+      String namespace, String name, Optional<Action> existing, String revision, long now) {
+    Exec newExec =
+        exec != null
+            ? exec
+            : existing
+                .map(Action::exec)
+                .orElseThrow(
+                    () -> ApiError.badRequest("The field 'exec' is required to create an action."));
     ActionLimits base = existing.map(Action::limits).orElse(ActionLimits.DEFAULT);
-    ActionLimits limits = new ActionLimits(
-        timeout != null ? timeout : base.timeout(),
-        memory != null ? memory : base.memory(),
-        logs != null ? logs : base.logs(),
-        concurrency != null ? concurrency : base.concurrency());
-    Map<String, JsonNode> params = parameters != null ? parameters : existing.map(Action::parameters).orElse(Map.of());
-    Set<String> init = parameters != null ? initParameters : existing.map(Action::initParameters).orElse(Set.of());
+    ActionLimits limits =
+        new ActionLimits(
+            timeout != null ? timeout : base.timeout(),
+            memory != null ? memory : base.memory(),
+            logs != null ? logs : base.logs(),
+            concurrency != null ? concurrency : base.concurrency());
+    Map<String, JsonNode> params =
+        parameters != null ? parameters : existing.map(Action::parameters).orElse(Map.of());
+    Set<String> init =
+        parameters != null ? initParameters : existing.map(Action::initParameters).orElse(Set.of());
     // OpenWhisk's update: the stored annotations less delAnnotations, then the request's on top.
-    Map<String, JsonNode> notes = new LinkedHashMap<>(existing.map(Action::annotations).orElse(Map.of()));
+    Map<String, JsonNode> notes =
+        new LinkedHashMap<>(existing.map(Action::annotations).orElse(Map.of()));
     delAnnotations.forEach(notes::remove);
     if (annotations != null) notes.putAll(annotations);
     notes.put(EXEC_ANNOTATION, Json.MAPPER.getNodeFactory().textNode(newExec.kind()));
     if (existing.isEmpty()) notes.putIfAbsent(PROVIDE_API_KEY, BooleanNode.FALSE);
-    String newVersion = version != null ? version : existing.map(a -> upPatch(a.version())).orElse("0.0.1");
+    String newVersion =
+        version != null ? version : existing.map(a -> upPatch(a.version())).orElse("0.0.1");
     boolean newPublish = publish != null ? publish : existing.map(Action::publish).orElse(false);
-    int newInstances = instances != null ? instances
-        : existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
-    return new Action(namespace, name, revision, newVersion, newExec, params, notes, limits, newInstances, newPublish,
-        now, init);
+    int newInstances =
+        instances != null
+            ? instances
+            : existing.map(Action::instances).orElse(Action.DEFAULT_INSTANCES);
+    return new Action(
+        namespace,
+        name,
+        revision,
+        newVersion,
+        newExec,
+        params,
+        notes,
+        limits,
+        newInstances,
+        newPublish,
+        now,
+        init);
   }
 
-  /** OpenWhisk's reading of {@link #PROVIDE_API_KEY}: absent is true, else the value's truthiness. */
+  /**
+   * OpenWhisk's reading of {@link #PROVIDE_API_KEY}: absent is true, else the value's truthiness.
+   */
   static boolean providesApiKey(Action action) {
     return truthy(action.annotations().get(PROVIDE_API_KEY), true);
   }
@@ -167,7 +222,8 @@ public record ActionPut(
 
   /** Parses a request body that must be one JSON object. */
   public static JsonNode readObject(byte[] body) {
-    if (body == null || body.length == 0) throw ApiError.badRequest("The request content was malformed: it is empty.");
+    if (body == null || body.length == 0)
+      throw ApiError.badRequest("The request content was malformed: it is empty.");
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
@@ -186,8 +242,12 @@ public record ActionPut(
     if (kind == null) throw ApiError.badRequest("The field 'exec.kind' is required.");
     if (Exec.SEQUENCE.equals(kind)) return parseSequence(node);
     if (!kinds.contains(kind)) {
-      throw ApiError.badRequest("The action kind '" + kind + "' is not supported; known kinds: "
-          + String.join(", ", new java.util.TreeSet<>(kinds)) + ".");
+      throw ApiError.badRequest(
+          "The action kind '"
+              + kind
+              + "' is not supported; known kinds: "
+              + String.join(", ", new java.util.TreeSet<>(kinds))
+              + ".");
     }
     String code = text(node, "exec.code");
     String main = text(node, "exec.main");
@@ -195,14 +255,16 @@ public record ActionPut(
     if (node.hasNonNull("binary") && !node.get("binary").isBoolean()) {
       throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
     }
-    // As OpenWhisk: whether the code is binary (a base64 zip or jar) is read from the code, not from the request.
+    // As OpenWhisk: whether the code is binary (a base64 zip or jar) is read from the code, not
+    // from the request.
     boolean binary = isBinaryCode(code);
     boolean blackbox = Exec.BLACKBOX.equals(kind);
     if (blackbox && (image == null || image.isBlank())) {
       throw ApiError.badRequest("The field 'exec.image' is required for a blackbox action.");
     }
     if (!blackbox && (code == null || code.isEmpty())) {
-      throw ApiError.badRequest("The field 'exec.code' is required for an action of kind '" + kind + "'.");
+      throw ApiError.badRequest(
+          "The field 'exec.code' is required for an action of kind '" + kind + "'.");
     }
     checkExecSize(utf8Length(code) + utf8Length(main));
     return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
@@ -211,7 +273,8 @@ public record ActionPut(
   /** OpenWhisk's check of an exec's size: 413 with its message above {@link #MAX_EXEC_BYTES}. */
   static void checkExecSize(long size) {
     if (size > MAX_EXEC_BYTES) {
-      throw new ApiError(413, "exec larger than allowed: " + size + " > " + MAX_EXEC_BYTES + " bytes.");
+      throw new ApiError(
+          413, "exec larger than allowed: " + size + " > " + MAX_EXEC_BYTES + " bytes.");
     }
   }
 
@@ -223,7 +286,9 @@ public record ActionPut(
       char c = s.charAt(i);
       if (c < 0x80) n += 1;
       else if (c < 0x800) n += 2;
-      else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else n += 3;
@@ -232,8 +297,8 @@ public record ActionPut(
   }
 
   /**
-   * A sequence's exec: {@code components}, an array of fully qualified action names. Whether they exist, fit the
-   * limit and make no cycle is checked against the store when the action is written.
+   * A sequence's exec: {@code components}, an array of fully qualified action names. Whether they
+   * exist, fit the limit and make no cycle is checked against the store when the action is written.
    */
   private static Exec parseSequence(JsonNode node) {
     JsonNode components = node.get("components");
@@ -242,7 +307,8 @@ public record ActionPut(
     }
     List<String> names = new ArrayList<>();
     for (JsonNode c : components) {
-      if (!c.isTextual()) throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
+      if (!c.isTextual())
+        throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
       names.add(c.asText());
     }
     if (names.isEmpty()) throw ApiError.badRequest("No component specified for the sequence.");
@@ -250,9 +316,10 @@ public record ActionPut(
   }
 
   /**
-   * OpenWhisk's test for binary code: trimmed, not empty, a multiple of 4 characters, all base64 (with at most two
-   * '=' of padding at the end). Written out rather than as OpenWhisk's regular expression, whose repeated group
-   * Java matches recursively: a code of a few megabytes would overflow the stack.
+   * OpenWhisk's test for binary code: trimmed, not empty, a multiple of 4 characters, all base64
+   * (with at most two '=' of padding at the end). Written out rather than as OpenWhisk's regular
+   * expression, whose repeated group Java matches recursively: a code of a few megabytes would
+   * overflow the stack.
    */
   static boolean isBinaryCode(String code) {
     if (code == null) return false;
@@ -262,24 +329,30 @@ public record ActionPut(
     int padding = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
     for (int i = 0; i < n - padding; i++) {
       char c = t.charAt(i);
-      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-          || c == '/';
+      boolean base64 =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '+'
+              || c == '/';
       if (!base64) return false;
     }
     return true;
   }
 
   /**
-   * A {@code <family>:default} kind is stored as the family's real kind, as OpenWhisk resolves it: the highest
-   * version among the known kinds of that family ({@code nodejs:default} becomes {@code nodejs:20}).
+   * A {@code <family>:default} kind is stored as the family's real kind, as OpenWhisk resolves it:
+   * the highest version among the known kinds of that family ({@code nodejs:default} becomes {@code
+   * nodejs:20}).
    */
   static String resolveDefault(String kind, Set<String> kinds) {
     if (!kind.endsWith(":default")) return kind;
     String family = kind.substring(0, kind.length() - "default".length());
     return kinds.stream()
         .filter(k -> k.startsWith(family) && !k.equals(kind))
-        .max(java.util.Comparator.comparingInt((String k) -> version(k.substring(family.length())))
-            .thenComparing(k -> k))
+        .max(
+            java.util.Comparator.comparingInt((String k) -> version(k.substring(family.length())))
+                .thenComparing(k -> k))
         .orElse(kind);
   }
 
@@ -307,13 +380,17 @@ public record ActionPut(
     return v.asInt();
   }
 
-  /** The keys of the parameters marked {@code "init": true} (given to {@code /init}, as OpenWhisk does). */
+  /**
+   * The keys of the parameters marked {@code "init": true} (given to {@code /init}, as OpenWhisk
+   * does).
+   */
   private static Set<String> initKeys(JsonNode parameters) {
     Set<String> keys = new java.util.LinkedHashSet<>();
     for (JsonNode kv : parameters) {
       JsonNode init = kv.get("init");
       if (init == null || init.isNull()) continue;
-      if (!init.isBoolean()) throw ApiError.badRequest("The field 'init' of a parameter must be a boolean.");
+      if (!init.isBoolean())
+        throw ApiError.badRequest("The field 'init' of a parameter must be a boolean.");
       if (init.booleanValue()) keys.add(kv.get("key").asText());
     }
     return keys;
@@ -321,12 +398,14 @@ public record ActionPut(
 
   /** OpenWhisk's {@code [{"key": k, "value": v}, ...]}, in order; a later duplicate key wins. */
   public static Map<String, JsonNode> keyValues(String field, JsonNode node) {
-    if (!node.isArray()) throw ApiError.badRequest("The field '" + field + "' must be an array of {key, value}.");
+    if (!node.isArray())
+      throw ApiError.badRequest("The field '" + field + "' must be an array of {key, value}.");
     Map<String, JsonNode> out = new LinkedHashMap<>();
     for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
       JsonNode kv = it.next();
       if (!kv.isObject() || !kv.hasNonNull("key") || !kv.get("key").isTextual()) {
-        throw ApiError.badRequest("Each entry of '" + field + "' must be an object with a string 'key'.");
+        throw ApiError.badRequest(
+            "Each entry of '" + field + "' must be an object with a string 'key'.");
       }
       JsonNode value = kv.get("value");
       out.put(kv.get("key").asText(), value == null ? NullNode.getInstance() : value);

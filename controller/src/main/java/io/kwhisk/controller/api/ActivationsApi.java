@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
-/** The activations collection, read from the in-memory {@link ActivationStore}: only the caller's namespace. */
+/**
+ * The activations collection, read from the in-memory {@link ActivationStore}: only the caller's
+ * namespace.
+ */
 public final class ActivationsApi {
   static final int DEFAULT_LIMIT = 30;
   static final int MAX_LIMIT = 200;
@@ -23,12 +26,13 @@ public final class ActivationsApi {
   }
 
   /**
-   * Newest first; {@code name} filters by action, {@code since}/{@code upto} (epoch ms, inclusive) by start time,
-   * {@code docs=true} includes results and logs.
+   * Newest first; {@code name} filters by action, {@code since}/{@code upto} (epoch ms, inclusive)
+   * by start time, {@code docs=true} includes results and logs.
    */
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.listLimit("activations", query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+    int limit =
+        InvokeParameters.listLimit("activations", query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     String name = query.get("name");
     if (name != null && name.isBlank()) name = null;
     boolean docs = "true".equalsIgnoreCase(query.get("docs"));
@@ -68,13 +72,20 @@ public final class ActivationsApi {
       if (t < 0) throw new NumberFormatException();
       return t;
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest("The query parameter '" + name + "' must be a timestamp in milliseconds since the epoch.");
+      throw ApiError.badRequest(
+          "The query parameter '"
+              + name
+              + "' must be a timestamp in milliseconds since the epoch.");
     }
   }
 
-  /** The caller's record; 400 for an id that is not OpenWhisk's 32 hex characters, 404 when there is none. */
+  /**
+   * The caller's record; 400 for an id that is not OpenWhisk's 32 hex characters, 404 when there is
+   * none.
+   */
   private ActivationRecord find(Identity who, String activationId) {
-    if (!ActivationIds.isValid(activationId)) throw ApiError.badRequest("The activation id is not valid.");
+    if (!ActivationIds.isValid(activationId))
+      throw ApiError.badRequest("The activation id is not valid.");
     return store.get(who.namespace(), activationId).orElseThrow(ApiError::notFound);
   }
 }

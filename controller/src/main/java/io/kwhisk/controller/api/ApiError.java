@@ -1,9 +1,9 @@
 package io.kwhisk.controller.api;
 
 /**
- * A request the API refuses, with the HTTP status and a message fit for the client. This is the one failure type
- * handlers throw on purpose; anything else reaching the HTTP layer is a platform fault (500, logged, no details to
- * the client).
+ * A request the API refuses, with the HTTP status and a message fit for the client. This is the one
+ * failure type handlers throw on purpose; anything else reaching the HTTP layer is a platform fault
+ * (500, logged, no details to the client).
  */
 public final class ApiError extends RuntimeException {
   private final int status;
@@ -23,12 +23,18 @@ public final class ApiError extends RuntimeException {
     return status;
   }
 
-  /** Seconds the client should wait before retrying (the {@code Retry-After} header); 0 when there is no advice. */
+  /**
+   * Seconds the client should wait before retrying (the {@code Retry-After} header); 0 when there
+   * is no advice.
+   */
   public int retryAfterSeconds() {
     return retryAfterSeconds;
   }
 
-  /** 429: a limit refuses the request for now; {@code retryAfterSeconds} (at least 1) says when to try again. */
+  /**
+   * 429: a limit refuses the request for now; {@code retryAfterSeconds} (at least 1) says when to
+   * try again.
+   */
   public static ApiError tooManyRequests(String message, int retryAfterSeconds) {
     return new ApiError(429, message, Math.max(1, retryAfterSeconds));
   }
@@ -50,11 +56,13 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError forbidden() {
-    return new ApiError(403, "The supplied authentication is not authorized to access this resource.");
+    return new ApiError(
+        403, "The supplied authentication is not authorized to access this resource.");
   }
 
   public static ApiError tooLarge(long max) {
-    return new ApiError(413, "The request content exceeds the maximum allowed size of " + max + " bytes.");
+    return new ApiError(
+        413, "The request content exceeds the maximum allowed size of " + max + " bytes.");
   }
 
   public static ApiError unavailable(String message) {

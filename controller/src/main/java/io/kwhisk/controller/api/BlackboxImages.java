@@ -9,24 +9,36 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Which images a blackbox action may run ({@code kwhisk.controller.blackbox.allow} and {@code .deny}: image prefixes
- * separated by commas), checked when an action is created or updated. An image is allowed when it matches an
- * {@code allow} prefix (any image when {@code allow} is empty) and no {@code deny} prefix. A prefix matches whole
- * path components: {@code kwhisk/controller} matches {@code kwhisk/controller:1.0} and {@code kwhisk/controller@sha256:..}
- * but not {@code kwhisk/controllers}; {@code registry.example.com/} matches everything from that registry.
- * References are compared as Docker resolves them: {@code docker.io/} and {@code library/} are implied.
+ * Which images a blackbox action may run ({@code kwhisk.controller.blackbox.allow} and {@code
+ * .deny}: image prefixes separated by commas), checked when an action is created or updated. An
+ * image is allowed when it matches an {@code allow} prefix (any image when {@code allow} is empty)
+ * and no {@code deny} prefix. A prefix matches whole path components: {@code kwhisk/controller}
+ * matches {@code kwhisk/controller:1.0} and {@code kwhisk/controller@sha256:..} but not {@code
+ * kwhisk/controllers}; {@code registry.example.com/} matches everything from that registry.
+ * References are compared as Docker resolves them: {@code docker.io/} and {@code library/} are
+ * implied.
  *
- * <p>By default the platform's own images are denied (an action running the invoker's image would find the engine
- * socket's group, Kafka's image the brokers' tools): kwhisk's service images and the usual Kafka images. Image ids
- * ({@code sha256:...} or 12 or more hex digits) are always refused: they would name any image on the host,
- * whatever its name.
+ * <p>By default the platform's own images are denied (an action running the invoker's image would
+ * find the engine socket's group, Kafka's image the brokers' tools): kwhisk's service images and
+ * the usual Kafka images. Image ids ({@code sha256:...} or 12 or more hex digits) are always
+ * refused: they would name any image on the host, whatever its name.
  */
 public record BlackboxImages(List<String> allow, List<String> deny) {
   public static final String ALLOW = "kwhisk.controller.blackbox.allow";
   public static final String DENY = "kwhisk.controller.blackbox.deny";
-  public static final List<String> DEFAULT_DENY = List.of("kwhisk/controller", "kwhisk/invoker", "kwhisk/kafka",
-      "kwhisk/lb", "kwhisk/jre17", "kwhisk/debian-base", "apache/kafka", "apache/kafka-native", "bitnami/kafka",
-      "confluentinc/", "wurstmeister/kafka");
+  public static final List<String> DEFAULT_DENY =
+      List.of(
+          "kwhisk/controller",
+          "kwhisk/invoker",
+          "kwhisk/kafka",
+          "kwhisk/lb",
+          "kwhisk/jre17",
+          "kwhisk/debian-base",
+          "apache/kafka",
+          "apache/kafka-native",
+          "bitnami/kafka",
+          "confluentinc/",
+          "wurstmeister/kafka");
 
   private static final Pattern IMAGE_ID = Pattern.compile("(sha256:)?[0-9a-f]{12,64}");
 
@@ -36,7 +48,8 @@ public record BlackboxImages(List<String> allow, List<String> deny) {
   }
 
   public static BlackboxImages from(ConfigSource config) {
-    return new BlackboxImages(config.get(ALLOW).map(BlackboxImages::split).orElse(List.of()),
+    return new BlackboxImages(
+        config.get(ALLOW).map(BlackboxImages::split).orElse(List.of()),
         config.get(DENY).map(BlackboxImages::split).orElse(DEFAULT_DENY));
   }
 
@@ -44,11 +57,13 @@ public record BlackboxImages(List<String> allow, List<String> deny) {
   void check(String image) {
     String ref = canonical(image);
     if (IMAGE_ID.matcher(ref).matches()) {
-      throw ApiError.badRequest("The image '" + image + "' is an image id; a blackbox action names its image.");
+      throw ApiError.badRequest(
+          "The image '" + image + "' is an image id; a blackbox action names its image.");
     }
     boolean allowed = allow.isEmpty() || allow.stream().anyMatch(p -> matches(p, ref));
     if (!allowed || deny.stream().anyMatch(p -> matches(p, ref))) {
-      throw ApiError.badRequest("The image '" + image + "' is not allowed for blackbox actions in this installation.");
+      throw ApiError.badRequest(
+          "The image '" + image + "' is not allowed for blackbox actions in this installation.");
     }
   }
 
@@ -59,7 +74,9 @@ public record BlackboxImages(List<String> allow, List<String> deny) {
     return next == ':' || next == '@' || next == '/';
   }
 
-  /** The reference as Docker resolves it, without the implied default registry and {@code library/}. */
+  /**
+   * The reference as Docker resolves it, without the implied default registry and {@code library/}.
+   */
   static String canonical(String image) {
     String ref = image.trim().toLowerCase(Locale.ROOT);
     for (String registry : List.of("docker.io/", "index.docker.io/", "registry-1.docker.io/")) {
@@ -76,7 +93,8 @@ public record BlackboxImages(List<String> allow, List<String> deny) {
   private static List<String> normalised(String key, List<String> prefixes) {
     Objects.requireNonNull(prefixes, key + " should not be null");
     for (String p : prefixes) {
-      if (p.isBlank() || p.contains(" ")) throw new ConfigException(key, "expected image prefixes, got '" + p + "'");
+      if (p.isBlank() || p.contains(" "))
+        throw new ConfigException(key, "expected image prefixes, got '" + p + "'");
     }
     return prefixes.stream().map(BlackboxImages::canonical).toList();
   }

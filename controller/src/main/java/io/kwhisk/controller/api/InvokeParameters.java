@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
-/** The parameters of an invoke: the request body (a JSON object, {@code {}} when empty) over the action's defaults. */
+/**
+ * The parameters of an invoke: the request body (a JSON object, {@code {}} when empty) over the
+ * action's defaults.
+ */
 public final class InvokeParameters {
   /** The annotation that makes an action's parameters final: callers may not override them. */
   public static final String FINAL = "final";
@@ -16,8 +19,8 @@ public final class InvokeParameters {
   private InvokeParameters() {}
 
   /**
-   * Parses an invoke body: empty means no parameters; a JSON object or, as OpenWhisk allows, a JSON array; anything
-   * else is refused (400).
+   * Parses an invoke body: empty means no parameters; a JSON object or, as OpenWhisk allows, a JSON
+   * array; anything else is refused (400).
    */
   public static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) return Json.object();
@@ -29,15 +32,17 @@ public final class InvokeParameters {
     }
     if (root == null || root.isMissingNode()) return Json.object();
     if (!root.isObject() && !root.isArray()) {
-      throw ApiError.badRequest("The request content was malformed: it must be a JSON object or array.");
+      throw ApiError.badRequest(
+          "The request content was malformed: it must be a JSON object or array.");
     }
     return root;
   }
 
   /**
-   * The action's default parameters with the caller's on top: a caller's value wins, except that an action
-   * annotated {@code final} (truthy) refuses (400) a caller's value for any parameter it defines, as OpenWhisk does.
-   * An array the caller gave is the action's input as it is: it has no names to merge defaults under.
+   * The action's default parameters with the caller's on top: a caller's value wins, except that an
+   * action annotated {@code final} (truthy) refuses (400) a caller's value for any parameter it
+   * defines, as OpenWhisk does. An array the caller gave is the action's input as it is: it has no
+   * names to merge defaults under.
    */
   public static JsonNode merge(Action action, JsonNode given) {
     if (given.isArray()) return given;
@@ -48,7 +53,8 @@ public final class InvokeParameters {
     if (ActionPut.truthy(action.annotations().get(FINAL), false)) {
       for (String key : action.parameters().keySet()) {
         if (given.has(key)) {
-          throw ApiError.badRequest("Request defines parameters that are not allowed (e.g., reserved properties).");
+          throw ApiError.badRequest(
+              "Request defines parameters that are not allowed (e.g., reserved properties).");
         }
       }
     }
@@ -63,7 +69,10 @@ public final class InvokeParameters {
     return out;
   }
 
-  /** How long a blocking invoke waits: {@code ?timeout=} in milliseconds, capped at the configured maximum. */
+  /**
+   * How long a blocking invoke waits: {@code ?timeout=} in milliseconds, capped at the configured
+   * maximum.
+   */
   public static Duration blockingWait(String timeoutParam, Duration max) {
     if (timeoutParam == null || timeoutParam.isBlank()) return max;
     long millis;
@@ -77,13 +86,14 @@ public final class InvokeParameters {
   }
 
   /**
-   * A list's {@code limit} query parameter, OpenWhisk's way: absent is {@code fallback}, 0 means {@code max}, and a
-   * value above {@code max} is refused (400) rather than cut.
+   * A list's {@code limit} query parameter, OpenWhisk's way: absent is {@code fallback}, 0 means
+   * {@code max}, and a value above {@code max} is refused (400) rather than cut.
    */
   public static int listLimit(String collection, String value, int fallback, int max) {
     int n = count("limit", value, fallback, Integer.MAX_VALUE);
     if (n > max) {
-      throw ApiError.badRequest("The value " + n + " is not in the range of 0 to " + max + " for " + collection + ".");
+      throw ApiError.badRequest(
+          "The value " + n + " is not in the range of 0 to " + max + " for " + collection + ".");
     }
     return n == 0 ? max : n;
   }
@@ -96,7 +106,8 @@ public final class InvokeParameters {
       if (n < 0) throw new NumberFormatException();
       return Math.min(n, max);
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest("The query parameter '" + name + "' must be a non-negative integer.");
+      throw ApiError.badRequest(
+          "The query parameter '" + name + "' must be a non-negative integer.");
     }
   }
 }

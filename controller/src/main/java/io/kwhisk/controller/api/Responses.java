@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the API answers: JSON bodies, and errors in OpenWhisk's shape {@code {"error": message, "code": transaction
- * id}}. The transaction id is logged with platform faults so an operator can find the cause the client never sees.
+ * How the API answers: JSON bodies, and errors in OpenWhisk's shape {@code {"error": message,
+ * "code": transaction id}}. The transaction id is logged with platform faults so an operator can
+ * find the cause the client never sees.
  */
 public final class Responses {
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
@@ -38,22 +39,32 @@ public final class Responses {
     return json(status, body);
   }
 
-  /** The answer for a failed handler: its {@link ApiError}, a client-side size or format error, or an opaque 500. */
+  /**
+   * The answer for a failed handler: its {@link ApiError}, a client-side size or format error, or
+   * an opaque 500.
+   */
   public static HttpResponse fromFailure(Throwable failure) {
     Throwable t = unwrap(failure);
     if (t instanceof ApiError e) {
       HttpResponse response = error(e.status(), e.getMessage());
       if (e.retryAfterSeconds() > 0) {
-        response = response.addHeader(RawHeader.create("Retry-After", String.valueOf(e.retryAfterSeconds())));
+        response =
+            response.addHeader(
+                RawHeader.create("Retry-After", String.valueOf(e.retryAfterSeconds())));
       }
       return response;
     }
-    if (t instanceof Json.MalformedJsonException) return error(400, "The request content was malformed.");
-    if (t instanceof EntityStreamSizeException e) return error(413, ApiError.tooLarge(e.limit()).getMessage());
+    if (t instanceof Json.MalformedJsonException)
+      return error(400, "The request content was malformed.");
+    if (t instanceof EntityStreamSizeException e)
+      return error(413, ApiError.tooLarge(e.limit()).getMessage());
     if (t instanceof EntityStreamException e) {
       boolean tooLarge = e.getMessage() != null && e.getMessage().contains("too large");
-      return error(tooLarge ? 413 : 400, tooLarge ? "The request content exceeds the maximum allowed size."
-          : "The request content could not be read.");
+      return error(
+          tooLarge ? 413 : 400,
+          tooLarge
+              ? "The request content exceeds the maximum allowed size."
+              : "The request content could not be read.");
     }
     if (t instanceof CodeUnavailableException e) {
       log.warn("an action's code could not be read: {}", e.getMessage());

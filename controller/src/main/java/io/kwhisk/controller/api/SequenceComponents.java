@@ -14,8 +14,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A sequence's components run through the actions API's own path: name resolution (packages, bindings, public
- * packages of other namespaces), admission, the action's topic, a waiter for the record.
+ * A sequence's components run through the actions API's own path: name resolution (packages,
+ * bindings, public packages of other namespaces), admission, the action's topic, a waiter for the
+ * record.
  */
 final class SequenceComponents implements SequenceRunner.Components {
   private final ActionsApi actions;
@@ -38,14 +39,27 @@ final class SequenceComponents implements SequenceRunner.Components {
   }
 
   @Override
-  public CompletionStage<ActivationRecord> run(Identity who, Action action, JsonNode params, String activationId,
-      String cause, String transactionId, Duration wait) {
-    ActionsApi.Submitted submitted = actions.submit(who, action, params, true, transactionId, activationId, cause);
-    return submitted.queued().thenCompose(id -> submitted.waiter()
-        .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(record -> {
-          if (record == null) waiters.cancel(id);
-          return record;
-        }));
+  public CompletionStage<ActivationRecord> run(
+      Identity who,
+      Action action,
+      JsonNode params,
+      String activationId,
+      String cause,
+      String transactionId,
+      Duration wait) {
+    ActionsApi.Submitted submitted =
+        actions.submit(who, action, params, true, transactionId, activationId, cause);
+    return submitted
+        .queued()
+        .thenCompose(
+            id ->
+                submitted
+                    .waiter()
+                    .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(
+                        record -> {
+                          if (record == null) waiters.cancel(id);
+                          return record;
+                        }));
   }
 }

@@ -4,10 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-/** OpenWhisk credentials, {@code uuid:key}, as given in clear to a client and in a Basic authorization header. */
+/**
+ * OpenWhisk credentials, {@code uuid:key}, as given in clear to a client and in a Basic
+ * authorization header.
+ */
 public record Credentials(String uuid, String key) {
   public Credentials {
-    if (uuid == null || uuid.isEmpty() || uuid.contains(":")) throw new IllegalArgumentException("bad uuid");
+    if (uuid == null || uuid.isEmpty() || uuid.contains(":"))
+      throw new IllegalArgumentException("bad uuid");
     if (key == null || key.isEmpty()) throw new IllegalArgumentException("bad key");
   }
 
@@ -19,7 +23,10 @@ public record Credentials(String uuid, String key) {
     return Optional.of(new Credentials(pair.substring(0, colon), pair.substring(colon + 1)));
   }
 
-  /** Parses an {@code Authorization: Basic base64(uuid:key)} header value; empty when absent or malformed. */
+  /**
+   * Parses an {@code Authorization: Basic base64(uuid:key)} header value; empty when absent or
+   * malformed.
+   */
   public static Optional<Credentials> fromBasicHeader(String header) {
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return Optional.empty();
     try {
@@ -30,12 +37,17 @@ public record Credentials(String uuid, String key) {
     }
   }
 
-  /** {@code uuid:key}, the form a client is given and sends: the key in clear, so never for a log. */
+  /**
+   * {@code uuid:key}, the form a client is given and sends: the key in clear, so never for a log.
+   */
   public String pair() {
     return uuid + ":" + key;
   }
 
-  /** Never shows the key (records print their fields; these end up in log lines and exception messages). */
+  /**
+   * Never shows the key (records print their fields; these end up in log lines and exception
+   * messages).
+   */
   @Override
   public String toString() {
     return "Credentials[" + uuid + ":***]";

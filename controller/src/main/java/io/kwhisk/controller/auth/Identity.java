@@ -1,9 +1,9 @@
 package io.kwhisk.controller.auth;
 
 /**
- * Who an authenticated request acts as: the one namespace its key belongs to. {@code authKey} is the request's
- * {@code uuid:key}, kept only for the request (an action annotated {@code provide-api-key} gets it, as OpenWhisk's
- * does); never printed.
+ * Who an authenticated request acts as: the one namespace its key belongs to. {@code authKey} is
+ * the request's {@code uuid:key}, kept only for the request (an action annotated {@code
+ * provide-api-key} gets it, as OpenWhisk's does); never printed.
  */
 public record Identity(String namespace, String uuid, String authKey) {
   public Identity(String namespace, String uuid) {

@@ -7,13 +7,14 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Salted SHA-256 of a namespace key: what the entity store keeps instead of the key. Keys are 64 random characters
- * (OpenWhisk's format), so a fast hash is enough; the salt keeps equal keys from having equal hashes. Verification
- * compares in constant time.
+ * Salted SHA-256 of a namespace key: what the entity store keeps instead of the key. Keys are 64
+ * random characters (OpenWhisk's format), so a fast hash is enough; the salt keeps equal keys from
+ * having equal hashes. Verification compares in constant time.
  */
 public final class KeyHash {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   static final int KEY_LENGTH = 64;
 
   private KeyHash() {}
@@ -27,7 +28,8 @@ public final class KeyHash {
   /** A fresh secret key in OpenWhisk's shape: 64 letters and digits. */
   public static String newKey() {
     StringBuilder key = new StringBuilder(KEY_LENGTH);
-    for (int i = 0; i < KEY_LENGTH; i++) key.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+    for (int i = 0; i < KEY_LENGTH; i++)
+      key.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
     return key.toString();
   }
 

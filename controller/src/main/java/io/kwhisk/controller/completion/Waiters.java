@@ -9,24 +9,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Blocking invocations waiting for their activation's completion, by activation id, and the ids recently completed
- * so that a duplicate completion (delivery to containers is at-least-once) is recognised and dropped.
+ * Blocking invocations waiting for their activation's completion, by activation id, and the ids
+ * recently completed so that a duplicate completion (delivery to containers is at-least-once) is
+ * recognised and dropped.
  *
- * <p>A waiter must be registered before its activation is produced, or a fast completion could arrive first and be
- * missed. Thread-safe.
+ * <p>A waiter must be registered before its activation is produced, or a fast completion could
+ * arrive first and be missed. Thread-safe.
  */
 public final class Waiters {
-  private final ConcurrentHashMap<String, CompletableFuture<ActivationRecord>> waiting = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<ActivationRecord>> waiting =
+      new ConcurrentHashMap<>();
   private final Set<String> completed;
 
-  /** @param remembered how many completed ids are kept to detect duplicates */
+  /**
+   * @param remembered how many completed ids are kept to detect duplicates
+   */
   public Waiters(int remembered) {
-    this.completed = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > remembered;
-      }
-    }));
+    this.completed =
+        Collections.synchronizedSet(
+            Collections.newSetFromMap(
+                new LinkedHashMap<>(1024, 0.75f, false) {
+                  @Override
+                  protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > remembered;
+                  }
+                }));
   }
 
   public CompletableFuture<ActivationRecord> register(String activationId) {
@@ -39,8 +46,9 @@ public final class Waiters {
   }
 
   /**
-   * Records the completion of {@code record}'s activation and wakes its waiter if any. Returns false, doing nothing,
-   * when this activation was already completed: the completion is a duplicate.
+   * Records the completion of {@code record}'s activation and wakes its waiter if any. Returns
+   * false, doing nothing, when this activation was already completed: the completion is a
+   * duplicate.
    */
   public boolean complete(ActivationRecord record) {
     if (!completed.add(record.activationId())) return false;

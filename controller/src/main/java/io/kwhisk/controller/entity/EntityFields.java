@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The checks and defaults the stored entities' compact constructors share, as OpenWhisk's: a namespace and a name
- * are required, parameters and annotations keep their order and default to none, the version to {@code 0.0.1}.
+ * The checks and defaults the stored entities' compact constructors share, as OpenWhisk's: a
+ * namespace and a name are required, parameters and annotations keep their order and default to
+ * none, the version to {@code 0.0.1}.
  */
 final class EntityFields {
   static final String DEFAULT_VERSION = "0.0.1";

@@ -4,8 +4,9 @@ import io.kwhisk.common.entity.FullyQualifiedName;
 
 /**
  * Keys of the compacted entities topic: {@code action/<ns>/<name>}, {@code package/<ns>/<name>},
- * {@code trigger/<ns>/<name>}, {@code rule/<ns>/<name>}, {@code alarm/<ns>/<trigger>} and {@code namespace/<ns>}. A namespace never holds '/', so
- * the first two separators are unambiguous even when the action name carries a package prefix.
+ * {@code trigger/<ns>/<name>}, {@code rule/<ns>/<name>}, {@code alarm/<ns>/<trigger>} and {@code
+ * namespace/<ns>}. A namespace never holds '/', so the first two separators are unambiguous even
+ * when the action name carries a package prefix.
  */
 public final class EntityKeys {
   public static final String ACTION = "action/";
@@ -35,7 +36,10 @@ public final class EntityKeys {
     return ACTION + namespace + "/" + pkg + "/";
   }
 
-  /** The key of a package, trigger or rule: {@code kind} is one of {@link #PACKAGE}, {@link #TRIGGER}, {@link #RULE}. */
+  /**
+   * The key of a package, trigger or rule: {@code kind} is one of {@link #PACKAGE}, {@link
+   * #TRIGGER}, {@link #RULE}.
+   */
   public static String of(String kind, String namespace, String name) {
     return kind + namespace + "/" + name;
   }

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Actions, namespaces, packages, triggers and rules. Reads come from memory and never block; a write completes once it is durable (the broker
- * acknowledged it), after which reads on this controller see it. Other controllers see it shortly after, when their
- * readers reach it.
+ * Actions, namespaces, packages, triggers and rules. Reads come from memory and never block; a
+ * write completes once it is durable (the broker acknowledged it), after which reads on this
+ * controller see it. Other controllers see it shortly after, when their readers reach it.
  */
 public interface EntityStore {
   Optional<Action> action(FullyQualifiedName fqn);
@@ -30,7 +30,9 @@ public interface EntityStore {
 
   CompletionStage<Void> put(NamespaceEntry namespace);
 
-  /** The package, trigger or rule at {@code key} ({@link EntityKeys#of}) when it is a {@code type}. */
+  /**
+   * The package, trigger or rule at {@code key} ({@link EntityKeys#of}) when it is a {@code type}.
+   */
   <T> Optional<T> get(String key, Class<T> type);
 
   /** The entries of type {@code type} whose keys start with {@code prefix}, in key order. */

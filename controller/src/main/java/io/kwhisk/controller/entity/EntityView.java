@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory view of the entities topic: for each key, the value of the record with the highest offset seen
- * (null after a tombstone). Updates may arrive twice and out of order (once from the producer's acknowledgement,
- * once from the topic reader); keeping the highest offset makes both paths agree with the log.
+ * The in-memory view of the entities topic: for each key, the value of the record with the highest
+ * offset seen (null after a tombstone). Updates may arrive twice and out of order (once from the
+ * producer's acknowledgement, once from the topic reader); keeping the highest offset makes both
+ * paths agree with the log.
  *
  * <p>Thread-safe: written by the reader thread and by producer callbacks, read by HTTP threads.
  */
@@ -20,14 +21,20 @@ public final class EntityView {
   private final ConcurrentHashMap<String, Versioned> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> namespaceByUuid = new ConcurrentHashMap<>();
 
-  /** Applies the record at {@code offset}; {@code value} is an {@link Action}, a {@link NamespaceEntry}, a package, trigger or rule entry, or null. */
+  /**
+   * Applies the record at {@code offset}; {@code value} is an {@link Action}, a {@link
+   * NamespaceEntry}, a package, trigger or rule entry, or null.
+   */
   public void apply(String key, long offset, Object value) {
     Versioned[] replaced = new Versioned[1];
-    Versioned applied = entries.compute(key, (k, old) -> {
-      if (old != null && old.offset >= offset) return old;
-      replaced[0] = old;
-      return new Versioned(offset, value);
-    });
+    Versioned applied =
+        entries.compute(
+            key,
+            (k, old) -> {
+              if (old != null && old.offset >= offset) return old;
+              replaced[0] = old;
+              return new Versioned(offset, value);
+            });
     if (applied.offset != offset) return;
     if (replaced[0] != null && replaced[0].value instanceof NamespaceEntry old) {
       namespaceByUuid.remove(old.uuid(), old.namespace());
@@ -54,7 +61,9 @@ public final class EntityView {
   /** The value at {@code key} when it is a {@code type}. */
   public <T> Optional<T> get(String key, Class<T> type) {
     Versioned v = entries.get(key);
-    return v != null && type.isInstance(v.value) ? Optional.of(type.cast(v.value)) : Optional.empty();
+    return v != null && type.isInstance(v.value)
+        ? Optional.of(type.cast(v.value))
+        : Optional.empty();
   }
 
   /** The values of type {@code type} whose keys start with {@code prefix}, in key order. */
@@ -82,6 +91,8 @@ public final class EntityView {
 
   public Optional<NamespaceEntry> namespaceByUuid(String uuid) {
     String ns = namespaceByUuid.get(uuid);
-    return ns == null ? Optional.empty() : namespace(EntityKeys.namespace(ns)).filter(n -> n.uuid().equals(uuid));
+    return ns == null
+        ? Optional.empty()
+        : namespace(EntityKeys.namespace(ns)).filter(n -> n.uuid().equals(uuid));
   }
 }

@@ -4,8 +4,8 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
-import io.kwhisk.common.topic.Topics;
 import io.kwhisk.common.kafka.RecordSender;
+import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
@@ -17,10 +17,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The entity store on the compacted {@link Topics#ENTITIES} topic. {@link #open} reads the topic to its end before
- * returning, so a restarted controller knows every action, package, trigger, rule and namespace; a reader thread then follows the topic so
- * that several controllers share one store. A write is produced (acks=all) and applied to the view at its offset
- * once acknowledged; a delete is a tombstone.
+ * The entity store on the compacted {@link Topics#ENTITIES} topic. {@link #open} reads the topic to
+ * its end before returning, so a restarted controller knows every action, package, trigger, rule
+ * and namespace; a reader thread then follows the topic so that several controllers share one
+ * store. A write is produced (acks=all) and applied to the view at its offset once acknowledged; a
+ * delete is a tombstone.
  */
 public final class KafkaEntityStore implements EntityStore, AutoCloseable {
   private final EntityView view = new EntityView();
@@ -33,21 +34,31 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
   }
 
   /** Opens the store and waits until it holds everything the topic held; the topic must exist. */
-  public static KafkaEntityStore open(KafkaSettings kafka, RecordSender publisher, String clientId, Duration wait)
+  public static KafkaEntityStore open(
+      KafkaSettings kafka, RecordSender publisher, String clientId, Duration wait)
       throws InterruptedException, TimeoutException {
     return open(kafka, publisher, clientId, wait, new io.kwhisk.controller.kafka.ReaderHealth());
   }
 
-  /** As {@link #open(KafkaSettings, RecordSender, String, Duration)}, reporting the reader's health as "entities". */
-  public static KafkaEntityStore open(KafkaSettings kafka, RecordSender publisher, String clientId, Duration wait,
-      io.kwhisk.controller.kafka.ReaderHealth health) throws InterruptedException, TimeoutException {
+  /**
+   * As {@link #open(KafkaSettings, RecordSender, String, Duration)}, reporting the reader's health
+   * as "entities".
+   */
+  public static KafkaEntityStore open(
+      KafkaSettings kafka,
+      RecordSender publisher,
+      String clientId,
+      Duration wait,
+      io.kwhisk.controller.kafka.ReaderHealth health)
+      throws InterruptedException, TimeoutException {
     KafkaEntityStore store = new KafkaEntityStore(kafka, publisher, clientId);
     store.reader.watchedBy(health, "entities").start();
     try {
       store.reader.caughtUp().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       store.reader.close();
-      throw new IllegalStateException("cannot read the entities topic: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "cannot read the entities topic: " + e.getCause(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
       store.reader.close();
       throw e;
@@ -123,7 +134,9 @@ public final class KafkaEntityStore implements EntityStore, AutoCloseable {
   @Override
   public CompletionStage<Void> write(String key, Object value) {
     byte[] bytes = value == null ? null : Json.encode(value);
-    return publisher.send(Topics.ENTITIES, key, bytes).thenAccept(meta -> view.apply(key, meta.offset(), value));
+    return publisher
+        .send(Topics.ENTITIES, key, bytes)
+        .thenAccept(meta -> view.apply(key, meta.offset(), value));
   }
 
   @Override

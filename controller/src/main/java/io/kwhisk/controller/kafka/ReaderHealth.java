@@ -6,14 +6,19 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether each of the controller's Kafka readers (topic readers, the dead-letter follower) is reading. A reader is
- * down from the moment it stops on an error until its restart reads again; the controller's {@code /ready} answers
- * 503 while any is down, and {@code kwhisk.controller.readers.down} counts them. Reader names are a fixed set per
- * controller (never action names or ids). Thread-safe.
+ * Whether each of the controller's Kafka readers (topic readers, the dead-letter follower) is
+ * reading. A reader is down from the moment it stops on an error until its restart reads again; the
+ * controller's {@code /ready} answers 503 while any is down, and {@code
+ * kwhisk.controller.readers.down} counts them. Reader names are a fixed set per controller (never
+ * action names or ids). Thread-safe.
  */
 public final class ReaderHealth {
-  /** The first restart waits this long; each failure in a row doubles it, up to {@link #MAX_BACKOFF}. */
+  /**
+   * The first restart waits this long; each failure in a row doubles it, up to {@link
+   * #MAX_BACKOFF}.
+   */
   static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final Map<String, Boolean> up = new ConcurrentHashMap<>();
@@ -53,7 +58,10 @@ public final class ReaderHealth {
     return restarts.getOrDefault(reader, 0L);
   }
 
-  /** How long to wait before the restart that follows {@code failures} failures in a row (1 or more). */
+  /**
+   * How long to wait before the restart that follows {@code failures} failures in a row (1 or
+   * more).
+   */
   public static Duration backoff(int failures) {
     int shift = Math.min(Math.max(failures, 1) - 1, 20);
     Duration d = FIRST_BACKOFF.multipliedBy(1L << shift);

@@ -6,8 +6,8 @@ import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -18,10 +18,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -30,25 +30,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's topic administration: system topics at start-up, and one topic plus share-group configuration
- * per action. Every operation is asynchronous (Kafka's own futures) so callers on an actor or HTTP thread never
- * block; creating what already exists succeeds.
+ * The controller's topic administration: system topics at start-up, and one topic plus share-group
+ * configuration per action. Every operation is asynchronous (Kafka's own futures) so callers on an
+ * actor or HTTP thread never block; creating what already exists succeeds.
  */
 public final class TopicAdmin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
-  /** Share groups start at the earliest record so that an activation produced before the first container joins is not skipped. */
+
+  /**
+   * Share groups start at the earliest record so that an activation produced before the first
+   * container joins is not skipped.
+   */
   static final String SHARE_RESET = "share.auto.offset.reset";
-  /** The group's dead-letter topic (KIP-1191): where the broker puts a record that reached the delivery limit. */
+
+  /**
+   * The group's dead-letter topic (KIP-1191): where the broker puts a record that reached the
+   * delivery limit.
+   */
   static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
-  /** Whether the dead letter carries the record itself (the activation), not only headers naming it. */
+
+  /**
+   * Whether the dead letter carries the record itself (the activation), not only headers naming it.
+   */
   static final String DLQ_COPY = "errors.deadletterqueue.copy.record.enable";
 
   private final Admin admin;
   private final Replication replication;
 
   /**
-   * Connects; with {@code replicationFactor} {@link Replication#AUTO} asks the cluster how many brokers it has, so
-   * this blocks (start-up only) and fails when Kafka does not answer in 30 s.
+   * Connects; with {@code replicationFactor} {@link Replication#AUTO} asks the cluster how many
+   * brokers it has, so this blocks (start-up only) and fails when Kafka does not answer in 30 s.
    */
   public TopicAdmin(KafkaSettings kafka, String clientId, int replicationFactor) {
     Map<String, Object> props = kafka.clientConfig(clientId);
@@ -57,7 +68,9 @@ public final class TopicAdmin implements AutoCloseable {
     this.admin = Admin.create(props);
     try {
       this.replication = Replication.discover(admin, replicationFactor, Duration.ofSeconds(30));
-      log.info("kwhisk's topics: {} replicas, min.insync.replicas {}", replication.factor(),
+      log.info(
+          "kwhisk's topics: {} replicas, min.insync.replicas {}",
+          replication.factor(),
           replication.minInsyncReplicas());
     } catch (RuntimeException e) {
       admin.close();
@@ -72,21 +85,31 @@ public final class TopicAdmin implements AutoCloseable {
 
   /** Creates the topics this controller reads, if missing; blocks (start-up only). */
   public void ensureSystemTopics(int controllerId) throws InterruptedException, TimeoutException {
-    List<NewTopic> topics = List.of(
-        entitiesTopic(),
-        codeTopic(),
-        replication.newTopic(Topics.HEALTH, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
-        replication.newTopic(Topics.completedTopic(controllerId), 1),
-        replication.newTopic(Topics.DEAD_LETTERS, 1,
-            Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")),
-        replication.newTopic(Topics.SEQUENCES, 1,
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    List<NewTopic> topics =
+        List.of(
+            entitiesTopic(),
+            codeTopic(),
+            replication.newTopic(
+                Topics.HEALTH,
+                1,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
+            replication.newTopic(Topics.completedTopic(controllerId), 1),
+            replication.newTopic(
+                Topics.DEAD_LETTERS,
+                1,
+                Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true")),
+            replication.newTopic(
+                Topics.SEQUENCES,
+                1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     for (NewTopic topic : topics) {
       try {
         ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
-        throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());
+        throw new IllegalStateException(
+            "cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());
       }
     }
   }
@@ -95,96 +118,137 @@ public final class TopicAdmin implements AutoCloseable {
   public void ensureEntitiesTopic() throws InterruptedException, TimeoutException {
     try {
       ignoreExists(admin.createTopics(List.of(entitiesTopic())).all().toCompletionStage())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topic " + Topics.ENTITIES + ": " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create topic " + Topics.ENTITIES + ": " + e.getCause(), e.getCause());
     }
   }
 
   /**
-   * Code stored out of line: compacted (a chunk goes only when a tombstone for its key follows, written when its
-   * action is updated or deleted), and a chunk stays readable at least an hour after its tombstone
-   * ({@code min.compaction.lag.ms}), so a container of the old revision still being created can read its code.
+   * Code stored out of line: compacted (a chunk goes only when a tombstone for its key follows,
+   * written when its action is updated or deleted), and a chunk stays readable at least an hour
+   * after its tombstone ({@code min.compaction.lag.ms}), so a container of the old revision still
+   * being created can read its code.
    */
   private NewTopic codeTopic() {
-    return replication.newTopic(Topics.CODE, 1, Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(3_600_000)));
+    return replication.newTopic(
+        Topics.CODE,
+        1,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+            String.valueOf(3_600_000)));
   }
 
   private NewTopic entitiesTopic() {
-    return replication.newTopic(Topics.ENTITIES, 1,
+    return replication.newTopic(
+        Topics.ENTITIES,
+        1,
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
   /** Creates {@code topic} with one partition if it does not exist. */
   public CompletionStage<Void> ensureTopic(String topic) {
-    return ignoreExists(admin.createTopics(List.of(replication.newTopic(topic, 1))).all().toCompletionStage());
-  }
-
-  /** Creates {@code topic} with {@code partitions} partitions if it does not exist (one that does is kept as is). */
-  public CompletionStage<Void> ensureTopic(String topic, int partitions) {
     return ignoreExists(
-        admin.createTopics(List.of(replication.newTopic(topic, partitions))).all().toCompletionStage());
+        admin.createTopics(List.of(replication.newTopic(topic, 1))).all().toCompletionStage());
   }
 
   /**
-   * Makes an action ready to receive activations: its topic (one partition: share groups spread records of one
-   * partition over many consumers) and its share group reading from the earliest record, with
-   * {@link Topics#DEAD_LETTERS} as its dead-letter topic, so that a record the broker gives up on after the group's
-   * delivery limit is copied there (and becomes an error record: {@code activation.DeadLetters}) instead of vanishing.
+   * Creates {@code topic} with {@code partitions} partitions if it does not exist (one that does is
+   * kept as is).
+   */
+  public CompletionStage<Void> ensureTopic(String topic, int partitions) {
+    return ignoreExists(
+        admin
+            .createTopics(List.of(replication.newTopic(topic, partitions)))
+            .all()
+            .toCompletionStage());
+  }
+
+  /**
+   * Makes an action ready to receive activations: its topic (one partition: share groups spread
+   * records of one partition over many consumers) and its share group reading from the earliest
+   * record, with {@link Topics#DEAD_LETTERS} as its dead-letter topic, so that a record the broker
+   * gives up on after the group's delivery limit is copied there (and becomes an error record:
+   * {@code activation.DeadLetters}) instead of vanishing.
    */
   public CompletionStage<Void> provisionAction(FullyQualifiedName action) {
     String group = Topics.actionGroup(action);
     ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
-    List<AlterConfigOp> configs = List.of(
-        new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET),
-        new AlterConfigOp(new ConfigEntry(DLQ_TOPIC, Topics.DEAD_LETTERS), AlterConfigOp.OpType.SET),
-        new AlterConfigOp(new ConfigEntry(DLQ_COPY, "true"), AlterConfigOp.OpType.SET));
+    List<AlterConfigOp> configs =
+        List.of(
+            new AlterConfigOp(new ConfigEntry(SHARE_RESET, "earliest"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(
+                new ConfigEntry(DLQ_TOPIC, Topics.DEAD_LETTERS), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry(DLQ_COPY, "true"), AlterConfigOp.OpType.SET));
     return ensureTopic(Topics.actionTopic(action))
-        .thenCompose(v -> admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
+        .thenCompose(
+            v ->
+                admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
   }
 
   /** Deletes the action's topic (its queued activations go with it); a missing topic is fine. */
   public CompletionStage<Void> deleteActionTopic(FullyQualifiedName action) {
-    return admin.deleteTopics(List.of(Topics.actionTopic(action))).all().toCompletionStage()
-        .handle((v, t) -> {
-          Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-          if (cause == null || cause instanceof UnknownTopicOrPartitionException) return null;
-          throw new CompletionException(cause);
-        });
+    return admin
+        .deleteTopics(List.of(Topics.actionTopic(action)))
+        .all()
+        .toCompletionStage()
+        .handle(
+            (v, t) -> {
+              Throwable cause =
+                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+              if (cause == null || cause instanceof UnknownTopicOrPartitionException) return null;
+              throw new CompletionException(cause);
+            });
   }
 
   /**
-   * How many records of the action's topic its share group has not finished with (available or acquired: neither
-   * acknowledged nor given up), as the broker reports the group's lag; without state for the topic (the group never
-   * fetched) 0 if the topic holds no record, else empty. Right after a group's state is initialised its lag may still read 0 for records already queued: a
-   * caller that needs certainty waits until a member of its own has fetched. Blocks up to {@code timeout}: for a
-   * caller on its own thread.
+   * How many records of the action's topic its share group has not finished with (available or
+   * acquired: neither acknowledged nor given up), as the broker reports the group's lag; without
+   * state for the topic (the group never fetched) 0 if the topic holds no record, else empty. Right
+   * after a group's state is initialised its lag may still read 0 for records already queued: a
+   * caller that needs certainty waits until a member of its own has fetched. Blocks up to {@code
+   * timeout}: for a caller on its own thread.
    */
   public OptionalLong shareLag(FullyQualifiedName action, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     String group = Topics.actionGroup(action);
     TopicPartition partition = new TopicPartition(Topics.actionTopic(action), 0);
-    Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin
-        .listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
-        .partitionsToOffsetInfo(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Map<TopicPartition, SharePartitionOffsetInfo> offsets =
+        admin
+            .listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+            .partitionsToOffsetInfo(group)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     SharePartitionOffsetInfo info = offsets.get(partition);
-    if (info != null && info.startOffset() >= 0 && info.lag().isPresent()) return OptionalLong.of(info.lag().get());
+    if (info != null && info.startOffset() >= 0 && info.lag().isPresent())
+      return OptionalLong.of(info.lag().get());
     // No state: the group never fetched. Nothing is left only if the topic holds no record at all.
-    long earliest = admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition)
-        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
-    long latest = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+    long earliest =
+        admin
+            .listOffsets(Map.of(partition, OffsetSpec.earliest()))
+            .partitionResult(partition)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .offset();
+    long latest =
+        admin
+            .listOffsets(Map.of(partition, OffsetSpec.latest()))
+            .partitionResult(partition)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .offset();
     return latest == earliest ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {
-    return stage.handle((v, t) -> {
-      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-      if (cause == null || cause instanceof TopicExistsException) return null;
-      throw new CompletionException(cause);
-    });
+    return stage.handle(
+        (v, t) -> {
+          Throwable cause =
+              t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+          if (cause == null || cause instanceof TopicExistsException) return null;
+          throw new CompletionException(cause);
+        });
   }
 
   @Override

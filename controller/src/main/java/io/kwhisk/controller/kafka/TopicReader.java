@@ -23,29 +23,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of one topic, or of every topic whose name matches, on a thread it owns, without a consumer
- * group (each controller sees the whole topic), and hands each record to a handler on that thread, saying whether
- * the record was already there when the reader took up its partition (a replayed one) or arrived later (a live
- * one). {@link #caughtUp()} completes once the reader has reached the end offsets the topics had when it started,
- * so a caller can wait for a full view.
+ * Reads every partition of one topic, or of every topic whose name matches, on a thread it owns,
+ * without a consumer group (each controller sees the whole topic), and hands each record to a
+ * handler on that thread, saying whether the record was already there when the reader took up its
+ * partition (a replayed one) or arrived later (a live one). {@link #caughtUp()} completes once the
+ * reader has reached the end offsets the topics had when it started, so a caller can wait for a
+ * full view.
  *
- * <p>A reader of matching topics looks for new ones every {@code rediscover}, with one metadata request, and reads
- * them from {@code tail} records before their end like the first ones.
+ * <p>A reader of matching topics looks for new ones every {@code rediscover}, with one metadata
+ * request, and reads them from {@code tail} records before their end like the first ones.
  *
- * <p>Thread-safety: the consumer is touched only by the owned thread; {@link #close()} crosses threads with
- * {@code wakeup()} alone. A handler that throws loses that record only (it is logged), never the thread.
+ * <p>Thread-safety: the consumer is touched only by the owned thread; {@link #close()} crosses
+ * threads with {@code wakeup()} alone. A handler that throws loses that record only (it is logged),
+ * never the thread.
  */
 public final class TopicReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long IDLE_SLICE_MS = 100;
+
   /**
-   * How long a metadata call may wait for Kafka before the reader counts as failed (and is restarted): short, so
-   * that {@code /ready} tells an outage within seconds.
+   * How long a metadata call may wait for Kafka before the reader counts as failed (and is
+   * restarted): short, so that {@code /ready} tells an outage within seconds.
    */
   private static final Duration METADATA = Duration.ofSeconds(5);
 
-  /** Receives one record; {@code replayed} is true when it was in its partition before the reader took it up. */
+  /**
+   * Receives one record; {@code replayed} is true when it was in its partition before the reader
+   * took it up.
+   */
   @FunctionalInterface
   public interface Handler {
     void handle(ConsumerRecord<String, byte[]> record, boolean replayed);
@@ -59,49 +65,101 @@ public final class TopicReader implements AutoCloseable {
   private final Handler handler;
   private final Map<String, Object> props;
   private final Thread thread;
-  /** The current consumer; replaced after a failure. Owned by the thread ({@link #close} only wakes it). */
+
+  /**
+   * The current consumer; replaced after a failure. Owned by the thread ({@link #close} only wakes
+   * it).
+   */
   private volatile KafkaConsumer<String, byte[]> consumer;
+
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-  /** End offsets when each partition was taken up: records below them are replayed. Owned by the thread. */
+
+  /**
+   * End offsets when each partition was taken up: records below them are replayed. Owned by the
+   * thread.
+   */
   private final Map<TopicPartition, Long> takenUpAt = new HashMap<>();
-  /** Where a restarted consumer resumes each partition: after the last handled record. Owned by the thread. */
+
+  /**
+   * Where a restarted consumer resumes each partition: after the last handled record. Owned by the
+   * thread.
+   */
   private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
-  /** The end offsets when the reader started, which {@link #caughtUp()} waits for. Owned by the thread. */
+
+  /**
+   * The end offsets when the reader started, which {@link #caughtUp()} waits for. Owned by the
+   * thread.
+   */
   private Map<TopicPartition, Long> initial = Map.of();
+
   private ReaderHealth health;
   private String name;
+
   /** Failures since the reader last read; owned by the thread. */
   private int failures;
+
   private volatile boolean running = true;
 
   /**
    * A reader of one topic, which it waits for if it does not exist yet.
    *
-   * @param tail how many records before the end of each partition to start at: 0 reads only new records,
-   *     {@link Long#MAX_VALUE} reads from the beginning
+   * @param tail how many records before the end of each partition to start at: 0 reads only new
+   *     records, {@link Long#MAX_VALUE} reads from the beginning
    */
-  public TopicReader(KafkaSettings kafka, String clientId, String topic, long tail,
+  public TopicReader(
+      KafkaSettings kafka,
+      String clientId,
+      String topic,
+      long tail,
       Consumer<ConsumerRecord<String, byte[]>> handler) {
     this(kafka, clientId, topic, tail, (record, replayed) -> handler.accept(record));
   }
 
-  /** As {@link #TopicReader(KafkaSettings, String, String, long, Consumer)}, telling replayed records apart. */
-  public TopicReader(KafkaSettings kafka, String clientId, String topic, long tail, Handler handler) {
-    this(kafka, clientId, Objects.requireNonNull(topic, "topic should not be null"), null, null, tail, handler);
+  /**
+   * As {@link #TopicReader(KafkaSettings, String, String, long, Consumer)}, telling replayed
+   * records apart.
+   */
+  public TopicReader(
+      KafkaSettings kafka, String clientId, String topic, long tail, Handler handler) {
+    this(
+        kafka,
+        clientId,
+        Objects.requireNonNull(topic, "topic should not be null"),
+        null,
+        null,
+        tail,
+        handler);
   }
 
   /**
    * A reader of every topic whose name {@code matches}, now and as they appear (looked for every
    * {@code rediscover}); reading none until one exists.
    */
-  public TopicReader(KafkaSettings kafka, String clientId, Predicate<String> matches, Duration rediscover, long tail,
+  public TopicReader(
+      KafkaSettings kafka,
+      String clientId,
+      Predicate<String> matches,
+      Duration rediscover,
+      long tail,
       Handler handler) {
-    this(kafka, clientId, null, Objects.requireNonNull(matches, "matches should not be null"),
-        Objects.requireNonNull(rediscover, "rediscover should not be null"), tail, handler);
+    this(
+        kafka,
+        clientId,
+        null,
+        Objects.requireNonNull(matches, "matches should not be null"),
+        Objects.requireNonNull(rediscover, "rediscover should not be null"),
+        tail,
+        handler);
   }
 
-  private TopicReader(KafkaSettings kafka, String clientId, String topic, Predicate<String> matches,
-      Duration rediscover, long tail, Handler handler) {
+  private TopicReader(
+      KafkaSettings kafka,
+      String clientId,
+      String topic,
+      Predicate<String> matches,
+      Duration rediscover,
+      long tail,
+      Handler handler) {
     this.description = topic != null ? topic : "topics of " + clientId;
     this.topic = topic;
     this.matches = matches;
@@ -121,14 +179,17 @@ public final class TopicReader implements AutoCloseable {
     return this;
   }
 
-  /** Completes when the records present at start have all been handled; fails if the reader died first. */
+  /**
+   * Completes when the records present at start have all been handled; fails if the reader died
+   * first.
+   */
   public CompletableFuture<Void> caughtUp() {
     return caughtUp;
   }
 
   /**
-   * Reports this reader's health to {@code health} under {@code name} (a fixed name, never an id); call before
-   * {@link #start()}.
+   * Reports this reader's health to {@code health} under {@code name} (a fixed name, never an id);
+   * call before {@link #start()}.
    */
   public TopicReader watchedBy(ReaderHealth health, String name) {
     this.health = Objects.requireNonNull(health, "health should not be null");
@@ -137,9 +198,10 @@ public final class TopicReader implements AutoCloseable {
   }
 
   /**
-   * Reads until closed. A consumer that fails (a metadata call timing out while Kafka is away, any client error) is
-   * closed and a new one resumes where the last handled record left off, after a back-off that doubles with each
-   * failure in a row ({@link ReaderHealth#backoff}); meanwhile the reader counts as down.
+   * Reads until closed. A consumer that fails (a metadata call timing out while Kafka is away, any
+   * client error) is closed and a new one resumes where the last handled record left off, after a
+   * back-off that doubles with each failure in a row ({@link ReaderHealth#backoff}); meanwhile the
+   * reader counts as down.
    */
   private void run() {
     while (running) {
@@ -163,7 +225,8 @@ public final class TopicReader implements AutoCloseable {
     }
     closeConsumer();
     if (health != null) health.closed(name);
-    caughtUp.completeExceptionally(new IllegalStateException("reader of " + description + " closed"));
+    caughtUp.completeExceptionally(
+        new IllegalStateException("reader of " + description + " closed"));
   }
 
   /** Reads with the current consumer until closed or it fails. */
@@ -185,8 +248,12 @@ public final class TopicReader implements AutoCloseable {
         try {
           handler.handle(record, record.offset() < takenUpAt.getOrDefault(tp, 0L));
         } catch (RuntimeException e) {
-          log.warn("dropping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
-              record.offset(), e.toString());
+          log.warn(
+              "dropping unreadable record at {}-{}@{}: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.toString());
         }
         resumeAt.put(tp, record.offset() + 1);
       }
@@ -198,7 +265,11 @@ public final class TopicReader implements AutoCloseable {
   private void failed(RuntimeException e) {
     failures++;
     if (health != null) health.down(name);
-    log.warn("reader of {} failed ({} in a row), restarting it: {}", description, failures, e.toString());
+    log.warn(
+        "reader of {} failed ({} in a row), restarting it: {}",
+        description,
+        failures,
+        e.toString());
   }
 
   /** A restarted consumer takes up every partition again where the last handled record left off. */
@@ -229,7 +300,9 @@ public final class TopicReader implements AutoCloseable {
       sleep(200);
       infos = consumer.partitionsFor(topic, METADATA);
     }
-    return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    return infos == null
+        ? List.of()
+        : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
   }
 
   /** The partitions of every matching topic that exists now. */
@@ -242,7 +315,8 @@ public final class TopicReader implements AutoCloseable {
 
   /** Adds the partitions not read yet, each from {@code tail} records before its end. */
   private void takeUp(List<TopicPartition> partitions) {
-    List<TopicPartition> fresh = partitions.stream().filter(tp -> !takenUpAt.containsKey(tp)).toList();
+    List<TopicPartition> fresh =
+        partitions.stream().filter(tp -> !takenUpAt.containsKey(tp)).toList();
     if (fresh.isEmpty()) return;
     List<TopicPartition> all = new ArrayList<>(takenUpAt.keySet());
     all.addAll(fresh);
@@ -267,7 +341,8 @@ public final class TopicReader implements AutoCloseable {
 
   /** Nothing to read yet: waits for the next look for topics, in slices so that close is prompt. */
   private void idle() {
-    long until = System.nanoTime() + (rediscover != null ? rediscover : Duration.ofMillis(200)).toNanos();
+    long until =
+        System.nanoTime() + (rediscover != null ? rediscover : Duration.ofMillis(200)).toNanos();
     while (running && System.nanoTime() < until) sleep(IDLE_SLICE_MS);
   }
 

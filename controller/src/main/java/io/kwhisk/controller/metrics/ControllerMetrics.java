@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Every meter of the controller, by name. Tags are bounded: an activation's status class (4 values) and whether an
- * invoke was blocking; never action names or ids.
+ * Every meter of the controller, by name. Tags are bounded: an activation's status class (4 values)
+ * and whether an invoke was blocking; never action names or ids.
  */
 public final class ControllerMetrics {
   public static final String ACTIVATIONS = "kwhisk.controller.activations";
@@ -38,25 +38,34 @@ public final class ControllerMetrics {
   }
 
   /**
-   * The controller's meters in {@code registry}. The JVM's ({@link JvmMeters}) are bound by {@code Controller.start},
-   * once per controller, so that a catalog made for a test binds no GC listener.
+   * The controller's meters in {@code registry}. The JVM's ({@link JvmMeters}) are bound by {@code
+   * Controller.start}, once per controller, so that a catalog made for a test binds no GC listener.
    */
   public ControllerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     String[] classes = {"success", "application_error", "developer_error", "whisk_error"};
     for (int i = 0; i < classes.length; i++) {
-      completed[i] = Counter.builder(ACTIVATIONS).tag("status", classes[i])
-          .description("activations completed, by status class").register(registry);
+      completed[i] =
+          Counter.builder(ACTIVATIONS)
+              .tag("status", classes[i])
+              .description("activations completed, by status class")
+              .register(registry);
     }
-    accepted = Counter.builder(ACTIVATIONS).tag("status", "accepted")
-        .description("activations accepted (produced to their action topic)").register(registry);
+    accepted =
+        Counter.builder(ACTIVATIONS)
+            .tag("status", "accepted")
+            .description("activations accepted (produced to their action topic)")
+            .register(registry);
     blockingLatency = latency(true);
     nonBlockingLatency = latency(false);
   }
 
   private Timer latency(boolean blocking) {
-    return Timer.builder(INVOKE_LATENCY).tag("blocking", String.valueOf(blocking))
-        .description("time from an invoke request to its answer").publishPercentileHistogram().register(registry);
+    return Timer.builder(INVOKE_LATENCY)
+        .tag("blocking", String.valueOf(blocking))
+        .description("time from an invoke request to its answer")
+        .publishPercentileHistogram()
+        .register(registry);
   }
 
   public void activationAccepted() {
@@ -65,8 +74,10 @@ public final class ControllerMetrics {
 
   /** Counts a completed activation under its OpenWhisk status code (0 to 3). */
   public void activationCompleted(int statusCode) {
-    int i = statusCode >= ActivationResponse.SUCCESS && statusCode <= ActivationResponse.WHISK_ERROR
-        ? statusCode : ActivationResponse.WHISK_ERROR;
+    int i =
+        statusCode >= ActivationResponse.SUCCESS && statusCode <= ActivationResponse.WHISK_ERROR
+            ? statusCode
+            : ActivationResponse.WHISK_ERROR;
     completed[i].increment();
   }
 
@@ -75,7 +86,10 @@ public final class ControllerMetrics {
     (blocking ? blockingLatency : nonBlockingLatency).record(elapsed);
   }
 
-  /** An invoke refused before it was produced; {@code reason} is one of a fixed set (no_invokers, kafka, namespace_concurrency, action_backlog). */
+  /**
+   * An invoke refused before it was produced; {@code reason} is one of a fixed set (no_invokers,
+   * kafka, namespace_concurrency, action_backlog).
+   */
   public void invokeRejected(String reason) {
     Counter.builder(INVOKES_REJECTED).tag("reason", reason).register(registry).increment();
   }
@@ -85,30 +99,43 @@ public final class ControllerMetrics {
     Gauge.builder(WAITING, waiting).register(registry);
   }
 
-  /** How many actions admission's lag view follows (each costs a share of the batched lag refresh). */
+  /**
+   * How many actions admission's lag view follows (each costs a share of the batched lag refresh).
+   */
   public void lagView(Supplier<Number> activeActions, Supplier<Number> backlog) {
-    Gauge.builder(LAG_VIEW_ACTIONS, activeActions).description("actions in admission's lag view").register(registry);
+    Gauge.builder(LAG_VIEW_ACTIONS, activeActions)
+        .description("actions in admission's lag view")
+        .register(registry);
     Gauge.builder(BACKLOG, backlog)
-        .description("estimated activations queued or running, summed over the actions in the lag view")
+        .description(
+            "estimated activations queued or running, summed over the actions in the lag view")
         .register(registry);
   }
 
-  /** How many of the controller's Kafka readers are down (stopped on an error, waiting for their restart). */
+  /**
+   * How many of the controller's Kafka readers are down (stopped on an error, waiting for their
+   * restart).
+   */
   public void readers(Supplier<Number> down) {
-    Gauge.builder(READERS_DOWN, down).description("Kafka readers stopped on an error, to be restarted")
+    Gauge.builder(READERS_DOWN, down)
+        .description("Kafka readers stopped on an error, to be restarted")
         .register(registry);
   }
 
   /** Activations the broker gave up on after the delivery limit, written as error records. */
   public void deadLetters(int n) {
-    Counter.builder(DEAD_LETTERS).description("activations given up after the delivery limit, ended as error records")
-        .register(registry).increment(n);
+    Counter.builder(DEAD_LETTERS)
+        .description("activations given up after the delivery limit, ended as error records")
+        .register(registry)
+        .increment(n);
   }
 
   /** Queued activations of a deleted action, ended as error records. */
   public void deletedQueued(int n) {
-    Counter.builder(DELETED_QUEUED).description("queued activations of deleted actions, ended as error records")
-        .register(registry).increment(n);
+    Counter.builder(DELETED_QUEUED)
+        .description("queued activations of deleted actions, ended as error records")
+        .register(registry)
+        .increment(n);
   }
 
   /** The Prometheus text exposition of every meter. */

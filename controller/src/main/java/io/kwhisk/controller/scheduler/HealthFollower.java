@@ -8,22 +8,30 @@ import io.kwhisk.controller.kafka.TopicReader;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Follows {@link Topics#HEALTH} and tells the scheduler each heartbeat. It starts a few records before the end so a
- * freshly started controller learns of running invokers without waiting a heartbeat interval; a stale heartbeat
- * among them is harmless, as a replayed heartbeat counts from its own timestamp, a live one from its arrival.
+ * Follows {@link Topics#HEALTH} and tells the scheduler each heartbeat. It starts a few records
+ * before the end so a freshly started controller learns of running invokers without waiting a
+ * heartbeat interval; a stale heartbeat among them is harmless, as a replayed heartbeat counts from
+ * its own timestamp, a live one from its arrival.
  */
 public final class HealthFollower implements AutoCloseable {
   static final long REPLAY = 64;
   private final TopicReader reader;
   private volatile boolean live;
 
-  public HealthFollower(KafkaSettings kafka, String clientId, ActorRef<Scheduler.Command> scheduler) {
-    this.reader = new TopicReader(kafka, clientId, Topics.HEALTH, REPLAY, record -> {
-      if (record.value() != null) {
-        InvokerHeartbeat heartbeat = Json.decode(record.value(), InvokerHeartbeat.class);
-        scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat, !live));
-      }
-    });
+  public HealthFollower(
+      KafkaSettings kafka, String clientId, ActorRef<Scheduler.Command> scheduler) {
+    this.reader =
+        new TopicReader(
+            kafka,
+            clientId,
+            Topics.HEALTH,
+            REPLAY,
+            record -> {
+              if (record.value() != null) {
+                InvokerHeartbeat heartbeat = Json.decode(record.value(), InvokerHeartbeat.class);
+                scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat, !live));
+              }
+            });
     this.reader.caughtUp().thenRun(() -> live = true);
   }
 

@@ -5,10 +5,11 @@ import java.util.Set;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Which actions this controller schedules. With several controllers, each action belongs to one partition of the
- * scheduling topic ({@link #partitionOf}: the partition Kafka's default partitioner gives a record keyed by the
- * action's path), and the controller the scheduling group assigned that partition owns the action: it alone creates
- * its containers. A lone controller owns every action ({@link #ALL}).
+ * Which actions this controller schedules. With several controllers, each action belongs to one
+ * partition of the scheduling topic ({@link #partitionOf}: the partition Kafka's default
+ * partitioner gives a record keyed by the action's path), and the controller the scheduling group
+ * assigned that partition owns the action: it alone creates its containers. A lone controller owns
+ * every action ({@link #ALL}).
  *
  * @param partitions the scheduling topic's partitions; 0 for {@link #ALL}
  * @param owned the partitions assigned to this controller
@@ -18,7 +19,8 @@ public record Ownership(int partitions, Set<Integer> owned) {
   public static final Ownership ALL = new Ownership(0, Set.of());
 
   public Ownership {
-    if (partitions < 0) throw new IllegalArgumentException("partitions must not be negative, got " + partitions);
+    if (partitions < 0)
+      throw new IllegalArgumentException("partitions must not be negative, got " + partitions);
     owned = Set.copyOf(owned);
   }
 
@@ -36,8 +38,12 @@ public record Ownership(int partitions, Set<Integer> owned) {
     return partitions > 0;
   }
 
-  /** The partition of {@code actionPath}: murmur2 of its UTF-8 bytes, as Kafka's producer places a keyed record. */
+  /**
+   * The partition of {@code actionPath}: murmur2 of its UTF-8 bytes, as Kafka's producer places a
+   * keyed record.
+   */
   public static int partitionOf(String actionPath, int partitions) {
-    return Utils.toPositive(Utils.murmur2(actionPath.getBytes(StandardCharsets.UTF_8))) % partitions;
+    return Utils.toPositive(Utils.murmur2(actionPath.getBytes(StandardCharsets.UTF_8)))
+        % partitions;
   }
 }

@@ -21,29 +21,36 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Decides when and where containers are created. Contract with its callers:
+ *
  * <ol>
- *   <li>The HTTP layer sends {@link Submitted} once an activation is on its action's topic, the completion reader
- *       sends {@link Completed} for its first completion, the health reader sends each {@link HeartbeatReceived},
- *       and the HTTP layer reports updates and deletions ({@link ActionUpdated}, {@link ActionDeleted}).
- *   <li>Every {@code tick} (and at once when an action with no container gets work) it runs
- *       {@link SchedulingPolicy#decide} and sends the resulting {@link ContainerCreation}s through
- *       {@link InvokerCommands}, which never blocks.
- *   <li>After every change it publishes a {@link SchedulerView} to the given reference, for readers outside the
- *       actor.
- *   <li>An outstanding activation whose completion never arrives is forgotten after {@code activationTtl} past its
- *       action's timeout, so a lost completion cannot pin containers forever.
- *   <li>With several controllers ({@link Ownership#shared}), it creates containers only for the actions it owns
- *       ({@link OwnershipChanged}, from the scheduling group), from its own outstanding activations plus those the
- *       others report ({@link DemandReported}); for the others it sends its counts through {@link DemandReports}
- *       instead ({@link SharedDemand}).
+ *   <li>The HTTP layer sends {@link Submitted} once an activation is on its action's topic, the
+ *       completion reader sends {@link Completed} for its first completion, the health reader sends
+ *       each {@link HeartbeatReceived}, and the HTTP layer reports updates and deletions ({@link
+ *       ActionUpdated}, {@link ActionDeleted}).
+ *   <li>Every {@code tick} (and at once when an action with no container gets work) it runs {@link
+ *       SchedulingPolicy#decide} and sends the resulting {@link ContainerCreation}s through {@link
+ *       InvokerCommands}, which never blocks.
+ *   <li>After every change it publishes a {@link SchedulerView} to the given reference, for readers
+ *       outside the actor.
+ *   <li>An outstanding activation whose completion never arrives is forgotten after {@code
+ *       activationTtl} past its action's timeout, so a lost completion cannot pin containers
+ *       forever.
+ *   <li>With several controllers ({@link Ownership#shared}), it creates containers only for the
+ *       actions it owns ({@link OwnershipChanged}, from the scheduling group), from its own
+ *       outstanding activations plus those the others report ({@link DemandReported}); for the
+ *       others it sends its counts through {@link DemandReports} instead ({@link SharedDemand}).
  * </ol>
  */
 public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   /** The scheduler's protocol. */
   public sealed interface Command {}
 
-  /** {@code replayed}: read while catching up at start-up, so its own timestamp, not now, says when it was sent. */
-  public record HeartbeatReceived(InvokerHeartbeat heartbeat, boolean replayed) implements Command {}
+  /**
+   * {@code replayed}: read while catching up at start-up, so its own timestamp, not now, says when
+   * it was sent.
+   */
+  public record HeartbeatReceived(InvokerHeartbeat heartbeat, boolean replayed)
+      implements Command {}
 
   public record Submitted(String activationId, Action action) implements Command {}
 
@@ -52,19 +59,34 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   /** The action was updated: later creations carry the new revision. */
   public record ActionUpdated(Action action) implements Command {}
 
-  /** The action was deleted: its queued activations went with its topic, so nothing is outstanding any more. */
+  /**
+   * The action was deleted: its queued activations went with its topic, so nothing is outstanding
+   * any more.
+   */
   public record ActionDeleted(String actionPath) implements Command {}
 
-  /** The scheduling group assigned this controller other partitions: it owns other actions from now on. */
+  /**
+   * The scheduling group assigned this controller other partitions: it owns other actions from now
+   * on.
+   */
   public record OwnershipChanged(Ownership ownership) implements Command {}
 
-  /** Another controller's outstanding activations of an action (this one owns it, or did when it was sent). */
+  /**
+   * Another controller's outstanding activations of an action (this one owns it, or did when it was
+   * sent).
+   */
   public record DemandReported(DemandReport report) implements Command {}
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
   /** Timings and identity the actor needs. */
-  public record Settings(int controllerId, Duration tick, Duration heartbeatTimeout, Duration creationTimeout,
+  public record Settings(
+      int controllerId,
+      Duration tick,
+      Duration heartbeatTimeout,
+      Duration creationTimeout,
       Duration activationTtl) {}
 
   private record Outstanding(String path, long submittedAt, long expiresAt) {}
@@ -81,25 +103,47 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private List<CreationInFlight> inFlight = List.of();
   private long lastExpiry;
   private Ownership ownership;
+
   /** Reports from other controllers, by controller id and path. */
   private Map<String, SharedDemand.Received> remote = new HashMap<>();
+
   private Map<String, SharedDemand.Sent> sent = new HashMap<>();
 
   /** A lone controller's scheduler: it owns every action. */
   public static Behavior<Command> create(
-      Settings settings, InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view) {
+      Settings settings,
+      InvokerCommands commands,
+      Clock clock,
+      AtomicReference<SchedulerView> view) {
     return create(settings, commands, clock, view, Ownership.ALL, DemandReports.NONE);
   }
 
-  /** A scheduler that owns the actions of {@code initial} until told otherwise, and reports the others'. */
-  public static Behavior<Command> create(Settings settings, InvokerCommands commands, Clock clock,
-      AtomicReference<SchedulerView> view, Ownership initial, DemandReports reports) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new Scheduler(ctx, timers, settings, commands, clock, view, initial, reports)));
+  /**
+   * A scheduler that owns the actions of {@code initial} until told otherwise, and reports the
+   * others'.
+   */
+  public static Behavior<Command> create(
+      Settings settings,
+      InvokerCommands commands,
+      Clock clock,
+      AtomicReference<SchedulerView> view,
+      Ownership initial,
+      DemandReports reports) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new Scheduler(ctx, timers, settings, commands, clock, view, initial, reports)));
   }
 
-  private Scheduler(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
-      InvokerCommands commands, Clock clock, AtomicReference<SchedulerView> view, Ownership initial,
+  private Scheduler(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      Settings settings,
+      InvokerCommands commands,
+      Clock clock,
+      AtomicReference<SchedulerView> view,
+      Ownership initial,
       DemandReports reports) {
     super(ctx);
     this.settings = settings;
@@ -132,9 +176,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     InvokerState previous = invokers.get(hb.invokerId());
     if (previous != null && previous.lastSeen() > seen) return this;
     invokers.put(hb.invokerId(), new InvokerState(hb.invokerId(), hb, seen));
-    boolean wasHealthy = previous != null && previous.healthyAt(now, settings.heartbeatTimeout().toMillis());
+    boolean wasHealthy =
+        previous != null && previous.healthyAt(now, settings.heartbeatTimeout().toMillis());
     if (!wasHealthy && now - seen <= settings.heartbeatTimeout().toMillis()) {
-      getContext().getLog().info("invoker {} is healthy ({} MB free)", hb.invokerId(), hb.freeMemoryMb());
+      getContext()
+          .getLog()
+          .info("invoker {} is healthy ({} MB free)", hb.invokerId(), hb.freeMemoryMb());
     }
     inFlight = SchedulingPolicy.afterHeartbeat(inFlight, hb);
     publish();
@@ -145,7 +192,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     String path = msg.action().fqn().path();
     long ttl = msg.action().limits().timeout() + settings.activationTtl().toMillis();
     long now = clock.millis();
-    if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, now, now + ttl)) == null) {
+    if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, now, now + ttl))
+        == null) {
       outstandingByPath.merge(path, 1, Integer::sum);
     }
     actions.put(path, msg.action());
@@ -153,7 +201,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     if (ownership.owns(path)) {
       schedule();
     } else if (!sent.containsKey(path)) {
-      // The owner learns of the first activation at once, not at the next tick: its first container waits for
+      // The owner learns of the first activation at once, not at the next tick: its first container
+      // waits for
       // nothing but this record.
       int n = outstandingByPath.get(path);
       DemandReport nudge = new DemandReport(settings.controllerId(), msg.action(), n, now);
@@ -187,8 +236,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private Behavior<Command> onOwnershipChanged(OwnershipChanged msg) {
     ownership = msg.ownership();
-    getContext().getLog().info("scheduling the actions of partitions {} of {}", ownership.owned(),
-        ownership.partitions());
+    getContext()
+        .getLog()
+        .info(
+            "scheduling the actions of partitions {} of {}",
+            ownership.owned(),
+            ownership.partitions());
     sent = SharedDemand.afterSending(sent, List.of(), ownership, clock.millis());
     schedule();
     return this;
@@ -222,8 +275,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private void schedule() {
     long now = clock.millis();
     List<InvokerState> healthy = healthy(now);
-    inFlight = SchedulingPolicy.expire(inFlight, now, settings.creationTimeout().toMillis(),
-        healthy.stream().map(InvokerState::id).toList());
+    inFlight =
+        SchedulingPolicy.expire(
+            inFlight,
+            now,
+            settings.creationTimeout().toMillis(),
+            healthy.stream().map(InvokerState::id).toList());
     Map<String, Long> oldest = new HashMap<>();
     outstanding.values().forEach(o -> oldest.merge(o.path(), o.submittedAt(), Math::min));
     List<Demand> local = new ArrayList<>();
@@ -237,10 +294,19 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       for (PlannedCreation p : plan) {
         String creationId = UUID.randomUUID().toString();
         Action action = p.action();
-        next.add(new CreationInFlight(creationId, p.invokerId(), action.fqn().path(), action.limits().memory(),
-            p.baseline(), now));
-        getContext().getLog().debug("creating a container of {} on invoker {}", action.fqn(), p.invokerId());
-        commands.send(p.invokerId(), new ContainerCreation(creationId, action, settings.controllerId(), now));
+        next.add(
+            new CreationInFlight(
+                creationId,
+                p.invokerId(),
+                action.fqn().path(),
+                action.limits().memory(),
+                p.baseline(),
+                now));
+        getContext()
+            .getLog()
+            .debug("creating a container of {} on invoker {}", action.fqn(), p.invokerId());
+        commands.send(
+            p.invokerId(), new ContainerCreation(creationId, action, settings.controllerId(), now));
       }
       inFlight = next;
     }

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An immutable snapshot of what the scheduler knows, published after each change so that HTTP handlers read it
- * without asking the actor: healthy invokers and the creations in flight.
+ * An immutable snapshot of what the scheduler knows, published after each change so that HTTP
+ * handlers read it without asking the actor: healthy invokers and the creations in flight.
  */
 public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInFlight> inFlight) {
   public static final SchedulerView EMPTY = new SchedulerView(Map.of(), List.of());
@@ -28,9 +28,9 @@ public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInF
   }
 
   /**
-   * Containers the action has or may still get: its containers and creations in flight, plus as many as the free
-   * and idle (reclaimable) memory of each healthy invoker, less the memory of creations in flight there, could
-   * hold, at most {@code instances}.
+   * Containers the action has or may still get: its containers and creations in flight, plus as
+   * many as the free and idle (reclaimable) memory of each healthy invoker, less the memory of
+   * creations in flight there, could hold, at most {@code instances}.
    */
   public int potentialContainers(String actionPath, int memoryMb, int instances) {
     long possible = containers(actionPath);
@@ -48,12 +48,16 @@ public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInF
   /** Healthy invokers that have, or are creating, a container of the action. */
   public Set<Integer> invokersHosting(String actionPath) {
     Set<Integer> ids = new TreeSet<>();
-    healthy.values().forEach(i -> {
-      if (i.containers(actionPath) > 0) ids.add(i.id());
-    });
-    inFlight.forEach(c -> {
-      if (c.actionPath().equals(actionPath)) ids.add(c.invokerId());
-    });
+    healthy
+        .values()
+        .forEach(
+            i -> {
+              if (i.containers(actionPath) > 0) ids.add(i.id());
+            });
+    inFlight.forEach(
+        c -> {
+          if (c.actionPath().equals(actionPath)) ids.add(c.invokerId());
+        });
     return ids;
   }
 }

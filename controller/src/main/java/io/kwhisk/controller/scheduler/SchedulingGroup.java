@@ -26,13 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controllers' scheduling group: every controller of a deployment with several joins consumer group
- * {@link #GROUP} on {@link #TOPIC}, and the partitions Kafka assigns it say which actions it schedules
- * ({@link Ownership}); Kafka moves them when a controller stops (at once when it leaves, after the session timeout
- * when it dies) or joins, with the cooperative protocol, so a partition is revoked from one controller before
- * another gets it. It also carries the {@link DemandReport}s: a controller produces them keyed by the action's path,
- * so they land on the owner's partition, whose consumer tells its scheduler. Its thread does every blocking call;
- * it reads from the end (a report is refreshed every second, so none from before matters) and commits nothing.
+ * The controllers' scheduling group: every controller of a deployment with several joins consumer
+ * group {@link #GROUP} on {@link #TOPIC}, and the partitions Kafka assigns it say which actions it
+ * schedules ({@link Ownership}); Kafka moves them when a controller stops (at once when it leaves,
+ * after the session timeout when it dies) or joins, with the cooperative protocol, so a partition
+ * is revoked from one controller before another gets it. It also carries the {@link DemandReport}s:
+ * a controller produces them keyed by the action's path, so they land on the owner's partition,
+ * whose consumer tells its scheduler. Its thread does every blocking call; it reads from the end (a
+ * report is refreshed every second, so none from before matters) and commits nothing.
  */
 public final class SchedulingGroup implements DemandReports, AutoCloseable {
   public static final String TOPIC = "kwhisk-scheduling";
@@ -56,10 +57,13 @@ public final class SchedulingGroup implements DemandReports, AutoCloseable {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     List<PartitionInfo> infos = consumer.partitionsFor(TOPIC, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
       consumer.close();
@@ -76,7 +80,10 @@ public final class SchedulingGroup implements DemandReports, AutoCloseable {
     return Ownership.none(partitions);
   }
 
-  /** The partitions the group assigned this controller last (for tests and diagnostics; the actor is told). */
+  /**
+   * The partitions the group assigned this controller last (for tests and diagnostics; the actor is
+   * told).
+   */
   public Ownership ownership() {
     return current;
   }
@@ -90,46 +97,59 @@ public final class SchedulingGroup implements DemandReports, AutoCloseable {
 
   @Override
   public void send(DemandReport report) {
-    publisher.send(TOPIC, report.action().fqn().path(), Json.encode(report)).whenComplete((meta, error) -> {
-      if (error != null) log.debug("cannot report the demand of {}: {}", report.action().fqn(), error.toString());
-    });
+    publisher
+        .send(TOPIC, report.action().fqn().path(), Json.encode(report))
+        .whenComplete(
+            (meta, error) -> {
+              if (error != null)
+                log.debug(
+                    "cannot report the demand of {}: {}", report.action().fqn(), error.toString());
+            });
   }
 
   private void run() {
     try {
-      consumer.subscribe(List.of(TOPIC), new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-          revoked.forEach(tp -> owned.remove(tp.partition()));
-          if (!revoked.isEmpty()) tell();
-        }
+      consumer.subscribe(
+          List.of(TOPIC),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+              revoked.forEach(tp -> owned.remove(tp.partition()));
+              if (!revoked.isEmpty()) tell();
+            }
 
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-          assigned.forEach(tp -> owned.add(tp.partition()));
-          if (!assigned.isEmpty()) tell();
-        }
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+              assigned.forEach(tp -> owned.add(tp.partition()));
+              if (!assigned.isEmpty()) tell();
+            }
 
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-          onPartitionsRevoked(lost);
-        }
-      });
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> lost) {
+              onPartitionsRevoked(lost);
+            }
+          });
       while (running) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
           if (record.value() == null) continue;
           try {
-            scheduler.tell(new Scheduler.DemandReported(Json.decode(record.value(), DemandReport.class)));
+            scheduler.tell(
+                new Scheduler.DemandReported(Json.decode(record.value(), DemandReport.class)));
           } catch (RuntimeException e) {
-            log.warn("dropping unreadable demand report at {}-{}@{}: {}", record.topic(), record.partition(),
-                record.offset(), e.toString());
+            log.warn(
+                "dropping unreadable demand report at {}-{}@{}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                e.toString());
           }
         }
       }
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      log.error("the scheduling group's consumer stopped: this controller schedules nothing more", e);
+      log.error(
+          "the scheduling group's consumer stopped: this controller schedules nothing more", e);
       owned.clear();
       tell();
     } finally {

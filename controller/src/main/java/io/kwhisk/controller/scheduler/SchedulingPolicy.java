@@ -9,28 +9,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The scheduler's decisions as pure functions of its state, so they are tested without Kafka or actors.
+ * The scheduler's decisions as pure functions of its state, so they are tested without Kafka or
+ * actors.
  *
- * <p>Rule: an action with outstanding activations and no container (running or being created) gets one at once.
- * An action whose outstanding activations exceed {@link #OVERLOAD_MARGIN} times what its containers can run at
- * once (containers x concurrency) gets enough new containers to run them all, up to its {@code instances} bound and
- * {@link #MAX_CREATIONS_PER_ACTION_PER_TICK} per decision. The margin exists because a cold start costs far more
- * than a short wait for a busy container. Each creation goes to the healthy invoker with the most free memory
- * that can hold the container; when none can and the action has no container at all, to the one whose free plus
- * idle memory (initialised containers with nothing to run, which the invoker retires to make room) can hold it,
- * most first. Creations in flight that no heartbeat accounts for yet count against the free, then the idle memory
- * of their invoker: without that, each decision between a creation and the heartbeat that follows it promised the
- * same idle memory again, and the invoker refused the surplus (16 slots, 100 actions: ~90 refusals in 30 s).
- * Without the step to idle memory an invoker full of idle containers of other actions would starve a new action
- * until their keep-alive ran out; limiting it to an action's first container keeps warm actions from evicting each
- * other's containers to scale up (measured: 10 actions on 16 slots under a closed loop made 44 containers and 29
- * evictions in 30 s when scale-ups could evict).
+ * <p>Rule: an action with outstanding activations and no container (running or being created) gets
+ * one at once. An action whose outstanding activations exceed {@link #OVERLOAD_MARGIN} times what
+ * its containers can run at once (containers x concurrency) gets enough new containers to run them
+ * all, up to its {@code instances} bound and {@link #MAX_CREATIONS_PER_ACTION_PER_TICK} per
+ * decision. The margin exists because a cold start costs far more than a short wait for a busy
+ * container. Each creation goes to the healthy invoker with the most free memory that can hold the
+ * container; when none can and the action has no container at all, to the one whose free plus idle
+ * memory (initialised containers with nothing to run, which the invoker retires to make room) can
+ * hold it, most first. Creations in flight that no heartbeat accounts for yet count against the
+ * free, then the idle memory of their invoker: without that, each decision between a creation and
+ * the heartbeat that follows it promised the same idle memory again, and the invoker refused the
+ * surplus (16 slots, 100 actions: ~90 refusals in 30 s). Without the step to idle memory an invoker
+ * full of idle containers of other actions would starve a new action until their keep-alive ran
+ * out; limiting it to an action's first container keeps warm actions from evicting each other's
+ * containers to scale up (measured: 10 actions on 16 slots under a closed loop made 44 containers
+ * and 29 evictions in 30 s when scale-ups could evict).
  *
- * <p>Order: actions with no container come first, the one whose oldest activation waits longest first, then the
- * others by outstanding activations, most first. When memory is scarce (more actions than fit, every invoker full)
- * only a few first containers can be placed per decision, and the order decides who waits: ordered by a hash
- * map's iteration, the same actions won every time and others waited 14-40 s for their first creation (100 actions
- * on 16 slots, 20 users, while the median waited 5 s).
+ * <p>Order: actions with no container come first, the one whose oldest activation waits longest
+ * first, then the others by outstanding activations, most first. When memory is scarce (more
+ * actions than fit, every invoker full) only a few first containers can be placed per decision, and
+ * the order decides who waits: ordered by a hash map's iteration, the same actions won every time
+ * and others waited 14-40 s for their first creation (100 actions on 16 slots, 20 users, while the
+ * median waited 5 s).
  */
 public final class SchedulingPolicy {
   static final double OVERLOAD_MARGIN = 1.5;
@@ -38,7 +42,10 @@ public final class SchedulingPolicy {
 
   private SchedulingPolicy() {}
 
-  /** How many containers {@code action} should have, given its load; at least {@code have} (never shrinks). */
+  /**
+   * How many containers {@code action} should have, given its load; at least {@code have} (never
+   * shrinks).
+   */
   static int wanted(int outstanding, int have, int concurrency, int instances) {
     if (outstanding <= 0) return have;
     if (have == 0) return 1;
@@ -47,9 +54,14 @@ public final class SchedulingPolicy {
     return Math.max(have, Math.min(target, instances));
   }
 
-  /** Creations to start now, given what is outstanding, which invokers are healthy and what is in flight. */
+  /**
+   * Creations to start now, given what is outstanding, which invokers are healthy and what is in
+   * flight.
+   */
   public static List<PlannedCreation> decide(
-      Collection<Demand> demands, Collection<InvokerState> healthy, Collection<CreationInFlight> inFlight) {
+      Collection<Demand> demands,
+      Collection<InvokerState> healthy,
+      Collection<CreationInFlight> inFlight) {
     Map<Integer, Long> free = new HashMap<>();
     Map<Integer, Long> idle = new HashMap<>();
     for (InvokerState invoker : healthy) {
@@ -70,14 +82,21 @@ public final class SchedulingPolicy {
       haveByPath.put(path, containers + flying.getOrDefault(path, 0));
     }
     List<Demand> ordered = new ArrayList<>(demands);
-    ordered.sort(Comparator.comparing((Demand d) -> haveByPath.get(d.action().fqn().path()) > 0)
-        .thenComparingLong(d -> haveByPath.get(d.action().fqn().path()) > 0 ? 0 : d.oldestSubmittedAt())
-        .thenComparing(Comparator.comparingInt(Demand::outstanding).reversed()));
+    ordered.sort(
+        Comparator.comparing((Demand d) -> haveByPath.get(d.action().fqn().path()) > 0)
+            .thenComparingLong(
+                d -> haveByPath.get(d.action().fqn().path()) > 0 ? 0 : d.oldestSubmittedAt())
+            .thenComparing(Comparator.comparingInt(Demand::outstanding).reversed()));
     List<PlannedCreation> plan = new ArrayList<>();
     for (Demand demand : ordered) {
       String path = demand.action().fqn().path();
       int have = haveByPath.get(path);
-      int want = wanted(demand.outstanding(), have, demand.action().limits().concurrency(), demand.action().instances());
+      int want =
+          wanted(
+              demand.outstanding(),
+              have,
+              demand.action().limits().concurrency(),
+              demand.action().instances());
       int memory = demand.action().limits().memory();
       for (int n = 0; n < Math.min(want - have, MAX_CREATIONS_PER_ACTION_PER_TICK); n++) {
         InvokerState target = leastLoaded(healthy, free, memory);
@@ -94,10 +113,12 @@ public final class SchedulingPolicy {
   }
 
   /**
-   * Counts {@code memory} of a creation the invoker has not accounted for yet against it: free memory first, the
-   * rest against idle memory (the invoker evicts for it), so two creations are never promised the same memory.
+   * Counts {@code memory} of a creation the invoker has not accounted for yet against it: free
+   * memory first, the rest against idle memory (the invoker evicts for it), so two creations are
+   * never promised the same memory.
    */
-  private static void take(Map<Integer, Long> free, Map<Integer, Long> idle, int invokerId, long memory) {
+  private static void take(
+      Map<Integer, Long> free, Map<Integer, Long> idle, int invokerId, long memory) {
     if (!free.containsKey(invokerId)) return;
     long left = free.merge(invokerId, -memory, Long::sum);
     if (left < 0) {
@@ -106,7 +127,8 @@ public final class SchedulingPolicy {
     }
   }
 
-  private static InvokerState leastLoaded(Collection<InvokerState> healthy, Map<Integer, Long> free, int memory) {
+  private static InvokerState leastLoaded(
+      Collection<InvokerState> healthy, Map<Integer, Long> free, int memory) {
     InvokerState best = null;
     long bestFree = Long.MIN_VALUE;
     for (InvokerState invoker : healthy) {
@@ -119,13 +141,20 @@ public final class SchedulingPolicy {
     return best;
   }
 
-  /** The healthy invoker whose free plus idle memory holds {@code memory}, the most first; null if none. */
+  /**
+   * The healthy invoker whose free plus idle memory holds {@code memory}, the most first; null if
+   * none.
+   */
   private static InvokerState mostReclaimable(
-      Collection<InvokerState> healthy, Map<Integer, Long> free, Map<Integer, Long> idle, int memory) {
+      Collection<InvokerState> healthy,
+      Map<Integer, Long> free,
+      Map<Integer, Long> idle,
+      int memory) {
     InvokerState best = null;
     long bestRoom = Long.MIN_VALUE;
     for (InvokerState invoker : healthy) {
-      long room = Math.max(0, free.getOrDefault(invoker.id(), 0L)) + idle.getOrDefault(invoker.id(), 0L);
+      long room =
+          Math.max(0, free.getOrDefault(invoker.id(), 0L)) + idle.getOrDefault(invoker.id(), 0L);
       if (room >= memory && (room > bestRoom || (room == bestRoom && invoker.id() < best.id()))) {
         best = invoker;
         bestRoom = room;
@@ -135,26 +164,37 @@ public final class SchedulingPolicy {
   }
 
   /**
-   * Creations still in flight after {@code heartbeat}: those it shows done (the count grew past baseline) go, and
-   * so do those the invoker refused, so the next decision places them elsewhere instead of waiting for the timeout;
-   * those it names as pending are marked so, and no longer counted against its memory by {@link #decide}.
+   * Creations still in flight after {@code heartbeat}: those it shows done (the count grew past
+   * baseline) go, and so do those the invoker refused, so the next decision places them elsewhere
+   * instead of waiting for the timeout; those it names as pending are marked so, and no longer
+   * counted against its memory by {@link #decide}.
    */
-  public static List<CreationInFlight> afterHeartbeat(List<CreationInFlight> inFlight, InvokerHeartbeat heartbeat) {
+  public static List<CreationInFlight> afterHeartbeat(
+      List<CreationInFlight> inFlight, InvokerHeartbeat heartbeat) {
     List<CreationInFlight> left = new ArrayList<>(inFlight.size());
     for (CreationInFlight c : inFlight) {
       boolean mine = c.invokerId() == heartbeat.invokerId();
-      boolean done = mine && (heartbeat.containersByAction().getOrDefault(c.actionPath(), 0) > c.baseline()
-          || heartbeat.refusedCreations().contains(c.creationId()));
+      boolean done =
+          mine
+              && (heartbeat.containersByAction().getOrDefault(c.actionPath(), 0) > c.baseline()
+                  || heartbeat.refusedCreations().contains(c.creationId()));
       if (done) continue;
-      boolean pending = mine && !c.pending() && heartbeat.pendingCreations().contains(c.creationId());
+      boolean pending =
+          mine && !c.pending() && heartbeat.pendingCreations().contains(c.creationId());
       left.add(pending ? c.asPending() : c);
     }
     return left;
   }
 
-  /** Creations still in flight at {@code now}: those older than the timeout, or on an offline invoker, go. */
+  /**
+   * Creations still in flight at {@code now}: those older than the timeout, or on an offline
+   * invoker, go.
+   */
   public static List<CreationInFlight> expire(
-      List<CreationInFlight> inFlight, long now, long timeoutMillis, Collection<Integer> healthyIds) {
+      List<CreationInFlight> inFlight,
+      long now,
+      long timeoutMillis,
+      Collection<Integer> healthyIds) {
     List<CreationInFlight> left = new ArrayList<>(inFlight.size());
     for (CreationInFlight c : inFlight) {
       if (now - c.requestedAt() <= timeoutMillis && healthyIds.contains(c.invokerId())) left.add(c);

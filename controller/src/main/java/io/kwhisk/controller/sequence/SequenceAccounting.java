@@ -8,12 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a running sequence has done so far, as OpenWhisk accounts it: the atomic actions run (across nested
- * sequences), the last response (the next component's input, and the sequence's result at the end), the component
- * activation ids (the sequence record's logs), the summed durations, the largest memory limit seen, and whether
- * it must stop (a component failed or returned an {@code error} field). Immutable; transitions are pure.
+ * What a running sequence has done so far, as OpenWhisk accounts it: the atomic actions run (across
+ * nested sequences), the last response (the next component's input, and the sequence's result at
+ * the end), the component activation ids (the sequence record's logs), the summed durations, the
+ * largest memory limit seen, and whether it must stop (a component failed or returned an {@code
+ * error} field). Immutable; transitions are pure.
  */
-record SequenceAccounting(int atomic, ActivationResponse last, List<String> logs, long duration, Integer maxMemory,
+record SequenceAccounting(
+    int atomic,
+    ActivationResponse last,
+    List<String> logs,
+    long duration,
+    Integer maxMemory,
     boolean stop) {
 
   SequenceAccounting {
@@ -22,7 +28,8 @@ record SequenceAccounting(int atomic, ActivationResponse last, List<String> logs
 
   /** Before the first component: the sequence's input stands as the last response. */
   static SequenceAccounting start(int atomic, JsonNode input) {
-    return new SequenceAccounting(atomic, ActivationResponse.success(input), List.of(), 0, null, false);
+    return new SequenceAccounting(
+        atomic, ActivationResponse.success(input), List.of(), 0, null, false);
   }
 
   /** The next component's input: the last result (an empty object when there was none). */
@@ -32,8 +39,8 @@ record SequenceAccounting(int atomic, ActivationResponse last, List<String> logs
   }
 
   /**
-   * A component ended with {@code record} and the atomic count is now {@code atomicNow}. The sequence goes on only
-   * when it succeeded without an {@code error} field in its result.
+   * A component ended with {@code record} and the atomic count is now {@code atomicNow}. The
+   * sequence goes on only when it succeeded without an {@code error} field in its result.
    */
   SequenceAccounting after(ActivationRecord record, int atomicNow) {
     List<String> ids = new ArrayList<>(logs);
@@ -44,12 +51,16 @@ record SequenceAccounting(int atomic, ActivationResponse last, List<String> logs
       memory = Math.max(memory == null ? 0 : memory, limits.path("memory").asInt());
     }
     JsonNode result = record.response().result();
-    boolean failed = record.response().statusCode() != ActivationResponse.SUCCESS
-        || (result != null && result.isObject() && result.has("error"));
-    return new SequenceAccounting(atomicNow, record.response(), ids, duration + record.duration(), memory, failed);
+    boolean failed =
+        record.response().statusCode() != ActivationResponse.SUCCESS
+            || (result != null && result.isObject() && result.has("error"));
+    return new SequenceAccounting(
+        atomicNow, record.response(), ids, duration + record.duration(), memory, failed);
   }
 
-  /** The sequence stops with {@code response}; {@code activationId} (may be null) joins the logs. */
+  /**
+   * The sequence stops with {@code response}; {@code activationId} (may be null) joins the logs.
+   */
   SequenceAccounting fail(ActivationResponse response, String activationId) {
     List<String> ids = new ArrayList<>(logs);
     if (activationId != null) ids.add(activationId);

@@ -28,14 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At a controller's start, before its API takes requests: every sequence the journal still notes for this
- * controller's id was cut short by its previous run (killed, or stopped before the sequence ended), since no other
- * process runs sequences under that id. Each gets its record now, a whisk error listing the components that ended
- * ({@link SequenceNote#interruptedRecord}), written to this controller's completions topic like any record, and its
- * note is removed. A record written twice (a crash between the record and the tombstone) is a duplicate completion,
- * which controllers drop: the first one stays.
+ * At a controller's start, before its API takes requests: every sequence the journal still notes
+ * for this controller's id was cut short by its previous run (killed, or stopped before the
+ * sequence ended), since no other process runs sequences under that id. Each gets its record now, a
+ * whisk error listing the components that ended ({@link SequenceNote#interruptedRecord}), written
+ * to this controller's completions topic like any record, and its note is removed. A record written
+ * twice (a crash between the record and the tombstone) is a duplicate completion, which controllers
+ * drop: the first one stays.
  *
- * <p>Blocks (start-up only): reads the compacted journal to its end, then waits for the records to be written.
+ * <p>Blocks (start-up only): reads the compacted journal to its end, then waits for the records to
+ * be written.
  */
 public final class SequenceRecovery {
   private static final Logger log = LoggerFactory.getLogger(SequenceRecovery.class);
@@ -44,8 +46,14 @@ public final class SequenceRecovery {
   private SequenceRecovery() {}
 
   /** Writes the records of this controller's interrupted sequences; returns how many there were. */
-  public static int recover(KafkaSettings kafka, String clientId, int controllerId, RecordSender sender, Clock clock,
-      Duration timeout) throws InterruptedException, TimeoutException {
+  public static int recover(
+      KafkaSettings kafka,
+      String clientId,
+      int controllerId,
+      RecordSender sender,
+      Clock clock,
+      Duration timeout)
+      throws InterruptedException, TimeoutException {
     Collection<SequenceNote> orphans = read(kafka, clientId, controllerId, timeout);
     if (orphans.isEmpty()) return 0;
     List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -53,22 +61,32 @@ public final class SequenceRecovery {
     for (SequenceNote note : orphans) {
       ActivationRecord record = note.interruptedRecord(now);
       CompletionMessage message = new CompletionMessage(record.activationId(), -1, null, record);
-      log.warn("sequence {} of {} was interrupted by this controller's stop after {} components; it ends with an "
-          + "error record", note.activationId(), note.path(), note.components().size());
-      writes.add(sender.send(Topics.completedTopic(controllerId), record.activationId(), Json.encode(message))
-          .thenCompose(m -> sender.send(Topics.SEQUENCES, note.activationId(), null))
-          .toCompletableFuture());
+      log.warn(
+          "sequence {} of {} was interrupted by this controller's stop after {} components; it ends with an "
+              + "error record",
+          note.activationId(),
+          note.path(),
+          note.components().size());
+      writes.add(
+          sender
+              .send(
+                  Topics.completedTopic(controllerId), record.activationId(), Json.encode(message))
+              .thenCompose(m -> sender.send(Topics.SEQUENCES, note.activationId(), null))
+              .toCompletableFuture());
     }
     try {
-      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot write the records of interrupted sequences: " + e.getCause(), e);
+      throw new IllegalStateException(
+          "cannot write the records of interrupted sequences: " + e.getCause(), e);
     }
     return orphans.size();
   }
 
   /** The notes of {@code controllerId} the journal holds: those written and not yet removed. */
-  static Collection<SequenceNote> read(KafkaSettings kafka, String clientId, int controllerId, Duration timeout)
+  static Collection<SequenceNote> read(
+      KafkaSettings kafka, String clientId, int controllerId, Duration timeout)
       throws TimeoutException {
     Map<String, Object> props = kafka.readerConfig(clientId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -86,7 +104,8 @@ public final class SequenceRecovery {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
       while (!reached(consumer, end)) {
         if (System.nanoTime() > deadline) {
-          throw new TimeoutException("the sequence journal was not read to its end within " + timeout);
+          throw new TimeoutException(
+              "the sequence journal was not read to its end within " + timeout);
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
           if (r.value() == null) {
@@ -113,7 +132,8 @@ public final class SequenceRecovery {
     try {
       return Json.decode(r.value(), SequenceNote.class);
     } catch (RuntimeException e) {
-      log.warn("skipping journal record {} that is not a sequence note: {}", r.offset(), e.getMessage());
+      log.warn(
+          "skipping journal record {} that is not a sequence note: {}", r.offset(), e.getMessage());
       return null;
     }
   }

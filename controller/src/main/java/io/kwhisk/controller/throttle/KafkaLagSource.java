@@ -20,15 +20,16 @@ import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
- * The lag of action queues from Kafka: for all actions at once, the end and start offsets of their topics and the
- * share-group offsets of their groups (three Admin requests in flight together, one round trip). The lag is the
- * share group's own {@code lag()} when the broker reports it, else end offset minus the group's start offset, else
- * (no container has joined the group yet, and the group reads from the earliest record) end minus start of the log.
- * Action topics have one partition (the contract), so only partition 0 is asked about.
+ * The lag of action queues from Kafka: for all actions at once, the end and start offsets of their
+ * topics and the share-group offsets of their groups (three Admin requests in flight together, one
+ * round trip). The lag is the share group's own {@code lag()} when the broker reports it, else end
+ * offset minus the group's start offset, else (no container has joined the group yet, and the group
+ * reads from the earliest record) end minus start of the log. Action topics have one partition (the
+ * contract), so only partition 0 is asked about.
  */
 public final class KafkaLagSource implements LagSource, AutoCloseable {
   private final Admin admin;
@@ -43,7 +44,8 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
   }
 
   @Override
-  public Map<String, QueueOffsets> fetch(Collection<FullyQualifiedName> actions) throws InterruptedException {
+  public Map<String, QueueOffsets> fetch(Collection<FullyQualifiedName> actions)
+      throws InterruptedException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
     Map<String, ListShareGroupOffsetsSpec> groups = new HashMap<>();
@@ -51,7 +53,8 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
       TopicPartition tp = new TopicPartition(Topics.actionTopic(a), 0);
       latest.put(tp, OffsetSpec.latest());
       earliest.put(tp, OffsetSpec.earliest());
-      groups.put(Topics.actionGroup(a), new ListShareGroupOffsetsSpec().topicPartitions(List.of(tp)));
+      groups.put(
+          Topics.actionGroup(a), new ListShareGroupOffsetsSpec().topicPartitions(List.of(tp)));
     }
     ListOffsetsResult ends = admin.listOffsets(latest);
     ListOffsetsResult begins = admin.listOffsets(earliest);
@@ -66,7 +69,8 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
       KafkaFuture<Map<TopicPartition, SharePartitionOffsetInfo>> groupFuture =
           shares.partitionsToOffsetInfo(Topics.actionGroup(a));
       Map<TopicPartition, SharePartitionOffsetInfo> group = get(groupFuture, deadline);
-      if (group == null && !groupIsNew(groupFuture)) continue; // the lookup failed: keep last round's estimate
+      if (group == null && !groupIsNew(groupFuture))
+        continue; // the lookup failed: keep last round's estimate
       SharePartitionOffsetInfo info = group == null ? null : group.get(tp);
       OptionalLong lag = lag(end, info, -1);
       if (lag.isEmpty()) {
@@ -80,22 +84,26 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
   }
 
   /**
-   * The queue's lag: the share group's own lag when the broker reports it, else end minus the group's start
-   * offset; with no offsets for the group at all (no container joined yet; the group reads from the earliest
-   * record), end minus the log's start {@code logStart}; empty when that is unknown too ({@code logStart} < 0).
+   * The queue's lag: the share group's own lag when the broker reports it, else end minus the
+   * group's start offset; with no offsets for the group at all (no container joined yet; the group
+   * reads from the earliest record), end minus the log's start {@code logStart}; empty when that is
+   * unknown too ({@code logStart} < 0).
    */
   static OptionalLong lag(long end, SharePartitionOffsetInfo group, long logStart) {
-    if (group != null && group.lag().isPresent() && group.lag().get() >= 0) return OptionalLong.of(group.lag().get());
-    if (group != null && group.startOffset() >= 0) return OptionalLong.of(end - group.startOffset());
+    if (group != null && group.lag().isPresent() && group.lag().get() >= 0)
+      return OptionalLong.of(group.lag().get());
+    if (group != null && group.startOffset() >= 0)
+      return OptionalLong.of(end - group.startOffset());
     if (logStart >= 0) return OptionalLong.of(end - logStart);
     return OptionalLong.empty();
   }
 
   /**
-   * Whether a group lookup that gave no value means "no such group yet" (the broker answered that the group is
-   * unknown) rather than a failure or timeout. Only then may the log's start stand in for the group's position:
-   * after a failure, a group that consumed 20,000 records would otherwise look 20,000 records behind, and
-   * admission would refuse every invoke of the action (seen under load with 128 containers).
+   * Whether a group lookup that gave no value means "no such group yet" (the broker answered that
+   * the group is unknown) rather than a failure or timeout. Only then may the log's start stand in
+   * for the group's position: after a failure, a group that consumed 20,000 records would otherwise
+   * look 20,000 records behind, and admission would refuse every invoke of the action (seen under
+   * load with 128 containers).
    */
   static boolean groupIsNew(KafkaFuture<?> lookup) {
     if (!lookup.isDone()) return false;
@@ -112,7 +120,10 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
     }
   }
 
-  /** The future's value, or null when it failed or ran out of time (that queue is skipped this round). */
+  /**
+   * The future's value, or null when it failed or ran out of time (that queue is skipped this
+   * round).
+   */
   private static <T> T get(KafkaFuture<T> future, long deadlineNanos) throws InterruptedException {
     try {
       return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);

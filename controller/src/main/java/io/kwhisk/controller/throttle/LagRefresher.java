@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link Admission#refresh} every {@code period} on one owned thread, so the blocking Admin round trip never
- * runs on a request or actor thread. A failed refresh is logged once per streak of failures and retried next period.
+ * Runs {@link Admission#refresh} every {@code period} on one owned thread, so the blocking Admin
+ * round trip never runs on a request or actor thread. A failed refresh is logged once per streak of
+ * failures and retried next period.
  */
 public final class LagRefresher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LagRefresher.class);
@@ -22,11 +23,13 @@ public final class LagRefresher implements AutoCloseable {
   public LagRefresher(Admission admission, LagSource source, String threadName) {
     this.admission = admission;
     this.source = source;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public LagRefresher start(Duration period) {

@@ -2,7 +2,8 @@ package io.kwhisk.controller.throttle;
 
 /**
  * Invocations counted in one calendar minute (epoch minute {@code minute}), as OpenWhisk counts
- * {@code invocationsPerMinute}: a fixed window that starts again at zero at every minute's turn. Immutable.
+ * {@code invocationsPerMinute}: a fixed window that starts again at zero at every minute's turn.
+ * Immutable.
  */
 record MinuteCount(long minute, int count) {
   static final MinuteCount NONE = new MinuteCount(Long.MIN_VALUE, 0);
@@ -17,7 +18,10 @@ record MinuteCount(long minute, int count) {
     return m == minute ? new MinuteCount(m, count + 1) : new MinuteCount(m, 1);
   }
 
-  /** The count with one invocation of {@code now}'s minute given back (nothing when the minute turned since). */
+  /**
+   * The count with one invocation of {@code now}'s minute given back (nothing when the minute
+   * turned since).
+   */
   MinuteCount minusOne(long now) {
     return minuteOf(now) == minute && count > 0 ? new MinuteCount(minute, count - 1) : this;
   }

@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in alarms feed's clock: every {@code tick} it looks at the alarms (the entities topic's, in memory) and
- * fires those that are due, on its own thread ({@code kwhisk-alarms}). Alarms live in Kafka, so a restarted
- * controller keeps them (it fires from its start on: fires missed while no controller ran are skipped, as
- * OpenWhisk's alarms provider does). With several controllers only the owner of {@code alarm:<ns>/<trigger>} (the
- * scheduling group's partition of that path) fires it, so each alarm fires once.
+ * The built-in alarms feed's clock: every {@code tick} it looks at the alarms (the entities
+ * topic's, in memory) and fires those that are due, on its own thread ({@code kwhisk-alarms}).
+ * Alarms live in Kafka, so a restarted controller keeps them (it fires from its start on: fires
+ * missed while no controller ran are skipped, as OpenWhisk's alarms provider does). With several
+ * controllers only the owner of {@code alarm:<ns>/<trigger>} (the scheduling group's partition of
+ * that path) fires it, so each alarm fires once.
  */
 public final class AlarmClock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlarmClock.class);
@@ -32,15 +33,22 @@ public final class AlarmClock implements AutoCloseable {
   private final Predicate<String> owns;
   private final Consumer<AlarmEntry> fire;
   private final Clock clock;
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kwhisk-alarms");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kwhisk-alarms");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** Next fire per alarm (key and creation time), touched by the clock's thread only. */
   private final Map<String, Long> next = new HashMap<>();
 
-  public AlarmClock(Supplier<List<AlarmEntry>> alarms, Predicate<String> owns, Consumer<AlarmEntry> fire, Clock clock) {
+  public AlarmClock(
+      Supplier<List<AlarmEntry>> alarms,
+      Predicate<String> owns,
+      Consumer<AlarmEntry> fire,
+      Clock clock) {
     this.alarms = alarms;
     this.owns = owns;
     this.fire = fire;

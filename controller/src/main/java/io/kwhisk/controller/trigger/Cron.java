@@ -6,9 +6,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 
 /**
- * A cron expression as OpenWhisk's alarms feed takes it: five fields (minute, hour, day of month, month, day of
- * week) or six with seconds first; each {@code *}, a number, a range {@code a-b}, a list, and steps {@code /n}.
- * Day of week 0 or 7 is Sunday. Times are UTC. Immutable; {@link #next} is pure.
+ * A cron expression as OpenWhisk's alarms feed takes it: five fields (minute, hour, day of month,
+ * month, day of week) or six with seconds first; each {@code *}, a number, a range {@code a-b}, a
+ * list, and steps {@code /n}. Day of week 0 or 7 is Sunday. Times are UTC. Immutable; {@link #next}
+ * is pure.
  */
 public final class Cron {
   private final BitSet seconds;
@@ -35,18 +36,23 @@ public final class Cron {
     anyWeekday = f[i + 4].equals("*");
   }
 
-  /** Parses {@code expression}; throws {@link IllegalArgumentException} with a message fit for a client. */
+  /**
+   * Parses {@code expression}; throws {@link IllegalArgumentException} with a message fit for a
+   * client.
+   */
   public static Cron parse(String expression) {
     String[] f = expression == null ? new String[0] : expression.trim().split("\\s+");
     if (f.length != 5 && f.length != 6) {
-      throw new IllegalArgumentException("The cron expression '" + expression + "' must have 5 or 6 fields.");
+      throw new IllegalArgumentException(
+          "The cron expression '" + expression + "' must have 5 or 6 fields.");
     }
     return new Cron(f);
   }
 
   /** The first time strictly after {@code after} (epoch millis) that matches, in epoch millis. */
   public long next(long after) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(after, 1000) + 1, 0, ZoneOffset.UTC);
+    LocalDateTime t =
+        LocalDateTime.ofEpochSecond(Math.floorDiv(after, 1000) + 1, 0, ZoneOffset.UTC);
     LocalDateTime limit = t.plusYears(5);
     while (t.isBefore(limit)) {
       if (!months.get(t.getMonthValue())) {

@@ -10,8 +10,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class ActivationStoreTest {
   static ActivationRecord record(String ns, String name, String id, long start) {
-    return new ActivationRecord(ns, name, "0.0.1", ns, id, start, start + 1, 1, 0, ActivationResponse.success(null),
-        null, null, false);
+    return new ActivationRecord(
+        ns,
+        name,
+        "0.0.1",
+        ns,
+        id,
+        start,
+        start + 1,
+        1,
+        0,
+        ActivationResponse.success(null),
+        null,
+        null,
+        false);
   }
 
   @Test
@@ -21,9 +33,15 @@ class ActivationStoreTest {
     store.put(record("guest", "b", "2", 300));
     store.put(record("guest", "a", "3", 200));
     store.put(record("other", "a", "4", 400));
-    assertThat(store.list("guest", null, 0, 10)).extracting(ActivationRecord::activationId).containsExactly("2", "3", "1");
-    assertThat(store.list("guest", "a", 0, 10)).extracting(ActivationRecord::activationId).containsExactly("3", "1");
-    assertThat(store.list("guest", null, 1, 1)).extracting(ActivationRecord::activationId).containsExactly("3");
+    assertThat(store.list("guest", null, 0, 10))
+        .extracting(ActivationRecord::activationId)
+        .containsExactly("2", "3", "1");
+    assertThat(store.list("guest", "a", 0, 10))
+        .extracting(ActivationRecord::activationId)
+        .containsExactly("3", "1");
+    assertThat(store.list("guest", null, 1, 1))
+        .extracting(ActivationRecord::activationId)
+        .containsExactly("3");
   }
 
   @Test
@@ -32,11 +50,14 @@ class ActivationStoreTest {
     store.put(record("guest", "a", "1", 100));
     store.put(record("guest", "a", "2", 200));
     store.put(record("guest", "a", "3", 300));
-    assertThat(store.list("guest", null, 200, Long.MAX_VALUE, 0, 10)).extracting(ActivationRecord::activationId)
+    assertThat(store.list("guest", null, 200, Long.MAX_VALUE, 0, 10))
+        .extracting(ActivationRecord::activationId)
         .containsExactly("3", "2");
-    assertThat(store.list("guest", "a", Long.MIN_VALUE, 200, 0, 10)).extracting(ActivationRecord::activationId)
+    assertThat(store.list("guest", "a", Long.MIN_VALUE, 200, 0, 10))
+        .extracting(ActivationRecord::activationId)
         .containsExactly("2", "1");
-    assertThat(store.list("guest", null, 150, 250, 0, 10)).extracting(ActivationRecord::activationId)
+    assertThat(store.list("guest", null, 150, 250, 0, 10))
+        .extracting(ActivationRecord::activationId)
         .containsExactly("2");
   }
 

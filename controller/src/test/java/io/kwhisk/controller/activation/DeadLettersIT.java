@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An activation whose every delivery fails (here: a container that releases it each time) ends, once the broker
- * gives it up after the share group's delivery limit, as an error record: the blocking caller gets it and
- * {@code GET /activations/{id}} shows it, instead of the activation vanishing.
+ * An activation whose every delivery fails (here: a container that releases it each time) ends,
+ * once the broker gives it up after the share group's delivery limit, as an error record: the
+ * blocking caller gets it and {@code GET /activations/{id}} shows it, instead of the activation
+ * vanishing.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeadLettersIT {
@@ -45,18 +46,28 @@ class DeadLettersIT {
   }
 
   @Test
-  void anActivationReleasedAtEveryDeliveryEndsAsAnErrorRecordForItsCallerAndForGet() throws Exception {
+  void anActivationReleasedAtEveryDeliveryEndsAsAnErrorRecordForItsCallerAndForGet()
+      throws Exception {
     assertThat(h.createAction("doomed", Harness.nodeAction("x")).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> h.call("GET", "/api/v1/namespaces/_/actions/doomed", null).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> h.call("GET", "/api/v1/namespaces/_/actions/doomed", null).statusCode() == 200);
     CompletableFuture<HttpResponse<String>> blocking =
         h.callAsync("POST", "/api/v1/namespaces/_/actions/doomed?blocking=true", "{\"n\":1}");
     String topic = Topics.actionTopic(new FullyQualifiedName("guest", "doomed"));
     int deliveries = 0;
-    try (KafkaShareConsumer<String, byte[]> container = new KafkaShareConsumer<>(Map.of(
-        "bootstrap.servers", h.bootstrapServers(), "group.id", Topics.actionGroup(new FullyQualifiedName("guest",
-            "doomed")), "share.acknowledgement.mode", "explicit"), new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaShareConsumer<String, byte[]> container =
+        new KafkaShareConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                h.bootstrapServers(),
+                "group.id",
+                Topics.actionGroup(new FullyQualifiedName("guest", "doomed")),
+                "share.acknowledgement.mode",
+                "explicit"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       container.subscribe(List.of(topic));
       while (!blocking.isDone()) {
         for (ConsumerRecord<String, byte[]> r : container.poll(Duration.ofMillis(200))) {

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Deleting an action whose activations are still queued (no container ever took them) ends each of them with an
- * error record saying the action was deleted, for its blocking caller and for {@code GET}, before the action's
- * topic goes.
+ * Deleting an action whose activations are still queued (no container ever took them) ends each of
+ * them with an error record saying the action was deleted, for its blocking caller and for {@code
+ * GET}, before the action's topic goes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class QueueDrainIT {
@@ -41,10 +41,12 @@ class QueueDrainIT {
   }
 
   @Test
-  void deletingAnActionEndsEachOfItsQueuedActivationsWithAnErrorRecordThenDeletesItsTopic() throws Exception {
+  void deletingAnActionEndsEachOfItsQueuedActivationsWithAnErrorRecordThenDeletesItsTopic()
+      throws Exception {
     assertThat(h.createAction("short-lived", Harness.nodeAction("x")).statusCode()).isEqualTo(200);
     String base = "/api/v1/namespaces/_/actions/short-lived";
-    CompletableFuture<HttpResponse<String>> blocking = h.callAsync("POST", base + "?blocking=true", "{}");
+    CompletableFuture<HttpResponse<String>> blocking =
+        h.callAsync("POST", base + "?blocking=true", "{}");
     List<String> queued = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       HttpResponse<String> r = h.call("POST", base, "{}");
@@ -56,16 +58,23 @@ class QueueDrainIT {
 
     HttpResponse<String> answer = blocking.get(60, TimeUnit.SECONDS);
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(500);
-    assertThat(Harness.json(answer).at("/response/result/error").asText()).isEqualTo(ErrorRecords.ACTION_DELETED);
+    assertThat(Harness.json(answer).at("/response/result/error").asText())
+        .isEqualTo(ErrorRecords.ACTION_DELETED);
     for (String id : queued) {
-      await().atMost(Duration.ofSeconds(30))
-          .until(() -> h.call("GET", "/api/v1/namespaces/_/activations/" + id, null).statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  h.call("GET", "/api/v1/namespaces/_/activations/" + id, null).statusCode()
+                      == 200);
       JsonNode record = Harness.json(h.call("GET", "/api/v1/namespaces/_/activations/" + id, null));
       assertThat(record.at("/response/status").asText()).isEqualTo("whisk internal error");
-      assertThat(record.at("/response/result/error").asText()).isEqualTo(ErrorRecords.ACTION_DELETED);
+      assertThat(record.at("/response/result/error").asText())
+          .isEqualTo(ErrorRecords.ACTION_DELETED);
     }
     String topic = Topics.actionTopic(new FullyQualifiedName("guest", "short-lived"));
-    await().atMost(Duration.ofSeconds(60))
+    await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> !h.admin().listTopics().names().get(10, TimeUnit.SECONDS).contains(topic));
   }
 }

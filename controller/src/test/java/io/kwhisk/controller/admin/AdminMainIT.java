@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The admin command against a real broker and a running controller that shares its entity store. */
+/**
+ * The admin command against a real broker and a running controller that shares its entity store.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AdminMainIT {
   static Harness h;
@@ -28,10 +30,16 @@ class AdminMainIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // A healthy (fake) invoker and room in the backlog, so that invokes reach the namespace's limits.
-    h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m", AdmissionSettings.MIN_BACKLOG, "1000"));
+    // A healthy (fake) invoker and room in the backlog, so that invokes reach the namespace's
+    // limits.
+    h =
+        Harness.start(
+            Map.of(
+                ControllerConfig.HEARTBEAT_TIMEOUT, "10m", AdmissionSettings.MIN_BACKLOG, "1000"));
     h.heartbeat(7, Map.of());
-    await().atMost(Duration.ofSeconds(20)).until(() -> h.controller().schedulerView().hasHealthyInvoker());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> h.controller().schedulerView().hasHealthyInvoker());
   }
 
   @AfterAll
@@ -42,9 +50,14 @@ class AdminMainIT {
   static Run admin(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = AdminMain.run(args, ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", h.bootstrapServers())),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int status =
+        AdminMain.run(
+            args,
+            ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", h.bootstrapServers())),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -54,12 +67,14 @@ class AdminMainIT {
     String credentials = created.out().trim();
     assertThat(credentials).matches("[0-9a-f-]{36}:[A-Za-z0-9]{64}");
 
-    await().atMost(Duration.ofSeconds(20))
+    await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> h.call("GET", "/api/v1/namespaces", null, credentials).statusCode() == 200);
     HttpResponse<String> mine = h.call("GET", "/api/v1/namespaces", null, credentials);
     assertThat(Harness.json(mine).get(0).asText()).isEqualTo("team-a");
     assertThat(h.call("GET", "/api/v1/namespaces/guest/actions", null, credentials).statusCode())
-        .as("the new key sees only its own namespace").isEqualTo(403);
+        .as("the new key sees only its own namespace")
+        .isEqualTo(403);
     String wrongKey = credentials.substring(0, credentials.indexOf(':') + 1) + "0".repeat(64);
     assertThat(h.call("GET", "/api/v1/namespaces", null, wrongKey).statusCode()).isEqualTo(401);
   }
@@ -92,12 +107,20 @@ class AdminMainIT {
     Run again = admin("namespace", "register", "deployed", credentials);
     assertThat(again.status()).as(again.err()).isZero();
 
-    await().atMost(Duration.ofSeconds(20))
+    await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> h.call("GET", "/api/v1/namespaces", null, credentials).statusCode() == 200);
     assertThat(Harness.json(h.call("GET", "/api/v1/namespaces", null, credentials)).get(0).asText())
         .isEqualTo("deployed");
-    assertThat(admin("namespace", "list").out().lines().filter(l -> l.startsWith("deployed\t")).findFirst()
-        .orElseThrow()).as("registering again keeps the limit").endsWith("concurrentInvocations=9");
+    assertThat(
+            admin("namespace", "list")
+                .out()
+                .lines()
+                .filter(l -> l.startsWith("deployed\t"))
+                .findFirst()
+                .orElseThrow())
+        .as("registering again keeps the limit")
+        .endsWith("concurrentInvocations=9");
     assertThat(admin("namespace", "register", "deployed", "no-colon").status()).isEqualTo(1);
   }
 
@@ -108,7 +131,8 @@ class AdminMainIT {
     assertThat(bad.err()).contains("Unmatched argument", "Did you mean: namespace create");
     Run zero = admin("namespace", "limit", "guest", "zero");
     assertThat(zero.status()).isEqualTo(2);
-    assertThat(zero.err()).contains("the limit must be a positive integer or 'default', got zero", "Usage:");
+    assertThat(zero.err())
+        .contains("the limit must be a positive integer or 'default', got zero", "Usage:");
     assertThat(admin().status()).as("no command").isEqualTo(2);
     Run help = admin("namespace", "register", "--help");
     assertThat(help.status()).isZero();
@@ -117,19 +141,42 @@ class AdminMainIT {
   }
 
   @Test
-  void limitsSetGivesANamespaceItsOwnInvocationsPerMinuteWhichTheLimitsDocumentShowsAndDeleteRemoves()
-      throws Exception {
-    assertThat(h.createAction("minute", Harness.nodeAction("function main() { return {}; }")).statusCode())
+  void
+      limitsSetGivesANamespaceItsOwnInvocationsPerMinuteWhichTheLimitsDocumentShowsAndDeleteRemoves()
+          throws Exception {
+    assertThat(
+            h.createAction("minute", Harness.nodeAction("function main() { return {}; }"))
+                .statusCode())
         .isEqualTo(200);
-    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null)).has("invocationsPerMinute"))
-        .as("this harness turns the default off").isFalse();
+    assertThat(
+            Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
+                .has("invocationsPerMinute"))
+        .as("this harness turns the default off")
+        .isFalse();
 
-    Run set = admin("limits", "set", "guest", "--invocationsPerMinute", "3", "--concurrentInvocations", "50");
+    Run set =
+        admin(
+            "limits",
+            "set",
+            "guest",
+            "--invocationsPerMinute",
+            "3",
+            "--concurrentInvocations",
+            "50");
     assertThat(set.status()).as(set.err()).isZero();
     assertThat(set.out()).contains("concurrentInvocations=50", "invocationsPerMinute=3");
-    await().atMost(Duration.ofSeconds(20)).until(() -> Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
-        .path("invocationsPerMinute").asInt() == 3);
-    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null)).path("concurrentInvocations").asInt())
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
+                        .path("invocationsPerMinute")
+                        .asInt()
+                    == 3);
+    assertThat(
+            Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
+                .path("concurrentInvocations")
+                .asInt())
         .isEqualTo(50);
     assertThat(admin("limits", "get", "guest").out()).contains("invocationsPerMinute=3");
 
@@ -148,10 +195,16 @@ class AdminMainIT {
 
     Run deleted = admin("limits", "delete", "guest");
     assertThat(deleted.status()).as(deleted.err()).isZero();
-    await().atMost(Duration.ofSeconds(20)).until(() -> !Harness.json(h.call("GET", "/api/v1/namespaces/_/limits",
-        null)).has("invocationsPerMinute"));
-    assertThat(h.call("POST", "/api/v1/namespaces/_/actions/minute", "{}").statusCode()).isEqualTo(202);
-    assertThat(admin("limits", "get", "guest").out()).as("the admin's own configuration's default")
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                !Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
+                    .has("invocationsPerMinute"));
+    assertThat(h.call("POST", "/api/v1/namespaces/_/actions/minute", "{}").statusCode())
+        .isEqualTo(202);
+    assertThat(admin("limits", "get", "guest").out())
+        .as("the admin's own configuration's default")
         .contains("invocationsPerMinute=120 (default)");
   }
 
@@ -159,7 +212,8 @@ class AdminMainIT {
   void limitsSetNeedsAPositiveLimitAndAnExistingNamespace() {
     Run none = admin("limits", "set", "guest");
     assertThat(none.status()).isEqualTo(2);
-    assertThat(none.err()).contains("give at least one of --invocationsPerMinute and --concurrentInvocations");
+    assertThat(none.err())
+        .contains("give at least one of --invocationsPerMinute and --concurrentInvocations");
     Run zero = admin("limits", "set", "guest", "--invocationsPerMinute", "0");
     assertThat(zero.status()).isEqualTo(2);
     assertThat(zero.err()).contains("--invocationsPerMinute must be a positive integer, got 0");

@@ -18,15 +18,35 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class ActionJsonTest {
-  static final Action ACTION = new Action("guest", "hello", "rev", "0.0.3",
-      new Exec("nodejs:20", "function main(){}", null, false, null), Map.of("a", TextNode.valueOf("b")),
-      Map.of("exec", TextNode.valueOf("nodejs:20")), ActionLimits.DEFAULT, 5, false, 99);
+  static final Action ACTION =
+      new Action(
+          "guest",
+          "hello",
+          "rev",
+          "0.0.3",
+          new Exec("nodejs:20", "function main(){}", null, false, null),
+          Map.of("a", TextNode.valueOf("b")),
+          Map.of("exec", TextNode.valueOf("nodejs:20")),
+          ActionLimits.DEFAULT,
+          5,
+          false,
+          99);
 
   @Test
   void anActionHasOpenWhisksFieldsAndNotOurInternalOnes() {
     ObjectNode json = ActionJson.full(ACTION, true);
-    assertThat(json.fieldNames()).toIterable().containsExactly(
-        "namespace", "name", "version", "exec", "parameters", "annotations", "limits", "publish", "updated");
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "namespace",
+            "name",
+            "version",
+            "exec",
+            "parameters",
+            "annotations",
+            "limits",
+            "publish",
+            "updated");
     assertThat(json.at("/exec/kind").asText()).isEqualTo("nodejs:20");
     assertThat(json.at("/exec/code").asText()).isEqualTo("function main(){}");
     assertThat(json.at("/exec/binary").asBoolean()).isFalse();
@@ -35,7 +55,9 @@ class ActionJsonTest {
     assertThat(json.at("/limits/memory").asInt()).isEqualTo(256);
     assertThat(json.has("revision")).isFalse();
     assertThat(json.has("instances")).isFalse();
-    assertThat(json.at("/limits/instances").asInt()).as("kwhisk's extension, inside limits").isEqualTo(5);
+    assertThat(json.at("/limits/instances").asInt())
+        .as("kwhisk's extension, inside limits")
+        .isEqualTo(5);
   }
 
   @Test
@@ -49,8 +71,21 @@ class ActionJsonTest {
   @Test
   void anActivationRecordKeepsOpenWhisksShapeAndItsSummaryDropsResultAndLogs() {
     JsonNode result = Json.object().put("ok", true);
-    ActivationRecord record = new ActivationRecord("guest", "hello", "0.0.1", "guest", "abc", 1, 3, 2, 0,
-        ActivationResponse.success(result), List.of("log line"), List.of(), false);
+    ActivationRecord record =
+        new ActivationRecord(
+            "guest",
+            "hello",
+            "0.0.1",
+            "guest",
+            "abc",
+            1,
+            3,
+            2,
+            0,
+            ActivationResponse.success(result),
+            List.of("log line"),
+            List.of(),
+            false);
     ObjectNode full = ActionJson.activation(record);
     assertThat(full.at("/response/status").asText()).isEqualTo("success");
     assertThat(full.at("/response/result/ok").asBoolean()).isTrue();
@@ -64,12 +99,14 @@ class ActionJsonTest {
   @Test
   void applicationAndDeveloperErrorsAnswer502AndPlatformErrors500() {
     assertThat(ActionsApi.statusOf(record(ActivationResponse.success(null)))).isEqualTo(200);
-    assertThat(ActionsApi.statusOf(record(ActivationResponse.applicationError(null)))).isEqualTo(502);
+    assertThat(ActionsApi.statusOf(record(ActivationResponse.applicationError(null))))
+        .isEqualTo(502);
     assertThat(ActionsApi.statusOf(record(ActivationResponse.developerError(null)))).isEqualTo(502);
     assertThat(ActionsApi.statusOf(record(ActivationResponse.whiskError(null)))).isEqualTo(500);
   }
 
   static ActivationRecord record(ActivationResponse response) {
-    return new ActivationRecord("guest", "a", "0.0.1", "guest", "id", 0, 0, 0, 0, response, null, null, false);
+    return new ActivationRecord(
+        "guest", "a", "0.0.1", "guest", "id", 0, 0, 0, 0, response, null, null, false);
   }
 }

@@ -24,7 +24,9 @@ class ActionPutTest {
 
   @Test
   void aFullRequestBecomesAnActionWithTheExecAnnotation() {
-    ActionPut put = parse("""
+    ActionPut put =
+        parse(
+            """
         {"exec":{"kind":"nodejs:20","code":"function main(){}","main":"main"},
          "parameters":[{"key":"a","value":1}],"annotations":[{"key":"web-export","value":true}],
          "limits":{"timeout":1000,"memory":512}}""");
@@ -43,10 +45,14 @@ class ActionPutTest {
 
   @Test
   void anUpdateKeepsWhatItDoesNotMentionAndRaisesThePatchVersion() {
-    Action old = parse("""
+    Action old =
+        parse(
+                """
         {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"a","value":1}],"limits":{"memory":512}}""")
-        .toAction("guest", "hello", Optional.empty(), "r1", 1);
-    Action updated = parse("{\"limits\":{\"timeout\":2000}}").toAction("guest", "hello", Optional.of(old), "r2", 2);
+            .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    Action updated =
+        parse("{\"limits\":{\"timeout\":2000}}")
+            .toAction("guest", "hello", Optional.of(old), "r2", 2);
     assertThat(updated.exec()).isEqualTo(old.exec());
     assertThat(updated.parameters()).isEqualTo(old.parameters());
     assertThat(updated.limits().memory()).isEqualTo(512);
@@ -58,7 +64,8 @@ class ActionPutTest {
   @Test
   void creatingWithoutExecIsRefused() {
     assertThatThrownBy(() -> parse("{}").toAction("guest", "a", Optional.empty(), "r", 0))
-        .isInstanceOf(ApiError.class).hasMessageContaining("exec");
+        .isInstanceOf(ApiError.class)
+        .hasMessageContaining("exec");
   }
 
   @Test
@@ -77,7 +84,8 @@ class ActionPutTest {
   void codeIsRequiredExceptForBlackboxWhichNeedsAnImage() {
     assertBadRequest("{\"exec\":{\"kind\":\"nodejs:20\"}}", "exec.code");
     assertBadRequest("{\"exec\":{\"kind\":\"blackbox\"}}", "exec.image");
-    assertThat(parse("{\"exec\":{\"kind\":\"blackbox\",\"image\":\"me/img\"}}").exec().image()).isEqualTo("me/img");
+    assertThat(parse("{\"exec\":{\"kind\":\"blackbox\",\"image\":\"me/img\"}}").exec().image())
+        .isEqualTo("me/img");
   }
 
   @Test
@@ -94,13 +102,17 @@ class ActionPutTest {
 
   @Test
   void instancesBoundTheActionsContainersAndAnUpdateWithoutThemKeepsThem() {
-    Action created = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"instances\":3}}")
-        .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    Action created =
+        parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"instances\":3}}")
+            .toAction("guest", "hello", Optional.empty(), "r1", 1);
     assertThat(created.instances()).isEqualTo(3);
-    Action updated = parse("{\"limits\":{\"memory\":512}}").toAction("guest", "hello", Optional.of(created), "r2", 2);
+    Action updated =
+        parse("{\"limits\":{\"memory\":512}}")
+            .toAction("guest", "hello", Optional.of(created), "r2", 2);
     assertThat(updated.instances()).isEqualTo(3);
-    Action defaulted = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
-        .toAction("guest", "other", Optional.empty(), "r1", 1);
+    Action defaulted =
+        parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
+            .toAction("guest", "other", Optional.empty(), "r1", 1);
     assertThat(defaulted.instances()).isEqualTo(Action.DEFAULT_INSTANCES);
   }
 
@@ -118,50 +130,68 @@ class ActionPutTest {
 
   @Test
   void aNewActionGetsProvideApiKeyFalseUnlessItSetsIt() {
-    Action plain = parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
-        .toAction("guest", "a", Optional.empty(), "r1", 1);
+    Action plain =
+        parse("{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"}}")
+            .toAction("guest", "a", Optional.empty(), "r1", 1);
     assertThat(plain.annotations().get("provide-api-key").asBoolean()).isFalse();
     assertThat(ActionPut.providesApiKey(plain)).isFalse();
-    Action asked = parse("""
+    Action asked =
+        parse(
+                """
         {"exec":{"kind":"nodejs:20","code":"x"},"annotations":[{"key":"provide-api-key","value":true}]}""")
-        .toAction("guest", "a", Optional.empty(), "r1", 1);
+            .toAction("guest", "a", Optional.empty(), "r1", 1);
     assertThat(ActionPut.providesApiKey(asked)).isTrue();
-    Action older = new Action("guest", "old", "r0", null, plain.exec(), null, null, null, 0, false, 0);
-    assertThat(ActionPut.providesApiKey(older)).as("an action without the annotation, as OpenWhisk reads it")
+    Action older =
+        new Action("guest", "old", "r0", null, plain.exec(), null, null, null, 0, false, 0);
+    assertThat(ActionPut.providesApiKey(older))
+        .as("an action without the annotation, as OpenWhisk reads it")
         .isTrue();
   }
 
   @Test
   void anUpdateMergesAnnotationsAndRemovesThoseItNames() {
-    Action old = parse("""
+    Action old =
+        parse(
+                """
         {"exec":{"kind":"nodejs:20","code":"x"},
          "annotations":[{"key":"a","value":1},{"key":"b","value":2}]}""")
-        .toAction("guest", "hello", Optional.empty(), "r1", 1);
-    Action updated = parse("""
+            .toAction("guest", "hello", Optional.empty(), "r1", 1);
+    Action updated =
+        parse(
+                """
         {"annotations":[{"key":"b","value":20},{"key":"c","value":3}],"delAnnotations":["a"]}""")
-        .toAction("guest", "hello", Optional.of(old), "r2", 2);
+            .toAction("guest", "hello", Optional.of(old), "r2", 2);
     assertThat(updated.annotations()).doesNotContainKey("a");
     assertThat(updated.annotations().get("b").asInt()).isEqualTo(20);
     assertThat(updated.annotations().get("c").asInt()).isEqualTo(3);
-    assertThat(updated.annotations().get("provide-api-key").asBoolean()).as("kept from the creation").isFalse();
+    assertThat(updated.annotations().get("provide-api-key").asBoolean())
+        .as("kept from the creation")
+        .isFalse();
     assertThat(updated.annotations().get("exec").asText()).isEqualTo("nodejs:20");
     assertBadRequest("{\"delAnnotations\":\"a\"}", "delAnnotations");
   }
 
   @Test
   void binaryIsReadFromTheCodeAndDefaultKindsResolveToTheRealKind() {
-    Action zip = parse("{\"exec\":{\"kind\":\"nodejs:default\",\"code\":\"UEsDBAo=\"}}")
-        .toAction("guest", "z", Optional.empty(), "r1", 1);
+    Action zip =
+        parse("{\"exec\":{\"kind\":\"nodejs:default\",\"code\":\"UEsDBAo=\"}}")
+            .toAction("guest", "z", Optional.empty(), "r1", 1);
     assertThat(zip.exec().binary()).isTrue();
     assertThat(zip.exec().kind()).isEqualTo("nodejs:20");
     assertThat(zip.annotations().get("exec").asText()).isEqualTo("nodejs:20");
-    Action source = parse("""
+    Action source =
+        parse(
+                """
         {"exec":{"kind":"java:default","code":"function main() { return {}; }","binary":true}}""")
-        .toAction("guest", "s", Optional.empty(), "r1", 1);
+            .toAction("guest", "s", Optional.empty(), "r1", 1);
     assertThat(source.exec().binary()).as("the request's binary flag does not matter").isFalse();
     assertThat(source.exec().kind()).isEqualTo("java:17");
-    assertThat(parse("{\"exec\":{\"kind\":\"python:default\",\"code\":\"def main(a): return a\"}}")
-        .toAction("guest", "p", Optional.empty(), "r1", 1).exec().kind()).isEqualTo("python:3");
+    assertThat(
+            parse("{\"exec\":{\"kind\":\"python:default\",\"code\":\"def main(a): return a\"}}")
+                .toAction("guest", "p", Optional.empty(), "r1", 1)
+                .exec()
+                .kind())
+        .isEqualTo("python:3");
     assertThat(ActionPut.isBinaryCode("abc")).isFalse();
     assertThat(ActionPut.isBinaryCode("ab=c")).isFalse();
     assertThat(ActionPut.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();
@@ -169,22 +199,28 @@ class ActionPutTest {
 
   @Test
   void parametersMarkedInitAreRememberedAndShown() {
-    Action a = parse("""
+    Action a =
+        parse(
+                """
         {"exec":{"kind":"nodejs:20","code":"x"},
          "parameters":[{"key":"db","value":"pg","init":true},{"key":"name","value":"n"}]}""")
-        .toAction("guest", "a", Optional.empty(), "r1", 1);
+            .toAction("guest", "a", Optional.empty(), "r1", 1);
     assertThat(a.initParameters()).containsExactly("db");
     assertThat(ActionJson.full(a, false).get("parameters").toString())
         .contains("{\"key\":\"db\",\"value\":\"pg\",\"init\":true}")
         .contains("{\"key\":\"name\",\"value\":\"n\"}");
-    Action kept = parse("{\"limits\":{\"timeout\":2000}}").toAction("guest", "a", Optional.of(a), "r2", 2);
+    Action kept =
+        parse("{\"limits\":{\"timeout\":2000}}").toAction("guest", "a", Optional.of(a), "r2", 2);
     assertThat(kept.initParameters()).containsExactly("db");
-    assertBadRequest("""
-        {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"db","value":"pg","init":"yes"}]}""", "init");
+    assertBadRequest(
+        """
+        {"exec":{"kind":"nodejs:20","code":"x"},"parameters":[{"key":"db","value":"pg","init":"yes"}]}""",
+        "init");
   }
 
   @Test
-  void anExecOfFortyEightMegabytesIsAcceptedAndOneByteMoreIsRefusedWithOpenWhisksStatusAndMessage() {
+  void
+      anExecOfFortyEightMegabytesIsAcceptedAndOneByteMoreIsRefusedWithOpenWhisksStatusAndMessage() {
     ActionPut.checkExecSize(ActionPut.MAX_EXEC_BYTES);
     assertThatThrownBy(() -> ActionPut.checkExecSize(ActionPut.MAX_EXEC_BYTES + 1))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413))

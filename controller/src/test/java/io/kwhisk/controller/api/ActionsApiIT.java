@@ -65,8 +65,11 @@ class ActionsApiIT {
   void creatingTwiceWithoutOverwriteIsAConflictAndWithOverwriteAnUpdate() throws Exception {
     assertThat(h.createAction("twice", Harness.nodeAction("a")).statusCode()).isEqualTo(200);
     assertError(h.createAction("twice", Harness.nodeAction("b")), 409);
-    HttpResponse<String> updated = h.call("PUT", "/api/v1/namespaces/guest/actions/twice?overwrite=true",
-        "{\"limits\":{\"memory\":512}}");
+    HttpResponse<String> updated =
+        h.call(
+            "PUT",
+            "/api/v1/namespaces/guest/actions/twice?overwrite=true",
+            "{\"limits\":{\"memory\":512}}");
     assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
     JsonNode a = Harness.json(updated);
     assertThat(a.get("version").asText()).isEqualTo("0.0.2");
@@ -79,7 +82,10 @@ class ActionsApiIT {
     assertError(h.createAction("bad1", "{not json"), 400);
     assertError(h.createAction("bad2", "{\"exec\":{\"kind\":\"cobol\",\"code\":\"x\"}}"), 400);
     assertError(h.createAction("bad%20name%20", Harness.nodeAction("x")), 400);
-    assertError(h.createAction("bad3", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"memory\":1}}"), 400);
+    assertError(
+        h.createAction(
+            "bad3", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"memory\":1}}"),
+        400);
     assertError(h.createAction("bad4", "{\"limits\":{\"timeout\":1000}}"), 400);
     assertError(h.call("GET", "/api/v1/namespaces/_/actions?limit=x", null), 400);
   }
@@ -87,14 +93,27 @@ class ActionsApiIT {
   @Test
   void aBlackboxOfThePlatformsOwnImagesOrAnImageIdIsRefusedAtCreateAndUpdate() throws Exception {
     String blackbox = "{\"exec\":{\"kind\":\"blackbox\",\"image\":\"%s\"}}";
-    for (String image : List.of("kwhisk/invoker:latest", "docker.io/kwhisk/controller", "kwhisk/kafka@sha256:"
-        + "0".repeat(64), "bitnami/kafka:3.7", "sha256:" + "ab".repeat(32), "0123456789ab")) {
-      assertError(h.createAction("bb-" + Math.abs(image.hashCode()), String.format(blackbox, image)), 400);
+    for (String image :
+        List.of(
+            "kwhisk/invoker:latest",
+            "docker.io/kwhisk/controller",
+            "kwhisk/kafka@sha256:" + "0".repeat(64),
+            "bitnami/kafka:3.7",
+            "sha256:" + "ab".repeat(32),
+            "0123456789ab")) {
+      assertError(
+          h.createAction("bb-" + Math.abs(image.hashCode()), String.format(blackbox, image)), 400);
     }
-    assertThat(h.createAction("bb-ok", String.format(blackbox, "openwhisk/dockerskeleton:1.14.0")).statusCode())
+    assertThat(
+            h.createAction("bb-ok", String.format(blackbox, "openwhisk/dockerskeleton:1.14.0"))
+                .statusCode())
         .isEqualTo(200);
-    assertError(h.call("PUT", "/api/v1/namespaces/guest/actions/bb-ok?overwrite=true",
-        String.format(blackbox, "kwhisk/controller")), 400);
+    assertError(
+        h.call(
+            "PUT",
+            "/api/v1/namespaces/guest/actions/bb-ok?overwrite=true",
+            String.format(blackbox, "kwhisk/controller")),
+        400);
   }
 
   @Test
@@ -121,7 +140,8 @@ class ActionsApiIT {
   void anotherNamespacesKeySeesOnlyItsOwnActions() throws Exception {
     String other = h.controller().ensureNamespace("other").orElseThrow();
     assertThat(h.controller().ensureNamespace("other")).isEmpty();
-    assertThat(h.call("GET", "/api/v1/namespaces/other/actions", null, other).statusCode()).isEqualTo(200);
+    assertThat(h.call("GET", "/api/v1/namespaces/other/actions", null, other).statusCode())
+        .isEqualTo(200);
     assertError(h.call("GET", "/api/v1/namespaces/guest/actions", null, other), 403);
     HttpResponse<String> namespaces = h.call("GET", "/api/v1/namespaces", null, other);
     assertThat(namespaces.body()).isEqualTo("[\"other\"]");
@@ -137,7 +157,8 @@ class ActionsApiIT {
 
     JsonNode got = Harness.json(h.call("GET", "/api/v1/namespaces/_/actions/listed-a", null));
     assertThat(got.at("/exec/code").asText()).isEqualTo("code-a");
-    JsonNode noCode = Harness.json(h.call("GET", "/api/v1/namespaces/_/actions/listed-a?code=false", null));
+    JsonNode noCode =
+        Harness.json(h.call("GET", "/api/v1/namespaces/_/actions/listed-a?code=false", null));
     assertThat(noCode.at("/exec").has("code")).isFalse();
 
     HttpResponse<String> deleted = h.call("DELETE", "/api/v1/namespaces/_/actions/listed-a", null);
@@ -145,8 +166,10 @@ class ActionsApiIT {
     assertThat(Harness.json(deleted).get("name").asText()).isEqualTo("listed-a");
     assertError(h.call("GET", "/api/v1/namespaces/_/actions/listed-a", null), 404);
     String topic = Topics.actionTopic(new FullyQualifiedName("guest", "listed-a"));
-    // The topic goes once its queue is drained (QueueDrain: at least 5 s as a member of the action's group).
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+    // The topic goes once its queue is drained (QueueDrain: at least 5 s as a member of the
+    // action's group).
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
         .until(() -> !h.admin().listTopics().names().get().contains(topic));
   }
 
@@ -156,7 +179,8 @@ class ActionsApiIT {
     assertThat(h.call("GET", "/api/v1/namespaces", null).body()).isEqualTo("[\"guest\"]");
     HttpResponse<String> metrics = h.call("GET", "/metrics", null, null);
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).as("the JVM's meters, bound by Controller.start")
+    assertThat(metrics.body())
+        .as("the JVM's meters, bound by Controller.start")
         .contains("kwhisk_controller_activations", "jvm_memory_used_bytes", "jvm_gc_");
     JsonNode summary = Harness.json(h.call("GET", "/api/v1/namespaces/_", null));
     assertThat(summary.has("actions")).isTrue();

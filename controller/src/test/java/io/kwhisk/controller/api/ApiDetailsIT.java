@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** OpenWhisk's smaller API rules (issue 12) against a real broker, the test playing the invoker where one is needed. */
+/**
+ * OpenWhisk's smaller API rules (issue 12) against a real broker, the test playing the invoker
+ * where one is needed.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ApiDetailsIT {
   static Harness h;
@@ -34,10 +37,13 @@ class ApiDetailsIT {
   static void start() throws Exception {
     h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m"));
     h.heartbeat(7, Map.of());
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      h.createAction("probe", Harness.nodeAction("x"));
-      return h.call("POST", "/api/v1/namespaces/_/actions/probe", "{}").statusCode() == 202;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              h.createAction("probe", Harness.nodeAction("x"));
+              return h.call("POST", "/api/v1/namespaces/_/actions/probe", "{}").statusCode() == 202;
+            });
   }
 
   @AfterAll
@@ -53,18 +59,27 @@ class ApiDetailsIT {
     assertThat(actions.get("actions").asInt()).isGreaterThanOrEqualTo(3);
     assertThat(actions.size()).isEqualTo(1);
     assertError(h.call("GET", "/api/v1/namespaces/_/actions?limit=201", null), 400);
-    assertThat(h.call("GET", "/api/v1/namespaces/_/actions?limit=200", null).statusCode()).isEqualTo(200);
+    assertThat(h.call("GET", "/api/v1/namespaces/_/actions?limit=200", null).statusCode())
+        .isEqualTo(200);
 
-    String id = Harness.json(h.call("POST", "/api/v1/namespaces/_/actions/counted-a", "{}"))
-        .get("activationId").asText();
-    try (KafkaConsumer<String, byte[]> consumer = h.reader(Topics.actionTopic(new FullyQualifiedName("guest",
-        "counted-a")))) {
-      ActivationMessage m = Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
+    String id =
+        Harness.json(h.call("POST", "/api/v1/namespaces/_/actions/counted-a", "{}"))
+            .get("activationId")
+            .asText();
+    try (KafkaConsumer<String, byte[]> consumer =
+        h.reader(Topics.actionTopic(new FullyQualifiedName("guest", "counted-a")))) {
+      ActivationMessage m =
+          Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
       h.complete(m, ActivationResponse.success(Json.object()), List.of());
     }
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        h.call("GET", "/api/v1/namespaces/_/activations/" + id, null).statusCode() == 200);
-    JsonNode count = Harness.json(h.call("GET", "/api/v1/namespaces/_/activations?count=true&name=counted-a", null));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                h.call("GET", "/api/v1/namespaces/_/activations/" + id, null).statusCode() == 200);
+    JsonNode count =
+        Harness.json(
+            h.call("GET", "/api/v1/namespaces/_/activations?count=true&name=counted-a", null));
     assertThat(count.get("activations").asInt()).isEqualTo(1);
     assertError(h.call("GET", "/api/v1/namespaces/_/activations?limit=500", null), 400);
   }
@@ -93,62 +108,79 @@ class ApiDetailsIT {
 
   @Test
   void finalParametersCannotBeOverriddenByTheCaller() throws Exception {
-    h.createAction("sealed", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
-        + "\"parameters\":[{\"key\":\"secret\",\"value\":\"s\"}],"
-        + "\"annotations\":[{\"key\":\"final\",\"value\":true}]}");
-    assertError(h.call("POST", "/api/v1/namespaces/_/actions/sealed", "{\"secret\":\"mine\"}"), 400);
-    HttpResponse<String> other = h.call("POST", "/api/v1/namespaces/_/actions/sealed", "{\"other\":1}");
+    h.createAction(
+        "sealed",
+        "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
+            + "\"parameters\":[{\"key\":\"secret\",\"value\":\"s\"}],"
+            + "\"annotations\":[{\"key\":\"final\",\"value\":true}]}");
+    assertError(
+        h.call("POST", "/api/v1/namespaces/_/actions/sealed", "{\"secret\":\"mine\"}"), 400);
+    HttpResponse<String> other =
+        h.call("POST", "/api/v1/namespaces/_/actions/sealed", "{\"other\":1}");
     assertThat(other.statusCode()).as(other.body()).isEqualTo(202);
   }
 
   @Test
   void anUpdateMergesAnnotationsAndDeletesThoseNamed() throws Exception {
-    h.createAction("annotated", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
-        + "\"annotations\":[{\"key\":\"a\",\"value\":1},{\"key\":\"b\",\"value\":2}]}");
-    HttpResponse<String> r = h.call("PUT", "/api/v1/namespaces/_/actions/annotated?overwrite=true",
-        "{\"annotations\":[{\"key\":\"c\",\"value\":3}],\"delAnnotations\":[\"a\"]}");
+    h.createAction(
+        "annotated",
+        "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
+            + "\"annotations\":[{\"key\":\"a\",\"value\":1},{\"key\":\"b\",\"value\":2}]}");
+    HttpResponse<String> r =
+        h.call(
+            "PUT",
+            "/api/v1/namespaces/_/actions/annotated?overwrite=true",
+            "{\"annotations\":[{\"key\":\"c\",\"value\":3}],\"delAnnotations\":[\"a\"]}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode annotations = Harness.json(r).get("annotations");
-    assertThat(annotations.findValuesAsText("key")).contains("b", "c", "exec", "provide-api-key")
+    assertThat(annotations.findValuesAsText("key"))
+        .contains("b", "c", "exec", "provide-api-key")
         .doesNotContain("a");
   }
 
   @Test
   void anInvokeKeepsTheRequestIdAsItsTransactionIdAndEveryAnswerCarriesOne() throws Exception {
     h.createAction("traced", Harness.nodeAction("x"));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions/traced")))
-        .POST(HttpRequest.BodyPublishers.ofString("{}"))
-        .header("Authorization", Harness.basic(h.guest()))
-        .header("X-Request-ID", "my-request-42")
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions/traced")))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .header("Authorization", Harness.basic(h.guest()))
+            .header("X-Request-ID", "my-request-42")
+            .build();
     HttpResponse<String> r = h.http.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     assertThat(r.headers().firstValue("X-Request-ID")).contains("my-request-42");
     String id = Harness.json(r).get("activationId").asText();
-    try (KafkaConsumer<String, byte[]> consumer = h.reader(Topics.actionTopic(new FullyQualifiedName("guest",
-        "traced")))) {
-      ActivationMessage m = Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
+    try (KafkaConsumer<String, byte[]> consumer =
+        h.reader(Topics.actionTopic(new FullyQualifiedName("guest", "traced")))) {
+      ActivationMessage m =
+          Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
       assertThat(m.transactionId()).isEqualTo("my-request-42");
     }
     HttpResponse<String> plain = h.call("GET", "/api/v1/namespaces/_/actions/traced", null);
-    assertThat(plain.headers().firstValue("X-Request-ID")).hasValueSatisfying(v -> assertThat(v).isNotBlank());
+    assertThat(plain.headers().firstValue("X-Request-ID"))
+        .hasValueSatisfying(v -> assertThat(v).isNotBlank());
     HttpResponse<String> failed = h.call("GET", "/api/v1/namespaces/_/actions/nope", null);
     assertThat(failed.headers().firstValue("X-Request-ID")).isPresent();
   }
 
   @Test
   void theApiAnswersCorsPreflightsAndCarriesCorsHeaders() throws Exception {
-    HttpRequest preflight = HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions")))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-        .header("Origin", "https://example.org")
-        .header("Access-Control-Request-Method", "GET")
-        .build();
+    HttpRequest preflight =
+        HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions")))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", "https://example.org")
+            .header("Access-Control-Request-Method", "GET")
+            .build();
     HttpResponse<String> r = h.http.send(preflight, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
-    assertThat(r.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
-        v -> assertThat(v).contains("Authorization"));
-    assertThat(h.call("GET", "/api/v1/namespaces/_/actions", null).headers()
-        .firstValue("Access-Control-Allow-Origin")).contains("*");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Headers"))
+        .hasValueSatisfying(v -> assertThat(v).contains("Authorization"));
+    assertThat(
+            h.call("GET", "/api/v1/namespaces/_/actions", null)
+                .headers()
+                .firstValue("Access-Control-Allow-Origin"))
+        .contains("*");
   }
 }

@@ -37,10 +37,13 @@ class InvokeIT {
   static void start() throws Exception {
     h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m"));
     h.heartbeat(7, Map.of());
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      h.createAction("probe", Harness.nodeAction("x"));
-      return h.call("POST", "/api/v1/namespaces/_/actions/probe", "{}").statusCode() == 202;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              h.createAction("probe", Harness.nodeAction("x"));
+              return h.call("POST", "/api/v1/namespaces/_/actions/probe", "{}").statusCode() == 202;
+            });
   }
 
   @AfterAll
@@ -61,16 +64,20 @@ class InvokeIT {
 
   @Test
   void aNonBlockingInvokeAnswers202AndQueuesTheActivationWithMergedParameters() throws Exception {
-    h.createAction("async", "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
-        + "\"parameters\":[{\"key\":\"name\",\"value\":\"default\"},{\"key\":\"place\",\"value\":\"earth\"}]}");
-    HttpResponse<String> r = h.call("POST", "/api/v1/namespaces/_/actions/async", "{\"name\":\"me\"}");
+    h.createAction(
+        "async",
+        "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},"
+            + "\"parameters\":[{\"key\":\"name\",\"value\":\"default\"},{\"key\":\"place\",\"value\":\"earth\"}]}");
+    HttpResponse<String> r =
+        h.call("POST", "/api/v1/namespaces/_/actions/async", "{\"name\":\"me\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     String id = Harness.json(r).get("activationId").asText();
     assertThat(id).matches("[0-9a-f]{32}");
     assertThat(r.headers().firstValue(ActionsApi.ACTIVATION_ID_HEADER)).contains(id);
 
     try (KafkaConsumer<String, byte[]> consumer = actionTopic("async")) {
-      ActivationMessage message = Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
+      ActivationMessage message =
+          Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
       assertThat(message.params().get("name").asText()).isEqualTo("me");
       assertThat(message.params().get("place").asText()).isEqualTo("earth");
       assertThat(message.blocking()).isFalse();
@@ -89,7 +96,10 @@ class InvokeIT {
       message = nextActivation(consumer);
     }
     assertThat(message.blocking()).isTrue();
-    h.complete(message, ActivationResponse.success(Json.object().put("greeting", "hi")), List.of("a log line"));
+    h.complete(
+        message,
+        ActivationResponse.success(Json.object().put("greeting", "hi")),
+        List.of("a log line"));
 
     HttpResponse<String> r = pending.get(20, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -97,18 +107,27 @@ class InvokeIT {
     assertThat(record.get("activationId").asText()).isEqualTo(message.activationId());
     assertThat(record.at("/response/result/greeting").asText()).isEqualTo("hi");
     assertThat(record.at("/response/status").asText()).isEqualTo("success");
-    assertThat(r.headers().firstValue(ActionsApi.ACTIVATION_ID_HEADER)).contains(message.activationId());
+    assertThat(r.headers().firstValue(ActionsApi.ACTIVATION_ID_HEADER))
+        .contains(message.activationId());
 
     String base = "/api/v1/namespaces/_/activations/";
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> h.call("GET", base + message.activationId(), null).statusCode() == 200);
     JsonNode got = Harness.json(h.call("GET", base + message.activationId(), null));
     assertThat(got.get("name").asText()).isEqualTo("sync");
-    assertThat(Harness.json(h.call("GET", base + message.activationId() + "/result", null)).at("/result/greeting")
-        .asText()).isEqualTo("hi");
-    assertThat(Harness.json(h.call("GET", base + message.activationId() + "/logs", null)).at("/logs/0").asText())
+    assertThat(
+            Harness.json(h.call("GET", base + message.activationId() + "/result", null))
+                .at("/result/greeting")
+                .asText())
+        .isEqualTo("hi");
+    assertThat(
+            Harness.json(h.call("GET", base + message.activationId() + "/logs", null))
+                .at("/logs/0")
+                .asText())
         .isEqualTo("a log line");
-    JsonNode list = Harness.json(h.call("GET", "/api/v1/namespaces/_/activations?name=sync&limit=5", null));
+    JsonNode list =
+        Harness.json(h.call("GET", "/api/v1/namespaces/_/activations?name=sync&limit=5", null));
     assertThat(list.findValuesAsText("activationId")).containsExactly(message.activationId());
   }
 
@@ -116,9 +135,13 @@ class InvokeIT {
   void resultTrueAnswersOnlyTheResult() throws Exception {
     h.createAction("result-only", Harness.nodeAction("x"));
     CompletableFuture<HttpResponse<String>> pending =
-        h.callAsync("POST", "/api/v1/namespaces/_/actions/result-only?blocking=true&result=true", null);
+        h.callAsync(
+            "POST", "/api/v1/namespaces/_/actions/result-only?blocking=true&result=true", null);
     try (KafkaConsumer<String, byte[]> consumer = actionTopic("result-only")) {
-      h.complete(nextActivation(consumer), ActivationResponse.success(Json.object().put("ok", true)), List.of());
+      h.complete(
+          nextActivation(consumer),
+          ActivationResponse.success(Json.object().put("ok", true)),
+          List.of());
     }
     HttpResponse<String> r = pending.get(20, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(200);
@@ -126,7 +149,8 @@ class InvokeIT {
   }
 
   @Test
-  void anApplicationErrorAnswers502WithTheRecordAndADuplicateCompletionIsDropped() throws Exception {
+  void anApplicationErrorAnswers502WithTheRecordAndADuplicateCompletionIsDropped()
+      throws Exception {
     h.createAction("failing", Harness.nodeAction("x"));
     CompletableFuture<HttpResponse<String>> pending =
         h.callAsync("POST", "/api/v1/namespaces/_/actions/failing?blocking=true", "{}");
@@ -134,14 +158,20 @@ class InvokeIT {
     try (KafkaConsumer<String, byte[]> consumer = actionTopic("failing")) {
       message = nextActivation(consumer);
     }
-    h.complete(message, ActivationResponse.applicationError(Json.object().put("error", "boom")), List.of());
+    h.complete(
+        message,
+        ActivationResponse.applicationError(Json.object().put("error", "boom")),
+        List.of());
     h.complete(message, ActivationResponse.success(Json.object()), List.of());
     HttpResponse<String> r = pending.get(20, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(Harness.json(r).at("/response/result/error").asText()).isEqualTo("boom");
-    // The stored record is the one the caller got, not the duplicate's success that was written after it.
+    // The stored record is the one the caller got, not the duplicate's success that was written
+    // after it.
     String path = "/api/v1/namespaces/_/activations/" + message.activationId();
-    await().atMost(Duration.ofSeconds(10)).until(() -> h.call("GET", path, null).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> h.call("GET", path, null).statusCode() == 200);
     assertThat(Harness.json(h.call("GET", path, null)).at("/response/status").asText())
         .isEqualTo("application error");
   }
@@ -149,7 +179,8 @@ class InvokeIT {
   @Test
   void aBlockingInvokeThatOutlivesItsWaitAnswers202WithTheId() throws Exception {
     h.createAction("slow", Harness.nodeAction("x"));
-    HttpResponse<String> r = h.call("POST", "/api/v1/namespaces/_/actions/slow?blocking=true&timeout=300", "{}");
+    HttpResponse<String> r =
+        h.call("POST", "/api/v1/namespaces/_/actions/slow?blocking=true&timeout=300", "{}");
     assertThat(r.statusCode()).isEqualTo(202);
     assertThat(Harness.json(r).get("activationId").asText()).matches("[0-9a-f]{32}");
   }
@@ -158,18 +189,23 @@ class InvokeIT {
   void aBodyStreamedInChunksIsReadWholeBeforeTheInvoke() throws Exception {
     h.createAction("chunked", Harness.nodeAction("x"));
     String params = "{\"text\":\"" + "y".repeat(200_000) + "\"}";
-    // No length known up front: the JDK client sends it with chunked transfer encoding, so it reaches the
+    // No length known up front: the JDK client sends it with chunked transfer encoding, so it
+    // reaches the
     // controller as a streamed entity rather than a strict one.
-    HttpRequest request = HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions/chunked")))
-        .header("Authorization", Harness.basic(h.guest())).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(
-            () -> new ByteArrayInputStream(params.getBytes(StandardCharsets.UTF_8))))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(h.url("/api/v1/namespaces/_/actions/chunked")))
+            .header("Authorization", Harness.basic(h.guest()))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(params.getBytes(StandardCharsets.UTF_8))))
+            .build();
     HttpResponse<String> r = h.http.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     String id = Harness.json(r).get("activationId").asText();
     try (KafkaConsumer<String, byte[]> consumer = actionTopic("chunked")) {
-      ActivationMessage message = Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
+      ActivationMessage message =
+          Json.decode(Harness.awaitRecord(consumer, id).value(), ActivationMessage.class);
       assertThat(message.params().get("text").asText()).hasSize(200_000);
     }
   }
@@ -181,7 +217,8 @@ class InvokeIT {
     assertThat(scalar.statusCode()).isEqualTo(400);
     assertThat(Harness.json(scalar).get("error").asText()).contains("JSON object or array");
     assertThat(h.call("POST", "/api/v1/namespaces/_/actions/strict", "[1,2]").statusCode())
-        .as("an array, as OpenWhisk allows").isEqualTo(202);
+        .as("an array, as OpenWhisk allows")
+        .isEqualTo(202);
     String big = "{\"big\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}";
     HttpResponse<String> tooLarge = h.call("POST", "/api/v1/namespaces/_/actions/strict", big);
     assertThat(tooLarge.statusCode()).isEqualTo(413);
@@ -198,10 +235,13 @@ class InvokeIT {
     }
     long start = h.complete(message, ActivationResponse.success(Json.object()), List.of()).start();
     String list = "/api/v1/namespaces/_/activations?name=dated";
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> Harness.json(h.call("GET", list, null)).size() == 1);
-    assertThat(Harness.json(h.call("GET", list + "&since=" + start + "&upto=" + start, null))
-        .findValuesAsText("activationId")).containsExactly(message.activationId());
+    assertThat(
+            Harness.json(h.call("GET", list + "&since=" + start + "&upto=" + start, null))
+                .findValuesAsText("activationId"))
+        .containsExactly(message.activationId());
     assertThat(Harness.json(h.call("GET", list + "&since=" + (start + 1), null))).isEmpty();
     assertThat(Harness.json(h.call("GET", list + "&upto=" + (start - 1), null))).isEmpty();
     assertThat(h.call("GET", list + "&since=yesterday", null).statusCode()).isEqualTo(400);
@@ -209,7 +249,8 @@ class InvokeIT {
 
   @Test
   void anUnknownActivationIs404() throws Exception {
-    HttpResponse<String> r = h.call("GET", "/api/v1/namespaces/_/activations/0123456789abcdef0123456789abcdef", null);
+    HttpResponse<String> r =
+        h.call("GET", "/api/v1/namespaces/_/activations/0123456789abcdef0123456789abcdef", null);
     assertThat(r.statusCode()).isEqualTo(404);
   }
 }

@@ -21,8 +21,9 @@ class InvokeParametersTest {
     Map<String, JsonNode> defaults = new LinkedHashMap<>();
     defaults.put("name", TextNode.valueOf("default"));
     defaults.put("place", TextNode.valueOf("earth"));
-    ObjectNode given = (ObjectNode) InvokeParameters.parse("{\"name\":\"me\",\"n\":3}"
-        .getBytes(StandardCharsets.UTF_8));
+    ObjectNode given =
+        (ObjectNode)
+            InvokeParameters.parse("{\"name\":\"me\",\"n\":3}".getBytes(StandardCharsets.UTF_8));
     ObjectNode merged = InvokeParameters.merge(defaults, given);
     assertThat(merged.get("name").asText()).isEqualTo("me");
     assertThat(merged.get("place").asText()).isEqualTo("earth");
@@ -49,7 +50,8 @@ class InvokeParametersTest {
     assertThat(InvokeParameters.blockingWait(null, max)).isEqualTo(max);
     assertThat(InvokeParameters.blockingWait("500", max)).isEqualTo(Duration.ofMillis(500));
     assertThat(InvokeParameters.blockingWait("600000", max)).isEqualTo(max);
-    assertThatThrownBy(() -> InvokeParameters.blockingWait("soon", max)).isInstanceOf(ApiError.class);
+    assertThatThrownBy(() -> InvokeParameters.blockingWait("soon", max))
+        .isInstanceOf(ApiError.class);
     assertThatThrownBy(() -> InvokeParameters.blockingWait("-1", max)).isInstanceOf(ApiError.class);
   }
 
@@ -57,18 +59,31 @@ class InvokeParametersTest {
   void listCountsAreCappedAndChecked() {
     assertThat(InvokeParameters.count("limit", null, 30, 200)).isEqualTo(30);
     assertThat(InvokeParameters.count("limit", "1000", 30, 200)).isEqualTo(200);
-    assertThatThrownBy(() -> InvokeParameters.count("limit", "-3", 30, 200)).hasMessageContaining("limit");
+    assertThatThrownBy(() -> InvokeParameters.count("limit", "-3", 30, 200))
+        .hasMessageContaining("limit");
   }
 
   @Test
   void anArrayIsPassedAsItIsEvenToAnActionWithFinalParameters() {
-    io.kwhisk.common.entity.Action action = new io.kwhisk.common.entity.Action("guest", "a", "r1", null,
-        new io.kwhisk.common.entity.Exec("nodejs:20", "x", null, false, null), Map.of("k", TextNode.valueOf("v")),
-        Map.of("final", com.fasterxml.jackson.databind.node.BooleanNode.TRUE), null, 0, false, 0);
+    io.kwhisk.common.entity.Action action =
+        new io.kwhisk.common.entity.Action(
+            "guest",
+            "a",
+            "r1",
+            null,
+            new io.kwhisk.common.entity.Exec("nodejs:20", "x", null, false, null),
+            Map.of("k", TextNode.valueOf("v")),
+            Map.of("final", com.fasterxml.jackson.databind.node.BooleanNode.TRUE),
+            null,
+            0,
+            false,
+            0);
     JsonNode array = InvokeParameters.parse("[1,2]".getBytes(StandardCharsets.UTF_8));
     assertThat(InvokeParameters.merge(action, array)).isSameAs(array);
-    assertThatThrownBy(() -> InvokeParameters.merge(action,
-        InvokeParameters.parse("{\"k\":1}".getBytes(StandardCharsets.UTF_8))))
+    assertThatThrownBy(
+            () ->
+                InvokeParameters.merge(
+                    action, InvokeParameters.parse("{\"k\":1}".getBytes(StandardCharsets.UTF_8))))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400));
   }
 }

@@ -21,7 +21,8 @@ class KeyHashTest {
 
   @Test
   void equalKeysWithDifferentSaltsHashDifferently() {
-    assertThat(KeyHash.hash(KeyHash.newSalt(), "k")).isNotEqualTo(KeyHash.hash(KeyHash.newSalt(), "k"));
+    assertThat(KeyHash.hash(KeyHash.newSalt(), "k"))
+        .isNotEqualTo(KeyHash.hash(KeyHash.newSalt(), "k"));
   }
 
   @Test
@@ -31,7 +32,9 @@ class KeyHashTest {
 
   @Test
   void basicHeaderParsesIntoUuidAndKey() {
-    String header = "Basic " + Base64.getEncoder().encodeToString("u-1:se:cret".getBytes(StandardCharsets.UTF_8));
+    String header =
+        "Basic "
+            + Base64.getEncoder().encodeToString("u-1:se:cret".getBytes(StandardCharsets.UTF_8));
     assertThat(Credentials.fromBasicHeader(header)).contains(new Credentials("u-1", "se:cret"));
   }
 
@@ -40,8 +43,14 @@ class KeyHashTest {
     assertThat(Credentials.fromBasicHeader(null)).isEmpty();
     assertThat(Credentials.fromBasicHeader("Bearer abc")).isEmpty();
     assertThat(Credentials.fromBasicHeader("Basic !!!")).isEmpty();
-    assertThat(Credentials.fromBasicHeader("Basic " + Base64.getEncoder().encodeToString("nokey".getBytes()))).isEmpty();
-    assertThat(Credentials.fromBasicHeader("Basic " + Base64.getEncoder().encodeToString(":key".getBytes()))).isEmpty();
+    assertThat(
+            Credentials.fromBasicHeader(
+                "Basic " + Base64.getEncoder().encodeToString("nokey".getBytes())))
+        .isEmpty();
+    assertThat(
+            Credentials.fromBasicHeader(
+                "Basic " + Base64.getEncoder().encodeToString(":key".getBytes())))
+        .isEmpty();
   }
 
   @Test

@@ -11,8 +11,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class WaitersTest {
   static ActivationRecord record(String id) {
-    return new ActivationRecord("guest", "a", "0.0.1", "guest", id, 0, 0, 0, 0, ActivationResponse.success(null),
-        null, null, false);
+    return new ActivationRecord(
+        "guest",
+        "a",
+        "0.0.1",
+        "guest",
+        id,
+        0,
+        0,
+        0,
+        0,
+        ActivationResponse.success(null),
+        null,
+        null,
+        false);
   }
 
   @Test

@@ -53,7 +53,8 @@ class CodeStoreIT {
   }
 
   @Test
-  void uploadsWrittenAtOnceInterleaveAndEachReadsBackWholeWhileSmallCodeStaysInline() throws Exception {
+  void uploadsWrittenAtOnceInterleaveAndEachReadsBackWholeWhileSmallCodeStaysInline()
+      throws Exception {
     List<Action> actions = new ArrayList<>();
     for (int i = 0; i < 3; i++) actions.add(action("a" + i, code(700_000 + i * 400_000, i)));
     List<CompletableFuture<Action>> stored = new ArrayList<>();
@@ -71,17 +72,31 @@ class CodeStoreIT {
 
   @Test
   void aChunkThatIsNotAtItsOffsetAnyMoreMakesTheCodeUnavailable() throws Exception {
-    Action first = store.store(action("first", code(600_000, 7))).toCompletableFuture().get(60, TimeUnit.SECONDS);
-    Action second = store.store(action("second", code(600_000, 8))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Action first =
+        store
+            .store(action("first", code(600_000, 7)))
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+    Action second =
+        store
+            .store(action("second", code(600_000, 8)))
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     CodeRef ref = first.exec().codeRef();
     // As after compaction: the offset of chunk 1 now holds another upload's record.
-    CodeRef moved = new CodeRef(ref.digest(), ref.size(), ref.upload(),
-        List.of(ref.offsets().get(0), second.exec().codeRef().offsets().get(0)));
+    CodeRef moved =
+        new CodeRef(
+            ref.digest(),
+            ref.size(),
+            ref.upload(),
+            List.of(ref.offsets().get(0), second.exec().codeRef().offsets().get(0)));
     Action broken = first.withExec(first.exec().withCodeRef(moved));
     assertThatThrownBy(() -> store.inline(broken).toCompletableFuture().get(60, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(CodeUnavailableException.class).hasMessageContaining("is gone");
+        .hasCauseInstanceOf(CodeUnavailableException.class)
+        .hasMessageContaining("is gone");
     assertThat(store.inline(second).toCompletableFuture().get(60, TimeUnit.SECONDS).exec().code())
-        .as("the reader recovers for the next read").hasSize(600_000);
+        .as("the reader recovers for the next read")
+        .hasSize(600_000);
   }
 
   private static String code(int chars, long seed) {
@@ -93,7 +108,17 @@ class CodeStoreIT {
   }
 
   private static Action action(String name, String code) {
-    return new Action("guest", name, "rev-" + name, null, new Exec("nodejs:20", code, null, true, null), Map.of(),
-        Map.of(), ActionLimits.DEFAULT, 0, false, 1L);
+    return new Action(
+        "guest",
+        name,
+        "rev-" + name,
+        null,
+        new Exec("nodejs:20", code, null, true, null),
+        Map.of(),
+        Map.of(),
+        ActionLimits.DEFAULT,
+        0,
+        false,
+        1L);
   }
 }

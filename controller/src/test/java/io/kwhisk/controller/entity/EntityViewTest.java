@@ -14,8 +14,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class EntityViewTest {
   static Action action(String name, String revision) {
-    return new Action("guest", name, revision, null, new Exec("nodejs:20", "x", null, false, null), null, null, null,
-        0, false, 0);
+    return new Action(
+        "guest",
+        name,
+        revision,
+        null,
+        new Exec("nodejs:20", "x", null, false, null),
+        null,
+        null,
+        null,
+        0,
+        false,
+        0);
   }
 
   @Test
@@ -42,9 +52,24 @@ class EntityViewTest {
     EntityView view = new EntityView();
     view.apply(EntityKeys.action(new FullyQualifiedName("guest", "b")), 1, action("b", "r"));
     view.apply(EntityKeys.action(new FullyQualifiedName("guest", "a")), 2, action("a", "r"));
-    view.apply(EntityKeys.action(new FullyQualifiedName("guest2", "c")), 3,
-        new Action("guest2", "c", "r", null, new Exec("nodejs:20", "x", null, false, null), null, null, null, 0, false, 0));
-    assertThat(view.actions(EntityKeys.actionsOf("guest"))).extracting(Action::name).containsExactly("a", "b");
+    view.apply(
+        EntityKeys.action(new FullyQualifiedName("guest2", "c")),
+        3,
+        new Action(
+            "guest2",
+            "c",
+            "r",
+            null,
+            new Exec("nodejs:20", "x", null, false, null),
+            null,
+            null,
+            null,
+            0,
+            false,
+            0));
+    assertThat(view.actions(EntityKeys.actionsOf("guest")))
+        .extracting(Action::name)
+        .containsExactly("a", "b");
   }
 
   @Test
@@ -54,7 +79,10 @@ class EntityViewTest {
     assertThat(view.namespaceByUuid("u1")).isPresent();
     view.apply(EntityKeys.namespace("guest"), 2, new NamespaceEntry("guest", "u2", "00", "h", 0));
     assertThat(view.namespaceByUuid("u1")).isEmpty();
-    assertThat(view.namespaceByUuid("u2")).get().extracting(NamespaceEntry::namespace).isEqualTo("guest");
+    assertThat(view.namespaceByUuid("u2"))
+        .get()
+        .extracting(NamespaceEntry::namespace)
+        .isEqualTo("guest");
   }
 
   @Test
@@ -64,9 +92,12 @@ class EntityViewTest {
     NamespaceEntry entry = new NamespaceEntry("guest", "u1", salt, KeyHash.hash(salt, key), 7);
     byte[] bytes = Json.encode(entry);
     assertThat(new String(bytes, StandardCharsets.UTF_8)).as("the stored form").doesNotContain(key);
-    NamespaceEntry decoded = (NamespaceEntry) KafkaEntityStore.decode(EntityKeys.namespace("guest"), bytes);
+    NamespaceEntry decoded =
+        (NamespaceEntry) KafkaEntityStore.decode(EntityKeys.namespace("guest"), bytes);
     assertThat(decoded).isEqualTo(entry);
-    assertThat(KeyHash.matches(decoded.salt(), decoded.keyHash(), key)).as("the key still logs in").isTrue();
+    assertThat(KeyHash.matches(decoded.salt(), decoded.keyHash(), key))
+        .as("the key still logs in")
+        .isTrue();
     Action a = action("a", "r");
     assertThat(KafkaEntityStore.decode(EntityKeys.action(a.fqn()), Json.encode(a))).isEqualTo(a);
     assertThat(KafkaEntityStore.decode(EntityKeys.action(a.fqn()), null)).isNull();

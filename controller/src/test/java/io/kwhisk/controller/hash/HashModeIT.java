@@ -33,12 +33,22 @@ class HashModeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m", ControllerConfig.SCHEDULING, "hash"));
-    h.admin().createTopics(INVOKERS.stream()
-            .map(id -> new NewTopic(Topics.invokerActivationsTopic(id), Optional.of(1), Optional.empty())).toList())
-        .all().get(30, TimeUnit.SECONDS);
+    h =
+        Harness.start(
+            Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m", ControllerConfig.SCHEDULING, "hash"));
+    h.admin()
+        .createTopics(
+            INVOKERS.stream()
+                .map(
+                    id ->
+                        new NewTopic(
+                            Topics.invokerActivationsTopic(id), Optional.of(1), Optional.empty()))
+                .toList())
+        .all()
+        .get(30, TimeUnit.SECONDS);
     for (int id : INVOKERS) heartbeat(id, 4096);
-    await().atMost(Duration.ofSeconds(20))
+    await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> h.controller().schedulerView().healthy().keySet().containsAll(INVOKERS));
   }
 
@@ -48,7 +58,9 @@ class HashModeIT {
   }
 
   static void heartbeat(int id, long freeMb) throws Exception {
-    h.publish(Topics.HEALTH, String.valueOf(id),
+    h.publish(
+        Topics.HEALTH,
+        String.valueOf(id),
         new InvokerHeartbeat(id, 4096, freeMb, 0, Map.of(), 0, System.currentTimeMillis(), 0));
   }
 
@@ -61,14 +73,19 @@ class HashModeIT {
   }
 
   /** The first record on {@code consumer} that pushes an activation of {@code action}. */
-  static ConsumerRecord<String, byte[]> awaitPushed(KafkaConsumer<String, byte[]> consumer, String action) {
+  static ConsumerRecord<String, byte[]> awaitPushed(
+      KafkaConsumer<String, byte[]> consumer, String action) {
     List<ConsumerRecord<String, byte[]>> found = new java.util.ArrayList<>();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        if (Json.decode(r.value(), PushedActivation.class).action().name().equals(action)) found.add(r);
-      }
-      return !found.isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (Json.decode(r.value(), PushedActivation.class).action().name().equals(action))
+                  found.add(r);
+              }
+              return !found.isEmpty();
+            });
     return found.get(0);
   }
 
@@ -78,7 +95,8 @@ class HashModeIT {
     CompletableFuture<HttpResponse<String>> answer =
         h.callAsync("POST", "/api/v1/namespaces/_/actions/hashed?blocking=true", "{\"n\":1}");
 
-    try (KafkaConsumer<String, byte[]> home = h.reader(Topics.invokerActivationsTopic(home("hashed")))) {
+    try (KafkaConsumer<String, byte[]> home =
+        h.reader(Topics.invokerActivationsTopic(home("hashed")))) {
       ConsumerRecord<String, byte[]> record = awaitPushed(home, "hashed");
       PushedActivation pushed = Json.decode(record.value(), PushedActivation.class);
       assertThat(record.key()).isEqualTo(pushed.activation().activationId());
@@ -87,14 +105,21 @@ class HashModeIT {
       // The scheduler plans no container: the invoker creates its own.
       assertThat(h.controller().schedulerView().inFlight()).isEmpty();
 
-      h.complete(pushed.activation(), ActivationResponse.success(Json.object().put("ok", true)), List.of());
+      h.complete(
+          pushed.activation(),
+          ActivationResponse.success(Json.object().put("ok", true)),
+          List.of());
       HttpResponse<String> r = answer.get(20, TimeUnit.SECONDS);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       assertThat(Harness.json(r).at("/response/result/ok").asBoolean()).isTrue();
     }
     try (KafkaConsumer<String, byte[]> actionTopic =
-        h.reader(Topics.actionTopic(new io.kwhisk.common.entity.FullyQualifiedName("guest", "hashed")))) {
-      assertThat(actionTopic.poll(Duration.ofSeconds(1)).isEmpty()).as("nothing on the action's topic").isTrue();
+        h.reader(
+            Topics.actionTopic(
+                new io.kwhisk.common.entity.FullyQualifiedName("guest", "hashed")))) {
+      assertThat(actionTopic.poll(Duration.ofSeconds(1)).isEmpty())
+          .as("nothing on the action's topic")
+          .isTrue();
     }
   }
 
@@ -103,14 +128,19 @@ class HashModeIT {
     assertThat(h.createAction("stepping", Harness.nodeAction("x")).statusCode()).isEqualTo(200);
     int home = home("stepping");
     heartbeat(home, 0);
-    await().atMost(Duration.ofSeconds(10))
-        .until(() -> h.controller().schedulerView().healthy().get(home).heartbeat().freeMemoryMb() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                h.controller().schedulerView().healthy().get(home).heartbeat().freeMemoryMb() == 0);
     try {
       HttpResponse<String> r = h.call("POST", "/api/v1/namespaces/_/actions/stepping", "{}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       String id = Harness.json(r).get("activationId").asText();
-      try (KafkaConsumer<String, byte[]> next = h.reader(Topics.invokerActivationsTopic(other(home)))) {
-        PushedActivation pushed = Json.decode(Harness.awaitRecord(next, id).value(), PushedActivation.class);
+      try (KafkaConsumer<String, byte[]> next =
+          h.reader(Topics.invokerActivationsTopic(other(home)))) {
+        PushedActivation pushed =
+            Json.decode(Harness.awaitRecord(next, id).value(), PushedActivation.class);
         assertThat(pushed.action().name()).isEqualTo("stepping");
       }
     } finally {

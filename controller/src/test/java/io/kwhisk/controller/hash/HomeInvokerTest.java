@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class HomeInvokerTest {
   static InvokerState invoker(int id, long freeMb, long idleMb) {
-    return new InvokerState(id, new InvokerHeartbeat(id, 4096, freeMb, 0, Map.of(), 0, 0, idleMb), 0);
+    return new InvokerState(
+        id, new InvokerHeartbeat(id, 4096, freeMb, 0, Map.of(), 0, 0, idleMb), 0);
   }
 
   static List<InvokerState> roomy(int... ids) {
@@ -29,8 +30,10 @@ class HomeInvokerTest {
   void anActionAlwaysGoesToTheSameHomeWhateverTheOrderInvokersAreListedIn() {
     int home = HomeInvoker.choose("guest", "hello", 256, roomy(1, 2, 3, 4)).getAsInt();
     for (int i = 0; i < 10; i++) {
-      assertThat(HomeInvoker.choose("guest", "hello", 256, roomy(4, 3, 2, 1)).getAsInt()).isEqualTo(home);
-      assertThat(HomeInvoker.choose("guest", "hello", 256, roomy(2, 4, 1, 3)).getAsInt()).isEqualTo(home);
+      assertThat(HomeInvoker.choose("guest", "hello", 256, roomy(4, 3, 2, 1)).getAsInt())
+          .isEqualTo(home);
+      assertThat(HomeInvoker.choose("guest", "hello", 256, roomy(2, 4, 1, 3)).getAsInt())
+          .isEqualTo(home);
     }
   }
 
@@ -44,7 +47,8 @@ class HomeInvokerTest {
   @Test
   void manyActionsSpreadOverEveryInvoker() {
     Set<Integer> homes = new HashSet<>();
-    for (int a = 0; a < 100; a++) homes.add(HomeInvoker.choose("guest", "action-" + a, 256, roomy(0, 1, 2, 3)).getAsInt());
+    for (int a = 0; a < 100; a++)
+      homes.add(HomeInvoker.choose("guest", "action-" + a, 256, roomy(0, 1, 2, 3)).getAsInt());
     assertThat(homes).containsExactlyInAnyOrder(0, 1, 2, 3);
   }
 

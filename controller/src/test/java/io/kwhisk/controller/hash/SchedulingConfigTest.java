@@ -1,11 +1,11 @@
 package io.kwhisk.controller.hash;
 
-import io.kwhisk.common.config.SchedulingMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.controller.ControllerConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SchedulingConfigTest {
   static ControllerConfig config(Map<String, String> more) {
-    Map<String, String> values = new HashMap<>(Map.of("kwhisk.kafka.bootstrap-servers", "localhost:9092"));
+    Map<String, String> values =
+        new HashMap<>(Map.of("kwhisk.kafka.bootstrap-servers", "localhost:9092"));
     values.putAll(more);
     return ControllerConfig.from(ConfigSource.of(values));
   }
@@ -31,6 +32,7 @@ class SchedulingConfigTest {
   @Test
   void anUnknownSchedulingModeFailsNamingTheKey() {
     assertThatThrownBy(() -> config(Map.of(ControllerConfig.SCHEDULING, "random")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ControllerConfig.SCHEDULING);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ControllerConfig.SCHEDULING);
   }
 }

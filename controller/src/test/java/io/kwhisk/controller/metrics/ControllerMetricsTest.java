@@ -18,9 +18,11 @@ class ControllerMetricsTest {
 
     assertThat(metrics.registry()).isSameAs(registry);
     String scrape = metrics.scrape();
-    assertThat(scrape).as("Controller.start binds them, once per controller, not each catalog a test makes")
+    assertThat(scrape)
+        .as("Controller.start binds them, once per controller, not each catalog a test makes")
         .doesNotContain("jvm_memory_used_bytes", "jvm_gc_");
-    assertThat(scrape).as("latency percentiles come from histogram buckets")
+    assertThat(scrape)
+        .as("latency percentiles come from histogram buckets")
         .contains("kwhisk_controller_invoke_latency_seconds_bucket");
   }
 }

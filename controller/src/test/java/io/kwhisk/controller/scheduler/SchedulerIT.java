@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /** Scheduling against a real broker: heartbeats in, container creations out. */
@@ -49,7 +49,8 @@ class SchedulerIT {
     assertThat(Harness.json(refused).get("error").asText()).startsWith("No invokers available");
 
     h.heartbeat(3, Map.of());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
         .until(() -> h.call("POST", "/api/v1/namespaces/_/actions/cold", "{}").statusCode() == 202);
 
     try (KafkaConsumer<String, byte[]> invoker = awaitTopic(Topics.invokerTopic(3))) {
@@ -65,24 +66,32 @@ class SchedulerIT {
 
   @Test
   @Order(2)
-  void updatingAnActionRetiresOlderRevisionsAndDeletingItRetiresAllItsContainers() throws Exception {
+  void updatingAnActionRetiresOlderRevisionsAndDeletingItRetiresAllItsContainers()
+      throws Exception {
     assertThat(h.createAction("retired", Harness.nodeAction("v1")).statusCode()).isEqualTo(200);
     h.heartbeat(5, Map.of("guest/retired", 1));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
-        h.controller().schedulerView().invokersHosting("guest/retired").contains(5));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> h.controller().schedulerView().invokersHosting("guest/retired").contains(5));
 
     HttpResponse<String> updated =
-        h.call("PUT", "/api/v1/namespaces/_/actions/retired?overwrite=true", Harness.nodeAction("v2"));
+        h.call(
+            "PUT", "/api/v1/namespaces/_/actions/retired?overwrite=true", Harness.nodeAction("v2"));
     assertThat(updated.statusCode()).isEqualTo(200);
     try (KafkaConsumer<String, byte[]> invoker = awaitTopic(Topics.invokerTopic(5))) {
-      ContainerDeletion keep = (ContainerDeletion) Json.decode(Harness.awaitRecord(invoker, "guest/retired").value(),
-          InvokerCommand.class);
+      ContainerDeletion keep =
+          (ContainerDeletion)
+              Json.decode(
+                  Harness.awaitRecord(invoker, "guest/retired").value(), InvokerCommand.class);
       assertThat(keep.keepRevision()).isNotNull();
       assertThat(keep.actionName()).isEqualTo("retired");
 
-      assertThat(h.call("DELETE", "/api/v1/namespaces/_/actions/retired", null).statusCode()).isEqualTo(200);
-      ContainerDeletion all = (ContainerDeletion) Json.decode(Harness.awaitRecord(invoker, "guest/retired").value(),
-          InvokerCommand.class);
+      assertThat(h.call("DELETE", "/api/v1/namespaces/_/actions/retired", null).statusCode())
+          .isEqualTo(200);
+      ContainerDeletion all =
+          (ContainerDeletion)
+              Json.decode(
+                  Harness.awaitRecord(invoker, "guest/retired").value(), InvokerCommand.class);
       assertThat(all.keepRevision()).isNull();
     }
   }
@@ -92,7 +101,8 @@ class SchedulerIT {
   }
 
   static KafkaConsumer<String, byte[]> awaitTopicOn(Harness harness, String topic) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
         .until(() -> harness.admin().listTopics().names().get().contains(topic));
     return harness.reader(topic);
   }

@@ -53,15 +53,26 @@ class SchedulerTest {
   final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
   final AtomicReference<SchedulerView> view = new AtomicReference<>(SchedulerView.EMPTY);
   final ManualClock clock = new ManualClock();
-  /** Ten activations at once per container: a second activation fits the container being created. */
+
+  /**
+   * Ten activations at once per container: a second activation fits the container being created.
+   */
   final Action action = SchedulingPolicyTest.action("hello", 256, 10, 10);
+
   ActorRef<Scheduler.Command> scheduler;
 
   @BeforeEach
   void spawn() {
-    Scheduler.Settings settings = new Scheduler.Settings(4, Duration.ofMillis(20), Duration.ofSeconds(5),
-        Duration.ofSeconds(30), Duration.ofSeconds(60));
-    scheduler = testKit.spawn(Scheduler.create(settings, (id, c) -> sent.add(new Sent(id, c)), clock, view));
+    Scheduler.Settings settings =
+        new Scheduler.Settings(
+            4,
+            Duration.ofMillis(20),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60));
+    scheduler =
+        testKit.spawn(
+            Scheduler.create(settings, (id, c) -> sent.add(new Sent(id, c)), clock, view));
   }
 
   @AfterAll
@@ -123,7 +134,8 @@ class SchedulerTest {
 
   @Test
   void aReplayedStaleHeartbeatDoesNotMakeAnInvokerHealthy() throws Exception {
-    InvokerHeartbeat old = new InvokerHeartbeat(2, 4096, 4096, 0, Map.of(), 0, clock.millis() - 60_000);
+    InvokerHeartbeat old =
+        new InvokerHeartbeat(2, 4096, 4096, 0, Map.of(), 0, clock.millis() - 60_000);
     scheduler.tell(new Scheduler.HeartbeatReceived(old, true));
     scheduler.tell(new Scheduler.Submitted("a1", action));
     assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();

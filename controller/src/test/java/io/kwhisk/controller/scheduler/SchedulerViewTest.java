@@ -16,9 +16,12 @@ class SchedulerViewTest {
 
   @Test
   void potentialContainersCountWhatRunsAndWhatFreeMemoryCouldStillHold() {
-    SchedulerView view = new SchedulerView(Map.of(
-        1, invoker(1, 1024, Map.of("guest/a", 2)),
-        2, invoker(2, 600, Map.of())), List.of());
+    SchedulerView view =
+        new SchedulerView(
+            Map.of(
+                1, invoker(1, 1024, Map.of("guest/a", 2)),
+                2, invoker(2, 600, Map.of())),
+            List.of());
     assertThat(view.potentialContainers("guest/a", 256, 64)).as("2 running + 4 + 2").isEqualTo(8);
   }
 
@@ -30,8 +33,12 @@ class SchedulerViewTest {
 
   @Test
   void creationsInFlightCountAsContainersAndTakeTheirMemory() {
-    SchedulerView view = new SchedulerView(Map.of(1, invoker(1, 512, Map.of())),
-        List.of(new CreationInFlight("c1", 1, "guest/a", 256, 0, 0)));
-    assertThat(view.potentialContainers("guest/a", 256, 64)).as("1 starting + 1 more in the 256 MB left").isEqualTo(2);
+    SchedulerView view =
+        new SchedulerView(
+            Map.of(1, invoker(1, 512, Map.of())),
+            List.of(new CreationInFlight("c1", 1, "guest/a", 256, 0, 0)));
+    assertThat(view.potentialContainers("guest/a", 256, 64))
+        .as("1 starting + 1 more in the 256 MB left")
+        .isEqualTo(2);
   }
 }

@@ -14,8 +14,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class SchedulingPolicyTest {
   static Action action(String name, int memory, int concurrency, int instances) {
-    return new Action("guest", name, "rev1", null, new Exec("nodejs:20", "code", null, false, null), null, null,
-        new ActionLimits(60_000, memory, 10, concurrency), instances, false, 0);
+    return new Action(
+        "guest",
+        name,
+        "rev1",
+        null,
+        new Exec("nodejs:20", "code", null, false, null),
+        null,
+        null,
+        new ActionLimits(60_000, memory, 10, concurrency),
+        instances,
+        false,
+        0);
   }
 
   static InvokerState invoker(int id, long freeMb, Map<String, Integer> containers) {
@@ -23,31 +33,43 @@ class SchedulingPolicyTest {
   }
 
   static InvokerState fullOfIdle(int id, long freeMb, long idleMb) {
-    return new InvokerState(id, new InvokerHeartbeat(id, 4096, freeMb, 0, Map.of(), 0, 0, idleMb), 0);
+    return new InvokerState(
+        id, new InvokerHeartbeat(id, 4096, freeMb, 0, Map.of(), 0, 0, idleMb), 0);
   }
 
   @Test
   void aFullInvokerWithIdleContainersOfOtherActionsStillTakesAColdAction() {
     Action a = action("newcomer", 256, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1, 0)), List.of(fullOfIdle(0, 0, 512), fullOfIdle(1, 128, 0)), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 1, 0)),
+            List.of(fullOfIdle(0, 0, 512), fullOfIdle(1, 128, 0)),
+            List.of());
     assertThat(plan).containsExactly(new PlannedCreation(0, a, 0));
   }
 
   @Test
   void freeMemoryIsPreferredOverEvictingIdleContainers() {
     Action a = action("newcomer", 256, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1, 0)), List.of(fullOfIdle(0, 0, 2048), fullOfIdle(1, 256, 0)), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 1, 0)),
+            List.of(fullOfIdle(0, 0, 2048), fullOfIdle(1, 256, 0)),
+            List.of());
     assertThat(plan).containsExactly(new PlannedCreation(1, a, 0));
   }
 
   @Test
   void aWarmActionNeverEvictsOtherActionsContainersToScaleUp() {
     Action a = action("busy", 256, 1, 10);
-    InvokerState full = new InvokerState(0,
-        new InvokerHeartbeat(0, 4096, 0, 2, Map.of("guest/busy", 1, "guest/other", 1), 0, 0, 256), 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 10, 0)), List.of(full), List.of());
+    InvokerState full =
+        new InvokerState(
+            0,
+            new InvokerHeartbeat(
+                0, 4096, 0, 2, Map.of("guest/busy", 1, "guest/other", 1), 0, 0, 256),
+            0);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(List.of(new Demand(a, 10, 0)), List.of(full), List.of());
     assertThat(plan).isEmpty();
   }
 
@@ -57,10 +79,15 @@ class SchedulingPolicyTest {
     Action busiest = action("busiest", 128, 1, 10);
     Action oldest = action("oldest", 128, 1, 10);
     Action older = action("older", 128, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(newest, 1, 4000), new Demand(busiest, 5, 3000), new Demand(oldest, 1, 1000),
-            new Demand(older, 1, 2000)),
-        List.of(fullOfIdle(0, 0, 256)), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(
+                new Demand(newest, 1, 4000),
+                new Demand(busiest, 5, 3000),
+                new Demand(oldest, 1, 1000),
+                new Demand(older, 1, 2000)),
+            List.of(fullOfIdle(0, 0, 256)),
+            List.of());
     assertThat(plan).extracting(PlannedCreation::action).containsExactly(oldest, older);
   }
 
@@ -68,10 +95,14 @@ class SchedulingPolicyTest {
   void actionsWithoutContainersArePlacedBeforeScaleUps() {
     Action warm = action("warm", 128, 1, 10);
     Action cold = action("cold", 128, 1, 10);
-    InvokerState oneFree = new InvokerState(0,
-        new InvokerHeartbeat(0, 4096, 128, 1, Map.of("guest/warm", 1), 0, 0, 0), 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(warm, 10, 1000), new Demand(cold, 1, 2000)), List.of(oneFree), List.of());
+    InvokerState oneFree =
+        new InvokerState(
+            0, new InvokerHeartbeat(0, 4096, 128, 1, Map.of("guest/warm", 1), 0, 0, 0), 0);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(warm, 10, 1000), new Demand(cold, 1, 2000)),
+            List.of(oneFree),
+            List.of());
     assertThat(plan).extracting(PlannedCreation::action).containsExactly(cold);
   }
 
@@ -80,8 +111,11 @@ class SchedulingPolicyTest {
     Action first = action("first", 128, 1, 10);
     Action second = action("second", 128, 1, 10);
     CreationInFlight flying = new CreationInFlight("c1", 0, "guest/first", 128, 0, 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)), List.of(fullOfIdle(0, 0, 128)), List.of(flying));
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)),
+            List.of(fullOfIdle(0, 0, 128)),
+            List.of(flying));
     assertThat(plan).isEmpty();
   }
 
@@ -89,15 +123,20 @@ class SchedulingPolicyTest {
   void aCreationTheHeartbeatNamesAsPendingNoLongerCountsAgainstTheInvoker() {
     Action first = action("first", 128, 1, 10);
     Action second = action("second", 128, 1, 10);
-    List<CreationInFlight> flying = List.of(new CreationInFlight("c1", 0, "guest/first", 128, 0, 0));
-    InvokerHeartbeat evicting = new InvokerHeartbeat(0, 4096, 0, 2, Map.of("guest/other", 2), 1, 0, 128)
-        .withPendingCreations(List.of("c1"));
+    List<CreationInFlight> flying =
+        List.of(new CreationInFlight("c1", 0, "guest/first", 128, 0, 0));
+    InvokerHeartbeat evicting =
+        new InvokerHeartbeat(0, 4096, 0, 2, Map.of("guest/other", 2), 1, 0, 128)
+            .withPendingCreations(List.of("c1"));
     List<CreationInFlight> after = SchedulingPolicy.afterHeartbeat(flying, evicting);
     assertThat(after).as("still in flight").hasSize(1);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)),
-        List.of(new InvokerState(0, evicting, 0)), after);
-    assertThat(plan).as("the 128 MB left idle go to the next action")
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(first, 1, 0), new Demand(second, 1, 0)),
+            List.of(new InvokerState(0, evicting, 0)),
+            after);
+    assertThat(plan)
+        .as("the 128 MB left idle go to the next action")
         .containsExactly(new PlannedCreation(0, second, 0));
   }
 
@@ -105,8 +144,11 @@ class SchedulingPolicyTest {
   void idleMemoryPlannedForEvictionIsNotPromisedTwice() {
     Action a = action("a", 256, 1, 10);
     Action b = action("b", 256, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 2, 0), new Demand(b, 1, 0)), List.of(fullOfIdle(0, 0, 256)), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 2, 0), new Demand(b, 1, 0)),
+            List.of(fullOfIdle(0, 0, 256)),
+            List.of());
     assertThat(plan).hasSize(1);
   }
 
@@ -115,20 +157,27 @@ class SchedulingPolicyTest {
     Action a = action("hello", 256, 1, 10);
     CreationInFlight refused = new CreationInFlight("c1", 0, "guest/hello", 256, 0, 0);
     CreationInFlight other = new CreationInFlight("c2", 0, "guest/hello", 256, 0, 0);
-    InvokerHeartbeat full = new InvokerHeartbeat(0, 256, 0, 1, Map.of("other/x", 1), 0, 0, 0)
-        .withRefusedCreations(List.of("c1"));
+    InvokerHeartbeat full =
+        new InvokerHeartbeat(0, 256, 0, 1, Map.of("other/x", 1), 0, 0, 0)
+            .withRefusedCreations(List.of("c1"));
     List<CreationInFlight> left = SchedulingPolicy.afterHeartbeat(List.of(refused, other), full);
     assertThat(left).containsExactly(other);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 2, 0)),
-        List.of(new InvokerState(0, full, 0), invoker(1, 1024, Map.of())), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 2, 0)),
+            List.of(new InvokerState(0, full, 0), invoker(1, 1024, Map.of())),
+            List.of());
     assertThat(plan).extracting(PlannedCreation::invokerId).containsOnly(1);
   }
 
   @Test
   void coldActionGetsOneContainerOnTheInvokerWithMostFreeMemory() {
     Action a = action("hello", 256, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1, 0)), List.of(invoker(0, 1000, Map.of()), invoker(1, 3000, Map.of())), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 1, 0)),
+            List.of(invoker(0, 1000, Map.of()), invoker(1, 3000, Map.of())),
+            List.of());
     assertThat(plan).containsExactly(new PlannedCreation(1, a, 0));
   }
 
@@ -136,24 +185,31 @@ class SchedulingPolicyTest {
   void aCreationInFlightPreventsASecondOneForTheSameLoad() {
     Action a = action("hello", 256, 1, 10);
     CreationInFlight flying = new CreationInFlight("c1", 1, "guest/hello", 256, 0, 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1, 0)), List.of(invoker(1, 3000, Map.of())), List.of(flying));
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 1, 0)), List.of(invoker(1, 3000, Map.of())), List.of(flying));
     assertThat(plan).isEmpty();
   }
 
   @Test
   void aWarmContainerWithinItsMarginGetsNoCompany() {
     Action a = action("hello", 256, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 1, 0)), List.of(invoker(1, 3000, Map.of("guest/hello", 1))), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 1, 0)),
+            List.of(invoker(1, 3000, Map.of("guest/hello", 1))),
+            List.of());
     assertThat(plan).isEmpty();
   }
 
   @Test
   void overloadCreatesEnoughContainersUpToTheInstancesBound() {
     Action a = action("hello", 256, 1, 3);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(
-        List.of(new Demand(a, 10, 0)), List.of(invoker(1, 8000, Map.of("guest/hello", 1))), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 10, 0)),
+            List.of(invoker(1, 8000, Map.of("guest/hello", 1))),
+            List.of());
     assertThat(plan).hasSize(2);
     assertThat(plan).extracting(PlannedCreation::baseline).containsExactly(1, 2);
   }
@@ -161,15 +217,20 @@ class SchedulingPolicyTest {
   @Test
   void creationsSpreadOverInvokersAsFreeMemoryShrinks() {
     Action a = action("hello", 1000, 1, 10);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 6, 0)),
-        List.of(invoker(0, 2000, Map.of("guest/hello", 1)), invoker(1, 2500, Map.of())), List.of());
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 6, 0)),
+            List.of(invoker(0, 2000, Map.of("guest/hello", 1)), invoker(1, 2500, Map.of())),
+            List.of());
     assertThat(plan).extracting(PlannedCreation::invokerId).containsExactly(1, 0, 1, 0);
   }
 
   @Test
   void noInvokerWithEnoughMemoryMeansNoCreation() {
     Action a = action("big", 2048, 1, 10);
-    assertThat(SchedulingPolicy.decide(List.of(new Demand(a, 1, 0)), List.of(invoker(0, 1024, Map.of())), List.of()))
+    assertThat(
+            SchedulingPolicy.decide(
+                List.of(new Demand(a, 1, 0)), List.of(invoker(0, 1024, Map.of())), List.of()))
         .isEmpty();
   }
 
@@ -177,8 +238,11 @@ class SchedulingPolicyTest {
   void memoryOfCreationsInFlightCountsAgainstTheInvoker() {
     Action a = action("a", 512, 1, 10);
     CreationInFlight other = new CreationInFlight("c1", 0, "guest/other", 2048, 0, 0);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(List.of(new Demand(a, 1, 0)),
-        List.of(invoker(0, 3000, Map.of()), invoker(1, 2000, Map.of())), List.of(other));
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 1, 0)),
+            List.of(invoker(0, 3000, Map.of()), invoker(1, 2000, Map.of())),
+            List.of(other));
     assertThat(plan).extracting(PlannedCreation::invokerId).containsExactly(1);
   }
 

@@ -25,14 +25,16 @@ class SharedDemandTest {
 
   /** An ownership that owns A and not B (their partitions differ for these names). */
   static Ownership ownsAOnly() {
-    assertThat(Ownership.partitionOf(A.fqn().path(), P)).isNotEqualTo(Ownership.partitionOf(B.fqn().path(), P));
+    assertThat(Ownership.partitionOf(A.fqn().path(), P))
+        .isNotEqualTo(Ownership.partitionOf(B.fqn().path(), P));
     return owning(A);
   }
 
   @Test
   void anActionsPartitionIsTheOneKafkasDefaultPartitionerGivesItsPath() {
     byte[] key = "guest/a".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    int kafka = org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(key, P);
+    int kafka =
+        org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(key, P);
     assertThat(Ownership.partitionOf("guest/a", P)).isEqualTo(kafka);
   }
 
@@ -55,9 +57,11 @@ class SharedDemandTest {
   @Test
   void theOwnerSchedulesFromItsOwnCountPlusTheLiveReportsOfTheOthers() {
     List<Demand> local = List.of(new Demand(A, 2, 500), new Demand(B, 7, 100));
-    List<SharedDemand.Received> remote = List.of(
-        new SharedDemand.Received(new DemandReport(1, A, 3, 200), 1_000),
-        new SharedDemand.Received(new DemandReport(2, A, 4, 100), 1_000 - SharedDemand.TTL_MS - 1));
+    List<SharedDemand.Received> remote =
+        List.of(
+            new SharedDemand.Received(new DemandReport(1, A, 3, 200), 1_000),
+            new SharedDemand.Received(
+                new DemandReport(2, A, 4, 100), 1_000 - SharedDemand.TTL_MS - 1));
     assertThat(SharedDemand.owned(local, remote, ownsAOnly(), 1_000))
         .as("B is not owned; the report of controller 2 expired")
         .containsExactly(new Demand(A, 5, 200));
@@ -65,8 +69,10 @@ class SharedDemandTest {
 
   @Test
   void anOwnerWithoutActivationsOfItsOwnSchedulesTheReportedOnes() {
-    List<SharedDemand.Received> remote = List.of(new SharedDemand.Received(new DemandReport(1, A, 3, 200), 1_000));
-    assertThat(SharedDemand.owned(List.of(), remote, ownsAOnly(), 1_000)).containsExactly(new Demand(A, 3, 200));
+    List<SharedDemand.Received> remote =
+        List.of(new SharedDemand.Received(new DemandReport(1, A, 3, 200), 1_000));
+    assertThat(SharedDemand.owned(List.of(), remote, ownsAOnly(), 1_000))
+        .containsExactly(new Demand(A, 3, 200));
   }
 
   @Test
@@ -74,7 +80,8 @@ class SharedDemandTest {
     Ownership own = ownsAOnly();
     Map<String, SharedDemand.Sent> sent = Map.of("guest/b", new SharedDemand.Sent(B, 2, 1_000));
     List<Demand> changed = List.of(new Demand(A, 9, 0), new Demand(B, 3, 0));
-    assertThat(SharedDemand.due(0, changed, sent, own, 1_000 + SharedDemand.REPORT_GAP_MS - 1)).isEmpty();
+    assertThat(SharedDemand.due(0, changed, sent, own, 1_000 + SharedDemand.REPORT_GAP_MS - 1))
+        .isEmpty();
     assertThat(SharedDemand.due(0, changed, sent, own, 1_000 + SharedDemand.REPORT_GAP_MS))
         .containsExactly(new DemandReport(0, B, 3, 0));
     List<Demand> same = List.of(new Demand(B, 2, 0));
@@ -98,14 +105,17 @@ class SharedDemandTest {
     Map<String, SharedDemand.Sent> sent = Map.of("guest/b", new SharedDemand.Sent(B, 2, 1_000));
     Ownership nowOwnsB = owning(A, B);
     assertThat(SharedDemand.afterSending(sent, List.of(), nowOwnsB, 1_500)).isEmpty();
-    assertThat(SharedDemand.due(0, List.of(new Demand(B, 5, 0)), Map.of(), nowOwnsB, 9_000)).isEmpty();
+    assertThat(SharedDemand.due(0, List.of(new Demand(B, 5, 0)), Map.of(), nowOwnsB, 9_000))
+        .isEmpty();
   }
 
   @Test
   void reportsFromAStoppedControllerStopCountingAfterTheirTtl() {
-    Map<String, SharedDemand.Received> remote = Map.of(
-        "1|guest/a", new SharedDemand.Received(new DemandReport(1, A, 3, 0), 1_000),
-        "2|guest/a", new SharedDemand.Received(new DemandReport(2, A, 3, 0), 4_000));
-    assertThat(SharedDemand.live(remote, 1_000 + SharedDemand.TTL_MS + 1)).containsOnlyKeys("2|guest/a");
+    Map<String, SharedDemand.Received> remote =
+        Map.of(
+            "1|guest/a", new SharedDemand.Received(new DemandReport(1, A, 3, 0), 1_000),
+            "2|guest/a", new SharedDemand.Received(new DemandReport(2, A, 3, 0), 4_000));
+    assertThat(SharedDemand.live(remote, 1_000 + SharedDemand.TTL_MS + 1))
+        .containsOnlyKeys("2|guest/a");
   }
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The scheduler actor of one of several controllers, with fake command and report channels: no Kafka. */
+/**
+ * The scheduler actor of one of several controllers, with fake command and report channels: no
+ * Kafka.
+ */
 @Timeout(20)
 class SharedSchedulerTest {
   static final ActorTestKit testKit = ActorTestKit.create();
@@ -36,12 +39,25 @@ class SharedSchedulerTest {
   }
 
   ActorRef<Scheduler.Command> spawn(Ownership ownership) {
-    Scheduler.Settings settings = new Scheduler.Settings(4, Duration.ofMillis(20), Duration.ofSeconds(5),
-        Duration.ofSeconds(30), Duration.ofSeconds(60));
-    ActorRef<Scheduler.Command> scheduler = testKit.spawn(Scheduler.create(settings,
-        (id, c) -> created.add((ContainerCreation) c), clock, view, ownership, reported::add));
-    scheduler.tell(new Scheduler.HeartbeatReceived(
-        new InvokerHeartbeat(2, 4096, 4096, 0, Map.of(), 0, clock.millis()), false));
+    Scheduler.Settings settings =
+        new Scheduler.Settings(
+            4,
+            Duration.ofMillis(20),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60));
+    ActorRef<Scheduler.Command> scheduler =
+        testKit.spawn(
+            Scheduler.create(
+                settings,
+                (id, c) -> created.add((ContainerCreation) c),
+                clock,
+                view,
+                ownership,
+                reported::add));
+    scheduler.tell(
+        new Scheduler.HeartbeatReceived(
+            new InvokerHeartbeat(2, 4096, 4096, 0, Map.of(), 0, clock.millis()), false));
     return scheduler;
   }
 
@@ -59,10 +75,14 @@ class SharedSchedulerTest {
   void theOwnerCreatesForTheReportedBacklogAsWellAsItsOwn() throws Exception {
     ActorRef<Scheduler.Command> scheduler = spawn(mine);
     scheduler.tell(new Scheduler.DemandReported(new DemandReport(1, single, 3, clock.millis())));
-    assertThat(created.poll(5, TimeUnit.SECONDS)).as("the first container, for a backlog of others").isNotNull();
+    assertThat(created.poll(5, TimeUnit.SECONDS))
+        .as("the first container, for a backlog of others")
+        .isNotNull();
     scheduler.tell(new Scheduler.Submitted("a1", single));
     for (int i = 0; i < 3; i++) {
-      assertThat(created.poll(5, TimeUnit.SECONDS)).as("scale-up to 4 activations of concurrency 1").isNotNull();
+      assertThat(created.poll(5, TimeUnit.SECONDS))
+          .as("scale-up to 4 activations of concurrency 1")
+          .isNotNull();
     }
     assertThat(created.poll(300, TimeUnit.MILLISECONDS)).isNull();
     assertThat(reported).as("it owns the action: no report").isEmpty();

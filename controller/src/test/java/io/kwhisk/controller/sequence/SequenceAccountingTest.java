@@ -13,10 +13,23 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class SequenceAccountingTest {
-  static ActivationRecord record(String id, ActivationResponse response, long duration, int memory) {
+  static ActivationRecord record(
+      String id, ActivationResponse response, long duration, int memory) {
     JsonNode limits = Json.object().put("memory", memory);
-    return new ActivationRecord("guest", "a", "0.0.1", "guest", id, 0, duration, duration, response.statusCode(),
-        response, List.of(), List.of(new KeyValue("limits", limits)), false);
+    return new ActivationRecord(
+        "guest",
+        "a",
+        "0.0.1",
+        "guest",
+        id,
+        0,
+        duration,
+        duration,
+        response.statusCode(),
+        response,
+        List.of(),
+        List.of(new KeyValue("limits", limits)),
+        false);
   }
 
   @Test
@@ -36,9 +49,19 @@ class SequenceAccountingTest {
   @Test
   void aResultWithAnErrorFieldOrAFailedComponentStopsTheSequence() {
     SequenceAccounting start = SequenceAccounting.start(0, Json.object());
-    assertThat(start.after(record("e", ActivationResponse.success(Json.object().put("error", "no")), 1, 256), 1)
-        .stop()).isTrue();
-    assertThat(start.after(record("d", ActivationResponse.developerError(Json.object()), 1, 256), 1).stop()).isTrue();
+    assertThat(
+            start
+                .after(
+                    record(
+                        "e", ActivationResponse.success(Json.object().put("error", "no")), 1, 256),
+                    1)
+                .stop())
+        .isTrue();
+    assertThat(
+            start
+                .after(record("d", ActivationResponse.developerError(Json.object()), 1, 256), 1)
+                .stop())
+        .isTrue();
     SequenceAccounting failed = start.fail(SequenceAccounting.whiskError("Sequence failed."), null);
     assertThat(failed.stop()).isTrue();
     assertThat(failed.logs()).isEmpty();

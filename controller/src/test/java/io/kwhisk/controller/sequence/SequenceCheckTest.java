@@ -19,17 +19,44 @@ class SequenceCheckTest {
   final Map<FullyQualifiedName, Action> store = new HashMap<>();
 
   void atomic(String name) {
-    store.put(new FullyQualifiedName("guest", name), new Action("guest", name, "r", null,
-        new Exec("nodejs:20", "x", null, false, null), null, null, null, 0, false, 0));
+    store.put(
+        new FullyQualifiedName("guest", name),
+        new Action(
+            "guest",
+            name,
+            "r",
+            null,
+            new Exec("nodejs:20", "x", null, false, null),
+            null,
+            null,
+            null,
+            0,
+            false,
+            0));
   }
 
   void sequence(String name, String... components) {
-    store.put(new FullyQualifiedName("guest", name), new Action("guest", name, "r", null,
-        Exec.sequence(List.of(components)), null, null, null, 0, false, 0));
+    store.put(
+        new FullyQualifiedName("guest", name),
+        new Action(
+            "guest",
+            name,
+            "r",
+            null,
+            Exec.sequence(List.of(components)),
+            null,
+            null,
+            null,
+            0,
+            false,
+            0));
   }
 
   List<String> check(String self, String... components) {
-    return SequenceCheck.check(new FullyQualifiedName("guest", self), "guest", List.of(components),
+    return SequenceCheck.check(
+        new FullyQualifiedName("guest", self),
+        "guest",
+        List.of(components),
         fqn -> Optional.ofNullable(store.get(fqn)));
   }
 
@@ -42,7 +69,8 @@ class SequenceCheckTest {
 
   @Test
   void aMissingComponentOrAMalformedNameIsRefused() {
-    assertThatThrownBy(() -> check("seq", "/_/missing")).hasMessage("Sequence component does not exist.");
+    assertThatThrownBy(() -> check("seq", "/_/missing"))
+        .hasMessage("Sequence component does not exist.");
     assertThatThrownBy(() -> check("seq", "justaname")).isInstanceOf(SequenceException.class);
     assertThatThrownBy(() -> check("seq", "/a/b/c/d")).isInstanceOf(SequenceException.class);
   }
@@ -52,7 +80,8 @@ class SequenceCheckTest {
     atomic("a");
     sequence("outer", "/guest/a", "/guest/inner");
     sequence("inner", "/guest/a");
-    assertThatThrownBy(() -> check("inner", "/guest/inner")).hasMessage("Sequence may not refer to itself.");
+    assertThatThrownBy(() -> check("inner", "/guest/inner"))
+        .hasMessage("Sequence may not refer to itself.");
     assertThatThrownBy(() -> check("inner", "/guest/a", "/guest/outer"))
         .hasMessage("Sequence may not refer to itself.");
   }

@@ -23,7 +23,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Sequences through the REST API; the test plays the invoker, so it sees each component's message. */
+/**
+ * Sequences through the REST API; the test plays the invoker, so it sees each component's message.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SequencesIT {
   static final String NS = "/api/v1/namespaces/_";
@@ -32,16 +34,25 @@ class SequencesIT {
   void writingABadSequenceAnswers400WithOpenWhisksMessage() throws Exception {
     try (Harness h = Harness.start(Map.of())) {
       h.createAction("a", Harness.nodeAction("x"));
-      assertThat(error(h.createAction("s", seq()))).isEqualTo("No component specified for the sequence.");
-      assertThat(error(h.createAction("s", seq("/_/missing")))).isEqualTo("Sequence component does not exist.");
-      assertThat(error(h.createAction("s", seq("/_/s")))).isEqualTo("Sequence component does not exist.");
+      assertThat(error(h.createAction("s", seq())))
+          .isEqualTo("No component specified for the sequence.");
+      assertThat(error(h.createAction("s", seq("/_/missing"))))
+          .isEqualTo("Sequence component does not exist.");
+      assertThat(error(h.createAction("s", seq("/_/s"))))
+          .isEqualTo("Sequence component does not exist.");
       assertThat(h.createAction("s", seq("/_/a")).statusCode()).isEqualTo(200);
       assertThat(error(h.call("PUT", NS + "/actions/s?overwrite=true", seq("/_/a", "/_/s"))))
           .isEqualTo("Sequence may not refer to itself.");
       String fiftyOne = String.join(",", java.util.Collections.nCopies(51, "\"/_/a\""));
-      assertThat(error(h.createAction("long", "{\"exec\":{\"kind\":\"sequence\",\"components\":[" + fiftyOne + "]}}")))
+      assertThat(
+              error(
+                  h.createAction(
+                      "long",
+                      "{\"exec\":{\"kind\":\"sequence\",\"components\":[" + fiftyOne + "]}}")))
           .isEqualTo("Too many actions in the sequence.");
-      assertThat(h.createAction("bad", "{\"exec\":{\"kind\":\"sequence\",\"components\":\"/_/a\"}}").statusCode())
+      assertThat(
+              h.createAction("bad", "{\"exec\":{\"kind\":\"sequence\",\"components\":\"/_/a\"}}")
+                  .statusCode())
           .isEqualTo(400);
     }
   }
@@ -65,15 +76,19 @@ class SequencesIT {
         assertThat(one.params().toString()).isEqualTo("{\"n\":1}");
 
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(h::stopController, stopper);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> !stopped.isDone());
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !stopped.isDone());
         h.complete(one, ActivationResponse.success(Json.object().put("n", 2)), List.of());
         ActivationMessage two = message(second);
         assertThat(two.params().toString()).isEqualTo("{\"n\":2}");
         h.complete(two, ActivationResponse.success(Json.object().put("n", 3)), List.of());
         stopped.get(30, TimeUnit.SECONDS);
 
-        CompletionMessage record = Json.decode(Harness.awaitRecord(completions, sequenceId).value(),
-            CompletionMessage.class);
+        CompletionMessage record =
+            Json.decode(
+                Harness.awaitRecord(completions, sequenceId).value(), CompletionMessage.class);
         assertThat(record.record().logs()).containsExactly(one.activationId(), two.activationId());
         assertThat(record.record().response().result().toString()).isEqualTo("{\"n\":3}");
         assertThat(record.record().annotation("kind").orElseThrow().asText()).isEqualTo("sequence");
@@ -84,10 +99,13 @@ class SequencesIT {
   }
 
   @Test
-  void aSequenceItsControllerStoppedBeforeItEndedGetsAnErrorRecordOfItsEndedComponentsWhenTheControllerStartsAgain()
-      throws Exception {
-    try (Harness h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m",
-        ControllerConfig.BLOCKING_WAIT, "1s"))) {
+  void
+      aSequenceItsControllerStoppedBeforeItEndedGetsAnErrorRecordOfItsEndedComponentsWhenTheControllerStartsAgain()
+          throws Exception {
+    try (Harness h =
+        Harness.start(
+            Map.of(
+                ControllerConfig.HEARTBEAT_TIMEOUT, "10m", ControllerConfig.BLOCKING_WAIT, "1s"))) {
       h.heartbeat(7, Map.of());
       h.createAction("first", Harness.nodeAction("x"));
       h.createAction("second", Harness.nodeAction("x"));
@@ -100,37 +118,58 @@ class SequencesIT {
         String sequenceId = Harness.json(accepted).path("activationId").asText();
         ActivationMessage one = message(first);
         h.complete(one, ActivationResponse.success(Json.object().put("n", 2)), List.of());
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-          for (var r : journal.poll(Duration.ofMillis(200))) {
-            if (r.value() != null && Json.decode(r.value(), SequenceNote.class).components().size() == 1) return true;
-          }
-          return false;
-        });
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  for (var r : journal.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null
+                        && Json.decode(r.value(), SequenceNote.class).components().size() == 1)
+                      return true;
+                  }
+                  return false;
+                });
 
         // The second component never answers: the stop gives up on the sequence after its drain.
         h.stopController();
         h.startController();
 
-        CompletionMessage record = Json.decode(Harness.awaitRecord(completions, sequenceId).value(),
-            CompletionMessage.class);
-        assertThat(record.record().response().statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
-        assertThat(record.record().response().result().path("error").asText()).isEqualTo(SequenceNote.INTERRUPTED);
+        CompletionMessage record =
+            Json.decode(
+                Harness.awaitRecord(completions, sequenceId).value(), CompletionMessage.class);
+        assertThat(record.record().response().statusCode())
+            .isEqualTo(ActivationResponse.WHISK_ERROR);
+        assertThat(record.record().response().result().path("error").asText())
+            .isEqualTo(SequenceNote.INTERRUPTED);
         assertThat(record.record().logs()).containsExactly(one.activationId());
         assertThat(record.record().annotation("kind").orElseThrow().asText()).isEqualTo("sequence");
-        assertThat(record.record().annotation("path").orElseThrow().asText()).isEqualTo("guest/both");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-          HttpResponse<String> read = h.call("GET", NS + "/activations/" + sequenceId, null);
-          assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-          assertThat(Harness.json(read).at("/response/status").asText()).isEqualTo("whisk internal error");
-        });
-        assertThat(SequenceRecovery.read(io.kwhisk.common.kafka.KafkaSettings.of(h.bootstrapServers()), "test-journal", 0, Duration.ofSeconds(20))).isEmpty();
+        assertThat(record.record().annotation("path").orElseThrow().asText())
+            .isEqualTo("guest/both");
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () -> {
+                  HttpResponse<String> read =
+                      h.call("GET", NS + "/activations/" + sequenceId, null);
+                  assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+                  assertThat(Harness.json(read).at("/response/status").asText())
+                      .isEqualTo("whisk internal error");
+                });
+        assertThat(
+                SequenceRecovery.read(
+                    io.kwhisk.common.kafka.KafkaSettings.of(h.bootstrapServers()),
+                    "test-journal",
+                    0,
+                    Duration.ofSeconds(20)))
+            .isEmpty();
       }
     }
   }
 
   static String seq(String... components) {
     StringBuilder b = new StringBuilder("{\"exec\":{\"kind\":\"sequence\",\"components\":[");
-    for (int i = 0; i < components.length; i++) b.append(i == 0 ? "" : ",").append('"').append(components[i]).append('"');
+    for (int i = 0; i < components.length; i++)
+      b.append(i == 0 ? "" : ",").append('"').append(components[i]).append('"');
     return b.append("]}}").toString();
   }
 

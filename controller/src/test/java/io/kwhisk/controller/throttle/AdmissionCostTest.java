@@ -11,18 +11,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A coarse guard on the request-path cost of admission (the precise number comes from {@link AdmissionBenchmark}):
- * the budget is 0.05 ms per request, which a regression to a per-request Kafka call (about 1 ms) would break.
+ * A coarse guard on the request-path cost of admission (the precise number comes from {@link
+ * AdmissionBenchmark}): the budget is 0.05 ms per request, which a regression to a per-request
+ * Kafka call (about 1 ms) would break.
  */
 @Timeout(30)
 class AdmissionCostTest {
   @Test
   void anAdmissionCheckCostsWellUnderFiftyMicrosecondsAmortised() throws Exception {
-    Admission admission = new Admission(AdmissionSettings.DEFAULT.withNamespacePerMinute(0), Clock.systemUTC(), a -> 1_000_000, ns -> 1_000_000);
+    Admission admission =
+        new Admission(
+            AdmissionSettings.DEFAULT.withNamespacePerMinute(0),
+            Clock.systemUTC(),
+            a -> 1_000_000,
+            ns -> 1_000_000);
     Action[] actions = new Action[100];
     for (int i = 0; i < actions.length; i++) {
-      actions[i] = new Action("ns" + (i % 10), "action" + i, "r1", "0.0.1",
-          new Exec("nodejs:20", "x", null, false, null), null, null, ActionLimits.DEFAULT, 8, false, 0);
+      actions[i] =
+          new Action(
+              "ns" + (i % 10),
+              "action" + i,
+              "r1",
+              "0.0.1",
+              new Exec("nodejs:20", "x", null, false, null),
+              null,
+              null,
+              ActionLimits.DEFAULT,
+              8,
+              false,
+              0);
     }
     admission.refresh(names -> Map.of());
     int n = 200_000;

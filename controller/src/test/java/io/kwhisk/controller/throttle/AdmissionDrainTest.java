@@ -16,34 +16,51 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The action's drain rate as {@link Admission} infers it from its own completions, in simulated time: an open-loop
- * client, an invoker that completes at a fixed rate, and a fake Kafka whose lag may under-report the queue.
+ * The action's drain rate as {@link Admission} infers it from its own completions, in simulated
+ * time: an open-loop client, an invoker that completes at a fixed rate, and a fake Kafka whose lag
+ * may under-report the queue.
  */
 @Timeout(10)
 class AdmissionDrainTest {
   static final String PATH = "guest/slow";
   static final Action SLOW = AdmissionTest.action("slow");
 
-  /** The measured scenario's settings: min-backlog 16, 4 per slot, max-queue-delay 2 s, refresh 1 s. */
+  /**
+   * The measured scenario's settings: min-backlog 16, 4 per slot, max-queue-delay 2 s, refresh 1 s.
+   */
   static AdmissionSettings settings(int namespaceConcurrency) {
-    return new AdmissionSettings(namespaceConcurrency, 4, 16, Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+    return new AdmissionSettings(
+        namespaceConcurrency,
+        4,
+        16,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60));
   }
 
   /** What one simulated run saw; backlog and in-flight maxima are over its second half. */
-  record Run(Admission admission, List<Rejection> lateRejections, long maxQueue, int maxInFlight,
+  record Run(
+      Admission admission,
+      List<Rejection> lateRejections,
+      long maxQueue,
+      int maxInFlight,
       double offsetDrainRate) {}
 
   /**
-   * One action with 2 containers x concurrency 1 that completes 17 activations per second, offered 40 per second
-   * for {@code seconds}, in ticks of 100 ms, refreshed every second with {@code reportedLag} of the true queue
-   * (queued plus running). {@code offsetDrainRate} is what the growth of {@code endOffset - lag} reads over the
-   * second half: the former, offset-based estimate.
+   * One action with 2 containers x concurrency 1 that completes 17 activations per second, offered
+   * 40 per second for {@code seconds}, in ticks of 100 ms, refreshed every second with {@code
+   * reportedLag} of the true queue (queued plus running). {@code offsetDrainRate} is what the
+   * growth of {@code endOffset - lag} reads over the second half: the former, offset-based
+   * estimate.
    */
-  static Run simulate(int namespaceConcurrency, LongUnaryOperator reportedLag, int seconds) throws Exception {
+  static Run simulate(int namespaceConcurrency, LongUnaryOperator reportedLag, int seconds)
+      throws Exception {
     ManualClock clock = new ManualClock();
     AdmissionSettings settings = settings(namespaceConcurrency);
-    Admission admission = new Admission(settings, clock, a -> 2, ns -> settings.namespaceConcurrency());
+    Admission admission =
+        new Admission(settings, clock, a -> 2, ns -> settings.namespaceConcurrency());
     Map<String, QueueOffsets> kafka = new HashMap<>();
     LagSource source = actions -> Map.copyOf(kafka);
     ArrayDeque<String> queue = new ArrayDeque<>();
@@ -86,44 +103,56 @@ class AdmissionDrainTest {
         maxInFlight = Math.max(maxInFlight, admission.inFlight("guest"));
       }
     }
-    return new Run(admission, late, maxQueue, maxInFlight, (drainedAtEnd - drainedAtHalf) / (seconds / 2.0));
+    return new Run(
+        admission, late, maxQueue, maxInFlight, (drainedAtEnd - drainedAtHalf) / (seconds / 2.0));
   }
 
   @Test
   void theMeasuredOverloadIsBoundByTheActionBacklogOfTwoSecondsOfItsDrain() throws Exception {
-    // 40/s offered to an action that drains 17/s; the lag misses the 2 records the containers have acquired.
+    // 40/s offered to an action that drains 17/s; the lag misses the 2 records the containers have
+    // acquired.
     Run run = simulate(100, queued -> Math.max(0, queued - 2), 30);
     Admission a = run.admission();
     assertThat(a.drainRate(PATH)).as("the completions' rate").isCloseTo(17, within(1.0));
-    assertThat(a.allowedBacklog(PATH)).as("max(16, 2 x 1 x 4, 17/s x 2 s)").hasValueSatisfying(
-        allowed -> assertThat(allowed).isBetween(32L, 36L));
-    assertThat(run.lateRejections()).isNotEmpty().allSatisfy(r -> {
-      assertThat(r.limit()).isEqualTo(Rejection.Limit.ACTION_BACKLOG);
-      assertThat(r.allowed()).isBetween(32L, 36L);
-    });
+    assertThat(a.allowedBacklog(PATH))
+        .as("max(16, 2 x 1 x 4, 17/s x 2 s)")
+        .hasValueSatisfying(allowed -> assertThat(allowed).isBetween(32L, 36L));
+    assertThat(run.lateRejections())
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.limit()).isEqualTo(Rejection.Limit.ACTION_BACKLOG);
+              assertThat(r.allowed()).isBetween(32L, 36L);
+            });
     assertThat(run.maxInFlight()).as("the namespace limit (100) never binds").isLessThan(50);
     assertThat(run.maxQueue() / 17.0).as("the wait of the last admitted, seconds").isLessThan(2.5);
   }
 
   @Test
   void aLagThatUnderReportsTheQueueDoesNotInflateTheDrainRate() throws Exception {
-    // The lag stays at 2 whatever is queued: endOffset - lag then grows as fast as admission lets records in.
+    // The lag stays at 2 whatever is queued: endOffset - lag then grows as fast as admission lets
+    // records in.
     Run run = simulate(1_000, queued -> Math.min(queued, 2), 30);
-    assertThat(run.offsetDrainRate()).as("the offset-based estimate overshoots here").isGreaterThan(30);
+    assertThat(run.offsetDrainRate())
+        .as("the offset-based estimate overshoots here")
+        .isGreaterThan(30);
     assertThat(run.admission().drainRate(PATH)).isCloseTo(17, within(1.0));
-    assertThat(run.admission().allowedBacklog(PATH)).hasValueSatisfying(
-        allowed -> assertThat(allowed).isBetween(32L, 36L));
+    assertThat(run.admission().allowedBacklog(PATH))
+        .hasValueSatisfying(allowed -> assertThat(allowed).isBetween(32L, 36L));
   }
 
   @Test
   void twoControllersEachSeeingHalfTheTrafficEstimateTheWholeActionsDrain() throws Exception {
     ManualClock clock = new ManualClock();
     AdmissionSettings settings = settings(1_000);
-    Admission[] controllers = {new Admission(settings, clock, a -> 2, ns -> 1_000),
-        new Admission(settings, clock, a -> 2, ns -> 1_000)};
+    Admission[] controllers = {
+      new Admission(settings, clock, a -> 2, ns -> 1_000),
+      new Admission(settings, clock, a -> 2, ns -> 1_000)
+    };
     Map<String, QueueOffsets> kafka = new HashMap<>();
     LagSource source = actions -> Map.copyOf(kafka);
-    // One shared topic, 20 completions per second in produce order: each controller sees its own 10.
+    // One shared topic, 20 completions per second in produce order: each controller sees its own
+    // 10.
     ArrayDeque<String[]> topic = new ArrayDeque<>();
     long end = 0;
     int ids = 0;
@@ -145,7 +174,9 @@ class AdmissionDrainTest {
       for (Admission c : controllers) c.refresh(source);
     }
     for (Admission c : controllers) {
-      assertThat(c.drainRate(PATH)).as("10 own completions per second at a share of 1/2").isCloseTo(20, within(0.5));
+      assertThat(c.drainRate(PATH))
+          .as("10 own completions per second at a share of 1/2")
+          .isCloseTo(20, within(0.5));
       assertThat(c.allowedBacklog(PATH)).contains(40L);
     }
   }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Admission against a real broker: the lag comes from the action's share group, the test plays the invoker (a share
- * consumer that completes and acknowledges), and no container ever runs.
+ * Admission against a real broker: the lag comes from the action's share group, the test plays the
+ * invoker (a share consumer that completes and acknowledges), and no container ever runs.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AdmissionIT {
@@ -42,12 +42,21 @@ class AdmissionIT {
 
   @BeforeAll
   static void start() throws Exception {
-    h = Harness.start(Map.of(ControllerConfig.HEARTBEAT_TIMEOUT, "10m",
-        AdmissionSettings.MIN_BACKLOG, "1",
-        AdmissionSettings.BACKLOG_PER_SLOT, "2",
-        AdmissionSettings.LAG_REFRESH, "200ms"));
+    h =
+        Harness.start(
+            Map.of(
+                ControllerConfig.HEARTBEAT_TIMEOUT,
+                "10m",
+                AdmissionSettings.MIN_BACKLOG,
+                "1",
+                AdmissionSettings.BACKLOG_PER_SLOT,
+                "2",
+                AdmissionSettings.LAG_REFRESH,
+                "200ms"));
     h.heartbeat(7, Map.of());
-    await().atMost(Duration.ofSeconds(20)).until(() -> h.controller().schedulerView().hasHealthyInvoker());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> h.controller().schedulerView().hasHealthyInvoker());
   }
 
   @AfterAll
@@ -60,11 +69,17 @@ class AdmissionIT {
   }
 
   @Test
-  void anActionOverItsBacklogIsRefusedWith429AndRetryAfterUntilAnInvokerDrainsIt() throws Exception {
-    HttpResponse<String> put = h.createAction("backlogged",
-        "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"instances\":3}}");
+  void anActionOverItsBacklogIsRefusedWith429AndRetryAfterUntilAnInvokerDrainsIt()
+      throws Exception {
+    HttpResponse<String> put =
+        h.createAction(
+            "backlogged",
+            "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"x\"},\"limits\":{\"instances\":3}}");
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-    assertThat(Harness.json(h.call("GET", invokePath("backlogged"), null)).at("/limits/instances").asInt())
+    assertThat(
+            Harness.json(h.call("GET", invokePath("backlogged"), null))
+                .at("/limits/instances")
+                .asInt())
         .isEqualTo(3);
 
     int accepted = 0;
@@ -81,11 +96,13 @@ class AdmissionIT {
     assertThat(error.get("error").asText())
         .isEqualTo("Too many activations queued for this action (count: 6, allowed: 6).");
     assertThat(error.get("code").asText()).isNotBlank();
-    assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 30);
+    assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1, 30);
 
     Thread.sleep(600);
     assertThat(h.call("POST", invokePath("backlogged"), "{}").statusCode())
-        .as("still refused once the lag view has Kafka's own lag").isEqualTo(429);
+        .as("still refused once the lag view has Kafka's own lag")
+        .isEqualTo(429);
 
     FullyQualifiedName fqn = new FullyQualifiedName("guest", "backlogged");
     try (KafkaShareConsumer<String, byte[]> invoker = invoker(fqn)) {
@@ -102,48 +119,71 @@ class AdmissionIT {
       }
       assertThat(drained).isEqualTo(accepted);
     }
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> h.call("POST", invokePath("backlogged"), "{}").statusCode() == 202);
   }
 
   @Test
-  void aNamespaceOverItsConcurrencyLimitIsRefusedWith429UntilOneOfItsActivationsCompletes() throws Exception {
+  void aNamespaceOverItsConcurrencyLimitIsRefusedWith429UntilOneOfItsActivationsCompletes()
+      throws Exception {
     String credentials = admin("namespace", "create", "tight").trim();
     assertThat(credentials).matches("[0-9a-f-]{36}:[A-Za-z0-9]{64}");
     admin("namespace", "limit", "tight", "2");
-    await().atMost(Duration.ofSeconds(20)).until(() -> h.controller().concurrencyLimit("tight") == 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> h.controller().concurrencyLimit("tight") == 2);
 
-    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null, credentials))
-        .get("concurrentInvocations").asInt()).isEqualTo(2);
-    assertThat(Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null)).get("concurrentInvocations").asInt())
-        .as("guest has the default").isEqualTo(100);
+    assertThat(
+            Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null, credentials))
+                .get("concurrentInvocations")
+                .asInt())
+        .isEqualTo(2);
+    assertThat(
+            Harness.json(h.call("GET", "/api/v1/namespaces/_/limits", null))
+                .get("concurrentInvocations")
+                .asInt())
+        .as("guest has the default")
+        .isEqualTo(100);
     String path = "/api/v1/namespaces/tight/actions/busy";
-    assertThat(h.call("PUT", path, Harness.nodeAction("x"), credentials).statusCode()).isEqualTo(200);
+    assertThat(h.call("PUT", path, Harness.nodeAction("x"), credentials).statusCode())
+        .isEqualTo(200);
     assertThat(h.call("POST", path, "{}", credentials).statusCode()).isEqualTo(202);
     assertThat(h.call("POST", path, "{}", credentials).statusCode()).isEqualTo(202);
     HttpResponse<String> refused = h.call("POST", path, "{}", credentials);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
     assertThat(Harness.json(refused).get("error").asText())
         .isEqualTo("Too many concurrent requests in flight (count: 2, allowed: 2).");
-    assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+    assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow()))
+        .isPositive();
     HttpResponse<String> guestPut = h.createAction("other-namespace", Harness.nodeAction("x"));
     assertThat(guestPut.statusCode()).as(guestPut.body()).isEqualTo(200);
     assertThat(h.call("POST", invokePath("other-namespace"), "{}").statusCode())
-        .as("guest's action is accepted although tight is at its limit").isEqualTo(202);
+        .as("guest's action is accepted although tight is at its limit")
+        .isEqualTo(202);
 
-    try (KafkaConsumer<String, byte[]> queue = h.reader(Topics.actionTopic(new FullyQualifiedName("tight", "busy")))) {
-      ActivationMessage first = Json.decode(Harness.awaitRecord(queue, null).value(), ActivationMessage.class);
+    try (KafkaConsumer<String, byte[]> queue =
+        h.reader(Topics.actionTopic(new FullyQualifiedName("tight", "busy")))) {
+      ActivationMessage first =
+          Json.decode(Harness.awaitRecord(queue, null).value(), ActivationMessage.class);
       h.complete(first, ActivationResponse.success(Json.object()), List.of());
     }
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> h.call("POST", path, "{}", credentials).statusCode() == 202);
   }
 
   static KafkaShareConsumer<String, byte[]> invoker(FullyQualifiedName action) {
-    KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(Map.of(
-        "bootstrap.servers", h.bootstrapServers(),
-        "group.id", Topics.actionGroup(action),
-        "share.acknowledgement.mode", "explicit"), new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaShareConsumer<String, byte[]> consumer =
+        new KafkaShareConsumer<>(
+            Map.of(
+                "bootstrap.servers", h.bootstrapServers(),
+                "group.id", Topics.actionGroup(action),
+                "share.acknowledgement.mode", "explicit"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     consumer.subscribe(List.of(Topics.actionTopic(action)));
     return consumer;
   }
@@ -151,8 +191,12 @@ class AdmissionIT {
   static String admin(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = AdminMain.run(args, ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", h.bootstrapServers())),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status =
+        AdminMain.run(
+            args,
+            ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", h.bootstrapServers())),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     return out.toString(StandardCharsets.UTF_8);
   }

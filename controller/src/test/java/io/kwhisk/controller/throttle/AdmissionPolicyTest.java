@@ -8,8 +8,16 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class AdmissionPolicyTest {
-  static final AdmissionSettings SETTINGS = new AdmissionSettings(100, 4, 16, Duration.ofSeconds(10),
-      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+  static final AdmissionSettings SETTINGS =
+      new AdmissionSettings(
+          100,
+          4,
+          16,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60));
 
   @Test
   void theAllowedBacklogIsFourPerSlotTheActionHasOrMayGet() {
@@ -37,8 +45,10 @@ class AdmissionPolicyTest {
 
   @Test
   void retryAfterIsAtLeastOneSecondAndAtMostTheCeiling() {
-    assertThat(AdmissionPolicy.retryAfterSeconds(40, 40, 1000, Duration.ofSeconds(30))).isEqualTo(1);
-    assertThat(AdmissionPolicy.retryAfterSeconds(4000, 40, 1, Duration.ofSeconds(30))).isEqualTo(30);
+    assertThat(AdmissionPolicy.retryAfterSeconds(40, 40, 1000, Duration.ofSeconds(30)))
+        .isEqualTo(1);
+    assertThat(AdmissionPolicy.retryAfterSeconds(4000, 40, 1, Duration.ofSeconds(30)))
+        .isEqualTo(30);
   }
 
   @Test

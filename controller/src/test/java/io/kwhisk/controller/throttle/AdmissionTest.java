@@ -20,25 +20,48 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class AdmissionTest {
   /** Allowed backlog: max(8, containers x concurrency x 2, drain x 5 s); namespace default 1000. */
-  static final AdmissionSettings SETTINGS = new AdmissionSettings(1000, 2, 8, Duration.ofSeconds(5),
-      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+  static final AdmissionSettings SETTINGS =
+      new AdmissionSettings(
+          1000,
+          2,
+          8,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60));
 
   final ManualClock clock = new ManualClock();
   final AtomicInteger capacity = new AtomicInteger(1);
   final Map<String, Integer> namespaceLimits = new HashMap<>();
-  final Admission admission = new Admission(SETTINGS, clock, a -> capacity.get(),
-      ns -> namespaceLimits.getOrDefault(ns, SETTINGS.namespaceConcurrency()));
+  final Admission admission =
+      new Admission(
+          SETTINGS,
+          clock,
+          a -> capacity.get(),
+          ns -> namespaceLimits.getOrDefault(ns, SETTINGS.namespaceConcurrency()));
   final Map<String, QueueOffsets> kafka = new HashMap<>();
   final List<List<FullyQualifiedName>> asked = new ArrayList<>();
-  final LagSource source = actions -> {
-    asked.add(List.copyOf(actions));
-    return Map.copyOf(kafka);
-  };
+  final LagSource source =
+      actions -> {
+        asked.add(List.copyOf(actions));
+        return Map.copyOf(kafka);
+      };
   int ids;
 
   static Action action(String ns, String name, int concurrency, int timeoutMs) {
-    return new Action(ns, name, "r1", "0.0.1", new Exec("nodejs:20", "x", null, false, null), null, null,
-        new ActionLimits(timeoutMs, 256, 10, concurrency), 4, false, 0);
+    return new Action(
+        ns,
+        name,
+        "r1",
+        "0.0.1",
+        new Exec("nodejs:20", "x", null, false, null),
+        null,
+        null,
+        new ActionLimits(timeoutMs, 256, 10, concurrency),
+        4,
+        false,
+        0);
   }
 
   static Action action(String name) {
@@ -63,7 +86,8 @@ class AdmissionTest {
     assertThat(r.limit()).isEqualTo(Rejection.Limit.ACTION_BACKLOG);
     assertThat(r.count()).isEqualTo(8);
     assertThat(r.allowed()).isEqualTo(8);
-    assertThat(r.message()).isEqualTo("Too many activations queued for this action (count: 8, allowed: 8).");
+    assertThat(r.message())
+        .isEqualTo("Too many activations queued for this action (count: 8, allowed: 8).");
     assertThat(r.retryAfterSeconds()).as("no drain seen yet: the ceiling").isEqualTo(30);
     assertThat(admission.backlog("guest/hello")).isEqualTo(8);
   }
@@ -83,11 +107,15 @@ class AdmissionTest {
     kafka.put("guest/b", new QueueOffsets(5, 5));
     admission.refresh(source);
     assertThat(asked).hasSize(1);
-    assertThat(asked.get(0)).extracting(FullyQualifiedName::path).containsExactlyInAnyOrder("guest/a", "guest/b");
+    assertThat(asked.get(0))
+        .extracting(FullyQualifiedName::path)
+        .containsExactlyInAnyOrder("guest/a", "guest/b");
     assertThat(admission.backlog("guest/a")).isEqualTo(1);
     assertThat(admission.backlog("guest/b")).isEqualTo(5);
     admitted(action("a"), 2);
-    assertThat(admission.backlog("guest/a")).as("the lag plus what was produced since").isEqualTo(3);
+    assertThat(admission.backlog("guest/a"))
+        .as("the lag plus what was produced since")
+        .isEqualTo(3);
   }
 
   @Test
@@ -100,10 +128,14 @@ class AdmissionTest {
     admission.refresh(source);
     admission.completed("a1");
     admission.completed("a1");
-    assertThat(admission.backlog("guest/hello")).as("3 reported, 1 completed since, counted once").isEqualTo(2);
+    assertThat(admission.backlog("guest/hello"))
+        .as("3 reported, 1 completed since, counted once")
+        .isEqualTo(2);
     kafka.put("guest/hello", new QueueOffsets(3, 2));
     admission.refresh(source);
-    assertThat(admission.backlog("guest/hello")).as("the refresh's lag replaces the count").isEqualTo(2);
+    assertThat(admission.backlog("guest/hello"))
+        .as("the refresh's lag replaces the count")
+        .isEqualTo(2);
   }
 
   @Test
@@ -133,7 +165,8 @@ class AdmissionTest {
     kafka.put("guest/hello", new QueueOffsets(8, 0));
     admission.refresh(source);
     assertThat(admission.drainRate("guest/hello"))
-        .as("the lag fell by 8 (records acquired by invokers drop out of it), but only 2 completed").isEqualTo(2.0);
+        .as("the lag fell by 8 (records acquired by invokers drop out of it), but only 2 completed")
+        .isEqualTo(2.0);
   }
 
   @Test
@@ -188,7 +221,9 @@ class AdmissionTest {
       clock.advance(1_000);
       admission.refresh(source);
     }
-    assertThat(admission.drainRate("guest/hello")).as("nothing of ours was queued: no sample").isEqualTo(8.0);
+    assertThat(admission.drainRate("guest/hello"))
+        .as("nothing of ours was queued: no sample")
+        .isEqualTo(8.0);
   }
 
   @Test
@@ -199,8 +234,11 @@ class AdmissionTest {
     assertThat(admission.admit("x3", action("c"))).isEmpty();
     Rejection r = admission.admit("x4", action("d")).orElseThrow();
     assertThat(r.limit()).isEqualTo(Rejection.Limit.NAMESPACE_CONCURRENCY);
-    assertThat(r.message()).isEqualTo("Too many concurrent requests in flight (count: 3, allowed: 3).");
-    assertThat(admission.admit("other", action("ns2", "a", 1, 60_000))).as("other namespaces are apart").isEmpty();
+    assertThat(r.message())
+        .isEqualTo("Too many concurrent requests in flight (count: 3, allowed: 3).");
+    assertThat(admission.admit("other", action("ns2", "a", 1, 60_000)))
+        .as("other namespaces are apart")
+        .isEmpty();
     admission.completed("x2");
     admission.completed("x2");
     assertThat(admission.inFlight("guest")).isEqualTo(2);
@@ -269,9 +307,13 @@ class AdmissionTest {
   @Test
   void aFailedRefreshKeepsTheEstimates() throws Exception {
     admitted(action("a"), 3);
-    assertThatThrownBy(() -> admission.refresh(actions -> {
-      throw new IllegalStateException("kafka away");
-    })).hasMessageContaining("kafka away");
+    assertThatThrownBy(
+            () ->
+                admission.refresh(
+                    actions -> {
+                      throw new IllegalStateException("kafka away");
+                    }))
+        .hasMessageContaining("kafka away");
     assertThat(admission.backlog("guest/a")).isEqualTo(3);
   }
 

@@ -12,14 +12,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Several controllers split each namespace's concurrency limit so that together they never exceed it. */
+/**
+ * Several controllers split each namespace's concurrency limit so that together they never exceed
+ * it.
+ */
 class ControllerShareTest {
   static AdmissionSettings settings(int controllers, int index) {
-    return AdmissionSettings.from(ConfigSource.of(Map.of(
-        AdmissionSettings.NAMESPACE_CONCURRENCY, "10",
-        AdmissionSettings.MIN_BACKLOG, "1000",
-        AdmissionSettings.CONTROLLERS, String.valueOf(controllers),
-        AdmissionSettings.CONTROLLER_ID, String.valueOf(index))));
+    return AdmissionSettings.from(
+        ConfigSource.of(
+            Map.of(
+                AdmissionSettings.NAMESPACE_CONCURRENCY,
+                "10",
+                AdmissionSettings.MIN_BACKLOG,
+                "1000",
+                AdmissionSettings.CONTROLLERS,
+                String.valueOf(controllers),
+                AdmissionSettings.CONTROLLER_ID,
+                String.valueOf(index))));
   }
 
   static Admission admission(AdmissionSettings s) {
@@ -33,10 +42,13 @@ class ControllerShareTest {
       for (int limit = 0; limit <= 40; limit++) {
         List<Integer> shares = new ArrayList<>();
         for (int i = 0; i < n; i++) shares.add(settings(n, i).share(limit));
-        assertThat(shares.stream().mapToInt(Integer::intValue).sum()).as("%d controllers, limit %d", n, limit)
+        assertThat(shares.stream().mapToInt(Integer::intValue).sum())
+            .as("%d controllers, limit %d", n, limit)
             .isEqualTo(limit);
-        assertThat(shares.stream().mapToInt(Integer::intValue).max().orElseThrow()
-            - shares.stream().mapToInt(Integer::intValue).min().orElseThrow()).isLessThanOrEqualTo(1);
+        assertThat(
+                shares.stream().mapToInt(Integer::intValue).max().orElseThrow()
+                    - shares.stream().mapToInt(Integer::intValue).min().orElseThrow())
+            .isLessThanOrEqualTo(1);
       }
     }
     assertThat(settings(2, 0).share(7)).isEqualTo(4);
@@ -55,27 +67,34 @@ class ControllerShareTest {
       if (second.admit("b" + i, action).isEmpty()) admitted++;
     }
     assertThat(admitted).isEqualTo(10);
-    assertThat(first.admit("a-more", action)).hasValueSatisfying(
-        r -> assertThat(r.limit()).isEqualTo(Rejection.Limit.NAMESPACE_CONCURRENCY));
+    assertThat(first.admit("a-more", action))
+        .hasValueSatisfying(
+            r -> assertThat(r.limit()).isEqualTo(Rejection.Limit.NAMESPACE_CONCURRENCY));
 
     second.completed("b0");
-    assertThat(second.admit("b-after", action)).as("a completion frees a place at its controller").isEmpty();
+    assertThat(second.admit("b-after", action))
+        .as("a completion frees a place at its controller")
+        .isEmpty();
     assertThat(first.admit("a-after", action)).isPresent();
   }
 
   @Test
   @Timeout(10)
   void theOnlyControllerHasTheWholeLimitWhateverItsId() {
-    AdmissionSettings alone = AdmissionSettings.from(ConfigSource.of(Map.of(AdmissionSettings.CONTROLLER_ID, "7")));
+    AdmissionSettings alone =
+        AdmissionSettings.from(ConfigSource.of(Map.of(AdmissionSettings.CONTROLLER_ID, "7")));
     assertThat(alone.share(100)).isEqualTo(100);
   }
 
   @Test
   @Timeout(10)
   void aControllerIdThatHasNoShareIsRefusedAtStartUp() {
-    assertThatThrownBy(() -> settings(2, 2)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("kwhisk.controller.id").hasMessageContaining(AdmissionSettings.CONTROLLERS);
-    assertThatThrownBy(() -> settings(0, 0)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> settings(2, 2))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kwhisk.controller.id")
+        .hasMessageContaining(AdmissionSettings.CONTROLLERS);
+    assertThatThrownBy(() -> settings(0, 0))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining(AdmissionSettings.CONTROLLERS);
   }
 }

@@ -13,14 +13,16 @@ import org.junit.jupiter.api.Test;
 class KafkaLagSourceTest {
   @Test
   void theGroupsOwnLagWinsWhenTheBrokerReportsIt() {
-    SharePartitionOffsetInfo group = new SharePartitionOffsetInfo(900, Optional.empty(), Optional.of(7L));
+    SharePartitionOffsetInfo group =
+        new SharePartitionOffsetInfo(900, Optional.empty(), Optional.of(7L));
 
     assertThat(KafkaLagSource.lag(1000, group, 0)).isEqualTo(OptionalLong.of(7));
   }
 
   @Test
   void withoutAReportedLagTheGroupsStartOffsetBoundsTheBacklog() {
-    SharePartitionOffsetInfo group = new SharePartitionOffsetInfo(990, Optional.empty(), Optional.empty());
+    SharePartitionOffsetInfo group =
+        new SharePartitionOffsetInfo(990, Optional.empty(), Optional.empty());
 
     assertThat(KafkaLagSource.lag(1000, group, 0)).isEqualTo(OptionalLong.of(10));
   }

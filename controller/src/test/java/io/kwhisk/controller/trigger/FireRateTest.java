@@ -12,11 +12,23 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class FireRateTest {
   final AtomicLong now = new AtomicLong(60_000L * 1000 + 15_000);
-  final Clock clock = new Clock() {
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
-  };
+  final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(now.get());
+        }
+      };
 
   @Test
   void aNamespaceMayFireItsLimitInAMinuteAndIsToldWhenTheMinuteTurns() {

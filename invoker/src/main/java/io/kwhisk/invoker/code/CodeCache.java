@@ -13,11 +13,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * The invoker's code stored out of line, read through a {@link CodeReader} on the first container of an action and
- * kept by digest, least recently used first out, up to {@code maxChars} characters (a String of base64 or
- * JavaScript holds one byte per character): the next containers of the action, and actions sharing its code, start
- * without a read. Concurrent containers of one code share one read. Thread-safe (one lock around two maps; the
- * read itself runs on the reader's thread).
+ * The invoker's code stored out of line, read through a {@link CodeReader} on the first container
+ * of an action and kept by digest, least recently used first out, up to {@code maxChars} characters
+ * (a String of base64 or JavaScript holds one byte per character): the next containers of the
+ * action, and actions sharing its code, start without a read. Concurrent containers of one code
+ * share one read. Thread-safe (one lock around two maps; the read itself runs on the reader's
+ * thread).
  */
 public final class CodeCache implements CodeSource, AutoCloseable {
   private final Function<CodeRef, CompletableFuture<String>> read;
@@ -32,10 +33,12 @@ public final class CodeCache implements CodeSource, AutoCloseable {
   }
 
   /** A cache reading with {@code read}, running {@code closeReader} when it closes. */
-  CodeCache(Function<CodeRef, CompletableFuture<String>> read, Runnable closeReader, long maxChars) {
+  CodeCache(
+      Function<CodeRef, CompletableFuture<String>> read, Runnable closeReader, long maxChars) {
     this.read = Objects.requireNonNull(read, "read should not be null");
     this.closeReader = Objects.requireNonNull(closeReader, "closeReader should not be null");
-    if (maxChars < 0) throw new IllegalArgumentException("maxChars must be 0 or more, got " + maxChars);
+    if (maxChars < 0)
+      throw new IllegalArgumentException("maxChars must be 0 or more, got " + maxChars);
     this.maxChars = maxChars;
   }
 

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What to run: a container {@code name} (unique on the host), its image, memory limit, labels and environment
- * (OpenWhisk's {@code __OW_API_HOST}, {@code __OW_ALLOW_CONCURRENT}).
+ * What to run: a container {@code name} (unique on the host), its image, memory limit, labels and
+ * environment (OpenWhisk's {@code __OW_API_HOST}, {@code __OW_ALLOW_CONCURRENT}).
  */
 public record ContainerSpec(
     String name, String image, long memoryMb, Map<String, String> labels, Map<String, String> env) {

@@ -37,29 +37,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ContainerRuntime} on a Docker engine through docker-java. The API version is not pinned, so the engine's
- * own (for Debian's engine 1.41) is used. Engine calls never run on the caller's thread, but on one of three bounded
- * pools of daemon threads, so that one kind of call never queues behind another: creations (create, start, wait
- * for the action port: seconds each, as many at once as the engine creates fastest, {@code kwhisk-docker-create-N}),
- * removals ({@code kwhisk-docker-remove-N}: under churn a burst of removals must not delay the creations that
- * replace them, nor be delayed by them) and everything else, short calls on the activation path such as unpause
- * ({@code kwhisk-docker-N}).
+ * {@link ContainerRuntime} on a Docker engine through docker-java. The API version is not pinned,
+ * so the engine's own (for Debian's engine 1.41) is used. Engine calls never run on the caller's
+ * thread, but on one of three bounded pools of daemon threads, so that one kind of call never
+ * queues behind another: creations (create, start, wait for the action port: seconds each, as many
+ * at once as the engine creates fastest, {@code kwhisk-docker-create-N}), removals ({@code
+ * kwhisk-docker-remove-N}: under churn a burst of removals must not delay the creations that
+ * replace them, nor be delayed by them) and everything else, short calls on the activation path
+ * such as unpause ({@code kwhisk-docker-N}).
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
   private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
+
   /** The OpenWhisk action-runtime protocol port. */
   public static final int ACTION_PORT = 8080;
+
   /** Pause, unpause, inspect, list, attach. */
   private static final int THREADS = 8;
+
   private static final int REMOVAL_THREADS = 4;
-  /** Creations at once by default: where this machine's engine measured its highest rate (BENCHMARKS.md). */
+
+  /**
+   * Creations at once by default: where this machine's engine measured its highest rate
+   * (BENCHMARKS.md).
+   */
   public static final int DEFAULT_CREATE_PARALLELISM = 16;
+
   /** Log streams open at once: one per container, far above what fits an invoker's memory. */
   private static final int MAX_STREAMS = 4096;
 
   private final DockerClient docker;
-  /** Log streams only: each holds a connection for its container's life, so they get their own pool. */
+
+  /**
+   * Log streams only: each holds a connection for its container's life, so they get their own pool.
+   */
   private final DockerClient streams;
+
   private final String network;
   private final Duration startTimeout;
   private final Map<String, String> ownerLabels;
@@ -69,8 +82,15 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final ExecutorService creations;
   private final ExecutorService removals;
 
-  private DockerContainerRuntime(DockerClient docker, DockerClient streams, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int createParallelism) {
+  private DockerContainerRuntime(
+      DockerClient docker,
+      DockerClient streams,
+      String network,
+      Duration startTimeout,
+      Map<String, String> ownerLabels,
+      ContainerHardening hardening,
+      InvokerMetrics metrics,
+      int createParallelism) {
     this.hardening = java.util.Objects.requireNonNull(hardening, "hardening should not be null");
     this.metrics = metrics;
     this.docker = docker;
@@ -85,43 +105,89 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   private static ExecutorService pool(int threads, String prefix) {
     AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /**
-   * A runtime on the engine at {@code dockerHost} (for example {@code unix:///var/run/docker.sock}) that puts
-   * {@code ownerLabels} (which invoker of which cluster) on every container it creates, on top of the spec's.
+   * A runtime on the engine at {@code dockerHost} (for example {@code unix:///var/run/docker.sock})
+   * that puts {@code ownerLabels} (which invoker of which cluster) on every container it creates,
+   * on top of the spec's.
    */
-  public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics) {
-    return create(dockerHost, network, startTimeout, ownerLabels, hardening, metrics, DEFAULT_CREATE_PARALLELISM);
+  public static DockerContainerRuntime create(
+      String dockerHost,
+      String network,
+      Duration startTimeout,
+      Map<String, String> ownerLabels,
+      ContainerHardening hardening,
+      InvokerMetrics metrics) {
+    return create(
+        dockerHost,
+        network,
+        startTimeout,
+        ownerLabels,
+        hardening,
+        metrics,
+        DEFAULT_CREATE_PARALLELISM);
   }
 
   /** As above, creating at most {@code createParallelism} containers at once. */
-  public static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int createParallelism) {
-    // A connection for every thread that may hold one, and as many again for docker-java's own needs.
+  public static DockerContainerRuntime create(
+      String dockerHost,
+      String network,
+      Duration startTimeout,
+      Map<String, String> ownerLabels,
+      ContainerHardening hardening,
+      InvokerMetrics metrics,
+      int createParallelism) {
+    // A connection for every thread that may hold one, and as many again for docker-java's own
+    // needs.
     int connections = 2 * (THREADS + REMOVAL_THREADS + createParallelism);
-    return create(dockerHost, network, startTimeout, ownerLabels, hardening, metrics, createParallelism,
+    return create(
+        dockerHost,
+        network,
+        startTimeout,
+        ownerLabels,
+        hardening,
+        metrics,
+        createParallelism,
         connections);
   }
 
   /** As above, with {@code controlConnections} for the engine calls (tests make it small). */
-  static DockerContainerRuntime create(String dockerHost, String network, Duration startTimeout,
-      Map<String, String> ownerLabels, ContainerHardening hardening, InvokerMetrics metrics, int createParallelism,
+  static DockerContainerRuntime create(
+      String dockerHost,
+      String network,
+      Duration startTimeout,
+      Map<String, String> ownerLabels,
+      ContainerHardening hardening,
+      InvokerMetrics metrics,
+      int createParallelism,
       int controlConnections) {
-    if (createParallelism < 1) throw new IllegalArgumentException("createParallelism must be at least 1");
-    var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-    // Two clients, two connection pools. A followed log stream keeps its connection as long as its container
-    // lives; sharing one bounded pool, 64 containers' streams once took every connection and left create, pause
+    if (createParallelism < 1)
+      throw new IllegalArgumentException("createParallelism must be at least 1");
+    var config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    // Two clients, two connection pools. A followed log stream keeps its connection as long as its
+    // container
+    // lives; sharing one bounded pool, 64 containers' streams once took every connection and left
+    // create, pause
     // and remove waiting forever for one (proxies stuck pausing, their held activations never run).
     var control = DockerClientImpl.getInstance(config, client(dockerHost, controlConnections));
     var streams = DockerClientImpl.getInstance(config, client(dockerHost, MAX_STREAMS));
-    return new DockerContainerRuntime(control, streams, network, startTimeout, ownerLabels, hardening, metrics,
+    return new DockerContainerRuntime(
+        control,
+        streams,
+        network,
+        startTimeout,
+        ownerLabels,
+        hardening,
+        metrics,
         createParallelism);
   }
 
@@ -144,11 +210,17 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     try {
       Map<String, String> labels = new java.util.HashMap<>(spec.labels());
       labels.putAll(ownerLabels);
-      var create = docker.createContainerCmd(spec.image())
-          .withName(spec.name())
-          .withLabels(labels)
-          .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
-          .withHostConfig(hostConfig(spec.memoryMb()));
+      var create =
+          docker
+              .createContainerCmd(spec.image())
+              .withName(spec.name())
+              .withLabels(labels)
+              .withEnv(
+                  spec.env().entrySet().stream()
+                      .map(e -> e.getKey() + "=" + e.getValue())
+                      .sorted()
+                      .toList())
+              .withHostConfig(hostConfig(spec.memoryMb()));
       if (!hardening.user().isEmpty()) create.withUser(hardening.user()); // else the image's own
       CreateContainerResponse created = create.exec();
       id = created.getId();
@@ -160,28 +232,39 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       return new RunningContainer(id, spec.name(), ip, ACTION_PORT, logFile(inspect));
     } catch (RuntimeException e) {
       if (id != null) removeBlocking(id);
-      throw new ContainerStartException("container " + spec.name() + " (" + spec.image() + ") did not start: "
-          + e.getMessage(), e, id == null && e instanceof NotFoundException);
+      throw new ContainerStartException(
+          "container " + spec.name() + " (" + spec.image() + ") did not start: " + e.getMessage(),
+          e,
+          id == null && e instanceof NotFoundException);
     }
   }
 
   /**
-   * The container's limits: its memory with swap equal to it (no swap: beyond it the kernel kills the action, which
-   * awaitStopped reports as an OOM kill), and the confinement of {@link ContainerHardening}.
+   * The container's limits: its memory with swap equal to it (no swap: beyond it the kernel kills
+   * the action, which awaitStopped reports as an OOM kill), and the confinement of {@link
+   * ContainerHardening}.
    */
   HostConfig hostConfig(long memoryMb) {
     long bytes = memoryMb * 1024 * 1024;
-    HostConfig host = HostConfig.newHostConfig()
-        .withMemory(bytes)
-        .withMemorySwap(bytes)
-        .withNetworkMode(network)
-        .withPrivileged(false)
-        .withCapDrop(Capability.ALL)
-        .withUlimits(List.of(new Ulimit("nofile", hardening.nofile(), hardening.nofile())))
-        .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of(
-            "max-size", hardening.logMaxSizeMb() + "m", "max-file", Integer.toString(hardening.logMaxFiles()))));
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withMemory(bytes)
+            .withMemorySwap(bytes)
+            .withNetworkMode(network)
+            .withPrivileged(false)
+            .withCapDrop(Capability.ALL)
+            .withUlimits(List.of(new Ulimit("nofile", hardening.nofile(), hardening.nofile())))
+            .withLogConfig(
+                new LogConfig(
+                    LogConfig.LoggingType.JSON_FILE,
+                    Map.of(
+                        "max-size",
+                        hardening.logMaxSizeMb() + "m",
+                        "max-file",
+                        Integer.toString(hardening.logMaxFiles()))));
     if (!hardening.capAdd().isEmpty()) {
-      host.withCapAdd(hardening.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+      host.withCapAdd(
+          hardening.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
     }
     if (hardening.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
     if (hardening.pidsLimit() > 0) host.withPidsLimit(hardening.pidsLimit());
@@ -189,7 +272,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     if (shares > 0) host.withCpuShares(shares);
     if (hardening.readOnlyRootFs()) {
       host.withReadonlyRootfs(true)
-          .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + hardening.tmpSizeMb() + "m,mode=1777"));
+          .withTmpFs(
+              Map.of("/tmp", "rw,nosuid,nodev,size=" + hardening.tmpSizeMb() + "m,mode=1777"));
     }
     return host;
   }
@@ -205,17 +289,22 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The container's json-file log when this process can read its output there: the json-file driver (the
-   * {@code local} driver's files are not JSON) and a file this process may read (the engine is local and we are
-   * allowed in {@code /var/lib/docker}). Rotated files ({@code <file>.1} ...) are followed by the reader. Null
-   * otherwise; the invoker then follows the log stream. Checked here, on the Docker executor, because it touches the
-   * file system.
+   * The container's json-file log when this process can read its output there: the json-file driver
+   * (the {@code local} driver's files are not JSON) and a file this process may read (the engine is
+   * local and we are allowed in {@code /var/lib/docker}). Rotated files ({@code <file>.1} ...) are
+   * followed by the reader. Null otherwise; the invoker then follows the log stream. Checked here,
+   * on the Docker executor, because it touches the file system.
    */
   private static Path logFile(InspectContainerResponse inspect) {
     String path = inspect.getLogPath();
-    LogConfig config = inspect.getHostConfig() == null ? null : inspect.getHostConfig().getLogConfig();
-    // By name: docker-java reads "json-file" as LoggingType.DEFAULT, whose value is the same string.
-    if (path == null || path.isEmpty() || config == null || config.getType() == null
+    LogConfig config =
+        inspect.getHostConfig() == null ? null : inspect.getHostConfig().getLogConfig();
+    // By name: docker-java reads "json-file" as LoggingType.DEFAULT, whose value is the same
+    // string.
+    if (path == null
+        || path.isEmpty()
+        || config == null
+        || config.getType() == null
         || !"json-file".equals(config.getType().getType())) {
       return null;
     }
@@ -232,7 +321,15 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       } catch (IOException e) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              "port " + host + ":" + port + " of " + name + " did not open within " + startTimeout.toMillis() + " ms");
+              "port "
+                  + host
+                  + ":"
+                  + port
+                  + " of "
+                  + name
+                  + " did not open within "
+                  + startTimeout.toMillis()
+                  + " ms");
         }
         sleep(20);
       }
@@ -241,10 +338,12 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<Void> remove(String containerId) {
-    return CompletableFuture.supplyAsync(() -> {
-      removeBlocking(containerId);
-      return null;
-    }, removals);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          removeBlocking(containerId);
+          return null;
+        },
+        removals);
   }
 
   private void removeBlocking(String containerId) {
@@ -257,38 +356,46 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<Void> pause(String containerId) {
-    return async(() -> {
-      docker.pauseContainerCmd(containerId).exec();
-      return null;
-    });
+    return async(
+        () -> {
+          docker.pauseContainerCmd(containerId).exec();
+          return null;
+        });
   }
 
   @Override
   public CompletionStage<Void> unpause(String containerId) {
-    return async(() -> {
-      docker.unpauseContainerCmd(containerId).exec();
-      return null;
-    });
+    return async(
+        () -> {
+          docker.unpauseContainerCmd(containerId).exec();
+          return null;
+        });
   }
 
   @Override
   public CompletionStage<ContainerStatus> awaitStopped(String containerId, Duration wait) {
-    return async(() -> {
-      long deadline = System.nanoTime() + wait.toNanos();
-      while (true) {
-        ContainerStatus status = statusBlocking(containerId);
-        if (!status.running() || System.nanoTime() > deadline) return status;
-        sleep(25);
-      }
-    });
+    return async(
+        () -> {
+          long deadline = System.nanoTime() + wait.toNanos();
+          while (true) {
+            ContainerStatus status = statusBlocking(containerId);
+            if (!status.running() || System.nanoTime() > deadline) return status;
+            sleep(25);
+          }
+        });
   }
 
   private ContainerStatus statusBlocking(String containerId) {
     try {
-      InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(containerId).exec().getState();
-      boolean running = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
+      InspectContainerResponse.ContainerState state =
+          docker.inspectContainerCmd(containerId).exec().getState();
+      boolean running =
+          Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
       Long exit = state.getExitCodeLong();
-      return new ContainerStatus(running, false, Boolean.TRUE.equals(state.getOOMKilled()),
+      return new ContainerStatus(
+          running,
+          false,
+          Boolean.TRUE.equals(state.getOOMKilled()),
           exit == null ? -1 : exit.intValue());
     } catch (NotFoundException e) {
       return ContainerStatus.GONE;
@@ -297,37 +404,43 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<List<String>> list(Map<String, String> labels) {
-    return async(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
-        .map(Container::getId)
-        .toList());
+    return async(
+        () ->
+            docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(Container::getId)
+                .toList());
   }
 
   @Override
   public AutoCloseable followLogs(String containerId, LogSink sink) {
-    ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame frame) {
-        sink.accept(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
-      }
+    ResultCallback.Adapter<Frame> callback =
+        new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Frame frame) {
+            sink.accept(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
+          }
 
-      @Override
-      public void onError(Throwable t) {
-        log.debug("Log stream of {} ended: {}", containerId, t.toString());
-      }
-    };
-    // Attaching is an engine call: made on the runtime's executor; docker-java then streams on its own thread.
-    executor.execute(() -> {
-      try {
-        streams.logContainerCmd(containerId)
-            .withStdOut(true)
-            .withStdErr(true)
-            .withFollowStream(true)
-            .withTimestamps(true)
-            .exec(callback);
-      } catch (RuntimeException e) {
-        log.debug("Following the logs of {} failed: {}", containerId, e.toString());
-      }
-    });
+          @Override
+          public void onError(Throwable t) {
+            log.debug("Log stream of {} ended: {}", containerId, t.toString());
+          }
+        };
+    // Attaching is an engine call: made on the runtime's executor; docker-java then streams on its
+    // own thread.
+    executor.execute(
+        () -> {
+          try {
+            streams
+                .logContainerCmd(containerId)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withFollowStream(true)
+                .withTimestamps(true)
+                .exec(callback);
+          } catch (RuntimeException e) {
+            log.debug("Following the logs of {} failed: {}", containerId, e.toString());
+          }
+        });
     return callback;
   }
 

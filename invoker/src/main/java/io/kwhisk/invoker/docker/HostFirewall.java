@@ -7,17 +7,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The host rules of an isolated action network: an iptables chain {@code KWHISK-<network id>}, jumped to from
- * {@code INPUT} for packets coming in on the network's bridge, that rejects every connection an action container
- * opens to any address of this host except replies to connections the host opened (the invoker calling
- * {@code /init} and {@code /run}) and the allowed TCP ports (the controller's API). The same rules as
- * {@code scripts/action-network.sh up}.
+ * The host rules of an isolated action network: an iptables chain {@code KWHISK-<network id>},
+ * jumped to from {@code INPUT} for packets coming in on the network's bridge, that rejects every
+ * connection an action container opens to any address of this host except replies to connections
+ * the host opened (the invoker calling {@code /init} and {@code /run}) and the allowed TCP ports
+ * (the controller's API). The same rules as {@code scripts/action-network.sh up}.
  *
- * <p>Idempotent and safe to run from several invokers of one host at once: every rule is checked ({@code -C})
- * before it is added, allowed ports and the reply rule are inserted at the top, the rejections appended at the end,
- * and the {@code INPUT} jump is added last, so the chain never jumps to an unfinished rule set. Rules are never
- * removed by an invoker (several may share the network, like the engine's own bridge); {@code action-network.sh
- * down} removes them. Blocking: start-up only.
+ * <p>Idempotent and safe to run from several invokers of one host at once: every rule is checked
+ * ({@code -C}) before it is added, allowed ports and the reply rule are inserted at the top, the
+ * rejections appended at the end, and the {@code INPUT} jump is added last, so the chain never
+ * jumps to an unfinished rule set. Rules are never removed by an invoker (several may share the
+ * network, like the engine's own bridge); {@code action-network.sh down} removes them. Blocking:
+ * start-up only.
  */
 final class HostFirewall {
   /** Runs a command; for tests, a fake. */
@@ -53,19 +54,24 @@ final class HostFirewall {
   }
 
   /**
-   * Closes this host's ports to packets arriving on {@code bridge} but for {@code allowTcp}, in chain {@code chain}.
+   * Closes this host's ports to packets arriving on {@code bridge} but for {@code allowTcp}, in
+   * chain {@code chain}.
    *
-   * @throws IllegalStateException when iptables is missing or refuses (no root, no {@code CAP_NET_ADMIN})
+   * @throws IllegalStateException when iptables is missing or refuses (no root, no {@code
+   *     CAP_NET_ADMIN})
    */
   void install(String chain, String bridge, List<Integer> allowTcp) {
     if (!run("-w", "-S", chain).ok()) {
       Result created = run("-w", "-N", chain);
-      // Another invoker may have created it in between; only a chain that is still missing is a failure.
+      // Another invoker may have created it in between; only a chain that is still missing is a
+      // failure.
       if (!created.ok() && !run("-w", "-S", chain).ok()) throw refused("-N " + chain, created);
     }
-    insertUnlessPresent(chain, List.of("-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "RETURN"));
+    insertUnlessPresent(
+        chain, List.of("-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "RETURN"));
     for (int port : allowTcp) {
-      insertUnlessPresent(chain, List.of("-p", "tcp", "--dport", Integer.toString(port), "-j", "RETURN"));
+      insertUnlessPresent(
+          chain, List.of("-p", "tcp", "--dport", Integer.toString(port), "-j", "RETURN"));
     }
     appendUnlessPresent(chain, List.of("-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"));
     appendUnlessPresent(chain, List.of("-j", "REJECT", "--reject-with", "icmp-port-unreachable"));
@@ -101,20 +107,43 @@ final class HostFirewall {
     try {
       return commands.run(argv);
     } catch (IOException e) {
-      throw new IllegalStateException(ActionNetwork.ISOLATION + "=iptables needs the iptables command, but '"
-          + iptables + "' cannot be run (" + e.getMessage() + "): install iptables, name it with "
-          + ActionNetwork.IPTABLES + ", or see " + ActionNetwork.ISOLATION + " for the alternatives", e);
+      throw new IllegalStateException(
+          ActionNetwork.ISOLATION
+              + "=iptables needs the iptables command, but '"
+              + iptables
+              + "' cannot be run ("
+              + e.getMessage()
+              + "): install iptables, name it with "
+              + ActionNetwork.IPTABLES
+              + ", or see "
+              + ActionNetwork.ISOLATION
+              + " for the alternatives",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing the action network's host rules", e);
+      throw new IllegalStateException(
+          "interrupted while installing the action network's host rules", e);
     }
   }
 
   private IllegalStateException refused(String what, Result o) {
-    return new IllegalStateException(ActionNetwork.ISOLATION + "=iptables could not install the action network's"
-        + " host rules: '" + iptables + " " + what + "' failed (exit " + o.exitCode() + ": "
-        + o.output() + "). The invoker needs root (or CAP_NET_ADMIN) in the host's network namespace; else"
-        + " run scripts/action-network.sh up on the host and set " + ActionNetwork.ISOLATION + "=external, or opt out"
-        + " of isolation with " + ActionNetwork.ISOLATION + "=off");
+    return new IllegalStateException(
+        ActionNetwork.ISOLATION
+            + "=iptables could not install the action network's"
+            + " host rules: '"
+            + iptables
+            + " "
+            + what
+            + "' failed (exit "
+            + o.exitCode()
+            + ": "
+            + o.output()
+            + "). The invoker needs root (or CAP_NET_ADMIN) in the host's network namespace; else"
+            + " run scripts/action-network.sh up on the host and set "
+            + ActionNetwork.ISOLATION
+            + "=external, or opt out"
+            + " of isolation with "
+            + ActionNetwork.ISOLATION
+            + "=off");
   }
 }

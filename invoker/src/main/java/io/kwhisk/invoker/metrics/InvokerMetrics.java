@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every meter of the invoker, by name. Tags are bounded: a container state, an activation outcome; never an action
- * or activation id. Thread-safe: proxies on any thread record into it.
+ * Every meter of the invoker, by name. Tags are bounded: a container state, an activation outcome;
+ * never an action or activation id. Thread-safe: proxies on any thread record into it.
  */
 public final class InvokerMetrics {
   public static final String CONTAINERS = "kwhisk.invoker.containers";
@@ -34,16 +34,36 @@ public final class InvokerMetrics {
   public static final String LOG_HELD = "kwhisk.invoker.log.held.chars";
 
   /** The states a container is counted in; one gauge each. */
-  public enum ContainerState { STARTING, INITIALIZING, READY, RUNNING, PAUSED, REMOVING }
+  public enum ContainerState {
+    STARTING,
+    INITIALIZING,
+    READY,
+    RUNNING,
+    PAUSED,
+    REMOVING
+  }
 
   /** Why a container died under a running activation. */
-  public enum Death { OOM_KILLED, KILLED, EXITED }
+  public enum Death {
+    OOM_KILLED,
+    KILLED,
+    EXITED
+  }
 
   /** Where a container's logs are read: its json log file, its followed stream, or nowhere. */
-  public enum LogSourceKind { FILE, STREAM, NONE }
+  public enum LogSourceKind {
+    FILE,
+    STREAM,
+    NONE
+  }
 
   /** Outcome tag of an activation, OpenWhisk's four response classes. */
-  public enum Outcome { SUCCESS, APPLICATION_ERROR, DEVELOPER_ERROR, WHISK_ERROR }
+  public enum Outcome {
+    SUCCESS,
+    APPLICATION_ERROR,
+    DEVELOPER_ERROR,
+    WHISK_ERROR
+  }
 
   private final MeterRegistry registry;
   private final Map<ContainerState, AtomicInteger> containers = new EnumMap<>(ContainerState.class);
@@ -72,54 +92,82 @@ public final class InvokerMetrics {
           .description("Action containers of this invoker, by state")
           .register(registry);
     }
-    coldStarts = Counter.builder(COLD_STARTS).description("Containers created and initialised").register(registry);
-    refused = Counter.builder(CREATIONS_REFUSED)
-        .description("Container creations refused for lack of user memory")
-        .register(registry);
+    coldStarts =
+        Counter.builder(COLD_STARTS)
+            .description("Containers created and initialised")
+            .register(registry);
+    refused =
+        Counter.builder(CREATIONS_REFUSED)
+            .description("Container creations refused for lack of user memory")
+            .register(registry);
     for (Outcome o : Outcome.values()) {
-      durations.put(o, Timer.builder(ACTIVATION_DURATION)
-          .tag("outcome", o.name().toLowerCase())
-          .description("Time from the start of /run to its result")
-          .publishPercentileHistogram()
-          .register(registry));
+      durations.put(
+          o,
+          Timer.builder(ACTIVATION_DURATION)
+              .tag("outcome", o.name().toLowerCase())
+              .description("Time from the start of /run to its result")
+              .publishPercentileHistogram()
+              .register(registry));
     }
-    initTime = Timer.builder(INIT_TIME).description("Duration of /init").publishPercentileHistogram().register(registry);
-    evictions = Counter.builder(EVICTIONS)
-        .description("Idle containers retired to make room for a creation of another action")
-        .register(registry);
-    prewarmUsed = Counter.builder(PREWARM_USED)
-        .description("Cold starts that took a prewarmed container instead of creating one")
-        .register(registry);
-    containerStartTime = Timer.builder(CONTAINER_START_TIME)
-        .description("Docker create, start and the wait for the action port of a new container")
-        .publishPercentileHistogram()
-        .register(registry);
-    pauseTime = Timer.builder(PAUSE_TIME).description("Duration of docker pause").publishPercentileHistogram()
-        .register(registry);
-    unpauseTime = Timer.builder(UNPAUSE_TIME).description("Duration of docker unpause").publishPercentileHistogram()
-        .register(registry);
+    initTime =
+        Timer.builder(INIT_TIME)
+            .description("Duration of /init")
+            .publishPercentileHistogram()
+            .register(registry);
+    evictions =
+        Counter.builder(EVICTIONS)
+            .description("Idle containers retired to make room for a creation of another action")
+            .register(registry);
+    prewarmUsed =
+        Counter.builder(PREWARM_USED)
+            .description("Cold starts that took a prewarmed container instead of creating one")
+            .register(registry);
+    containerStartTime =
+        Timer.builder(CONTAINER_START_TIME)
+            .description("Docker create, start and the wait for the action port of a new container")
+            .publishPercentileHistogram()
+            .register(registry);
+    pauseTime =
+        Timer.builder(PAUSE_TIME)
+            .description("Duration of docker pause")
+            .publishPercentileHistogram()
+            .register(registry);
+    unpauseTime =
+        Timer.builder(UNPAUSE_TIME)
+            .description("Duration of docker unpause")
+            .publishPercentileHistogram()
+            .register(registry);
     for (Death d : Death.values()) {
-      deaths.put(d, Counter.builder(CONTAINER_DEATHS)
-          .tag("cause", d.name().toLowerCase())
-          .description("Containers that died while an activation ran")
-          .register(registry));
+      deaths.put(
+          d,
+          Counter.builder(CONTAINER_DEATHS)
+              .tag("cause", d.name().toLowerCase())
+              .description("Containers that died while an activation ran")
+              .register(registry));
     }
     for (LogSourceKind k : LogSourceKind.values()) {
-      logSources.put(k, Counter.builder(LOG_SOURCES)
-          .tag("source", k.name().toLowerCase())
-          .description("Containers whose logs were collected from each source")
-          .register(registry));
+      logSources.put(
+          k,
+          Counter.builder(LOG_SOURCES)
+              .tag("source", k.name().toLowerCase())
+              .description("Containers whose logs were collected from each source")
+              .register(registry));
     }
-    logFileReads = Counter.builder(LOG_FILE_READS)
-        .description("Reads of containers' json log files (more than one per activation when Docker wrote late)")
-        .register(registry);
-    logFileRotations = Counter.builder(LOG_FILE_ROTATIONS)
-        .description("Rotated json log files the reader moved on from (Docker's max-size)")
-        .register(registry);
-    logHeld = DistributionSummary.builder(LOG_HELD)
-        .description("Characters of log output one container's collector held when it completed a segment")
-        .baseUnit("chars")
-        .register(registry);
+    logFileReads =
+        Counter.builder(LOG_FILE_READS)
+            .description(
+                "Reads of containers' json log files (more than one per activation when Docker wrote late)")
+            .register(registry);
+    logFileRotations =
+        Counter.builder(LOG_FILE_ROTATIONS)
+            .description("Rotated json log files the reader moved on from (Docker's max-size)")
+            .register(registry);
+    logHeld =
+        DistributionSummary.builder(LOG_HELD)
+            .description(
+                "Characters of log output one container's collector held when it completed a segment")
+            .baseUnit("chars")
+            .register(registry);
   }
 
   /** Metrics that go nowhere: for tests. */
@@ -157,7 +205,9 @@ public final class InvokerMetrics {
 
   /** Registers the gauge of prewarmed containers ready now (all images together). */
   public void prewarmStock(java.util.function.Supplier<Number> ready) {
-    Gauge.builder(PREWARM_READY, ready).description("Prewarmed containers ready for a cold start").register(registry);
+    Gauge.builder(PREWARM_READY, ready)
+        .description("Prewarmed containers ready for a cold start")
+        .register(registry);
   }
 
   public void prewarmUsed() {
@@ -188,7 +238,10 @@ public final class InvokerMetrics {
     logFileRotations.increment();
   }
 
-  /** What one container's log collector held (lines, partial lines, segments not yet taken) at its peak. */
+  /**
+   * What one container's log collector held (lines, partial lines, segments not yet taken) at its
+   * peak.
+   */
   public void logHeldChars(long chars) {
     logHeld.record(chars);
   }

@@ -21,15 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@link Topics#invokerTopic} on its own thread (which alone uses the consumer after start-up) and hands
- * each command to the pool.
+ * Reads {@link Topics#invokerTopic} on its own thread (which alone uses the consumer after
+ * start-up) and hands each command to the pool.
  *
- * <p>Position: the feed assigns itself every partition and starts at the end, fixed before the constructor
- * returns, so a command published after {@code Invoker.start} returns is never missed and none from before is
- * replayed. Replaying is wrong here: at start-up the invoker removes every container of its previous run, and the
- * controllers rebuild their view from heartbeats, so old creations would start containers nobody counts. This is
- * the "latest" offset reset, made deterministic (no group rebalance to wait for). The group id
- * {@code invoker<N>} is kept, with auto-commit, only so operators see the feed's lag.
+ * <p>Position: the feed assigns itself every partition and starts at the end, fixed before the
+ * constructor returns, so a command published after {@code Invoker.start} returns is never missed
+ * and none from before is replayed. Replaying is wrong here: at start-up the invoker removes every
+ * container of its previous run, and the controllers rebuild their view from heartbeats, so old
+ * creations would start containers nobody counts. This is the "latest" offset reset, made
+ * deterministic (no group rebalance to wait for). The group id {@code invoker<N>} is kept, with
+ * auto-commit, only so operators see the feed's lag.
  */
 public final class CommandFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommandFeed.class);
@@ -40,6 +41,7 @@ public final class CommandFeed implements AutoCloseable {
   private final ActorRef<ContainerPool.Command> pool;
   private final Thread thread;
   private volatile boolean stopping;
+
   /** The consumer's meters, once {@link #withMeters} bound them; closed with the consumer. */
   private volatile KafkaClientMetrics meters;
 
@@ -50,7 +52,8 @@ public final class CommandFeed implements AutoCloseable {
     props.put("group.id", "invoker" + invokerId);
     props.put("enable.auto.commit", true);
     props.put("auto.offset.reset", "latest");
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     try {
       List<TopicPartition> assigned = TopicPartitions.await(consumer, topic, METADATA);
       consumer.assign(assigned);
@@ -66,8 +69,9 @@ public final class CommandFeed implements AutoCloseable {
   }
 
   /**
-   * Binds the consumer's own metrics to {@code registry} until it is closed: Micrometer's Kafka binder, under
-   * {@code kafka.consumer.*} tagged with its {@code client.id}. Call once, at start-up.
+   * Binds the consumer's own metrics to {@code registry} until it is closed: Micrometer's Kafka
+   * binder, under {@code kafka.consumer.*} tagged with its {@code client.id}. Call once, at
+   * start-up.
    */
   public CommandFeed withMeters(MeterRegistry registry) {
     KafkaClientMetrics bound = new KafkaClientMetrics(consumer);
@@ -100,7 +104,11 @@ public final class CommandFeed implements AutoCloseable {
     try {
       command = Json.decode(r.value(), InvokerCommand.class);
     } catch (RuntimeException e) {
-      log.warn("Skipping record {} of {} that is not a command: {}", r.offset(), r.topic(), e.getMessage());
+      log.warn(
+          "Skipping record {} of {} that is not a command: {}",
+          r.offset(),
+          r.topic(),
+          e.getMessage());
       return;
     }
     pool.tell(new ContainerPool.Received(command));

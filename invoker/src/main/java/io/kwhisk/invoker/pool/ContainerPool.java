@@ -4,8 +4,8 @@ import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.InvokerHeartbeat;
-import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.ContainerProxy;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,17 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The invoker's containers: starts one {@link ContainerProxy} per admitted {@link ContainerCreation}, retires
- * proxies on {@link ContainerDeletion}, accounts user memory in {@link PoolState}, and publishes the invoker's
- * heartbeat every interval and at once whenever its containers change.
+ * The invoker's containers: starts one {@link ContainerProxy} per admitted {@link
+ * ContainerCreation}, retires proxies on {@link ContainerDeletion}, accounts user memory in {@link
+ * PoolState}, and publishes the invoker's heartbeat every interval and at once whenever its
+ * containers change.
  *
- * <p>A creation that does not fit in the free user memory first evicts idle containers of other actions (least
- * recently used first, see {@link PoolState#plan}) and is started when they are gone; only when even that cannot
- * make room (or its kind has no image, or the invoker is shutting down) is it refused: logged, counted, and named
- * in the next heartbeats' {@code refusedCreations}, so the controller places the container elsewhere at once; the
- * heartbeat's free and idle memory tell it not to ask here again. Proxies report when they become busy
- * and idle, so the pool knows which containers it may evict. On {@link Shutdown} waiting creations are dropped,
- * every proxy is retired and the pool stops when the last one has removed its container.
+ * <p>A creation that does not fit in the free user memory first evicts idle containers of other
+ * actions (least recently used first, see {@link PoolState#plan}) and is started when they are
+ * gone; only when even that cannot make room (or its kind has no image, or the invoker is shutting
+ * down) is it refused: logged, counted, and named in the next heartbeats' {@code refusedCreations},
+ * so the controller places the container elsewhere at once; the heartbeat's free and idle memory
+ * tell it not to ask here again. Proxies report when they become busy and idle, so the pool knows
+ * which containers it may evict. On {@link Shutdown} waiting creations are dropped, every proxy is
+ * retired and the pool stops when the last one has removed its container.
  */
 public final class ContainerPool extends AbstractBehavior<ContainerPool.Command> {
   private static final Logger log = LoggerFactory.getLogger(ContainerPool.class);
@@ -45,13 +47,17 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   public record Received(InvokerCommand command) implements Command {}
 
   /** Retire every container and stop when they are gone. */
-  public enum Shutdown implements Command { INSTANCE }
+  public enum Shutdown implements Command {
+    INSTANCE
+  }
 
   private record FromProxy(ContainerProxy.Event event) implements Command {}
 
   private record ProxyTerminated(String name) implements Command {}
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
   private final ProxyDeps deps;
   private final PoolSettings settings;
@@ -60,28 +66,41 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   private final ActorRef<ContainerProxy.Event> events;
   private final Map<String, ActorRef<ContainerProxy.Command>> proxies = new HashMap<>();
   private PoolState state;
+
   /** Tells this run's containers from an earlier run's, which may still be being removed. */
   private final String run = Long.toString(System.currentTimeMillis() % 1_679_616, 36);
+
   private long sequence;
   private boolean shuttingDown;
-  /** Creations refused lately, newest last, each with the number of heartbeats that still report it. */
+
+  /**
+   * Creations refused lately, newest last, each with the number of heartbeats that still report it.
+   */
   private final Map<String, Integer> refused = new LinkedHashMap<>();
+
   /** Heartbeats that report a refusal: a controller that missed one still learns of it. */
   private static final int REFUSAL_REPORTS = 3;
 
   public static Behavior<Command> create(PoolSettings settings, ProxyDeps deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerPool(ctx, timers, settings, deps)));
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new ContainerPool(ctx, timers, settings, deps)));
   }
 
   private ContainerPool(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSettings settings, ProxyDeps deps) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      PoolSettings settings,
+      ProxyDeps deps) {
     super(ctx);
     this.deps = deps;
     this.settings = settings;
     this.timers = timers;
     this.invokerId = settings.invokerId();
-    this.state = PoolState.empty(settings.memoryMb(), settings.evictionGrace().toMillis(),
-        settings.firstPullGrace().toMillis());
+    this.state =
+        PoolState.empty(
+            settings.memoryMb(),
+            settings.evictionGrace().toMillis(),
+            settings.firstPullGrace().toMillis());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
     timers.startTimerWithFixedDelay(HEARTBEAT, Tick.INSTANCE, settings.heartbeatInterval());
     publishHeartbeat();
@@ -106,19 +125,29 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
 
   private void create(ContainerCreation c) {
     if (shuttingDown) {
-      log.info("Refusing creation {} for {}: the invoker is shutting down", c.creationId(), c.action().fqn());
+      log.info(
+          "Refusing creation {} for {}: the invoker is shutting down",
+          c.creationId(),
+          c.action().fqn());
       refuse(c);
       return;
     }
-    // A kind without an image is not refused: refused, the creation would be asked again and again while the
-    // action's activations wait forever. Its proxy ends them with an error record instead (ProxyState.UNAVAILABLE).
+    // A kind without an image is not refused: refused, the creation would be asked again and again
+    // while the
+    // action's activations wait forever. Its proxy ends them with an error record instead
+    // (ProxyState.UNAVAILABLE).
     String name = containerName(c);
     long now = deps.clock().millis();
     PoolState.Plan plan = state.plan(name, c, now);
     if (plan.outcome() == PoolState.Outcome.REFUSED) {
       deps.metrics().creationRefused();
-      log.warn("Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
-          c.creationId(), c.action().fqn(), c.action().limits().memory(), state.admissibleMb(), state.capacityMb(),
+      log.warn(
+          "Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
+          c.creationId(),
+          c.action().fqn(),
+          c.action().limits().memory(),
+          state.admissibleMb(),
+          state.capacityMb(),
           state.idleMb(now));
       refuse(c);
       return;
@@ -127,8 +156,12 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     if (plan.outcome() == PoolState.Outcome.ADMITTED) {
       spawn(name, c);
     } else {
-      log.info("Creation {} for {} waits for {} idle containers to be evicted: {}", c.creationId(), c.action().fqn(),
-          plan.victims().size(), plan.victims());
+      log.info(
+          "Creation {} for {} waits for {} idle containers to be evicted: {}",
+          c.creationId(),
+          c.action().fqn(),
+          plan.victims().size(),
+          plan.victims());
       for (String victim : plan.victims()) {
         deps.metrics().containerEvicted();
         ActorRef<ContainerProxy.Command> proxy = proxies.get(victim);
@@ -159,14 +192,17 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       state = state.ready(e.name(), deps.clock().millis());
       publishHeartbeat();
     } else if (e instanceof ContainerProxy.Busy) {
-      // Busy and idle come with every activation of an idle container: the next periodic heartbeat carries the
+      // Busy and idle come with every activation of an idle container: the next periodic heartbeat
+      // carries the
       // idle memory, a heartbeat per activation would load the health topic on the warm path.
       state = state.busy(e.name());
     } else if (e instanceof ContainerProxy.Idle) {
       PoolState.Slot before = state.slots().get(e.name());
       state = state.idle(e.name(), deps.clock().millis());
-      // A container's first activation makes its memory evictable (PoolState) once the eviction grace has passed:
-      // heartbeat then, so that under churn the controller places the next creation on it now rather than at the
+      // A container's first activation makes its memory evictable (PoolState) once the eviction
+      // grace has passed:
+      // heartbeat then, so that under churn the controller places the next creation on it now
+      // rather than at the
       // next periodic heartbeat. Once per container, so the warm path adds no heartbeats.
       if (before != null && !before.used() && !timers.isTimerActive(EVICTABLE_HEARTBEAT)) {
         timers.startSingleTimer(EVICTABLE_HEARTBEAT, Tick.INSTANCE, settings.evictionGrace());
@@ -177,7 +213,10 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     return this;
   }
 
-  /** The proxy stopped: normally after removing its container, or it failed and its PostStop removes it. */
+  /**
+   * The proxy stopped: normally after removing its container, or it failed and its PostStop removes
+   * it.
+   */
   private Behavior<Command> onProxyGone(String name) {
     if (proxies.remove(name) != null) {
       state = state.removed(name);
@@ -199,8 +238,14 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     shuttingDown = true;
     var dropped = state.dropWaiting();
     state = dropped.getKey();
-    dropped.getValue().forEach(w -> log.info("Dropping creation {} for {}: the invoker is shutting down",
-        w.creation().creationId(), w.creation().action().fqn()));
+    dropped
+        .getValue()
+        .forEach(
+            w ->
+                log.info(
+                    "Dropping creation {} for {}: the invoker is shutting down",
+                    w.creation().creationId(),
+                    w.creation().action().fqn()));
     log.info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
     proxies.values().forEach(p -> p.tell(ContainerProxy.Retire.INSTANCE));
     return proxies.isEmpty() ? Behaviors.stopped() : this;
@@ -219,12 +264,19 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
       refused.replaceAll((id, left) -> left - 1);
       refused.values().removeIf(left -> left <= 0);
     }
-    deps.publisher().heartbeat(heartbeat).whenComplete((ok, e) -> {
-      if (e != null) log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
-    });
+    deps.publisher()
+        .heartbeat(heartbeat)
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null)
+                log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
+            });
   }
 
-  /** A name for the container and its proxy that is unique on the host and legal for Docker and Pekko. */
+  /**
+   * A name for the container and its proxy that is unique on the host and legal for Docker and
+   * Pekko.
+   */
   private String containerName(ContainerCreation c) {
     String action = c.action().name().replaceAll("[^a-zA-Z0-9_.-]", "_");
     if (action.length() > 40) action = action.substring(0, 40);

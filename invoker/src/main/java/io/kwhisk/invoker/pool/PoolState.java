@@ -13,35 +13,48 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invoker's containers as an immutable value: which action each runs, the user memory it holds, whether it is
- * still being created, busy, idle since when, or being evicted; and the creations waiting for evicted containers to
- * go. Pure: tested without actors.
+ * The invoker's containers as an immutable value: which action each runs, the user memory it holds,
+ * whether it is still being created, busy, idle since when, or being evicted; and the creations
+ * waiting for evicted containers to go. Pure: tested without actors.
  *
- * <p>Invariants: memory is reserved when a creation is admitted and freed when its proxy has stopped, so the
- * containers' sum never exceeds the capacity. A creation that does not fit waits only for memory already promised
- * to it by evictions it caused ({@link #plan}); the memory waiting creations need is never given to a later one.
+ * <p>Invariants: memory is reserved when a creation is admitted and freed when its proxy has
+ * stopped, so the containers' sum never exceeds the capacity. A creation that does not fit waits
+ * only for memory already promised to it by evictions it caused ({@link #plan}); the memory waiting
+ * creations need is never given to a later one.
  *
- * <p>Eviction: when a creation does not fit, idle containers (initialised, nothing in flight, idle for at least the
- * eviction grace) of other actions are retired, least recently used first, until it fits; it is refused only when
- * even all of them would not make room. The grace keeps a container that just finished an activation, and is about
- * to pull the next one of a steady stream, from being thrown away for a single creation. A container that has not
- * yet run an activation is idle only after the first-pull grace: it was created because activations wait for it,
- * and joining its share group takes from tens of milliseconds to seconds on a loaded host. Evicting it then would
- * throw away a cold start before it served the activation it was made for (measured under churn, 16 slots and 100
- * actions: about two in three new containers were evicted before their first activation, 2.5 creations/s served
- * 1.0 activation/s).
+ * <p>Eviction: when a creation does not fit, idle containers (initialised, nothing in flight, idle
+ * for at least the eviction grace) of other actions are retired, least recently used first, until
+ * it fits; it is refused only when even all of them would not make room. The grace keeps a
+ * container that just finished an activation, and is about to pull the next one of a steady stream,
+ * from being thrown away for a single creation. A container that has not yet run an activation is
+ * idle only after the first-pull grace: it was created because activations wait for it, and joining
+ * its share group takes from tens of milliseconds to seconds on a loaded host. Evicting it then
+ * would throw away a cold start before it served the activation it was made for (measured under
+ * churn, 16 slots and 100 actions: about two in three new containers were evicted before their
+ * first activation, 2.5 creations/s served 1.0 activation/s).
  */
 public record PoolState(
-    long capacityMb, long evictionGraceMs, long firstPullGraceMs, Map<String, Slot> slots, List<Waiting> waiting) {
+    long capacityMb,
+    long evictionGraceMs,
+    long firstPullGraceMs,
+    Map<String, Slot> slots,
+    List<Waiting> waiting) {
 
   /**
-   * One container, named as its proxy. {@code ready} is false while it is created and initialised; {@code busy}
-   * while an activation is in flight; {@code used} once an activation finished in it; {@code idleSinceMs} is when
-   * it last became idle (or ready); {@code evicting} once it was retired to make room for a waiting creation.
+   * One container, named as its proxy. {@code ready} is false while it is created and initialised;
+   * {@code busy} while an activation is in flight; {@code used} once an activation finished in it;
+   * {@code idleSinceMs} is when it last became idle (or ready); {@code evicting} once it was
+   * retired to make room for a waiting creation.
    */
   public record Slot(
-      String actionPath, String revision, long memoryMb, boolean ready, boolean busy, boolean used,
-      long idleSinceMs, boolean evicting) {
+      String actionPath,
+      String revision,
+      long memoryMb,
+      boolean ready,
+      boolean busy,
+      boolean used,
+      long idleSinceMs,
+      boolean evicting) {
     boolean isIdle() {
       return ready && !busy && !evicting;
     }
@@ -55,7 +68,10 @@ public record PoolState(
     }
   }
 
-  /** A creation admitted once the containers evicted for it are gone; its container will be named {@code name}. */
+  /**
+   * A creation admitted once the containers evicted for it are gone; its container will be named
+   * {@code name}.
+   */
   public record Waiting(String name, ContainerCreation creation) {
     long memoryMb() {
       return creation.action().limits().memory();
@@ -63,9 +79,16 @@ public record PoolState(
   }
 
   /** What became of a creation. */
-  public enum Outcome { ADMITTED, WAITING, REFUSED }
+  public enum Outcome {
+    ADMITTED,
+    WAITING,
+    REFUSED
+  }
 
-  /** The next state after {@link #plan}: the outcome and the containers to retire for it (when WAITING). */
+  /**
+   * The next state after {@link #plan}: the outcome and the containers to retire for it (when
+   * WAITING).
+   */
   public record Plan(PoolState state, Outcome outcome, List<String> victims) {}
 
   public PoolState {
@@ -87,9 +110,10 @@ public record PoolState(
   }
 
   /**
-   * Memory a creation could evict at {@code now}: initialised containers with nothing in flight, not already being
-   * evicted, idle for the eviction grace, and past the first-pull grace if they never ran an activation. Memory
-   * still inside a grace is not reported: a creation the controller sent for it would be refused.
+   * Memory a creation could evict at {@code now}: initialised containers with nothing in flight,
+   * not already being evicted, idle for the eviction grace, and past the first-pull grace if they
+   * never ran an activation. Memory still inside a grace is not reported: a creation the controller
+   * sent for it would be refused.
    */
   public long idleMb(long now) {
     return slots.values().stream().filter(s -> evictable(s, now)).mapToLong(Slot::memoryMb).sum();
@@ -117,21 +141,29 @@ public record PoolState(
   }
 
   /**
-   * Decides a creation: admitted at once when it fits, else waiting for the idle containers (victims) it evicts,
-   * else refused. {@code now} and the graces decide which idle containers may be evicted.
+   * Decides a creation: admitted at once when it fits, else waiting for the idle containers
+   * (victims) it evicts, else refused. {@code now} and the graces decide which idle containers may
+   * be evicted.
    */
   public Plan plan(String name, ContainerCreation creation, long now) {
     long memory = creation.action().limits().memory();
-    if (memory <= admissibleMb()) return new Plan(withSlot(name, creation), Outcome.ADMITTED, List.of());
-    long promised = freeMb() + evictingMb() - waitingMb(); // what evictions under way leave over for newcomers
+    if (memory <= admissibleMb())
+      return new Plan(withSlot(name, creation), Outcome.ADMITTED, List.of());
+    long promised =
+        freeMb() + evictingMb() - waitingMb(); // what evictions under way leave over for newcomers
     long needed = memory - promised;
     String path = creation.action().fqn().path();
     String revision = creation.action().revision();
-    List<Map.Entry<String, Slot>> candidates = slots.entrySet().stream()
-        .filter(e -> evictable(e.getValue(), now))
-        .filter(e -> !(e.getValue().actionPath().equals(path) && Objects.equals(e.getValue().revision(), revision)))
-        .sorted(Comparator.comparingLong((Map.Entry<String, Slot> e) -> e.getValue().idleSinceMs()))
-        .toList();
+    List<Map.Entry<String, Slot>> candidates =
+        slots.entrySet().stream()
+            .filter(e -> evictable(e.getValue(), now))
+            .filter(
+                e ->
+                    !(e.getValue().actionPath().equals(path)
+                        && Objects.equals(e.getValue().revision(), revision)))
+            .sorted(
+                Comparator.comparingLong((Map.Entry<String, Slot> e) -> e.getValue().idleSinceMs()))
+            .toList();
     List<String> victims = new ArrayList<>();
     Map<String, Slot> next = new LinkedHashMap<>(slots);
     for (Map.Entry<String, Slot> e : candidates) {
@@ -143,18 +175,28 @@ public record PoolState(
     if (needed > 0) return new Plan(this, Outcome.REFUSED, List.of());
     List<Waiting> queue = new ArrayList<>(waiting);
     queue.add(new Waiting(name, creation));
-    return new Plan(new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, next, queue), Outcome.WAITING,
+    return new Plan(
+        new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, next, queue),
+        Outcome.WAITING,
         List.copyOf(victims));
   }
 
-  /** Admits waiting creations, first come first served, while they fit: the state and the creations admitted. */
+  /**
+   * Admits waiting creations, first come first served, while they fit: the state and the creations
+   * admitted.
+   */
   public Map.Entry<PoolState, List<Waiting>> admitWaiting() {
     PoolState s = this;
     List<Waiting> admitted = new ArrayList<>();
     while (!s.waiting.isEmpty() && s.waiting.get(0).memoryMb() <= s.freeMb()) {
       Waiting w = s.waiting.get(0);
-      PoolState without = new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, s.slots,
-          s.waiting.subList(1, s.waiting.size()));
+      PoolState without =
+          new PoolState(
+              capacityMb,
+              evictionGraceMs,
+              firstPullGraceMs,
+              s.slots,
+              s.waiting.subList(1, s.waiting.size()));
       s = without.withSlot(w.name(), w.creation());
       admitted.add(w);
     }
@@ -163,7 +205,8 @@ public record PoolState(
 
   /** Drops every waiting creation (the invoker shuts down): the state and the creations dropped. */
   public Map.Entry<PoolState, List<Waiting>> dropWaiting() {
-    return Map.entry(new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, slots, List.of()), waiting);
+    return Map.entry(
+        new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, slots, List.of()), waiting);
   }
 
   /** The container is initialised and idle from {@code now}. */
@@ -194,32 +237,54 @@ public record PoolState(
     return new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, next, waiting);
   }
 
-  /** The containers a deletion retires: all of the action's, or those not of the revision it keeps. */
+  /**
+   * The containers a deletion retires: all of the action's, or those not of the revision it keeps.
+   */
   public List<String> retiredBy(ContainerDeletion deletion) {
     String path = deletion.namespace() + "/" + deletion.actionName();
     return slots.entrySet().stream()
         .filter(e -> e.getValue().actionPath().equals(path))
-        .filter(e -> deletion.keepRevision() == null || !deletion.keepRevision().equals(e.getValue().revision()))
+        .filter(
+            e ->
+                deletion.keepRevision() == null
+                    || !deletion.keepRevision().equals(e.getValue().revision()))
         .map(Map.Entry::getKey)
         .toList();
   }
 
   /**
-   * The heartbeat: free memory is what a creation may have at once, idle memory what evicting idle containers
-   * would add; creations in flight include those waiting for evictions, which it also names (pending).
+   * The heartbeat: free memory is what a creation may have at once, idle memory what evicting idle
+   * containers would add; creations in flight include those waiting for evictions, which it also
+   * names (pending).
    */
   public InvokerHeartbeat heartbeat(int invokerId, long now) {
     Map<String, Integer> byAction = new TreeMap<>();
     slots.values().forEach(s -> byAction.merge(s.actionPath(), 1, Integer::sum));
     int creating = (int) slots.values().stream().filter(s -> !s.ready()).count() + waiting.size();
     return new InvokerHeartbeat(
-        invokerId, capacityMb, admissibleMb(), slots.size(), byAction, creating, now, idleMb(now))
+            invokerId,
+            capacityMb,
+            admissibleMb(),
+            slots.size(),
+            byAction,
+            creating,
+            now,
+            idleMb(now))
         .withPendingCreations(waiting.stream().map(w -> w.creation().creationId()).toList());
   }
 
   private PoolState withSlot(String name, ContainerCreation creation) {
-    return withSlot(name, new Slot(creation.action().fqn().path(), creation.action().revision(),
-        creation.action().limits().memory(), false, false, false, -1, false));
+    return withSlot(
+        name,
+        new Slot(
+            creation.action().fqn().path(),
+            creation.action().revision(),
+            creation.action().limits().memory(),
+            false,
+            false,
+            false,
+            -1,
+            false));
   }
 
   private PoolState withSlot(String name, Slot slot) {

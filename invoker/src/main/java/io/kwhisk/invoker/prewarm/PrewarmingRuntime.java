@@ -22,23 +22,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ContainerRuntime} that keeps a stock of started but uninitialised containers (prewarm) per image and
- * memory limit, and answers a {@link #start} for that image and memory with one of them at once instead of creating
- * a container: the cold start skips create, start and the wait for the action port. Each container handed out is
- * replaced in the background. Everything else goes to the wrapped runtime.
+ * A {@link ContainerRuntime} that keeps a stock of started but uninitialised containers (prewarm)
+ * per image and memory limit, and answers a {@link #start} for that image and memory with one of
+ * them at once instead of creating a container: the cold start skips create, start and the wait for
+ * the action port. Each container handed out is replaced in the background. Everything else goes to
+ * the wrapped runtime.
  *
- * <p>The stock's memory is reserved apart from the pool's (the invoker's pool gets its user memory minus the
- * stock's), so a handed-out container, now counted by the pool, and its replacement never exceed the user memory.
- * Thread-safe: {@link #start} may be called from any thread; stock starts complete on the wrapped runtime's threads.
+ * <p>The stock's memory is reserved apart from the pool's (the invoker's pool gets its user memory
+ * minus the stock's), so a handed-out container, now counted by the pool, and its replacement never
+ * exceed the user memory. Thread-safe: {@link #start} may be called from any thread; stock starts
+ * complete on the wrapped runtime's threads.
  */
 public final class PrewarmingRuntime implements ContainerRuntime {
   private static final Logger log = LoggerFactory.getLogger(PrewarmingRuntime.class);
+
   /** Label on stock containers: the image they were started for. */
   public static final String PREWARM_LABEL = "io.kwhisk.prewarm";
 
   /**
-   * What a stock container fits: an action whose image, memory limit and container environment are these (the
-   * environment is fixed when a container starts: an action of concurrency above 1 gets its own).
+   * What a stock container fits: an action whose image, memory limit and container environment are
+   * these (the environment is fixed when a container starts: an action of concurrency above 1 gets
+   * its own).
    */
   public record Stock(String image, long memoryMb, int count, Map<String, String> env) {
     public Stock {
@@ -62,10 +66,11 @@ public final class PrewarmingRuntime implements ContainerRuntime {
   private volatile boolean closed;
 
   /**
-   * Wraps {@code delegate} and starts filling the stock; {@code namePrefix} makes stock container names unique on
-   * the host (the invoker and its run).
+   * Wraps {@code delegate} and starts filling the stock; {@code namePrefix} makes stock container
+   * names unique on the host (the invoker and its run).
    */
-  public PrewarmingRuntime(ContainerRuntime delegate, List<Stock> stocks, InvokerMetrics metrics, String namePrefix) {
+  public PrewarmingRuntime(
+      ContainerRuntime delegate, List<Stock> stocks, InvokerMetrics metrics, String namePrefix) {
     this.delegate = Objects.requireNonNull(delegate, "delegate should not be null");
     this.metrics = Objects.requireNonNull(metrics, "metrics should not be null");
     this.namePrefix = namePrefix;
@@ -77,16 +82,19 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     }
   }
 
-  /** Stock containers ready now for {@code image} and {@code memoryMb} (and no environment of their own). */
+  /**
+   * Stock containers ready now for {@code image} and {@code memoryMb} (and no environment of their
+   * own).
+   */
   public int ready(String image, long memoryMb) {
     Deque<RunningContainer> q = stock.get(new Key(image, memoryMb, Map.of()));
     return q == null ? 0 : q.size();
   }
 
   /**
-   * A stock container when one fits, else a new one. A stock container is checked first (one engine inspect): one
-   * that died while waiting is removed and the start creates a new container, so an action never initialises a
-   * dead container.
+   * A stock container when one fits, else a new one. A stock container is checked first (one engine
+   * inspect): one that died while waiting is removed and the start creates a new container, so an
+   * action never initialises a dead container.
    */
   @Override
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
@@ -95,7 +103,8 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     RunningContainer c = q == null ? null : q.poll();
     if (c == null) return delegate.start(spec);
     replenish(key);
-    return delegate.awaitStopped(c.id(), Duration.ZERO)
+    return delegate
+        .awaitStopped(c.id(), Duration.ZERO)
         .handle((status, e) -> e == null && status.running())
         .thenCompose(alive -> alive ? taken(c, spec) : replaced(c, spec));
   }
@@ -107,7 +116,10 @@ public final class PrewarmingRuntime implements ContainerRuntime {
   }
 
   private CompletionStage<RunningContainer> replaced(RunningContainer dead, ContainerSpec spec) {
-    log.warn("Prewarm container {} is no longer running; removing it and creating {}", dead.name(), spec.name());
+    log.warn(
+        "Prewarm container {} is no longer running; removing it and creating {}",
+        dead.name(),
+        spec.name());
     delegate.remove(dead.id());
     return delegate.start(spec);
   }
@@ -115,19 +127,29 @@ public final class PrewarmingRuntime implements ContainerRuntime {
   private void replenish(Key key) {
     if (closed) return;
     String name = namePrefix + "_prewarm_" + sequence.incrementAndGet();
-    CompletableFuture<RunningContainer> started = delegate.start(
-        new ContainerSpec(name, key.image(), key.memoryMb(), Map.of(PREWARM_LABEL, key.image()), key.env())).toCompletableFuture();
+    CompletableFuture<RunningContainer> started =
+        delegate
+            .start(
+                new ContainerSpec(
+                    name,
+                    key.image(),
+                    key.memoryMb(),
+                    Map.of(PREWARM_LABEL, key.image()),
+                    key.env()))
+            .toCompletableFuture();
     starting.add(started);
-    started.whenComplete((c, e) -> {
-      starting.remove(started);
-      if (e != null) {
-        log.warn("Prewarm container {} ({}) did not start: {}", name, key.image(), e.toString());
-      } else if (closed) {
-        delegate.remove(c.id());
-      } else {
-        stock.get(key).add(c);
-      }
-    });
+    started.whenComplete(
+        (c, e) -> {
+          starting.remove(started);
+          if (e != null) {
+            log.warn(
+                "Prewarm container {} ({}) did not start: {}", name, key.image(), e.toString());
+          } else if (closed) {
+            delegate.remove(c.id());
+          } else {
+            stock.get(key).add(c);
+          }
+        });
   }
 
   @Override
@@ -160,7 +182,10 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     return delegate.followLogs(containerId, sink);
   }
 
-  /** Stops replenishing, removes the stock (waiting for starts under way) and closes the wrapped runtime. */
+  /**
+   * Stops replenishing, removes the stock (waiting for starts under way) and closes the wrapped
+   * runtime.
+   */
   @Override
   public void close() {
     closed = true;
@@ -173,7 +198,8 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     }
     List<CompletableFuture<Void>> removals = new ArrayList<>();
     for (Deque<RunningContainer> q : stock.values()) {
-      for (RunningContainer c; (c = q.poll()) != null; ) removals.add(delegate.remove(c.id()).toCompletableFuture());
+      for (RunningContainer c; (c = q.poll()) != null; )
+        removals.add(delegate.remove(c.id()).toCompletableFuture());
     }
     try {
       CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

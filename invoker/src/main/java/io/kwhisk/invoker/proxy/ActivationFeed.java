@@ -27,26 +27,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A member of an action's share group ({@link Topics#actionGroup}) on its own thread, which alone touches the
- * {@link KafkaShareConsumer}. Other threads hand it acknowledgements through a queue and stop it with a flag plus
- * {@code wakeup()}.
+ * A member of an action's share group ({@link Topics#actionGroup}) on its own thread, which alone
+ * touches the {@link KafkaShareConsumer}. Other threads hand it acknowledgements through a queue
+ * and stop it with a flag plus {@code wakeup()}.
  *
  * <p>Delivery contract: explicit acknowledgement, {@code record_limit} acquisition of at most
- * {@code maxPollRecords}. Every record of a poll is acknowledged (ACCEPT after its completion was published,
- * RELEASE when refused, REJECT when it is not an activation) before the next poll, which carries the
- * acknowledgements to the broker. On close, given acknowledgements are committed and the rest are released by the
- * broker for redelivery: nothing pulled is lost.
+ * {@code maxPollRecords}. Every record of a poll is acknowledged (ACCEPT after its completion was
+ * published, RELEASE when refused, REJECT when it is not an activation) before the next poll, which
+ * carries the acknowledgements to the broker. On close, given acknowledgements are committed and
+ * the rest are released by the broker for redelivery: nothing pulled is lost.
  *
- * <p>Long activations: a record stays acquired for the group's lock duration ({@code share.record.lock.duration.ms},
- * 30 s by default), after which the broker would hand it to another container while it still runs here. So once a
- * record has been held for half the lock duration the feed renews every record it holds ({@code RENEW}, KIP-1222)
- * with a poll that fetches nothing new, and does so again each half lock duration until they are acknowledged; the
- * same polls keep the consumer within {@code max.poll.interval.ms}. Acknowledgements given while a renewal is on
- * the wire wait until the renewed records are back. A renewal the broker refuses ends that delivery here (the
- * record is redelivered; its late acknowledgement is dropped).
+ * <p>Long activations: a record stays acquired for the group's lock duration ({@code
+ * share.record.lock.duration.ms}, 30 s by default), after which the broker would hand it to another
+ * container while it still runs here. So once a record has been held for half the lock duration the
+ * feed renews every record it holds ({@code RENEW}, KIP-1222) with a poll that fetches nothing new,
+ * and does so again each half lock duration until they are acknowledged; the same polls keep the
+ * consumer within {@code max.poll.interval.ms}. Acknowledgements given while a renewal is on the
+ * wire wait until the renewed records are back. A renewal the broker refuses ends that delivery
+ * here (the record is redelivered; its late acknowledgement is dropped).
  *
- * <p>Values are read as bytes and decoded here, not by a Kafka deserializer, so that one malformed record is
- * rejected on its own instead of failing the poll.
+ * <p>Values are read as bytes and decoded here, not by a Kafka deserializer, so that one malformed
+ * record is rejected on its own instead of failing the poll.
  */
 public final class ActivationFeed implements ActivationSource {
   private static final Logger log = LoggerFactory.getLogger(ActivationFeed.class);
@@ -55,11 +56,15 @@ public final class ActivationFeed implements ActivationSource {
 
   private record Ack(Delivery delivery, AcknowledgeType type) {}
 
-  /** A record pulled and not yet acknowledged; {@code since} is when its lock was (re)acquired (nanoTime). */
+  /**
+   * A record pulled and not yet acknowledged; {@code since} is when its lock was (re)acquired
+   * (nanoTime).
+   */
   private record Held(ConsumerRecord<String, byte[]> record, long since) {}
 
   /** How long to wait for renewed records to come back before giving their deliveries up. */
   private static final Duration RENEWAL_WAIT = Duration.ofSeconds(5);
+
   private static final int DEFAULT_LOCK_MS = 30_000;
 
   private final int lane;
@@ -71,13 +76,22 @@ public final class ActivationFeed implements ActivationSource {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
+
   /** The batch size of the current consumer; touched by the feed's thread only. */
   private int maxPoll;
-  /** The batch size {@link #resize} asked for; the thread re-opens its consumer when it differs from maxPoll. */
+
+  /**
+   * The batch size {@link #resize} asked for; the thread re-opens its consumer when it differs from
+   * maxPoll.
+   */
   private volatile int wantedMaxPoll;
 
   private ActivationFeed(
-      int lane, String topic, Map<String, Object> props, String name, Consumer<List<Delivery>> onRecords,
+      int lane,
+      String topic,
+      Map<String, Object> props,
+      String name,
+      Consumer<List<Delivery>> onRecords,
       Consumer<Throwable> onFailure) {
     this.lane = lane;
     this.topic = topic;
@@ -96,8 +110,14 @@ public final class ActivationFeed implements ActivationSource {
       List<ActivationFeed> feeds = new ArrayList<>(lanes);
       for (int lane = 0; lane < lanes; lane++) {
         String laneName = lanes == 1 ? name : name + "-" + lane;
-        feeds.add(new ActivationFeed(lane, Topics.actionTopic(action),
-            properties(kafka, action, laneName, maxPollRecords), laneName, onRecords, onFailure));
+        feeds.add(
+            new ActivationFeed(
+                lane,
+                Topics.actionTopic(action),
+                properties(kafka, action, laneName, maxPollRecords),
+                laneName,
+                onRecords,
+                onFailure));
       }
       feeds.forEach(f -> f.thread.start());
       return feeds.size() == 1 ? feeds.get(0) : new Lanes(feeds);
@@ -127,7 +147,8 @@ public final class ActivationFeed implements ActivationSource {
     }
   }
 
-  static Map<String, Object> properties(KafkaSettings kafka, FullyQualifiedName action, String name, int maxPoll) {
+  static Map<String, Object> properties(
+      KafkaSettings kafka, FullyQualifiedName action, String name, int maxPoll) {
     Map<String, Object> props = kafka.clientConfig(name);
     props.put("group.id", Topics.actionGroup(action));
     props.put("share.acknowledgement.mode", "explicit");
@@ -147,13 +168,15 @@ public final class ActivationFeed implements ActivationSource {
   }
 
   /**
-   * Applied by the feed's thread before its next poll, once nothing is held: the consumer's acknowledgements are
-   * committed as it closes, and a consumer with the new size joins the group again (~30 ms on an existing group).
+   * Applied by the feed's thread before its next poll, once nothing is held: the consumer's
+   * acknowledgements are committed as it closes, and a consumer with the new size joins the group
+   * again (~30 ms on an existing group).
    */
   @Override
   public void resize(int maxPollRecords) {
     if (maxPollRecords < 1) {
-      throw new IllegalArgumentException("maxPollRecords must be at least 1, got " + maxPollRecords);
+      throw new IllegalArgumentException(
+          "maxPollRecords must be at least 1, got " + maxPollRecords);
     }
     wantedMaxPoll = maxPollRecords;
   }
@@ -209,13 +232,14 @@ public final class ActivationFeed implements ActivationSource {
   }
 
   private void subscribe() {
-    consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(topic));
   }
 
   /**
-   * Leaves the group with the current batch size (closing commits the acknowledgements given) and joins it again
-   * with the wanted one. Nothing is held at this point, so no record is released.
+   * Leaves the group with the current batch size (closing commits the acknowledgements given) and
+   * joins it again with the wanted one. Nothing is held at this point, so no record is released.
    */
   private void reopen() {
     int from = maxPoll;
@@ -234,7 +258,10 @@ public final class ActivationFeed implements ActivationSource {
     log.info("Activation feed of {} now pulls up to {} records per poll (was {})", topic, to, from);
   }
 
-  /** Hands the new records of a poll to the proxy; records this feed already holds (renewed ones) are not new. */
+  /**
+   * Hands the new records of a poll to the proxy; records this feed already holds (renewed ones)
+   * are not new.
+   */
   private void deliver(ConsumerRecords<String, byte[]> records, Map<String, Held> outstanding) {
     long now = System.nanoTime();
     List<Delivery> batch = new ArrayList<>(records.count());
@@ -255,7 +282,9 @@ public final class ActivationFeed implements ActivationSource {
     if (!batch.isEmpty()) onRecords.accept(batch);
   }
 
-  /** Waits until every outstanding record is acknowledged or the feed stops; true if it applied any. */
+  /**
+   * Waits until every outstanding record is acknowledged or the feed stops; true if it applied any.
+   */
   private boolean awaitAcks(Map<String, Held> outstanding) {
     boolean applied = applyAcks(outstanding);
     while (!outstanding.isEmpty() && !stopping) {
@@ -276,7 +305,9 @@ public final class ActivationFeed implements ActivationSource {
   }
 
   private boolean renewalDue(Map<String, Held> outstanding) {
-    long halfLockNanos = TimeUnit.MILLISECONDS.toNanos(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MS)) / 2;
+    long halfLockNanos =
+        TimeUnit.MILLISECONDS.toNanos(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MS))
+            / 2;
     long now = System.nanoTime();
     for (Held h : outstanding.values()) {
       if (now - h.since() >= halfLockNanos) return true;
@@ -285,8 +316,9 @@ public final class ActivationFeed implements ActivationSource {
   }
 
   /**
-   * Renews the lock of every held record: a poll carrying RENEW for each fetches nothing new and returns them again
-   * once the broker renewed them. Acknowledgements queued meanwhile are applied by the caller afterwards.
+   * Renews the lock of every held record: a poll carrying RENEW for each fetches nothing new and
+   * returns them again once the broker renewed them. Acknowledgements queued meanwhile are applied
+   * by the caller afterwards.
    */
   private void renew(Map<String, Held> outstanding) {
     for (Held h : outstanding.values()) consumer.acknowledge(h.record(), AcknowledgeType.RENEW);
@@ -305,7 +337,10 @@ public final class ActivationFeed implements ActivationSource {
     if (stopping) return;
     for (String key : renewing) {
       outstanding.remove(key);
-      log.warn("The broker did not renew the lock of record {} of {}; it will deliver it again", key, topic);
+      log.warn(
+          "The broker did not renew the lock of record {} of {}; it will deliver it again",
+          key,
+          topic);
     }
     log.debug("Renewed the locks of {} record(s) of {}", outstanding.size(), topic);
   }
@@ -321,7 +356,8 @@ public final class ActivationFeed implements ActivationSource {
 
   private void apply(Ack ack, Map<String, Held> outstanding) {
     Delivery d = ack.delivery();
-    // acknowledge(topic, partition, offset) is only for records that failed deserialization: use the record.
+    // acknowledge(topic, partition, offset) is only for records that failed deserialization: use
+    // the record.
     Held h = outstanding.remove(key(d.partition(), d.offset()));
     if (h != null) consumer.acknowledge(h.record(), ack.type());
   }
@@ -347,7 +383,11 @@ public final class ActivationFeed implements ActivationSource {
       int count = r.deliveryCount().map(Short::intValue).orElse(1);
       return new Delivery(lane, r.topic(), r.partition(), r.offset(), count, m);
     } catch (RuntimeException e) {
-      log.warn("Rejecting record {} of {} that is not an activation: {}", r.offset(), topic, e.getMessage());
+      log.warn(
+          "Rejecting record {} of {} that is not an activation: {}",
+          r.offset(),
+          topic,
+          e.getMessage());
       return null;
     }
   }

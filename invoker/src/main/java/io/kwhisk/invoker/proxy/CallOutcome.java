@@ -9,8 +9,9 @@ public sealed interface CallOutcome {
   record Answered(int status, JsonNode body) implements CallOutcome {}
 
   /**
-   * The container answered with a body larger than the invoker reads ({@code limit} bytes); {@code bytes} is its
-   * announced length, or -1 when the answer did not give one (chunked, or delimited by the connection's end).
+   * The container answered with a body larger than the invoker reads ({@code limit} bytes); {@code
+   * bytes} is its announced length, or -1 when the answer did not give one (chunked, or delimited
+   * by the connection's end).
    */
   record TooLarge(int status, long bytes, long limit) implements CallOutcome {}
 
@@ -20,6 +21,9 @@ public sealed interface CallOutcome {
   /** The connection failed or broke: the container died or its runtime crashed. */
   record Failed(String reason) implements CallOutcome {}
 
-  /** The connection broke and the engine says why: the container stopped (or vanished) under the call. */
+  /**
+   * The connection broke and the engine says why: the container stopped (or vanished) under the
+   * call.
+   */
   record Died(String reason, ContainerStatus status) implements CallOutcome {}
 }

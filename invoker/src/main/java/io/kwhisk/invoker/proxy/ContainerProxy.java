@@ -21,29 +21,35 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One action container, from creation to removal; its life cycle is {@link ProxyState}, this class only carries out
- * the effects. Contract with the parent (the pool):
+ * One action container, from creation to removal; its life cycle is {@link ProxyState}, this class
+ * only carries out the effects. Contract with the parent (the pool):
  *
  * <ol>
- *   <li>The proxy starts its container at once and tells the parent {@link Ready} when it is initialised (or its
- *       init failed), and {@link Stopped} exactly once, after the container is removed, before it stops itself.
- *       It joins the action's share group at once, while the container is created, started and initialised; what
- *       it pulls meanwhile waits for a successful {@code /init} (see {@link ProxyState}).
- *   <li>The parent may send {@link Retire} at any time: running activations finish, then the container goes.
- *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its completion (the
- *       activation record, logs included) was written to Kafka (at-least-once), released if publishing failed.
- *       Activations pulled beyond the concurrency limit (a prefetch above it) wait in the proxy and run as slots
- *       free; a retiring container releases those it has not started.
- *   <li>The proxy tells the parent {@link Busy} when an idle container accepts an activation and {@link Idle} when
- *       its last one in flight is published; the parent evicts (retires) only idle containers.
- *   <li>After the pause grace (twice the container's typical idle gap, within the configured bounds: see
- *       {@link PauseGrace}) an idle container is paused; activations pulled meanwhile are held until it is
- *       unpaused, so none reaches a frozen container. A paused container is removed without being unpaused.
+ *   <li>The proxy starts its container at once and tells the parent {@link Ready} when it is
+ *       initialised (or its init failed), and {@link Stopped} exactly once, after the container is
+ *       removed, before it stops itself. It joins the action's share group at once, while the
+ *       container is created, started and initialised; what it pulls meanwhile waits for a
+ *       successful {@code /init} (see {@link ProxyState}).
+ *   <li>The parent may send {@link Retire} at any time: running activations finish, then the
+ *       container goes.
+ *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its
+ *       completion (the activation record, logs included) was written to Kafka (at-least-once),
+ *       released if publishing failed. Activations pulled beyond the concurrency limit (a prefetch
+ *       above it) wait in the proxy and run as slots free; a retiring container releases those it
+ *       has not started.
+ *   <li>The proxy tells the parent {@link Busy} when an idle container accepts an activation and
+ *       {@link Idle} when its last one in flight is published; the parent evicts (retires) only
+ *       idle containers.
+ *   <li>After the pause grace (twice the container's typical idle gap, within the configured
+ *       bounds: see {@link PauseGrace}) an idle container is paused; activations pulled meanwhile
+ *       are held until it is unpaused, so none reaches a frozen container. A paused container is
+ *       removed without being unpaused.
  * </ol>
  *
- * <p>Never blocks: Docker, HTTP and Kafka work returns as messages. What to do is decided by pure values beside it:
- * {@link ProxyState} (the life cycle) and {@link Slots} (which pulled activation runs when); a run's path from
- * {@code /run} to its written completion is the {@link RunPipeline}'s, off the actor.
+ * <p>Never blocks: Docker, HTTP and Kafka work returns as messages. What to do is decided by pure
+ * values beside it: {@link ProxyState} (the life cycle) and {@link Slots} (which pulled activation
+ * runs when); a run's path from {@code /run} to its written completion is the {@link
+ * RunPipeline}'s, off the actor.
  */
 public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Command> {
   private static final Object KEEP_ALIVE = "keep-alive";
@@ -53,21 +59,40 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   public sealed interface Command {}
 
   /** Retire this container (its action was deleted or updated, or the invoker shuts down). */
-  public enum Retire implements Command { INSTANCE }
+  public enum Retire implements Command {
+    INSTANCE
+  }
 
   private record ContainerStarted(RunningContainer container) implements Command {}
+
   private record StartFailed(Throwable error) implements Command {}
+
   private record InitDone(CallOutcome outcome, long durationMs) implements Command {}
+
   private record Pulled(List<Delivery> deliveries) implements Command {}
+
   /** A {@code /run} ended (see {@link RunPipeline.Ran}). */
   private record RunDone(RunPipeline.Ran ran) implements Command {}
+
   private record Published(Delivery delivery, Throwable error) implements Command {}
+
   private record FeedFailed(Throwable error) implements Command {}
-  private enum KeepAliveExpired implements Command { INSTANCE }
-  private enum PauseGraceExpired implements Command { INSTANCE }
+
+  private enum KeepAliveExpired implements Command {
+    INSTANCE
+  }
+
+  private enum PauseGraceExpired implements Command {
+    INSTANCE
+  }
+
   private record PauseDone(Throwable error, long durationMs) implements Command {}
+
   private record UnpauseDone(Throwable error, long durationMs) implements Command {}
-  private enum ContainerRemoved implements Command { INSTANCE }
+
+  private enum ContainerRemoved implements Command {
+    INSTANCE
+  }
 
   /** What a proxy tells its parent. */
   public sealed interface Event {
@@ -88,8 +113,10 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final Action action;
   private final ActorRef<Event> parent;
   private final ProxyDeps deps;
+
   /** The container's image; null when the invoker has none for the action's kind. */
   private final String image;
+
   private final TimerScheduler<Command> timers;
   private final boolean collectLogs;
   private final RunPipeline pipeline;
@@ -101,21 +128,36 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private LogCollector logs;
   private Pacing pacing;
 
-  /** Every log line of the proxy names its action and container (MDC), and one about an activation its id too. */
-  public static Behavior<Command> create(String name, Action action, ActorRef<Event> parent, ProxyDeps deps) {
-    return Behaviors.withMdc(Command.class, ActivationMdc.of(null, action.fqn().path(), name), ContainerProxy::mdc,
-        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ContainerProxy(ctx, timers, name, action, parent,
-            deps))));
+  /**
+   * Every log line of the proxy names its action and container (MDC), and one about an activation
+   * its id too.
+   */
+  public static Behavior<Command> create(
+      String name, Action action, ActorRef<Event> parent, ProxyDeps deps) {
+    return Behaviors.withMdc(
+        Command.class,
+        ActivationMdc.of(null, action.fqn().path(), name),
+        ContainerProxy::mdc,
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> new ContainerProxy(ctx, timers, name, action, parent, deps))));
   }
 
   private static Map<String, String> mdc(Command c) {
-    if (c instanceof RunDone r) return Map.of(ActivationMdc.ACTIVATION_ID, r.ran().delivery().activationId());
-    if (c instanceof Published p) return Map.of(ActivationMdc.ACTIVATION_ID, p.delivery().activationId());
+    if (c instanceof RunDone r)
+      return Map.of(ActivationMdc.ACTIVATION_ID, r.ran().delivery().activationId());
+    if (c instanceof Published p)
+      return Map.of(ActivationMdc.ACTIVATION_ID, p.delivery().activationId());
     return Map.of();
   }
 
   private ContainerProxy(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Action action, ActorRef<Event> parent,
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String name,
+      Action action,
+      ActorRef<Event> parent,
       ProxyDeps deps) {
     super(ctx);
     this.timers = timers;
@@ -131,12 +173,14 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     image = deps.settings().imageFor(action.exec()).orElse(null);
     if (image == null) {
       ActivationResponse failure = StartFailures.noImage(action.exec().kind());
-      ctx.getLog().warn("Container {} of {} cannot start: {}", name, action.fqn(), failure.result());
+      ctx.getLog()
+          .warn("Container {} of {} cannot start: {}", name, action.fqn(), failure.result());
       apply(state.beginUnavailable(failure));
       return;
     }
     apply(state.begin());
-    ctx.pipeToSelf(deps.runtime().start(deps.settings().containerSpec(name, image, action)),
+    ctx.pipeToSelf(
+        deps.runtime().start(deps.settings().containerSpec(name, image, action)),
         (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
   }
 
@@ -162,33 +206,53 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private Behavior<Command> onContainerStarted(ContainerStarted m) {
     container = m.container();
-    client = deps.containers().connect(container.host(), container.port(), action.limits().concurrency());
+    client =
+        deps.containers()
+            .connect(container.host(), container.port(), action.limits().concurrency());
     if (collectLogs) logs = deps.logs().open(container, Math.max(1, action.limits().logBytes()));
-    getContext().getLog().debug("Container {} of {} started at {}", name, action.fqn(), container.host());
+    getContext()
+        .getLog()
+        .debug("Container {} of {} started at {}", name, action.fqn(), container.host());
     long initStart = deps.clock().millis();
     // Code stored out of line is read (or found in the invoker's cache) now: only /init needs it.
-    getContext().pipeToSelf(deps.code().resolve(action).thenCompose(withCode ->
-            client.init(ActivationResults.initPayload(withCode), deps.settings().initTimeout(action.limits()))),
-        (o, e) -> new InitDone(o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
-            deps.clock().millis() - initStart));
+    getContext()
+        .pipeToSelf(
+            deps.code()
+                .resolve(action)
+                .thenCompose(
+                    withCode ->
+                        client.init(
+                            ActivationResults.initPayload(withCode),
+                            deps.settings().initTimeout(action.limits()))),
+            (o, e) ->
+                new InitDone(
+                    o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
+                    deps.clock().millis() - initStart));
     return apply(state.containerStarted());
   }
 
   private Behavior<Command> onStartFailed(StartFailed m) {
-    getContext().getLog().warn("Container {} of {} did not start: {}", name, action.fqn(), m.error().getMessage());
+    getContext()
+        .getLog()
+        .warn("Container {} of {} did not start: {}", name, action.fqn(), m.error().getMessage());
     var permanent = StartFailures.permanent(m.error(), action.exec(), image);
     if (permanent.isPresent()) return apply(state.startFailed(permanent.get()));
     return apply(state.startFailed());
   }
 
   private Behavior<Command> onInitDone(InitDone m) {
-    ActivationResponse failure = ActivationResults.initFailure(m.outcome(), action.limits().timeout());
+    ActivationResponse failure =
+        ActivationResults.initFailure(m.outcome(), action.limits().timeout());
     if (failure == null) {
       deps.metrics().coldStart(Duration.ofMillis(m.durationMs()));
-      getContext().getLog().info("Container {} of {} ready in {} ms (init)", name, action.fqn(), m.durationMs());
+      getContext()
+          .getLog()
+          .info("Container {} of {} ready in {} ms (init)", name, action.fqn(), m.durationMs());
       return apply(state.initialized(m.durationMs()));
     }
-    getContext().getLog().info("Container {} of {} failed to initialise: {}", name, action.fqn(), failure.result());
+    getContext()
+        .getLog()
+        .info("Container {} of {} failed to initialise: {}", name, action.fqn(), failure.result());
     return apply(state.initFailed(failure));
   }
 
@@ -202,13 +266,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       }
       next = apply(t);
       if (t.effects().contains(ProxyState.Effect.FAIL)) fail(d);
-      else if (t.effects().contains(ProxyState.Effect.HOLD)) slots = slots.hold(d); // run once up (RUN_HELD)
+      else if (t.effects().contains(ProxyState.Effect.HOLD))
+        slots = slots.hold(d); // run once up (RUN_HELD)
       else run(slots.offer(d));
     }
     return next;
   }
 
-  /** Gives waiting activations back to the group (this container takes no more work); they count as finished. */
+  /**
+   * Gives waiting activations back to the group (this container takes no more work); they count as
+   * finished.
+   */
   private void releaseWaiting() {
     for (Delivery d : take(slots.takeAll())) {
       if (feed != null) feed.release(d);
@@ -216,11 +284,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     }
   }
 
-  /** Runs the deliveries {@code taken} out of the slots through the pipeline, off the actor: each ends as RunDone. */
+  /**
+   * Runs the deliveries {@code taken} out of the slots through the pipeline, off the actor: each
+   * ends as RunDone.
+   */
   private void run(Slots.Taken taken) {
     for (Delivery d : take(taken)) {
-      getContext().pipeToSelf(pipeline.run(d, client, container.id(), logs, feed, state.initTimeFor(d.activationId())),
-          (r, e) -> new RunDone(r));
+      getContext()
+          .pipeToSelf(
+              pipeline.run(
+                  d, client, container.id(), logs, feed, state.initTimeFor(d.activationId())),
+              (r, e) -> new RunDone(r));
     }
   }
 
@@ -236,36 +310,63 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     getContext().pipeToSelf(ran.written(), (ok, e) -> new Published(d, e));
     adaptPrefetch(ran.end() - ran.start());
     if (!ActivationResults.keepsContainer(ran.response())) {
-      getContext().getLog().info("Container {} of {} is replaced after activation {}: {} ({})", name, action.fqn(),
-          d.activationId(), ran.response().result(), ran.outcome());
+      getContext()
+          .getLog()
+          .info(
+              "Container {} of {} is replaced after activation {}: {} ({})",
+              name,
+              action.fqn(),
+              d.activationId(),
+              ran.response().result(),
+              ran.outcome());
     }
     Behavior<Command> next = apply(state.runEnded(ran.response()));
     run(slots.fill());
     return next;
   }
 
-  /** Learns from a run's duration and resizes the feed's polls when the container's typical run calls for it. */
+  /**
+   * Learns from a run's duration and resizes the feed's polls when the container's typical run
+   * calls for it.
+   */
   private void adaptPrefetch(long runMs) {
-    Pacing.Resize r = pacing.afterRun(runMs, deps.clock().millis(),
-        feed != null && state.phase() != ProxyState.Phase.INIT_FAILED);
+    Pacing.Resize r =
+        pacing.afterRun(
+            runMs,
+            deps.clock().millis(),
+            feed != null && state.phase() != ProxyState.Phase.INIT_FAILED);
     pacing = r.pacing();
     if (r.size().isEmpty()) return;
-    getContext().getLog().debug("Container {} of {} pulls up to {} records per poll (typical run {} ms)", name,
-        action.fqn(), r.size().getAsInt(), String.format("%.1f", pacing.prefetch().typicalRunMs()));
+    getContext()
+        .getLog()
+        .debug(
+            "Container {} of {} pulls up to {} records per poll (typical run {} ms)",
+            name,
+            action.fqn(),
+            r.size().getAsInt(),
+            String.format("%.1f", pacing.prefetch().typicalRunMs()));
     feed.resize(r.size().getAsInt());
   }
 
-  /** Completes {@code d} with the failure of a container that failed its init or can never start. */
+  /**
+   * Completes {@code d} with the failure of a container that failed its init or can never start.
+   */
   private void fail(Delivery d) {
     String containerId = container == null ? null : container.id();
-    getContext().pipeToSelf(pipeline.fail(d, state.initFailure(), logs, feed, containerId),
-        (ok, e) -> new Published(d, e));
+    getContext()
+        .pipeToSelf(
+            pipeline.fail(d, state.initFailure(), logs, feed, containerId),
+            (ok, e) -> new Published(d, e));
   }
 
   private Behavior<Command> onPublished(Published m) {
     if (m.error() != null) {
-      getContext().getLog().warn("Publishing activation {} failed, released it for redelivery: {}",
-          m.delivery().activationId(), m.error().toString());
+      getContext()
+          .getLog()
+          .warn(
+              "Publishing activation {} failed, released it for redelivery: {}",
+              m.delivery().activationId(),
+              m.error().toString());
     }
     return apply(state.finished(m.delivery().activationId()));
   }
@@ -312,7 +413,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     for (ProxyState.Effect effect : t.effects()) {
       switch (effect) {
         case JOIN_GROUP -> joinGroup();
-        case REPORT_READY -> parent.tell(new Ready(name, container == null ? null : container.id()));
+        case REPORT_READY ->
+            parent.tell(new Ready(name, container == null ? null : container.id()));
         case REPORT_BUSY -> {
           pacing = pacing.busy(deps.clock().millis());
           parent.tell(new Busy(name));
@@ -334,31 +436,43 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
         case RELEASE_QUEUED -> releaseWaiting();
-        case RUN, FAIL, RELEASE, HOLD -> { } // carried out by onPulled, which knows the delivery
+        case RUN, FAIL, RELEASE, HOLD -> {} // carried out by onPulled, which knows the delivery
       }
     }
     return this;
   }
 
   /**
-   * The keep-alive (see {@link Pacing#idleWindow}), and the pause grace when pausing is on: the container's own,
-   * stretched by its call rate up to the configured maximum.
+   * The keep-alive (see {@link Pacing#idleWindow}), and the pause grace when pausing is on: the
+   * container's own, stretched by its call rate up to the configured maximum.
    */
   private void armIdleTimers() {
-    boolean pulledAny = state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
+    boolean pulledAny =
+        state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
     timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, pacing.idleWindow(pulledAny));
-    pacing.pauseAfter().ifPresent(grace -> timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, grace));
+    pacing
+        .pauseAfter()
+        .ifPresent(
+            grace -> timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, grace));
   }
 
-  /** Tells this actor of the end of an engine call ({@code docker pause} or {@code unpause}) and its duration. */
+  /**
+   * Tells this actor of the end of an engine call ({@code docker pause} or {@code unpause}) and its
+   * duration.
+   */
   private void timed(CompletionStage<Void> call, BiFunction<Throwable, Long, Command> done) {
     long began = System.nanoTime();
-    getContext().pipeToSelf(call, (ok, e) -> done.apply(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
+    getContext()
+        .pipeToSelf(
+            call,
+            (ok, e) -> done.apply(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
   }
 
   private Behavior<Command> onPauseDone(PauseDone m) {
     if (m.error() != null) {
-      getContext().getLog().warn("Pausing container {} failed; it stays unpaused: {}", name, m.error().toString());
+      getContext()
+          .getLog()
+          .warn("Pausing container {} failed; it stays unpaused: {}", name, m.error().toString());
     } else {
       deps.metrics().paused(Duration.ofMillis(m.durationMs()));
       getContext().getLog().debug("Container {} paused in {} ms", name, m.durationMs());
@@ -368,7 +482,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private Behavior<Command> onUnpauseDone(UnpauseDone m) {
     if (m.error() != null) {
-      getContext().getLog().warn("Unpausing container {} failed; it is replaced: {}", name, m.error().toString());
+      getContext()
+          .getLog()
+          .warn("Unpausing container {} failed; it is replaced: {}", name, m.error().toString());
       take(slots.takeAll()); // never run: the closed feed gives them back to the group
     } else {
       deps.metrics().unpaused(Duration.ofMillis(m.durationMs()));
@@ -380,9 +496,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private void joinGroup() {
     ActorRef<Command> self = getContext().getSelf();
     boolean runs = state.phase() != ProxyState.Phase.UNAVAILABLE; // else one lane: nothing runs
-    feed = deps.feeds().open(action.fqn(), name, runs ? deps.settings().lanes(action.limits()) : 1,
-        deps.settings().maxPollRecords(action.limits()), ds -> self.tell(new Pulled(ds)),
-        e -> self.tell(new FeedFailed(e)));
+    feed =
+        deps.feeds()
+            .open(
+                action.fqn(),
+                name,
+                runs ? deps.settings().lanes(action.limits()) : 1,
+                deps.settings().maxPollRecords(action.limits()),
+                ds -> self.tell(new Pulled(ds)),
+                e -> self.tell(new FeedFailed(e)));
   }
 
   private void leaveGroup() {
@@ -396,9 +518,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       getContext().getSelf().tell(ContainerRemoved.INSTANCE);
       return;
     }
-    getContext().pipeToSelf(deps.runtime().remove(container.id()), (ok, e) -> {
-      if (e != null) getContext().getLog().warn("Removing container {} failed: {}", name, e.toString());
-      return ContainerRemoved.INSTANCE;
-    });
+    getContext()
+        .pipeToSelf(
+            deps.runtime().remove(container.id()),
+            (ok, e) -> {
+              if (e != null)
+                getContext().getLog().warn("Removing container {} failed: {}", name, e.toString());
+              return ContainerRemoved.INSTANCE;
+            });
   }
 }

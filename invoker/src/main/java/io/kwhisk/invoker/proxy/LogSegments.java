@@ -9,25 +9,28 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Assembles one container's log entries, as Docker stores them (a piece of one stream's output with its time; a
- * piece without a trailing newline is continued by the next piece of the same stream), into activation segments:
- * a segment is what both streams wrote before their {@link LogCollector#SENTINEL}, merged and sorted by time, in the
- * stream collector's form ({@code <timestamp> stdout: <text>}). A stream may run ahead of the other by whole
- * segments (the next activation's output before this one's stderr sentinel); its segments wait to be paired.
+ * Assembles one container's log entries, as Docker stores them (a piece of one stream's output with
+ * its time; a piece without a trailing newline is continued by the next piece of the same stream),
+ * into activation segments: a segment is what both streams wrote before their {@link
+ * LogCollector#SENTINEL}, merged and sorted by time, in the stream collector's form ({@code
+ * <timestamp> stdout: <text>}). A stream may run ahead of the other by whole segments (the next
+ * activation's output before this one's stderr sentinel); its segments wait to be paired.
  *
- * <p>Bounded: a stream's segment keeps lines only until they exceed {@code limitChars} (later lines of that
- * segment are dropped; what was kept is already over the limit, so {@link LogCollector#truncate} still notes the
- * cut), a line without a newline keeps at most {@code limitChars} characters, and all segments not yet taken keep
- * at most {@code 2 * limitChars} together (an action printing sentinels itself cannot pile up segments): what one
- * container's collector holds stays below about five times its log limit, however much the action writes. The
- * peak it held is reported to {@code heldReport} each time a segment completes. Not thread-safe: one reader feeds
- * it at a time.
+ * <p>Bounded: a stream's segment keeps lines only until they exceed {@code limitChars} (later lines
+ * of that segment are dropped; what was kept is already over the limit, so {@link
+ * LogCollector#truncate} still notes the cut), a line without a newline keeps at most {@code
+ * limitChars} characters, and all segments not yet taken keep at most {@code 2 * limitChars}
+ * together (an action printing sentinels itself cannot pile up segments): what one container's
+ * collector holds stays below about five times its log limit, however much the action writes. The
+ * peak it held is reported to {@code heldReport} each time a segment completes. Not thread-safe:
+ * one reader feeds it at a time.
  */
 final class LogSegments {
   /**
-   * What a line adds to its text, at least: the shortest timestamp ({@code 2026-11-22T10:00:00Z}), a space and
-   * {@code stdout: }. Counted low (and characters, never more than UTF-8 bytes) so that a segment cut here is over
-   * the limit in {@link LogCollector#truncate}'s count too, and gets its note.
+   * What a line adds to its text, at least: the shortest timestamp ({@code 2026-11-22T10:00:00Z}),
+   * a space and {@code stdout: }. Counted low (and characters, never more than UTF-8 bytes) so that
+   * a segment cut here is over the limit in {@link LogCollector#truncate}'s count too, and gets its
+   * note.
    */
   private static final int LINE_OVERHEAD = 29;
 
@@ -35,35 +38,49 @@ final class LogSegments {
 
   private record Segment(List<String> lines, long chars) {}
 
-  /** Length of the {@code stdout: } prefix a kept line carries, which {@link #LINE_OVERHEAD} already counts. */
+  /**
+   * Length of the {@code stdout: } prefix a kept line carries, which {@link #LINE_OVERHEAD} already
+   * counts.
+   */
   private static final int PREFIX = 8;
 
   private final int limitChars;
   private final LongConsumer heldReport;
+
   /** Characters of kept lines not yet taken by {@link #poll}, of every segment. */
   private long heldChars;
+
   private long peakChars;
   private final StringBuilder[] partial = {new StringBuilder(), new StringBuilder()};
   private final Instant[] partialTime = new Instant[2];
   private final boolean[] partialCut = new boolean[2];
-  /** The last characters of each stream's unfinished line, cut or not: a sentinel may span two engine entries. */
+
+  /**
+   * The last characters of each stream's unfinished line, cut or not: a sentinel may span two
+   * engine entries.
+   */
   private final StringBuilder[] tail = {new StringBuilder(), new StringBuilder()};
+
   private final List<List<Line>> current = List.of(new ArrayList<>(), new ArrayList<>());
   private final long[] currentChars = new long[2];
   private final List<Deque<List<Line>>> done = List.of(new ArrayDeque<>(), new ArrayDeque<>());
   private final Deque<Segment> complete = new ArrayDeque<>();
 
   LogSegments(int limitChars, LongConsumer heldReport) {
-    if (limitChars <= 0) throw new IllegalArgumentException("limitChars must be positive, got " + limitChars);
+    if (limitChars <= 0)
+      throw new IllegalArgumentException("limitChars must be positive, got " + limitChars);
     this.limitChars = limitChars;
     this.heldReport = heldReport;
   }
 
   LogSegments(int limitChars) {
-    this(limitChars, chars -> { });
+    this(limitChars, chars -> {});
   }
 
-  /** What is held now: kept lines of every segment not yet taken, and both streams' unfinished lines. */
+  /**
+   * What is held now: kept lines of every segment not yet taken, and both streams' unfinished
+   * lines.
+   */
   long heldChars() {
     return heldChars + partial[0].length() + partial[1].length();
   }
@@ -71,7 +88,8 @@ final class LogSegments {
   /**
    * One entry of a stream. Returns true when it completed a segment (take it with {@link #poll}).
    *
-   * @param text the piece as Docker stored it, ending with a newline unless the line goes on in the next entry
+   * @param text the piece as Docker stored it, ending with a newline unless the line goes on in the
+   *     next entry
    */
   boolean add(boolean stderr, Instant time, String text) {
     int s = stderr ? 1 : 0;
@@ -95,8 +113,10 @@ final class LogSegments {
     String whole = line.toString();
     Instant started = partialTime[s];
     // A cut line lost its end; its tail still tells whether the sentinel closed it.
-    boolean sentinel = partialCut[s] ? tail[s].toString().endsWith(LogCollector.SENTINEL)
-        : whole.endsWith(LogCollector.SENTINEL);
+    boolean sentinel =
+        partialCut[s]
+            ? tail[s].toString().endsWith(LogCollector.SENTINEL)
+            : whole.endsWith(LogCollector.SENTINEL);
     tail[s].setLength(0);
     line.setLength(0);
     partialTime[s] = null;
@@ -105,7 +125,8 @@ final class LogSegments {
       keep(s, started, whole);
       return false;
     }
-    // Output that did not end its last line runs into the sentinel: it is a line of this activation. A cut line
+    // Output that did not end its last line runs into the sentinel: it is a line of this
+    // activation. A cut line
     // kept only its start (the limit), whole, so that truncation still notes the cut.
     if (!whole.endsWith(LogCollector.SENTINEL)) {
       keep(s, started, whole);
@@ -144,7 +165,8 @@ final class LogSegments {
     while (!done.get(0).isEmpty() && !done.get(1).isEmpty()) {
       List<Line> all = new ArrayList<>(done.get(0).poll());
       all.addAll(done.get(1).poll());
-      all.sort(Comparator.comparing(Line::time)); // stable: stdout before stderr at the same instant
+      all.sort(
+          Comparator.comparing(Line::time)); // stable: stdout before stderr at the same instant
       long chars = all.stream().mapToLong(l -> l.text().length() - PREFIX + LINE_OVERHEAD).sum();
       complete.add(new Segment(all.stream().map(l -> l.time() + " " + l.text()).toList(), chars));
       any = true;

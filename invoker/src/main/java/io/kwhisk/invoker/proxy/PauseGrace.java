@@ -6,13 +6,14 @@ import java.util.Objects;
 /**
  * How long one container stays idle before it is paused, learnt from the gaps between its calls.
  *
- * <p>A pause saves the CPU an idle container's leftover timers burn, and costs a {@code docker pause} now and a
- * {@code docker unpause} (~10-50 ms of Docker work, on the activation's path) at the next call. That trade pays only
- * when the container then stays idle for long: a container called every few seconds would pay an unpause on nearly
- * every call. So the grace is twice the container's typical idle gap (an exponentially weighted mean, each new gap
- * weighing half), never less than the configured minimum and never more than the maximum: an action called every
- * 3 s is not paused between calls, one called once a minute is paused after the maximum. A container that has not
- * been idle yet uses the minimum. With the minimum equal to the maximum the grace is fixed.
+ * <p>A pause saves the CPU an idle container's leftover timers burn, and costs a {@code docker
+ * pause} now and a {@code docker unpause} (~10-50 ms of Docker work, on the activation's path) at
+ * the next call. That trade pays only when the container then stays idle for long: a container
+ * called every few seconds would pay an unpause on nearly every call. So the grace is twice the
+ * container's typical idle gap (an exponentially weighted mean, each new gap weighing half), never
+ * less than the configured minimum and never more than the maximum: an action called every 3 s is
+ * not paused between calls, one called once a minute is paused after the maximum. A container that
+ * has not been idle yet uses the minimum. With the minimum equal to the maximum the grace is fixed.
  *
  * @param min the configured pause grace, the least the container waits
  * @param max the longest grace the gaps can raise it to
@@ -22,7 +23,8 @@ record PauseGrace(Duration min, Duration max, long typicalGapMs) {
   PauseGrace {
     Objects.requireNonNull(min, "min should not be null");
     Objects.requireNonNull(max, "max should not be null");
-    if (max.compareTo(min) < 0) throw new IllegalArgumentException("max " + max + " is below min " + min);
+    if (max.compareTo(min) < 0)
+      throw new IllegalArgumentException("max " + max + " is below min " + min);
   }
 
   static PauseGrace of(Duration min, Duration max) {

@@ -19,8 +19,14 @@ public record ProxyDeps(
     Clock clock,
     CodeSource code) {
   /** Collaborators for actions whose code is always inline. */
-  public ProxyDeps(ProxySettings settings, ContainerRuntime runtime, ActionContainer.Factory containers,
-      ActivationSource.Factory feeds, Publisher publisher, LogCollector.Factory logs, InvokerMetrics metrics,
+  public ProxyDeps(
+      ProxySettings settings,
+      ContainerRuntime runtime,
+      ActionContainer.Factory containers,
+      ActivationSource.Factory feeds,
+      Publisher publisher,
+      LogCollector.Factory logs,
+      InvokerMetrics metrics,
       Clock clock) {
     this(settings, runtime, containers, feeds, publisher, logs, metrics, clock, CodeSource.INLINE);
   }

@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a container proxy is configured with: the part of the invoker's configuration it reads, so that the proxy
- * never sees the invoker's whole configuration (which is validated, with keys named in its errors, where it is read:
- * {@code InvokerConfig}; see it for each setting's meaning).
+ * What a container proxy is configured with: the part of the invoker's configuration it reads, so
+ * that the proxy never sees the invoker's whole configuration (which is validated, with keys named
+ * in its errors, where it is read: {@code InvokerConfig}; see it for each setting's meaning).
  *
  * @param invokerId labels the containers and signs the completions
  * @param images the image of each kind
@@ -40,7 +40,8 @@ public record ProxySettings(
   public ProxySettings {
     images = Map.copyOf(Objects.requireNonNull(images, "images should not be null"));
     env = Map.copyOf(Objects.requireNonNull(env, "env should not be null"));
-    concurrentEnv = Map.copyOf(Objects.requireNonNull(concurrentEnv, "concurrentEnv should not be null"));
+    concurrentEnv =
+        Map.copyOf(Objects.requireNonNull(concurrentEnv, "concurrentEnv should not be null"));
     Objects.requireNonNull(keepAlive, "keepAlive should not be null");
     Objects.requireNonNull(firstPullGrace, "firstPullGrace should not be null");
     Objects.requireNonNull(prefetchBudget, "prefetchBudget should not be null");
@@ -49,7 +50,9 @@ public record ProxySettings(
     Objects.requireNonNull(logCollectionTimeout, "logCollectionTimeout should not be null");
   }
 
-  /** The image that runs {@code exec}: the blackbox's own image, else the one mapped to its kind. */
+  /**
+   * The image that runs {@code exec}: the blackbox's own image, else the one mapped to its kind.
+   */
   public Optional<String> imageFor(Exec exec) {
     if (exec.isBlackbox()) return Optional.ofNullable(exec.image()).filter(s -> !s.isBlank());
     return Optional.ofNullable(images.get(exec.kind()));
@@ -60,7 +63,10 @@ public record ProxySettings(
     return concurrency > 1 ? concurrentEnv : env;
   }
 
-  /** The keep-alive of an action: its {@code keepAlive} annotation (milliseconds) if valid, else the default. */
+  /**
+   * The keep-alive of an action: its {@code keepAlive} annotation (milliseconds) if valid, else the
+   * default.
+   */
   public Duration keepAliveFor(Map<String, JsonNode> annotations) {
     JsonNode v = annotations.get(KEEP_ALIVE_ANNOTATION);
     if (v != null && v.canConvertToLong() && v.asLong() > 0) return Duration.ofMillis(v.asLong());
@@ -72,7 +78,10 @@ public record ProxySettings(
     return Duration.ofMillis(limits.timeout());
   }
 
-  /** The action's time limit; when it passes, the activation is a developer error and the container is destroyed. */
+  /**
+   * The action's time limit; when it passes, the activation is a developer error and the container
+   * is destroyed.
+   */
   public Duration runTimeout(ActionLimits limits) {
     return Duration.ofMillis(limits.timeout());
   }
@@ -83,20 +92,29 @@ public record ProxySettings(
   }
 
   /**
-   * The share consumers ("lanes") a container of an action runs. A consumer polls again only once every record of
-   * its last poll is acknowledged, so a container pulls with {@code concurrency / maxPollRecords} of them. A prefetch
-   * above the concurrency limit queues the surplus in the container (see {@link Slots}): every share
-   * acknowledgement is a durable write on the broker (~2 ms), so one record per poll caps a container of
-   * concurrency 1 at a few hundred activations a second, while a batch shares that cost and runs back to back.
+   * The share consumers ("lanes") a container of an action runs. A consumer polls again only once
+   * every record of its last poll is acknowledged, so a container pulls with {@code concurrency /
+   * maxPollRecords} of them. A prefetch above the concurrency limit queues the surplus in the
+   * container (see {@link Slots}): every share acknowledgement is a durable write on the broker (~2
+   * ms), so one record per poll caps a container of concurrency 1 at a few hundred activations a
+   * second, while a batch shares that cost and runs back to back.
    */
   public int lanes(ActionLimits limits) {
     return Math.max(1, limits.concurrency() / maxPollRecords(limits));
   }
 
-  /** The container named {@code name} of {@code action}, from {@code image}, labelled with its invoker and action. */
+  /**
+   * The container named {@code name} of {@code action}, from {@code image}, labelled with its
+   * invoker and action.
+   */
   public ContainerSpec containerSpec(String name, String image, Action action) {
-    return new ContainerSpec(name, image, action.limits().memory(), Map.of(
-        ContainerRuntime.INVOKER_LABEL, Integer.toString(invokerId),
-        ContainerRuntime.ACTION_LABEL, action.fqn().path()), containerEnv(action.limits().concurrency()));
+    return new ContainerSpec(
+        name,
+        image,
+        action.limits().memory(),
+        Map.of(
+            ContainerRuntime.INVOKER_LABEL, Integer.toString(invokerId),
+            ContainerRuntime.ACTION_LABEL, action.fqn().path()),
+        containerEnv(action.limits().concurrency()));
   }
 }

@@ -10,8 +10,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The life of one container as an immutable value: every method is a pure transition that returns the next state
- * and the effects the actor must carry out, so the whole life cycle is tested without an actor system or Docker.
+ * The life of one container as an immutable value: every method is a pure transition that returns
+ * the next state and the effects the actor must carry out, so the whole life cycle is tested
+ * without an actor system or Docker.
  *
  * <pre>
  * STARTING -> INITIALIZING -> READY <-> RUNNING -> REMOVING
@@ -21,24 +22,26 @@ import java.util.Set;
  * READY -(pause grace)-> PAUSING -> PAUSED -(activation pulled)-> RESUMING -> RUNNING
  * </pre>
  *
- * <p>Cold start: the proxy joins its action's share group as soon as it asks for the container ({@link #begin}), so
- * the join and the first fetch (~0.6 s measured) overlap the container's create, start and {@code /init} instead of
- * following them. An activation pulled while STARTING or INITIALIZING is held ({@link Effect#HOLD}), never run
- * before {@code /init} succeeded: it runs when the container is initialised ({@link Effect#RUN_HELD}). If the
- * container does not start, everything held goes back to the group unrun ({@link Effect#RELEASE_QUEUED}); if
- * {@code /init} fails, the first held activation is completed with the init error ({@link Effect#FAIL_FIRST_HELD},
- * as OpenWhisk does) and the others go back unrun; if the container is retired meanwhile, they all go back.
+ * <p>Cold start: the proxy joins its action's share group as soon as it asks for the container
+ * ({@link #begin}), so the join and the first fetch (~0.6 s measured) overlap the container's
+ * create, start and {@code /init} instead of following them. An activation pulled while STARTING or
+ * INITIALIZING is held ({@link Effect#HOLD}), never run before {@code /init} succeeded: it runs
+ * when the container is initialised ({@link Effect#RUN_HELD}). If the container does not start,
+ * everything held goes back to the group unrun ({@link Effect#RELEASE_QUEUED}); if {@code /init}
+ * fails, the first held activation is completed with the init error ({@link
+ * Effect#FAIL_FIRST_HELD}, as OpenWhisk does) and the others go back unrun; if the container is
+ * retired meanwhile, they all go back.
  *
- * <p>Pausing: the container's share consumer lives in the invoker, not in the container, so it keeps pulling while
- * the container is paused. An activation accepted while PAUSING, PAUSED or RESUMING is held ({@link Effect#HOLD})
- * and run once the container is unpaused ({@link Effect#RUN_HELD}); it never reaches a frozen container. A paused
- * container still expires with its keep-alive and is removed without unpausing (the engine kills paused
- * containers).
+ * <p>Pausing: the container's share consumer lives in the invoker, not in the container, so it
+ * keeps pulling while the container is paused. An activation accepted while PAUSING, PAUSED or
+ * RESUMING is held ({@link Effect#HOLD}) and run once the container is unpaused ({@link
+ * Effect#RUN_HELD}); it never reaches a frozen container. A paused container still expires with its
+ * keep-alive and is removed without unpausing (the engine kills paused containers).
  *
- * <p>An activation is "in flight" from the moment it is accepted until its completion is published (and so
- * acknowledged): the container is idle, and its keep-alive runs, only when nothing is in flight. A retiring
- * container (deleted or updated action, a run that timed out or lost its container) accepts nothing more and is
- * removed when its last activation is published.
+ * <p>An activation is "in flight" from the moment it is accepted until its completion is published
+ * (and so acknowledged): the container is idle, and its keep-alive runs, only when nothing is in
+ * flight. A retiring container (deleted or updated action, a run that timed out or lost its
+ * container) accepts nothing more and is removed when its last activation is published.
  */
 public record ProxyState(
     Phase phase,
@@ -49,7 +52,16 @@ public record ProxyState(
     String coldActivationId) {
 
   public enum Phase {
-    STARTING, INITIALIZING, READY, RUNNING, INIT_FAILED, UNAVAILABLE, PAUSING, PAUSED, RESUMING, REMOVING;
+    STARTING,
+    INITIALIZING,
+    READY,
+    RUNNING,
+    INIT_FAILED,
+    UNAVAILABLE,
+    PAUSING,
+    PAUSED,
+    RESUMING,
+    REMOVING;
 
     /** The state the container counts in on the invoker's container gauges. */
     ContainerState metricState() {
@@ -78,11 +90,16 @@ public record ProxyState(
     DISARM_KEEP_ALIVE,
     /** Run the accepted activation when a slot is free (see {@link Slots}). */
     RUN,
-    /** Complete the accepted activation with the container's {@link #initFailure}, without running it. */
+    /**
+     * Complete the accepted activation with the container's {@link #initFailure}, without running
+     * it.
+     */
     FAIL,
     /** Give the record back to the group for another container: it was refused. */
     RELEASE,
-    /** Give the activations waiting for a slot back to the group: this container takes no more work. */
+    /**
+     * Give the activations waiting for a slot back to the group: this container takes no more work.
+     */
     RELEASE_QUEUED,
     /** Keep the accepted activation until the container is unpaused. */
     HOLD,
@@ -94,7 +111,10 @@ public record ProxyState(
     RUN_HELD,
     /** {@code /init} failed: complete the first held activation with the init failure. */
     FAIL_FIRST_HELD,
-    /** The container can never start: complete every held activation with its failure, without running them. */
+    /**
+     * The container can never start: complete every held activation with its failure, without
+     * running them.
+     */
     FAIL_HELD,
     /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
     LEAVE_GROUP,
@@ -117,7 +137,10 @@ public record ProxyState(
     return new ProxyState(Phase.STARTING, Set.of(), false, null, -1, null);
   }
 
-  /** The container was asked of the engine: join the group now, so that the join overlaps its start and init. */
+  /**
+   * The container was asked of the engine: join the group now, so that the join overlaps its start
+   * and init.
+   */
   public Transition begin() {
     require(Phase.STARTING);
     return Transition.of(this, Effect.JOIN_GROUP);
@@ -129,9 +152,10 @@ public record ProxyState(
   }
 
   /**
-   * The invoker has no image for the action's kind, so no container can be asked for: the proxy joins the group all
-   * the same and is {@link Phase#UNAVAILABLE} at once (see {@link #startFailed(ActivationResponse)}), so that the
-   * activations waiting for the action end with {@code failure} instead of waiting for a container that never comes.
+   * The invoker has no image for the action's kind, so no container can be asked for: the proxy
+   * joins the group all the same and is {@link Phase#UNAVAILABLE} at once (see {@link
+   * #startFailed(ActivationResponse)}), so that the activations waiting for the action end with
+   * {@code failure} instead of waiting for a container that never comes.
    */
   public Transition beginUnavailable(ActivationResponse failure) {
     require(Phase.STARTING);
@@ -141,20 +165,26 @@ public record ProxyState(
     return new Transition(unavailable.state(), List.copyOf(effects));
   }
 
-  /** The container never came up: nothing to remove; what was pulled meanwhile goes back to the group unrun. */
+  /**
+   * The container never came up: nothing to remove; what was pulled meanwhile goes back to the
+   * group unrun.
+   */
   public Transition startFailed() {
     require(Phase.STARTING);
-    return Transition.of(new ProxyState(Phase.REMOVING, Set.of(), retiring, null, -1, null),
-        Effect.RELEASE_QUEUED, Effect.LEAVE_GROUP, Effect.REMOVE_CONTAINER);
+    return Transition.of(
+        new ProxyState(Phase.REMOVING, Set.of(), retiring, null, -1, null),
+        Effect.RELEASE_QUEUED,
+        Effect.LEAVE_GROUP,
+        Effect.REMOVE_CONTAINER);
   }
 
   /**
-   * The container can never start: its image does not exist, or the invoker has none for its kind. Unlike a
-   * failure that another container may not meet (an engine error, an init failure), every container of the action
-   * would fail the same way, so rather than leave the queued activations waiting for containers that never come,
-   * this one (in the group since {@link #begin}) completes every activation it holds or pulls with {@code failure},
-   * at once, until none came for its idle window; then it goes, and the controller asks for another if activations
-   * keep coming.
+   * The container can never start: its image does not exist, or the invoker has none for its kind.
+   * Unlike a failure that another container may not meet (an engine error, an init failure), every
+   * container of the action would fail the same way, so rather than leave the queued activations
+   * waiting for containers that never come, this one (in the group since {@link #begin}) completes
+   * every activation it holds or pulls with {@code failure}, at once, until none came for its idle
+   * window; then it goes, and the controller asks for another if activations keep coming.
    */
   public Transition startFailed(ActivationResponse failure) {
     Objects.requireNonNull(failure, "failure should not be null");
@@ -167,25 +197,31 @@ public record ProxyState(
   }
 
   /**
-   * {@code /init} succeeded: the activations held meanwhile run now, the first of them reporting the init time. A
-   * container removed meanwhile (its feed failed) ignores it.
+   * {@code /init} succeeded: the activations held meanwhile run now, the first of them reporting
+   * the init time. A container removed meanwhile (its feed failed) ignores it.
    */
   public Transition initialized(long initTimeMs) {
     if (phase == Phase.REMOVING) return Transition.of(this);
     require(Phase.INITIALIZING);
     if (retiring) return releaseHeldAndRemove();
     if (inFlight.isEmpty()) {
-      return Transition.of(new ProxyState(Phase.READY, inFlight, false, null, initTimeMs, null),
-          Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+      return Transition.of(
+          new ProxyState(Phase.READY, inFlight, false, null, initTimeMs, null),
+          Effect.REPORT_READY,
+          Effect.ARM_KEEP_ALIVE);
     }
-    return Transition.of(new ProxyState(Phase.RUNNING, inFlight, false, null, initTimeMs, coldActivationId),
-        Effect.REPORT_READY, Effect.REPORT_BUSY, Effect.RUN_HELD);
+    return Transition.of(
+        new ProxyState(Phase.RUNNING, inFlight, false, null, initTimeMs, coldActivationId),
+        Effect.REPORT_READY,
+        Effect.REPORT_BUSY,
+        Effect.RUN_HELD);
   }
 
   /**
-   * {@code /init} failed. Rather than vanish and leave the callers waiting until the controller notices, the
-   * container completes one activation with the init failure, then is removed: the first one held if it pulled any
-   * during the init (the others go back to the group, never run), else the next one it pulls.
+   * {@code /init} failed. Rather than vanish and leave the callers waiting until the controller
+   * notices, the container completes one activation with the init failure, then is removed: the
+   * first one held if it pulled any during the init (the others go back to the group, never run),
+   * else the next one it pulls.
    */
   public Transition initFailed(ActivationResponse failure) {
     Objects.requireNonNull(failure, "failure should not be null");
@@ -193,14 +229,21 @@ public record ProxyState(
     require(Phase.INITIALIZING);
     if (retiring) return releaseHeldAndRemove();
     if (inFlight.isEmpty()) {
-      return Transition.of(new ProxyState(Phase.INIT_FAILED, inFlight, false, failure, -1, null),
-          Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
+      return Transition.of(
+          new ProxyState(Phase.INIT_FAILED, inFlight, false, failure, -1, null),
+          Effect.REPORT_READY,
+          Effect.ARM_KEEP_ALIVE);
     }
-    ProxyState next = new ProxyState(Phase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
+    ProxyState next =
+        new ProxyState(
+            Phase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
     return Transition.of(next, Effect.REPORT_READY, Effect.FAIL_FIRST_HELD, Effect.RELEASE_QUEUED);
   }
 
-  /** Retired while initialising: whatever was held goes back to the group unrun, and the container goes. */
+  /**
+   * Retired while initialising: whatever was held goes back to the group unrun, and the container
+   * goes.
+   */
   private Transition releaseHeldAndRemove() {
     ProxyState next = new ProxyState(Phase.INITIALIZING, Set.of(), true, null, -1, null);
     Transition removed = next.remove();
@@ -210,22 +253,33 @@ public record ProxyState(
   }
 
   /**
-   * An activation was pulled: run it (or hold it while initialising or paused), complete it with the failure of a
-   * container that failed its init or can never start, or release it when this container takes no more work.
+   * An activation was pulled: run it (or hold it while initialising or paused), complete it with
+   * the failure of a container that failed its init or can never start, or release it when this
+   * container takes no more work.
    */
   public Transition accept(String activationId) {
     if (phase == Phase.STARTING || phase == Phase.INITIALIZING) return hold(activationId);
-    boolean open = EnumSet.of(Phase.READY, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED, Phase.RESUMING, Phase.UNAVAILABLE)
-        .contains(phase) || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
-    if (!open || retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
+    boolean open =
+        EnumSet.of(
+                    Phase.READY,
+                    Phase.RUNNING,
+                    Phase.PAUSING,
+                    Phase.PAUSED,
+                    Phase.RESUMING,
+                    Phase.UNAVAILABLE)
+                .contains(phase)
+            || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
+    if (!open || retiring || inFlight.contains(activationId))
+      return Transition.of(this, Effect.RELEASE);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.add(activationId);
     String cold = coldActivationId == null && initTimeMs >= 0 ? activationId : coldActivationId;
-    Phase next = switch (phase) {
-      case INIT_FAILED, UNAVAILABLE, PAUSING, RESUMING -> phase;
-      case PAUSED -> Phase.RESUMING;
-      default -> Phase.RUNNING;
-    };
+    Phase next =
+        switch (phase) {
+          case INIT_FAILED, UNAVAILABLE, PAUSING, RESUMING -> phase;
+          case PAUSED -> Phase.RESUMING;
+          default -> Phase.RUNNING;
+        };
     ProxyState accepted = new ProxyState(next, running, retiring, initFailure, initTimeMs, cold);
     List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.DISARM_KEEP_ALIVE));
     if (inFlight.isEmpty()) effects.add(Effect.REPORT_BUSY);
@@ -237,8 +291,9 @@ public record ProxyState(
   }
 
   /**
-   * Pulled before the container is initialised: held until {@code /init} ends. The first held is the container's cold activation. The pool
-   * hears of it (busy) only with the container's readiness.
+   * Pulled before the container is initialised: held until {@code /init} ends. The first held is
+   * the container's cold activation. The pool hears of it (busy) only with the container's
+   * readiness.
    */
   private Transition hold(String activationId) {
     if (retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
@@ -249,15 +304,20 @@ public record ProxyState(
   }
 
   /**
-   * The container was idle for the pause grace: freeze it. Only a container that ran an activation is paused; one
-   * that waits for its first may still be joining its group, and its first activation should not pay an unpause.
+   * The container was idle for the pause grace: freeze it. Only a container that ran an activation
+   * is paused; one that waits for its first may still be joining its group, and its first
+   * activation should not pay an unpause.
    */
   public Transition pauseGraceExpired() {
-    boolean idle = phase == Phase.READY && inFlight.isEmpty() && !retiring && coldActivationId != null;
+    boolean idle =
+        phase == Phase.READY && inFlight.isEmpty() && !retiring && coldActivationId != null;
     return idle ? Transition.of(withPhase(Phase.PAUSING), Effect.PAUSE) : Transition.of(this);
   }
 
-  /** {@code docker pause} returned ({@code ok}) or failed (the container then simply stays unpaused). */
+  /**
+   * {@code docker pause} returned ({@code ok}) or failed (the container then simply stays
+   * unpaused).
+   */
   public Transition pauseDone(boolean ok) {
     if (phase != Phase.PAUSING) return Transition.of(this);
     if (!ok) {
@@ -269,13 +329,15 @@ public record ProxyState(
   }
 
   /**
-   * {@code docker unpause} returned: held activations run. If it failed the container's state is unknown: it is
-   * removed, and the held activations, never run nor acknowledged, go back to the group when the feed closes.
+   * {@code docker unpause} returned: held activations run. If it failed the container's state is
+   * unknown: it is removed, and the held activations, never run nor acknowledged, go back to the
+   * group when the feed closes.
    */
   public Transition resumed(boolean ok) {
     if (phase != Phase.RESUMING) return Transition.of(this);
     if (!ok) return remove();
-    return Transition.of(withPhase(inFlight.isEmpty() ? Phase.READY : Phase.RUNNING), Effect.RUN_HELD);
+    return Transition.of(
+        withPhase(inFlight.isEmpty() ? Phase.READY : Phase.RUNNING), Effect.RUN_HELD);
   }
 
   /** The activation's completion was published (and acknowledged, or released). */
@@ -293,13 +355,15 @@ public record ProxyState(
   }
 
   /**
-   * A {@code /run} ended with {@code response}. As in OpenWhisk, a container stays in use only after a success or an
-   * application error; after a developer error (a non-200 answer, a time-out, a broken connection, ...) or a whisk
-   * error its state is unknown: it takes no more work, gives back what waits for a slot, and is removed once its
-   * activations in flight are published, so the next activation gets a fresh container.
+   * A {@code /run} ended with {@code response}. As in OpenWhisk, a container stays in use only
+   * after a success or an application error; after a developer error (a non-200 answer, a time-out,
+   * a broken connection, ...) or a whisk error its state is unknown: it takes no more work, gives
+   * back what waits for a slot, and is removed once its activations in flight are published, so the
+   * next activation gets a fresh container.
    */
   public Transition runEnded(ActivationResponse response) {
-    if (ActivationResults.keepsContainer(response) || phase == Phase.REMOVING) return Transition.of(this);
+    if (ActivationResults.keepsContainer(response) || phase == Phase.REMOVING)
+      return Transition.of(this);
     Transition retired = retire();
     List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.RELEASE_QUEUED));
     effects.addAll(retired.effects());
@@ -308,15 +372,17 @@ public record ProxyState(
 
   /** Nothing ran for the keep-alive window. */
   public Transition keepAliveExpired() {
-    boolean idle = EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.UNAVAILABLE, Phase.PAUSED).contains(phase)
-        && inFlight.isEmpty();
-    if (phase == Phase.PAUSING && inFlight.isEmpty()) return Transition.of(withRetiring()); // removed once paused
+    boolean idle =
+        EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.UNAVAILABLE, Phase.PAUSED).contains(phase)
+            && inFlight.isEmpty();
+    if (phase == Phase.PAUSING && inFlight.isEmpty())
+      return Transition.of(withRetiring()); // removed once paused
     return idle ? remove() : Transition.of(this);
   }
 
   /**
-   * No more work for this container: its action was deleted or updated, or one of its runs timed out or lost the
-   * container (whose state is then unknown). Running activations finish first.
+   * No more work for this container: its action was deleted or updated, or one of its runs timed
+   * out or lost the container (whose state is then unknown). Running activations finish first.
    */
   public Transition retire() {
     switch (phase) {
@@ -333,17 +399,23 @@ public record ProxyState(
   }
 
   /**
-   * The feed failed: leave at once; records not yet acknowledged go back to the group. A container still starting
-   * is removed once it is up (it cannot be removed before).
+   * The feed failed: leave at once; records not yet acknowledged go back to the group. A container
+   * still starting is removed once it is up (it cannot be removed before).
    */
   public Transition feedFailed() {
-    if (phase == Phase.STARTING) return Transition.of(new ProxyState(phase, Set.of(), true, null, -1, null));
+    if (phase == Phase.STARTING)
+      return Transition.of(new ProxyState(phase, Set.of(), true, null, -1, null));
     return phase == Phase.REMOVING ? Transition.of(this) : remove();
   }
 
-  /** The init time to report on this activation's record: only the first activation of a container has one. */
+  /**
+   * The init time to report on this activation's record: only the first activation of a container
+   * has one.
+   */
   public OptionalLong initTimeFor(String activationId) {
-    return activationId.equals(coldActivationId) ? OptionalLong.of(initTimeMs) : OptionalLong.empty();
+    return activationId.equals(coldActivationId)
+        ? OptionalLong.of(initTimeMs)
+        : OptionalLong.empty();
   }
 
   public boolean isIdle() {
@@ -352,7 +424,10 @@ public record ProxyState(
 
   private Transition remove() {
     return Transition.of(
-        withPhase(Phase.REMOVING), Effect.DISARM_KEEP_ALIVE, Effect.LEAVE_GROUP, Effect.REMOVE_CONTAINER);
+        withPhase(Phase.REMOVING),
+        Effect.DISARM_KEEP_ALIVE,
+        Effect.LEAVE_GROUP,
+        Effect.REMOVE_CONTAINER);
   }
 
   private ProxyState withPhase(Phase p) {
@@ -364,6 +439,7 @@ public record ProxyState(
   }
 
   private void require(Phase expected) {
-    if (phase != expected) throw new IllegalStateException("expected " + expected + " but the proxy is " + phase);
+    if (phase != expected)
+      throw new IllegalStateException("expected " + expected + " but the proxy is " + phase);
   }
 }

@@ -13,41 +13,46 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One persistent HTTP/1.1 connection to the runtime of a container that runs one activation at a time: each call is
- * a blocking POST on the caller's thread and waits for its answer, so calls never overlap (they are serialised) and
- * no pipelining is needed. What it saves over the JDK's client is that client's per-request machinery (a request
- * object, a connection pool look-up, the exchange's futures and the hand-offs to and from its selector thread), which
- * was the largest serial cost left on a busy container's path (BENCHMARKS.md, "One container's throughput").
+ * One persistent HTTP/1.1 connection to the runtime of a container that runs one activation at a
+ * time: each call is a blocking POST on the caller's thread and waits for its answer, so calls
+ * never overlap (they are serialised) and no pipelining is needed. What it saves over the JDK's
+ * client is that client's per-request machinery (a request object, a connection pool look-up, the
+ * exchange's futures and the hand-offs to and from its selector thread), which was the largest
+ * serial cost left on a busy container's path (BENCHMARKS.md, "One container's throughput").
  *
  * <p>Contract, the same as the JDK client's as {@link HttpActionContainer} used it:
  *
  * <ol>
- *   <li>The connection opens on the first call (at most {@link #CONNECT_TIMEOUT}, and not past the call's
- *       timeout) and is kept while answers allow it; an answer with {@code Connection: close}, one whose body ends
- *       with the connection, a time-out and any failure close it, and the next call opens a new one.
- *   <li>Before a request goes out on a kept connection it is checked without blocking: a connection the container
- *       closed (or that holds bytes nobody asked for), or one idle longer than {@link #MAX_IDLE}, is replaced by a
- *       new one. That is the only reconnection: once
- *       any byte of a request was written, a broken connection fails the call, because the container may have got
+ *   <li>The connection opens on the first call (at most {@link #CONNECT_TIMEOUT}, and not past the
+ *       call's timeout) and is kept while answers allow it; an answer with {@code Connection:
+ *       close}, one whose body ends with the connection, a time-out and any failure close it, and
+ *       the next call opens a new one.
+ *   <li>Before a request goes out on a kept connection it is checked without blocking: a connection
+ *       the container closed (or that holds bytes nobody asked for), or one idle longer than {@link
+ *       #MAX_IDLE}, is replaced by a new one. That is the only reconnection: once any byte of a
+ *       request was written, a broken connection fails the call, because the container may have got
  *       the request ({@code /run} is not idempotent).
- *   <li>{@code timeout} bounds connecting and reading the whole answer; an answer not complete by then is
- *       {@link CallOutcome.TimedOut}. Writing the request is not bounded: it goes to the kernel's send buffer,
- *       larger than the invoker's largest payload, unless the container stops reading.
+ *   <li>{@code timeout} bounds connecting and reading the whole answer; an answer not complete by
+ *       then is {@link CallOutcome.TimedOut}. Writing the request is not bounded: it goes to the
+ *       kernel's send buffer, larger than the invoker's largest payload, unless the container stops
+ *       reading.
  *   <li>A body over {@code maxBodyBytes} is {@link CallOutcome.TooLarge}. Every other ending is
- *       {@link CallOutcome.Failed} with the reason: no connection, a connection closed mid-answer, a malformed
- *       answer.
+ *       {@link CallOutcome.Failed} with the reason: no connection, a connection closed mid-answer,
+ *       a malformed answer.
  * </ol>
  *
- * <p>Thread-safety: {@link #post} is synchronised (one call at a time); {@link #close} may be called from any
- * thread at any time, and fails a call in flight.
+ * <p>Thread-safety: {@link #post} is synchronised (one call at a time); {@link #close} may be
+ * called from any thread at any time, and fails a call in flight.
  */
 final class RuntimeConnection implements AutoCloseable {
   /** As the JDK client's connect timeout (HttpActionContainer.newClient). */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /**
-   * A connection idle this long is replaced rather than reused. Runtimes close idle connections themselves (the
-   * JDK's HttpServer, under the java runtime, after 30 s; the nodejs runtime after 60 s), and a close that crosses
-   * a request on the wire fails that request; the check before sending cannot see a close not yet made.
+   * A connection idle this long is replaced rather than reused. Runtimes close idle connections
+   * themselves (the JDK's HttpServer, under the java runtime, after 30 s; the nodejs runtime after
+   * 60 s), and a close that crosses a request on the wire fails that request; the check before
+   * sending cannot see a close not yet made.
    */
   static final Duration MAX_IDLE = Duration.ofSeconds(10);
 
@@ -55,12 +60,19 @@ final class RuntimeConnection implements AutoCloseable {
   private final int port;
   private final byte[] hostHeader;
   private final int maxBodyBytes;
+
   /** One byte read without blocking to find a kept connection the container closed. */
   private final ByteBuffer probe = ByteBuffer.allocateDirect(1);
-  /** The open connection, or null; written only under the lock, read by {@link #close} from any thread. */
+
+  /**
+   * The open connection, or null; written only under the lock, read by {@link #close} from any
+   * thread.
+   */
   private volatile SocketChannel channel;
+
   private volatile boolean closed;
   private TimedInput in;
+
   /** When the last answer on {@link #channel} was read (System.nanoTime). */
   private long idleSince;
 
@@ -78,7 +90,9 @@ final class RuntimeConnection implements AutoCloseable {
     try {
       ch = connection(deadline);
     } catch (SocketTimeoutException e) {
-      return deadline - System.nanoTime() <= 0 ? new CallOutcome.TimedOut() : new CallOutcome.Failed(e.toString());
+      return deadline - System.nanoTime() <= 0
+          ? new CallOutcome.TimedOut()
+          : new CallOutcome.Failed(e.toString());
     } catch (IOException e) {
       return new CallOutcome.Failed(e.toString());
     }
@@ -95,7 +109,8 @@ final class RuntimeConnection implements AutoCloseable {
     } catch (RuntimeResponse.TooLarge e) {
       return new CallOutcome.TooLarge(e.status, e.bytes, e.limit);
     } catch (IOException e) {
-      return new CallOutcome.Failed(closed ? "the connection to the container was closed: " + e : e.toString());
+      return new CallOutcome.Failed(
+          closed ? "the connection to the container was closed: " + e : e.toString());
     } finally {
       if (!keep) disconnect();
     }
@@ -113,7 +128,10 @@ final class RuntimeConnection implements AutoCloseable {
   private SocketChannel connection(long deadline) throws IOException {
     if (closed) throw new IOException("the connection to the container is closed");
     SocketChannel ch = channel;
-    if (ch != null && (System.nanoTime() - idleSince > MAX_IDLE.toNanos() || in.buffered() || closedByPeer(ch))) {
+    if (ch != null
+        && (System.nanoTime() - idleSince > MAX_IDLE.toNanos()
+            || in.buffered()
+            || closedByPeer(ch))) {
       disconnect();
       ch = null;
     }
@@ -122,7 +140,10 @@ final class RuntimeConnection implements AutoCloseable {
     if (left <= 0) throw new SocketTimeoutException("no time left to connect");
     ch = SocketChannel.open();
     try {
-      ch.socket().connect(new InetSocketAddress(host, port), (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      ch.socket()
+          .connect(
+              new InetSocketAddress(host, port),
+              (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     } catch (IOException | RuntimeException e) {
       closeQuietly(ch);
@@ -138,8 +159,9 @@ final class RuntimeConnection implements AutoCloseable {
   }
 
   /**
-   * Whether the container closed a kept connection (or sent bytes nobody asked for): one read without blocking,
-   * which finds the end of the stream or a reset the container's close left behind.
+   * Whether the container closed a kept connection (or sent bytes nobody asked for): one read
+   * without blocking, which finds the end of the stream or a reset the container's close left
+   * behind.
    */
   private boolean closedByPeer(SocketChannel ch) {
     try {
@@ -154,13 +176,15 @@ final class RuntimeConnection implements AutoCloseable {
 
   private byte[] request(String path, byte[] body) {
     byte[] head = ("POST " + path + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] fields = ("Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] fields =
+        ("Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] request = new byte[head.length + hostHeader.length + fields.length + body.length];
     System.arraycopy(head, 0, request, 0, head.length);
     System.arraycopy(hostHeader, 0, request, head.length, hostHeader.length);
     System.arraycopy(fields, 0, request, head.length + hostHeader.length, fields.length);
-    System.arraycopy(body, 0, request, head.length + hostHeader.length + fields.length, body.length);
+    System.arraycopy(
+        body, 0, request, head.length + hostHeader.length + fields.length, body.length);
     return request;
   }
 
@@ -185,8 +209,8 @@ final class RuntimeConnection implements AutoCloseable {
   }
 
   /**
-   * The connection's input, buffered, whose reads give up at {@link #deadline} with a
-   * {@link SocketTimeoutException}. Used under the connection's lock only.
+   * The connection's input, buffered, whose reads give up at {@link #deadline} with a {@link
+   * SocketTimeoutException}. Used under the connection's lock only.
    */
   private static final class TimedInput extends InputStream {
     private final Socket socket;
@@ -226,7 +250,8 @@ final class RuntimeConnection implements AutoCloseable {
       long left = deadline - System.nanoTime();
       if (left <= 0) throw new SocketTimeoutException("the answer did not arrive in time");
       // At least 1 ms: a socket timeout of 0 would mean "wait for ever".
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+      socket.setSoTimeout(
+          (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
       int n = in.read(buffer, 0, buffer.length);
       if (n < 0) return false;
       position = 0;

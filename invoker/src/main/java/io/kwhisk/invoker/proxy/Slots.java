@@ -4,20 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A container's run slots as an immutable value, beside {@link ProxyState}: how many activations it may run at once
- * (its action's concurrency limit), how many run now, and the pulled ones that wait, in pull order, for a slot (a
- * prefetch above the limit) or for the container (held while it starts, initialises or is paused). Every method is
- * pure: it returns the next value and the deliveries the proxy must act on, so the accounting is tested without an
- * actor. {@link ProxyState} decides whether an activation may run at all; this only decides when.
+ * A container's run slots as an immutable value, beside {@link ProxyState}: how many activations it
+ * may run at once (its action's concurrency limit), how many run now, and the pulled ones that
+ * wait, in pull order, for a slot (a prefetch above the limit) or for the container (held while it
+ * starts, initialises or is paused). Every method is pure: it returns the next value and the
+ * deliveries the proxy must act on, so the accounting is tested without an actor. {@link
+ * ProxyState} decides whether an activation may run at all; this only decides when.
  */
 record Slots(int concurrency, int running, List<Delivery> waiting) {
 
-  /** The next slots and the deliveries taken out of them (to run, fail or give back, as the call says). */
+  /**
+   * The next slots and the deliveries taken out of them (to run, fail or give back, as the call
+   * says).
+   */
   record Taken(Slots slots, List<Delivery> deliveries) {}
 
   Slots {
-    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
-    if (running < 0) throw new IllegalArgumentException("running must not be negative, got " + running);
+    if (concurrency < 1)
+      throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+    if (running < 0)
+      throw new IllegalArgumentException("running must not be negative, got " + running);
     waiting = List.copyOf(waiting);
   }
 
@@ -34,15 +40,20 @@ record Slots(int concurrency, int running, List<Delivery> waiting) {
 
   /** Runs {@code d} if a slot is free (the delivery taken), else keeps it waiting (none taken). */
   Taken offer(Delivery d) {
-    if (running < concurrency) return new Taken(new Slots(concurrency, running + 1, waiting), List.of(d));
+    if (running < concurrency)
+      return new Taken(new Slots(concurrency, running + 1, waiting), List.of(d));
     return new Taken(hold(d), List.of());
   }
 
-  /** Runs the waiting ones, oldest first, while slots are free: the deliveries taken are to be run. */
+  /**
+   * Runs the waiting ones, oldest first, while slots are free: the deliveries taken are to be run.
+   */
   Taken fill() {
     int n = Math.min(waiting.size(), concurrency - running);
     if (n <= 0) return new Taken(this, List.of());
-    return new Taken(new Slots(concurrency, running + n, waiting.subList(n, waiting.size())), waiting.subList(0, n));
+    return new Taken(
+        new Slots(concurrency, running + n, waiting.subList(n, waiting.size())),
+        waiting.subList(0, n));
   }
 
   /** A run ended: its slot is free (call {@link #fill} to use it). */
@@ -58,6 +69,7 @@ record Slots(int concurrency, int running, List<Delivery> waiting) {
   /** Takes the oldest waiting delivery out (none if nothing waits). */
   Taken takeFirst() {
     if (waiting.isEmpty()) return new Taken(this, List.of());
-    return new Taken(new Slots(concurrency, running, waiting.subList(1, waiting.size())), waiting.subList(0, 1));
+    return new Taken(
+        new Slots(concurrency, running, waiting.subList(1, waiting.size())), waiting.subList(0, 1));
   }
 }

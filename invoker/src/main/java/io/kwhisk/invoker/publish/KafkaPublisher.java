@@ -15,10 +15,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The invoker's one {@link KafkaProducer}, shared by the pool and every proxy, behind a {@link RecordSender}: the
- * sends that could block (a topic not written to lately, a buffer more than half full) run on the owned
- * {@code kwhisk-publisher} thread, the others on the caller's, which saves a thread hand-off on every completion (the
- * activation's critical path). No send blocks a proxy's actor or a pipeline's thread.
+ * The invoker's one {@link KafkaProducer}, shared by the pool and every proxy, behind a {@link
+ * RecordSender}: the sends that could block (a topic not written to lately, a buffer more than half
+ * full) run on the owned {@code kwhisk-publisher} thread, the others on the caller's, which saves a
+ * thread hand-off on every completion (the activation's critical path). No send blocks a proxy's
+ * actor or a pipeline's thread.
  */
 public final class KafkaPublisher implements Publisher {
   private final RecordSender sender;
@@ -27,17 +28,28 @@ public final class KafkaPublisher implements Publisher {
   public KafkaPublisher(KafkaSettings kafka, int invokerId) {
     Map<String, Object> props = kafka.clientConfig("invoker" + invokerId + "-producer");
     props.put("acks", "all");
-    props.putIfAbsent("linger.ms", 0); // kwhisk.kafka.client.linger.ms may trade latency for fewer requests
-    // Blocks only RecordSender's own thread (first sends, and sends while the buffer is more than half full).
+    props.putIfAbsent(
+        "linger.ms", 0); // kwhisk.kafka.client.linger.ms may trade latency for fewer requests
+    // Blocks only RecordSender's own thread (first sends, and sends while the buffer is more than
+    // half full).
     props.putIfAbsent("max.block.ms", 30_000);
-    // Read, not set: the producer keeps Kafka's default unless the operator's client properties change it.
-    this.maxCompletionBytes = Integer.parseInt(String.valueOf(
-        props.getOrDefault("max.request.size", DEFAULT_MAX_RECORD_BYTES)).trim());
-    this.sender = new RecordSender(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
-        "kwhisk-publisher-" + invokerId, RecordSender.bufferBytes(props));
+    // Read, not set: the producer keeps Kafka's default unless the operator's client properties
+    // change it.
+    this.maxCompletionBytes =
+        Integer.parseInt(
+            String.valueOf(props.getOrDefault("max.request.size", DEFAULT_MAX_RECORD_BYTES))
+                .trim());
+    this.sender =
+        new RecordSender(
+            new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
+            "kwhisk-publisher-" + invokerId,
+            RecordSender.bufferBytes(props));
   }
 
-  /** Binds the producer's own meters to {@code registry} until it is closed (see {@link RecordSender#withMeters}). */
+  /**
+   * Binds the producer's own meters to {@code registry} until it is closed (see {@link
+   * RecordSender#withMeters}).
+   */
   public KafkaPublisher withMeters(MeterRegistry registry) {
     sender.withMeters(registry);
     return this;

@@ -5,24 +5,28 @@ import io.kwhisk.common.message.InvokerHeartbeat;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Everything the invoker writes to Kafka. Methods return at once; a stage completes when the broker acknowledged
- * the write (all in-sync replicas) and fails when it was not written. Thread-safe.
+ * Everything the invoker writes to Kafka. Methods return at once; a stage completes when the broker
+ * acknowledged the write (all in-sync replicas) and fails when it was not written. Thread-safe.
  */
 public interface Publisher extends AutoCloseable {
-  /** Kafka's default {@code max.request.size}: the largest record a producer sends unless told otherwise. */
+  /**
+   * Kafka's default {@code max.request.size}: the largest record a producer sends unless told
+   * otherwise.
+   */
   int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
   /**
-   * The largest encoded completion this publisher can write (its producer's {@code max.request.size}); a larger one
-   * fails. The proxy keeps every activation record within it (RecordBudget).
+   * The largest encoded completion this publisher can write (its producer's {@code
+   * max.request.size}); a larger one fails. The proxy keeps every activation record within it
+   * (RecordBudget).
    */
   default int maxCompletionBytes() {
     return DEFAULT_MAX_RECORD_BYTES;
   }
 
   /**
-   * To {@code completed<controllerId>}, key = activation id: the activation's one durable record, read by the
-   * controller that waits for it and by every controller's activation store.
+   * To {@code completed<controllerId>}, key = activation id: the activation's one durable record,
+   * read by the controller that waits for it and by every controller's activation store.
    */
   CompletionStage<Void> completion(int controllerId, CompletionMessage completion);
 

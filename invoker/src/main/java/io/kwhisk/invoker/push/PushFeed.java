@@ -23,17 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@link Topics#invokerActivationsTopic} with a classic consumer on its own thread (which alone uses the
- * consumer after start-up) and hands each poll's activations to the push pool, as OpenWhisk's invoker reads its
- * {@code invoker<N>} topic.
+ * Reads {@link Topics#invokerActivationsTopic} with a classic consumer on its own thread (which
+ * alone uses the consumer after start-up) and hands each poll's activations to the push pool, as
+ * OpenWhisk's invoker reads its {@code invoker<N>} topic.
  *
- * <p>Position: every partition is assigned (no rebalance to wait for) and reading resumes at the group's committed
- * offset, or at the end when the group never committed; fixed before the constructor returns. Offsets are
- * auto-committed once the records were handed over (and on close), so, as in OpenWhisk, an activation is committed before it runs:
- * an invoker that crashes loses what it had queued or running (the caller's blocking wait ends with 202, and no
- * record is written). A graceful stop commits what was read and runs it.
+ * <p>Position: every partition is assigned (no rebalance to wait for) and reading resumes at the
+ * group's committed offset, or at the end when the group never committed; fixed before the
+ * constructor returns. Offsets are auto-committed once the records were handed over (and on close),
+ * so, as in OpenWhisk, an activation is committed before it runs: an invoker that crashes loses
+ * what it had queued or running (the caller's blocking wait ends with 202, and no record is
+ * written). A graceful stop commits what was read and runs it.
  *
- * <p>Back-pressure: while the pool holds more than {@code maxQueued} activations the feed stops polling.
+ * <p>Back-pressure: while the pool holds more than {@code maxQueued} activations the feed stops
+ * polling.
  */
 final class PushFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushFeed.class);
@@ -47,7 +49,11 @@ final class PushFeed implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
 
-  PushFeed(KafkaSettings kafka, int invokerId, Consumer<List<PushedActivation>> sink, IntSupplier queued,
+  PushFeed(
+      KafkaSettings kafka,
+      int invokerId,
+      Consumer<List<PushedActivation>> sink,
+      IntSupplier queued,
       int maxQueued) {
     this.sink = sink;
     this.queued = queued;
@@ -58,11 +64,13 @@ final class PushFeed implements AutoCloseable {
     props.put("enable.auto.commit", true);
     props.put("auto.commit.interval.ms", 200);
     props.put("auto.offset.reset", "latest");
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     try {
       List<TopicPartition> assigned = TopicPartitions.await(consumer, topic, METADATA);
       consumer.assign(assigned);
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(java.util.Set.copyOf(assigned), METADATA);
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(java.util.Set.copyOf(assigned), METADATA);
       for (TopicPartition tp : assigned) {
         OffsetAndMetadata c = committed.get(tp);
         if (c != null) consumer.seek(tp, c.offset());
@@ -96,7 +104,10 @@ final class PushFeed implements AutoCloseable {
           try {
             batch.add(Json.decode(r.value(), PushedActivation.class));
           } catch (RuntimeException e) {
-            log.warn("Skipping record {} of {} that is not a pushed activation: {}", r.offset(), r.topic(),
+            log.warn(
+                "Skipping record {} of {} that is not a pushed activation: {}",
+                r.offset(),
+                r.topic(),
                 e.getMessage());
           }
         }

@@ -1,13 +1,12 @@
 package io.kwhisk.invoker.push;
 
+import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
-import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.invoker.pool.PoolSettings;
 import io.kwhisk.invoker.proxy.ProxyDeps;
-import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.publish.Publisher;
 import java.time.Duration;
 import java.util.List;
@@ -26,15 +25,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The baseline ("hash") scheduling mode of an invoker, wired: its activation topic, the {@link PushPool} (a system
- * actor of the invoker's actor system) and the {@link PushFeed} that fills it. In this mode the invoker's ordinary
- * pool still reads its command topic but holds no containers (controllers in hash mode ask for none), and its
- * heartbeats are silenced ({@link #withoutHeartbeats}) so that the push pool's are the only ones.
+ * The baseline ("hash") scheduling mode of an invoker, wired: its activation topic, the {@link
+ * PushPool} (a system actor of the invoker's actor system) and the {@link PushFeed} that fills it.
+ * In this mode the invoker's ordinary pool still reads its command topic but holds no containers
+ * (controllers in hash mode ask for none), and its heartbeats are silenced ({@link
+ * #withoutHeartbeats}) so that the push pool's are the only ones.
  */
 public final class PushMode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushMode.class);
+
   /** The feed pauses while this many activations queue in the pool. */
   static final int MAX_QUEUED = 10_000;
+
   private static final Duration SHUTDOWN = Duration.ofSeconds(60);
 
   private final int invokerId;
@@ -42,7 +44,11 @@ public final class PushMode implements AutoCloseable {
   private final ActorRef<PushPool.Command> pool;
   private final CompletableFuture<Void> stopped;
 
-  private PushMode(int invokerId, PushFeed feed, ActorRef<PushPool.Command> pool, CompletableFuture<Void> stopped) {
+  private PushMode(
+      int invokerId,
+      PushFeed feed,
+      ActorRef<PushPool.Command> pool,
+      CompletableFuture<Void> stopped) {
     this.invokerId = invokerId;
     this.feed = feed;
     this.pool = pool;
@@ -50,31 +56,49 @@ public final class PushMode implements AutoCloseable {
   }
 
   /**
-   * Creates the activation topic if needed, starts the pool in {@code system} and the feed. {@code deps} are the
-   * ordinary pool's proxy collaborators; {@code publisher} is the one that publishes heartbeats.
+   * Creates the activation topic if needed, starts the pool in {@code system} and the feed. {@code
+   * deps} are the ordinary pool's proxy collaborators; {@code publisher} is the one that publishes
+   * heartbeats.
    */
-  public static PushMode start(KafkaSettings kafka, PoolSettings settings, ProxyDeps deps,
-      Publisher publisher, ActorSystem<?> system) {
+  public static PushMode start(
+      KafkaSettings kafka,
+      PoolSettings settings,
+      ProxyDeps deps,
+      Publisher publisher,
+      ActorSystem<?> system) {
     int invokerId = settings.invokerId();
     ensureTopic(kafka, invokerId);
     AtomicInteger queued = new AtomicInteger();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     ActorRef<PushPool.Command> pool =
-        system.systemActorOf(PushPool.create(settings, deps, publisher, queued, stopped), "push-pool", Props.empty());
+        system.systemActorOf(
+            PushPool.create(settings, deps, publisher, queued, stopped),
+            "push-pool",
+            Props.empty());
     PushFeed feed;
     try {
-      feed = new PushFeed(kafka, invokerId, batch -> pool.tell(new PushPool.Received(batch)),
-          queued::get, MAX_QUEUED);
+      feed =
+          new PushFeed(
+              kafka,
+              invokerId,
+              batch -> pool.tell(new PushPool.Received(batch)),
+              queued::get,
+              MAX_QUEUED);
     } catch (RuntimeException e) {
       pool.tell(PushPool.Shutdown.INSTANCE);
       throw e;
     }
-    log.info("Invoker {} runs in hash (baseline) mode: reading {}", invokerId,
+    log.info(
+        "Invoker {} runs in hash (baseline) mode: reading {}",
+        invokerId,
         Topics.invokerActivationsTopic(invokerId));
     return new PushMode(invokerId, feed, pool, stopped);
   }
 
-  /** {@code publisher} for the ordinary pool in hash mode: everything but heartbeats, which the push pool sends. */
+  /**
+   * {@code publisher} for the ordinary pool in hash mode: everything but heartbeats, which the push
+   * pool sends.
+   */
   public static Publisher withoutHeartbeats(Publisher publisher) {
     return new Publisher() {
       @Override
@@ -99,7 +123,10 @@ public final class PushMode implements AutoCloseable {
     };
   }
 
-  /** Graceful: no more activations are read, running ones finish and are published, containers are removed. */
+  /**
+   * Graceful: no more activations are read, running ones finish and are published, containers are
+   * removed.
+   */
   @Override
   public void close() {
     feed.close();
@@ -116,12 +143,17 @@ public final class PushMode implements AutoCloseable {
   private static void ensureTopic(KafkaSettings kafka, int invokerId) {
     String topic = Topics.invokerActivationsTopic(invokerId);
     try (Admin admin = Admin.create(kafka.clientConfig("invoker" + invokerId + "-push-admin"))) {
-      admin.createTopics(List.of(Replication.discover(admin, Replication.AUTO, Duration.ofSeconds(30))
-            .newTopic(topic, 1))).all()
+      admin
+          .createTopics(
+              List.of(
+                  Replication.discover(admin, Replication.AUTO, Duration.ofSeconds(30))
+                      .newTopic(topic, 1)))
+          .all()
           .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+        throw new IllegalStateException(
+            "cannot create topic " + topic + ": " + e.getCause(), e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

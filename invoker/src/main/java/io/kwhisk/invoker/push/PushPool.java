@@ -7,9 +7,9 @@ import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.PushedActivation;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.pool.PoolSettings;
-import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.Delivery;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.publish.Publisher;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,21 +29,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The baseline ("hash") mode's container pool, after OpenWhisk's: activations pushed to this invoker arrive as
- * {@link Received}; {@link PushState#dispatch} decides where each runs, and this actor carries the decisions out with
- * the same {@link ContainerProxy} as kwhisk's mode, fed through {@link PushSources} instead of a share group.
- * Contract:
+ * The baseline ("hash") mode's container pool, after OpenWhisk's: activations pushed to this
+ * invoker arrive as {@link Received}; {@link PushState#dispatch} decides where each runs, and this
+ * actor carries the decisions out with the same {@link ContainerProxy} as kwhisk's mode, fed
+ * through {@link PushSources} instead of a share group. Contract:
  *
  * <ol>
- *   <li>Every received activation is run once, or completed with a platform error when its kind has no image or
- *       {@link #MAX_ATTEMPTS} containers in a row gave it back (e.g. they failed to start); a graceful shutdown
- *       drops those still queued (logged), as OpenWhisk's does.
- *   <li>User memory is {@code poolMemoryMb} of the invoker's configuration, the same as kwhisk's mode; keep-alive,
- *       pausing and log collection are the proxy's, as in kwhisk's mode.
- *   <li>It publishes the invoker's heartbeat every interval and, at most every {@link #HEARTBEAT_DEBOUNCE}, after a
- *       change: controllers step to the next invoker when it shows no room.
- *   <li>On {@link Shutdown} it retires every container and stops when the last proxy stopped; {@code stopped}
- *       completes then.
+ *   <li>Every received activation is run once, or completed with a platform error when its kind has
+ *       no image or {@link #MAX_ATTEMPTS} containers in a row gave it back (e.g. they failed to
+ *       start); a graceful shutdown drops those still queued (logged), as OpenWhisk's does.
+ *   <li>User memory is {@code poolMemoryMb} of the invoker's configuration, the same as kwhisk's
+ *       mode; keep-alive, pausing and log collection are the proxy's, as in kwhisk's mode.
+ *   <li>It publishes the invoker's heartbeat every interval and, at most every {@link
+ *       #HEARTBEAT_DEBOUNCE}, after a change: controllers step to the next invoker when it shows no
+ *       room.
+ *   <li>On {@link Shutdown} it retires every container and stops when the last proxy stopped;
+ *       {@code stopped} completes then.
  * </ol>
  */
 public final class PushPool extends AbstractBehavior<PushPool.Command> {
@@ -60,7 +61,9 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
   public record Received(List<PushedActivation> activations) implements Command {}
 
   /** Retire every container and stop when they are gone. */
-  public enum Shutdown implements Command { INSTANCE }
+  public enum Shutdown implements Command {
+    INSTANCE
+  }
 
   private record Acknowledged(String container, String activationId) implements Command {}
 
@@ -70,9 +73,13 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
 
   private record ProxyTerminated(String name) implements Command {}
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
-  private enum HeartbeatNow implements Command { INSTANCE }
+  private enum HeartbeatNow implements Command {
+    INSTANCE
+  }
 
   private record Assignment(String container, PushState.Pending pending) {}
 
@@ -91,38 +98,61 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
   private boolean shuttingDown;
 
   /**
-   * @param base the invoker's proxy collaborators; their activation sources are replaced by the pool's mailboxes
-   *     and their publisher by {@code publisher}
+   * @param base the invoker's proxy collaborators; their activation sources are replaced by the
+   *     pool's mailboxes and their publisher by {@code publisher}
    * @param publisher writes completions, records and this invoker's heartbeats
    * @param queued updated with the number of queued activations, for the feed's back-pressure
    * @param stopped completed when the pool stopped
    */
-  public static Behavior<Command> create(PoolSettings settings, ProxyDeps base, Publisher publisher,
-      AtomicInteger queued, CompletableFuture<Void> stopped) {
+  public static Behavior<Command> create(
+      PoolSettings settings,
+      ProxyDeps base,
+      Publisher publisher,
+      AtomicInteger queued,
+      CompletableFuture<Void> stopped) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new PushPool(ctx, timers, settings, base, publisher, queued, stopped)));
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new PushPool(ctx, timers, settings, base, publisher, queued, stopped)));
   }
 
-  private PushPool(ActorContext<Command> ctx, TimerScheduler<Command> timers, PoolSettings settings,
-      ProxyDeps base, Publisher publisher, AtomicInteger queued, CompletableFuture<Void> stopped) {
+  private PushPool(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      PoolSettings settings,
+      ProxyDeps base,
+      Publisher publisher,
+      AtomicInteger queued,
+      CompletableFuture<Void> stopped) {
     super(ctx);
     this.timers = timers;
     this.queued = queued;
     this.stopped = stopped;
     ActorRef<Command> self = ctx.getSelf();
-    this.sources = new PushSources(new PushSources.Listener() {
-      @Override
-      public void acknowledged(String container, String activationId) {
-        self.tell(new Acknowledged(container, activationId));
-      }
+    this.sources =
+        new PushSources(
+            new PushSources.Listener() {
+              @Override
+              public void acknowledged(String container, String activationId) {
+                self.tell(new Acknowledged(container, activationId));
+              }
 
-      @Override
-      public void released(String container, String activationId) {
-        self.tell(new Released(container, activationId));
-      }
-    });
-    this.deps = new ProxyDeps(base.settings(), base.runtime(), base.containers(), sources, publisher,
-        base.logs(), base.metrics(), base.clock(), base.code());
+              @Override
+              public void released(String container, String activationId) {
+                self.tell(new Released(container, activationId));
+              }
+            });
+    this.deps =
+        new ProxyDeps(
+            base.settings(),
+            base.runtime(),
+            base.containers(),
+            sources,
+            publisher,
+            base.logs(),
+            base.metrics(),
+            base.clock(),
+            base.code());
     this.invokerId = settings.invokerId();
     this.state = PushState.empty(settings.memoryMb());
     this.events = ctx.messageAdapter(ContainerProxy.Event.class, FromProxy::new);
@@ -148,11 +178,16 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
   private Behavior<Command> onReceived(Received m) {
     for (PushedActivation work : m.activations()) {
       if (shuttingDown) {
-        try (var mdc = ActivationMdc.put(work.activation().activationId(), work.action().fqn().path(), null)) {
-          log.info("Dropping activation {}: the invoker is shutting down", work.activation().activationId());
+        try (var mdc =
+            ActivationMdc.put(work.activation().activationId(), work.action().fqn().path(), null)) {
+          log.info(
+              "Dropping activation {}: the invoker is shutting down",
+              work.activation().activationId());
         }
       } else if (deps.settings().imageFor(work.action().exec()).isEmpty()) {
-        fail(work, "There is no image for kind " + work.action().exec().kind() + " on this invoker.");
+        fail(
+            work,
+            "There is no image for kind " + work.action().exec().kind() + " on this invoker.");
       } else {
         state = state.enqueue(new PushState.Pending(work, 0));
       }
@@ -185,7 +220,10 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
     return this; // Busy and Idle: the pool counts in-flight activations itself
   }
 
-  /** The proxy stopped (normally after removing its container): activations it never finished run elsewhere. */
+  /**
+   * The proxy stopped (normally after removing its container): activations it never finished run
+   * elsewhere.
+   */
   private Behavior<Command> onProxyGone(String name) {
     if (proxies.remove(name) == null) return this;
     for (String id : sources.unregister(name)) {
@@ -200,11 +238,14 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
 
   private void requeue(PushState.Pending pending) {
     if (shuttingDown) {
-      try (var mdc = ActivationMdc.put(pending.activationId(), pending.work().action().fqn().path(), null)) {
+      try (var mdc =
+          ActivationMdc.put(pending.activationId(), pending.work().action().fqn().path(), null)) {
         log.info("Dropping activation {}: the invoker is shutting down", pending.activationId());
       }
     } else if (pending.attempts() + 1 >= MAX_ATTEMPTS) {
-      fail(pending.work(), "The action's container failed " + MAX_ATTEMPTS + " times to run this activation.");
+      fail(
+          pending.work(),
+          "The action's container failed " + MAX_ATTEMPTS + " times to run this activation.");
     } else {
       state = state.requeue(pending);
     }
@@ -221,8 +262,15 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
       } else if (d instanceof PushState.Run r) {
         PushState.Pending p = r.pending();
         assigned.put(p.activationId(), new Assignment(r.container(), p));
-        sources.deliver(r.container(), new Delivery(0, Topics.invokerActivationsTopic(invokerId), 0, 0,
-            p.attempts() + 1, p.work().activation()));
+        sources.deliver(
+            r.container(),
+            new Delivery(
+                0,
+                Topics.invokerActivationsTopic(invokerId),
+                0,
+                0,
+                p.attempts() + 1,
+                p.work().activation()));
       } else if (d instanceof PushState.Evict e) {
         log.info("Evicting idle container {} to make room", e.container());
         deps.metrics().containerEvicted();
@@ -237,7 +285,8 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
 
   private void spawn(String name, Action action) {
     sources.register(name);
-    ActorRef<ContainerProxy.Command> proxy = getContext().spawn(ContainerProxy.create(name, action, events, deps), name);
+    ActorRef<ContainerProxy.Command> proxy =
+        getContext().spawn(ContainerProxy.create(name, action, events, deps), name);
     getContext().watchWith(proxy, new ProxyTerminated(name));
     proxies.put(name, proxy);
     log.info("Creating container {} for {}", name, action.fqn());
@@ -250,13 +299,16 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
       log.warn("Activation {} of {} fails: {}", id, action, reason);
     }
     ActivationRecord record = PushFailures.record(work, reason, deps.clock().millis());
-    deps.publisher().completion(work.activation().controllerId(), new CompletionMessage(id, invokerId, "none", record))
-        .whenComplete((ok, e) -> {
-          if (e == null) return;
-          try (var mdc = ActivationMdc.put(id, action, null)) {
-            log.warn("Completion of failed activation {} not published: {}", id, e.toString());
-          }
-        });
+    deps.publisher()
+        .completion(
+            work.activation().controllerId(), new CompletionMessage(id, invokerId, "none", record))
+        .whenComplete(
+            (ok, e) -> {
+              if (e == null) return;
+              try (var mdc = ActivationMdc.put(id, action, null)) {
+                log.warn("Completion of failed activation {} not published: {}", id, e.toString());
+              }
+            });
   }
 
   private Behavior<Command> onTick() {
@@ -270,7 +322,10 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
     state = dropped.getKey();
     queued.set(0);
     if (!dropped.getValue().isEmpty()) {
-      log.info("Invoker {} shutting down: dropping {} queued activations", invokerId, dropped.getValue().size());
+      log.info(
+          "Invoker {} shutting down: dropping {} queued activations",
+          invokerId,
+          dropped.getValue().size());
     }
     log.info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
     proxies.values().forEach(p -> p.tell(ContainerProxy.Retire.INSTANCE));
@@ -290,9 +345,13 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
   }
 
   private void publishHeartbeat() {
-    deps.publisher().heartbeat(state.heartbeat(invokerId, deps.clock().millis())).whenComplete((ok, e) -> {
-      if (e != null) log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
-    });
+    deps.publisher()
+        .heartbeat(state.heartbeat(invokerId, deps.clock().millis()))
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null)
+                log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
+            });
   }
 
   /** A name for the container and its proxy, unique on the host and legal for Docker and Pekko. */

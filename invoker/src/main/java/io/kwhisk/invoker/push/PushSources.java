@@ -11,17 +11,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The in-memory activation sources of the push pool's containers: one {@link Mailbox} per container, registered by
- * the pool before it starts the container's proxy and opened by the proxy (as {@link ActivationSource.Factory})
- * when it is initialised. The pool hands each activation to a container's mailbox; the proxy runs it exactly as one
- * pulled from a share group, and its acknowledgement or release goes back to the pool through {@code listener}.
+ * The in-memory activation sources of the push pool's containers: one {@link Mailbox} per
+ * container, registered by the pool before it starts the container's proxy and opened by the proxy
+ * (as {@link ActivationSource.Factory}) when it is initialised. The pool hands each activation to a
+ * container's mailbox; the proxy runs it exactly as one pulled from a share group, and its
+ * acknowledgement or release goes back to the pool through {@code listener}.
  *
- * <p>Thread-safety: every method may be called from any thread; each mailbox is guarded by its own lock.
+ * <p>Thread-safety: every method may be called from any thread; each mailbox is guarded by its own
+ * lock.
  *
- * <p>Accounting: an activation handed to a mailbox is "unfinished" until the proxy acknowledges it (its completion
- * was published) or releases it (the proxy refused it, or the mailbox was closed). The proxy acknowledges before it
- * can stop, so when the pool sees the proxy stop, {@link #unregister} returns exactly the activations that neither
- * ran nor were given back: each activation is reported once, as acknowledged, released or unfinished.
+ * <p>Accounting: an activation handed to a mailbox is "unfinished" until the proxy acknowledges it
+ * (its completion was published) or releases it (the proxy refused it, or the mailbox was closed).
+ * The proxy acknowledges before it can stop, so when the pool sees the proxy stop, {@link
+ * #unregister} returns exactly the activations that neither ran nor were given back: each
+ * activation is reported once, as acknowledged, released or unfinished.
  */
 final class PushSources implements ActivationSource.Factory {
   /** What a mailbox tells the pool. */
@@ -53,22 +56,33 @@ final class PushSources implements ActivationSource.Factory {
     }
   }
 
-  /** Forgets the container's mailbox; returns the activation ids handed to it that it never finished. */
+  /**
+   * Forgets the container's mailbox; returns the activation ids handed to it that it never
+   * finished.
+   */
   List<String> unregister(String container) {
     Mailbox box = mailboxes.remove(container);
     return box == null ? List.of() : box.closeForGood();
   }
 
   @Override
-  public ActivationSource open(FullyQualifiedName action, String name, int lanes, int maxPollRecords,
-      Consumer<List<Delivery>> onRecords, Consumer<Throwable> onFailure) {
+  public ActivationSource open(
+      FullyQualifiedName action,
+      String name,
+      int lanes,
+      int maxPollRecords,
+      Consumer<List<Delivery>> onRecords,
+      Consumer<Throwable> onFailure) {
     Mailbox box = mailboxes.get(name);
     if (box == null) throw new IllegalStateException("no mailbox for container " + name);
     box.open(onRecords);
     return box;
   }
 
-  /** One container's activations. Lanes and prefetch do not apply: the pool never hands more than its concurrency. */
+  /**
+   * One container's activations. Lanes and prefetch do not apply: the pool never hands more than
+   * its concurrency.
+   */
   private final class Mailbox implements ActivationSource {
     private final String container;
     private final Map<String, Delivery> unfinished = new LinkedHashMap<>();
@@ -101,15 +115,20 @@ final class PushSources implements ActivationSource.Factory {
 
     @Override
     public synchronized void acknowledge(Delivery d) {
-      if (unfinished.remove(d.activationId()) != null) listener.acknowledged(container, d.activationId());
+      if (unfinished.remove(d.activationId()) != null)
+        listener.acknowledged(container, d.activationId());
     }
 
     @Override
     public synchronized void release(Delivery d) {
-      if (unfinished.remove(d.activationId()) != null) listener.released(container, d.activationId());
+      if (unfinished.remove(d.activationId()) != null)
+        listener.released(container, d.activationId());
     }
 
-    /** The proxy left: later deliveries bounce; those already handed over are still acknowledged or released. */
+    /**
+     * The proxy left: later deliveries bounce; those already handed over are still acknowledged or
+     * released.
+     */
     @Override
     public synchronized void close() {
       closed = true;

@@ -14,48 +14,70 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The push pool's containers and queue as an immutable value; {@link #dispatch} is its whole policy, a pure
- * function tested without actors or Docker. It works like OpenWhisk's {@code ContainerPool}: each queued activation,
- * oldest first,
+ * The push pool's containers and queue as an immutable value; {@link #dispatch} is its whole
+ * policy, a pure function tested without actors or Docker. It works like OpenWhisk's {@code
+ * ContainerPool}: each queued activation, oldest first,
  *
  * <ol>
- *   <li>runs on a warm container of its action (same revision) with a free slot (in flight below its concurrency
- *       limit), the most recently used first; else
+ *   <li>runs on a warm container of its action (same revision) with a free slot (in flight below
+ *       its concurrency limit), the most recently used first; else
  *   <li>gets a new container when the free user memory holds one; else
- *   <li>evicts idle containers (nothing in flight) of other actions or older revisions, least recently used first,
- *       until their memory (freed once they are removed) makes room, and waits for them; else
+ *   <li>evicts idle containers (nothing in flight) of other actions or older revisions, least
+ *       recently used first, until their memory (freed once they are removed) makes room, and waits
+ *       for them; else
  *   <li>waits in the queue until a container of its action frees a slot, or memory frees.
  * </ol>
  *
- * <p>Invariants: the memory of every container, from its creation until its proxy stopped, counts against the
- * capacity, so it is never exceeded. Memory being reclaimed from evicted containers is promised to queued
- * activations in queue order; an activation that cannot get memory even by eviction blocks later ones from creating
- * containers (so it is not starved by smaller ones), but not from running on warm containers.
+ * <p>Invariants: the memory of every container, from its creation until its proxy stopped, counts
+ * against the capacity, so it is never exceeded. Memory being reclaimed from evicted containers is
+ * promised to queued activations in queue order; an activation that cannot get memory even by
+ * eviction blocks later ones from creating containers (so it is not starved by smaller ones), but
+ * not from running on warm containers.
  */
 public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> queue) {
 
   /**
-   * One container, named as its proxy. {@code inFlight} counts activations handed to it and not yet acknowledged
-   * or released; {@code removing} once it was evicted or refused work (it takes none any more).
+   * One container, named as its proxy. {@code inFlight} counts activations handed to it and not yet
+   * acknowledged or released; {@code removing} once it was evicted or refused work (it takes none
+   * any more).
    */
   public record Box(
-      String actionPath, String revision, long memoryMb, int concurrency, int inFlight, long lastUsedMs,
-      boolean ready, boolean removing) {
+      String actionPath,
+      String revision,
+      long memoryMb,
+      int concurrency,
+      int inFlight,
+      long lastUsedMs,
+      boolean ready,
+      boolean removing) {
     boolean isIdle() {
       return inFlight == 0 && !removing;
     }
 
     boolean takes(Action action) {
-      return !removing && inFlight < concurrency && actionPath.equals(action.fqn().path())
+      return !removing
+          && inFlight < concurrency
+          && actionPath.equals(action.fqn().path())
           && revision.equals(action.revision());
     }
 
     Box with(int newInFlight, long newLastUsedMs, boolean newReady, boolean newRemoving) {
-      return new Box(actionPath, revision, memoryMb, concurrency, newInFlight, newLastUsedMs, newReady, newRemoving);
+      return new Box(
+          actionPath,
+          revision,
+          memoryMb,
+          concurrency,
+          newInFlight,
+          newLastUsedMs,
+          newReady,
+          newRemoving);
     }
   }
 
-  /** A queued activation; {@code attempts} counts the containers that gave it back (or vanished with it). */
+  /**
+   * A queued activation; {@code attempts} counts the containers that gave it back (or vanished with
+   * it).
+   */
   public record Pending(PushedActivation work, int attempts) {
     public Pending {
       Objects.requireNonNull(work, "work should not be null");
@@ -115,8 +137,8 @@ public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> q
   }
 
   /**
-   * Places queued activations (see the class doc). {@code names} names a new container of an action; it is called
-   * once per {@link Create}.
+   * Places queued activations (see the class doc). {@code names} names a new container of an
+   * action; it is called once per {@link Create}.
    */
   public Step dispatch(long now, Function<Action, String> names) {
     Map<String, Box> next = new LinkedHashMap<>(boxes);
@@ -141,19 +163,29 @@ public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> q
       long memory = action.limits().memory();
       if (avail >= memory) {
         String name = names.apply(action);
-        next.put(name, new Box(action.fqn().path(), action.revision(), memory, action.limits().concurrency(), 1, now,
-            false, false));
+        next.put(
+            name,
+            new Box(
+                action.fqn().path(),
+                action.revision(),
+                memory,
+                action.limits().concurrency(),
+                1,
+                now,
+                false,
+                false));
         avail -= memory;
         decisions.add(new Create(name, action));
         decisions.add(new Run(name, p));
         continue;
       }
       if (avail + reclaiming < memory) {
-        List<String> idle = next.entrySet().stream()
-            .filter(e -> e.getValue().isIdle())
-            .sorted(Comparator.comparingLong(e -> e.getValue().lastUsedMs()))
-            .map(Map.Entry::getKey)
-            .toList();
+        List<String> idle =
+            next.entrySet().stream()
+                .filter(e -> e.getValue().isIdle())
+                .sorted(Comparator.comparingLong(e -> e.getValue().lastUsedMs()))
+                .map(Map.Entry::getKey)
+                .toList();
         long evictable = idle.stream().mapToLong(n -> next.get(n).memoryMb()).sum();
         if (avail + reclaiming + evictable >= memory) {
           for (String victim : idle) {
@@ -166,7 +198,8 @@ public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> q
         }
       }
       if (avail + reclaiming >= memory) {
-        reclaiming -= memory - avail; // promised to this activation: it is created once the victims are gone
+        reclaiming -=
+            memory - avail; // promised to this activation: it is created once the victims are gone
         avail = 0;
       } else {
         blocked = true;
@@ -204,13 +237,14 @@ public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> q
   }
 
   /**
-   * The container gave an activation back: it takes no more work (it is retiring, expiring or its init failed), so
-   * it is marked removing; its proxy stops soon.
+   * The container gave an activation back: it takes no more work (it is retiring, expiring or its
+   * init failed), so it is marked removing; its proxy stops soon.
    */
   public PushState released(String container) {
     Box b = boxes.get(container);
     if (b == null) return this;
-    return withBox(container, b.with(Math.max(0, b.inFlight() - 1), b.lastUsedMs(), b.ready(), true));
+    return withBox(
+        container, b.with(Math.max(0, b.inFlight() - 1), b.lastUsedMs(), b.ready(), true));
   }
 
   /** The container's proxy stopped: its memory is free. */
@@ -227,9 +261,9 @@ public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> q
   }
 
   /**
-   * The heartbeat. While activations queue the invoker reports no free and no idle memory, so controllers step to
-   * the next invoker; otherwise free memory is the unused capacity and idle memory that of containers with nothing
-   * in flight.
+   * The heartbeat. While activations queue the invoker reports no free and no idle memory, so
+   * controllers step to the next invoker; otherwise free memory is the unused capacity and idle
+   * memory that of containers with nothing in flight.
    */
   public InvokerHeartbeat heartbeat(int invokerId, long now) {
     Map<String, Integer> byAction = new TreeMap<>();
@@ -237,8 +271,8 @@ public record PushState(long capacityMb, Map<String, Box> boxes, List<Pending> q
     int creating = (int) boxes.values().stream().filter(b -> !b.ready()).count();
     boolean queued = !queue.isEmpty();
     long free = queued ? 0 : Math.max(0, capacityMb - usedMb());
-    return new InvokerHeartbeat(invokerId, capacityMb, free, boxes.size(), byAction, creating, now,
-        queued ? 0 : idleMb());
+    return new InvokerHeartbeat(
+        invokerId, capacityMb, free, boxes.size(), byAction, creating, now, queued ? 0 : idleMb());
   }
 
   private PushState withBox(String name, Box box) {

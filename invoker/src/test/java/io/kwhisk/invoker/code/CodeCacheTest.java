@@ -18,12 +18,16 @@ import org.junit.jupiter.api.Timeout;
 class CodeCacheTest {
   private final List<CodeRef> reads = new ArrayList<>();
   private final List<CompletableFuture<String>> pending = new ArrayList<>();
-  private final CodeCache cache = new CodeCache(ref -> {
-    reads.add(ref);
-    CompletableFuture<String> f = new CompletableFuture<>();
-    pending.add(f);
-    return f;
-  }, () -> {}, 10);
+  private final CodeCache cache =
+      new CodeCache(
+          ref -> {
+            reads.add(ref);
+            CompletableFuture<String> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+          },
+          () -> {},
+          10);
 
   @Test
   void inlineCodeIsGivenAsItIsWithoutARead() {
@@ -64,11 +68,14 @@ class CodeCacheTest {
   }
 
   private static Action outOfLine(String name, String digest) {
-    return action(name, new Exec("nodejs:20", null, null, true, null, null,
-        new CodeRef(digest, 5, "r", List.of(1L))));
+    return action(
+        name,
+        new Exec(
+            "nodejs:20", null, null, true, null, null, new CodeRef(digest, 5, "r", List.of(1L))));
   }
 
   private static Action action(String name, Exec exec) {
-    return new Action("guest", name, "r", null, exec, Map.of(), Map.of(), ActionLimits.DEFAULT, 0, false, 1L);
+    return new Action(
+        "guest", name, "r", null, exec, Map.of(), Map.of(), ActionLimits.DEFAULT, 0, false, 1L);
   }
 }

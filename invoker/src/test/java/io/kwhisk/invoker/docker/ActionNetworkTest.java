@@ -21,7 +21,9 @@ class ActionNetworkTest {
   @Test
   void actionsAreIsolatedByDefaultAndReachOnlyTheApiPortOfTheHost() {
     ActionNetwork n = parse(Map.of(), "http://172.17.0.1:3233");
-    assertThat(n).isEqualTo(new ActionNetwork("kwhisk-actions", Isolation.IPTABLES, List.of(3233), "iptables"));
+    assertThat(n)
+        .isEqualTo(
+            new ActionNetwork("kwhisk-actions", Isolation.IPTABLES, List.of(3233), "iptables"));
     assertThat(parse(Map.of(), "https://api.example.org").allowTcp()).containsExactly(443);
     assertThat(parse(Map.of(), "http://api.example.org/base").allowTcp()).containsExactly(80);
     assertThat(parse(Map.of(), "").allowTcp()).isEmpty();
@@ -36,21 +38,38 @@ class ActionNetworkTest {
 
   @Test
   void allowedPortsAndTheIptablesCommandAreConfigurable() {
-    ActionNetwork n = parse(Map.of(ActionNetwork.ALLOW_TCP, "3233, 443", ActionNetwork.IPTABLES, "iptables-legacy",
-        ActionNetwork.NAME, "tenants", ActionNetwork.ISOLATION, "external"), "http://h:1");
-    assertThat(n).isEqualTo(new ActionNetwork("tenants", Isolation.EXTERNAL, List.of(3233, 443), "iptables-legacy"));
+    ActionNetwork n =
+        parse(
+            Map.of(
+                ActionNetwork.ALLOW_TCP,
+                "3233, 443",
+                ActionNetwork.IPTABLES,
+                "iptables-legacy",
+                ActionNetwork.NAME,
+                "tenants",
+                ActionNetwork.ISOLATION,
+                "external"),
+            "http://h:1");
+    assertThat(n)
+        .isEqualTo(
+            new ActionNetwork(
+                "tenants", Isolation.EXTERNAL, List.of(3233, 443), "iptables-legacy"));
   }
 
   @Test
   void invalidSettingsNameTheirKey() {
     assertThatThrownBy(() -> parse(Map.of(ActionNetwork.ISOLATION, "maybe"), ""))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ActionNetwork.ISOLATION);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActionNetwork.ISOLATION);
     assertThatThrownBy(() -> parse(Map.of(ActionNetwork.ALLOW_TCP, "api"), ""))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ActionNetwork.ALLOW_TCP);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActionNetwork.ALLOW_TCP);
     assertThatThrownBy(() -> parse(Map.of(ActionNetwork.ALLOW_TCP, "70000"), ""))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ActionNetwork.ALLOW_TCP);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActionNetwork.ALLOW_TCP);
     assertThatThrownBy(() -> parse(Map.of(ActionNetwork.NAME, "bridge"), ""))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ActionNetwork.NAME)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActionNetwork.NAME)
         .hasMessageContaining(ActionNetwork.ISOLATION + "=off");
   }
 }

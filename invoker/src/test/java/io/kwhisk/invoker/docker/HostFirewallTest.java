@@ -56,13 +56,14 @@ class HostFirewallTest {
     FakeIptables ipt = new FakeIptables();
     new HostFirewall("iptables", ipt).install("KWHISK-abc", "br-abc", List.of(3233));
 
-    assertThat(ipt.changes).containsExactly(
-        "-N KWHISK-abc",
-        "-I KWHISK-abc 1 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN",
-        "-I KWHISK-abc 1 -p tcp --dport 3233 -j RETURN",
-        "-A KWHISK-abc -p tcp -j REJECT --reject-with tcp-reset",
-        "-A KWHISK-abc -j REJECT --reject-with icmp-port-unreachable",
-        "-I INPUT 1 -i br-abc -j KWHISK-abc");
+    assertThat(ipt.changes)
+        .containsExactly(
+            "-N KWHISK-abc",
+            "-I KWHISK-abc 1 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN",
+            "-I KWHISK-abc 1 -p tcp --dport 3233 -j RETURN",
+            "-A KWHISK-abc -p tcp -j REJECT --reject-with tcp-reset",
+            "-A KWHISK-abc -j REJECT --reject-with icmp-port-unreachable",
+            "-I INPUT 1 -i br-abc -j KWHISK-abc");
   }
 
   @Test
@@ -77,9 +78,13 @@ class HostFirewallTest {
 
   @Test
   void iptablesRefusingFailsWithTheRemediesNamed() {
-    HostFirewall.Commands denied = argv -> new HostFirewall.Result(4,
-        "iptables v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)");
-    assertThatThrownBy(() -> new HostFirewall("iptables", denied).install("KWHISK-abc", "br-abc", List.of()))
+    HostFirewall.Commands denied =
+        argv ->
+            new HostFirewall.Result(
+                4,
+                "iptables v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)");
+    assertThatThrownBy(
+            () -> new HostFirewall("iptables", denied).install("KWHISK-abc", "br-abc", List.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("you must be root")
         .hasMessageContaining(ActionNetwork.ISOLATION + "=external")
@@ -88,10 +93,13 @@ class HostFirewallTest {
 
   @Test
   void aMissingIptablesFailsNamingTheKeyThatNamesIt() {
-    HostFirewall.Commands missing = argv -> {
-      throw new IOException("Cannot run program \"iptables\": error=2, No such file or directory");
-    };
-    assertThatThrownBy(() -> new HostFirewall("iptables", missing).install("KWHISK-abc", "br-abc", List.of()))
+    HostFirewall.Commands missing =
+        argv -> {
+          throw new IOException(
+              "Cannot run program \"iptables\": error=2, No such file or directory");
+        };
+    assertThatThrownBy(
+            () -> new HostFirewall("iptables", missing).install("KWHISK-abc", "br-abc", List.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("No such file")
         .hasMessageContaining(ActionNetwork.IPTABLES);

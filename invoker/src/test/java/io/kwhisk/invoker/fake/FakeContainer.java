@@ -11,16 +11,18 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * An action container whose {@code /init} succeeds (or answers {@link #initAnswer} when the test sets it) and whose
- * {@code /run} calls the test completes by hand.
+ * An action container whose {@code /init} succeeds (or answers {@link #initAnswer} when the test
+ * sets it) and whose {@code /run} calls the test completes by hand.
  */
 public final class FakeContainer implements ActionContainer, ActionContainer.Factory {
   /** A {@code /run} call waiting for the test to answer it. */
   public record PendingRun(ObjectNode body, CompletableFuture<CallOutcome> answer) {}
 
   public final BlockingQueue<PendingRun> runs = new LinkedBlockingQueue<>();
+
   /** Whether the proxy closed its client (its connection to the container). */
   public volatile boolean closed;
+
   /** When set, what {@code /init} answers: the test completes it by hand. */
   public volatile CompletableFuture<CallOutcome> initAnswer;
 
@@ -32,7 +34,8 @@ public final class FakeContainer implements ActionContainer, ActionContainer.Fac
   @Override
   public CompletionStage<CallOutcome> init(ObjectNode body, Duration timeout) {
     if (initAnswer != null) return initAnswer;
-    return CompletableFuture.completedFuture(new CallOutcome.Answered(200, Json.object().put("ok", true)));
+    return CompletableFuture.completedFuture(
+        new CallOutcome.Answered(200, Json.object().put("ok", true)));
   }
 
   @Override

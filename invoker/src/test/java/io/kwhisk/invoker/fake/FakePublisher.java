@@ -8,10 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A publisher whose completion writes the test finishes by hand ({@link #pending}); heartbeats are written at once. */
+/**
+ * A publisher whose completion writes the test finishes by hand ({@link #pending}); heartbeats are
+ * written at once.
+ */
 public final class FakePublisher implements Publisher {
   /** A completion write waiting for the test. */
-  public record PendingWrite(int controllerId, CompletionMessage completion, CompletableFuture<Void> written) {}
+  public record PendingWrite(
+      int controllerId, CompletionMessage completion, CompletableFuture<Void> written) {}
 
   public final List<PendingWrite> pending = new CopyOnWriteArrayList<>();
   public final List<InvokerHeartbeat> heartbeats = new CopyOnWriteArrayList<>();

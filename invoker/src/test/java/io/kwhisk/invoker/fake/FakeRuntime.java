@@ -11,12 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A container runtime that starts nothing: every start succeeds at once; starts and removals are recorded. */
+/**
+ * A container runtime that starts nothing: every start succeeds at once; starts and removals are
+ * recorded.
+ */
 public final class FakeRuntime implements ContainerRuntime {
   public final List<ContainerSpec> started = new CopyOnWriteArrayList<>();
   public final List<String> removed = new CopyOnWriteArrayList<>();
   public final List<String> paused = new CopyOnWriteArrayList<>();
   public final List<String> unpaused = new CopyOnWriteArrayList<>();
+
   /** What {@link #awaitStopped} answers: by default a container that still runs. */
   public volatile ContainerStatus status = new ContainerStatus(true, false, false, -1);
 
@@ -27,7 +31,8 @@ public final class FakeRuntime implements ContainerRuntime {
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
     started.add(spec);
     if (startAnswer != null) return startAnswer;
-    return CompletableFuture.completedFuture(new RunningContainer("id-" + spec.name(), spec.name(), "127.0.0.1", 8080));
+    return CompletableFuture.completedFuture(
+        new RunningContainer("id-" + spec.name(), spec.name(), "127.0.0.1", 8080));
   }
 
   @Override
@@ -60,7 +65,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public AutoCloseable followLogs(String containerId, LogSink sink) {
-    return () -> { };
+    return () -> {};
   }
 
   @Override

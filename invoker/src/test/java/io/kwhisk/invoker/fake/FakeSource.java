@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** An activation source the test feeds by hand; acknowledgements, releases and closing are recorded. */
+/**
+ * An activation source the test feeds by hand; acknowledgements, releases and closing are recorded.
+ */
 public final class FakeSource implements ActivationSource, ActivationSource.Factory {
   public final List<Delivery> acknowledged = new CopyOnWriteArrayList<>();
   public final List<Delivery> released = new CopyOnWriteArrayList<>();
@@ -17,8 +19,13 @@ public final class FakeSource implements ActivationSource, ActivationSource.Fact
   private volatile Consumer<List<Delivery>> onRecords;
 
   @Override
-  public ActivationSource open(FullyQualifiedName action, String name, int lanes, int maxPollRecords,
-      Consumer<List<Delivery>> onRecords, Consumer<Throwable> onFailure) {
+  public ActivationSource open(
+      FullyQualifiedName action,
+      String name,
+      int lanes,
+      int maxPollRecords,
+      Consumer<List<Delivery>> onRecords,
+      Consumer<Throwable> onFailure) {
     this.onRecords = onRecords;
     this.maxPollRecords = maxPollRecords;
     this.opened = true;

@@ -21,11 +21,18 @@ class InvokerMetricsTest {
     metrics.unpaused(Duration.ofMillis(5));
 
     String scrape = registry.scrape();
-    for (String timer : new String[] {InvokerMetrics.ACTIVATION_DURATION, InvokerMetrics.INIT_TIME,
-        InvokerMetrics.CONTAINER_START_TIME, InvokerMetrics.PAUSE_TIME, InvokerMetrics.UNPAUSE_TIME}) {
+    for (String timer :
+        new String[] {
+          InvokerMetrics.ACTIVATION_DURATION,
+          InvokerMetrics.INIT_TIME,
+          InvokerMetrics.CONTAINER_START_TIME,
+          InvokerMetrics.PAUSE_TIME,
+          InvokerMetrics.UNPAUSE_TIME
+        }) {
       assertThat(scrape).as(timer).contains(timer.replace('.', '_') + "_seconds_bucket");
     }
-    assertThat(scrape).as("Invoker.start binds them, once per invoker, not each catalog a test makes")
+    assertThat(scrape)
+        .as("Invoker.start binds them, once per invoker, not each catalog a test makes")
         .doesNotContain("jvm_memory_used_bytes", "jvm_gc_");
   }
 }

@@ -17,12 +17,11 @@ import io.kwhisk.invoker.fake.FakePublisher;
 import io.kwhisk.invoker.fake.FakeRuntime;
 import io.kwhisk.invoker.fake.FakeSource;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
-import io.kwhisk.invoker.proxy.ProxyDeps;
 import io.kwhisk.invoker.proxy.CallOutcome;
-import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.Delivery;
 import io.kwhisk.invoker.proxy.LogCollectors;
 import io.kwhisk.invoker.proxy.LogSource;
+import io.kwhisk.invoker.proxy.ProxyDeps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -52,25 +51,56 @@ class ContainerPoolTest {
     return pool("10s");
   }
 
-  /** A pool of 512 MB that evicts idle containers at once and heartbeats every {@code heartbeatInterval}. */
+  /**
+   * A pool of 512 MB that evicts idle containers at once and heartbeats every {@code
+   * heartbeatInterval}.
+   */
   private ActorRef<ContainerPool.Command> pool(String heartbeatInterval) {
-    InvokerConfig config = InvokerConfig.from(ConfigSource.of(Map.of(
-        "kwhisk.kafka.bootstrap-servers", "unused:9092",
-        "kwhisk.invoker.id", "4",
-        "kwhisk.invoker.user-memory-mb", "512",
-        "kwhisk.invoker.heartbeat-interval", heartbeatInterval,
-        "kwhisk.invoker.eviction-grace", "0",
-        "kwhisk.invoker.first-pull-grace", "30s")));
-    ProxyDeps deps = new ProxyDeps(config.proxySettings(), runtime, container, source, publisher,
-        new LogCollectors(LogSource.STREAM, runtime, Duration.ofSeconds(2), InvokerMetrics.discarding(), "test-logs"),
-        InvokerMetrics.discarding(), Clock.systemUTC());
+    InvokerConfig config =
+        InvokerConfig.from(
+            ConfigSource.of(
+                Map.of(
+                    "kwhisk.kafka.bootstrap-servers", "unused:9092",
+                    "kwhisk.invoker.id", "4",
+                    "kwhisk.invoker.user-memory-mb", "512",
+                    "kwhisk.invoker.heartbeat-interval", heartbeatInterval,
+                    "kwhisk.invoker.eviction-grace", "0",
+                    "kwhisk.invoker.first-pull-grace", "30s")));
+    ProxyDeps deps =
+        new ProxyDeps(
+            config.proxySettings(),
+            runtime,
+            container,
+            source,
+            publisher,
+            new LogCollectors(
+                LogSource.STREAM,
+                runtime,
+                Duration.ofSeconds(2),
+                InvokerMetrics.discarding(),
+                "test-logs"),
+            InvokerMetrics.discarding(),
+            Clock.systemUTC());
     return testKit.spawn(ContainerPool.create(config.poolSettings(), deps));
   }
 
-  /** Runs one activation in the container that opened the source last, and waits until it is acknowledged. */
+  /**
+   * Runs one activation in the container that opened the source last, and waits until it is
+   * acknowledged.
+   */
   private void runOneActivation(String activationId) throws InterruptedException {
-    ActivationMessage m = new ActivationMessage(activationId, "tx", "guest", "first", "r1", "guest", Json.object(),
-        true, 3, System.currentTimeMillis());
+    ActivationMessage m =
+        new ActivationMessage(
+            activationId,
+            "tx",
+            "guest",
+            "first",
+            "r1",
+            "guest",
+            Json.object(),
+            true,
+            3,
+            System.currentTimeMillis());
     Delivery d = new Delivery(0, "act.guest.first", 0, 0, 1, m);
     await().until(() -> source.opened);
     source.deliver(d);
@@ -83,8 +113,19 @@ class ContainerPoolTest {
   }
 
   private static ContainerCreation creation(String name, int memory) {
-    Action action = new Action("guest", name, "r1", null, new Exec("nodejs:20", "x", null, false, null), null, null,
-        new ActionLimits(1000, memory, 10, 1), 0, false, 0);
+    Action action =
+        new Action(
+            "guest",
+            name,
+            "r1",
+            null,
+            new Exec("nodejs:20", "x", null, false, null),
+            null,
+            null,
+            new ActionLimits(1000, memory, 10, 1),
+            0,
+            false,
+            0);
     return new ContainerCreation("c-" + name, action, 0, 0);
   }
 
@@ -92,33 +133,48 @@ class ContainerPoolTest {
   void aCreationBeyondTheFreeUserMemoryWithNothingToEvictIsRefusedAndTheHeartbeatShowsIt() {
     ActorRef<ContainerPool.Command> pool = pool();
     pool.tell(new ContainerPool.Received(creation("big", 384)));
-    await().until(() -> runtime.started.size() == 1
-        && publisher.lastHeartbeat().containersByAction().equals(Map.of("guest/big", 1))
-        && publisher.lastHeartbeat().creationsInFlight() == 0);
+    await()
+        .until(
+            () ->
+                runtime.started.size() == 1
+                    && publisher.lastHeartbeat().containersByAction().equals(Map.of("guest/big", 1))
+                    && publisher.lastHeartbeat().creationsInFlight() == 0);
     assertThat(publisher.lastHeartbeat().freeMemoryMb()).isEqualTo(128);
     assertThat(publisher.lastHeartbeat().invokerId()).isEqualTo(4);
 
     int beats = publisher.heartbeats.size();
     pool.tell(new ContainerPool.Received(creation("big", 256)));
     await().until(() -> publisher.heartbeats.size() > beats);
-    assertThat(runtime.started).as("an idle container of the same action is not evicted for it").hasSize(1);
+    assertThat(runtime.started)
+        .as("an idle container of the same action is not evicted for it")
+        .hasSize(1);
     assertThat(runtime.removed).isEmpty();
     assertThat(publisher.lastHeartbeat().freeMemoryMb()).isEqualTo(128);
-    assertThat(publisher.lastHeartbeat().idleMemoryMb()).as("it waits for its first activation").isZero();
+    assertThat(publisher.lastHeartbeat().idleMemoryMb())
+        .as("it waits for its first activation")
+        .isZero();
     assertThat(publisher.lastHeartbeat().containersByAction()).isEqualTo(Map.of("guest/big", 1));
-    assertThat(publisher.lastHeartbeat().refusedCreations()).as("the controller learns of the refusal")
+    assertThat(publisher.lastHeartbeat().refusedCreations())
+        .as("the controller learns of the refusal")
         .containsExactly("c-big");
   }
 
   @Test
-  void aCreationThatDoesNotFitEvictsAnIdleContainerOfAnotherActionAndStartsWhenItIsGone() throws Exception {
+  void aCreationThatDoesNotFitEvictsAnIdleContainerOfAnotherActionAndStartsWhenItIsGone()
+      throws Exception {
     ActorRef<ContainerPool.Command> pool = pool("50ms");
     pool.tell(new ContainerPool.Received(creation("first", 384)));
     runOneActivation("a1");
     await().until(() -> publisher.lastHeartbeat().idleMemoryMb() == 384);
     pool.tell(new ContainerPool.Received(creation("second", 256)));
-    await().until(() -> runtime.started.size() == 2
-        && publisher.lastHeartbeat().containersByAction().equals(Map.of("guest/second", 1)));
+    await()
+        .until(
+            () ->
+                runtime.started.size() == 2
+                    && publisher
+                        .lastHeartbeat()
+                        .containersByAction()
+                        .equals(Map.of("guest/second", 1)));
     assertThat(runtime.removed).containsExactly("id-" + runtime.started.get(0).name());
     assertThat(runtime.started.get(1).labels()).containsEntry("io.kwhisk.action", "guest/second");
   }
@@ -130,11 +186,15 @@ class ContainerPoolTest {
     await().until(() -> source.opened && publisher.lastHeartbeat().creationsInFlight() == 0);
     int beats = publisher.heartbeats.size();
     await().until(() -> publisher.heartbeats.size() > beats + 2);
-    assertThat(publisher.lastHeartbeat().idleMemoryMb()).as("not offered to the controller as idle").isZero();
+    assertThat(publisher.lastHeartbeat().idleMemoryMb())
+        .as("not offered to the controller as idle")
+        .isZero();
 
     pool.tell(new ContainerPool.Received(creation("second", 256)));
     await().until(() -> publisher.lastHeartbeat().refusedCreations().contains("c-second"));
-    assertThat(runtime.removed).as("the new container still waits for the activation it was made for").isEmpty();
+    assertThat(runtime.removed)
+        .as("the new container still waits for the activation it was made for")
+        .isEmpty();
     assertThat(runtime.started).hasSize(1);
   }
 
@@ -143,7 +203,9 @@ class ContainerPoolTest {
     ActorRef<ContainerPool.Command> pool = pool(); // heartbeats every 10 s
     pool.tell(new ContainerPool.Received(creation("first", 384)));
     runOneActivation("a1");
-    await().atMost(Duration.ofSeconds(3)).until(() -> publisher.lastHeartbeat().idleMemoryMb() == 384);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> publisher.lastHeartbeat().idleMemoryMb() == 384);
   }
 
   @Test
@@ -152,8 +214,11 @@ class ContainerPoolTest {
     pool.tell(new ContainerPool.Received(creation("gone", 256)));
     await().until(() -> publisher.lastHeartbeat().containersByAction().containsKey("guest/gone"));
     pool.tell(new ContainerPool.Received(new ContainerDeletion("guest", "gone", null)));
-    await().until(() -> runtime.removed.size() == 1
-        && publisher.lastHeartbeat().containers() == 0
-        && publisher.lastHeartbeat().freeMemoryMb() == 512);
+    await()
+        .until(
+            () ->
+                runtime.removed.size() == 1
+                    && publisher.lastHeartbeat().containers() == 0
+                    && publisher.lastHeartbeat().freeMemoryMb() == 512);
   }
 }

@@ -28,8 +28,19 @@ class PoolStateTest {
   }
 
   private static ContainerCreation creation(String name, String revision, int memory) {
-    Action action = new Action("guest", name, revision, null, new Exec("nodejs:20", "x", null, false, null), null,
-        null, new ActionLimits(1000, memory, 10, 1), 0, false, 0);
+    Action action =
+        new Action(
+            "guest",
+            name,
+            revision,
+            null,
+            new Exec("nodejs:20", "x", null, false, null),
+            null,
+            null,
+            new ActionLimits(1000, memory, 10, 1),
+            0,
+            false,
+            0);
     return new ContainerCreation("c-" + name, action, 0, 0);
   }
 
@@ -57,10 +68,12 @@ class PoolStateTest {
   void aCreationThatDoesNotFitAndFindsNothingIdleIsRefused() {
     PoolState s = admit(empty(512), "p1", creation("a", "r1", 512));
     assertThat(s.plan("p2", creation("b", "r1", 128), 10_000).outcome())
-        .as("still initialising").isEqualTo(PoolState.Outcome.REFUSED);
+        .as("still initialising")
+        .isEqualTo(PoolState.Outcome.REFUSED);
     PoolState busy = s.ready("p1", 0).busy("p1");
     assertThat(busy.plan("p2", creation("b", "r1", 128), 10_000).outcome())
-        .as("running").isEqualTo(PoolState.Outcome.REFUSED);
+        .as("running")
+        .isEqualTo(PoolState.Outcome.REFUSED);
   }
 
   @Test
@@ -100,7 +113,8 @@ class PoolStateTest {
   void containersIdleForLessThanTheGraceAndThoseOfTheSameActionAreNotEvicted() {
     PoolState s = fullOfIdleContainers();
     assertThat(s.plan("pc", creation("c", "r1", 256), 1050).outcome())
-        .as("pa idle for 50 ms only").isEqualTo(PoolState.Outcome.REFUSED);
+        .as("pa idle for 50 ms only")
+        .isEqualTo(PoolState.Outcome.REFUSED);
     PoolState.Plan sameAction = s.plan("pa2", creation("a", "r1", 512), 10_000);
     assertThat(sameAction.outcome()).isEqualTo(PoolState.Outcome.REFUSED);
     PoolState.Plan otherRevision = s.plan("pa2", creation("a", "r2", 256), 10_000);
@@ -111,18 +125,22 @@ class PoolStateTest {
   void aNewContainerIsNeitherEvictedNorReportedIdleBeforeItsFirstActivationFinished() {
     PoolState s = admit(empty(512), "pa", creation("a", "r1", 512)).ready("pa", 1000);
     assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + GRACE + 500).outcome())
-        .as("ready for 600 ms, still joining its share group").isEqualTo(PoolState.Outcome.REFUSED);
+        .as("ready for 600 ms, still joining its share group")
+        .isEqualTo(PoolState.Outcome.REFUSED);
     assertThat(s.heartbeat(0, 1000 + GRACE + 500).idleMemoryMb()).isZero();
 
     PoolState ran = s.busy("pa").idle("pa", 1700);
     assertThat(ran.heartbeat(0, 1700 + GRACE).idleMemoryMb()).isEqualTo(512);
-    assertThat(ran.plan("pb", creation("b", "r1", 256), 1700 + GRACE).victims()).containsExactly("pa");
+    assertThat(ran.plan("pb", creation("b", "r1", 256), 1700 + GRACE).victims())
+        .containsExactly("pa");
   }
 
   @Test
   void idleMemoryInsideTheEvictionGraceIsNotReported() {
     PoolState s = fullOfIdleContainers(); // idle since 1000 and 2000
-    assertThat(s.heartbeat(0, 2000 + GRACE - 1).idleMemoryMb()).as("only pa is past the grace").isEqualTo(256);
+    assertThat(s.heartbeat(0, 2000 + GRACE - 1).idleMemoryMb())
+        .as("only pa is past the grace")
+        .isEqualTo(256);
     assertThat(s.heartbeat(0, 2000 + GRACE).idleMemoryMb()).isEqualTo(512);
   }
 
@@ -132,7 +150,8 @@ class PoolStateTest {
     assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + FIRST_PULL_GRACE - 1).outcome())
         .isEqualTo(PoolState.Outcome.REFUSED);
     assertThat(s.heartbeat(0, 1000 + FIRST_PULL_GRACE).idleMemoryMb()).isEqualTo(512);
-    assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + FIRST_PULL_GRACE).victims()).containsExactly("pa");
+    assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + FIRST_PULL_GRACE).victims())
+        .containsExactly("pa");
   }
 
   @Test
@@ -154,7 +173,9 @@ class PoolStateTest {
         .isEqualTo(PoolState.Outcome.REFUSED);
 
     var first = second.state().removed("pb").admitWaiting();
-    assertThat(first.getValue()).extracting(PoolState.Waiting::name).as("first come, first served")
+    assertThat(first.getValue())
+        .extracting(PoolState.Waiting::name)
+        .as("first come, first served")
         .containsExactly("pc");
     var then = first.getKey().removed("pa").admitWaiting();
     assertThat(then.getValue()).extracting(PoolState.Waiting::name).containsExactly("pd");
@@ -173,7 +194,9 @@ class PoolStateTest {
     assertThat(hb.containers()).isEqualTo(3);
     assertThat(hb.containersByAction()).isEqualTo(Map.of("guest/a", 2, "guest/b", 1));
     assertThat(hb.creationsInFlight()).isEqualTo(1);
-    assertThat(hb.idleMemoryMb()).as("only p1 is initialised with nothing in flight").isEqualTo(256);
+    assertThat(hb.idleMemoryMb())
+        .as("only p1 is initialised with nothing in flight")
+        .isEqualTo(256);
     assertThat(hb.timestamp()).isEqualTo(1042);
   }
 
@@ -184,7 +207,9 @@ class PoolStateTest {
     assertThat(hb.freeMemoryMb()).isZero();
     assertThat(hb.idleMemoryMb()).isEqualTo(256);
     assertThat(hb.creationsInFlight()).isEqualTo(1);
-    assertThat(hb.pendingCreations()).as("named, so the controller stops counting it").containsExactly("c-c");
+    assertThat(hb.pendingCreations())
+        .as("named, so the controller stops counting it")
+        .containsExactly("c-c");
   }
 
   @Test
@@ -200,7 +225,8 @@ class PoolStateTest {
     PoolState s = admit(empty(2048), "p1", creation("a", "r1", 256));
     s = admit(s, "p2", creation("a", "r2", 256));
     s = admit(s, "p3", creation("b", "r1", 256));
-    assertThat(s.retiredBy(new ContainerDeletion("guest", "a", null))).containsExactlyInAnyOrder("p1", "p2");
+    assertThat(s.retiredBy(new ContainerDeletion("guest", "a", null)))
+        .containsExactlyInAnyOrder("p1", "p2");
     assertThat(s.retiredBy(new ContainerDeletion("guest", "a", "r2"))).containsExactly("p1");
   }
 }

@@ -25,50 +25,61 @@ class PrewarmingRuntimeTest {
 
   @Test
   void theStockIsStartedAtOnceAndLabelledAsPrewarm() {
-    PrewarmingRuntime runtime = new PrewarmingRuntime(docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 2)),
-        metrics, "kwhisk9_x");
+    PrewarmingRuntime runtime =
+        new PrewarmingRuntime(
+            docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 2)), metrics, "kwhisk9_x");
     assertThat(docker.started).hasSize(2);
-    assertThat(docker.started).allSatisfy(s -> {
-      assertThat(s.labels()).containsEntry(PrewarmingRuntime.PREWARM_LABEL, NODE);
-      assertThat(s.memoryMb()).isEqualTo(256);
-    });
+    assertThat(docker.started)
+        .allSatisfy(
+            s -> {
+              assertThat(s.labels()).containsEntry(PrewarmingRuntime.PREWARM_LABEL, NODE);
+              assertThat(s.memoryMb()).isEqualTo(256);
+            });
     assertThat(runtime.ready(NODE, 256)).isEqualTo(2);
   }
 
   @Test
   void aStartForTheStocksImageAndMemoryTakesAPrewarmedContainerAndReplacesIt() throws Exception {
-    PrewarmingRuntime runtime = new PrewarmingRuntime(docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)),
-        metrics, "kwhisk9_x");
+    PrewarmingRuntime runtime =
+        new PrewarmingRuntime(
+            docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)), metrics, "kwhisk9_x");
     RunningContainer c = runtime.start(spec("a", NODE, 256)).toCompletableFuture().get();
     assertThat(c.name()).isEqualTo("kwhisk9_x_prewarm_1");
-    assertThat(docker.started).extracting(ContainerSpec::name).containsExactly("kwhisk9_x_prewarm_1",
-        "kwhisk9_x_prewarm_2");
+    assertThat(docker.started)
+        .extracting(ContainerSpec::name)
+        .containsExactly("kwhisk9_x_prewarm_1", "kwhisk9_x_prewarm_2");
     assertThat(runtime.ready(NODE, 256)).as("replenished").isEqualTo(1);
     assertThat(metrics.registry().get(InvokerMetrics.PREWARM_USED).counter().count()).isEqualTo(1);
   }
 
   @Test
   void aStartForAnotherImageOrMemoryCreatesAContainer() throws Exception {
-    PrewarmingRuntime runtime = new PrewarmingRuntime(docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)),
-        metrics, "kwhisk9_x");
-    assertThat(runtime.start(spec("big", NODE, 512)).toCompletableFuture().get().name()).isEqualTo("big");
-    assertThat(runtime.start(spec("j", "java", 256)).toCompletableFuture().get().name()).isEqualTo("j");
+    PrewarmingRuntime runtime =
+        new PrewarmingRuntime(
+            docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)), metrics, "kwhisk9_x");
+    assertThat(runtime.start(spec("big", NODE, 512)).toCompletableFuture().get().name())
+        .isEqualTo("big");
+    assertThat(runtime.start(spec("j", "java", 256)).toCompletableFuture().get().name())
+        .isEqualTo("j");
     assertThat(runtime.ready(NODE, 256)).isEqualTo(1);
   }
 
   @Test
   void closingRemovesTheStock() {
-    PrewarmingRuntime runtime = new PrewarmingRuntime(docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 2)),
-        metrics, "kwhisk9_x");
+    PrewarmingRuntime runtime =
+        new PrewarmingRuntime(
+            docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 2)), metrics, "kwhisk9_x");
     runtime.close();
-    assertThat(docker.removed).containsExactlyInAnyOrder("id-kwhisk9_x_prewarm_1", "id-kwhisk9_x_prewarm_2");
+    assertThat(docker.removed)
+        .containsExactlyInAnyOrder("id-kwhisk9_x_prewarm_1", "id-kwhisk9_x_prewarm_2");
     assertThat(runtime.ready(NODE, 256)).isZero();
   }
 
   @Test
   void aStockContainerThatDiedIsRemovedAndTheStartCreatesANewContainer() throws Exception {
-    PrewarmingRuntime runtime = new PrewarmingRuntime(docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)),
-        metrics, "kwhisk9_x");
+    PrewarmingRuntime runtime =
+        new PrewarmingRuntime(
+            docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)), metrics, "kwhisk9_x");
     docker.status = new ContainerStatus(false, false, false, 137);
     RunningContainer c = runtime.start(spec("a", NODE, 256)).toCompletableFuture().get();
     assertThat(docker.removed).contains("id-kwhisk9_x_prewarm_1");

@@ -34,7 +34,8 @@ class ActivationFeedIT {
 
   @Test
   @Timeout(120)
-  void aFeedResizedWhileItRunsPullsBatchesOfTheNewSizeAndDeliversEveryRecordOnce() throws Exception {
+  void aFeedResizedWhileItRunsPullsBatchesOfTheNewSizeAndDeliversEveryRecordOnce()
+      throws Exception {
     Action action = controller.action("resize", 1_000, 128, "function main(){return {}}");
     int total = 40;
     for (int i = 0; i < total; i++) controller.send(action, Json.object().put("n", i));
@@ -44,21 +45,32 @@ class ActivationFeedIT {
     Set<String> seen = ConcurrentHashMap.newKeySet();
     List<String> duplicates = new CopyOnWriteArrayList<>();
     CompletableFuture<ActivationSource> opened = new CompletableFuture<>();
-    ActivationSource feed = ActivationFeed.factory(kafka).open(action.fqn(), "resize-it", 1, 1, ds -> {
-      ActivationSource self = opened.join();
-      batches.add(ds.size());
-      if (batches.size() == 3) self.resize(8);
-      for (Delivery d : ds) {
-        if (!seen.add(d.activationId())) duplicates.add(d.activationId());
-        self.acknowledge(d);
-      }
-    }, e -> { });
+    ActivationSource feed =
+        ActivationFeed.factory(kafka)
+            .open(
+                action.fqn(),
+                "resize-it",
+                1,
+                1,
+                ds -> {
+                  ActivationSource self = opened.join();
+                  batches.add(ds.size());
+                  if (batches.size() == 3) self.resize(8);
+                  for (Delivery d : ds) {
+                    if (!seen.add(d.activationId())) duplicates.add(d.activationId());
+                    self.acknowledge(d);
+                  }
+                },
+                e -> {});
     opened.complete(feed);
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> seen.size() == total);
       assertThat(batches.subList(0, 3)).as("one record per poll before the resize").containsOnly(1);
       assertThat(batches).as("batches after the resize").allMatch(n -> n <= 8).anyMatch(n -> n > 1);
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(duplicates::isEmpty);
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(duplicates::isEmpty);
     } finally {
       feed.close();
     }

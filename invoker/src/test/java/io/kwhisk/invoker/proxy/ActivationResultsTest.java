@@ -18,24 +18,48 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(5)
 class ActivationResultsTest {
-  private static final Action ACTION = new Action("guest", "hello", "r1", "0.0.2",
-      new Exec("nodejs:20", "function main(){}", null, false, null), null, null,
-      new ActionLimits(3000, 256, 10, 1), 0, false, 0);
-  private static final ActivationMessage MSG = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest",
-      Json.object().put("name", "x"), true, 0, 1_000);
+  private static final Action ACTION =
+      new Action(
+          "guest",
+          "hello",
+          "r1",
+          "0.0.2",
+          new Exec("nodejs:20", "function main(){}", null, false, null),
+          null,
+          null,
+          new ActionLimits(3000, 256, 10, 1),
+          0,
+          false,
+          0);
+  private static final ActivationMessage MSG =
+      new ActivationMessage(
+          "a1",
+          "tx",
+          "guest",
+          "hello",
+          "r1",
+          "guest",
+          Json.object().put("name", "x"),
+          true,
+          0,
+          1_000);
   private static final int MAX = 1_000_000;
 
   @Test
   void anObjectResultIsASuccess() {
-    ActivationResponse r = ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("x", 1)), 3000, MAX);
+    ActivationResponse r =
+        ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("x", 1)), 3000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.SUCCESS);
     assertThat(r.result().get("x").asInt()).isEqualTo(1);
   }
 
   @Test
   void anErrorFieldAnsweredWith200IsAnApplicationErrorCarryingOnlyThatField() {
-    ActivationResponse r = ActivationResults.run(
-        new CallOutcome.Answered(200, Json.object().put("error", "boom").put("other", 1)), 3000, MAX);
+    ActivationResponse r =
+        ActivationResults.run(
+            new CallOutcome.Answered(200, Json.object().put("error", "boom").put("other", 1)),
+            3000,
+            MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.APPLICATION_ERROR);
     assertThat(r.result()).isEqualTo(Json.object().put("error", "boom"));
     assertThat(ActivationResults.keepsContainer(r)).isTrue();
@@ -43,14 +67,15 @@ class ActivationResultsTest {
 
   @Test
   void anyOtherStatusIsADeveloperErrorThatReplacesTheContainerKeepingTheRuntimesError() {
-    ActivationResponse threw = ActivationResults.run(
-        new CallOutcome.Answered(502, Json.object().put("error", "boom")), 3000, MAX);
+    ActivationResponse threw =
+        ActivationResults.run(
+            new CallOutcome.Answered(502, Json.object().put("error", "boom")), 3000, MAX);
     assertThat(threw.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(threw.result()).isEqualTo(Json.object().put("error", "boom"));
     assertThat(ActivationResults.keepsContainer(threw)).isFalse();
 
-    ActivationResponse broken = ActivationResults.run(new CallOutcome.Answered(403, Json.object().put("x", 1)),
-        3000, MAX);
+    ActivationResponse broken =
+        ActivationResults.run(new CallOutcome.Answered(403, Json.object().put("x", 1)), 3000, MAX);
     assertThat(broken.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(broken.result().get("error").asText())
         .isEqualTo("The action did not produce a valid JSON response: 403 {\"x\":1}");
@@ -58,13 +83,21 @@ class ActivationResultsTest {
 
   @Test
   void aResultLargerThanARecordCarriesIsADeveloperErrorGivingBothSizes() {
-    ActivationResponse r = ActivationResults.run(
-        new CallOutcome.Answered(200, Json.object().put("big", "x".repeat(100))), 3000, 50);
+    ActivationResponse r =
+        ActivationResults.run(
+            new CallOutcome.Answered(200, Json.object().put("big", "x".repeat(100))), 3000, 50);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(r.result().get("error").asText())
-        .isEqualTo("The action produced a response that exceeded the allowed length: 110 > 50 bytes.");
-    assertThat(ActivationResults.run(new CallOutcome.Answered(200, Json.object().put("big", "x".repeat(100))),
-        3000, 110).statusCode()).as("exactly at the limit").isEqualTo(ActivationResponse.SUCCESS);
+        .isEqualTo(
+            "The action produced a response that exceeded the allowed length: 110 > 50 bytes.");
+    assertThat(
+            ActivationResults.run(
+                    new CallOutcome.Answered(200, Json.object().put("big", "x".repeat(100))),
+                    3000,
+                    110)
+                .statusCode())
+        .as("exactly at the limit")
+        .isEqualTo(ActivationResponse.SUCCESS);
   }
 
   @Test
@@ -79,16 +112,22 @@ class ActivationResultsTest {
   void aBrokenConnectionOrANonObjectAnswerIsADeveloperError() {
     assertThat(ActivationResults.run(new CallOutcome.Failed("reset"), 3000, MAX).statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
-    assertThat(ActivationResults.run(new CallOutcome.Answered(500, TextNode.valueOf("oops")), 3000, MAX).statusCode())
+    assertThat(
+            ActivationResults.run(
+                    new CallOutcome.Answered(500, TextNode.valueOf("oops")), 3000, MAX)
+                .statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
   }
 
   @Test
   void aSuccessfulInitHasNoFailureAndAFailedOneKeepsTheRuntimesMessage() {
-    assertThat(ActivationResults.initFailure(new CallOutcome.Answered(200, Json.object().put("ok", true)), 3000))
+    assertThat(
+            ActivationResults.initFailure(
+                new CallOutcome.Answered(200, Json.object().put("ok", true)), 3000))
         .isNull();
-    ActivationResponse failed = ActivationResults.initFailure(
-        new CallOutcome.Answered(502, Json.object().put("error", "SyntaxError")), 3000);
+    ActivationResponse failed =
+        ActivationResults.initFailure(
+            new CallOutcome.Answered(502, Json.object().put("error", "SyntaxError")), 3000);
     assertThat(failed.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(failed.result().get("error").asText()).isEqualTo("SyntaxError");
   }
@@ -105,8 +144,9 @@ class ActivationResultsTest {
     assertThat(body.get("deadline").asText()).isEqualTo("8000");
     assertThat(body.has("api_key")).as("only for provide-api-key").isFalse();
 
-    ActivationMessage withKey = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest", Json.object(),
-        true, 0, 1_000, "uuid:key");
+    ActivationMessage withKey =
+        new ActivationMessage(
+            "a1", "tx", "guest", "hello", "r1", "guest", Json.object(), true, 0, 1_000, "uuid:key");
     assertThat(ActivationResults.runPayload(withKey, ACTION, 5_000, 3000).get("api_key").asText())
         .isEqualTo("uuid:key");
     assertThat(withKey.toString()).doesNotContain("key");
@@ -121,15 +161,34 @@ class ActivationResultsTest {
     assertThat(value.get("env").get("__OW_ACTION_NAME").asText()).isEqualTo("/guest/hello");
     assertThat(value.get("env").get("__OW_ACTION_VERSION").asText()).isEqualTo("0.0.2");
 
-    Action blackbox = new Action("guest", "box", "r1", null, new Exec("blackbox", null, null, false, "my/image"),
-        null, null, null, 0, false, 0);
+    Action blackbox =
+        new Action(
+            "guest",
+            "box",
+            "r1",
+            null,
+            new Exec("blackbox", null, null, false, "my/image"),
+            null,
+            null,
+            null,
+            0,
+            false,
+            0);
     assertThat(ActivationResults.initPayload(blackbox).get("value").has("code")).isFalse();
   }
 
   @Test
   void aColdRecordStartsAtInitAndCarriesInitAndWaitTime() {
-    ActivationRecord r = ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
-        OptionalLong.of(200), false, List.of("l1"));
+    ActivationRecord r =
+        ActivationResults.record(
+            MSG,
+            ACTION,
+            ActivationResponse.success(Json.object()),
+            1_500,
+            1_600,
+            OptionalLong.of(200),
+            false,
+            List.of("l1"));
     assertThat(r.start()).isEqualTo(1_300);
     assertThat(r.duration()).isEqualTo(300);
     assertThat(r.version()).isEqualTo("0.0.2");
@@ -139,35 +198,110 @@ class ActivationResultsTest {
     assertThat(r.annotation("kind").orElseThrow().asText()).isEqualTo("nodejs:20");
     assertThat(r.annotation("limits").orElseThrow().get("timeout").asInt()).isEqualTo(3000);
     assertThat(r.logs()).containsExactly("l1");
-    assertThat(r.annotation("timeout").orElseThrow().asBoolean()).as("always present, as in OpenWhisk").isFalse();
+    assertThat(r.annotation("timeout").orElseThrow().asBoolean())
+        .as("always present, as in OpenWhisk")
+        .isFalse();
   }
 
   @Test
   void aSequencesComponentIsCausedBySequenceAndHasNoWaitTimeAsInOpenWhisk() {
-    ActivationMessage component = new ActivationMessage("a2", "tx", "guest", "hello", "r1", "guest",
-        Json.object(), true, 0, 1_000, null, "seq-activation");
-    ActivationRecord r = ActivationResults.record(component, ACTION, ActivationResponse.success(Json.object()),
-        1_500, 1_600, OptionalLong.empty(), false, List.of());
+    ActivationMessage component =
+        new ActivationMessage(
+            "a2",
+            "tx",
+            "guest",
+            "hello",
+            "r1",
+            "guest",
+            Json.object(),
+            true,
+            0,
+            1_000,
+            null,
+            "seq-activation");
+    ActivationRecord r =
+        ActivationResults.record(
+            component,
+            ACTION,
+            ActivationResponse.success(Json.object()),
+            1_500,
+            1_600,
+            OptionalLong.empty(),
+            false,
+            List.of());
     assertThat(r.annotation("causedBy").orElseThrow().asText()).isEqualTo("sequence");
     assertThat(r.annotation("waitTime")).isEmpty();
-    assertThat(ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
-        OptionalLong.empty(), false, List.of()).annotation("causedBy")).isEmpty();
+    assertThat(
+            ActivationResults.record(
+                    MSG,
+                    ACTION,
+                    ActivationResponse.success(Json.object()),
+                    1_500,
+                    1_600,
+                    OptionalLong.empty(),
+                    false,
+                    List.of())
+                .annotation("causedBy"))
+        .isEmpty();
   }
 
   @Test
   void anActivationThroughABindingNamesItAsOpenWhiskDoes() {
-    ActivationMessage bound = new ActivationMessage("a3", "tx", "guest", "lib/hello", "r1", "guest",
-        Json.object(), true, 0, 1_000, null, null, "guest/mylib");
-    assertThat(ActivationResults.record(bound, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
-        OptionalLong.empty(), false, List.of()).annotation("binding").orElseThrow().asText()).isEqualTo("guest/mylib");
-    assertThat(ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
-        OptionalLong.empty(), false, List.of()).annotation("binding")).isEmpty();
+    ActivationMessage bound =
+        new ActivationMessage(
+            "a3",
+            "tx",
+            "guest",
+            "lib/hello",
+            "r1",
+            "guest",
+            Json.object(),
+            true,
+            0,
+            1_000,
+            null,
+            null,
+            "guest/mylib");
+    assertThat(
+            ActivationResults.record(
+                    bound,
+                    ACTION,
+                    ActivationResponse.success(Json.object()),
+                    1_500,
+                    1_600,
+                    OptionalLong.empty(),
+                    false,
+                    List.of())
+                .annotation("binding")
+                .orElseThrow()
+                .asText())
+        .isEqualTo("guest/mylib");
+    assertThat(
+            ActivationResults.record(
+                    MSG,
+                    ACTION,
+                    ActivationResponse.success(Json.object()),
+                    1_500,
+                    1_600,
+                    OptionalLong.empty(),
+                    false,
+                    List.of())
+                .annotation("binding"))
+        .isEmpty();
   }
 
   @Test
   void aWarmRecordHasNoInitTime() {
-    ActivationRecord r = ActivationResults.record(MSG, ACTION, ActivationResponse.success(Json.object()), 1_500, 1_600,
-        OptionalLong.empty(), true, List.of());
+    ActivationRecord r =
+        ActivationResults.record(
+            MSG,
+            ACTION,
+            ActivationResponse.success(Json.object()),
+            1_500,
+            1_600,
+            OptionalLong.empty(),
+            true,
+            List.of());
     assertThat(r.start()).isEqualTo(1_500);
     assertThat(r.annotation("initTime")).isEmpty();
     assertThat(r.annotation("timeout").orElseThrow().asBoolean()).isTrue();
@@ -175,26 +309,34 @@ class ActivationResultsTest {
 
   @Test
   void aContainerKilledForItsMemoryIsADeveloperErrorSayingSo() {
-    ActivationResponse r = ActivationResults.run(
-        new CallOutcome.Died("reset", new ContainerStatus(false, false, true, 137)), 1000, MAX);
+    ActivationResponse r =
+        ActivationResults.run(
+            new CallOutcome.Died("reset", new ContainerStatus(false, false, true, 137)), 1000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
-    assertThat(r.result().get("error").asText()).isEqualTo("The action exhausted its memory and was aborted.");
+    assertThat(r.result().get("error").asText())
+        .isEqualTo("The action exhausted its memory and was aborted.");
   }
 
   @Test
   void aContainerKilledOrRemovedFromOutsideIsAWhiskError() {
-    ActivationResponse killed = ActivationResults.run(
-        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 137)), 1000, MAX);
+    ActivationResponse killed =
+        ActivationResults.run(
+            new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 137)),
+            1000,
+            MAX);
     assertThat(killed.statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
     assertThat(killed.result().get("error").asText()).contains("killed (exit code 137)");
-    assertThat(ActivationResults.run(new CallOutcome.Died("reset", ContainerStatus.GONE), 1000, MAX).statusCode())
+    assertThat(
+            ActivationResults.run(new CallOutcome.Died("reset", ContainerStatus.GONE), 1000, MAX)
+                .statusCode())
         .isEqualTo(ActivationResponse.WHISK_ERROR);
   }
 
   @Test
   void anActionThatExitsOnItsOwnIsADeveloperErrorWithItsExitCode() {
-    ActivationResponse r = ActivationResults.run(
-        new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 3)), 1000, MAX);
+    ActivationResponse r =
+        ActivationResults.run(
+            new CallOutcome.Died("reset", new ContainerStatus(false, false, false, 3)), 1000, MAX);
     assertThat(r.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(r.result().get("error").asText()).contains("exit code 3");
     assertThat(ActivationResults.keepsContainer(r)).isFalse();
@@ -202,17 +344,43 @@ class ActivationResultsTest {
 
   @Test
   void initParametersGoToTheInitEnvironmentAsStringsAndNotToRuns() {
-    Action action = new Action("guest", "hello", "r1", null, ACTION.exec(),
-        java.util.Map.of("db", TextNode.valueOf("postgres://x"), "opts", Json.object().put("a", 1),
-            "name", TextNode.valueOf("default")),
-        null, null, 0, false, 0, java.util.Set.of("db", "opts"));
+    Action action =
+        new Action(
+            "guest",
+            "hello",
+            "r1",
+            null,
+            ACTION.exec(),
+            java.util.Map.of(
+                "db",
+                TextNode.valueOf("postgres://x"),
+                "opts",
+                Json.object().put("a", 1),
+                "name",
+                TextNode.valueOf("default")),
+            null,
+            null,
+            0,
+            false,
+            0,
+            java.util.Set.of("db", "opts"));
     var env = ActivationResults.initPayload(action).get("value").get("env");
     assertThat(env.get("db").asText()).isEqualTo("postgres://x");
     assertThat(env.get("opts").asText()).isEqualTo("{\"a\":1}");
     assertThat(env.has("name")).isFalse();
 
-    ActivationMessage msg = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest",
-        Json.object().put("db", "postgres://x").put("name", "me"), true, 0, 1_000);
+    ActivationMessage msg =
+        new ActivationMessage(
+            "a1",
+            "tx",
+            "guest",
+            "hello",
+            "r1",
+            "guest",
+            Json.object().put("db", "postgres://x").put("name", "me"),
+            true,
+            0,
+            1_000);
     var value = ActivationResults.runPayload(msg, action, 5_000, 3000).get("value");
     assertThat(value.has("db")).isFalse();
     assertThat(value.get("name").asText()).isEqualTo("me");
@@ -221,14 +389,21 @@ class ActivationResultsTest {
 
   @Test
   void anAnswerTooLargeToReadIsTheSameDeveloperErrorAndStillHasItsLogs() {
-    ActivationResponse known = ActivationResults.run(new CallOutcome.TooLarge(200, 9_000_000, 8_388_608), 3000, MAX);
+    ActivationResponse known =
+        ActivationResults.run(new CallOutcome.TooLarge(200, 9_000_000, 8_388_608), 3000, MAX);
     assertThat(known.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(known.result().get("error").asText())
-        .isEqualTo("The action produced a response that exceeded the allowed length: 9000000 > 1000000 bytes.");
-    assertThat(ActivationResults.run(new CallOutcome.TooLarge(200, -1, 8_388_608), 3000, MAX).result().get("error")
-        .asText()).contains("more than 8388608 > 1000000 bytes");
+        .isEqualTo(
+            "The action produced a response that exceeded the allowed length: 9000000 > 1000000 bytes.");
+    assertThat(
+            ActivationResults.run(new CallOutcome.TooLarge(200, -1, 8_388_608), 3000, MAX)
+                .result()
+                .get("error")
+                .asText())
+        .contains("more than 8388608 > 1000000 bytes");
     assertThat(ActivationResults.answered(new CallOutcome.TooLarge(200, -1, 1))).isTrue();
-    assertThat(ActivationResults.initFailure(new CallOutcome.TooLarge(200, 10, 5), 3000).statusCode())
+    assertThat(
+            ActivationResults.initFailure(new CallOutcome.TooLarge(200, 10, 5), 3000).statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
   }
 
@@ -241,9 +416,12 @@ class ActivationResultsTest {
     assertThat(ActivationResults.run(new CallOutcome.Answered(502, array), 3000, MAX).statusCode())
         .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     assertThat(ActivationResults.run(new CallOutcome.Answered(200, array), 3000, 5).statusCode())
-        .as("too large").isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+        .as("too large")
+        .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
 
-    ActivationMessage msg = new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest", array, true, 0, 1_000);
-    assertThat(ActivationResults.runPayload(msg, ACTION, 5_000, 3000).get("value")).isEqualTo(array);
+    ActivationMessage msg =
+        new ActivationMessage("a1", "tx", "guest", "hello", "r1", "guest", array, true, 0, 1_000);
+    assertThat(ActivationResults.runPayload(msg, ACTION, 5_000, 3000).get("value"))
+        .isEqualTo(array);
   }
 }

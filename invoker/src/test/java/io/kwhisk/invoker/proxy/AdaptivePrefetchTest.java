@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class AdaptivePrefetchTest {
   private static final Duration BUDGET = Duration.ofMillis(25);
+
   /** "Now" in the tests; sizes changed long enough before it are settled. */
   private static final long T0 = 1_000_000;
 
@@ -27,25 +28,35 @@ class AdaptivePrefetchTest {
   void aShortActionPullsTheBudgetsWorthUpToTheMaximum() {
     assertThat(runs(AdaptivePrefetch.of(1, BUDGET), 10, 5).change(T0)).hasValue(5);
     assertThat(runs(AdaptivePrefetch.of(1, BUDGET), 10, 0).change(T0))
-        .as("sub-millisecond runs count as half a millisecond, capped").hasValue(AdaptivePrefetch.MAX);
+        .as("sub-millisecond runs count as half a millisecond, capped")
+        .hasValue(AdaptivePrefetch.MAX);
   }
 
   @Test
   void aSlowActionKeepsOneRecordPerSlot() {
     assertThat(runs(AdaptivePrefetch.of(1, BUDGET), 20, 100).change(T0)).isEmpty();
-    assertThat(runs(AdaptivePrefetch.of(4, BUDGET), 20, 10).change(T0)).as("never below the concurrency").isEmpty();
+    assertThat(runs(AdaptivePrefetch.of(4, BUDGET), 20, 10).change(T0))
+        .as("never below the concurrency")
+        .isEmpty();
   }
 
   @Test
   void smallChangesAreIgnoredAndAContainerWhoseRunsSlowDownGoesBackToItsConcurrency() {
     AdaptivePrefetch fast = runs(AdaptivePrefetch.of(1, BUDGET), 10, 1);
-    AdaptivePrefetch pulling25 = fast.changedTo(fast.change(T0).getAsInt(), T0 - AdaptivePrefetch.RESETTLE_INTERVAL_MS);
+    AdaptivePrefetch pulling25 =
+        fast.changedTo(fast.change(T0).getAsInt(), T0 - AdaptivePrefetch.RESETTLE_INTERVAL_MS);
     assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS, 1).change(T0)).isEmpty();
     AdaptivePrefetch mixed = pulling25;
     for (int i = 0; i < 70; i++) mixed = mixed.afterRun(1 + i % 2);
-    assertThat(mixed.change(T0)).as("runs of 1.5 ms want ~16, not half of 25: no re-join for that").isEmpty();
-    assertThat(runs(pulling25, 70, 3).change(T0)).as("25 runs of 3 ms hold 75 ms, over twice the budget").hasValue(8);
-    assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS - 1, 6).change(T0)).as("not settled yet").isEmpty();
+    assertThat(mixed.change(T0))
+        .as("runs of 1.5 ms want ~16, not half of 25: no re-join for that")
+        .isEmpty();
+    assertThat(runs(pulling25, 70, 3).change(T0))
+        .as("25 runs of 3 ms hold 75 ms, over twice the budget")
+        .hasValue(8);
+    assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS - 1, 6).change(T0))
+        .as("not settled yet")
+        .isEmpty();
     assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS, 6).change(T0)).hasValue(4);
     assertThat(runs(pulling25, AdaptivePrefetch.RESETTLE_RUNS, 100).change(T0)).hasValue(1);
   }
@@ -55,7 +66,9 @@ class AdaptivePrefetchTest {
     AdaptivePrefetch at12 = runs(AdaptivePrefetch.of(1, BUDGET), 10, 12);
     assertThat(at12.change(T0)).as("25 / 12 ms: two records").hasValue(2);
     AdaptivePrefetch two = at12.changedTo(2, T0 - AdaptivePrefetch.RESETTLE_INTERVAL_MS);
-    assertThat(runs(two, 70, 13).change(T0)).as("two runs of 13 ms are within twice the budget").isEmpty();
+    assertThat(runs(two, 70, 13).change(T0))
+        .as("two runs of 13 ms are within twice the budget")
+        .isEmpty();
     assertThat(runs(two, 70, 20).change(T0)).isEmpty();
     assertThat(runs(two, 70, 30).change(T0)).as("two runs of 30 ms hold 60 ms").hasValue(1);
   }
@@ -70,7 +83,8 @@ class AdaptivePrefetchTest {
     AdaptivePrefetch fast = runs(AdaptivePrefetch.of(1, BUDGET), 10, 1);
     AdaptivePrefetch pulling25 = runs(fast.changedTo(25, T0), AdaptivePrefetch.RESETTLE_RUNS, 3);
     assertThat(pulling25.change(T0 + AdaptivePrefetch.RESETTLE_INTERVAL_MS - 1))
-        .as("75 ms of queued work calls for 8, but the last change was too recent").isEmpty();
+        .as("75 ms of queued work calls for 8, but the last change was too recent")
+        .isEmpty();
     assertThat(pulling25.change(T0 + AdaptivePrefetch.RESETTLE_INTERVAL_MS)).hasValue(8);
   }
 
@@ -79,7 +93,8 @@ class AdaptivePrefetchTest {
     AdaptivePrefetch fast = runs(AdaptivePrefetch.of(1, BUDGET), 10, 1);
     AdaptivePrefetch pulling25 = runs(fast.changedTo(25, T0), AdaptivePrefetch.SETTLE_RUNS, 1);
     AdaptivePrefetch hiccups = pulling25;
-    for (int i = 0; i < 40; i++) hiccups = hiccups.afterRun(i % 10 == 0 ? 100 : 1); // one run in ten takes 100 ms
+    for (int i = 0; i < 40; i++)
+      hiccups = hiccups.afterRun(i % 10 == 0 ? 100 : 1); // one run in ten takes 100 ms
     assertThat(hiccups.change(T0 + 1)).isEmpty();
     assertThat(runs(pulling25, 2, 100).change(T0 + 1)).as("two slow runs in a row").isEmpty();
   }

@@ -38,14 +38,34 @@ import org.slf4j.LoggerFactory;
 @Timeout(20)
 class ContainerProxyTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
-  private static final Action ACTION = new Action("guest", "hello", "r1", null,
-      new Exec("nodejs:20", "function main(){}", null, false, null), null, null,
-      new ActionLimits(1000, 256, 10, 1), 0, false, 0);
+  private static final Action ACTION =
+      new Action(
+          "guest",
+          "hello",
+          "r1",
+          null,
+          new Exec("nodejs:20", "function main(){}", null, false, null),
+          null,
+          null,
+          new ActionLimits(1000, 256, 10, 1),
+          0,
+          false,
+          0);
 
   private final FakeRuntime runtime = new FakeRuntime();
-  /** The fake runtime's log stream carries nothing: records go out without logs after the collection timeout. */
-  private final LogCollectors logs = new LogCollectors(LogSource.STREAM, runtime, Duration.ofSeconds(2),
-      InvokerMetrics.discarding(), "test-logs");
+
+  /**
+   * The fake runtime's log stream carries nothing: records go out without logs after the collection
+   * timeout.
+   */
+  private final LogCollectors logs =
+      new LogCollectors(
+          LogSource.STREAM,
+          runtime,
+          Duration.ofSeconds(2),
+          InvokerMetrics.discarding(),
+          "test-logs");
+
   private final FakeContainer container = new FakeContainer();
   private final FakeSource source = new FakeSource();
   private final FakePublisher publisher = new FakePublisher();
@@ -70,21 +90,37 @@ class ContainerProxyTest {
   }
 
   private ProxyDeps deps(String keepAlive, String pauseGrace, String pauseGraceMax) {
-    return deps(Map.of("kwhisk.invoker.keep-alive", keepAlive, "kwhisk.invoker.pause-grace", pauseGrace,
-        "kwhisk.invoker.pause-grace-max", pauseGraceMax), Clock.systemUTC());
+    return deps(
+        Map.of(
+            "kwhisk.invoker.keep-alive",
+            keepAlive,
+            "kwhisk.invoker.pause-grace",
+            pauseGrace,
+            "kwhisk.invoker.pause-grace-max",
+            pauseGraceMax),
+        Clock.systemUTC());
   }
 
   /** Deps whose invoker settings are {@code settings} over a 10 s keep-alive with pausing off. */
   private ProxyDeps deps(Map<String, String> settings, Clock clock) {
-    Map<String, String> all = new java.util.HashMap<>(Map.of(
-        "kwhisk.kafka.bootstrap-servers", "unused:9092",
-        "kwhisk.invoker.keep-alive", "10s",
-        "kwhisk.invoker.pause-grace", "0",
-        "kwhisk.invoker.first-pull-grace", "100ms"));
+    Map<String, String> all =
+        new java.util.HashMap<>(
+            Map.of(
+                "kwhisk.kafka.bootstrap-servers", "unused:9092",
+                "kwhisk.invoker.keep-alive", "10s",
+                "kwhisk.invoker.pause-grace", "0",
+                "kwhisk.invoker.first-pull-grace", "100ms"));
     all.putAll(settings);
     InvokerConfig config = InvokerConfig.from(ConfigSource.of(all));
-    return new ProxyDeps(config.proxySettings(), runtime, container, source, publisher, logs,
-        InvokerMetrics.discarding(), clock);
+    return new ProxyDeps(
+        config.proxySettings(),
+        runtime,
+        container,
+        source,
+        publisher,
+        logs,
+        InvokerMetrics.discarding(),
+        clock);
   }
 
   private ActorRef<ContainerProxy.Command> startProxy(String name, String keepAlive) {
@@ -97,13 +133,27 @@ class ContainerProxyTest {
 
   /** Waits for the proxy's Stopped, skipping the busy and idle reports before it. */
   private void expectStopped(String name) {
-    parent.fishForMessage(Duration.ofSeconds(5), e -> e.equals(new ContainerProxy.Stopped(name))
-        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    parent.fishForMessage(
+        Duration.ofSeconds(5),
+        e ->
+            e.equals(new ContainerProxy.Stopped(name))
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
   }
 
   private static Delivery delivery(String activationId, long offset) {
-    ActivationMessage m = new ActivationMessage(activationId, "tx", "guest", "hello", "r1", "guest", Json.object(),
-        true, 3, System.currentTimeMillis());
+    ActivationMessage m =
+        new ActivationMessage(
+            activationId,
+            "tx",
+            "guest",
+            "hello",
+            "r1",
+            "guest",
+            Json.object(),
+            true,
+            3,
+            System.currentTimeMillis());
     return new Delivery(0, "act.guest.hello", 0, offset, 1, m);
   }
 
@@ -119,7 +169,8 @@ class ContainerProxyTest {
     await().until(() -> publisher.pending.size() == 1);
     FakePublisher.PendingWrite write = publisher.pending.get(0);
     assertThat(write.controllerId()).isEqualTo(3);
-    assertThat(write.completion().record().response().statusCode()).isEqualTo(ActivationResponse.SUCCESS);
+    assertThat(write.completion().record().response().statusCode())
+        .isEqualTo(ActivationResponse.SUCCESS);
     Thread.sleep(200);
     assertThat(source.acknowledged).as("no ack before the completion is written").isEmpty();
 
@@ -137,13 +188,25 @@ class ContainerProxyTest {
     try {
       startProxy("p-mdc", "10s");
       source.deliver(delivery("m1", 0));
-      container.runs.poll(5, TimeUnit.SECONDS).answer()
+      container
+          .runs
+          .poll(5, TimeUnit.SECONDS)
+          .answer()
           .complete(new CallOutcome.Answered(502, Json.object().put("error", "broken")));
-      await().until(() -> lines.list.stream().anyMatch(e -> e.getFormattedMessage().contains("after activation m1")));
-      ILoggingEvent replaced = lines.list.stream()
-          .filter(e -> e.getFormattedMessage().contains("after activation m1")).findFirst().orElseThrow();
-      assertThat(replaced.getMDCPropertyMap()).containsEntry(ActivationMdc.ACTIVATION_ID, "m1")
-          .containsEntry(ActivationMdc.ACTION, "guest/hello").containsEntry(ActivationMdc.CONTAINER, "p-mdc");
+      await()
+          .until(
+              () ->
+                  lines.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().contains("after activation m1")));
+      ILoggingEvent replaced =
+          lines.list.stream()
+              .filter(e -> e.getFormattedMessage().contains("after activation m1"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(replaced.getMDCPropertyMap())
+          .containsEntry(ActivationMdc.ACTIVATION_ID, "m1")
+          .containsEntry(ActivationMdc.ACTION, "guest/hello")
+          .containsEntry(ActivationMdc.CONTAINER, "p-mdc");
     } finally {
       logger.detachAppender(lines);
     }
@@ -154,7 +217,11 @@ class ContainerProxyTest {
     startProxy("p-busy", "10s");
     source.deliver(delivery("b1", 0));
     assertThat(parent.expectMessageClass(ContainerProxy.Busy.class).name()).isEqualTo("p-busy");
-    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Answered(200, Json.object()));
+    container
+        .runs
+        .poll(5, TimeUnit.SECONDS)
+        .answer()
+        .complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == 1);
     parent.expectNoMessage(Duration.ofMillis(100));
     publisher.pending.get(0).written().complete(null);
@@ -163,14 +230,19 @@ class ContainerProxyTest {
 
   @Test
   void anIdleContainerIsPausedAfterThePauseGraceAndUnpausedBeforeItsNextRun() throws Exception {
-    testKit.spawn(ContainerProxy.create("p-pause", ACTION, parent.getRef(), deps("10s", "200ms")), "p-pause");
+    testKit.spawn(
+        ContainerProxy.create("p-pause", ACTION, parent.getRef(), deps("10s", "200ms")), "p-pause");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
     Thread.sleep(400);
     assertThat(runtime.paused).as("not before its first activation").isEmpty();
 
     source.deliver(delivery("p1", 0));
-    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Answered(200, Json.object()));
+    container
+        .runs
+        .poll(5, TimeUnit.SECONDS)
+        .answer()
+        .complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == 1);
     publisher.pending.get(0).written().complete(null);
     await().until(() -> runtime.paused.equals(java.util.List.of("id-p-pause")));
@@ -184,9 +256,12 @@ class ContainerProxyTest {
   }
 
   @Test
-  void aContainerCalledEveryFewHundredMillisecondsStopsBeingPausedBetweenCallsButStillPausesWhenCallsStop()
-      throws Exception {
-    testKit.spawn(ContainerProxy.create("p-gaps", ACTION, parent.getRef(), deps("10s", "200ms", "5s")), "p-gaps");
+  void
+      aContainerCalledEveryFewHundredMillisecondsStopsBeingPausedBetweenCallsButStillPausesWhenCallsStop()
+          throws Exception {
+    testKit.spawn(
+        ContainerProxy.create("p-gaps", ACTION, parent.getRef(), deps("10s", "200ms", "5s")),
+        "p-gaps");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
 
@@ -205,8 +280,10 @@ class ContainerProxyTest {
   @Test
   void aContainerWhoseRunsAreShortPullsMoreRecordsPerPollAfterItsFirstRuns() throws Exception {
     // A stopped clock: every run takes 0 ms, the shortest there is.
-    Clock stopped = Clock.fixed(java.time.Instant.parse("2026-11-23T00:00:00Z"), java.time.ZoneOffset.UTC);
-    testKit.spawn(ContainerProxy.create("p-prefetch", ACTION, parent.getRef(), deps(Map.of(), stopped)),
+    Clock stopped =
+        Clock.fixed(java.time.Instant.parse("2026-11-23T00:00:00Z"), java.time.ZoneOffset.UTC);
+    testKit.spawn(
+        ContainerProxy.create("p-prefetch", ACTION, parent.getRef(), deps(Map.of(), stopped)),
         "p-prefetch");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
@@ -218,8 +295,13 @@ class ContainerProxyTest {
 
   @Test
   void aConfiguredPrefetchIsNeverResized() throws Exception {
-    testKit.spawn(ContainerProxy.create("p-fixed", ACTION, parent.getRef(),
-        deps(Map.of("kwhisk.invoker.prefetch", "2"), Clock.systemUTC())), "p-fixed");
+    testKit.spawn(
+        ContainerProxy.create(
+            "p-fixed",
+            ACTION,
+            parent.getRef(),
+            deps(Map.of("kwhisk.invoker.prefetch", "2"), Clock.systemUTC())),
+        "p-fixed");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
     assertThat(source.maxPollRecords).isEqualTo(2);
@@ -241,7 +323,10 @@ class ContainerProxyTest {
     }
   }
 
-  /** Delivers one activation, answers its /run, completes its write and waits until the proxy reports idle. */
+  /**
+   * Delivers one activation, answers its /run, completes its write and waits until the proxy
+   * reports idle.
+   */
   private void runToCompletion(String activationId, long offset) throws InterruptedException {
     int published = publisher.pending.size();
     source.deliver(delivery(activationId, offset));
@@ -250,8 +335,12 @@ class ContainerProxyTest {
     run.answer().complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == published + 1);
     publisher.pending.get(published).written().complete(null);
-    parent.fishForMessage(Duration.ofSeconds(10), e -> e instanceof ContainerProxy.Idle
-        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    parent.fishForMessage(
+        Duration.ofSeconds(10),
+        e ->
+            e instanceof ContainerProxy.Idle
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
   }
 
   @Test
@@ -259,11 +348,16 @@ class ContainerProxyTest {
     startProxy("p-oom", "10s");
     runtime.status = new io.kwhisk.invoker.docker.ContainerStatus(false, false, true, 137);
     source.deliver(delivery("o1", 0));
-    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Failed("connection reset"));
+    container
+        .runs
+        .poll(5, TimeUnit.SECONDS)
+        .answer()
+        .complete(new CallOutcome.Failed("connection reset"));
     await().until(() -> publisher.pending.size() == 1);
     ActivationResponse response = publisher.pending.get(0).completion().record().response();
     assertThat(response.statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
-    assertThat(response.result().get("error").asText()).isEqualTo("The action exhausted its memory and was aborted.");
+    assertThat(response.result().get("error").asText())
+        .isEqualTo("The action exhausted its memory and was aborted.");
     publisher.pending.get(0).written().complete(null);
     expectStopped("p-oom");
     assertThat(runtime.removed).containsExactly("id-p-oom");
@@ -274,15 +368,24 @@ class ContainerProxyTest {
     startProxy("p-release", "10s");
     Delivery d = delivery("a2", 1);
     source.deliver(d);
-    container.runs.poll(5, TimeUnit.SECONDS).answer().complete(new CallOutcome.Answered(200, Json.object()));
+    container
+        .runs
+        .poll(5, TimeUnit.SECONDS)
+        .answer()
+        .complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == 1);
-    publisher.pending.get(0).written().completeExceptionally(new IllegalStateException("broker down"));
+    publisher
+        .pending
+        .get(0)
+        .written()
+        .completeExceptionally(new IllegalStateException("broker down"));
     await().until(() -> source.released.contains(d));
     assertThat(source.acknowledged).isEmpty();
   }
 
   @Test
-  void aRunThatTimesOutIsADeveloperErrorAndTheContainerIsRemovedAfterItIsPublished() throws Exception {
+  void aRunThatTimesOutIsADeveloperErrorAndTheContainerIsRemovedAfterItIsPublished()
+      throws Exception {
     startProxy("p-timeout", "10s");
     Delivery d = delivery("a3", 2);
     source.deliver(d);
@@ -328,14 +431,17 @@ class ContainerProxyTest {
   }
 
   @Test
-  void activationsPulledBeyondTheConcurrencyLimitRunOneAfterAnotherWithoutWaitingForTheWrite() throws Exception {
+  void activationsPulledBeyondTheConcurrencyLimitRunOneAfterAnotherWithoutWaitingForTheWrite()
+      throws Exception {
     startProxy("p-queue", "10s");
     Delivery first = delivery("q1", 0);
     Delivery second = delivery("q2", 1);
     source.deliver(first, second);
     FakeContainer.PendingRun run1 = container.runs.poll(5, TimeUnit.SECONDS);
     assertThat(run1.body().get("activation_id").asText()).isEqualTo("q1");
-    assertThat(container.runs.poll(200, TimeUnit.MILLISECONDS)).as("concurrency 1: one run at a time").isNull();
+    assertThat(container.runs.poll(200, TimeUnit.MILLISECONDS))
+        .as("concurrency 1: one run at a time")
+        .isNull();
 
     run1.answer().complete(new CallOutcome.Answered(200, Json.object()));
     FakeContainer.PendingRun run2 = container.runs.poll(5, TimeUnit.SECONDS);
@@ -371,9 +477,11 @@ class ContainerProxyTest {
   }
 
   @Test
-  void anActivationPulledWhileTheContainerInitialisesRunsOnlyOnceTheInitSucceeded() throws Exception {
+  void anActivationPulledWhileTheContainerInitialisesRunsOnlyOnceTheInitSucceeded()
+      throws Exception {
     container.initAnswer = new java.util.concurrent.CompletableFuture<>();
-    testKit.spawn(ContainerProxy.create("p-overlap", ACTION, parent.getRef(), deps("10s")), "p-overlap");
+    testKit.spawn(
+        ContainerProxy.create("p-overlap", ACTION, parent.getRef(), deps("10s")), "p-overlap");
     await().alias("the group is joined while /init runs").until(() -> source.opened);
     Delivery d = delivery("o1", 0);
     source.deliver(d);
@@ -388,27 +496,33 @@ class ContainerProxyTest {
     run.answer().complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == 1);
     assertThat(publisher.pending.get(0).completion().record().annotation("initTime"))
-        .as("the held activation is the cold one").isPresent();
+        .as("the held activation is the cold one")
+        .isPresent();
     publisher.pending.get(0).written().complete(null);
     await().until(() -> source.acknowledged.contains(d));
     assertThat(source.released).isEmpty();
   }
 
   @Test
-  void aFailedInitCompletesTheFirstHeldActivationWithTheFailureAndReleasesTheOthersUnrun() throws Exception {
+  void aFailedInitCompletesTheFirstHeldActivationWithTheFailureAndReleasesTheOthersUnrun()
+      throws Exception {
     container.initAnswer = new java.util.concurrent.CompletableFuture<>();
-    testKit.spawn(ContainerProxy.create("p-overlap-fail", ACTION, parent.getRef(), deps("10s")), "p-overlap-fail");
+    testKit.spawn(
+        ContainerProxy.create("p-overlap-fail", ACTION, parent.getRef(), deps("10s")),
+        "p-overlap-fail");
     await().until(() -> source.opened);
     Delivery first = delivery("f1", 0);
     Delivery second = delivery("f2", 1);
     source.deliver(first, second);
 
-    container.initAnswer.complete(new CallOutcome.Answered(502, Json.object().put("error", "syntax")));
+    container.initAnswer.complete(
+        new CallOutcome.Answered(502, Json.object().put("error", "syntax")));
     await().until(() -> publisher.pending.size() == 1 && source.released.size() == 1);
     assertThat(source.released).containsExactly(second);
     FakePublisher.PendingWrite write = publisher.pending.get(0);
     assertThat(write.completion().record().activationId()).isEqualTo("f1");
-    assertThat(write.completion().record().response().statusCode()).isEqualTo(ActivationResponse.DEVELOPER_ERROR);
+    assertThat(write.completion().record().response().statusCode())
+        .isEqualTo(ActivationResponse.DEVELOPER_ERROR);
     write.written().complete(null);
     await().until(() -> source.acknowledged.contains(first));
     expectStopped("p-overlap-fail");
@@ -420,7 +534,9 @@ class ContainerProxyTest {
   @Test
   void anActivationPulledWhileTheContainerStartsGoesBackUnrunWhenTheStartFails() throws Exception {
     runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
-    testKit.spawn(ContainerProxy.create("p-start-fail", ACTION, parent.getRef(), deps("10s")), "p-start-fail");
+    testKit.spawn(
+        ContainerProxy.create("p-start-fail", ACTION, parent.getRef(), deps("10s")),
+        "p-start-fail");
     await().alias("the group is joined while the container starts").until(() -> source.opened);
     Delivery d = delivery("s1", 0);
     source.deliver(d);

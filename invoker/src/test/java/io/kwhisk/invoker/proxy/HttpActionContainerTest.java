@@ -26,12 +26,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The runtime protocol against a stand-in runtime on the JDK's HTTP server: answers, time-outs, threads, reuse. */
+/**
+ * The runtime protocol against a stand-in runtime on the JDK's HTTP server: answers, time-outs,
+ * threads, reuse.
+ */
 @Timeout(20)
 class HttpActionContainerTest {
   private final CountDownLatch held = new CountDownLatch(1);
+
   /** The client ports /run requests came from: one per connection. */
   private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger connections = new AtomicInteger();
   private final ExecutorService handlers = Executors.newCachedThreadPool();
   private HttpServer runtime;
@@ -41,22 +46,25 @@ class HttpActionContainerTest {
   @BeforeEach
   void start() throws IOException {
     runtime = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    runtime.createContext("/run", exchange -> {
-      ports.add(exchange.getRemoteAddress().getPort());
-      connections.set(ports.size());
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        if (body.contains("\"sleep\"")) Thread.sleep(2_000);
-        if (body.contains("\"hold\"")) held.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] answer = "{\"echo\":true}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, answer.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer);
-      }
-    });
+    runtime.createContext(
+        "/run",
+        exchange -> {
+          ports.add(exchange.getRemoteAddress().getPort());
+          connections.set(ports.size());
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          try {
+            if (body.contains("\"sleep\"")) Thread.sleep(2_000);
+            if (body.contains("\"hold\"")) held.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          byte[] answer = "{\"echo\":true}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, answer.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+          }
+        });
     runtime.setExecutor(handlers);
     runtime.start();
     calls = HttpActionContainer.newCallPool("test-http");
@@ -70,13 +78,20 @@ class HttpActionContainerTest {
     calls.shutdownNow();
   }
 
-  /** The name of the thread that completes a held {@code /run} (held until the callback is in place). */
+  /**
+   * The name of the thread that completes a held {@code /run} (held until the callback is in
+   * place).
+   */
   private String completingThread(ActionContainer container) {
     AtomicReference<String> thread = new AtomicReference<>();
-    CompletableFuture<CallOutcome> outcome = container.run(Json.object().put("hold", true), Duration.ofSeconds(5))
-        .whenComplete((o, e) -> thread.set(Thread.currentThread().getName())).toCompletableFuture();
+    CompletableFuture<CallOutcome> outcome =
+        container
+            .run(Json.object().put("hold", true), Duration.ofSeconds(5))
+            .whenComplete((o, e) -> thread.set(Thread.currentThread().getName()))
+            .toCompletableFuture();
     held.countDown();
-    assertThat(outcome.join()).isEqualTo(new CallOutcome.Answered(200, Json.object().put("echo", true)));
+    assertThat(outcome.join())
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("echo", true)));
     return thread.get();
   }
 
@@ -85,7 +100,8 @@ class HttpActionContainerTest {
   }
 
   private ActionContainer jdkContainer(int concurrency) {
-    return HttpActionContainer.factory(HttpClient.newHttpClient(), calls, HttpActionContainer.ClientKind.JDK)
+    return HttpActionContainer.factory(
+            HttpClient.newHttpClient(), calls, HttpActionContainer.ClientKind.JDK)
         .connect("127.0.0.1", runtime.getAddress().getPort(), concurrency);
   }
 
@@ -127,14 +143,16 @@ class HttpActionContainerTest {
   void aCallAfterThePoolIsShutDownFailsInsteadOfThrowing() throws InterruptedException {
     calls.shutdown();
     assertThat(calls.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-    CallOutcome outcome = container(1).run(Json.object(), Duration.ofSeconds(5)).toCompletableFuture().join();
+    CallOutcome outcome =
+        container(1).run(Json.object(), Duration.ofSeconds(5)).toCompletableFuture().join();
     assertThat(outcome).isInstanceOf(CallOutcome.Failed.class);
   }
 
   @Test
   void aContainerThatIsNotListeningGivesAFailedOutcome() {
     runtime.stop(0);
-    CallOutcome outcome = container(1).run(Json.object(), Duration.ofSeconds(5)).toCompletableFuture().join();
+    CallOutcome outcome =
+        container(1).run(Json.object(), Duration.ofSeconds(5)).toCompletableFuture().join();
     assertThat(outcome).isInstanceOf(CallOutcome.Failed.class);
   }
 }

@@ -31,6 +31,7 @@ class JsonLogFileTest {
   @TempDir Path dir;
   private final ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor();
   private final InvokerMetrics metrics = InvokerMetrics.discarding();
+
   /** The reader's clock: patience runs out only when a test moves it. */
   private final AtomicLong nanos = new AtomicLong();
 
@@ -49,13 +50,16 @@ class JsonLogFileTest {
     return new JsonLogFile(file(), limitBytes, reader, Duration.ofSeconds(2), nanos::get, metrics);
   }
 
-  /** One entry as Docker writes it; {@code log} is written as given (a line ends with a newline). */
+  /**
+   * One entry as Docker writes it; {@code log} is written as given (a line ends with a newline).
+   */
   private static String entry(String stream, String log, String time) {
     return Json.encodeString(Map.of("log", log, "stream", stream, "time", time)) + "\n";
   }
 
   private void write(String... text) throws IOException {
-    Files.writeString(file(), String.join("", text), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(
+        file(), String.join("", text), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 
   private static String end(String time) {
@@ -68,21 +72,30 @@ class JsonLogFileTest {
 
   @Test
   void aSegmentHoldsBothStreamsLinesSortedByTimeInTheStreamCollectorsForm() throws Exception {
-    write(entry("stderr", "oops\n", "2026-11-22T10:00:00.2Z"), entry("stdout", "hello\n", "2026-11-22T10:00:00.100Z"),
+    write(
+        entry("stderr", "oops\n", "2026-11-22T10:00:00.2Z"),
+        entry("stdout", "hello\n", "2026-11-22T10:00:00.100Z"),
         end("2026-11-22T10:00:00.300Z"));
-    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS)).containsExactly(
-        "2026-11-22T10:00:00.100Z stdout: hello", "2026-11-22T10:00:00.200Z stderr: oops");
+    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS))
+        .containsExactly(
+            "2026-11-22T10:00:00.100Z stdout: hello", "2026-11-22T10:00:00.200Z stderr: oops");
   }
 
   @Test
   void sameInputGivesTheSameSegmentAsTheFollowedStream() throws Exception {
-    write(entry("stdout", "a b\n", "2026-11-22T10:00:00.123456789Z"), entry("stderr", "c\n", "2026-11-22T10:00:00Z"),
+    write(
+        entry("stdout", "a b\n", "2026-11-22T10:00:00.123456789Z"),
+        entry("stderr", "c\n", "2026-11-22T10:00:00Z"),
         end("2026-11-22T10:00:01Z"));
-    StreamLogCollector stream = new StreamLogCollector(10_000, chars -> { });
-    for (String l : List.of("2026-11-22T10:00:00.123456789Z a b\n", "2026-11-22T10:00:01.000000000Z " + S + "\n")) {
+    StreamLogCollector stream = new StreamLogCollector(10_000, chars -> {});
+    for (String l :
+        List.of(
+            "2026-11-22T10:00:00.123456789Z a b\n", "2026-11-22T10:00:01.000000000Z " + S + "\n")) {
       stream.accept(false, l.getBytes(StandardCharsets.UTF_8));
     }
-    for (String l : List.of("2026-11-22T10:00:00.000000000Z c\n", "2026-11-22T10:00:01.000000000Z " + S + "\n")) {
+    for (String l :
+        List.of(
+            "2026-11-22T10:00:00.000000000Z c\n", "2026-11-22T10:00:01.000000000Z " + S + "\n")) {
       stream.accept(true, l.getBytes(StandardCharsets.UTF_8));
     }
     assertThat(open(10_000).next().get(5, TimeUnit.SECONDS)).isEqualTo(stream.next().join());
@@ -91,7 +104,9 @@ class JsonLogFileTest {
   @Test
   void sentinelsWrittenAfterTheAskAreFoundByALaterRead() throws Exception {
     JsonLogFile logs = open(10_000);
-    write(entry("stdout", "early\n", "2026-11-22T10:00:00Z"), entry("stdout", S + "\n", "2026-11-22T10:00:01Z"));
+    write(
+        entry("stdout", "early\n", "2026-11-22T10:00:00Z"),
+        entry("stdout", S + "\n", "2026-11-22T10:00:01Z"));
     CompletableFuture<List<String>> next = logs.next();
     await().until(() -> reads() >= 2);
     assertThat(next).isNotDone();
@@ -107,7 +122,8 @@ class JsonLogFileTest {
     CompletableFuture<List<String>> next = logs.next();
     await().until(() -> reads() >= 2);
     write(line.substring(20), end("2026-11-22T10:00:01Z"));
-    assertThat(next.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: split across writes");
+    assertThat(next.get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:00Z stdout: split across writes");
   }
 
   @Test
@@ -115,29 +131,44 @@ class JsonLogFileTest {
     JsonLogFile logs = open(10_000);
     CompletableFuture<List<String>> first = logs.next();
     CompletableFuture<List<String>> second = logs.next();
-    write(entry("stdout", "one\n", "2026-11-22T10:00:00Z"), end("2026-11-22T10:00:01Z"),
-        entry("stdout", "two\n", "2026-11-22T10:00:02Z"), end("2026-11-22T10:00:03Z"));
+    write(
+        entry("stdout", "one\n", "2026-11-22T10:00:00Z"),
+        end("2026-11-22T10:00:01Z"),
+        entry("stdout", "two\n", "2026-11-22T10:00:02Z"),
+        end("2026-11-22T10:00:03Z"));
     assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: one");
     assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:02Z stdout: two");
   }
 
   @Test
   void aReadStopsAtTheSegmentAskedForAndTheNextAskStartsThere() throws Exception {
-    write(entry("stdout", "one\n", "2026-11-22T10:00:00Z"), end("2026-11-22T10:00:01Z"),
-        entry("stdout", "two\n", "2026-11-22T10:00:02Z"), end("2026-11-22T10:00:03Z"));
+    write(
+        entry("stdout", "one\n", "2026-11-22T10:00:00Z"),
+        end("2026-11-22T10:00:01Z"),
+        entry("stdout", "two\n", "2026-11-22T10:00:02Z"),
+        end("2026-11-22T10:00:03Z"));
     JsonLogFile logs = open(10_000);
-    assertThat(logs.next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: one");
-    assertThat(logs.next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:02Z stdout: two");
+    assertThat(logs.next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:00Z stdout: one");
+    assertThat(logs.next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:02Z stdout: two");
   }
 
   @Test
-  void stderrsSentinelBeforeStdoutsStillEndsTheSegmentAndAStreamAheadKeepsItsNextLines() throws Exception {
+  void stderrsSentinelBeforeStdoutsStillEndsTheSegmentAndAStreamAheadKeepsItsNextLines()
+      throws Exception {
     JsonLogFile logs = open(10_000);
-    write(entry("stderr", S + "\n", "2026-11-22T10:00:01Z"), entry("stderr", "next run\n", "2026-11-22T10:00:02Z"),
-        entry("stdout", "this run\n", "2026-11-22T10:00:00Z"), entry("stdout", S + "\n", "2026-11-22T10:00:01Z"),
-        entry("stderr", S + "\n", "2026-11-22T10:00:03Z"), entry("stdout", S + "\n", "2026-11-22T10:00:03Z"));
-    assertThat(logs.next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: this run");
-    assertThat(logs.next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:02Z stderr: next run");
+    write(
+        entry("stderr", S + "\n", "2026-11-22T10:00:01Z"),
+        entry("stderr", "next run\n", "2026-11-22T10:00:02Z"),
+        entry("stdout", "this run\n", "2026-11-22T10:00:00Z"),
+        entry("stdout", S + "\n", "2026-11-22T10:00:01Z"),
+        entry("stderr", S + "\n", "2026-11-22T10:00:03Z"),
+        entry("stdout", S + "\n", "2026-11-22T10:00:03Z"));
+    assertThat(logs.next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:00Z stdout: this run");
+    assertThat(logs.next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:02Z stderr: next run");
   }
 
   @Test
@@ -145,16 +176,21 @@ class JsonLogFileTest {
     JsonLogFile logs = open(10_000);
     CompletableFuture<List<String>> late = logs.next();
     logs.abandon(late);
-    write(entry("stdout", "late\n", "2026-11-22T10:00:00Z"), end("2026-11-22T10:00:01Z"),
-        entry("stdout", "mine\n", "2026-11-22T10:00:02Z"), end("2026-11-22T10:00:03Z"));
-    assertThat(logs.next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:02Z stdout: mine");
+    write(
+        entry("stdout", "late\n", "2026-11-22T10:00:00Z"),
+        end("2026-11-22T10:00:01Z"),
+        entry("stdout", "mine\n", "2026-11-22T10:00:02Z"),
+        end("2026-11-22T10:00:03Z"));
+    assertThat(logs.next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:02Z stdout: mine");
     assertThat(late).isNotDone();
   }
 
   @Test
   void aSegmentOverTheLimitKeepsLittleMoreThanTheLimitAndTruncationNotesTheCut() throws Exception {
     StringBuilder many = new StringBuilder();
-    for (int i = 0; i < 1000; i++) many.append(entry("stdout", "line " + i + "\n", "2026-11-22T10:00:00Z"));
+    for (int i = 0; i < 1000; i++)
+      many.append(entry("stdout", "line " + i + "\n", "2026-11-22T10:00:00Z"));
     write(many.toString(), end("2026-11-22T10:00:01Z"));
     List<String> kept = open(500).next().get(5, TimeUnit.SECONDS);
     assertThat(kept.size()).isLessThan(20);
@@ -165,32 +201,47 @@ class JsonLogFileTest {
   @Test
   void aLineWithoutANewlineIsJoinedAcrossDockersPiecesAndCutAtTheLimit() throws Exception {
     String piece = "x".repeat(16 * 1024);
-    write(entry("stdout", "short", "2026-11-22T10:00:00Z"), entry("stdout", " one\n", "2026-11-22T10:00:00.1Z"),
-        entry("stdout", piece, "2026-11-22T10:00:00.2Z"), entry("stdout", piece, "2026-11-22T10:00:00.3Z"),
-        entry("stdout", "tail\n", "2026-11-22T10:00:00.4Z"), end("2026-11-22T10:00:01Z"));
+    write(
+        entry("stdout", "short", "2026-11-22T10:00:00Z"),
+        entry("stdout", " one\n", "2026-11-22T10:00:00.1Z"),
+        entry("stdout", piece, "2026-11-22T10:00:00.2Z"),
+        entry("stdout", piece, "2026-11-22T10:00:00.3Z"),
+        entry("stdout", "tail\n", "2026-11-22T10:00:00.4Z"),
+        end("2026-11-22T10:00:01Z"));
     List<String> lines = open(1000).next().get(5, TimeUnit.SECONDS);
-    assertThat(lines).containsExactly("2026-11-22T10:00:00Z stdout: short one",
-        "2026-11-22T10:00:00.200Z stdout: " + "x".repeat(1000));
+    assertThat(lines)
+        .containsExactly(
+            "2026-11-22T10:00:00Z stdout: short one",
+            "2026-11-22T10:00:00.200Z stdout: " + "x".repeat(1000));
   }
 
   @Test
   void outputWithoutAFinalNewlineBeforeTheSentinelIsALineOfThatActivation() throws Exception {
-    write(entry("stdout", "no newline" + S + "\n", "2026-11-22T10:00:00Z"),
+    write(
+        entry("stdout", "no newline" + S + "\n", "2026-11-22T10:00:00Z"),
         entry("stderr", S + "\n", "2026-11-22T10:00:01Z"));
-    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: no newline");
+    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:00Z stdout: no newline");
   }
 
   @Test
   void aMalformedLineIsSkipped() throws Exception {
-    write("not json\n", entry("stdout", "fine\n", "2026-11-22T10:00:00Z"), end("2026-11-22T10:00:01Z"));
-    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: fine");
+    write(
+        "not json\n",
+        entry("stdout", "fine\n", "2026-11-22T10:00:00Z"),
+        end("2026-11-22T10:00:01Z"));
+    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:00Z stdout: fine");
   }
 
   @Test
   void aLineLongerThanTheBufferIsSkippedWithoutHoldingIt() throws Exception {
-    write("{\"log\":\"" + "y".repeat(JsonLogFile.BUFFER_BYTES * 2) + "\\n\",\"stream\":\"stdout\"}\n",
-        entry("stdout", "after\n", "2026-11-22T10:00:00Z"), end("2026-11-22T10:00:01Z"));
-    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: after");
+    write(
+        "{\"log\":\"" + "y".repeat(JsonLogFile.BUFFER_BYTES * 2) + "\\n\",\"stream\":\"stdout\"}\n",
+        entry("stdout", "after\n", "2026-11-22T10:00:00Z"),
+        end("2026-11-22T10:00:01Z"));
+    assertThat(open(10_000).next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:00Z stdout: after");
   }
 
   @Test
@@ -205,7 +256,8 @@ class JsonLogFileTest {
     assertThat(next).isNotDone();
     logs.abandon(next);
     write(entry("stdout", "again\n", "2026-11-22T10:00:02Z"), end("2026-11-22T10:00:03Z"));
-    assertThat(logs.next().get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:02Z stdout: again");
+    assertThat(logs.next().get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:02Z stdout: again");
     assertThat(reads()).isGreaterThan(settled);
   }
 
@@ -218,12 +270,17 @@ class JsonLogFileTest {
     assertThat(logs.next().get(5, TimeUnit.SECONDS)).isEmpty();
   }
 
-  /** Docker's rotation: the full file becomes {@code .1} (an older {@code .1} becomes {@code .2}), a new one starts. */
+  /**
+   * Docker's rotation: the full file becomes {@code .1} (an older {@code .1} becomes {@code .2}), a
+   * new one starts.
+   */
   private void rotate(int keep) throws IOException {
     Path f = file();
     for (int i = keep - 1; i >= 1; i--) {
       Path older = Path.of(f + "." + i);
-      if (Files.exists(older)) Files.move(older, Path.of(f + "." + (i + 1)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      if (Files.exists(older))
+        Files.move(
+            older, Path.of(f + "." + (i + 1)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     Files.move(f, Path.of(f + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.createFile(f);
@@ -239,26 +296,35 @@ class JsonLogFileTest {
     write(entry("stdout", "middle\n", "2026-11-22T10:00:01Z"));
     rotate(3);
     write(entry("stderr", "after\n", "2026-11-22T10:00:02Z"), end("2026-11-22T10:00:03Z"));
-    assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:00Z stdout: before",
-        "2026-11-22T10:00:01Z stdout: middle", "2026-11-22T10:00:02Z stderr: after");
+    assertThat(first.get(5, TimeUnit.SECONDS))
+        .containsExactly(
+            "2026-11-22T10:00:00Z stdout: before",
+            "2026-11-22T10:00:01Z stdout: middle",
+            "2026-11-22T10:00:02Z stderr: after");
     CompletableFuture<List<String>> second = logs.next();
     write(entry("stdout", "next\n", "2026-11-22T10:00:04Z"), end("2026-11-22T10:00:05Z"));
-    assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly("2026-11-22T10:00:04Z stdout: next");
-    assertThat(metrics.registry().get(InvokerMetrics.LOG_FILE_ROTATIONS).counter().count()).isEqualTo(2);
+    assertThat(second.get(5, TimeUnit.SECONDS))
+        .containsExactly("2026-11-22T10:00:04Z stdout: next");
+    assertThat(metrics.registry().get(InvokerMetrics.LOG_FILE_ROTATIONS).counter().count())
+        .isEqualTo(2);
   }
 
   @Test
-  void filesRotatedAwayBeforeTheyWereReadAreSkippedAndTheSentinelsStillEndTheSegment() throws Exception {
+  void filesRotatedAwayBeforeTheyWereReadAreSkippedAndTheSentinelsStillEndTheSegment()
+      throws Exception {
     JsonLogFile logs = open(10_000);
     write(entry("stdout", "kept\n", "2026-11-22T10:00:00Z"));
     CompletableFuture<List<String>> segment = logs.next();
     await().until(() -> reads() >= 1);
     for (int i = 0; i < 4; i++) {
-      rotate(2); // only one rotated file is kept: some of these are gone before the reader gets to them
+      rotate(2); // only one rotated file is kept: some of these are gone before the reader gets to
+      // them
       write(entry("stdout", "maybe lost " + i + "\n", "2026-11-22T10:00:01Z"));
     }
     write(end("2026-11-22T10:00:03Z"));
     List<String> lines = segment.get(5, TimeUnit.SECONDS);
-    assertThat(lines).startsWith("2026-11-22T10:00:00Z stdout: kept").endsWith("2026-11-22T10:00:01Z stdout: maybe lost 3");
+    assertThat(lines)
+        .startsWith("2026-11-22T10:00:00Z stdout: kept")
+        .endsWith("2026-11-22T10:00:01Z stdout: maybe lost 3");
   }
 }

@@ -7,7 +7,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PauseGraceTest {
-  private static final PauseGrace GRACE = PauseGrace.of(Duration.ofSeconds(1), Duration.ofSeconds(10));
+  private static final PauseGrace GRACE =
+      PauseGrace.of(Duration.ofSeconds(1), Duration.ofSeconds(10));
 
   @Test
   void aContainerThatWasNeverIdleWaitsTheMinimum() {
@@ -17,8 +18,12 @@ class PauseGraceTest {
   @Test
   void theGraceIsTwiceTheTypicalGapWithinTheBounds() {
     assertThat(GRACE.afterGap(3_000).grace()).isEqualTo(Duration.ofSeconds(6));
-    assertThat(GRACE.afterGap(100).grace()).as("never below the minimum").isEqualTo(Duration.ofSeconds(1));
-    assertThat(GRACE.afterGap(60_000).grace()).as("never above the maximum").isEqualTo(Duration.ofSeconds(10));
+    assertThat(GRACE.afterGap(100).grace())
+        .as("never below the minimum")
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(GRACE.afterGap(60_000).grace())
+        .as("never above the maximum")
+        .isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -28,7 +33,8 @@ class PauseGraceTest {
     PauseGrace shortGaps = afterLongGap;
     for (int i = 0; i < 6; i++) shortGaps = shortGaps.afterGap(1_000);
     assertThat(shortGaps.typicalGapMs()).as("60 s, then six gaps of 1 s").isEqualTo(1_921);
-    assertThat(shortGaps.grace()).as("a long idle spell is forgotten after a few short gaps")
+    assertThat(shortGaps.grace())
+        .as("a long idle spell is forgotten after a few short gaps")
         .isEqualTo(Duration.ofMillis(3_842));
   }
 

@@ -7,10 +7,8 @@ import static io.kwhisk.invoker.proxy.ProxyState.Effect.FAIL_FIRST_HELD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.FAIL_HELD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.HOLD;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.JOIN_GROUP;
-import static io.kwhisk.invoker.proxy.ProxyState.Effect.PAUSE;
-import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN_HELD;
-import static io.kwhisk.invoker.proxy.ProxyState.Effect.UNPAUSE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.LEAVE_GROUP;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.PAUSE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RELEASE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RELEASE_QUEUED;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REMOVE_CONTAINER;
@@ -18,6 +16,8 @@ import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_BUSY;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_IDLE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_READY;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN_HELD;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.UNPAUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,17 +53,23 @@ class ProxyStateTest {
   void activationsPulledBeforeTheInitEndedAreHeldAndRunOnlyOnceTheInitSucceeded() {
     Transition held = ProxyState.starting().accept("a1");
     assertThat(held.state().phase()).isEqualTo(Phase.STARTING);
-    assertThat(held.effects()).as("never run nor reported busy before the init").containsExactly(HOLD);
+    assertThat(held.effects())
+        .as("never run nor reported busy before the init")
+        .containsExactly(HOLD);
     Transition heldToo = held.state().containerStarted().state().accept("a2");
     assertThat(heldToo.effects()).containsExactly(HOLD);
     ProxyState twoHeld = heldToo.state();
-    assertThat(twoHeld.accept("a1").effects()).as("a redelivery of a held one").containsExactly(RELEASE);
+    assertThat(twoHeld.accept("a1").effects())
+        .as("a redelivery of a held one")
+        .containsExactly(RELEASE);
 
     Transition initialized = twoHeld.initialized(120);
     assertThat(initialized.state().phase()).isEqualTo(Phase.RUNNING);
     assertThat(initialized.state().inFlight()).containsExactlyInAnyOrder("a1", "a2");
     assertThat(initialized.effects()).containsExactly(REPORT_READY, REPORT_BUSY, RUN_HELD);
-    assertThat(initialized.state().initTimeFor("a1")).as("the first held is the cold one").hasValue(120);
+    assertThat(initialized.state().initTimeFor("a1"))
+        .as("the first held is the cold one")
+        .hasValue(120);
     assertThat(initialized.state().initTimeFor("a2")).isEmpty();
 
     ProxyState idle = initialized.state().finished("a1").state().finished("a2").state();
@@ -73,25 +79,33 @@ class ProxyStateTest {
 
   @Test
   void aFailedInitCompletesTheFirstHeldActivationWithTheFailureAndGivesTheOthersBack() {
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
-    ProxyState held = ProxyState.starting().containerStarted().state().accept("a1").state().accept("a2").state();
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ProxyState held =
+        ProxyState.starting().containerStarted().state().accept("a1").state().accept("a2").state();
 
     Transition failed = held.initFailed(failure);
     assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
     assertThat(failed.effects()).containsExactly(REPORT_READY, FAIL_FIRST_HELD, RELEASE_QUEUED);
-    assertThat(failed.state().inFlight()).as("only the one completed with the failure").containsExactly("a1");
-    assertThat(failed.state().finished("a2").state()).as("a2 went back, unrun").isEqualTo(failed.state());
+    assertThat(failed.state().inFlight())
+        .as("only the one completed with the failure")
+        .containsExactly("a1");
+    assertThat(failed.state().finished("a2").state())
+        .as("a2 went back, unrun")
+        .isEqualTo(failed.state());
     assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
 
     Transition reported = failed.state().finished("a1");
     assertThat(reported.state().phase()).isEqualTo(Phase.REMOVING);
-    assertThat(reported.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+    assertThat(reported.effects())
+        .containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
   @Test
   void aContainerRetiredWhileInitialisingGivesBackWhatItHeldAndLeavesTheGroup() {
     ProxyState held = ProxyState.starting().containerStarted().state().accept("a1").state();
-    // The proxy gives its held deliveries back when retired (releaseQueued), each counting as finished.
+    // The proxy gives its held deliveries back when retired (releaseQueued), each counting as
+    // finished.
     ProxyState released = held.finished("a1").state();
     assertThat(released.phase()).isEqualTo(Phase.INITIALIZING);
     assertThat(released.inFlight()).isEmpty();
@@ -100,19 +114,23 @@ class ProxyStateTest {
 
     Transition t = retired.initialized(50);
     assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
-    assertThat(t.effects()).containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    assertThat(t.effects())
+        .containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "syntax"));
     assertThat(retired.initFailed(failure).effects())
         .containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
   @Test
   void aContainerWhoseFeedFailedDuringTheInitIgnoresTheInitsEnd() {
-    Transition failed = ProxyState.starting().containerStarted().state().accept("a1").state().feedFailed();
+    Transition failed =
+        ProxyState.starting().containerStarted().state().accept("a1").state().feedFailed();
     assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
     assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
     assertThat(failed.state().initialized(10).effects()).isEmpty();
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "syntax"));
     assertThat(failed.state().initFailed(failure).effects()).isEmpty();
   }
 
@@ -145,7 +163,9 @@ class ProxyStateTest {
     assertThat(t.state().phase()).isEqualTo(Phase.RUNNING);
     assertThat(t.state().inFlight()).containsExactly("a1");
     assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
-    assertThat(t.state().accept("a2").effects()).as("already busy").containsExactly(DISARM_KEEP_ALIVE, RUN);
+    assertThat(t.state().accept("a2").effects())
+        .as("already busy")
+        .containsExactly(DISARM_KEEP_ALIVE, RUN);
   }
 
   @Test
@@ -197,13 +217,15 @@ class ProxyStateTest {
 
   @Test
   void aFailedInitThatHeldNothingReportsTheFailureOnTheNextActivationThenIsRemoved() {
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "syntax"));
     Transition failed = ProxyState.starting().containerStarted().state().initFailed(failure);
     assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
     assertThat(failed.effects()).containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
     Transition accepted = failed.state().accept("a1");
-    assertThat(accepted.effects()).as("completed with the failure, never run")
+    assertThat(accepted.effects())
+        .as("completed with the failure, never run")
         .containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, FAIL);
     assertThat(accepted.state().initFailure()).isEqualTo(failure);
     assertThat(accepted.state().accept("a2").effects()).containsExactly(RELEASE);
@@ -215,17 +237,22 @@ class ProxyStateTest {
 
   @Test
   void aFailedInitThatGetsNoActivationIsRemovedAfterTheKeepAlive() {
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "syntax"));
-    ProxyState failed = ProxyState.starting().containerStarted().state().initFailed(failure).state();
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ProxyState failed =
+        ProxyState.starting().containerStarted().state().initFailed(failure).state();
     assertThat(failed.keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
   }
 
   @Test
   void aContainerThatCanNeverStartCompletesEveryActivationItPullsUntilIdleThenIsRemoved() {
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "no such image"));
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "no such image"));
     Transition unavailable = ProxyState.starting().startFailed(failure);
     assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
-    assertThat(unavailable.effects()).as("in the group since begin()").containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
+    assertThat(unavailable.effects())
+        .as("in the group since begin()")
+        .containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
     Transition first = unavailable.state().accept("a1");
     assertThat(first.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, FAIL);
@@ -243,12 +270,14 @@ class ProxyStateTest {
 
   @Test
   void aContainerThatCanNeverStartCompletesWhatItHeldWhileBeingAskedFor() {
-    ActivationResponse failure = ActivationResponse.developerError(Json.object().put("error", "no such image"));
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "no such image"));
     ProxyState holding = ProxyState.starting().accept("a1").state().accept("a2").state();
     assertThat(holding.inFlight()).containsExactlyInAnyOrder("a1", "a2");
     Transition unavailable = holding.startFailed(failure);
     assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
-    assertThat(unavailable.effects()).as("the held ones end with the failure, not back in the queue")
+    assertThat(unavailable.effects())
+        .as("the held ones end with the failure, not back in the queue")
         .containsExactly(REPORT_READY, REPORT_BUSY, FAIL_HELD);
     Transition idle = unavailable.state().finished("a1").state().finished("a2");
     assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
@@ -256,12 +285,14 @@ class ProxyStateTest {
   }
 
   @Test
-  void aProxyWithoutAnImageForItsKindJoinsTheGroupUnavailableAndFailsEveryActivationWithoutRunningIt() {
+  void
+      aProxyWithoutAnImageForItsKindJoinsTheGroupUnavailableAndFailsEveryActivationWithoutRunningIt() {
     ActivationResponse failure = StartFailures.noImage("cobol:1");
     Transition begun = ProxyState.starting().beginUnavailable(failure);
     assertThat(begun.state().phase()).isEqualTo(Phase.UNAVAILABLE);
     assertThat(begun.state().initFailure()).isEqualTo(failure);
-    assertThat(begun.effects()).as("no container is asked for, the group is joined all the same")
+    assertThat(begun.effects())
+        .as("no container is asked for, the group is joined all the same")
         .containsExactly(JOIN_GROUP, REPORT_READY, ARM_KEEP_ALIVE);
     assertThat(failure.statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
     assertThat(failure.result().get("error").asText()).contains("cobol:1");
@@ -272,7 +303,8 @@ class ProxyStateTest {
     assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
     assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
     assertThat(idle.state().keepAliveExpired().effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
-    assertThatThrownBy(() -> ready().beginUnavailable(failure)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ready().beginUnavailable(failure))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -299,7 +331,8 @@ class ProxyStateTest {
 
   @Test
   void transitionsOutOfOrderAreRefused() {
-    assertThatThrownBy(() -> ProxyState.starting().initialized(1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ProxyState.starting().initialized(1))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> ready().containerStarted()).isInstanceOf(IllegalStateException.class);
   }
 
@@ -309,7 +342,9 @@ class ProxyStateTest {
 
   @Test
   void anIdleContainerThatRanAnActivationIsPausedAfterTheGrace() {
-    assertThat(ready().pauseGraceExpired().effects()).as("never ran: may still be joining").isEmpty();
+    assertThat(ready().pauseGraceExpired().effects())
+        .as("never ran: may still be joining")
+        .isEmpty();
     Transition pausing = usedThenIdle().pauseGraceExpired();
     assertThat(pausing.state().phase()).isEqualTo(Phase.PAUSING);
     assertThat(pausing.effects()).containsExactly(PAUSE);
@@ -339,13 +374,16 @@ class ProxyStateTest {
     Transition paused = accepted.state().pauseDone(true);
     assertThat(paused.state().phase()).isEqualTo(Phase.RESUMING);
     assertThat(paused.effects()).containsExactly(UNPAUSE);
-    assertThat(accepted.state().pauseDone(false).effects()).as("never paused: run at once").containsExactly(RUN_HELD);
+    assertThat(accepted.state().pauseDone(false).effects())
+        .as("never paused: run at once")
+        .containsExactly(RUN_HELD);
   }
 
   @Test
   void aPausedContainerExpiresWithItsKeepAliveOrWhenRetired() {
     ProxyState paused = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state();
-    assertThat(paused.keepAliveExpired().effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+    assertThat(paused.keepAliveExpired().effects())
+        .containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
     assertThat(paused.retire().state().phase()).isEqualTo(Phase.REMOVING);
     ProxyState pausing = usedThenIdle().pauseGraceExpired().state();
     Transition expiredWhilePausing = pausing.keepAliveExpired();
@@ -355,7 +393,8 @@ class ProxyStateTest {
 
   @Test
   void aContainerThatCannotBeUnpausedIsRemovedAndItsHeldActivationsGoBackToTheGroup() {
-    ProxyState resuming = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state().accept("a2").state();
+    ProxyState resuming =
+        usedThenIdle().pauseGraceExpired().state().pauseDone(true).state().accept("a2").state();
     Transition failed = resuming.resumed(false);
     assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
     assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
@@ -366,16 +405,21 @@ class ProxyStateTest {
     ProxyState running = ready().accept("a1").state();
     assertThat(running.runEnded(ActivationResponse.success(Json.object())))
         .isEqualTo(Transition.of(running));
-    assertThat(running.runEnded(ActivationResponse.applicationError(Json.object().put("error", "no"))))
+    assertThat(
+            running.runEnded(ActivationResponse.applicationError(Json.object().put("error", "no"))))
         .isEqualTo(Transition.of(running));
   }
 
   @Test
-  void aRunThatEndsInADeveloperErrorRetiresTheContainerWhichIsRemovedOnceItsActivationIsPublished() {
+  void
+      aRunThatEndsInADeveloperErrorRetiresTheContainerWhichIsRemovedOnceItsActivationIsPublished() {
     ProxyState running = ready().accept("a1").state().accept("a2").state();
-    Transition failed = running.runEnded(ActivationResponse.developerError(Json.object().put("error", "403")));
+    Transition failed =
+        running.runEnded(ActivationResponse.developerError(Json.object().put("error", "403")));
     assertThat(failed.state().retiring()).isTrue();
-    assertThat(failed.effects()).as("what waits for a slot goes back to the group").containsExactly(RELEASE_QUEUED);
+    assertThat(failed.effects())
+        .as("what waits for a slot goes back to the group")
+        .containsExactly(RELEASE_QUEUED);
     assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
 
     ProxyState oneLeft = failed.state().finished("a2").state();
@@ -388,6 +432,7 @@ class ProxyStateTest {
   @Test
   void aWhiskErrorRetiresTheContainerToo() {
     ProxyState running = ready().accept("a1").state();
-    assertThat(running.runEnded(ActivationResponse.whiskError(Json.object())).state().retiring()).isTrue();
+    assertThat(running.runEnded(ActivationResponse.whiskError(Json.object())).state().retiring())
+        .isTrue();
   }
 }

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The keep-alive connection against runtimes scripted byte by byte on a local server socket: parsing, connection
- * reuse and replacement, time-outs, failures; where the answer is odd, the JDK client's outcome is the reference.
+ * The keep-alive connection against runtimes scripted byte by byte on a local server socket:
+ * parsing, connection reuse and replacement, time-outs, failures; where the answer is odd, the JDK
+ * client's outcome is the reference.
  */
 @Timeout(20)
 class RuntimeConnectionTest {
@@ -59,8 +60,9 @@ class RuntimeConnectionTest {
 
   /** The outcome of one /run through the factory's container of concurrency 1 with {@code kind}. */
   private CallOutcome runThrough(HttpActionContainer.ClientKind kind, ScriptedRuntime r) {
-    ActionContainer c = HttpActionContainer.factory(HttpActionContainer.newClient(), calls, kind)
-        .connect("127.0.0.1", r.port(), 1);
+    ActionContainer c =
+        HttpActionContainer.factory(HttpActionContainer.newClient(), calls, kind)
+            .connect("127.0.0.1", r.port(), 1);
     open.add(c);
     return c.run(Json.object(), TIMEOUT).toCompletableFuture().join();
   }
@@ -76,8 +78,12 @@ class RuntimeConnectionTest {
   }
 
   private static String json(int status, String body) {
-    return "HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: "
-        + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    return "HTTP/1.1 "
+        + status
+        + " X\r\nContent-Type: application/json\r\nContent-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n\r\n"
+        + body;
   }
 
   @Test
@@ -85,16 +91,23 @@ class RuntimeConnectionTest {
     ScriptedRuntime r = runtime(answering(json(502, "{\"error\":\"bad\"}")));
     assertThat(run(connection(r, 1024), TIMEOUT))
         .isEqualTo(new CallOutcome.Answered(502, Json.object().put("error", "bad")));
-    assertThat(r.requests).singleElement().asString()
-        .startsWith("POST /run HTTP/1.1").contains("content-type: application/json").endsWith("{\"value\":{}}");
+    assertThat(r.requests)
+        .singleElement()
+        .asString()
+        .startsWith("POST /run HTTP/1.1")
+        .contains("content-type: application/json")
+        .endsWith("{\"value\":{}}");
   }
 
   @Test
   void headerNamesAreMatchedWithoutRegardToCase() throws IOException {
-    ScriptedRuntime r = runtime(answering(
-        "HTTP/1.1 200 OK\r\ncontent-LENGTH: 8\r\nCONNECTION: Close\r\n\r\n{\"a\":1}\n",
-        "unused"), answering(
-        "HTTP/1.1 200 OK\r\ntransfer-ENCODING: CHUNKED\r\n\r\n7\r\n{\"b\":2}\r\n0\r\n\r\n"));
+    ScriptedRuntime r =
+        runtime(
+            answering(
+                "HTTP/1.1 200 OK\r\ncontent-LENGTH: 8\r\nCONNECTION: Close\r\n\r\n{\"a\":1}\n",
+                "unused"),
+            answering(
+                "HTTP/1.1 200 OK\r\ntransfer-ENCODING: CHUNKED\r\n\r\n7\r\n{\"b\":2}\r\n0\r\n\r\n"));
     RuntimeConnection c = connection(r, 1024);
     assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("a", 1)));
     assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("b", 2)));
@@ -103,41 +116,56 @@ class RuntimeConnectionTest {
 
   @Test
   void aChunkedAnswerIsJoinedAcrossChunksExtensionsAndTrailers() throws IOException {
-    ScriptedRuntime r = runtime(answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "4;name=value\r\n{\"ok\r\n" + "a\r\n\":\"yes\"}  \r\n" + "0\r\nX-Trailer: 1\r\n\r\n", json(200, "{}")));
+    ScriptedRuntime r =
+        runtime(
+            answering(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "4;name=value\r\n{\"ok\r\n"
+                    + "a\r\n\":\"yes\"}  \r\n"
+                    + "0\r\nX-Trailer: 1\r\n\r\n",
+                json(200, "{}")));
     RuntimeConnection c = connection(r, 1024);
-    assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("ok", "yes")));
-    assertThat(run(c, TIMEOUT)).as("the trailer was consumed").isEqualTo(new CallOutcome.Answered(200, Json.object()));
+    assertThat(run(c, TIMEOUT))
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("ok", "yes")));
+    assertThat(run(c, TIMEOUT))
+        .as("the trailer was consumed")
+        .isEqualTo(new CallOutcome.Answered(200, Json.object()));
     assertThat(r.connections).hasValue(1);
   }
 
   @Test
   void sequentialCallsShareOneConnection() throws IOException {
-    ScriptedRuntime r = runtime(answering(json(200, "{\"n\":1}"), json(200, "{\"n\":2}"), json(200, "{\"n\":3}")));
+    ScriptedRuntime r =
+        runtime(answering(json(200, "{\"n\":1}"), json(200, "{\"n\":2}"), json(200, "{\"n\":3}")));
     RuntimeConnection c = connection(r, 1024);
     for (int n = 1; n <= 3; n++) {
-      assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("n", n)));
+      assertThat(run(c, TIMEOUT))
+          .isEqualTo(new CallOutcome.Answered(200, Json.object().put("n", n)));
     }
     assertThat(r.connections).hasValue(1);
   }
 
   @Test
   void aBodyThatEndsWithTheConnectionIsReadAndTheNextCallConnectsAgain() throws IOException {
-    Handler closeDelimited = conn -> {
-      conn.readRequest();
-      conn.write("HTTP/1.1 200 OK\r\n\r\n{\"until\":\"end\"}");
-      conn.socket.close();
-    };
+    Handler closeDelimited =
+        conn -> {
+          conn.readRequest();
+          conn.write("HTTP/1.1 200 OK\r\n\r\n{\"until\":\"end\"}");
+          conn.socket.close();
+        };
     ScriptedRuntime r = runtime(closeDelimited, closeDelimited);
     RuntimeConnection c = connection(r, 1024);
-    assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("until", "end")));
-    assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("until", "end")));
+    assertThat(run(c, TIMEOUT))
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("until", "end")));
+    assertThat(run(c, TIMEOUT))
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("until", "end")));
     assertThat(r.connections).hasValue(2);
   }
 
   @Test
   void interimAnswersAreSkipped() throws IOException {
-    ScriptedRuntime r = runtime(answering("HTTP/1.1 100 Continue\r\n\r\n" + json(200, "{\"after\":100}")));
+    ScriptedRuntime r =
+        runtime(answering("HTTP/1.1 100 Continue\r\n\r\n" + json(200, "{\"after\":100}")));
     assertThat(run(connection(r, 1024), TIMEOUT))
         .isEqualTo(new CallOutcome.Answered(200, Json.object().put("after", 100)));
   }
@@ -145,27 +173,35 @@ class RuntimeConnectionTest {
   @Test
   void aConnectionTheContainerClosedBetweenCallsIsReplacedAndTheRequestSentOnce() throws Exception {
     CountDownLatch closedFirst = new CountDownLatch(1);
-    ScriptedRuntime r = runtime(conn -> {
-      conn.readRequest();
-      conn.write(json(200, "{\"call\":1}")); // keep-alive answer, then the container closes the connection
-      conn.socket.close();
-      closedFirst.countDown();
-    }, answering(json(200, "{\"call\":2}")));
+    ScriptedRuntime r =
+        runtime(
+            conn -> {
+              conn.readRequest();
+              conn.write(
+                  json(200, "{\"call\":1}")); // keep-alive answer, then the container closes the
+              // connection
+              conn.socket.close();
+              closedFirst.countDown();
+            },
+            answering(json(200, "{\"call\":2}")));
     RuntimeConnection c = connection(r, 1024);
-    assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("call", 1)));
+    assertThat(run(c, TIMEOUT))
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("call", 1)));
     assertThat(closedFirst.await(5, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(100); // let the FIN arrive
-    assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("call", 2)));
+    assertThat(run(c, TIMEOUT))
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("call", 2)));
     assertThat(r.connections).hasValue(2);
     assertThat(r.requests).hasSize(2);
   }
 
   @Test
   void aRunThatMayHaveReachedTheContainerIsNeverSentAgain() throws IOException {
-    Handler readThenClose = conn -> {
-      conn.readRequest();
-      conn.socket.close();
-    };
+    Handler readThenClose =
+        conn -> {
+          conn.readRequest();
+          conn.socket.close();
+        };
     ScriptedRuntime r = runtime(readThenClose, readThenClose);
     CallOutcome outcome = run(connection(r, 1024), TIMEOUT);
     assertThat(outcome).isInstanceOf(CallOutcome.Failed.class);
@@ -177,16 +213,23 @@ class RuntimeConnectionTest {
   @Test
   void aRunPastItsTimeoutIsTimedOutAndTheNextCallWorksOnAFreshConnection() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    ScriptedRuntime r = runtime(conn -> {
-      conn.readRequest();
-      conn.write("HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n{\"late\""); // part of the body, then silence
-      release.await(10, TimeUnit.SECONDS);
-    }, answering(json(200, "{\"fresh\":true}")));
+    ScriptedRuntime r =
+        runtime(
+            conn -> {
+              conn.readRequest();
+              conn.write(
+                  "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n{\"late\""); // part of the body,
+              // then silence
+              release.await(10, TimeUnit.SECONDS);
+            },
+            answering(json(200, "{\"fresh\":true}")));
     RuntimeConnection c = connection(r, 1024);
     long began = System.nanoTime();
     assertThat(run(c, Duration.ofMillis(300))).isEqualTo(new CallOutcome.TimedOut());
-    assertThat(Duration.ofNanos(System.nanoTime() - began)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
-    assertThat(run(c, TIMEOUT)).isEqualTo(new CallOutcome.Answered(200, Json.object().put("fresh", true)));
+    assertThat(Duration.ofNanos(System.nanoTime() - began))
+        .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+    assertThat(run(c, TIMEOUT))
+        .isEqualTo(new CallOutcome.Answered(200, Json.object().put("fresh", true)));
     assertThat(r.connections).hasValue(2);
     release.countDown();
   }
@@ -194,8 +237,10 @@ class RuntimeConnectionTest {
   @Test
   void anAnswerThatIsNotJsonIsTextAsWithTheJdkClient() throws IOException {
     for (HttpActionContainer.ClientKind kind : HttpActionContainer.ClientKind.values()) {
-      ScriptedRuntime r = runtime(answering("HTTP/1.1 500 Oops\r\nContent-Length: 9\r\n\r\nnot json!"));
-      assertThat(runThrough(kind, r)).as("%s", kind)
+      ScriptedRuntime r =
+          runtime(answering("HTTP/1.1 500 Oops\r\nContent-Length: 9\r\n\r\nnot json!"));
+      assertThat(runThrough(kind, r))
+          .as("%s", kind)
           .isEqualTo(new CallOutcome.Answered(500, TextNode.valueOf("not json!")));
     }
   }
@@ -204,58 +249,78 @@ class RuntimeConnectionTest {
   void anEmptyBodyGivesTheSameOutcomeAsWithTheJdkClient() throws IOException {
     List<CallOutcome> outcomes = new ArrayList<>();
     for (HttpActionContainer.ClientKind kind : HttpActionContainer.ClientKind.values()) {
-      outcomes.add(runThrough(kind, runtime(answering("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))));
+      outcomes.add(
+          runThrough(kind, runtime(answering("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))));
     }
     assertThat(outcomes.get(0)).isInstanceOf(CallOutcome.Answered.class).isEqualTo(outcomes.get(1));
   }
 
   @Test
   void aTruncatedBodyFailsAsWithTheJdkClient() throws IOException {
-    Handler truncated = conn -> {
-      conn.readRequest();
-      conn.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"cut\":");
-      conn.socket.close();
-    };
+    Handler truncated =
+        conn -> {
+          conn.readRequest();
+          conn.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"cut\":");
+          conn.socket.close();
+        };
     for (HttpActionContainer.ClientKind kind : HttpActionContainer.ClientKind.values()) {
-      assertThat(runThrough(kind, runtime(truncated))).as("%s", kind).isInstanceOf(CallOutcome.Failed.class);
+      assertThat(runThrough(kind, runtime(truncated)))
+          .as("%s", kind)
+          .isInstanceOf(CallOutcome.Failed.class);
     }
   }
 
   @Test
   void aTruncatedChunkedBodyFailsAsWithTheJdkClient() throws IOException {
-    Handler truncated = conn -> {
-      conn.readRequest();
-      conn.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"cut\":");
-      conn.socket.close();
-    };
+    Handler truncated =
+        conn -> {
+          conn.readRequest();
+          conn.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"cut\":");
+          conn.socket.close();
+        };
     for (HttpActionContainer.ClientKind kind : HttpActionContainer.ClientKind.values()) {
-      assertThat(runThrough(kind, runtime(truncated))).as("%s", kind).isInstanceOf(CallOutcome.Failed.class);
+      assertThat(runThrough(kind, runtime(truncated)))
+          .as("%s", kind)
+          .isInstanceOf(CallOutcome.Failed.class);
     }
   }
 
   @Test
   void aMalformedAnswerFails() throws IOException {
-    for (String malformed : List.of("HTTP/1.1 2x0 OK\r\n\r\n", "SPDY/3 200 OK\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")) {
+    for (String malformed :
+        List.of(
+            "HTTP/1.1 2x0 OK\r\n\r\n",
+            "SPDY/3 200 OK\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")) {
       ScriptedRuntime r = runtime(answering(malformed));
-      assertThat(run(connection(r, 1024), TIMEOUT)).as(malformed).isInstanceOf(CallOutcome.Failed.class);
+      assertThat(run(connection(r, 1024), TIMEOUT))
+          .as(malformed)
+          .isInstanceOf(CallOutcome.Failed.class);
     }
   }
 
   @Test
   void anAnswerLargerThanTheLimitIsTooLargeHoweverItsBodyIsDelimited() throws IOException {
     String body = "{\"big\":\"" + "x".repeat(100) + "\"}";
-    for (String answer : List.of(json(200, body),
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body
-            + "\r\n0\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body)) {
-      ScriptedRuntime r = runtime(conn -> {
-        conn.readRequest();
-        conn.write(answer);
-        conn.socket.close();
-      });
+    for (String answer :
+        List.of(
+            json(200, body),
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(body.length())
+                + "\r\n"
+                + body
+                + "\r\n0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body)) {
+      ScriptedRuntime r =
+          runtime(
+              conn -> {
+                conn.readRequest();
+                conn.write(answer);
+                conn.socket.close();
+              });
       CallOutcome outcome = run(connection(r, 64), TIMEOUT);
       long announced = answer.contains("Content-Length") ? body.length() : -1;
       assertThat(outcome).as(answer).isEqualTo(new CallOutcome.TooLarge(200, announced, 64));
@@ -283,13 +348,16 @@ class RuntimeConnectionTest {
   @Test
   void closingFailsTheCallInFlightAndEveryLaterCall() throws Exception {
     CountDownLatch received = new CountDownLatch(1);
-    ScriptedRuntime r = runtime(conn -> {
-      conn.readRequest();
-      received.countDown();
-      conn.readRequest(); // never answers
-    });
+    ScriptedRuntime r =
+        runtime(
+            conn -> {
+              conn.readRequest();
+              received.countDown();
+              conn.readRequest(); // never answers
+            });
     RuntimeConnection c = connection(r, 1024);
-    CompletableFuture<CallOutcome> inFlight = CompletableFuture.supplyAsync(() -> run(c, TIMEOUT), calls);
+    CompletableFuture<CallOutcome> inFlight =
+        CompletableFuture.supplyAsync(() -> run(c, TIMEOUT), calls);
     assertThat(received.await(5, TimeUnit.SECONDS)).isTrue();
     c.close();
     assertThat(inFlight.get(2, TimeUnit.SECONDS)).isInstanceOf(CallOutcome.Failed.class);
@@ -318,7 +386,10 @@ class RuntimeConnectionTest {
       this.requests = requests;
     }
 
-    /** Reads one request (head with lower-cased header lines, then body); null when the client closed. */
+    /**
+     * Reads one request (head with lower-cased header lines, then body); null when the client
+     * closed.
+     */
     String readRequest() throws IOException {
       StringBuilder head = new StringBuilder();
       int length = 0;
@@ -326,7 +397,8 @@ class RuntimeConnectionTest {
         if (line.equals("\u0000")) return null;
         if (head.length() == 0) head.append(line);
         else head.append('\n').append(line.toLowerCase());
-        if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+        if (line.toLowerCase().startsWith("content-length:"))
+          length = Integer.parseInt(line.substring(15).trim());
       }
       String request = head + "\n\n" + new String(in.readNBytes(length), StandardCharsets.UTF_8);
       requests.add(request);
@@ -348,7 +420,10 @@ class RuntimeConnectionTest {
     }
   }
 
-  /** Hands the n-th accepted connection to the n-th handler (the last one for any after it), each on its thread. */
+  /**
+   * Hands the n-th accepted connection to the n-th handler (the last one for any after it), each on
+   * its thread.
+   */
   static final class ScriptedRuntime implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final List<String> requests = Collections.synchronizedList(new ArrayList<>());
@@ -357,26 +432,34 @@ class RuntimeConnectionTest {
 
     ScriptedRuntime(Handler... perConnection) throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread acceptor = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket s = server.accept();
-            sockets.add(s);
-            Handler h = perConnection[Math.min(connections.getAndIncrement(), perConnection.length - 1)];
-            Thread t = new Thread(() -> {
-              try {
-                h.handle(new Conn(s, requests));
-              } catch (Exception e) {
-                // The client closed the connection: the script ends.
-              }
-            }, "scripted-runtime-conn");
-            t.setDaemon(true);
-            t.start();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "scripted-runtime");
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket s = server.accept();
+                    sockets.add(s);
+                    Handler h =
+                        perConnection[
+                            Math.min(connections.getAndIncrement(), perConnection.length - 1)];
+                    Thread t =
+                        new Thread(
+                            () -> {
+                              try {
+                                h.handle(new Conn(s, requests));
+                              } catch (Exception e) {
+                                // The client closed the connection: the script ends.
+                              }
+                            },
+                            "scripted-runtime-conn");
+                    t.setDaemon(true);
+                    t.start();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "scripted-runtime");
       acceptor.setDaemon(true);
       acceptor.start();
     }

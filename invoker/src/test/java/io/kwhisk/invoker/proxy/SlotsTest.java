@@ -17,7 +17,8 @@ class SlotsTest {
   }
 
   private static ActivationMessage message(String activationId) {
-    return new ActivationMessage(activationId, "tx", "guest", "echo", "r1", "guest", Json.object(), false, 0, 0);
+    return new ActivationMessage(
+        activationId, "tx", "guest", "echo", "r1", "guest", Json.object(), false, 0, 0);
   }
 
   @Test
@@ -33,7 +34,9 @@ class SlotsTest {
     assertThat(second.slots().waiting()).containsExactly(a2);
 
     Slots.Taken filled = second.slots().ended().fill();
-    assertThat(filled.deliveries()).as("the freed slot runs the one that waited").containsExactly(a2);
+    assertThat(filled.deliveries())
+        .as("the freed slot runs the one that waited")
+        .containsExactly(a2);
     assertThat(filled.slots().running()).isEqualTo(1);
     assertThat(filled.slots().waiting()).isEmpty();
   }
@@ -70,7 +73,8 @@ class SlotsTest {
 
   @Test
   void aContainerHasAtLeastOneSlot() {
-    assertThatThrownBy(() -> Slots.of(0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Slots.of(0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("concurrency");
   }
 }

@@ -25,20 +25,21 @@ class StreamLogCollectorTest {
 
   @Test
   void aSegmentEndsWhenBothStreamsWroteTheSentinel() {
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> {});
     var first = c.next();
     out(c, false, "2026-11-22T10:00:00.100Z hello\n");
     out(c, false, "2026-11-22T10:00:00.300Z " + LogCollector.SENTINEL + "\n");
     out(c, true, "2026-11-22T10:00:00.200Z oops\n");
     assertThat(first).isNotDone();
     out(c, true, "2026-11-22T10:00:00.300Z " + LogCollector.SENTINEL + "\n");
-    assertThat(first.join()).containsExactly(
-        "2026-11-22T10:00:00.100Z stdout: hello", "2026-11-22T10:00:00.200Z stderr: oops");
+    assertThat(first.join())
+        .containsExactly(
+            "2026-11-22T10:00:00.100Z stdout: hello", "2026-11-22T10:00:00.200Z stderr: oops");
   }
 
   @Test
   void segmentsGoToActivationsInOrderAndAnAbandonedOneIsDropped() {
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> {});
     var abandoned = c.next();
     c.abandon(abandoned);
     for (String line : List.of("one", "two")) {
@@ -50,13 +51,16 @@ class StreamLogCollectorTest {
 
   @Test
   void aCharacterSplitBetweenTwoEntriesOfAStreamIsDecodedWhole() {
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> {});
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8); // three bytes
     byte[] head = "2026-11-22T10:00:00Z price 5".getBytes(StandardCharsets.UTF_8);
     byte[] first = Arrays.copyOf(head, head.length + 1);
     first[head.length] = euro[0];
     c.accept(false, first);
-    out(c, true, "2026-11-22T10:00:00Z other stream\n"); // its own decoder: nothing of stdout's carry
+    out(
+        c,
+        true,
+        "2026-11-22T10:00:00Z other stream\n"); // its own decoder: nothing of stdout's carry
     byte[] tail = ("2026-11-22T10:00:00Z " + "x\n").getBytes(StandardCharsets.UTF_8);
     byte[] second = new byte[tail.length + 2];
     System.arraycopy(tail, 0, second, 0, 21); // the timestamp and its space
@@ -65,16 +69,20 @@ class StreamLogCollectorTest {
     System.arraycopy(tail, 21, second, 23, tail.length - 21);
     c.accept(false, second);
     end(c, "2026-11-22T10:00:01Z");
-    assertThat(c.next().join()).containsExactly(
-        "2026-11-22T10:00:00Z stdout: price 5€x", "2026-11-22T10:00:00Z stderr: other stream");
+    assertThat(c.next().join())
+        .containsExactly(
+            "2026-11-22T10:00:00Z stdout: price 5€x", "2026-11-22T10:00:00Z stderr: other stream");
   }
 
   @Test
   void aHundredMegabytesOfOutputAreHeldToAFewTimesTheLimitAndTheRecordNotesTheCut() {
     AtomicLong peak = new AtomicLong();
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> peak.accumulateAndGet(chars, Math::max));
+    StreamLogCollector c =
+        new StreamLogCollector(LIMIT, chars -> peak.accumulateAndGet(chars, Math::max));
     var segment = c.next();
-    byte[] entry = ("2026-11-22T10:00:00Z " + "y".repeat(16 * 1024 - 1) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] entry =
+        ("2026-11-22T10:00:00Z " + "y".repeat(16 * 1024 - 1) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     long maxHeld = 0;
     for (int i = 0; i < 100 * 64; i++) { // 100 MB in Docker's 16 KB entries
       c.accept(false, entry);
@@ -89,9 +97,11 @@ class StreamLogCollectorTest {
 
   @Test
   void aLineWithoutANewlineKeepsAtMostTheLimitAndStillEndsAtTheSentinel() {
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> {});
     var segment = c.next();
-    for (int i = 0; i < 10 * 64; i++) { // 10 MB, one line: Docker stores it as pieces without newline
+    for (int i = 0;
+        i < 10 * 64;
+        i++) { // 10 MB, one line: Docker stores it as pieces without newline
       out(c, false, "2026-11-22T10:00:00Z " + "z".repeat(16 * 1024));
       assertThat(c.heldChars()).isLessThanOrEqualTo(LIMIT);
     }
@@ -105,9 +115,10 @@ class StreamLogCollectorTest {
 
   @Test
   void aSentinelSplitBetweenTwoEntriesOfACutLineStillEndsTheSegment() {
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> {});
     var segment = c.next();
-    for (int i = 0; i < 8; i++) out(c, false, "2026-11-22T10:00:00Z " + "z".repeat(16 * 1024)); // past the limit
+    for (int i = 0; i < 8; i++)
+      out(c, false, "2026-11-22T10:00:00Z " + "z".repeat(16 * 1024)); // past the limit
     String sentinel = LogCollector.SENTINEL;
     out(c, false, "2026-11-22T10:00:00Z zz" + sentinel.substring(0, 10));
     out(c, false, "2026-11-22T10:00:00Z " + sentinel.substring(10) + "\n");
@@ -121,7 +132,7 @@ class StreamLogCollectorTest {
 
   @Test
   void anActionPrintingSentinelsCannotPileUpSegments() {
-    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> { });
+    StreamLogCollector c = new StreamLogCollector(LIMIT, chars -> {});
     String line = "2026-11-22T10:00:00Z " + "w".repeat(1000) + "\n";
     for (int i = 0; i < 10_000; i++) { // nobody asks for these segments
       out(c, false, line);

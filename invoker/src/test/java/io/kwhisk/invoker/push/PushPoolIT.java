@@ -29,14 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An invoker in the baseline ("hash") mode against the real embedded broker and Docker with the Node.js runtime.
- * The test plays the controller (through {@link ControllerDouble}): it pushes activations to
- * {@code invoker<N>.activations} and reads completions from {@code completed0}. The invoker's user memory holds
- * exactly one 256 MB container.
+ * An invoker in the baseline ("hash") mode against the real embedded broker and Docker with the
+ * Node.js runtime. The test plays the controller (through {@link ControllerDouble}): it pushes
+ * activations to {@code invoker<N>.activations} and reads completions from {@code completed0}. The
+ * invoker's user memory holds exactly one 256 MB container.
  */
 class PushPoolIT {
   /** Unique per run (800-999) so start-up clean-up never touches another test's containers. */
   private static final int INVOKER_ID = ThreadLocalRandom.current().nextInt(800, 1000);
+
   private static final String IMAGE = "kwhisk/action-nodejs-v20:latest";
 
   private static ControllerDouble controller;
@@ -44,15 +45,27 @@ class PushPoolIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(docker("images", "-q", IMAGE)).as("runtime image %s (scripts/build-runtimes.sh)", IMAGE).isNotEmpty();
+    assertThat(docker("images", "-q", IMAGE))
+        .as("runtime image %s (scripts/build-runtimes.sh)", IMAGE)
+        .isNotEmpty();
     controller = ControllerDouble.start();
-    invoker = Invoker.start(InvokerConfig.from(ConfigSource.of(Map.of(
-        "kwhisk.kafka.bootstrap-servers", controller.bootstrapServers(),
-        InvokerConfig.ID, Integer.toString(INVOKER_ID),
-        InvokerConfig.SCHEDULING, "hash",
-        InvokerConfig.USER_MEMORY, "256",
-        InvokerConfig.KEEP_ALIVE, "30s",
-        InvokerConfig.HEARTBEAT, "500ms"))));
+    invoker =
+        Invoker.start(
+            InvokerConfig.from(
+                ConfigSource.of(
+                    Map.of(
+                        "kwhisk.kafka.bootstrap-servers",
+                        controller.bootstrapServers(),
+                        InvokerConfig.ID,
+                        Integer.toString(INVOKER_ID),
+                        InvokerConfig.SCHEDULING,
+                        "hash",
+                        InvokerConfig.USER_MEMORY,
+                        "256",
+                        InvokerConfig.KEEP_ALIVE,
+                        "30s",
+                        InvokerConfig.HEARTBEAT,
+                        "500ms"))));
   }
 
   @AfterAll
@@ -64,24 +77,30 @@ class PushPoolIT {
   @Test
   @Timeout(120)
   void aPushedActivationRunsOnANewContainerAndTheNextOnTheWarmOne() throws Exception {
-    Action action = action("hello-" + suffix(), "function main(p) { return { greeting: 'Hello ' + p.name }; }");
-    CompletionMessage cold = controller.awaitCompletion(push(action, Json.object().put("name", "Ada")));
+    Action action =
+        action("hello-" + suffix(), "function main(p) { return { greeting: 'Hello ' + p.name }; }");
+    CompletionMessage cold =
+        controller.awaitCompletion(push(action, Json.object().put("name", "Ada")));
     assertThat(cold.record().response().success()).as(cold.record().response().toString()).isTrue();
     assertThat(cold.record().response().result().get("greeting").asText()).isEqualTo("Hello Ada");
     assertThat(cold.record().annotation("initTime")).isPresent();
     assertThat(cold.invokerId()).isEqualTo(INVOKER_ID);
 
-    CompletionMessage warm = controller.awaitCompletion(push(action, Json.object().put("name", "Grace")));
+    CompletionMessage warm =
+        controller.awaitCompletion(push(action, Json.object().put("name", "Grace")));
     assertThat(warm.record().response().result().get("greeting").asText()).isEqualTo("Hello Grace");
     assertThat(warm.record().annotation("initTime")).isEmpty();
     assertThat(warm.containerId()).isEqualTo(cold.containerId());
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      InvokerHeartbeat hb = controller.lastHeartbeat(INVOKER_ID);
-      assertThat(hb.containersByAction()).containsEntry(action.fqn().path(), 1);
-      assertThat(hb.userMemoryMb()).isEqualTo(256);
-      assertThat(hb.freeMemoryMb()).isZero();
-      assertThat(hb.idleMemoryMb()).isEqualTo(256);
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              InvokerHeartbeat hb = controller.lastHeartbeat(INVOKER_ID);
+              assertThat(hb.containersByAction()).containsEntry(action.fqn().path(), 1);
+              assertThat(hb.userMemoryMb()).isEqualTo(256);
+              assertThat(hb.freeMemoryMb()).isZero();
+              assertThat(hb.idleMemoryMb()).isEqualTo(256);
+            });
   }
 
   @Test
@@ -94,12 +113,17 @@ class PushPoolIT {
     int coldStarts = 0;
     for (Action next : List.of(a, b, a, b)) {
       CompletionMessage c = controller.awaitCompletion(push(next, Json.object()));
-      assertThat(c.record().response().result().get("who").asText()).isEqualTo(next == a ? "a" : "b");
+      assertThat(c.record().response().result().get("who").asText())
+          .isEqualTo(next == a ? "a" : "b");
       if (c.record().annotation("initTime").isPresent()) coldStarts++;
       containers.add(c.containerId());
-      assertThat(containersOfInvoker().size()).as("never more than the memory holds").isLessThanOrEqualTo(1);
+      assertThat(containersOfInvoker().size())
+          .as("never more than the memory holds")
+          .isLessThanOrEqualTo(1);
     }
-    assertThat(coldStarts).as("every invoke after the first of the other action is a cold start").isEqualTo(4);
+    assertThat(coldStarts)
+        .as("every invoke after the first of the other action is a cold start")
+        .isEqualTo(4);
     assertThat(containers).hasSize(4);
     assertThat(evictions() - evictionsBefore).isGreaterThanOrEqualTo(3);
   }
@@ -107,8 +131,10 @@ class PushPoolIT {
   @Test
   @Timeout(120)
   void anActivationOfAnotherActionQueuesWhileTheOnlyContainerIsBusyThenRuns() throws Exception {
-    Action slow = action("slow-" + suffix(),
-        "function main() { return new Promise(r => setTimeout(() => r({ slow: true }), 1500)); }");
+    Action slow =
+        action(
+            "slow-" + suffix(),
+            "function main() { return new Promise(r => setTimeout(() => r({ slow: true }), 1500)); }");
     Action quick = action("quick-" + suffix(), "function main() { return { quick: true }; }");
     String first = push(slow, Json.object());
     Thread.sleep(300);
@@ -117,7 +143,8 @@ class PushPoolIT {
     CompletionMessage quickDone = controller.awaitCompletion(second);
     assertThat(slowDone.record().response().success()).isTrue();
     assertThat(quickDone.record().response().success()).isTrue();
-    assertThat(quickDone.record().start()).as("the quick one started after the slow one ended")
+    assertThat(quickDone.record().start())
+        .as("the quick one started after the slow one ended")
         .isGreaterThanOrEqualTo(slowDone.record().end());
   }
 
@@ -127,8 +154,18 @@ class PushPoolIT {
 
   /** An action as the controller pushes it in baseline mode: no action topic, a fresh revision. */
   private static Action action(String name, String code) {
-    return new Action("guest", name, UUID.randomUUID().toString(), null, new Exec("nodejs:20", code, null, false,
-        null), null, null, new ActionLimits(10_000, 256, 10, 1), 0, false, 0);
+    return new Action(
+        "guest",
+        name,
+        UUID.randomUUID().toString(),
+        null,
+        new Exec("nodejs:20", code, null, false, null),
+        null,
+        null,
+        new ActionLimits(10_000, 256, 10, 1),
+        0,
+        false,
+        0);
   }
 
   private static String push(Action action, ObjectNode params) throws Exception {

@@ -16,25 +16,33 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PushSourcesTest {
   final List<String> events = new ArrayList<>();
-  final PushSources sources = new PushSources(new PushSources.Listener() {
-    @Override
-    public void acknowledged(String container, String activationId) {
-      events.add("ack " + container + " " + activationId);
-    }
+  final PushSources sources =
+      new PushSources(
+          new PushSources.Listener() {
+            @Override
+            public void acknowledged(String container, String activationId) {
+              events.add("ack " + container + " " + activationId);
+            }
 
-    @Override
-    public void released(String container, String activationId) {
-      events.add("release " + container + " " + activationId);
-    }
-  });
+            @Override
+            public void released(String container, String activationId) {
+              events.add("release " + container + " " + activationId);
+            }
+          });
 
   static Delivery delivery(String id) {
-    return new Delivery(0, "invoker1.activations", 0, 0, 1,
+    return new Delivery(
+        0,
+        "invoker1.activations",
+        0,
+        0,
+        1,
         new ActivationMessage(id, "t", "guest", "a", "r1", "guest", Json.object(), false, 0, 0));
   }
 
   ActivationSource open(String container, List<Delivery> received) {
-    return sources.open(new FullyQualifiedName("guest", "a"), container, 1, 1, received::addAll, e -> { });
+    return sources.open(
+        new FullyQualifiedName("guest", "a"), container, 1, 1, received::addAll, e -> {});
   }
 
   @Test

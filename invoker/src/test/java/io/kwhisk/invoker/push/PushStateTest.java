@@ -27,8 +27,18 @@ class PushStateTest {
   final AtomicInteger names = new AtomicInteger();
 
   static Action action(String name, String revision, int memory, int concurrency) {
-    return new Action("guest", name, revision, null, new Exec("nodejs:20", "x", null, false, null), null, null,
-        new ActionLimits(60_000, memory, 10, concurrency), 0, false, 0);
+    return new Action(
+        "guest",
+        name,
+        revision,
+        null,
+        new Exec("nodejs:20", "x", null, false, null),
+        null,
+        null,
+        new ActionLimits(60_000, memory, 10, concurrency),
+        0,
+        false,
+        0);
   }
 
   static Action action(String name) {
@@ -37,8 +47,9 @@ class PushStateTest {
 
   Pending work(Action a) {
     String id = "a" + ids.incrementAndGet();
-    ActivationMessage m = new ActivationMessage(id, "t", a.namespace(), a.name(), a.revision(), "guest",
-        Json.object(), true, 0, 0);
+    ActivationMessage m =
+        new ActivationMessage(
+            id, "t", a.namespace(), a.name(), a.revision(), "guest", Json.object(), true, 0, 0);
     return new Pending(new PushedActivation(a, m), 0);
   }
 
@@ -51,21 +62,27 @@ class PushStateTest {
   }
 
   static Run onlyRun(Step step) {
-    return step.decisions().stream().filter(d -> d instanceof Run).map(d -> (Run) d).findFirst().orElseThrow();
+    return step.decisions().stream()
+        .filter(d -> d instanceof Run)
+        .map(d -> (Run) d)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
   void theFirstActivationCreatesAContainerAndRunsOnIt() {
     Pending p = work(action("a"));
     Step step = dispatch(PushState.empty(512).enqueue(p), 1);
-    assertThat(step.decisions()).containsExactly(new Create("c1_a", action("a")), new Run("c1_a", p));
+    assertThat(step.decisions())
+        .containsExactly(new Create("c1_a", action("a")), new Run("c1_a", p));
     assertThat(step.state().queue()).isEmpty();
     assertThat(step.state().usedMb()).isEqualTo(256);
   }
 
   @Test
   void aSecondActivationRunsOnTheWarmContainerOnceTheFirstFinished() {
-    PushState s = dispatch(PushState.empty(512).enqueue(work(action("a"))), 1).state().finished("c1_a", 2);
+    PushState s =
+        dispatch(PushState.empty(512).enqueue(work(action("a"))), 1).state().finished("c1_a", 2);
     Pending second = work(action("a"));
     Step step = dispatch(s.enqueue(second), 3);
     assertThat(step.decisions()).containsExactly(new Run("c1_a", second));
@@ -91,7 +108,8 @@ class PushStateTest {
     PushState s = PushState.empty(1024);
     for (int i = 0; i < 4; i++) s = s.enqueue(work(a));
     Step step = dispatch(s, 1);
-    assertThat(kinds(step)).containsExactly(Create.class, Run.class, Run.class, Run.class, Create.class, Run.class);
+    assertThat(kinds(step))
+        .containsExactly(Create.class, Run.class, Run.class, Run.class, Create.class, Run.class);
     assertThat(step.state().boxes().get("c1_a").inFlight()).isEqualTo(3);
   }
 
@@ -127,7 +145,9 @@ class PushStateTest {
 
   @Test
   void aBlockedActivationDoesNotStopLaterOnesFromRunningOnWarmContainers() {
-    PushState s = dispatch(PushState.empty(512).enqueue(work(action("a"))).enqueue(work(action("c"))), 1).state();
+    PushState s =
+        dispatch(PushState.empty(512).enqueue(work(action("a"))).enqueue(work(action("c"))), 1)
+            .state();
     s = s.finished("c2_c", 2);
     Pending big = work(action("big", "r1", 1024, 1));
     Pending c = work(action("c"));
@@ -139,8 +159,10 @@ class PushStateTest {
 
   @Test
   void anActivationOfANewRevisionNeverRunsOnAContainerOfTheOldOne() {
-    PushState s = dispatch(PushState.empty(256).enqueue(work(action("a", "r1", 256, 1))), 1).state()
-        .finished("c1_a", 2);
+    PushState s =
+        dispatch(PushState.empty(256).enqueue(work(action("a", "r1", 256, 1))), 1)
+            .state()
+            .finished("c1_a", 2);
     Step step = dispatch(s.enqueue(work(action("a", "r2", 256, 1))), 3);
     assertThat(step.decisions()).containsExactly(new Evict("c1_a"));
   }
@@ -151,7 +173,9 @@ class PushStateTest {
     PushState s = dispatch(PushState.empty(1024).enqueue(first), 1).state();
     Pending queued = work(action("b"));
     s = s.released("c1_a").enqueue(queued).requeue(first);
-    assertThat(s.queue()).extracting(Pending::activationId).containsExactly(first.activationId(), queued.activationId());
+    assertThat(s.queue())
+        .extracting(Pending::activationId)
+        .containsExactly(first.activationId(), queued.activationId());
     assertThat(s.queue().get(0).attempts()).isEqualTo(1);
     Step step = dispatch(s, 2);
     List<Decision> decisions = step.decisions();
@@ -161,7 +185,8 @@ class PushStateTest {
 
   @Test
   void theHeartbeatShowsNoRoomWhileActivationsQueue() {
-    PushState s = dispatch(PushState.empty(512).enqueue(work(action("a"))), 1).state().finished("c1_a", 2);
+    PushState s =
+        dispatch(PushState.empty(512).enqueue(work(action("a"))), 1).state().finished("c1_a", 2);
     InvokerHeartbeat idle = s.heartbeat(9, 5);
     assertThat(idle.freeMemoryMb()).isEqualTo(256);
     assertThat(idle.idleMemoryMb()).isEqualTo(256);

@@ -19,10 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Runs a {@link BurstPlan} against a live endpoint. For each burst: creates its fresh actions, starts one client
- * thread per action, each parked on one gate, opens the gate (the burst's start), waits for every answer while
- * printing a progress line per second, summarises the burst into a {@link BurstResult}, hands it to the sink, and
- * deletes the actions unless the plan keeps them. Not thread-safe: one run at a time.
+ * Runs a {@link BurstPlan} against a live endpoint. For each burst: creates its fresh actions,
+ * starts one client thread per action, each parked on one gate, opens the gate (the burst's start),
+ * waits for every answer while printing a progress line per second, summarises the burst into a
+ * {@link BurstResult}, hands it to the sink, and deletes the actions unless the plan keeps them.
+ * Not thread-safe: one run at a time.
  */
 public final class BurstRunner {
   /** Receives each burst's result as soon as it is known (the CLI appends it to the CSV). */
@@ -31,7 +32,10 @@ public final class BurstRunner {
   }
 
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** Beyond the client's own request timeout, how long to wait for a thread that has not answered. */
+
+  /**
+   * Beyond the client's own request timeout, how long to wait for a thread that has not answered.
+   */
   private static final Duration GRACE = Duration.ofSeconds(10);
 
   private final WhiskClient client;
@@ -42,16 +46,23 @@ public final class BurstRunner {
 
   /**
    * @param setup creates the actions (it carries their memory limit)
-   * @param clock the epoch clock the burst's start is read from, to compare with the activation records' starts
-   * @param requestTimeout the client's per-request timeout: a burst waits this (plus a grace) for its answers
+   * @param clock the epoch clock the burst's start is read from, to compare with the activation
+   *     records' starts
+   * @param requestTimeout the client's per-request timeout: a burst waits this (plus a grace) for
+   *     its answers
    */
-  public BurstRunner(WhiskClient client, ActionSetup setup, PrintStream progress, Clock clock,
+  public BurstRunner(
+      WhiskClient client,
+      ActionSetup setup,
+      PrintStream progress,
+      Clock clock,
       Duration requestTimeout) {
     this.client = Objects.requireNonNull(client, "client should not be null");
     this.setup = Objects.requireNonNull(setup, "setup should not be null");
     this.progress = Objects.requireNonNull(progress, "progress should not be null");
     this.clock = Objects.requireNonNull(clock, "clock should not be null");
-    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout should not be null");
+    this.requestTimeout =
+        Objects.requireNonNull(requestTimeout, "requestTimeout should not be null");
   }
 
   public List<BurstResult> run(BurstPlan plan, Sink sink) throws IOException, InterruptedException {
@@ -61,8 +72,9 @@ public final class BurstRunner {
       int n = plan.sizes().get(b);
       String prefix = plan.actionPrefix(b);
       int actions = plan.actionCount(b);
-      progress.printf("burst %d/%d: creating %d fresh action(s) %s-0..%s-%d for %d invocation(s)%n", b + 1,
-          plan.sizes().size(), actions, prefix, prefix, actions - 1, n);
+      progress.printf(
+          "burst %d/%d: creating %d fresh action(s) %s-0..%s-%d for %d invocation(s)%n",
+          b + 1, plan.sizes().size(), actions, prefix, prefix, actions - 1, n);
       setup.create(prefix, actions);
       try {
         BurstResult r = fire(plan.design(), plan.memoryMb(), prefix, n, plan.oneAction());
@@ -70,7 +82,8 @@ public final class BurstRunner {
         sink.accept(r);
       } finally {
         if (!plan.keep()) {
-          progress.printf("burst %d/%d: deleting its %d action(s)%n", b + 1, plan.sizes().size(), actions);
+          progress.printf(
+              "burst %d/%d: deleting its %d action(s)%n", b + 1, plan.sizes().size(), actions);
           setup.delete(prefix, actions);
         }
       }
@@ -84,10 +97,11 @@ public final class BurstRunner {
   }
 
   /**
-   * Sends n invokes released at the same instant: one each of {@code prefix-0 .. prefix-(n-1)}, or, with
-   * {@code oneAction}, n of {@code prefix-0}.
+   * Sends n invokes released at the same instant: one each of {@code prefix-0 .. prefix-(n-1)}, or,
+   * with {@code oneAction}, n of {@code prefix-0}.
    */
-  BurstResult fire(String design, int memoryMb, String prefix, int n, boolean oneAction) throws InterruptedException {
+  BurstResult fire(String design, int memoryMb, String prefix, int n, boolean oneAction)
+      throws InterruptedException {
     Live live = new Live(n);
     List<Thread> threads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -105,11 +119,13 @@ public final class BurstRunner {
 
     long deadline = live.startNanos + requestTimeout.plus(GRACE).toNanos();
     long tick = live.startNanos + TICK_NANOS;
-    while (!live.done.await(Math.max(0, Math.min(tick, deadline) - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+    while (!live.done.await(
+        Math.max(0, Math.min(tick, deadline) - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       long now = System.nanoTime();
       if (now - deadline >= 0) {
-        progress.printf("[%s] %d invoke(s) still unanswered %s after the burst; counting them as errors%n", label,
-            live.done.getCount(), requestTimeout.plus(GRACE));
+        progress.printf(
+            "[%s] %d invoke(s) still unanswered %s after the burst; counting them as errors%n",
+            label, live.done.getCount(), requestTimeout.plus(GRACE));
         threads.forEach(Thread::interrupt);
         break;
       }
@@ -123,13 +139,15 @@ public final class BurstRunner {
     long lastAnswer = 0;
     synchronized (live.samples) {
       for (BurstSample s : live.samples) {
-        BurstSample counted = s != null ? s : new BurstSample(Outcome.FAILED, wall, OptionalLong.empty());
+        BurstSample counted =
+            s != null ? s : new BurstSample(Outcome.FAILED, wall, OptionalLong.empty());
         samples.add(counted);
         if (s != null) lastAnswer = Math.max(lastAnswer, s.latencyNanos());
       }
     }
     long wallNanos = live.done.getCount() == 0 ? lastAnswer : wall;
-    return BurstResult.of(design, n, memoryMb, live.startMillis, wallNanos, samples, clock.instant(), oneAction);
+    return BurstResult.of(
+        design, n, memoryMb, live.startMillis, wallNanos, samples, clock.instant(), oneAction);
   }
 
   private void invoke(String action, int index, Live live) {
@@ -156,9 +174,17 @@ public final class BurstRunner {
   }
 
   static String progressLine(String label, long elapsedNanos, Live live) {
-    return String.format(Locale.ROOT, "[%s] %4.1fs  answered %d/%d  cold %d  errors %d  429 %d  202 %d", label,
-        elapsedNanos / 1e9, live.samples.length - live.done.getCount(), live.samples.length, live.cold.sum(),
-        live.errors.sum(), live.throttled.sum(), live.accepted.sum());
+    return String.format(
+        Locale.ROOT,
+        "[%s] %4.1fs  answered %d/%d  cold %d  errors %d  429 %d  202 %d",
+        label,
+        elapsedNanos / 1e9,
+        live.samples.length - live.done.getCount(),
+        live.samples.length,
+        live.cold.sum(),
+        live.errors.sum(),
+        live.throttled.sum(),
+        live.accepted.sum());
   }
 
   /**

@@ -7,9 +7,11 @@ import java.util.OptionalLong;
 /**
  * One invoke of a burst.
  *
- * @param latencyNanos from the burst's start (the instant all its invokes were released) to this answer, so a
- *     client thread that woke late is charged to the platform's latency rather than hidden
- * @param startMillis the activation record's {@code start} (epoch ms, invoker clock), if there is a record
+ * @param latencyNanos from the burst's start (the instant all its invokes were released) to this
+ *     answer, so a client thread that woke late is charged to the platform's latency rather than
+ *     hidden
+ * @param startMillis the activation record's {@code start} (epoch ms, invoker clock), if there is a
+ *     record
  */
 public record BurstSample(Outcome outcome, long latencyNanos, OptionalLong startMillis) {
   public static BurstSample of(ActivationAnswer answer, long latencyNanos) {

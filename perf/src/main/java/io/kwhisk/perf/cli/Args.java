@@ -17,15 +17,16 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * A command's options as parsed by picocli from its spec ({@link Options}): {@code --name value},
- * {@code --name=value} and bare {@code --flag}s. Unknown names are rejected (a mistyped option should not silently
- * fall back to a default), and errors name the option. Values are typed when read, so that a bad one is reported
- * with its option's name.
+ * {@code --name=value} and bare {@code --flag}s. Unknown names are rejected (a mistyped option
+ * should not silently fall back to a default), and errors name the option. Values are typed when
+ * read, so that a bad one is reported with its option's name.
  */
 public final class Args {
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
   /** picocli's message when a flag is given a value ({@code --keep=yes}). */
-  private static final Pattern FLAG_WITH_VALUE = Pattern.compile("option '(--[^']+)' should be specified without");
+  private static final Pattern FLAG_WITH_VALUE =
+      Pattern.compile("option '(--[^']+)' should be specified without");
 
   private final Map<String, String> values = new HashMap<>();
   private final Set<String> flags = new HashSet<>();
@@ -43,7 +44,10 @@ public final class Args {
     return parse(args, Options.spec("command", options));
   }
 
-  /** Parses {@code args} with {@code spec}; the last of a repeated option wins, as it did before picocli. */
+  /**
+   * Parses {@code args} with {@code spec}; the last of a repeated option wins, as it did before
+   * picocli.
+   */
   public static Args parse(List<String> args, CommandSpec spec) {
     CommandLine cli = new CommandLine(spec);
     cli.setOverwrittenOptionsAllowed(true);
@@ -54,14 +58,19 @@ public final class Args {
       parsed = cli.parseArgs(args.toArray(String[]::new));
     } catch (CommandLine.UnmatchedArgumentException e) {
       String first = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
-      if (!first.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + first, e);
+      if (!first.startsWith("--"))
+        throw new IllegalArgumentException("unexpected argument " + first, e);
       throw new IllegalArgumentException("unknown option " + first.split("=", 2)[0], e);
     } catch (CommandLine.MissingParameterException e) {
-      String name = e.getMissing().isEmpty() ? "an option" : ((OptionSpec) e.getMissing().get(0)).longestName();
+      String name =
+          e.getMissing().isEmpty()
+              ? "an option"
+              : ((OptionSpec) e.getMissing().get(0)).longestName();
       throw new IllegalArgumentException(name + " needs a value", e);
     } catch (CommandLine.ParameterException e) {
       Matcher flag = FLAG_WITH_VALUE.matcher(String.valueOf(e.getMessage()));
-      if (flag.find()) throw new IllegalArgumentException(flag.group(1) + " is a flag and takes no value", e);
+      if (flag.find())
+        throw new IllegalArgumentException(flag.group(1) + " is a flag and takes no value", e);
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     Args out = new Args();
@@ -95,32 +104,38 @@ public final class Args {
   }
 
   public Optional<Duration> duration(String name) {
-    return string(name).map(v -> {
-      try {
-        return parseDuration(v);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
-      }
-    });
+    return string(name)
+        .map(
+            v -> {
+              try {
+                return parseDuration(v);
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
+              }
+            });
   }
 
   public Optional<List<Integer>> integers(String name) {
-    return string(name).map(v -> {
-      List<Integer> out = new ArrayList<>();
-      for (String part : v.split(",")) out.add(parse(name, part.trim(), Integer::parseInt));
-      return List.copyOf(out);
-    });
+    return string(name)
+        .map(
+            v -> {
+              List<Integer> out = new ArrayList<>();
+              for (String part : v.split(",")) out.add(parse(name, part.trim(), Integer::parseInt));
+              return List.copyOf(out);
+            });
   }
 
   /**
-   * {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. A bare number is refused: the services' configuration reads
-   * one as milliseconds, so on the command line it would be ambiguous.
+   * {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. A bare number is refused: the services'
+   * configuration reads one as milliseconds, so on the command line it would be ambiguous.
    */
   public static Duration parseDuration(String s) {
     Matcher m = DURATION.matcher(s.trim());
-    if (!m.matches()) throw new IllegalArgumentException("not a duration (like 500ms, 10s, 2m): " + s);
+    if (!m.matches())
+      throw new IllegalArgumentException("not a duration (like 500ms, 10s, 2m): " + s);
     if (m.group(2) == null) {
-      throw new IllegalArgumentException("give a unit (like " + s.trim() + "s or " + s.trim() + "ms): " + s);
+      throw new IllegalArgumentException(
+          "give a unit (like " + s.trim() + "s or " + s.trim() + "ms): " + s);
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2);

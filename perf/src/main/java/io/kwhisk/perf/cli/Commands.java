@@ -1,5 +1,7 @@
 package io.kwhisk.perf.cli;
 
+import io.kwhisk.common.keepalive.KeepAlivePolicy;
+import io.kwhisk.common.keepalive.Policies;
 import io.kwhisk.perf.burst.BurstPlan;
 import io.kwhisk.perf.burst.BurstResult;
 import io.kwhisk.perf.burst.BurstRunner;
@@ -7,12 +9,13 @@ import io.kwhisk.perf.client.InvokeClient;
 import io.kwhisk.perf.client.WhiskClient;
 import io.kwhisk.perf.client.Wskprops;
 import io.kwhisk.perf.cpu.CpuSampler;
-import io.kwhisk.perf.direct.DirectRun;
-import io.kwhisk.perf.engine.EngineRate;
-import io.kwhisk.perf.engine.EngineResult;
 import io.kwhisk.perf.cpu.PlatformFinder;
 import io.kwhisk.perf.cpu.Procfs;
 import io.kwhisk.perf.cpu.Target;
+import io.kwhisk.perf.direct.DirectRun;
+import io.kwhisk.perf.engine.EngineRate;
+import io.kwhisk.perf.engine.EngineResult;
+import io.kwhisk.perf.keepalive.KeepAliveComparison;
 import io.kwhisk.perf.latency.LatencyBenchmark;
 import io.kwhisk.perf.lifecycle.LifecyclePlan;
 import io.kwhisk.perf.lifecycle.LifecycleResult;
@@ -34,9 +37,6 @@ import io.kwhisk.perf.report.ResultsCsv;
 import io.kwhisk.perf.report.ResultsTable;
 import io.kwhisk.perf.report.TraceCsv;
 import io.kwhisk.perf.report.TraceTable;
-import io.kwhisk.common.keepalive.KeepAlivePolicy;
-import io.kwhisk.common.keepalive.Policies;
-import io.kwhisk.perf.keepalive.KeepAliveComparison;
 import io.kwhisk.perf.trace.ArrivalSchedule;
 import io.kwhisk.perf.trace.AzureTrace;
 import io.kwhisk.perf.trace.ContainerListing;
@@ -60,8 +60,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The subcommands of {@code PerfMain}. Each parses its options, wires the pieces and runs; results go to
- * {@code out}, progress and diagnostics to {@code err}.
+ * The subcommands of {@code PerfMain}. Each parses its options, wires the pieces and runs; results
+ * go to {@code out}, progress and diagnostics to {@code err}.
  */
 public final class Commands {
   static final Path DEFAULT_CSV = Path.of("kwhisk-perf.csv");
@@ -69,7 +69,9 @@ public final class Commands {
   static final Path DEFAULT_LIFECYCLE_CSV = Path.of("kwhisk-lifecycle.csv");
   static final Path DEFAULT_TRACE_CSV = Path.of("kwhisk-trace.csv");
 
-  /** Every container kwhisk's invokers create carries this label (ContainerRuntime.INVOKER_LABEL). */
+  /**
+   * Every container kwhisk's invokers create carries this label (ContainerRuntime.INVOKER_LABEL).
+   */
   static final String KWHISK_CONTAINER_LABEL = "io.kwhisk.invoker";
 
   private final PrintStream out;
@@ -87,29 +89,45 @@ public final class Commands {
     int users = a.integer("users").orElse(0);
     double rate = a.number("rate").orElse(0.0);
     if (users == 0 && rate == 0) users = 10;
-    Scenario s = new Scenario(a.string("design", "kwhisk"), actions, users, rate,
-        a.duration("warmup").orElse(Duration.ofSeconds(10)), a.duration("duration").orElse(Duration.ofSeconds(30)),
-        ActionPicker.parseKind(a.string("pick", "rr")), a.string("prefix", Scenario.DEFAULT_PREFIX),
-        a.integer("max-in-flight").orElse(Scenario.DEFAULT_MAX_IN_FLIGHT));
+    Scenario s =
+        new Scenario(
+            a.string("design", "kwhisk"),
+            actions,
+            users,
+            rate,
+            a.duration("warmup").orElse(Duration.ofSeconds(10)),
+            a.duration("duration").orElse(Duration.ofSeconds(30)),
+            ActionPicker.parseKind(a.string("pick", "rr")),
+            a.string("prefix", Scenario.DEFAULT_PREFIX),
+            a.integer("max-in-flight").orElse(Scenario.DEFAULT_MAX_IN_FLIGHT));
     if (!a.flag("direct-run")) {
       runAll(a, List.of(s), a.flag("cleanup"));
       return;
     }
-    // The direct run clones the containers the scenario left, so the actions are deleted (if asked) only after it.
+    // The direct run clones the containers the scenario left, so the actions are deleted (if asked)
+    // only after it.
     List<ScenarioResult> kwhisk = runAll(a, List.of(s), false);
     Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
     try {
-      ScenarioResult direct = new DirectRun(err, a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT))
-          .run(s, ActionSetup.NOOP, Label.newRunId());
+      ScenarioResult direct =
+          new DirectRun(err, a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT))
+              .run(s, ActionSetup.NOOP, Label.newRunId());
       ResultsCsv.append(csv, direct);
       out.print(ResultsTable.render(List.of(direct)));
       out.printf("[%s] %s%n", direct.design(), direct.cpu().summary());
       if (!kwhisk.isEmpty() && direct.tps() > 0) {
-        out.printf(Locale.ROOT, "%s / direct-run throughput: %.1f / %.1f = %.2f%n", s.design(), kwhisk.get(0).tps(),
-            direct.tps(), kwhisk.get(0).tps() / direct.tps());
+        out.printf(
+            Locale.ROOT,
+            "%s / direct-run throughput: %.1f / %.1f = %.2f%n",
+            s.design(),
+            kwhisk.get(0).tps(),
+            direct.tps(),
+            kwhisk.get(0).tps() / direct.tps());
       }
-      Files.writeString(Path.of(a.string("html", htmlBeside(csv).toString())),
-          HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
+      Files.writeString(
+          Path.of(a.string("html", htmlBeside(csv).toString())),
+          HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)),
+          StandardCharsets.UTF_8);
     } finally {
       if (a.flag("cleanup")) new ActionSetup(client(a)).delete(s.prefix(), s.actions());
     }
@@ -122,20 +140,27 @@ public final class Commands {
     plan = a.integers("actions").map(plan::withActions).orElse(plan);
     plan = a.integers("users").map(plan::withUsers).orElse(plan);
     if (a.string("rates").isPresent()) {
-      plan = plan.withRates(a.integers("rates").orElseThrow().stream().map(Integer::doubleValue)
-          .collect(Collectors.toList()));
+      plan =
+          plan.withRates(
+              a.integers("rates").orElseThrow().stream()
+                  .map(Integer::doubleValue)
+                  .collect(Collectors.toList()));
     }
     plan = a.duration("warmup").map(plan::withWarmup).orElse(plan);
     plan = a.duration("duration").map(plan::withDuration).orElse(plan);
-    List<Scenario> scenarios = plan.scenarios(a.string("design", "kwhisk"),
-        ActionPicker.parseKind(a.string("pick", "rr")), a.string("prefix", Scenario.DEFAULT_PREFIX),
-        a.integer("max-in-flight").orElse(Scenario.DEFAULT_MAX_IN_FLIGHT));
+    List<Scenario> scenarios =
+        plan.scenarios(
+            a.string("design", "kwhisk"),
+            ActionPicker.parseKind(a.string("pick", "rr")),
+            a.string("prefix", Scenario.DEFAULT_PREFIX),
+            a.integer("max-in-flight").orElse(Scenario.DEFAULT_MAX_IN_FLIGHT));
     runAll(a, scenarios, a.flag("cleanup"));
   }
 
   /**
-   * {@code report}: CSVs to one HTML file (and the tables on stdout). The load CSV is read when given, or when
-   * neither a burst nor a lifecycle CSV is; the HTML goes beside the first CSV read unless named.
+   * {@code report}: CSVs to one HTML file (and the tables on stdout). The load CSV is read when
+   * given, or when neither a burst nor a lifecycle CSV is; the HTML goes beside the first CSV read
+   * unless named.
    */
   public void report(List<String> argv) throws IOException {
     Args a = Args.parse(argv, Options.spec("report"));
@@ -148,7 +173,8 @@ public final class Commands {
     }
     List<ScenarioResult> rows = csv.isPresent() ? ResultsCsv.read(csv.get()) : List.of();
     List<BurstResult> bursts = burstCsv.isPresent() ? BurstCsv.read(burstCsv.get()) : List.of();
-    List<LifecycleResult> lifecycles = lifecycleCsv.isPresent() ? LifecycleCsv.read(lifecycleCsv.get()) : List.of();
+    List<LifecycleResult> lifecycles =
+        lifecycleCsv.isPresent() ? LifecycleCsv.read(lifecycleCsv.get()) : List.of();
     List<TraceResult> traces = traceCsv.isPresent() ? TraceCsv.read(traceCsv.get()) : List.of();
     if (csv.isPresent()) out.print(ResultsTable.render(rows));
     if (burstCsv.isPresent()) out.print(BurstTable.render(bursts));
@@ -156,27 +182,45 @@ public final class Commands {
     if (traceCsv.isPresent()) out.print(TraceTable.render(traces));
     Path first = csv.or(() -> burstCsv).or(() -> lifecycleCsv).or(() -> traceCsv).orElseThrow();
     Path html = Path.of(a.string("html", htmlBeside(first).toString()));
-    Files.writeString(html, HtmlReport.render(a.string("title", "kwhisk load test"), rows, bursts, lifecycles, traces),
+    Files.writeString(
+        html,
+        HtmlReport.render(a.string("title", "kwhisk load test"), rows, bursts, lifecycles, traces),
         StandardCharsets.UTF_8);
-    err.printf("wrote %s (%d rows)%n", html, rows.size() + bursts.size() + lifecycles.size() + traces.size());
+    err.printf(
+        "wrote %s (%d rows)%n",
+        html, rows.size() + bursts.size() + lifecycles.size() + traces.size());
   }
 
   /** {@code burst}: cold bursts of fresh actions, one per size. */
   public void burst(List<String> argv) throws IOException, InterruptedException {
     Args a = Args.parse(argv, Options.spec("burst"));
-    BurstPlan plan = new BurstPlan(a.string("design", "kwhisk"), a.integers("actions").orElse(BurstPlan.DEFAULT_SIZES),
-        a.string("prefix", BurstPlan.DEFAULT_PREFIX), Label.newRunId(), a.integer("memory").orElse(0),
-        a.duration("pause").orElse(BurstPlan.DEFAULT_PAUSE), a.flag("keep"), a.flag("one-action"));
+    BurstPlan plan =
+        new BurstPlan(
+            a.string("design", "kwhisk"),
+            a.integers("actions").orElse(BurstPlan.DEFAULT_SIZES),
+            a.string("prefix", BurstPlan.DEFAULT_PREFIX),
+            Label.newRunId(),
+            a.integer("memory").orElse(0),
+            a.duration("pause").orElse(BurstPlan.DEFAULT_PAUSE),
+            a.flag("keep"),
+            a.flag("one-action"));
     WhiskClient client = client(a);
     Path csv = Path.of(a.string("csv", DEFAULT_BURST_CSV.toString()));
-    BurstRunner runner = new BurstRunner(client, new ActionSetup(client, 1, plan.memoryMb()), err,
-        Clock.systemUTC(), a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT));
+    BurstRunner runner =
+        new BurstRunner(
+            client,
+            new ActionSetup(client, 1, plan.memoryMb()),
+            err,
+            Clock.systemUTC(),
+            a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT));
     List<BurstResult> done = new ArrayList<>();
     try {
-      runner.run(plan, r -> {
-        done.add(r);
-        BurstCsv.append(csv, r);
-      });
+      runner.run(
+          plan,
+          r -> {
+            done.add(r);
+            BurstCsv.append(csv, r);
+          });
     } finally {
       if (!done.isEmpty()) out.print(BurstTable.render(done));
     }
@@ -184,66 +228,107 @@ public final class Commands {
   }
 
   /**
-   * {@code lifecycle}: start A containers, send each its requests, validate every answer, retire them. Returns the
-   * exit status: 1 when any answer failed validation, else 0.
+   * {@code lifecycle}: start A containers, send each its requests, validate every answer, retire
+   * them. Returns the exit status: 1 when any answer failed validation, else 0.
    */
   public int lifecycle(List<String> argv) throws IOException, InterruptedException {
     Args a = Args.parse(argv, Options.spec("lifecycle"));
-    LifecyclePlan plan = new LifecyclePlan(a.string("design", "kwhisk"),
-        a.integer("actions").orElse(LifecyclePlan.DEFAULT_ACTIONS),
-        a.integer("requests").orElse(LifecyclePlan.DEFAULT_REQUESTS), a.string("prefix", LifecyclePlan.DEFAULT_PREFIX),
-        Label.newRunId(), a.integer("memory").orElse(0));
+    LifecyclePlan plan =
+        new LifecyclePlan(
+            a.string("design", "kwhisk"),
+            a.integer("actions").orElse(LifecyclePlan.DEFAULT_ACTIONS),
+            a.integer("requests").orElse(LifecyclePlan.DEFAULT_REQUESTS),
+            a.string("prefix", LifecyclePlan.DEFAULT_PREFIX),
+            Label.newRunId(),
+            a.integer("memory").orElse(0));
     WhiskClient client = client(a);
     Path csv = Path.of(a.string("csv", DEFAULT_LIFECYCLE_CSV.toString()));
-    LifecycleResult r = new LifecycleRunner(client, new ActionSetup(client, 1, plan.memoryMb()), err,
-        Clock.systemUTC()).run(plan);
+    LifecycleResult r =
+        new LifecycleRunner(
+                client, new ActionSetup(client, 1, plan.memoryMb()), err, Clock.systemUTC())
+            .run(plan);
     LifecycleCsv.append(csv, r);
     out.print(LifecycleTable.render(List.of(r)));
     err.printf("appended to %s%n", csv);
     if (r.validationFailures() > 0) {
-      err.printf("%d answer(s) failed validation: the platform answered 200 with the wrong result%n",
+      err.printf(
+          "%d answer(s) failed validation: the platform answered 200 with the wrong result%n",
           r.validationFailures());
       return 1;
     }
     return 0;
   }
 
-  /** {@code trace}: replays an Azure Functions 2019 trace slice as an open loop (perf/README.md, "Trace replay"). */
+  /**
+   * {@code trace}: replays an Azure Functions 2019 trace slice as an open loop (perf/README.md,
+   * "Trace replay").
+   */
   public void trace(List<String> argv) throws IOException, InterruptedException {
     Args a = Args.parse(argv, Options.spec("trace"));
-    Path dir = Path.of(a.string("dir").orElseThrow(() -> new IllegalArgumentException("trace needs --dir")));
-    ReplayPlan plan = new ReplayPlan(a.integer("minutes").orElse(30), a.number("speed").orElse(1.0),
-        a.number("duration-scale").orElse(1.0), a.duration("max-duration").orElse(Duration.ofSeconds(30)),
-        a.integer("memory").orElse(256), a.number("memory-scale").orElse(1.0 / 16), a.integer("functions").orElse(0),
-        a.integer("seed").orElse(1));
+    Path dir =
+        Path.of(
+            a.string("dir").orElseThrow(() -> new IllegalArgumentException("trace needs --dir")));
+    ReplayPlan plan =
+        new ReplayPlan(
+            a.integer("minutes").orElse(30),
+            a.number("speed").orElse(1.0),
+            a.number("duration-scale").orElse(1.0),
+            a.duration("max-duration").orElse(Duration.ofSeconds(30)),
+            a.integer("memory").orElse(256),
+            a.number("memory-scale").orElse(1.0 / 16),
+            a.integer("functions").orElse(0),
+            a.integer("seed").orElse(1));
     int concurrency = a.integer("concurrency").orElse(1);
-    if (concurrency < 1) throw new IllegalArgumentException("--concurrency should be >= 1, was " + concurrency);
+    if (concurrency < 1)
+      throw new IllegalArgumentException("--concurrency should be >= 1, was " + concurrency);
     ArrivalSchedule schedule = ArrivalSchedule.of(AzureTrace.read(dir), plan);
-    if (schedule.arrivals().isEmpty()) throw new IllegalArgumentException("no invocation in the first "
-        + plan.minutes() + " minute(s) of " + dir);
+    if (schedule.arrivals().isEmpty())
+      throw new IllegalArgumentException(
+          "no invocation in the first " + plan.minutes() + " minute(s) of " + dir);
     String design = a.string("design", "kwhisk");
-    err.printf(Locale.ROOT, "trace %s: %d minute(s) at speed %s (%.0f s), %d function(s), %d invocation(s), "
-        + "%.1f running at once on average at their execution times%n", dir, plan.minutes(), plan.speed(),
-        schedule.lengthNanos(plan) / 1e9, schedule.functions().size(), schedule.arrivals().size(),
+    err.printf(
+        Locale.ROOT,
+        "trace %s: %d minute(s) at speed %s (%.0f s), %d function(s), %d invocation(s), "
+            + "%.1f running at once on average at their execution times%n",
+        dir,
+        plan.minutes(),
+        plan.speed(),
+        schedule.lengthNanos(plan) / 1e9,
+        schedule.functions().size(),
+        schedule.arrivals().size(),
         schedule.meanConcurrency(plan));
     if (a.flag("dry-run")) return;
     WhiskClient client = client(a);
     String prefix = a.string("prefix", "perf-trace");
     String label = a.string("containers-label", KWHISK_CONTAINER_LABEL);
     Map<String, String> ownerByAction = new HashMap<>();
-    schedule.functions().forEach(f -> ownerByAction.put(TraceRunner.actionName(prefix, f), f.shortName()));
-    ContainerListing containers = ContainerListing.docker(label,
-        fqn -> ownerByAction.getOrDefault(fqn.substring(fqn.indexOf('/') + 1), ""));
-    TraceRunner runner = new TraceRunner(client, containers, err, Clock.systemUTC(),
-        a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT), a.duration("sample-every")
-        .orElse(Duration.ofSeconds(1)));
+    schedule
+        .functions()
+        .forEach(f -> ownerByAction.put(TraceRunner.actionName(prefix, f), f.shortName()));
+    ContainerListing containers =
+        ContainerListing.docker(
+            label, fqn -> ownerByAction.getOrDefault(fqn.substring(fqn.indexOf('/') + 1), ""));
+    TraceRunner runner =
+        new TraceRunner(
+            client,
+            containers,
+            err,
+            Clock.systemUTC(),
+            a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT),
+            a.duration("sample-every").orElse(Duration.ofSeconds(1)));
     err.printf("trace: creating %d action(s) %s-<function>%n", schedule.functions().size(), prefix);
     runner.create(schedule, prefix, plan.memoryLimitMb(), concurrency);
     MemoryTime memory = new MemoryTime();
     List<TraceResult> rows;
     try {
-      rows = TraceResult.summarise(design, schedule, runner.replay(schedule, prefix, design, memory), memory, plan,
-          runner.clock().instant());
+      rows =
+          TraceResult.summarise(
+              design,
+              schedule,
+              runner.replay(schedule, prefix, design, memory),
+              memory,
+              plan,
+              runner.clock().instant());
     } finally {
       if (!a.flag("keep")) runner.delete(schedule, prefix);
     }
@@ -251,14 +336,18 @@ public final class Commands {
     TraceCsv.append(csv, rows);
     out.print(TraceTable.render(rows));
     Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
-    Files.writeString(html, HtmlReport.render("kwhisk trace replay", List.of(), List.of(), List.of(),
-        TraceCsv.read(csv)), StandardCharsets.UTF_8);
+    Files.writeString(
+        html,
+        HtmlReport.render(
+            "kwhisk trace replay", List.of(), List.of(), List.of(), TraceCsv.read(csv)),
+        StandardCharsets.UTF_8);
     err.printf("appended to %s; report %s%n", csv, html);
   }
 
   /**
-   * {@code engine}: the Docker engine's own creation rate of runtime containers, no kwhisk (perf/README.md, "The
-   * engine's creation rate"): per {@code --parallel} level, {@code --containers} created, started, ready, removed.
+   * {@code engine}: the Docker engine's own creation rate of runtime containers, no kwhisk
+   * (perf/README.md, "The engine's creation rate"): per {@code --parallel} level, {@code
+   * --containers} created, started, ready, removed.
    */
   public void engine(List<String> argv) throws IOException, InterruptedException {
     Args a = Args.parse(argv, Options.spec("engine"));
@@ -268,8 +357,10 @@ public final class Commands {
     int memory = a.integer("memory").orElse(256);
     String network = a.string("network", "bridge");
     int connections = levels.stream().mapToInt(Integer::intValue).max().orElse(1) + 2;
-    EngineRate engine = new EngineRate(EngineRate.client(a.string("docker-host", "unix:///var/run/docker.sock"),
-        connections), err);
+    EngineRate engine =
+        new EngineRate(
+            EngineRate.client(a.string("docker-host", "unix:///var/run/docker.sock"), connections),
+            err);
     String runId = Label.newRunId();
     for (int p : levels) {
       EngineResult r = engine.measure(image, memory, network, containers, p, runId);
@@ -277,32 +368,52 @@ public final class Commands {
     }
   }
 
-  /** {@code keepalive}: keep-alive policies simulated over one schedule of a trace (no platform). */
+  /**
+   * {@code keepalive}: keep-alive policies simulated over one schedule of a trace (no platform).
+   */
   public void keepAlive(List<String> argv) throws IOException {
     Args a = Args.parse(argv, Options.spec("keepalive"));
-    AzureTrace trace = AzureTrace.read(Path.of(a.string("dir").orElseThrow(
-        () -> new IllegalArgumentException("--dir is required (an Azure Functions 2019 slice)"))));
+    AzureTrace trace =
+        AzureTrace.read(
+            Path.of(
+                a.string("dir")
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "--dir is required (an Azure Functions 2019 slice)"))));
     int minutes = a.integer("minutes").orElse(Math.min(1440, trace.minutes()));
     List<KeepAlivePolicy> policies = new ArrayList<>();
     for (String spec : a.string("policies", "fixed:10m,hybrid:4h,hybrid:4h:7m").split(",")) {
       policies.add(keepAlivePolicy(spec.trim()));
     }
-    ArrivalSchedule schedule = KeepAliveComparison.schedule(trace, minutes, a.integer("seed").orElse(1),
-        a.duration("max-duration").orElse(Duration.ofHours(1)));
-    out.printf(Locale.ROOT, "%d functions, %d invocations in %d minutes%n", schedule.functions().size(),
-        schedule.arrivals().size(), minutes);
+    ArrivalSchedule schedule =
+        KeepAliveComparison.schedule(
+            trace,
+            minutes,
+            a.integer("seed").orElse(1),
+            a.duration("max-duration").orElse(Duration.ofHours(1)));
+    out.printf(
+        Locale.ROOT,
+        "%d functions, %d invocations in %d minutes%n",
+        schedule.functions().size(),
+        schedule.arrivals().size(),
+        minutes);
     KeepAliveComparison.print(KeepAliveComparison.run(schedule, minutes, policies), out);
   }
 
-  /** {@code fixed:<duration>}, {@code hybrid:<fallback>} or {@code hybrid:<fallback>:<least keep-alive>}. */
+  /**
+   * {@code fixed:<duration>}, {@code hybrid:<fallback>} or {@code hybrid:<fallback>:<least
+   * keep-alive>}.
+   */
   static KeepAlivePolicy keepAlivePolicy(String spec) {
     String[] parts = spec.split(":");
     if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[0].equals("hybrid"))) {
-      throw new IllegalArgumentException("--policies: fixed:<duration> or hybrid:<fallback>[:<min keep-alive>], was "
-          + spec);
+      throw new IllegalArgumentException(
+          "--policies: fixed:<duration> or hybrid:<fallback>[:<min keep-alive>], was " + spec);
     }
     Duration window = Args.parseDuration(parts[1]);
-    if (parts.length == 3) return KeepAlivePolicy.Hybrid.bounded(window, Args.parseDuration(parts[2]));
+    if (parts.length == 3)
+      return KeepAlivePolicy.Hybrid.bounded(window, Args.parseDuration(parts[2]));
     return Policies.of(parts[0], window);
   }
 
@@ -317,41 +428,62 @@ public final class Commands {
     WhiskClient client = client(a);
     Duration timeout = a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT);
     Path csv = Path.of(a.string("csv", DEFAULT_CSV.toString()));
-    ActionSetup setup = new ActionSetup(client, a.integer("concurrency").orElse(1), a.integer("memory").orElse(0));
-    InvokeClient invokes = InvokeClient.of(InvokeClient.Kind.parse(a.string("client", "raw")), client);
-    MatrixRunner runner = new MatrixRunner(setup,
-        new LoadGenerator(invokes, err, timeout, Clock.systemUTC(), cpuSampler(a, client, scenarios.get(0).prefix())),
-        out, err);
+    ActionSetup setup =
+        new ActionSetup(client, a.integer("concurrency").orElse(1), a.integer("memory").orElse(0));
+    InvokeClient invokes =
+        InvokeClient.of(InvokeClient.Kind.parse(a.string("client", "raw")), client);
+    MatrixRunner runner =
+        new MatrixRunner(
+            setup,
+            new LoadGenerator(
+                invokes,
+                err,
+                timeout,
+                Clock.systemUTC(),
+                cpuSampler(a, client, scenarios.get(0).prefix())),
+            out,
+            err);
     List<ScenarioResult> results;
     try {
-      results = runner.run(scenarios, Optional.of(csv), !a.flag("skip-setup"), cleanup,
-          a.duration("pause").orElse(Duration.ofSeconds(2)), primeUpTo(a));
+      results =
+          runner.run(
+              scenarios,
+              Optional.of(csv),
+              !a.flag("skip-setup"),
+              cleanup,
+              a.duration("pause").orElse(Duration.ofSeconds(2)),
+              primeUpTo(a));
     } finally {
       invokes.close();
     }
     Path html = Path.of(a.string("html", htmlBeside(csv).toString()));
-    Files.writeString(html, HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
+    Files.writeString(
+        html, HtmlReport.render("kwhisk load test", ResultsCsv.read(csv)), StandardCharsets.UTF_8);
     err.printf("appended to %s; report %s%n", csv, html);
     return results;
   }
 
   /**
-   * The CPU sampler of a run, unless {@code --no-cpu}: the platform's processes from {@code --pids}, else found
-   * behind the API host's port; the action containers by {@code --containers-label} (default: any kwhisk
-   * container) running one of the scenarios' actions.
+   * The CPU sampler of a run, unless {@code --no-cpu}: the platform's processes from {@code
+   * --pids}, else found behind the API host's port; the action containers by {@code
+   * --containers-label} (default: any kwhisk container) running one of the scenarios' actions.
    */
   private Optional<CpuSampler> cpuSampler(Args a, WhiskClient client, String actionPrefix) {
     if (a.flag("no-cpu")) return Optional.empty();
-    List<Target> targets = a.string("pids").map(PlatformFinder::parsePids)
-        .orElseGet(() -> new PlatformFinder(Procfs.system()).discover(client.apiHost()));
+    List<Target> targets =
+        a.string("pids")
+            .map(PlatformFinder::parsePids)
+            .orElseGet(() -> new PlatformFinder(Procfs.system()).discover(client.apiHost()));
     if (targets.isEmpty()) {
-      err.printf("cpu: no kwhisk process found behind %s (give --pids); its columns will read n/a%n",
+      err.printf(
+          "cpu: no kwhisk process found behind %s (give --pids); its columns will read n/a%n",
           client.apiHost());
     } else {
       err.printf("cpu: sampling %s%n", targets);
     }
-    return Optional.of(CpuSampler.system(targets, a.string("containers-label", KWHISK_CONTAINER_LABEL),
-        actionPrefix));
+    return Optional.of(
+        CpuSampler.system(
+            targets, a.string("containers-label", KWHISK_CONTAINER_LABEL), actionPrefix));
   }
 
   private static int primeUpTo(Args a) {
@@ -364,8 +496,11 @@ public final class Commands {
     Duration timeout = a.duration("timeout").orElse(WhiskClient.DEFAULT_TIMEOUT);
     Optional<String> apiHost = a.string("apihost");
     if (apiHost.isPresent()) {
-      String auth = a.string("auth").orElseThrow(() -> new IllegalArgumentException("--apihost needs --auth"));
-      return new Wskprops(apiHost.get(), auth, a.string("namespace", Wskprops.DEFAULT_NAMESPACE)).client(timeout);
+      String auth =
+          a.string("auth")
+              .orElseThrow(() -> new IllegalArgumentException("--apihost needs --auth"));
+      return new Wskprops(apiHost.get(), auth, a.string("namespace", Wskprops.DEFAULT_NAMESPACE))
+          .client(timeout);
     }
     Wskprops props = Wskprops.read(wskpropsFile(a.string("wskprops")));
     if (a.string("namespace").isPresent()) {
@@ -375,8 +510,8 @@ public final class Commands {
   }
 
   /**
-   * --wskprops, else {@code $KWHISK_WSKPROPS} if that file exists (perf/run.sh points it at the standalone's),
-   * else {@code .kwhisk/wskprops}, else {@code ~/.wskprops}.
+   * --wskprops, else {@code $KWHISK_WSKPROPS} if that file exists (perf/run.sh points it at the
+   * standalone's), else {@code .kwhisk/wskprops}, else {@code ~/.wskprops}.
    */
   static Path wskpropsFile(Optional<String> given) throws IOException {
     if (given.isPresent()) return Path.of(given.get());
@@ -386,8 +521,9 @@ public final class Commands {
     if (Files.exists(standalone)) return standalone;
     Path home = Path.of(System.getProperty("user.home"), ".wskprops");
     if (Files.exists(home)) return home;
-    throw new IOException("no --wskprops given and neither .kwhisk/wskprops nor ~/.wskprops exists "
-        + "(start the standalone: bash scripts/standalone.sh)");
+    throw new IOException(
+        "no --wskprops given and neither .kwhisk/wskprops nor ~/.wskprops exists "
+            + "(start the standalone: bash scripts/standalone.sh)");
   }
 
   static Path htmlBeside(Path csv) {

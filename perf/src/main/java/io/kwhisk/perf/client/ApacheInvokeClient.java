@@ -18,10 +18,11 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The library candidate for the load generator's hot path: Apache HttpClient 5 classic (blocking), one pool with
- * a connection per concurrent caller (no pool limit worth hitting: {@code maxTotal} is the open loop's in-flight
- * cap), no retries (a blocking invoke is not idempotent), no cookies, no redirects. Thread-safe; a "connection"
- * here is only a handle on the shared client, the pool decides the socket.
+ * The library candidate for the load generator's hot path: Apache HttpClient 5 classic (blocking),
+ * one pool with a connection per concurrent caller (no pool limit worth hitting: {@code maxTotal}
+ * is the open loop's in-flight cap), no retries (a blocking invoke is not idempotent), no cookies,
+ * no redirects. Thread-safe; a "connection" here is only a handle on the shared client, the pool
+ * decides the socket.
  */
 public final class ApacheInvokeClient implements InvokeClient {
   private static final byte[] EMPTY_PARAMS = "{}".getBytes(StandardCharsets.US_ASCII);
@@ -32,15 +33,25 @@ public final class ApacheInvokeClient implements InvokeClient {
   public ApacheInvokeClient(InvokeTarget target) {
     this.target = target;
     Timeout timeout = Timeout.of(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-        .setMaxConnTotal(10_000).setMaxConnPerRoute(10_000)
-        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5))
-            .setSocketTimeout(timeout).build())
-        .build();
-    this.http = HttpClients.custom().setConnectionManager(pool).disableAutomaticRetries()
-        .disableCookieManagement().disableRedirectHandling().disableContentCompression()
-        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
-        .build();
+    PoolingHttpClientConnectionManager pool =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(10_000)
+            .setMaxConnPerRoute(10_000)
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.ofSeconds(5))
+                    .setSocketTimeout(timeout)
+                    .build())
+            .build();
+    this.http =
+        HttpClients.custom()
+            .setConnectionManager(pool)
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableRedirectHandling()
+            .disableContentCompression()
+            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
+            .build();
   }
 
   @Override
@@ -48,15 +59,22 @@ public final class ApacheInvokeClient implements InvokeClient {
     return new InvokeConnection() {
       @Override
       public HttpAnswer invoke(String action) throws IOException {
-        HttpPost post = new HttpPost(target.apiHost().resolve(target.invokePath(WhiskClient.encodeName(action))));
+        HttpPost post =
+            new HttpPost(
+                target.apiHost().resolve(target.invokePath(WhiskClient.encodeName(action))));
         post.setHeader("Authorization", target.authorization());
         post.setEntity(new ByteArrayEntity(EMPTY_PARAMS, ContentType.APPLICATION_JSON));
-        return http.execute(post, response -> {
-          Header retry = response.getFirstHeader("Retry-After");
-          String body = response.getEntity() == null ? ""
-              : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
-          return new HttpAnswer(response.getCode(), body, Optional.ofNullable(retry).map(Header::getValue));
-        });
+        return http.execute(
+            post,
+            response -> {
+              Header retry = response.getFirstHeader("Retry-After");
+              String body =
+                  response.getEntity() == null
+                      ? ""
+                      : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+              return new HttpAnswer(
+                  response.getCode(), body, Optional.ofNullable(retry).map(Header::getValue));
+            });
       }
 
       @Override

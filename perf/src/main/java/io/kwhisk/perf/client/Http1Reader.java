@@ -9,11 +9,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads HTTP/1.1 responses from one connection's input, one after another (keep-alive), with as little work as a
- * load generator can get away with: the status line, the headers that matter ({@code Content-Length},
- * {@code Transfer-Encoding: chunked}, {@code Connection: close}, {@code Retry-After}), and the body as UTF-8 text.
- * A body delimited by neither length nor chunking runs to the end of the stream. Not thread-safe: it owns a buffer
- * that it reuses across responses.
+ * Reads HTTP/1.1 responses from one connection's input, one after another (keep-alive), with as
+ * little work as a load generator can get away with: the status line, the headers that matter
+ * ({@code Content-Length}, {@code Transfer-Encoding: chunked}, {@code Connection: close}, {@code
+ * Retry-After}), and the body as UTF-8 text. A body delimited by neither length nor chunking runs
+ * to the end of the stream. Not thread-safe: it owns a buffer that it reuses across responses.
  */
 final class Http1Reader {
   private final InputStream in;
@@ -31,7 +31,10 @@ final class Http1Reader {
     return closeAfter;
   }
 
-  /** Reads one whole response; {@link EOFException} if the stream ends before a status line (peer closed). */
+  /**
+   * Reads one whole response; {@link EOFException} if the stream ends before a status line (peer
+   * closed).
+   */
   HttpAnswer read() throws IOException {
     String status = line();
     if (status == null) throw new EOFException("connection closed before an answer");
@@ -71,7 +74,8 @@ final class Http1Reader {
       closeAfter = true;
       body = toEnd();
     }
-    return new HttpAnswer(code, new String(body, StandardCharsets.UTF_8), Optional.ofNullable(retryAfter));
+    return new HttpAnswer(
+        code, new String(body, StandardCharsets.UTF_8), Optional.ofNullable(retryAfter));
   }
 
   private byte[] chunkedBody() throws IOException {
@@ -99,7 +103,8 @@ final class Http1Reader {
     pos += have;
     while (have < n) {
       int r = in.read(out, have, n - have);
-      if (r < 0) throw new EOFException("connection closed after " + have + " of " + n + " body bytes");
+      if (r < 0)
+        throw new EOFException("connection closed after " + have + " of " + n + " body bytes");
       have += r;
     }
     return out;
@@ -113,7 +118,10 @@ final class Http1Reader {
     return out.toByteArray();
   }
 
-  /** One line without its CRLF (or LF), as ISO-8859-1; null at the end of the stream before any byte. */
+  /**
+   * One line without its CRLF (or LF), as ISO-8859-1; null at the end of the stream before any
+   * byte.
+   */
   private String line() throws IOException {
     StringBuilder partial = null;
     while (true) {

@@ -17,16 +17,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * The load generator's cheap client: each connection is one blocking HTTP/1.1 keep-alive socket (TCP_NODELAY),
- * each action's request bytes are built once and shared, and the answer is parsed no further than status,
- * framing and body ({@link Http1Reader}). A connection that fails or that the server asks to close is closed and
- * opened again for the next request; a failed request is not retried (a blocking invoke is not idempotent), it is
- * the caller's error to count. Thread-safe; its connections are not.
+ * The load generator's cheap client: each connection is one blocking HTTP/1.1 keep-alive socket
+ * (TCP_NODELAY), each action's request bytes are built once and shared, and the answer is parsed no
+ * further than status, framing and body ({@link Http1Reader}). A connection that fails or that the
+ * server asks to close is closed and opened again for the next request; a failed request is not
+ * retried (a blocking invoke is not idempotent), it is the caller's error to count. Thread-safe;
+ * its connections are not.
  *
- * <p>The target's timeout is not a socket read timeout: with one, the JDK reads in non-blocking mode and polls,
- * three system calls per read instead of one, which the profile showed as a good part of the client's CPU. A
- * watchdog thread instead looks at the open requests once a second and closes the socket of one past its deadline,
- * which fails its blocked read.
+ * <p>The target's timeout is not a socket read timeout: with one, the JDK reads in non-blocking
+ * mode and polls, three system calls per read instead of one, which the profile showed as a good
+ * part of the client's CPU. A watchdog thread instead looks at the open requests once a second and
+ * closes the socket of one past its deadline, which fails its blocked read.
  */
 public final class RawHttpClient implements InvokeClient {
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -46,8 +47,8 @@ public final class RawHttpClient implements InvokeClient {
   }
 
   /**
-   * Any fixed requests: {@code build} makes the whole request (line, headers, body) sent for a key, once per key;
-   * a connection's {@link InvokeConnection#invoke} takes the key.
+   * Any fixed requests: {@code build} makes the whole request (line, headers, body) sent for a key,
+   * once per key; a connection's {@link InvokeConnection#invoke} takes the key.
    */
   public RawHttpClient(String host, int port, Duration timeout, Function<String, byte[]> build) {
     this.host = Objects.requireNonNull(host, "host should not be null");
@@ -83,20 +84,38 @@ public final class RawHttpClient implements InvokeClient {
 
   /** The whole request of a blocking invoke of {@code action} with no parameters ({@code {}}). */
   static byte[] invokeRequest(InvokeTarget target, String action) {
-    return ("POST " + target.invokePath(WhiskClient.encodeName(action)) + " HTTP/1.1\r\n"
-        + "Host: " + target.host() + ":" + target.port() + "\r\n"
-        + "Authorization: " + target.authorization() + "\r\n"
-        + "Content-Type: application/json\r\n"
-        + "Content-Length: 2\r\n"
-        + "\r\n{}").getBytes(StandardCharsets.ISO_8859_1);
+    return ("POST "
+            + target.invokePath(WhiskClient.encodeName(action))
+            + " HTTP/1.1\r\n"
+            + "Host: "
+            + target.host()
+            + ":"
+            + target.port()
+            + "\r\n"
+            + "Authorization: "
+            + target.authorization()
+            + "\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Content-Length: 2\r\n"
+            + "\r\n{}")
+        .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** A POST of a JSON body to {@code path} ({@code /run} of an action container, say), as bytes. */
   public static byte[] jsonPost(String host, int port, String path, String json) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] head =
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nHost: "
+                + host
+                + ":"
+                + port
+                + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
     byte[] all = Arrays.copyOf(head, head.length + body.length);
     System.arraycopy(body, 0, all, head.length, body.length);
     return all;
@@ -110,7 +129,11 @@ public final class RawHttpClient implements InvokeClient {
     private volatile Socket socket;
     private OutputStream out;
     private Http1Reader reader;
-    /** When the request in flight times out ({@link System#nanoTime}); 0 when none is. Read by the watchdog. */
+
+    /**
+     * When the request in flight times out ({@link System#nanoTime}); 0 when none is. Read by the
+     * watchdog.
+     */
     private volatile long deadlineNanos;
 
     @Override
@@ -151,7 +174,9 @@ public final class RawHttpClient implements InvokeClient {
       }
     }
 
-    /** Closes the socket; called by the owner, or by the watchdog on a request past its deadline. */
+    /**
+     * Closes the socket; called by the owner, or by the watchdog on a request past its deadline.
+     */
     @Override
     public synchronized void close() {
       open.remove(this);

@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * Where and as whom to reach kwhisk, read from a {@code wsk}-style properties file ({@code APIHOST}, {@code AUTH},
- * optional {@code NAMESPACE}). An {@code APIHOST} without a scheme (the {@code wsk} CLI convention,
- * {@code localhost:3233}) means plain {@code http}.
+ * Where and as whom to reach kwhisk, read from a {@code wsk}-style properties file ({@code
+ * APIHOST}, {@code AUTH}, optional {@code NAMESPACE}). An {@code APIHOST} without a scheme (the
+ * {@code wsk} CLI convention, {@code localhost:3233}) means plain {@code http}.
  */
 public record Wskprops(String apiHost, String auth, String namespace) {
   /** OpenWhisk's alias for the namespace that belongs to the key. */

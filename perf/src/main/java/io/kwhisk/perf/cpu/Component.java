@@ -3,18 +3,20 @@ package io.kwhisk.perf.cpu;
 import java.util.Locale;
 
 /**
- * Where CPU time is charged, in report order. The platform is every component but the action containers and the
- * load generator: what kwhisk itself costs per activation.
+ * Where CPU time is charged, in report order. The platform is every component but the action
+ * containers and the load generator: what kwhisk itself costs per activation.
  */
 public enum Component {
   CONTROLLER(true),
   INVOKER(true),
   BROKER(true),
-  /** JIT compilers, GC and VM threads of the platform's JVMs (shared by everything in a standalone). */
+  /**
+   * JIT compilers, GC and VM threads of the platform's JVMs (shared by everything in a standalone).
+   */
   JVM(true),
   /**
-   * CPU of a platform JVM that no live thread explains: threads that exited during the window (their time stays in
-   * the process total only) and threads whose name matches no rule.
+   * CPU of a platform JVM that no live thread explains: threads that exited during the window
+   * (their time stays in the process total only) and threads whose name matches no rule.
    */
   JVM_OTHER(true),
   /** dockerd, containerd and the containerd shims. */

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** Lists the ids (full length) of the action containers whose CPU is charged to {@link Component#CONTAINERS}. */
+/**
+ * Lists the ids (full length) of the action containers whose CPU is charged to {@link
+ * Component#CONTAINERS}.
+ */
 @FunctionalInterface
 public interface ContainerLister {
   List<String> ids() throws IOException;
@@ -17,15 +20,23 @@ public interface ContainerLister {
   String ACTION_LABEL = "io.kwhisk.action";
 
   /**
-   * The running (or paused) containers carrying {@code label} ({@code key} or {@code key=value}) whose action
-   * label ({@code namespace/name}) passes {@code action}, asked of the {@code docker} CLI. Costs the Docker daemon a
-   * few milliseconds per call, which lands in its own column.
+   * The running (or paused) containers carrying {@code label} ({@code key} or {@code key=value})
+   * whose action label ({@code namespace/name}) passes {@code action}, asked of the {@code docker}
+   * CLI. Costs the Docker daemon a few milliseconds per call, which lands in its own column.
    */
   static ContainerLister docker(String label, Predicate<String> action) {
     return () -> {
       List<String> ids = new ArrayList<>();
-      for (String line : run(List.of("docker", "ps", "--no-trunc", "--filter", "label=" + label, "--format",
-          "{{.ID}} {{.Label \"" + ACTION_LABEL + "\"}}"))) {
+      for (String line :
+          run(
+              List.of(
+                  "docker",
+                  "ps",
+                  "--no-trunc",
+                  "--filter",
+                  "label=" + label,
+                  "--format",
+                  "{{.ID}} {{.Label \"" + ACTION_LABEL + "\"}}"))) {
         String[] f = line.strip().split(" ", 2);
         if (f[0].matches("[0-9a-f]{64}") && action.test(f.length > 1 ? f[1] : "")) ids.add(f[0]);
       }
@@ -33,7 +44,10 @@ public interface ContainerLister {
     };
   }
 
-  /** Every action whose name (after the namespace) starts with {@code prefix-}: a scenario's actions. */
+  /**
+   * Every action whose name (after the namespace) starts with {@code prefix-}: a scenario's
+   * actions.
+   */
   static Predicate<String> actionsNamed(String prefix) {
     return fqn -> fqn.substring(fqn.indexOf('/') + 1).startsWith(prefix + "-");
   }

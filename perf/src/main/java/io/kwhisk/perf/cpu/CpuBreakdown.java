@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * CPU milliseconds per activation, by component; NaN where the component could not be measured (printed
- * {@code n/a}, never 0). The platform is the sum of the platform components ({@link Component#platform}): n/a when
- * any of them is.
+ * CPU milliseconds per activation, by component; NaN where the component could not be measured
+ * (printed {@code n/a}, never 0). The platform is the sum of the platform components ({@link
+ * Component#platform}): n/a when any of them is.
  */
 public record CpuBreakdown(Map<Component, Double> millis) {
   /** Nothing measured (a row from a CSV without CPU columns, or a run without sampling). */
@@ -31,24 +31,31 @@ public record CpuBreakdown(Map<Component, Double> millis) {
     return sum;
   }
 
-  /** The platform's JVMs alone (controller, invoker, broker, jvm, jvm-other): the processes' totals. */
+  /**
+   * The platform's JVMs alone (controller, invoker, broker, jvm, jvm-other): the processes' totals.
+   */
   public double platformJvms() {
     return platform() - millis.get(Component.DOCKER);
   }
 
   /**
-   * One line for stdout: {@code cpu/activation ms: platform 12.4 (controller 4.1, ...) containers 1.8 loadgen 0.2}.
+   * One line for stdout: {@code cpu/activation ms: platform 12.4 (controller 4.1, ...) containers
+   * 1.8 loadgen 0.2}.
    */
   public String summary() {
-    StringBuilder s = new StringBuilder("cpu/activation ms: platform ").append(format(platform())).append(" (");
+    StringBuilder s =
+        new StringBuilder("cpu/activation ms: platform ").append(format(platform())).append(" (");
     String sep = "";
     for (Component c : Component.values()) {
       if (!c.platform()) continue;
       s.append(sep).append(c.label()).append(' ').append(format(millis.get(c)));
       sep = ", ";
     }
-    return s.append(") containers ").append(format(of(Component.CONTAINERS))).append(" loadgen ")
-        .append(format(of(Component.LOADGEN))).toString();
+    return s.append(") containers ")
+        .append(format(of(Component.CONTAINERS)))
+        .append(" loadgen ")
+        .append(format(of(Component.LOADGEN)))
+        .toString();
   }
 
   /** Two decimals, or {@code n/a}. */

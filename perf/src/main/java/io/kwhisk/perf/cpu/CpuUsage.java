@@ -6,16 +6,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * CPU used by each component between two readings, in nanoseconds, and why a component could not be measured.
+ * CPU used by each component between two readings, in nanoseconds, and why a component could not be
+ * measured.
  *
- * <p>Per entity (process, thread, container): its counter at the end minus its counter at the start, or its whole
- * counter when it did not exist at the start (it was born in the window). An entity gone by the end is lost,
- * except for a JVM's threads: a process's total keeps its exited threads' time, so the part of a JVM's total that
- * its live threads do not explain is charged to the process's remainder component ({@link Component#JVM_OTHER} for
- * a shared JVM), and the components of a JVM always add up to its total. Containers that exit during the window
- * lose what they used in it (document it with the numbers; a noop load keeps its containers).
+ * <p>Per entity (process, thread, container): its counter at the end minus its counter at the
+ * start, or its whole counter when it did not exist at the start (it was born in the window). An
+ * entity gone by the end is lost, except for a JVM's threads: a process's total keeps its exited
+ * threads' time, so the part of a JVM's total that its live threads do not explain is charged to
+ * the process's remainder component ({@link Component#JVM_OTHER} for a shared JVM), and the
+ * components of a JVM always add up to its total. Containers that exit during the window lose what
+ * they used in it (document it with the numbers; a noop load keeps its containers).
  */
-public record CpuUsage(Map<Component, Long> nanos, Map<Component, String> unavailable, long windowNanos) {
+public record CpuUsage(
+    Map<Component, Long> nanos, Map<Component, String> unavailable, long windowNanos) {
   /** Looks up a thread's full name; null when unknown (then its {@code comm} is used). */
   @FunctionalInterface
   interface ThreadNames {
@@ -27,8 +30,13 @@ public record CpuUsage(Map<Component, Long> nanos, Map<Component, String> unavai
     unavailable = Map.copyOf(unavailable);
   }
 
-  static CpuUsage between(CpuReading start, CpuReading end, ThreadTable table, long ticksPerSecond,
-      List<Target> targets, ThreadNames names) {
+  static CpuUsage between(
+      CpuReading start,
+      CpuReading end,
+      ThreadTable table,
+      long ticksPerSecond,
+      List<Target> targets,
+      ThreadNames names) {
     Map<Component, Long> ticks = new EnumMap<>(Component.class);
     boolean sawDaemon = false;
     for (Map.Entry<String, CpuReading.ProcessSample> e : end.processes().entrySet()) {
@@ -46,7 +54,8 @@ public record CpuUsage(Map<Component, Long> nanos, Map<Component, String> unavai
         CpuReading.ThreadSample was = before == null ? null : before.threads().get(t.getKey());
         long used = t.getValue().ticks() - (was == null ? 0 : was.ticks());
         String full = names.name(p.pid(), t.getValue().tid());
-        ticks.merge(target.classify(table, full != null ? full : t.getValue().comm()), used, Long::sum);
+        ticks.merge(
+            target.classify(table, full != null ? full : t.getValue().comm()), used, Long::sum);
         explained += used;
       }
       ticks.merge(target.remainder(), total - explained, Long::sum);
@@ -56,8 +65,13 @@ public record CpuUsage(Map<Component, Long> nanos, Map<Component, String> unavai
 
     Map<Component, String> unavailable = new EnumMap<>(Component.class);
     if (targets.isEmpty()) {
-      for (Component c : List.of(Component.CONTROLLER, Component.INVOKER, Component.BROKER, Component.JVM,
-          Component.JVM_OTHER)) {
+      for (Component c :
+          List.of(
+              Component.CONTROLLER,
+              Component.INVOKER,
+              Component.BROKER,
+              Component.JVM,
+              Component.JVM_OTHER)) {
         unavailable.put(c, "no kwhisk process found on this machine");
       }
     } else if (targets.stream().allMatch(t -> t.dedicatedTo().isPresent())) {

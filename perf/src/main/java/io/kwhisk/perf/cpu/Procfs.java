@@ -14,8 +14,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Reads processes and threads from a {@code /proc} tree (the real one, or a fixture directory in tests). Every read
- * tolerates a process or thread that exits meanwhile: it is then simply absent. Thread-safe (stateless).
+ * Reads processes and threads from a {@code /proc} tree (the real one, or a fixture directory in
+ * tests). Every read tolerates a process or thread that exits meanwhile: it is then simply absent.
+ * Thread-safe (stateless).
  */
 public final class Procfs {
   private final Path root;
@@ -43,11 +44,16 @@ public final class Procfs {
   }
 
   Optional<ProcStat> threadStat(int pid, int tid) {
-    return readStat(root.resolve(Integer.toString(pid)).resolve("task").resolve(Integer.toString(tid))
-        .resolve("stat"));
+    return readStat(
+        root.resolve(Integer.toString(pid))
+            .resolve("task")
+            .resolve(Integer.toString(tid))
+            .resolve("stat"));
   }
 
-  /** The command line, arguments joined by spaces; empty when unreadable (gone, or a kernel thread). */
+  /**
+   * The command line, arguments joined by spaces; empty when unreadable (gone, or a kernel thread).
+   */
   public Optional<String> cmdline(int pid) {
     try {
       byte[] raw = Files.readAllBytes(root.resolve(Integer.toString(pid)).resolve("cmdline"));
@@ -60,8 +66,9 @@ public final class Procfs {
 
   /**
    * The process listening on TCP {@code port} (any address, IPv4 or IPv6): the socket's inode from
-   * {@code net/tcp}/{@code net/tcp6}, then the process holding a descriptor on {@code socket:[inode]}. Empty when
-   * nothing listens or the owner's descriptors cannot be read (another user's process without privileges).
+   * {@code net/tcp}/{@code net/tcp6}, then the process holding a descriptor on {@code
+   * socket:[inode]}. Empty when nothing listens or the owner's descriptors cannot be read (another
+   * user's process without privileges).
    */
   public OptionalInt listeningPid(int port) {
     Set<String> inodes = new HashSet<>();
@@ -72,7 +79,8 @@ public final class Procfs {
           if (f.length < 10 || !f[3].equals("0A")) continue;
           String local = f[1];
           int colon = local.lastIndexOf(':');
-          if (colon > 0 && Integer.parseInt(local.substring(colon + 1), 16) == port) inodes.add(f[9]);
+          if (colon > 0 && Integer.parseInt(local.substring(colon + 1), 16) == port)
+            inodes.add(f[9]);
         }
       } catch (IOException | NumberFormatException unreadable) {
         // No such table (no IPv6) or an odd line: the other table may still have it.
@@ -82,7 +90,8 @@ public final class Procfs {
     Set<String> links = new HashSet<>();
     for (String inode : inodes) links.add("socket:[" + inode + "]");
     for (int pid : pids()) {
-      try (DirectoryStream<Path> fds = Files.newDirectoryStream(root.resolve(Integer.toString(pid)).resolve("fd"))) {
+      try (DirectoryStream<Path> fds =
+          Files.newDirectoryStream(root.resolve(Integer.toString(pid)).resolve("fd"))) {
         for (Path fd : fds) {
           try {
             if (links.contains(Files.readSymbolicLink(fd).toString())) return OptionalInt.of(pid);
@@ -110,7 +119,8 @@ public final class Procfs {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) out.add(Integer.parseInt(name));
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit))
+          out.add(Integer.parseInt(name));
       }
     } catch (IOException gone) {
       return List.of();
@@ -118,7 +128,10 @@ public final class Procfs {
     return out;
   }
 
-  /** The clock ticks per second of utime and stime ({@code getconf CLK_TCK}); 100 when it cannot be asked. */
+  /**
+   * The clock ticks per second of utime and stime ({@code getconf CLK_TCK}); 100 when it cannot be
+   * asked.
+   */
   public static long clockTicksPerSecond() {
     try {
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

@@ -4,10 +4,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A platform JVM whose CPU is charged to components. A shared JVM (the standalone: broker, controller and invoker
- * in one process) is split by thread with the {@link ThreadTable}; a dedicated one (a {@code ControllerMain}, an
- * {@code InvokerMain}, an external broker) is charged to its component, except its JIT, GC and VM threads, which go
- * to {@link Component#JVM} in both cases so that the column means the same whatever the deployment.
+ * A platform JVM whose CPU is charged to components. A shared JVM (the standalone: broker,
+ * controller and invoker in one process) is split by thread with the {@link ThreadTable}; a
+ * dedicated one (a {@code ControllerMain}, an {@code InvokerMain}, an external broker) is charged
+ * to its component, except its JIT, GC and VM threads, which go to {@link Component#JVM} in both
+ * cases so that the column means the same whatever the deployment.
  *
  * @param dedicatedTo the component of a dedicated process; empty for a shared one
  */

@@ -11,16 +11,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Which component a thread of a shared JVM works for, by its name: a table of name patterns (a prefix in which
- * {@code #} stands for one digit), the longest matching pattern winning. The standalone's table is the resource
- * {@code threads.txt} beside this class, so that a renamed thread is a one-line change. Immutable, thread-safe.
+ * Which component a thread of a shared JVM works for, by its name: a table of name patterns (a
+ * prefix in which {@code #} stands for one digit), the longest matching pattern winning. The
+ * standalone's table is the resource {@code threads.txt} beside this class, so that a renamed
+ * thread is a one-line change. Immutable, thread-safe.
  */
 public final class ThreadTable {
   /** One rule: names starting with {@code pattern} belong to {@code component}. */
   record Rule(String pattern, Component component) {
     Rule {
       Objects.requireNonNull(component, "component should not be null");
-      if (pattern == null || pattern.isEmpty()) throw new IllegalArgumentException("pattern should not be empty");
+      if (pattern == null || pattern.isEmpty())
+        throw new IllegalArgumentException("pattern should not be empty");
     }
 
     boolean matches(String name) {
@@ -53,8 +55,9 @@ public final class ThreadTable {
   }
 
   /**
-   * Parses the table's text: one rule a line, the pattern (which may contain spaces) then whitespace then the
-   * component's label; {@code #} at the start of a line begins a comment, blank lines are skipped.
+   * Parses the table's text: one rule a line, the pattern (which may contain spaces) then
+   * whitespace then the component's label; {@code #} at the start of a line begins a comment, blank
+   * lines are skipped.
    */
   static ThreadTable parse(String text) {
     List<Rule> rules = new ArrayList<>();
@@ -63,8 +66,11 @@ public final class ThreadTable {
       String line = lines[n].strip();
       if (line.isEmpty() || line.startsWith("# ") || line.equals("#")) continue;
       int cut = Math.max(line.lastIndexOf(' '), line.lastIndexOf('\t'));
-      if (cut < 0) throw new IllegalArgumentException("threads table line " + (n + 1) + ": no component: " + line);
-      rules.add(new Rule(line.substring(0, cut).strip(), Component.ofLabel(line.substring(cut + 1))));
+      if (cut < 0)
+        throw new IllegalArgumentException(
+            "threads table line " + (n + 1) + ": no component: " + line);
+      rules.add(
+          new Rule(line.substring(0, cut).strip(), Component.ofLabel(line.substring(cut + 1))));
     }
     return new ThreadTable(rules);
   }

@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Replays a trace's arrivals against a keep-alive policy in simulated time, as "Serverless in the Wild" evaluated
- * its policies: no platform, no machine noise, the same schedule for every policy. Per function, containers of one
- * activation at a time: an arrival finds a loaded idle container (warm) or starts one (cold; its start time is not
- * modelled). When an activation ends, the policy decides from the function's idle times so far: keep the container
- * for the keep-alive window, or release it at once and load it again after the pre-warm window, for the keep-alive
- * window. Memory-time counts every loaded container (running or idle) times its function's allocation; the
- * containers still loaded when the schedule ends count up to its end. Pure: the result depends only on the inputs.
+ * Replays a trace's arrivals against a keep-alive policy in simulated time, as "Serverless in the
+ * Wild" evaluated its policies: no platform, no machine noise, the same schedule for every policy.
+ * Per function, containers of one activation at a time: an arrival finds a loaded idle container
+ * (warm) or starts one (cold; its start time is not modelled). When an activation ends, the policy
+ * decides from the function's idle times so far: keep the container for the keep-alive window, or
+ * release it at once and load it again after the pre-warm window, for the keep-alive window.
+ * Memory-time counts every loaded container (running or idle) times its function's allocation; the
+ * containers still loaded when the schedule ends count up to its end. Pure: the result depends only
+ * on the inputs.
  */
 public final class KeepAliveSimulation {
   /** Allocation charged for a function whose application has no memory row in the trace. */
@@ -24,7 +26,8 @@ public final class KeepAliveSimulation {
   private KeepAliveSimulation() {}
 
   /** One policy over the whole schedule, which lasts {@code lengthMs}. */
-  public static SimulationResult run(ArrivalSchedule schedule, long lengthMs, KeepAlivePolicy policy) {
+  public static SimulationResult run(
+      ArrivalSchedule schedule, long lengthMs, KeepAlivePolicy policy) {
     int n = schedule.functions().size();
     List<List<Arrival>> byFunction = new ArrayList<>();
     for (int i = 0; i < n; i++) byFunction.add(new ArrayList<>());
@@ -32,12 +35,16 @@ public final class KeepAliveSimulation {
     List<FunctionResult> functions = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int mb = Math.max(MIN_ALLOCATION_MB, schedule.allocationMb().get(i));
-      functions.add(function(schedule.functions().get(i).shortName(), byFunction.get(i), mb, lengthMs, policy));
+      functions.add(
+          function(
+              schedule.functions().get(i).shortName(), byFunction.get(i), mb, lengthMs, policy));
     }
     return new SimulationResult(policy.name(), functions);
   }
 
-  /** A loaded (or scheduled) container: available from {@code loadAt}, busy until {@code busyUntil}. */
+  /**
+   * A loaded (or scheduled) container: available from {@code loadAt}, busy until {@code busyUntil}.
+   */
   private static final class Container {
     long loadAt;
     long busyUntil;
@@ -50,7 +57,11 @@ public final class KeepAliveSimulation {
     }
   }
 
-  static FunctionResult function(String name, List<Arrival> arrivals, int allocationMb, long lengthMs,
+  static FunctionResult function(
+      String name,
+      List<Arrival> arrivals,
+      int allocationMb,
+      long lengthMs,
       KeepAlivePolicy policy) {
     IdleTimeHistogram idle = new IdleTimeHistogram();
     List<Container> containers = new ArrayList<>();
@@ -85,7 +96,8 @@ public final class KeepAliveSimulation {
       KeepAliveWindows w = policy.windows(idle);
       long prewarm = w.prewarm().toMillis();
       if (prewarm > 0) {
-        // Released when the activation ends, loaded again (a new container, warm when it is needed) later.
+        // Released when the activation ends, loaded again (a new container, warm when it is needed)
+        // later.
         loadedMs += end - use.loadAt;
         use.loadAt = end + prewarm;
         use.busyUntil = use.loadAt;
@@ -95,7 +107,8 @@ public final class KeepAliveSimulation {
         use.expiresAt = end + w.keepAlive().toMillis();
       }
     }
-    for (Container c : containers) loadedMs += loaded(c, Math.min(c.expiresAt, Math.max(lengthMs, c.busyUntil)));
+    for (Container c : containers)
+      loadedMs += loaded(c, Math.min(c.expiresAt, Math.max(lengthMs, c.busyUntil)));
     double gbSeconds = loadedMs / 1000.0 * allocationMb / 1024.0;
     return new FunctionResult(name, arrivals.size(), cold, gbSeconds);
   }

@@ -21,11 +21,12 @@ public record SimulationResult(String policy, List<FunctionResult> functions) {
   }
 
   /**
-   * The {@code percentile}-th of the functions' cold-start fractions (nearest rank): the paper's headline is the
-   * 75th, the share of cold starts that three functions in four stay under.
+   * The {@code percentile}-th of the functions' cold-start fractions (nearest rank): the paper's
+   * headline is the 75th, the share of cold starts that three functions in four stay under.
    */
   public double functionColdFraction(double percentile) {
-    double[] fractions = functions.stream().mapToDouble(FunctionResult::coldFraction).sorted().toArray();
+    double[] fractions =
+        functions.stream().mapToDouble(FunctionResult::coldFraction).sorted().toArray();
     if (fractions.length == 0) return 0;
     int rank = (int) Math.ceil(percentile / 100 * fractions.length);
     return fractions[Math.max(0, Math.min(fractions.length - 1, rank - 1))];

@@ -4,9 +4,10 @@ import io.kwhisk.common.entity.EntityName;
 import io.kwhisk.perf.load.Label;
 
 /**
- * What {@code lifecycle} runs: {@code actions} fresh echo actions named {@code prefix-runId-0 ..}, one virtual
- * user per action that starts its container with a first invoke, then, once every container is up, sends
- * {@code requests} blocking invokes one after another; the actions are deleted at the end.
+ * What {@code lifecycle} runs: {@code actions} fresh echo actions named {@code prefix-runId-0 ..},
+ * one virtual user per action that starts its container with a first invoke, then, once every
+ * container is up, sends {@code requests} blocking invokes one after another; the actions are
+ * deleted at the end.
  *
  * @param design the label of the system under test ({@code --design})
  * @param actions A, the number of actions, containers and concurrent users ({@code --actions})
@@ -15,7 +16,8 @@ import io.kwhisk.perf.load.Label;
  * @param runId a short id unique to this run, so the actions are new and their first invokes cold
  * @param memoryMb the actions' memory limit, 0 for the platform's default ({@code --memory})
  */
-public record LifecyclePlan(String design, int actions, int requests, String prefix, String runId, int memoryMb) {
+public record LifecyclePlan(
+    String design, int actions, int requests, String prefix, String runId, int memoryMb) {
   /** One client thread per action. */
   public static final int MAX_ACTIONS = 1000;
 
@@ -28,21 +30,37 @@ public record LifecyclePlan(String design, int actions, int requests, String pre
     Label.require("--prefix", prefix);
     Label.require("run id", runId);
     if (actions < 1 || actions > MAX_ACTIONS) {
-      throw new IllegalArgumentException("--actions should be between 1 and " + MAX_ACTIONS
-          + " (one client thread per action), was " + actions);
+      throw new IllegalArgumentException(
+          "--actions should be between 1 and "
+              + MAX_ACTIONS
+              + " (one client thread per action), was "
+              + actions);
     }
-    if (requests < 1) throw new IllegalArgumentException("--requests should be >= 1, was " + requests);
+    if (requests < 1)
+      throw new IllegalArgumentException("--requests should be >= 1, was " + requests);
     if ((long) actions * (requests + 1) > Echo.MAX_REQUESTS) {
-      throw new IllegalArgumentException("--actions x --requests should stay under " + Echo.MAX_REQUESTS
-          + " (each request carries a distinct n), was " + actions + " x " + requests);
+      throw new IllegalArgumentException(
+          "--actions x --requests should stay under "
+              + Echo.MAX_REQUESTS
+              + " (each request carries a distinct n), was "
+              + actions
+              + " x "
+              + requests);
     }
-    if (memoryMb < 0) throw new IllegalArgumentException("--memory should be >= 0 (0: the platform's default)");
-    // The fields are assigned only after this constructor: build the longest name from the parameters.
+    if (memoryMb < 0)
+      throw new IllegalArgumentException("--memory should be >= 0 (0: the platform's default)");
+    // The fields are assigned only after this constructor: build the longest name from the
+    // parameters.
     String longest = prefix + "-" + runId + "-" + (MAX_ACTIONS - 1);
     if (!EntityName.isValid(longest)) {
-      throw new IllegalArgumentException("--prefix " + prefix + " does not make valid action names (like "
-          + longest + "): start it with a letter or digit and keep it under " + (EntityName.MAX_LENGTH - 20)
-          + " characters");
+      throw new IllegalArgumentException(
+          "--prefix "
+              + prefix
+              + " does not make valid action names (like "
+              + longest
+              + "): start it with a letter or digit and keep it under "
+              + (EntityName.MAX_LENGTH - 20)
+              + " characters");
     }
   }
 

@@ -21,17 +21,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a {@link LifecyclePlan} against a live endpoint, after the IBM serverless workload generator's container
- * lifecycle: creates A fresh echo actions; A users, one per action, each start their action's container with a
- * first (cold) invoke and wait until all have; then each sends its requests one after another, every answer
- * checked by {@link Echo#check}; finally the actions are deleted, which retires their containers. Prints a
- * progress line per second and the first few validation failures in full. Not thread-safe: one run at a time.
+ * Runs a {@link LifecyclePlan} against a live endpoint, after the IBM serverless workload
+ * generator's container lifecycle: creates A fresh echo actions; A users, one per action, each
+ * start their action's container with a first (cold) invoke and wait until all have; then each
+ * sends its requests one after another, every answer checked by {@link Echo#check}; finally the
+ * actions are deleted, which retires their containers. Prints a progress line per second and the
+ * first few validation failures in full. Not thread-safe: one run at a time.
  */
 public final class LifecycleRunner {
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** Validation failures printed in full; the rest are counted. */
   private static final int FAILURES_SHOWN = 5;
-  /** A throttled user waits this long before its next request rather than turning 429s into a busy loop. */
+
+  /**
+   * A throttled user waits this long before its next request rather than turning 429s into a busy
+   * loop.
+   */
   private static final long BACKOFF_MILLIS = 100;
 
   private final WhiskClient client;
@@ -52,16 +58,18 @@ public final class LifecycleRunner {
 
   public LifecycleResult run(LifecyclePlan plan) throws IOException, InterruptedException {
     String prefix = plan.actionPrefix();
-    progress.printf("creating %d fresh echo action(s) %s-0..%s-%d%n", plan.actions(), prefix, prefix,
-        plan.actions() - 1);
+    progress.printf(
+        "creating %d fresh echo action(s) %s-0..%s-%d%n",
+        plan.actions(), prefix, prefix, plan.actions() - 1);
     setup.create(prefix, plan.actions(), Echo.CODE);
     try {
       return drive(plan);
     } finally {
       long t0 = System.nanoTime();
       setup.delete(prefix, plan.actions());
-      progress.printf("deleted %d action(s) in %d ms (their containers are retired)%n", plan.actions(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      progress.printf(
+          "deleted %d action(s) in %d ms (their containers are retired)%n",
+          plan.actions(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
   }
 
@@ -86,12 +94,16 @@ public final class LifecycleRunner {
       users.forEach(Thread::interrupt);
     }
     long lastAnswer = run.lastAnswerNanos.get();
-    double seconds = !run.requesting || lastAnswer == Long.MIN_VALUE ? 0
-        : Math.max(0, lastAnswer - run.requestStartNanos) / 1e9;
+    double seconds =
+        !run.requesting || lastAnswer == Long.MIN_VALUE
+            ? 0
+            : Math.max(0, lastAnswer - run.requestStartNanos) / 1e9;
     List<StartSample> starts = new ArrayList<>(Arrays.asList(run.starts));
-    starts.replaceAll(s -> s != null ? s : new StartSample(Echo.Verdict.ERROR, false, 0, OptionalLong.empty()));
+    starts.replaceAll(
+        s -> s != null ? s : new StartSample(Echo.Verdict.ERROR, false, 0, OptionalLong.empty()));
     if (run.invalidCount.get() > FAILURES_SHOWN) {
-      progress.printf("... and %d more validation failure(s)%n", run.invalidCount.get() - FAILURES_SHOWN);
+      progress.printf(
+          "... and %d more validation failure(s)%n", run.invalidCount.get() - FAILURES_SHOWN);
     }
     return LifecycleResult.of(plan, starts, run.requests.snapshot(), seconds, clock.instant());
   }
@@ -138,24 +150,39 @@ public final class LifecycleRunner {
   }
 
   private void reportInvalid(Run run, String action, long sent, ActivationAnswer answer) {
-    if (run.invalidCount.incrementAndGet() <= FAILURES_SHOWN) progress.println(Echo.describe(action, sent, answer));
+    if (run.invalidCount.incrementAndGet() <= FAILURES_SHOWN)
+      progress.println(Echo.describe(action, sent, answer));
   }
 
   static String progressLine(LifecyclePlan plan, Run run) {
     if (!run.requesting) {
-      return String.format(Locale.ROOT, "[%s] start     %d/%d containers up", plan.label(), run.started.get(),
+      return String.format(
+          Locale.ROOT,
+          "[%s] start     %d/%d containers up",
+          plan.label(),
+          run.started.get(),
           plan.actions());
     }
     LifecycleTally.Snapshot s = run.requests.snapshot();
     double seconds = Math.max(1e-9, (System.nanoTime() - run.requestStartNanos) / 1e9);
-    return String.format(Locale.ROOT, "[%s] requests  %d/%d  tps %8.1f  p99 %8.2f ms  invalid %d  errors %d  "
-        + "429 %d  202 %d", plan.label(), s.answered(), (long) plan.actions() * plan.requests(), s.valid() / seconds,
-        s.percentileMillis(99), s.invalid(), s.errors(), s.throttled(), s.accepted());
+    return String.format(
+        Locale.ROOT,
+        "[%s] requests  %d/%d  tps %8.1f  p99 %8.2f ms  invalid %d  errors %d  " + "429 %d  202 %d",
+        plan.label(),
+        s.answered(),
+        (long) plan.actions() * plan.requests(),
+        s.valid() / seconds,
+        s.percentileMillis(99),
+        s.invalid(),
+        s.errors(),
+        s.throttled(),
+        s.accepted());
   }
 
   /**
-   * One run's shared state: written by the users, read by the reporting thread. The barrier's action, run by the
-   * last user to start, writes {@code requestStartNanos} before the volatile {@code requesting}.
+   * One run's shared state: written by the users, read by the reporting thread. The barrier's
+   * action, run by the last user to start, writes {@code requestStartNanos} before the volatile
+   * {@code requesting}.
    */
   static final class Run {
     final LifecyclePlan plan;

@@ -7,8 +7,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Counts of every verdict and the latencies of the valid answers. Thread-safe: any number of users
- * {@link #record}; {@link #snapshot} may be called concurrently from the reporting thread. Only valid answers are
- * timed, so that fast errors or 429s cannot flatter the percentiles.
+ * {@link #record}; {@link #snapshot} may be called concurrently from the reporting thread. Only
+ * valid answers are timed, so that fast errors or 429s cannot flatter the percentiles.
  */
 final class LifecycleTally {
   static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
@@ -25,15 +25,22 @@ final class LifecycleTally {
   void record(Echo.Verdict verdict, boolean cold, long latencyNanos) {
     if (cold) coldStarts.increment();
     if (verdict == Echo.Verdict.VALID) {
-      recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(latencyNanos))));
+      recorder.recordValue(
+          Math.min(MAX_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(latencyNanos))));
     }
     verdicts[verdict.ordinal()].increment();
   }
 
   synchronized Snapshot snapshot() {
     accumulated.add(recorder.getIntervalHistogram());
-    return new Snapshot(accumulated.copy(), count(Echo.Verdict.VALID), count(Echo.Verdict.INVALID),
-        count(Echo.Verdict.ERROR), count(Echo.Verdict.THROTTLED), count(Echo.Verdict.ACCEPTED), coldStarts.sum());
+    return new Snapshot(
+        accumulated.copy(),
+        count(Echo.Verdict.VALID),
+        count(Echo.Verdict.INVALID),
+        count(Echo.Verdict.ERROR),
+        count(Echo.Verdict.THROTTLED),
+        count(Echo.Verdict.ACCEPTED),
+        coldStarts.sum());
   }
 
   private long count(Echo.Verdict v) {
@@ -41,14 +48,22 @@ final class LifecycleTally {
   }
 
   /** Counts and the valid answers' latencies (microseconds) at one moment. */
-  record Snapshot(Histogram latencyMicros, long valid, long invalid, long errors, long throttled, long accepted,
+  record Snapshot(
+      Histogram latencyMicros,
+      long valid,
+      long invalid,
+      long errors,
+      long throttled,
+      long accepted,
       long coldStarts) {
     long answered() {
       return valid + invalid + errors + throttled + accepted;
     }
 
     double percentileMillis(double percentile) {
-      return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+      return latencyMicros.getTotalCount() == 0
+          ? 0
+          : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
   }
 }

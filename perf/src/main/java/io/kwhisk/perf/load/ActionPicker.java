@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Chooses the action of each request among K. Thread-safe: all virtual users share one picker. */
 public final class ActionPicker {
   /** Round-robin spreads requests exactly evenly; uniform draws independently per request. */
-  public enum Kind { ROUND_ROBIN, UNIFORM }
+  public enum Kind {
+    ROUND_ROBIN,
+    UNIFORM
+  }
 
   private final Kind kind;
   private final int actions;

@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Closed loop: {@code users} threads, each sending a blocking invoke, waiting for its answer and sending the next.
- * Throughput is then bounded by users / latency, which is the point: it finds the latency at a given concurrency.
- * A throttled user waits the answer's {@code Retry-After} (at most {@link #MAX_BACKOFF_MILLIS}, default
- * {@link #DEFAULT_BACKOFF_MILLIS}) before its next request, as a well-behaved client would, instead of turning
- * 429s into a busy loop. Each user holds its own {@link InvokeConnection} (a keep-alive connection), closed when it
- * stops.
+ * Closed loop: {@code users} threads, each sending a blocking invoke, waiting for its answer and
+ * sending the next. Throughput is then bounded by users / latency, which is the point: it finds the
+ * latency at a given concurrency. A throttled user waits the answer's {@code Retry-After} (at most
+ * {@link #MAX_BACKOFF_MILLIS}, default {@link #DEFAULT_BACKOFF_MILLIS}) before its next request, as
+ * a well-behaved client would, instead of turning 429s into a busy loop. Each user holds its own
+ * {@link InvokeConnection} (a keep-alive connection), closed when it stops.
  */
 final class ClosedLoop implements Driver {
   static final long DEFAULT_BACKOFF_MILLIS = 100;
@@ -32,7 +32,11 @@ final class ClosedLoop implements Driver {
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean aborted;
 
-  ClosedLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement,
+  ClosedLoop(
+      InvokeClient client,
+      Scenario scenario,
+      ActionPicker picker,
+      Measurement measurement,
       Function<HttpAnswer, Outcome> classify) {
     this.client = client;
     this.classify = classify;
@@ -71,7 +75,8 @@ final class ClosedLoop implements Driver {
         try {
           HttpAnswer r = connection.invoke(action);
           outcome = classify.apply(r);
-          if (outcome.kind() == Outcome.Kind.THROTTLED) backoff = BACKOFF.forRetryAfter(r.retryAfter());
+          if (outcome.kind() == Outcome.Kind.THROTTLED)
+            backoff = BACKOFF.forRetryAfter(r.retryAfter());
         } catch (IOException e) {
           outcome = Outcome.FAILED;
         } finally {

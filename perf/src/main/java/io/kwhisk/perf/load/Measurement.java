@@ -3,9 +3,10 @@ package io.kwhisk.perf.load;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Splits one scenario's requests into the warm-up and the measured window by their (intended) start time on the
- * {@link System#nanoTime()} scale: a request belongs to the phase in which it was meant to start, however long it
- * takes, so the measured window never loses the slow requests it caused. Thread-safe.
+ * Splits one scenario's requests into the warm-up and the measured window by their (intended) start
+ * time on the {@link System#nanoTime()} scale: a request belongs to the phase in which it was meant
+ * to start, however long it takes, so the measured window never loses the slow requests it caused.
+ * Thread-safe.
  */
 public final class Measurement {
   private final long measureStartNanos;
@@ -15,7 +16,8 @@ public final class Measurement {
   private final LongAdder completedOk = new LongAdder();
 
   public Measurement(long measureStartNanos, long measureEndNanos) {
-    if (measureEndNanos <= measureStartNanos) throw new IllegalArgumentException("window should not be empty");
+    if (measureEndNanos <= measureStartNanos)
+      throw new IllegalArgumentException("window should not be empty");
     this.measureStartNanos = measureStartNanos;
     this.measureEndNanos = measureEndNanos;
   }
@@ -27,14 +29,18 @@ public final class Measurement {
   }
 
   /**
-   * Successful activations answered so far, whatever their phase: the difference of two reads is what completed
-   * between them, which is what CPU readings taken at the same moments are divided by.
+   * Successful activations answered so far, whatever their phase: the difference of two reads is
+   * what completed between them, which is what CPU readings taken at the same moments are divided
+   * by.
    */
   public long completedOk() {
     return completedOk.sum();
   }
 
-  /** Whether a request starting at {@code nanos} should still be sent (it falls before the window's end). */
+  /**
+   * Whether a request starting at {@code nanos} should still be sent (it falls before the window's
+   * end).
+   */
   public boolean running(long nanos) {
     return nanos - measureEndNanos < 0;
   }

@@ -14,18 +14,20 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
- * Open loop: request i is due at {@code origin + i / rate} and is sent then, whether or not earlier requests have
- * completed. Its latency is measured from that intended time, not from when it actually left: if the generator
- * falls behind (a GC pause, the {@code maxInFlight} cap, a slow connect), the delay is charged to the requests
- * that should have been sent during it. This is how coordinated omission is avoided: a stalled system cannot
- * stop the generator from "asking", so a stall shows in the percentiles as the many slow requests a real
- * population of users would have seen, not as one slow sample.
+ * Open loop: request i is due at {@code origin + i / rate} and is sent then, whether or not earlier
+ * requests have completed. Its latency is measured from that intended time, not from when it
+ * actually left: if the generator falls behind (a GC pause, the {@code maxInFlight} cap, a slow
+ * connect), the delay is charged to the requests that should have been sent during it. This is how
+ * coordinated omission is avoided: a stalled system cannot stop the generator from "asking", so a
+ * stall shows in the percentiles as the many slow requests a real population of users would have
+ * seen, not as one slow sample.
  *
- * <p>One scheduler thread hands each request, when due, to a pool of sender threads, each with its own keep-alive
- * {@link InvokeConnection}, that send it blocking and record it. The pool grows to what is in flight (threads are
- * made when all are busy, and retire after a minute idle) and never beyond {@code maxInFlight}, whose permits the
- * scheduler takes before handing off: blocking senders are far cheaper per request than an asynchronous client,
- * and R requests/s at latency L need only about R x L of them.
+ * <p>One scheduler thread hands each request, when due, to a pool of sender threads, each with its
+ * own keep-alive {@link InvokeConnection}, that send it blocking and record it. The pool grows to
+ * what is in flight (threads are made when all are busy, and retire after a minute idle) and never
+ * beyond {@code maxInFlight}, whose permits the scheduler takes before handing off: blocking
+ * senders are far cheaper per request than an asynchronous client, and R requests/s at latency L
+ * need only about R x L of them.
  */
 final class OpenLoop implements Driver {
   private final InvokeClient client;
@@ -42,17 +44,28 @@ final class OpenLoop implements Driver {
   private volatile boolean aborted;
   private volatile long behindNanos;
 
-  OpenLoop(InvokeClient client, Scenario scenario, ActionPicker picker, Measurement measurement, long originNanos,
+  OpenLoop(
+      InvokeClient client,
+      Scenario scenario,
+      ActionPicker picker,
+      Measurement measurement,
+      long originNanos,
       Function<HttpAnswer, Outcome> classify) {
     this.client = client;
     this.classify = classify;
     // The permits bound what is handed over, so the synchronous hand-off never finds the pool full.
-    this.senders = new ThreadPoolExecutor(0, scenario.maxInFlight(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "perf-open-loop-sender");
-          t.setDaemon(true);
-          return t;
-        });
+    this.senders =
+        new ThreadPoolExecutor(
+            0,
+            scenario.maxInFlight(),
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "perf-open-loop-sender");
+              t.setDaemon(true);
+              return t;
+            });
     this.scenario = scenario;
     this.picker = picker;
     this.measurement = measurement;
@@ -62,7 +75,10 @@ final class OpenLoop implements Driver {
     this.scheduler.setDaemon(true);
   }
 
-  /** When request {@code index} is due: exact per index, so rounding never accumulates into rate drift. */
+  /**
+   * When request {@code index} is due: exact per index, so rounding never accumulates into rate
+   * drift.
+   */
   static long intendedStart(long originNanos, long index, double ratePerSecond) {
     return originNanos + (long) (index * (1e9 / ratePerSecond));
   }
@@ -90,20 +106,21 @@ final class OpenLoop implements Driver {
   private void send(long intended) {
     String action = scenario.actionName(picker.next());
     try {
-      senders.execute(() -> {
-        Outcome outcome;
-        try {
-          HttpAnswer r = connection().invoke(action);
-          outcome = classify.apply(r);
-        } catch (IOException | InterruptedException | RuntimeException failed) {
-          outcome = Outcome.FAILED;
-        }
-        try {
-          measurement.record(intended, System.nanoTime(), outcome);
-        } finally {
-          permits.release();
-        }
-      });
+      senders.execute(
+          () -> {
+            Outcome outcome;
+            try {
+              HttpAnswer r = connection().invoke(action);
+              outcome = classify.apply(r);
+            } catch (IOException | InterruptedException | RuntimeException failed) {
+              outcome = Outcome.FAILED;
+            }
+            try {
+              measurement.record(intended, System.nanoTime(), outcome);
+            } finally {
+              permits.release();
+            }
+          });
     } catch (RuntimeException refused) {
       measurement.record(intended, System.nanoTime(), Outcome.FAILED);
       permits.release();
@@ -133,7 +150,8 @@ final class OpenLoop implements Driver {
     TimeUnit.NANOSECONDS.timedJoin(scheduler, Math.max(1, deadlineNanos - System.nanoTime()));
     if (scheduler.isAlive()) return false;
     int all = scenario.maxInFlight();
-    if (!permits.tryAcquire(all, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+    if (!permits.tryAcquire(
+        all, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       return false;
     }
     permits.release(all);
@@ -150,7 +168,8 @@ final class OpenLoop implements Driver {
     aborted = true;
     scheduler.interrupt();
     senders.shutdownNow();
-    // Closing a connection another sender may still use makes that request fail, which only happens when the
+    // Closing a connection another sender may still use makes that request fail, which only happens
+    // when the
     // drain grace ran out; normally every sender is idle by now.
     connections.forEach(InvokeConnection::close);
   }

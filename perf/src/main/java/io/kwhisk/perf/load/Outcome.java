@@ -10,36 +10,47 @@ import java.io.IOException;
  * What one blocking invoke came to, classified from the HTTP answer as a user would see it.
  *
  * <ul>
- *   <li>{@link Kind#OK}: 200 with an activation record whose {@code response.status} is {@code success}.
+ *   <li>{@link Kind#OK}: 200 with an activation record whose {@code response.status} is {@code
+ *       success}.
  *   <li>{@link Kind#ACCEPTED}: 202, the blocking wait expired; the activation still runs.
  *   <li>{@link Kind#THROTTLED}: 429.
- *   <li>{@link Kind#ERROR}: anything else: a failed activation (502, or a record that is not {@code success}),
- *       another status, an unreadable body, a connection failure or a client timeout.
+ *   <li>{@link Kind#ERROR}: anything else: a failed activation (502, or a record that is not {@code
+ *       success}), another status, an unreadable body, a connection failure or a client timeout.
  * </ul>
  *
- * {@code coldStart} is true when the activation record carries an {@code initTime} annotation, which the platform
- * adds only when the activation had to initialise a container.
+ * {@code coldStart} is true when the activation record carries an {@code initTime} annotation,
+ * which the platform adds only when the activation had to initialise a container.
  */
 public record Outcome(Kind kind, boolean coldStart) {
-  public enum Kind { OK, ACCEPTED, THROTTLED, ERROR }
+  public enum Kind {
+    OK,
+    ACCEPTED,
+    THROTTLED,
+    ERROR
+  }
 
   public static final Outcome FAILED = new Outcome(Kind.ERROR, false);
 
-  /** The annotation a platform adds to an activation record only when that activation initialised a container. */
+  /**
+   * The annotation a platform adds to an activation record only when that activation initialised a
+   * container.
+   */
   static final String INIT_TIME = "initTime";
 
   /**
-   * Classifies an answer from its body text, reading the record with Jackson's streaming parser: the load
-   * scenarios' hot path, where building a tree per answer is most of the client's work. Same verdicts as
-   * {@link #of(int, JsonNode)} on a parsed record (OutcomeTest checks both): a body that is not one whole JSON
-   * object is an error.
+   * Classifies an answer from its body text, reading the record with Jackson's streaming parser:
+   * the load scenarios' hot path, where building a tree per answer is most of the client's work.
+   * Same verdicts as {@link #of(int, JsonNode)} on a parsed record (OutcomeTest checks both): a
+   * body that is not one whole JSON object is an error.
    */
   public static Outcome of(int status, String body) {
     Outcome byStatus = byStatus(status);
     return byStatus != null ? byStatus : streamed(status, body);
   }
 
-  /** The verdict the status alone decides; null for 200 and 502, whose activation record decides. */
+  /**
+   * The verdict the status alone decides; null for 200 and 502, whose activation record decides.
+   */
   private static Outcome byStatus(int status) {
     switch (status) {
       case 202:
@@ -55,8 +66,9 @@ public record Outcome(Kind kind, boolean coldStart) {
   }
 
   /**
-   * Classifies an action container's answer to a direct {@code POST /run} (no platform, so no activation record):
-   * OK when it is a 200 whose body is one JSON object (the action's result), an error otherwise.
+   * Classifies an action container's answer to a direct {@code POST /run} (no platform, so no
+   * activation record): OK when it is a 200 whose body is one JSON object (the action's result), an
+   * error otherwise.
    */
   public static Outcome ofRun(int status, String body) {
     if (status != 200) return FAILED;
@@ -111,7 +123,9 @@ public record Outcome(Kind kind, boolean coldStart) {
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
-        if (p.nextToken() == JsonToken.VALUE_STRING && "key".equals(key) && INIT_TIME.equals(p.getText())) {
+        if (p.nextToken() == JsonToken.VALUE_STRING
+            && "key".equals(key)
+            && INIT_TIME.equals(p.getText())) {
           found = true;
         } else {
           p.skipChildren();
@@ -121,7 +135,10 @@ public record Outcome(Kind kind, boolean coldStart) {
     return found;
   }
 
-  /** Classifies an answer whose body was already parsed; {@code record} is a missing node if there is none. */
+  /**
+   * Classifies an answer whose body was already parsed; {@code record} is a missing node if there
+   * is none.
+   */
   static Outcome of(int status, JsonNode record) {
     Outcome byStatus = byStatus(status);
     return byStatus != null ? byStatus : fromRecord(status, record);
@@ -136,7 +153,8 @@ public record Outcome(Kind kind, boolean coldStart) {
         break;
       }
     }
-    boolean success = status == 200 && "success".equals(record.path("response").path("status").asText());
+    boolean success =
+        status == 200 && "success".equals(record.path("response").path("status").asText());
     return new Outcome(success ? Kind.OK : Kind.ERROR, cold);
   }
 }

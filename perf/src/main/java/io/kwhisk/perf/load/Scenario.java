@@ -4,16 +4,19 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One load scenario. Exactly one of {@code users} (closed loop: that many virtual users, each invoking blocking in
- * a loop) and {@code rate} (open loop: that many requests per second sent on schedule, whatever the completions)
- * is positive; the other is 0. Requests started during {@code warmup} are reported on the progress line only;
- * those started during the following {@code duration} are measured.
+ * One load scenario. Exactly one of {@code users} (closed loop: that many virtual users, each
+ * invoking blocking in a loop) and {@code rate} (open loop: that many requests per second sent on
+ * schedule, whatever the completions) is positive; the other is 0. Requests started during {@code
+ * warmup} are reported on the progress line only; those started during the following {@code
+ * duration} are measured.
  *
- * @param design a label for the system under test ({@code kwhisk}, {@code hash-baseline}, ...), the report's
- *     series name
- * @param actions how many noop actions the load is spread over ({@code prefix-0} .. {@code prefix-(K-1)})
- * @param maxInFlight open loop only: when this many requests are outstanding the schedule waits; the wait is
- *     still charged to the waiting requests' latency (measured from their intended send time)
+ * @param design a label for the system under test ({@code kwhisk}, {@code hash-baseline}, ...), the
+ *     report's series name
+ * @param actions how many noop actions the load is spread over ({@code prefix-0} .. {@code
+ *     prefix-(K-1)})
+ * @param maxInFlight open loop only: when this many requests are outstanding the schedule waits;
+ *     the wait is still charged to the waiting requests' latency (measured from their intended send
+ *     time)
  */
 public record Scenario(
     String design,
@@ -36,22 +39,45 @@ public record Scenario(
     Label.require("prefix", prefix);
     if (actions < 1) throw new IllegalArgumentException("actions should be >= 1, was " + actions);
     if (users < 0 || rate < 0 || (users > 0) == (rate > 0)) {
-      throw new IllegalArgumentException("give exactly one of users (closed loop) or rate (open loop), was users="
-          + users + " rate=" + rate);
+      throw new IllegalArgumentException(
+          "give exactly one of users (closed loop) or rate (open loop), was users="
+              + users
+              + " rate="
+              + rate);
     }
     if (warmup.isNegative()) throw new IllegalArgumentException("warmup should not be negative");
-    if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException("duration should be > 0");
-    if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight should be >= 1, was " + maxInFlight);
+    if (duration.isNegative() || duration.isZero())
+      throw new IllegalArgumentException("duration should be > 0");
+    if (maxInFlight < 1)
+      throw new IllegalArgumentException("maxInFlight should be >= 1, was " + maxInFlight);
   }
 
-  public static Scenario closedLoop(String design, int actions, int users, Duration warmup, Duration duration) {
-    return new Scenario(design, actions, users, 0, warmup, duration, ActionPicker.Kind.ROUND_ROBIN,
-        DEFAULT_PREFIX, DEFAULT_MAX_IN_FLIGHT);
+  public static Scenario closedLoop(
+      String design, int actions, int users, Duration warmup, Duration duration) {
+    return new Scenario(
+        design,
+        actions,
+        users,
+        0,
+        warmup,
+        duration,
+        ActionPicker.Kind.ROUND_ROBIN,
+        DEFAULT_PREFIX,
+        DEFAULT_MAX_IN_FLIGHT);
   }
 
-  public static Scenario openLoop(String design, int actions, double rate, Duration warmup, Duration duration) {
-    return new Scenario(design, actions, 0, rate, warmup, duration, ActionPicker.Kind.ROUND_ROBIN,
-        DEFAULT_PREFIX, DEFAULT_MAX_IN_FLIGHT);
+  public static Scenario openLoop(
+      String design, int actions, double rate, Duration warmup, Duration duration) {
+    return new Scenario(
+        design,
+        actions,
+        0,
+        rate,
+        warmup,
+        duration,
+        ActionPicker.Kind.ROUND_ROBIN,
+        DEFAULT_PREFIX,
+        DEFAULT_MAX_IN_FLIGHT);
   }
 
   public boolean openLoop() {
@@ -67,7 +93,8 @@ public record Scenario(
   }
 
   public Scenario withPrefix(String newPrefix) {
-    return new Scenario(design, actions, users, rate, warmup, duration, pick, newPrefix, maxInFlight);
+    return new Scenario(
+        design, actions, users, rate, warmup, duration, pick, newPrefix, maxInFlight);
   }
 
   public Scenario withMaxInFlight(int max) {
@@ -76,6 +103,9 @@ public record Scenario(
 
   /** A short label for progress lines, e.g. {@code kwhisk actions=10 users=100}. */
   public String label() {
-    return design + " actions=" + actions + (openLoop() ? " rate=" + rate + "/s" : " users=" + users);
+    return design
+        + " actions="
+        + actions
+        + (openLoop() ? " rate=" + rate + "/s" : " users=" + users);
   }
 }

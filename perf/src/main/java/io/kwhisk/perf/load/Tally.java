@@ -6,9 +6,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Counts and latencies of one phase (warm-up or measured window). Thread-safe: any number of threads
- * {@link #record}; {@link #snapshot} may be called concurrently from a reporting thread. Latencies are recorded in
- * microseconds, for {@link Outcome.Kind#OK} only, so that fast 429s or errors do not flatter the percentiles.
+ * Counts and latencies of one phase (warm-up or measured window). Thread-safe: any number of
+ * threads {@link #record}; {@link #snapshot} may be called concurrently from a reporting thread.
+ * Latencies are recorded in microseconds, for {@link Outcome.Kind#OK} only, so that fast 429s or
+ * errors do not flatter the percentiles.
  */
 public final class Tally {
   /** Longer latencies are clamped to this (far beyond any request timeout). */
@@ -26,7 +27,8 @@ public final class Tally {
     if (outcome.coldStart()) coldStarts.increment();
     switch (outcome.kind()) {
       case OK:
-        recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(latencyNanos))));
+        recorder.recordValue(
+            Math.min(MAX_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(latencyNanos))));
         ok.increment();
         break;
       case ACCEPTED:
@@ -43,15 +45,27 @@ public final class Tally {
   /** Everything recorded so far; the histogram is a copy the caller owns. */
   public synchronized Snapshot snapshot() {
     accumulated.add(recorder.getIntervalHistogram());
-    return new Snapshot(accumulated.copy(), ok.sum(), accepted.sum(), throttled.sum(), errors.sum(),
+    return new Snapshot(
+        accumulated.copy(),
+        ok.sum(),
+        accepted.sum(),
+        throttled.sum(),
+        errors.sum(),
         coldStarts.sum());
   }
 
   /** Counts and the latency histogram (microseconds) at one moment. */
-  public record Snapshot(Histogram latencyMicros, long ok, long accepted, long throttled, long errors,
+  public record Snapshot(
+      Histogram latencyMicros,
+      long ok,
+      long accepted,
+      long throttled,
+      long errors,
       long coldStarts) {
     public double percentileMillis(double percentile) {
-      return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+      return latencyMicros.getTotalCount() == 0
+          ? 0
+          : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
   }
 }

@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The cross product of action counts and load levels (virtual users for closed loop, or target rates for open
- * loop), each scenario with the same warm-up and measured window. Scenarios run in order of action count, then
- * load level, so each step adds actions to an already warm set.
+ * The cross product of action counts and load levels (virtual users for closed loop, or target
+ * rates for open loop), each scenario with the same warm-up and measured window. Scenarios run in
+ * order of action count, then load level, so each step adds actions to an already warm set.
  */
-public record MatrixPlan(List<Integer> actions, List<Integer> users, List<Double> rates, Duration warmup,
+public record MatrixPlan(
+    List<Integer> actions,
+    List<Integer> users,
+    List<Double> rates,
+    Duration warmup,
     Duration duration) {
 
   public MatrixPlan {
@@ -27,15 +31,28 @@ public record MatrixPlan(List<Integer> actions, List<Integer> users, List<Double
     }
   }
 
-  /** A few minutes: actions 1,10,100 x users 10,100; 10 s warm-up, 20 s measured (6 scenarios, ~3 min). */
+  /**
+   * A few minutes: actions 1,10,100 x users 10,100; 10 s warm-up, 20 s measured (6 scenarios, ~3
+   * min).
+   */
   public static MatrixPlan quick() {
-    return new MatrixPlan(List.of(1, 10, 100), List.of(10, 100), List.of(), Duration.ofSeconds(10),
+    return new MatrixPlan(
+        List.of(1, 10, 100),
+        List.of(10, 100),
+        List.of(),
+        Duration.ofSeconds(10),
         Duration.ofSeconds(20));
   }
 
-  /** actions 1,10,100,1000 x users 10,100,200; 20 s warm-up, 60 s measured (12 scenarios, ~17 min). */
+  /**
+   * actions 1,10,100,1000 x users 10,100,200; 20 s warm-up, 60 s measured (12 scenarios, ~17 min).
+   */
   public static MatrixPlan full() {
-    return new MatrixPlan(List.of(1, 10, 100, 1000), List.of(10, 100, 200), List.of(), Duration.ofSeconds(20),
+    return new MatrixPlan(
+        List.of(1, 10, 100, 1000),
+        List.of(10, 100, 200),
+        List.of(),
+        Duration.ofSeconds(20),
         Duration.ofSeconds(60));
   }
 
@@ -74,7 +91,8 @@ public record MatrixPlan(List<Integer> actions, List<Integer> users, List<Double
     return actions.stream().mapToInt(Integer::intValue).max().orElseThrow();
   }
 
-  public List<Scenario> scenarios(String design, ActionPicker.Kind pick, String prefix, int maxInFlight) {
+  public List<Scenario> scenarios(
+      String design, ActionPicker.Kind pick, String prefix, int maxInFlight) {
     List<Scenario> out = new ArrayList<>();
     for (int a : actions) {
       for (int u : users) {

@@ -12,13 +12,43 @@ public final class BurstTable {
 
   public static String render(List<BurstResult> rows) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, ROW, "design", "actions", "mem MB", "wall s", "cold", "creations/s",
-        "p50 ms", "p90 ms", "p99 ms", "max ms", "ok", "errors", "429", "202"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "design",
+            "actions",
+            "mem MB",
+            "wall s",
+            "cold",
+            "creations/s",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms",
+            "ok",
+            "errors",
+            "429",
+            "202"));
     for (BurstResult r : rows) {
-      out.append(String.format(Locale.ROOT, ROW, r.design(), r.actions(), memory(r.memoryMb()),
-          f(r.wallSeconds(), 2), r.coldStarts(),
-          Double.isNaN(r.creationsPerSecond()) ? "n/a" : f(r.creationsPerSecond(), 2), f(r.p50(), 1),
-          f(r.p90(), 1), f(r.p99(), 1), f(r.max(), 1), r.ok(), r.errors(), r.throttled(), r.accepted()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              ROW,
+              r.design(),
+              r.actions(),
+              memory(r.memoryMb()),
+              f(r.wallSeconds(), 2),
+              r.coldStarts(),
+              Double.isNaN(r.creationsPerSecond()) ? "n/a" : f(r.creationsPerSecond(), 2),
+              f(r.p50(), 1),
+              f(r.p90(), 1),
+              f(r.p99(), 1),
+              f(r.max(), 1),
+              r.ok(),
+              r.errors(),
+              r.throttled(),
+              r.accepted()));
     }
     return out.toString();
   }

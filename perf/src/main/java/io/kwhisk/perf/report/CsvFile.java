@@ -15,21 +15,26 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The mechanics the results files share: rows appended under one header (written when the file is new, checked
- * when it is not), and rows read by column name, so that a file with fewer (optional) columns or another column
- * order still reads. Fields never need quoting: labels are restricted to {@code [A-Za-z0-9._-]}.
+ * The mechanics the results files share: rows appended under one header (written when the file is
+ * new, checked when it is not), and rows read by column name, so that a file with fewer (optional)
+ * columns or another column order still reads. Fields never need quoting: labels are restricted to
+ * {@code [A-Za-z0-9._-]}.
  */
 final class CsvFile {
   private CsvFile() {}
 
-  /** Reads one row into a value; a {@link RuntimeException} becomes an error naming the file and line. */
+  /**
+   * Reads one row into a value; a {@link RuntimeException} becomes an error naming the file and
+   * line.
+   */
   interface RowReader<T> {
     T read(Row row);
   }
 
   /** Appends {@code row}, writing {@code header} first when the file is new or empty. */
   static void append(Path file, List<String> header, String row) throws IOException {
-    if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
+    if (file.toAbsolutePath().getParent() != null)
+      Files.createDirectories(file.toAbsolutePath().getParent());
     String expected = String.join(",", header);
     StringBuilder out = new StringBuilder();
     if (!Files.exists(file) || Files.size(file) == 0) {
@@ -44,11 +49,16 @@ final class CsvFile {
       }
     }
     out.append(row).append('\n');
-    Files.writeString(file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
-  /** Reads every row; the {@code required} columns must be present, any others default to 0 (or the epoch). */
-  static <T> List<T> read(Path file, List<String> required, RowReader<T> reader) throws IOException {
+  /**
+   * Reads every row; the {@code required} columns must be present, any others default to 0 (or the
+   * epoch).
+   */
+  static <T> List<T> read(Path file, List<String> required, RowReader<T> reader)
+      throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     if (lines.isEmpty()) return List.of();
     List<String> header = Arrays.asList(lines.get(0).trim().split(","));

@@ -19,15 +19,17 @@ import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
- * A self-contained HTML report (inline SVG and CSS, no script, nothing fetched) of the results CSVs. Load
- * scenarios: for each load level (closed loop: users; open loop: target rate) one chart of TPS and one of p99
- * against the number of actions (log scale), one line per design label, then every row as a table. Cold bursts:
- * creations per second and cold p99 against the burst size, then the rows. Lifecycle runs: their rows. When a
- * chart's cell was measured more than once, the chart shows the latest run; the tables show all.
+ * A self-contained HTML report (inline SVG and CSS, no script, nothing fetched) of the results
+ * CSVs. Load scenarios: for each load level (closed loop: users; open loop: target rate) one chart
+ * of TPS and one of p99 against the number of actions (log scale), one line per design label, then
+ * every row as a table. Cold bursts: creations per second and cold p99 against the burst size, then
+ * the rows. Lifecycle runs: their rows. When a chart's cell was measured more than once, the chart
+ * shows the latest run; the tables show all.
  */
 public final class HtmlReport {
-  private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-      "#e377c2", "#7f7f7f"};
+  private static final String[] COLOURS = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"
+  };
   private static final int WIDTH = 520;
   private static final int HEIGHT = 300;
   private static final int LEFT = 64;
@@ -41,24 +43,38 @@ public final class HtmlReport {
     return render(title, rows, List.of(), List.of());
   }
 
-  /** The load scenarios' section (if any rows), then the cold bursts' and the lifecycle runs' (if any). */
-  public static String render(String title, List<ScenarioResult> rows, List<BurstResult> bursts,
+  /**
+   * The load scenarios' section (if any rows), then the cold bursts' and the lifecycle runs' (if
+   * any).
+   */
+  public static String render(
+      String title,
+      List<ScenarioResult> rows,
+      List<BurstResult> bursts,
       List<LifecycleResult> lifecycles) {
     return render(title, rows, bursts, lifecycles, List.of());
   }
 
   /** As above, then the trace replays' section (if any rows). */
-  public static String render(String title, List<ScenarioResult> rows, List<BurstResult> bursts,
-      List<LifecycleResult> lifecycles, List<TraceResult> traces) {
+  public static String render(
+      String title,
+      List<ScenarioResult> rows,
+      List<BurstResult> bursts,
+      List<LifecycleResult> lifecycles,
+      List<TraceResult> traces) {
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(escape(title)).append("</title>\n<style>")
+        .append(escape(title))
+        .append("</title>\n<style>")
         .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}")
         .append("section{display:flex;flex-wrap:wrap;gap:16px;margin-bottom:24px}")
         .append("svg{background:#fff;border:1px solid #ddd}text{font-size:11px}")
-        .append("table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;")
+        .append(
+            "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;")
         .append("text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}")
-        .append("</style></head><body>\n<h1>").append(escape(title)).append("</h1>\n");
+        .append("</style></head><body>\n<h1>")
+        .append(escape(title))
+        .append("</h1>\n");
     if (rows.isEmpty() && bursts.isEmpty() && lifecycles.isEmpty() && traces.isEmpty()) {
       html.append("<p>No results.</p>\n");
     }
@@ -70,42 +86,90 @@ public final class HtmlReport {
   }
 
   private static void loadSection(StringBuilder html, List<ScenarioResult> rows) {
-    html.append("<p>Noop actions invoked blocking; latencies over successful activations of the measured window, ")
-        .append("open-loop latencies from the intended send time. x axis: number of actions (log scale).</p>\n");
+    html.append(
+            "<p>Noop actions invoked blocking; latencies over successful activations of the measured window, ")
+        .append(
+            "open-loop latencies from the intended send time. x axis: number of actions (log scale).</p>\n");
     List<String> designs = designs(rows, ScenarioResult::design);
     for (Map.Entry<String, List<ScenarioResult>> level : byLevel(rows).entrySet()) {
       html.append("<h2>").append(escape(level.getKey())).append("</h2>\n<section>\n");
-      html.append(chart("Throughput (" + level.getKey() + ")", "actions", "successful activations / s", designs,
-          latest(level.getValue(), ScenarioResult::design, ScenarioResult::actions, ScenarioResult::at,
-              ScenarioResult::tps)));
-      html.append(chart("p99 latency (" + level.getKey() + ")", "actions", "p99 ms", designs,
-          latest(level.getValue(), ScenarioResult::design, ScenarioResult::actions, ScenarioResult::at,
-              ScenarioResult::p99)));
+      html.append(
+          chart(
+              "Throughput (" + level.getKey() + ")",
+              "actions",
+              "successful activations / s",
+              designs,
+              latest(
+                  level.getValue(),
+                  ScenarioResult::design,
+                  ScenarioResult::actions,
+                  ScenarioResult::at,
+                  ScenarioResult::tps)));
+      html.append(
+          chart(
+              "p99 latency (" + level.getKey() + ")",
+              "actions",
+              "p99 ms",
+              designs,
+              latest(
+                  level.getValue(),
+                  ScenarioResult::design,
+                  ScenarioResult::actions,
+                  ScenarioResult::at,
+                  ScenarioResult::p99)));
       html.append("</section>\n");
     }
     html.append(CpuSection.render(rows));
     html.append("<h2>All runs</h2>\n")
-        .append(table(ResultsCsv.HEADER, rows.stream().map(ResultsCsv::format).collect(Collectors.toList())));
+        .append(
+            table(
+                ResultsCsv.HEADER,
+                rows.stream().map(ResultsCsv::format).collect(Collectors.toList())));
   }
 
   private static void burstSection(StringBuilder html, List<BurstResult> bursts) {
-    html.append("<h2>Cold bursts</h2>\n<p>N fresh noop actions invoked once each, all at the same instant. ")
-        .append("Container creations per second: cold activations over the time from the burst's start to the ")
-        .append("last cold activation's start (client and invoker clocks). Cold latency: client-measured from the ")
+    html.append(
+            "<h2>Cold bursts</h2>\n<p>N fresh noop actions invoked once each, all at the same instant. ")
+        .append(
+            "Container creations per second: cold activations over the time from the burst's start to the ")
+        .append(
+            "last cold activation's start (client and invoker clocks). Cold latency: client-measured from the ")
         .append("burst's start. x axis: burst size N (log scale).</p>\n<section>\n");
     List<String> designs = designs(bursts, HtmlReport::burstSeries);
-    html.append(chart("Container creations per second", "actions in the burst", "creations / s", designs,
-        latest(bursts, HtmlReport::burstSeries, BurstResult::actions, BurstResult::at,
-            BurstResult::creationsPerSecond)));
-    html.append(chart("Cold start p99", "actions in the burst", "p99 ms", designs,
-        latest(bursts, HtmlReport::burstSeries, BurstResult::actions, BurstResult::at, BurstResult::p99)));
+    html.append(
+        chart(
+            "Container creations per second",
+            "actions in the burst",
+            "creations / s",
+            designs,
+            latest(
+                bursts,
+                HtmlReport::burstSeries,
+                BurstResult::actions,
+                BurstResult::at,
+                BurstResult::creationsPerSecond)));
+    html.append(
+        chart(
+            "Cold start p99",
+            "actions in the burst",
+            "p99 ms",
+            designs,
+            latest(
+                bursts,
+                HtmlReport::burstSeries,
+                BurstResult::actions,
+                BurstResult::at,
+                BurstResult::p99)));
     html.append("</section>\n")
-        .append(table(BurstCsv.HEADER, bursts.stream().map(BurstCsv::format).collect(Collectors.toList())));
+        .append(
+            table(
+                BurstCsv.HEADER,
+                bursts.stream().map(BurstCsv::format).collect(Collectors.toList())));
   }
 
   /**
-   * A burst's line: its design, its memory limit when one was set (it decides how many containers fit), and
-   * "1 action" for burst-parallel (N invocations of one fresh action).
+   * A burst's line: its design, its memory limit when one was set (it decides how many containers
+   * fit), and "1 action" for burst-parallel (N invocations of one fresh action).
    */
   static String burstSeries(BurstResult r) {
     String series = r.memoryMb() > 0 ? r.design() + " " + r.memoryMb() + "MB" : r.design();
@@ -113,19 +177,27 @@ public final class HtmlReport {
   }
 
   private static void lifecycleSection(StringBuilder html, List<LifecycleResult> runs) {
-    html.append("<h2>Container lifecycle</h2>\n<p>A fresh echo actions: each container started by a first ")
-        .append("invoke (start_*: its client latency, init_*: the record's initTime), then A users send their ")
-        .append("requests one after another, every answer validated; the actions are deleted at the end. ")
+    html.append(
+            "<h2>Container lifecycle</h2>\n<p>A fresh echo actions: each container started by a first ")
+        .append(
+            "invoke (start_*: its client latency, init_*: the record's initTime), then A users send their ")
+        .append(
+            "requests one after another, every answer validated; the actions are deleted at the end. ")
         .append("Times in ms, duration in s.</p>\n")
-        .append(table(LifecycleCsv.HEADER, runs.stream().map(LifecycleCsv::format).collect(Collectors.toList())));
+        .append(
+            table(
+                LifecycleCsv.HEADER,
+                runs.stream().map(LifecycleCsv::format).collect(Collectors.toList())));
   }
 
   /** Rows grouped by load level, closed-loop levels first, each in ascending order. */
   private static Map<String, List<ScenarioResult>> byLevel(List<ScenarioResult> rows) {
     Map<String, List<ScenarioResult>> out = new LinkedHashMap<>();
     rows.stream()
-        .sorted(Comparator.comparing(ScenarioResult::openLoop).thenComparingInt(ScenarioResult::users)
-            .thenComparingDouble(ScenarioResult::rate))
+        .sorted(
+            Comparator.comparing(ScenarioResult::openLoop)
+                .thenComparingInt(ScenarioResult::users)
+                .thenComparingDouble(ScenarioResult::rate))
         .forEach(r -> out.computeIfAbsent(levelLabel(r), k -> new ArrayList<>()).add(r));
     return out;
   }
@@ -138,18 +210,23 @@ public final class HtmlReport {
 
   private static <T> List<String> designs(List<T> rows, Function<T, String> design) {
     List<String> out = new ArrayList<>();
-    rows.forEach(r -> {
-      if (!out.contains(design.apply(r))) out.add(design.apply(r));
-    });
+    rows.forEach(
+        r -> {
+          if (!out.contains(design.apply(r))) out.add(design.apply(r));
+        });
     return out;
   }
 
   /**
-   * Per design, x -> y of the last row measured for that cell (by time, then file order). A y that is not a
-   * number (a rate that could not be computed) is left out of the chart.
+   * Per design, x -> y of the last row measured for that cell (by time, then file order). A y that
+   * is not a number (a rate that could not be computed) is left out of the chart.
    */
-  static <T> Map<String, TreeMap<Integer, Double>> latest(List<T> rows, Function<T, String> design,
-      ToIntFunction<T> x, Function<T, Instant> at, ToDoubleFunction<T> y) {
+  static <T> Map<String, TreeMap<Integer, Double>> latest(
+      List<T> rows,
+      Function<T, String> design,
+      ToIntFunction<T> x,
+      Function<T, Instant> at,
+      ToDoubleFunction<T> y) {
     Map<String, TreeMap<Integer, T>> cells = new LinkedHashMap<>();
     for (T r : rows) {
       TreeMap<Integer, T> series = cells.computeIfAbsent(design.apply(r), k -> new TreeMap<>());
@@ -157,19 +234,25 @@ public final class HtmlReport {
       if (old == null || !at.apply(r).isBefore(at.apply(old))) series.put(x.applyAsInt(r), r);
     }
     Map<String, TreeMap<Integer, Double>> out = new LinkedHashMap<>();
-    cells.forEach((d, series) -> {
-      TreeMap<Integer, Double> points = new TreeMap<>();
-      series.forEach((xx, r) -> {
-        double v = y.applyAsDouble(r);
-        if (Double.isFinite(v)) points.put(xx, v);
-      });
-      if (!points.isEmpty()) out.put(d, points);
-    });
+    cells.forEach(
+        (d, series) -> {
+          TreeMap<Integer, Double> points = new TreeMap<>();
+          series.forEach(
+              (xx, r) -> {
+                double v = y.applyAsDouble(r);
+                if (Double.isFinite(v)) points.put(xx, v);
+              });
+          if (!points.isEmpty()) out.put(d, points);
+        });
     return out;
   }
 
   /** One line per design through its (x, y) points; x on a log scale, as the x's span decades. */
-  static String chart(String title, String xLabel, String yLabel, List<String> designs,
+  static String chart(
+      String title,
+      String xLabel,
+      String yLabel,
+      List<String> designs,
       Map<String, TreeMap<Integer, Double>> series) {
     TreeSet<Integer> xs = new TreeSet<>();
     double maxY = 0;
@@ -184,34 +267,86 @@ public final class HtmlReport {
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
     int pad = 16;
-    ToDoubleFunction<Integer> px = x -> logMax == logMin ? LEFT + plotW / 2.0
-        : LEFT + pad + (Math.log10(Math.max(1, x)) - logMin) / (logMax - logMin) * (plotW - 2 * pad);
+    ToDoubleFunction<Integer> px =
+        x ->
+            logMax == logMin
+                ? LEFT + plotW / 2.0
+                : LEFT
+                    + pad
+                    + (Math.log10(Math.max(1, x)) - logMin) / (logMax - logMin) * (plotW - 2 * pad);
     ToDoubleFunction<Double> py = v -> TOP + plotH - v / top * plotH;
 
     StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-        + "viewBox=\"0 0 %d %d\" role=\"img\"><title>%s</title>\n", WIDTH, HEIGHT, WIDTH, HEIGHT, escape(title)));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-weight=\"bold\">%s</text>\n", LEFT,
-        escape(title)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "viewBox=\"0 0 %d %d\" role=\"img\"><title>%s</title>\n",
+            WIDTH,
+            HEIGHT,
+            WIDTH,
+            HEIGHT,
+            escape(title)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"16\" font-weight=\"bold\">%s</text>\n",
+            LEFT,
+            escape(title)));
     for (int i = 0; i <= 5; i++) {
       double v = top * i / 5;
       double yy = py.applyAsDouble(v);
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, WIDTH - RIGHT, yy, yy, LEFT - 4,
-          yy + 4, trim(v)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                  + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+              LEFT,
+              WIDTH - RIGHT,
+              yy,
+              yy,
+              LEFT - 4,
+              yy + 4,
+              trim(v)));
     }
     for (int x : xs) {
       double xx = px.applyAsDouble(x);
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
-          + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", xx, xx, TOP, TOP + plotH, xx,
-          TOP + plotH + 14, x));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
+                  + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
+              xx,
+              xx,
+              TOP,
+              TOP + plotH,
+              xx,
+              TOP + plotH + 14,
+              x));
     }
-    svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-        + "stroke=\"#999\"/>\n", LEFT, TOP, plotW, plotH));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-        LEFT + plotW / 2.0, TOP + plotH + 30, escape(xLabel)));
-    svg.append(String.format(Locale.ROOT, "<text transform=\"translate(12 %.1f) rotate(-90)\" "
-        + "text-anchor=\"middle\">%s</text>\n", TOP + plotH / 2.0, escape(yLabel)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                + "stroke=\"#999\"/>\n",
+            LEFT,
+            TOP,
+            plotW,
+            plotH));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+            LEFT + plotW / 2.0,
+            TOP + plotH + 30,
+            escape(xLabel)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text transform=\"translate(12 %.1f) rotate(-90)\" "
+                + "text-anchor=\"middle\">%s</text>\n",
+            TOP + plotH / 2.0,
+            escape(yLabel)));
     int legendX = LEFT;
     for (String design : designs) {
       TreeMap<Integer, Double> s = series.get(design);
@@ -223,16 +358,38 @@ public final class HtmlReport {
         double xx = px.applyAsDouble(point.getKey());
         double yy = py.applyAsDouble(point.getValue());
         points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
-        dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: "
-            + "%d actions, %s</title></circle>", xx, yy, colour, escape(design), point.getKey(),
-            trim(point.getValue())));
+        dots.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: "
+                    + "%d actions, %s</title></circle>",
+                xx,
+                yy,
+                colour,
+                escape(design),
+                point.getKey(),
+                trim(point.getValue())));
       }
-      svg.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-design=\"%s\" fill=\"none\" "
-          + "stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%s\n", escape(design), colour,
-          points.toString().trim(), dots));
-      svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-          + "<text x=\"%d\" y=\"%d\">%s</text>\n", legendX, HEIGHT - 16, colour, legendX + 14, HEIGHT - 7,
-          escape(design)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<polyline class=\"series\" data-design=\"%s\" fill=\"none\" "
+                  + "stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%s\n",
+              escape(design),
+              colour,
+              points.toString().trim(),
+              dots));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                  + "<text x=\"%d\" y=\"%d\">%s</text>\n",
+              legendX,
+              HEIGHT - 16,
+              colour,
+              legendX + 14,
+              HEIGHT - 7,
+              escape(design)));
       legendX += 24 + 7 * design.length();
     }
     return svg.append("</svg>\n").toString();
@@ -250,7 +407,10 @@ public final class HtmlReport {
     return t.append("</table>\n").toString();
   }
 
-  /** A round axis top >= v: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (1 for nothing measured). */
+  /**
+   * A round axis top >= v: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (1 for nothing
+   * measured).
+   */
   static double niceCeiling(double v) {
     if (v <= 0) return 1;
     double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
@@ -265,6 +425,9 @@ public final class HtmlReport {
   }
 
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

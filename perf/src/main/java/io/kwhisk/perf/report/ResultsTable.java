@@ -12,13 +12,43 @@ public final class ResultsTable {
 
   public static String render(List<ScenarioResult> rows) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, ROW, "design", "actions", "users", "rate/s", "secs", "tps", "p50 ms",
-        "p90 ms", "p99 ms", "p99.9 ms", "errors", "throttled", "cold", "202"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "design",
+            "actions",
+            "users",
+            "rate/s",
+            "secs",
+            "tps",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "errors",
+            "throttled",
+            "cold",
+            "202"));
     for (ScenarioResult r : rows) {
-      out.append(String.format(Locale.ROOT, ROW, r.design(), r.actions(), r.users() > 0 ? r.users() : "-",
-          r.rate() > 0 ? String.format(Locale.ROOT, "%.0f", r.rate()) : "-",
-          String.format(Locale.ROOT, "%.0f", r.durationSeconds()), f(r.tps(), 1), f(r.p50(), 2), f(r.p90(), 2),
-          f(r.p99(), 2), f(r.p999(), 2), r.errors(), r.throttled(), r.coldStarts(), r.accepted()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              ROW,
+              r.design(),
+              r.actions(),
+              r.users() > 0 ? r.users() : "-",
+              r.rate() > 0 ? String.format(Locale.ROOT, "%.0f", r.rate()) : "-",
+              String.format(Locale.ROOT, "%.0f", r.durationSeconds()),
+              f(r.tps(), 1),
+              f(r.p50(), 2),
+              f(r.p90(), 2),
+              f(r.p99(), 2),
+              f(r.p999(), 2),
+              r.errors(),
+              r.throttled(),
+              r.coldStarts(),
+              r.accepted()));
     }
     return out.toString();
   }

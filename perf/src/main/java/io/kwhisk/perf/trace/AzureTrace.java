@@ -12,20 +12,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A slice of the Azure Functions 2019 trace ("Serverless in the Wild", Shahrad et al., ATC 2020) in the trace's own
- * schema, three CSVs in one directory:
+ * A slice of the Azure Functions 2019 trace ("Serverless in the Wild", Shahrad et al., ATC 2020) in
+ * the trace's own schema, three CSVs in one directory:
  *
  * <ul>
- *   <li>{@code invocations.csv}: {@code HashFunction,HashApp,HashOwner,minute_1..minute_N} (or {@code 1..N}, as in
- *       the dataset's own day files), invocations per minute;
+ *   <li>{@code invocations.csv}: {@code HashFunction,HashApp,HashOwner,minute_1..minute_N} (or
+ *       {@code 1..N}, as in the dataset's own day files), invocations per minute;
  *   <li>{@code durations.csv}: {@code HashFunction,HashApp,HashOwner,Count,Average,Minimum,Maximum,
  *       percentile_Average_<p>...}, execution-time percentiles in ms;
- *   <li>{@code memory.csv}: {@code HashApp,HashOwner,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct<p>...},
+ *   <li>{@code memory.csv}: {@code
+ *       HashApp,HashOwner,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct<p>...},
  *       allocated-memory percentiles in MB, per application.
  * </ul>
  *
- * Columns are found by name, percentile ranks read from the column names. Every invoked function needs a
- * durations row; an application without a memory row allocates nothing (the public dataset misses some).
+ * Columns are found by name, percentile ranks read from the column names. Every invoked function
+ * needs a durations row; an application without a memory row allocates nothing (the public dataset
+ * misses some).
  */
 public record AzureTrace(List<TraceFunction> functions) {
   public AzureTrace {
@@ -34,15 +36,18 @@ public record AzureTrace(List<TraceFunction> functions) {
 
   /** Reads {@code dir/invocations.csv}, {@code dir/durations.csv} and {@code dir/memory.csv}. */
   public static AzureTrace read(Path dir) throws IOException {
-    return parse(text(dir.resolve("invocations.csv")), text(dir.resolve("durations.csv")),
+    return parse(
+        text(dir.resolve("invocations.csv")),
+        text(dir.resolve("durations.csv")),
         text(dir.resolve("memory.csv")));
   }
 
   /** Parses the three files' contents; errors name the file, line and column. */
   public static AzureTrace parse(String invocations, String durations, String memory) {
-    Map<String, Percentiles> durationByFunction = percentiles("durations.csv", durations, "HashFunction",
-        "percentile_Average_");
-    Map<String, Percentiles> memoryByApp = percentiles("memory.csv", memory, "HashApp", "AverageAllocatedMb_pct");
+    Map<String, Percentiles> durationByFunction =
+        percentiles("durations.csv", durations, "HashFunction", "percentile_Average_");
+    Map<String, Percentiles> memoryByApp =
+        percentiles("memory.csv", memory, "HashApp", "AverageAllocatedMb_pct");
     List<String[]> rows = rows(invocations);
     if (rows.isEmpty()) throw new IllegalArgumentException("invocations.csv is empty");
     String[] header = rows.get(0);
@@ -66,21 +71,32 @@ public record AzureTrace(List<TraceFunction> functions) {
       int[] perMinute = new int[minuteColumns.size()];
       long total = 0;
       for (int m = 0; m < perMinute.length; m++) {
-        perMinute[m] = integer("invocations.csv", line + 1, header[minuteColumns.get(m)].trim(),
-            cell(r, minuteColumns.get(m)));
+        perMinute[m] =
+            integer(
+                "invocations.csv",
+                line + 1,
+                header[minuteColumns.get(m)].trim(),
+                cell(r, minuteColumns.get(m)));
         total += perMinute[m];
       }
       String hash = cell(r, fn);
       Percentiles d = durationByFunction.get(hash);
       if (d == null) {
         if (total == 0) continue;
-        throw new IllegalArgumentException("durations.csv has no row for function " + hash
-            + " (invocations.csv line " + (line + 1) + ")");
+        throw new IllegalArgumentException(
+            "durations.csv has no row for function "
+                + hash
+                + " (invocations.csv line "
+                + (line + 1)
+                + ")");
       }
-      Percentiles mem = memoryByApp.getOrDefault(cell(r, app), new Percentiles(new double[] {0}, new double[] {0}));
+      Percentiles mem =
+          memoryByApp.getOrDefault(
+              cell(r, app), new Percentiles(new double[] {0}, new double[] {0}));
       TraceFunction f = new TraceFunction(hash, cell(r, app), perMinute, d, mem);
       if (!shortNames.add(f.shortName())) {
-        throw new IllegalArgumentException("two functions share the name " + f.shortName() + " in invocations.csv");
+        throw new IllegalArgumentException(
+            "two functions share the name " + f.shortName() + " in invocations.csv");
       }
       out.add(f);
     }
@@ -94,7 +110,8 @@ public record AzureTrace(List<TraceFunction> functions) {
     return m;
   }
 
-  private static Map<String, Percentiles> percentiles(String file, String text, String keyColumn, String prefix) {
+  private static Map<String, Percentiles> percentiles(
+      String file, String text, String keyColumn, String prefix) {
     List<String[]> rows = rows(text);
     if (rows.isEmpty()) throw new IllegalArgumentException(file + " is empty");
     String[] header = rows.get(0);
@@ -107,12 +124,14 @@ public record AzureTrace(List<TraceFunction> functions) {
         try {
           ranks.add(Double.parseDouble(rank));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(file + ": column " + header[c] + " should end in a percentile rank", e);
+          throw new IllegalArgumentException(
+              file + ": column " + header[c] + " should end in a percentile rank", e);
         }
         cols.add(c);
       }
     }
-    if (cols.isEmpty()) throw new IllegalArgumentException(file + " has no " + prefix + "<rank> column");
+    if (cols.isEmpty())
+      throw new IllegalArgumentException(file + " has no " + prefix + "<rank> column");
     double[] r = new double[ranks.size()];
     for (int i = 0; i < r.length; i++) r[i] = ranks.get(i);
     Map<String, Percentiles> out = new HashMap<>();
@@ -124,8 +143,15 @@ public record AzureTrace(List<TraceFunction> functions) {
         try {
           v[i] = Double.parseDouble(cell);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(file + " line " + (line + 1) + ", column " + header[cols.get(i)]
-              + ": not a number: " + cell, e);
+          throw new IllegalArgumentException(
+              file
+                  + " line "
+                  + (line + 1)
+                  + ", column "
+                  + header[cols.get(i)]
+                  + ": not a number: "
+                  + cell,
+              e);
         }
       }
       try {
@@ -168,8 +194,8 @@ public record AzureTrace(List<TraceFunction> functions) {
       if (n < 0) throw new NumberFormatException("negative");
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(file + " line " + line + ", column " + column
-          + ": should be a count >= 0, was " + v, e);
+      throw new IllegalArgumentException(
+          file + " line " + line + ", column " + column + ": should be a count >= 0, was " + v, e);
     }
   }
 

@@ -4,11 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Container memory-time, the cost side of a replay: the sum over containers of memory limit x time alive, in
- * GB-seconds, from periodic listings of the platform's containers (running or paused: a paused container still
- * holds its memory). A container seen in one listing is counted alive until the next (left Riemann sum), so the
- * error is at most one sampling interval per container start and stop. Charged to the container's owner (the
- * function whose action it runs; prewarmed stock has none) and in total. Not thread-safe: one sampler feeds it.
+ * Container memory-time, the cost side of a replay: the sum over containers of memory limit x time
+ * alive, in GB-seconds, from periodic listings of the platform's containers (running or paused: a
+ * paused container still holds its memory). A container seen in one listing is counted alive until
+ * the next (left Riemann sum), so the error is at most one sampling interval per container start
+ * and stop. Charged to the container's owner (the function whose action it runs; prewarmed stock
+ * has none) and in total. Not thread-safe: one sampler feeds it.
  */
 public final class MemoryTime {
   /** A container as one listing saw it: whose it is ({@code ""} for none) and its memory limit. */
@@ -23,7 +24,8 @@ public final class MemoryTime {
   /** A listing taken at {@code nanos} (any origin, increasing): container id -> container. */
   public void observe(long nanos, Map<String, Container> alive) {
     if (started) {
-      if (nanos < previousNanos) throw new IllegalArgumentException("listings should come in time order");
+      if (nanos < previousNanos)
+        throw new IllegalArgumentException("listings should come in time order");
       long dt = nanos - previousNanos;
       for (Container c : previous.values()) {
         double mbNanos = (double) c.memoryMb() * dt;

@@ -3,12 +3,15 @@ package io.kwhisk.perf.trace;
 import java.util.Objects;
 
 /**
- * One function of an Azure Functions 2019 trace: its hash, its application's hash, its invocations in each minute
- * of the day, and the percentiles of its execution time (ms) and of its application's allocated memory (MB).
+ * One function of an Azure Functions 2019 trace: its hash, its application's hash, its invocations
+ * in each minute of the day, and the percentiles of its execution time (ms) and of its
+ * application's allocated memory (MB).
  *
- * @param perMinute invocations in minute 1, 2, ... (index 0 is minute 1); not copied, never modified
+ * @param perMinute invocations in minute 1, 2, ... (index 0 is minute 1); not copied, never
+ *     modified
  */
-public record TraceFunction(String hash, String app, int[] perMinute, Percentiles durationMs, Percentiles memoryMb) {
+public record TraceFunction(
+    String hash, String app, int[] perMinute, Percentiles durationMs, Percentiles memoryMb) {
   public TraceFunction {
     Objects.requireNonNull(hash, "hash should not be null");
     Objects.requireNonNull(app, "app should not be null");
@@ -24,7 +27,10 @@ public record TraceFunction(String hash, String app, int[] perMinute, Percentile
     return n;
   }
 
-  /** A short, stable name: the first 12 characters of the hash (unique in the trace slices; the reader checks). */
+  /**
+   * A short, stable name: the first 12 characters of the hash (unique in the trace slices; the
+   * reader checks).
+   */
   public String shortName() {
     return hash.length() <= 12 ? hash : hash.substring(0, 12);
   }

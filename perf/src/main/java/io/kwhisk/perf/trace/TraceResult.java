@@ -7,17 +7,35 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One row of a replay's results: one function ({@code rank} 1 = the most invoked), or the whole replay
- * ({@code function} = {@link #ALL}, rank 0). Slowdown and latency are over the successful activations; 429s,
- * 202s and errors are counted beside them, not in them (a design that sheds load must not look faster for it).
+ * One row of a replay's results: one function ({@code rank} 1 = the most invoked), or the whole
+ * replay ({@code function} = {@link #ALL}, rank 0). Slowdown and latency are over the successful
+ * activations; 429s, 202s and errors are counted beside them, not in them (a design that sheds load
+ * must not look faster for it).
  *
- * @param coldFraction cold starts (records with {@code initTime}) over successful activations; NaN without any
- * @param memoryGbSeconds container memory-time (limit x time alive) of the function's containers; the ALL row has
- *     every container of the platform, prewarmed stock included
+ * @param coldFraction cold starts (records with {@code initTime}) over successful activations; NaN
+ *     without any
+ * @param memoryGbSeconds container memory-time (limit x time alive) of the function's containers;
+ *     the ALL row has every container of the platform, prewarmed stock included
  */
-public record TraceResult(String design, String function, int rank, long invocations, long ok, long coldStarts,
-    double coldFraction, long throttled, long errors, long accepted, double slowdownP50, double slowdownP99,
-    double latencyP50Ms, double latencyP99Ms, double execP50Ms, double memoryGbSeconds, int minutes, double speed,
+public record TraceResult(
+    String design,
+    String function,
+    int rank,
+    long invocations,
+    long ok,
+    long coldStarts,
+    double coldFraction,
+    long throttled,
+    long errors,
+    long accepted,
+    double slowdownP50,
+    double slowdownP99,
+    double latencyP50Ms,
+    double latencyP99Ms,
+    double execP50Ms,
+    double memoryGbSeconds,
+    int minutes,
+    double speed,
     Instant at) {
   /** The function name of the row that sums up the whole replay. */
   public static final String ALL = "all";
@@ -29,11 +47,16 @@ public record TraceResult(String design, String function, int rank, long invocat
   }
 
   /**
-   * The rows of one replay: the ALL row first, then one per function of the schedule in its order (most invoked
-   * first), functions without any invocation left out.
+   * The rows of one replay: the ALL row first, then one per function of the schedule in its order
+   * (most invoked first), functions without any invocation left out.
    */
-  public static List<TraceResult> summarise(String design, ArrivalSchedule schedule, List<TraceSample> samples,
-      MemoryTime memory, ReplayPlan plan, Instant at) {
+  public static List<TraceResult> summarise(
+      String design,
+      ArrivalSchedule schedule,
+      List<TraceSample> samples,
+      MemoryTime memory,
+      ReplayPlan plan,
+      Instant at) {
     List<List<TraceSample>> byFunction = new ArrayList<>();
     for (int i = 0; i < schedule.functions().size(); i++) byFunction.add(new ArrayList<>());
     for (TraceSample s : samples) byFunction.get(s.function()).add(s);
@@ -47,8 +70,14 @@ public record TraceResult(String design, String function, int rank, long invocat
     return out;
   }
 
-  private static TraceResult row(String design, String function, int rank, List<TraceSample> samples,
-      double gbSeconds, ReplayPlan plan, Instant at) {
+  private static TraceResult row(
+      String design,
+      String function,
+      int rank,
+      List<TraceSample> samples,
+      double gbSeconds,
+      ReplayPlan plan,
+      Instant at) {
     long ok = 0;
     long cold = 0;
     long throttled = 0;
@@ -72,13 +101,31 @@ public record TraceResult(String design, String function, int rank, long invocat
         default -> throw new IllegalStateException("unknown outcome " + s.outcome());
       }
     }
-    return new TraceResult(design, function, rank, samples.size(), ok, cold, ok == 0 ? Double.NaN : (double) cold / ok,
-        throttled, errors, accepted, percentile(slowdowns, 0.5), percentile(slowdowns, 0.99),
-        percentile(latencies, 0.5), percentile(latencies, 0.99), percentile(execs, 0.5), gbSeconds, plan.minutes(),
-        plan.speed(), at);
+    return new TraceResult(
+        design,
+        function,
+        rank,
+        samples.size(),
+        ok,
+        cold,
+        ok == 0 ? Double.NaN : (double) cold / ok,
+        throttled,
+        errors,
+        accepted,
+        percentile(slowdowns, 0.5),
+        percentile(slowdowns, 0.99),
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        percentile(execs, 0.5),
+        gbSeconds,
+        plan.minutes(),
+        plan.speed(),
+        at);
   }
 
-  /** The nearest-rank percentile ({@code q} in (0, 1]) of {@code values}; NaN when there are none. */
+  /**
+   * The nearest-rank percentile ({@code q} in (0, 1]) of {@code values}; NaN when there are none.
+   */
   static double percentile(List<Double> values, double q) {
     if (values.isEmpty()) return Double.NaN;
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();

@@ -20,26 +20,30 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Replays an {@link ArrivalSchedule} against a live endpoint as an open loop: one action per trace function
- * ({@code <prefix>-<function's short name>}, {@link #ACTION_CODE}), each invocation sent blocking when due whatever
- * the earlier ones are doing, its latency measured from the due time (so a stalled platform is charged for every
- * invocation due during the stall), while a sampler lists the platform's containers every
- * {@code sampleEvery} for {@link MemoryTime}. The replay ends with its last answer (or the client timeout plus a
- * grace); memory-time covers the same window. Not thread-safe: one replay at a time.
+ * Replays an {@link ArrivalSchedule} against a live endpoint as an open loop: one action per trace
+ * function ({@code <prefix>-<function's short name>}, {@link #ACTION_CODE}), each invocation sent
+ * blocking when due whatever the earlier ones are doing, its latency measured from the due time (so
+ * a stalled platform is charged for every invocation due during the stall), while a sampler lists
+ * the platform's containers every {@code sampleEvery} for {@link MemoryTime}. The replay ends with
+ * its last answer (or the client timeout plus a grace); memory-time covers the same window. Not
+ * thread-safe: one replay at a time.
  */
 public final class TraceRunner {
   /**
-   * A trace function's body: holds {@code mb} MB (allocated and written once per container, as an application's
-   * resident memory, not per invocation: that would measure memset), then returns after {@code ms} milliseconds
-   * without using the CPU, as the trace's execution times are wall-clock times of functions that mostly wait.
+   * A trace function's body: holds {@code mb} MB (allocated and written once per container, as an
+   * application's resident memory, not per invocation: that would measure memset), then returns
+   * after {@code ms} milliseconds without using the CPU, as the trace's execution times are
+   * wall-clock times of functions that mostly wait.
    */
-  public static final String ACTION_CODE = String.join("\n",
-      "let held = null;",
-      "function main(p) {",
-      "  const bytes = (p.mb | 0) * 1048576;",
-      "  if (bytes > 0 && (held === null || held.length !== bytes)) held = Buffer.alloc(bytes, 1);",
-      "  return new Promise(done => setTimeout(() => done({ms: p.ms, mb: held === null ? 0 : held.length >> 20}), p.ms));",
-      "}");
+  public static final String ACTION_CODE =
+      String.join(
+          "\n",
+          "let held = null;",
+          "function main(p) {",
+          "  const bytes = (p.mb | 0) * 1048576;",
+          "  if (bytes > 0 && (held === null || held.length !== bytes)) held = Buffer.alloc(bytes, 1);",
+          "  return new Promise(done => setTimeout(() => done({ms: p.ms, mb: held === null ? 0 : held.length >> 20}), p.ms));",
+          "}");
 
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final Duration GRACE = Duration.ofSeconds(10);
@@ -52,13 +56,19 @@ public final class TraceRunner {
   private final Duration requestTimeout;
   private final Duration sampleEvery;
 
-  public TraceRunner(WhiskClient client, ContainerListing containers, PrintStream progress, Clock clock,
-      Duration requestTimeout, Duration sampleEvery) {
+  public TraceRunner(
+      WhiskClient client,
+      ContainerListing containers,
+      PrintStream progress,
+      Clock clock,
+      Duration requestTimeout,
+      Duration sampleEvery) {
     this.client = Objects.requireNonNull(client, "client should not be null");
     this.containers = Objects.requireNonNull(containers, "containers should not be null");
     this.progress = Objects.requireNonNull(progress, "progress should not be null");
     this.clock = Objects.requireNonNull(clock, "clock should not be null");
-    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout should not be null");
+    this.requestTimeout =
+        Objects.requireNonNull(requestTimeout, "requestTimeout should not be null");
     this.sampleEvery = Objects.requireNonNull(sampleEvery, "sampleEvery should not be null");
   }
 
@@ -67,19 +77,29 @@ public final class TraceRunner {
     return prefix + "-" + f.shortName();
   }
 
-  /** Creates (or replaces) the schedule's actions with the memory limit and per-container concurrency given. */
+  /**
+   * Creates (or replaces) the schedule's actions with the memory limit and per-container
+   * concurrency given.
+   */
   public void create(ArrivalSchedule schedule, String prefix, int memoryMb, int concurrency)
       throws IOException, InterruptedException {
-    forEachFunction(schedule, f -> client.putNodeAction(actionName(prefix, f), ACTION_CODE, concurrency, memoryMb));
+    forEachFunction(
+        schedule,
+        f -> client.putNodeAction(actionName(prefix, f), ACTION_CODE, concurrency, memoryMb));
   }
 
   /** Deletes the schedule's actions (which retires their containers). */
-  public void delete(ArrivalSchedule schedule, String prefix) throws IOException, InterruptedException {
+  public void delete(ArrivalSchedule schedule, String prefix)
+      throws IOException, InterruptedException {
     forEachFunction(schedule, f -> client.deleteAction(actionName(prefix, f)));
   }
 
-  /** Replays the schedule; returns one sample per arrival, in no particular order, and fills {@code memory}. */
-  public List<TraceSample> replay(ArrivalSchedule schedule, String prefix, String label, MemoryTime memory)
+  /**
+   * Replays the schedule; returns one sample per arrival, in no particular order, and fills {@code
+   * memory}.
+   */
+  public List<TraceSample> replay(
+      ArrivalSchedule schedule, String prefix, String label, MemoryTime memory)
       throws InterruptedException {
     List<Arrival> arrivals = schedule.arrivals();
     List<TraceSample> samples = new ArrayList<>(arrivals.size());
@@ -91,40 +111,69 @@ public final class TraceRunner {
     long origin = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
     Sampler sampler = new Sampler(memory, origin);
     sampler.start();
-    Thread scheduler = new Thread(() -> {
-      for (Arrival a : arrivals) {
-        long due = origin + a.offsetNanos();
-        long wait;
-        while ((wait = due - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
-        behind.set(System.nanoTime() - due);
-        String params = "{\"ms\":" + a.durationMs() + ",\"mb\":" + schedule.allocationMb().get(a.function()) + "}";
-        client.invokeBlockingAsync(actionName(prefix, schedule.functions().get(a.function())), params)
-            .whenComplete((r, failure) -> {
-              Outcome o = failure != null ? Outcome.FAILED : Outcome.of(r.statusCode(), r.body());
-              TraceSample s = new TraceSample(a.function(), a.durationMs(), o, System.nanoTime() - due);
-              synchronized (samples) {
-                samples.add(s);
+    Thread scheduler =
+        new Thread(
+            () -> {
+              for (Arrival a : arrivals) {
+                long due = origin + a.offsetNanos();
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+                behind.set(System.nanoTime() - due);
+                String params =
+                    "{\"ms\":"
+                        + a.durationMs()
+                        + ",\"mb\":"
+                        + schedule.allocationMb().get(a.function())
+                        + "}";
+                client
+                    .invokeBlockingAsync(
+                        actionName(prefix, schedule.functions().get(a.function())), params)
+                    .whenComplete(
+                        (r, failure) -> {
+                          Outcome o =
+                              failure != null
+                                  ? Outcome.FAILED
+                                  : Outcome.of(r.statusCode(), r.body());
+                          TraceSample s =
+                              new TraceSample(
+                                  a.function(), a.durationMs(), o, System.nanoTime() - due);
+                          synchronized (samples) {
+                            samples.add(s);
+                          }
+                          if (o.coldStart() && o.kind() == Outcome.Kind.OK) cold.increment();
+                          if (o.kind() == Outcome.Kind.THROTTLED) throttled.increment();
+                          if (o.kind() == Outcome.Kind.ERROR) errors.increment();
+                          answered.increment();
+                        });
               }
-              if (o.coldStart() && o.kind() == Outcome.Kind.OK) cold.increment();
-              if (o.kind() == Outcome.Kind.THROTTLED) throttled.increment();
-              if (o.kind() == Outcome.Kind.ERROR) errors.increment();
-              answered.increment();
-            });
-      }
-    }, "perf-trace-scheduler");
+            },
+            "perf-trace-scheduler");
     scheduler.setDaemon(true);
     scheduler.start();
-    long end = origin + arrivals.get(arrivals.size() - 1).offsetNanos() + requestTimeout.plus(GRACE).toNanos();
+    long end =
+        origin
+            + arrivals.get(arrivals.size() - 1).offsetNanos()
+            + requestTimeout.plus(GRACE).toNanos();
     long length = arrivals.get(arrivals.size() - 1).offsetNanos();
     long tick = System.nanoTime() + TICK_NANOS;
     while (answered.sum() < arrivals.size() && System.nanoTime() - end < 0) {
       LockSupport.parkNanos(Math.max(1, tick - System.nanoTime()));
       if (System.nanoTime() - tick >= 0) {
         tick += TICK_NANOS;
-        progress.println(String.format(Locale.ROOT,
-            "[%s trace] %5.0f/%.0fs  answered %d/%d  cold %d  429 %d  errors %d  containers %d  behind %d ms",
-            label, (System.nanoTime() - origin) / 1e9, length / 1e9, answered.sum(), arrivals.size(), cold.sum(),
-            throttled.sum(), errors.sum(), sampler.alive(), behind.get() / 1_000_000));
+        progress.println(
+            String.format(
+                Locale.ROOT,
+                "[%s trace] %5.0f/%.0fs  answered %d/%d  cold %d  429 %d  errors %d  containers %d  behind %d ms",
+                label,
+                (System.nanoTime() - origin) / 1e9,
+                length / 1e9,
+                answered.sum(),
+                arrivals.size(),
+                cold.sum(),
+                throttled.sum(),
+                errors.sum(),
+                sampler.alive(),
+                behind.get() / 1_000_000));
       }
       if (Thread.interrupted()) throw new InterruptedException();
     }
@@ -132,8 +181,9 @@ public final class TraceRunner {
     sampler.finish();
     synchronized (samples) {
       if (samples.size() < arrivals.size()) {
-        progress.printf("[%s trace] %d invocation(s) unanswered %s after the last was due; not counted%n", label,
-            arrivals.size() - samples.size(), requestTimeout.plus(GRACE));
+        progress.printf(
+            "[%s trace] %d invocation(s) unanswered %s after the last was due; not counted%n",
+            label, arrivals.size() - samples.size(), requestTimeout.plus(GRACE));
       }
       return List.copyOf(samples);
     }
@@ -144,7 +194,9 @@ public final class TraceRunner {
     return clock;
   }
 
-  /** Lists the containers every {@code sampleEvery} on its own thread; a failed listing is skipped. */
+  /**
+   * Lists the containers every {@code sampleEvery} on its own thread; a failed listing is skipped.
+   */
   private final class Sampler {
     private final MemoryTime memory;
     private final long origin;
@@ -186,7 +238,9 @@ public final class TraceRunner {
           alive = memory.alive();
         }
       } catch (IOException e) {
-        progress.println("[trace] listing the containers failed (this interval is not counted): " + e.getMessage());
+        progress.println(
+            "[trace] listing the containers failed (this interval is not counted): "
+                + e.getMessage());
       }
     }
 
@@ -205,18 +259,23 @@ public final class TraceRunner {
 
   private static void forEachFunction(ArrivalSchedule schedule, FunctionCall call)
       throws IOException, InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
-      Thread t = new Thread(r, "perf-trace-setup");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            SETUP_PARALLELISM,
+            r -> {
+              Thread t = new Thread(r, "perf-trace-setup");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<Void>> done = new ArrayList<>();
       for (TraceFunction f : schedule.functions()) {
-        done.add(pool.submit(() -> {
-          call.apply(f);
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  call.apply(f);
+                  return null;
+                }));
       }
       for (Future<Void> f : done) {
         try {

@@ -32,16 +32,19 @@ class BurstPlanTest {
 
   @Test
   void badOptionsAreRejectedNamingTheOption() {
-    assertThatThrownBy(() -> plan(List.of(10, 0), "p", 0)).hasMessageContaining("--actions")
+    assertThatThrownBy(() -> plan(List.of(10, 0), "p", 0))
+        .hasMessageContaining("--actions")
         .hasMessageContaining("was 0");
-    assertThatThrownBy(() -> plan(List.of(BurstPlan.MAX_SIZE + 1), "p", 0)).hasMessageContaining("--actions")
+    assertThatThrownBy(() -> plan(List.of(BurstPlan.MAX_SIZE + 1), "p", 0))
+        .hasMessageContaining("--actions")
         .hasMessageContaining("between 1 and 1000");
     assertThatThrownBy(() -> plan(List.of(), "p", 0)).hasMessageContaining("--actions should list");
     assertThatThrownBy(() -> plan(List.of(1), "p", -1)).hasMessageContaining("--memory");
     assertThatThrownBy(() -> plan(List.of(1), "a b", 0)).hasMessageContaining("--prefix");
     assertThatThrownBy(() -> plan(List.of(1), "-dash", 0))
         .hasMessageContaining("--prefix -dash does not make valid");
-    assertThatThrownBy(() -> new BurstPlan("my design", List.of(1), "p", "r", 0, Duration.ZERO, false))
+    assertThatThrownBy(
+            () -> new BurstPlan("my design", List.of(1), "p", "r", 0, Duration.ZERO, false))
         .hasMessageContaining("--design");
   }
 }

@@ -19,28 +19,42 @@ class BurstResultTest {
   private static final Outcome WARM = new Outcome(Outcome.Kind.OK, false);
 
   private static BurstSample sample(Outcome o, long latencyMillis, long startMillis) {
-    return new BurstSample(o, TimeUnit.MILLISECONDS.toNanos(latencyMillis), OptionalLong.of(startMillis));
+    return new BurstSample(
+        o, TimeUnit.MILLISECONDS.toNanos(latencyMillis), OptionalLong.of(startMillis));
   }
 
   private static BurstResult of(List<BurstSample> samples) {
-    return BurstResult.of("kwhisk", samples.size(), 0, T0, TimeUnit.SECONDS.toNanos(4), samples, Instant.EPOCH);
+    return BurstResult.of(
+        "kwhisk", samples.size(), 0, T0, TimeUnit.SECONDS.toNanos(4), samples, Instant.EPOCH);
   }
 
   @Test
   void creationRateIsColdStartsOverTheTimeFromTheBurstStartToTheLastColdStart() {
-    BurstResult r = of(List.of(sample(COLD, 900, T0 + 500), sample(COLD, 1500, T0 + 1000),
-        sample(COLD, 2600, T0 + 2000), sample(WARM, 3000, T0 + 2900)));
+    BurstResult r =
+        of(
+            List.of(
+                sample(COLD, 900, T0 + 500),
+                sample(COLD, 1500, T0 + 1000),
+                sample(COLD, 2600, T0 + 2000),
+                sample(WARM, 3000, T0 + 2900)));
 
     assertThat(r.coldStarts()).isEqualTo(3);
-    assertThat(r.creationSeconds()).as("the warm activation's later start does not count").isEqualTo(2.0);
+    assertThat(r.creationSeconds())
+        .as("the warm activation's later start does not count")
+        .isEqualTo(2.0);
     assertThat(r.creationsPerSecond()).isEqualTo(1.5);
     assertThat(r.wallSeconds()).isEqualTo(4.0);
   }
 
   @Test
   void burstCountsEveryColdStartOnceWhateverItsOutcome() {
-    BurstResult r = of(List.of(sample(COLD, 100, T0 + 50), sample(new Outcome(Outcome.Kind.ERROR, true), 100,
-        T0 + 100), sample(WARM, 10, T0 + 10), new BurstSample(Outcome.FAILED, 70_000, OptionalLong.empty())));
+    BurstResult r =
+        of(
+            List.of(
+                sample(COLD, 100, T0 + 50),
+                sample(new Outcome(Outcome.Kind.ERROR, true), 100, T0 + 100),
+                sample(WARM, 10, T0 + 10),
+                new BurstSample(Outcome.FAILED, 70_000, OptionalLong.empty())));
 
     assertThat(r.coldStarts()).isEqualTo(2);
     assertThat(r.creationsPerSecond()).isEqualTo(20.0);
@@ -50,9 +64,14 @@ class BurstResultTest {
 
   @Test
   void aBurstWithoutColdStartsCreatedNothing() {
-    BurstResult r = of(List.of(sample(WARM, 5, T0 + 1), new BurstSample(new Outcome(Outcome.Kind.THROTTLED,
-        false), 1, OptionalLong.empty()), new BurstSample(new Outcome(Outcome.Kind.ACCEPTED, false), 60_000,
-        OptionalLong.empty())));
+    BurstResult r =
+        of(
+            List.of(
+                sample(WARM, 5, T0 + 1),
+                new BurstSample(
+                    new Outcome(Outcome.Kind.THROTTLED, false), 1, OptionalLong.empty()),
+                new BurstSample(
+                    new Outcome(Outcome.Kind.ACCEPTED, false), 60_000, OptionalLong.empty())));
 
     assertThat(r.coldStarts()).isZero();
     assertThat(r.creationsPerSecond()).isZero();

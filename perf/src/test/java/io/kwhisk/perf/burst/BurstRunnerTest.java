@@ -24,8 +24,10 @@ class BurstRunnerTest {
   private final PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
 
   private BurstRunner runner(FakeWhisk fake) {
-    WhiskClient client = new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
-    return new BurstRunner(client, new ActionSetup(client), progress, Clock.systemUTC(), Duration.ofSeconds(10));
+    WhiskClient client =
+        new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
+    return new BurstRunner(
+        client, new ActionSetup(client), progress, Clock.systemUTC(), Duration.ofSeconds(10));
   }
 
   private static BurstPlan plan(List<Integer> sizes, boolean keep) {
@@ -36,13 +38,15 @@ class BurstRunnerTest {
   void everyInvokeOfABurstIsInFlightAtTheSameTimeAndEachIsACreation() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(16)) {
       CountDownLatch allArrived = new CountDownLatch(8);
-      fake.respond((action, n, first) -> {
-        allArrived.countDown();
-        // Sequential invokes would never get past this: the eighth arrives only once all are outstanding.
-        if (!allArrived.await(5, TimeUnit.SECONDS)) return new FakeWhisk.Answer(500, "{}");
-        Thread.sleep(20);
-        return FakeWhisk.success(action, n, first);
-      });
+      fake.respond(
+          (action, n, first) -> {
+            allArrived.countDown();
+            // Sequential invokes would never get past this: the eighth arrives only once all are
+            // outstanding.
+            if (!allArrived.await(5, TimeUnit.SECONDS)) return new FakeWhisk.Answer(500, "{}");
+            Thread.sleep(20);
+            return FakeWhisk.success(action, n, first);
+          });
       List<BurstResult> sunk = new ArrayList<>();
 
       List<BurstResult> results = runner(fake).run(plan(List.of(8), false), sunk::add);
@@ -53,7 +57,9 @@ class BurstRunnerTest {
       assertThat(r.errors()).isZero();
       assertThat(r.coldStarts()).isEqualTo(8);
       assertThat(r.creationsPerSecond()).isPositive().isFinite();
-      assertThat(r.creationSeconds()).isGreaterThanOrEqualTo(0.02).isLessThanOrEqualTo(r.wallSeconds() + 0.01);
+      assertThat(r.creationSeconds())
+          .isGreaterThanOrEqualTo(0.02)
+          .isLessThanOrEqualTo(r.wallSeconds() + 0.01);
       assertThat(r.p50()).isGreaterThanOrEqualTo(20.0);
       for (int i = 0; i < 8; i++) assertThat(fake.invokes("perf-burst-run001-0-" + i)).isEqualTo(1);
       assertThat(fake.actions()).as("the burst's actions are deleted afterwards").isEmpty();
@@ -63,12 +69,17 @@ class BurstRunnerTest {
   @Test
   void eachBurstInvokesItsOwnFreshActionsAndKeepLeavesThemInPlace() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
-      List<BurstResult> results = runner(fake).run(plan(List.of(2, 3), true), r -> { });
+      List<BurstResult> results = runner(fake).run(plan(List.of(2, 3), true), r -> {});
 
       assertThat(results).extracting(BurstResult::actions).containsExactly(2, 3);
       assertThat(results).allSatisfy(r -> assertThat(r.coldStarts()).isEqualTo(r.actions()));
-      assertThat(fake.actions()).containsExactlyInAnyOrder("perf-burst-run001-0-0", "perf-burst-run001-0-1",
-          "perf-burst-run001-1-0", "perf-burst-run001-1-1", "perf-burst-run001-1-2");
+      assertThat(fake.actions())
+          .containsExactlyInAnyOrder(
+              "perf-burst-run001-0-0",
+              "perf-burst-run001-0-1",
+              "perf-burst-run001-1-0",
+              "perf-burst-run001-1-1",
+              "perf-burst-run001-1-2");
       assertThat(fake.invokes()).isEqualTo(5);
     }
   }
@@ -77,14 +88,16 @@ class BurstRunnerTest {
   void burstParallelInvokesOneFreshActionNTimesAtTheSameInstant() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(16)) {
       CountDownLatch allArrived = new CountDownLatch(6);
-      fake.respond((action, n, first) -> {
-        allArrived.countDown();
-        if (!allArrived.await(5, TimeUnit.SECONDS)) return new FakeWhisk.Answer(500, "{}");
-        return FakeWhisk.success(action, n, first);
-      });
-      BurstPlan oneAction = new BurstPlan("kwhisk", List.of(6), "perf-burst", "run001", 0, Duration.ZERO, true, true);
+      fake.respond(
+          (action, n, first) -> {
+            allArrived.countDown();
+            if (!allArrived.await(5, TimeUnit.SECONDS)) return new FakeWhisk.Answer(500, "{}");
+            return FakeWhisk.success(action, n, first);
+          });
+      BurstPlan oneAction =
+          new BurstPlan("kwhisk", List.of(6), "perf-burst", "run001", 0, Duration.ZERO, true, true);
 
-      BurstResult r = runner(fake).run(oneAction, x -> { }).get(0);
+      BurstResult r = runner(fake).run(oneAction, x -> {}).get(0);
 
       assertThat(r.oneAction()).isTrue();
       assertThat(r.actions()).isEqualTo(6);
@@ -97,14 +110,17 @@ class BurstRunnerTest {
   @Test
   void throttledAcceptedAndFailedInvokesAreCountedNotTimed() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
-      fake.respond((action, n, first) -> {
-        if (action.endsWith("-0")) return new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}");
-        if (action.endsWith("-1")) return new FakeWhisk.Answer(202, "{\"activationId\":\"x\"}");
-        if (action.endsWith("-2")) return new FakeWhisk.Answer(502, FakeWhisk.record(action, "developer error", true));
-        return FakeWhisk.success(action, n, first);
-      });
+      fake.respond(
+          (action, n, first) -> {
+            if (action.endsWith("-0"))
+              return new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}");
+            if (action.endsWith("-1")) return new FakeWhisk.Answer(202, "{\"activationId\":\"x\"}");
+            if (action.endsWith("-2"))
+              return new FakeWhisk.Answer(502, FakeWhisk.record(action, "developer error", true));
+            return FakeWhisk.success(action, n, first);
+          });
 
-      BurstResult r = runner(fake).run(plan(List.of(4), false), x -> { }).get(0);
+      BurstResult r = runner(fake).run(plan(List.of(4), false), x -> {}).get(0);
 
       assertThat(r.throttled()).isEqualTo(1);
       assertThat(r.accepted()).isEqualTo(1);
@@ -117,16 +133,20 @@ class BurstRunnerTest {
   @Test
   void printsAProgressLinePerSecondWhileTheBurstIsOutstanding() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(4)) {
-      fake.respond((action, n, first) -> {
-        Thread.sleep(1300);
-        return FakeWhisk.success(action, n, first);
-      });
+      fake.respond(
+          (action, n, first) -> {
+            Thread.sleep(1300);
+            return FakeWhisk.success(action, n, first);
+          });
 
-      runner(fake).run(plan(List.of(2), false), x -> { });
+      runner(fake).run(plan(List.of(2), false), x -> {});
 
       String lines = progressBytes.toString(StandardCharsets.UTF_8);
-      assertThat(lines).contains("burst 1/1: creating 2 fresh action(s)")
-          .contains("[kwhisk burst N=2]").contains("answered 0/2").contains("deleting");
+      assertThat(lines)
+          .contains("burst 1/1: creating 2 fresh action(s)")
+          .contains("[kwhisk burst N=2]")
+          .contains("answered 0/2")
+          .contains("deleting");
     }
   }
 }

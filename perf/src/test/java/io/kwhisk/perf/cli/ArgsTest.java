@@ -18,15 +18,19 @@ class ArgsTest {
     assertThat(Args.parseDuration("10s")).isEqualTo(Duration.ofSeconds(10));
     assertThat(Args.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(Args.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThatThrownBy(() -> Args.parseDuration("30")).as("a bare number is ambiguous (ms in config)")
+    assertThatThrownBy(() -> Args.parseDuration("30"))
+        .as("a bare number is ambiguous (ms in config)")
         .hasMessageContaining("give a unit");
     assertThatThrownBy(() -> Args.parseDuration("ten")).hasMessageContaining("not a duration");
   }
 
   @Test
   void valuesFlagsAndListsParseInBothSpellings() {
-    Args a = Args.parse(List.of("--users", "10", "--actions=1,10,100", "--cleanup", "--warmup", "2s"),
-        Set.of("users", "actions", "warmup"), Set.of("cleanup"));
+    Args a =
+        Args.parse(
+            List.of("--users", "10", "--actions=1,10,100", "--cleanup", "--warmup", "2s"),
+            Set.of("users", "actions", "warmup"),
+            Set.of("cleanup"));
     assertThat(a.integer("users")).contains(10);
     assertThat(a.integers("actions")).contains(List.of(1, 10, 100));
     assertThat(a.duration("warmup")).contains(Duration.ofSeconds(2));
@@ -40,7 +44,8 @@ class ArgsTest {
         .hasMessageContaining("unknown option --user");
     assertThatThrownBy(() -> Args.parse(List.of("--users"), Set.of("users"), Set.of()))
         .hasMessageContaining("--users needs a value");
-    assertThatThrownBy(() -> Args.parse(List.of("--users", "ten"), Set.of("users"), Set.of()).integer("users"))
+    assertThatThrownBy(
+            () -> Args.parse(List.of("--users", "ten"), Set.of("users"), Set.of()).integer("users"))
         .hasMessageContaining("--users should be a number");
     assertThatThrownBy(() -> Args.parse(List.of("--keep=yes"), Set.of(), Set.of("keep")))
         .hasMessageContaining("--keep is a flag and takes no value");

@@ -26,20 +26,45 @@ class CommandsTest {
   @TempDir Path dir;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Commands commands = new Commands(new PrintStream(out, true, StandardCharsets.UTF_8),
-      new PrintStream(err, true, StandardCharsets.UTF_8));
+  private final Commands commands =
+      new Commands(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8));
 
   @Test
   void matrixAppendsARowPerScenarioRendersTheReportAndCleansUp() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       Path props = dir.resolve("wskprops");
-      Files.writeString(props, "APIHOST=" + fake.apiHost().replace("http://", "") + "\nAUTH=" + FakeWhisk.AUTH
-          + "\nNAMESPACE=guest\n");
+      Files.writeString(
+          props,
+          "APIHOST="
+              + fake.apiHost().replace("http://", "")
+              + "\nAUTH="
+              + FakeWhisk.AUTH
+              + "\nNAMESPACE=guest\n");
       Path csv = dir.resolve("r.csv");
 
-      commands.matrix(List.of("--wskprops", props.toString(), "--actions", "1,3", "--users", "2",
-          "--warmup", "200ms", "--duration", "500ms", "--pause", "0s", "--design", "fake", "--csv", csv.toString(),
-          "--memory", "128", "--cleanup"));
+      commands.matrix(
+          List.of(
+              "--wskprops",
+              props.toString(),
+              "--actions",
+              "1,3",
+              "--users",
+              "2",
+              "--warmup",
+              "200ms",
+              "--duration",
+              "500ms",
+              "--pause",
+              "0s",
+              "--design",
+              "fake",
+              "--csv",
+              csv.toString(),
+              "--memory",
+              "128",
+              "--cleanup"));
 
       List<ScenarioResult> rows = ResultsCsv.read(csv);
       assertThat(rows).extracting(ScenarioResult::actions).containsExactly(1, 3);
@@ -47,7 +72,9 @@ class CommandsTest {
       assertThat(Files.readString(dir.resolve("r.html"))).contains("<svg").contains("fake");
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("design").contains("fake");
       assertThat(fake.invokes("perf-noop-2")).isPositive();
-      assertThat(fake.definition("perf-noop-2")).contains("\"kind\":\"nodejs:20\"").contains("\"memory\":128")
+      assertThat(fake.definition("perf-noop-2"))
+          .contains("\"kind\":\"nodejs:20\"")
+          .contains("\"memory\":128")
           .contains("\"concurrency\":1");
       assertThat(fake.actions()).as("--cleanup deleted the actions").isEmpty();
     }
@@ -60,8 +87,20 @@ class CommandsTest {
       List<String> connection = List.of("--apihost", fake.apiHost(), "--auth", FakeWhisk.AUTH);
       for (String design : List.of("a", "b")) {
         List<String> argv = new java.util.ArrayList<>(connection);
-        argv.addAll(List.of("--actions", "2", "--rate", "40", "--warmup", "0s", "--duration", "500ms",
-            "--design", design, "--csv", csv.toString()));
+        argv.addAll(
+            List.of(
+                "--actions",
+                "2",
+                "--rate",
+                "40",
+                "--warmup",
+                "0s",
+                "--duration",
+                "500ms",
+                "--design",
+                design,
+                "--csv",
+                csv.toString()));
         commands.load(argv);
       }
       Path html = dir.resolve("custom.html");
@@ -70,8 +109,10 @@ class CommandsTest {
 
       assertThat(ResultsCsv.read(csv)).extracting(ScenarioResult::design).containsExactly("a", "b");
       assertThat(ResultsCsv.read(csv)).allSatisfy(r -> assertThat(r.rate()).isEqualTo(40.0));
-      assertThat(Files.readString(html)).contains("open loop, 40 requests/s")
-          .contains("data-design=\"a\"").contains("data-design=\"b\"");
+      assertThat(Files.readString(html))
+          .contains("open loop, 40 requests/s")
+          .contains("data-design=\"a\"")
+          .contains("data-design=\"b\"");
       assertThat(fake.actions()).as("without --cleanup the actions stay").hasSize(2);
     }
   }
@@ -81,16 +122,32 @@ class CommandsTest {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       Path csv = dir.resolve("b.csv");
 
-      commands.burst(List.of("--apihost", fake.apiHost(), "--auth", FakeWhisk.AUTH, "--actions", "2,3",
-          "--pause", "0s", "--memory", "256", "--design", "fake", "--csv", csv.toString()));
+      commands.burst(
+          List.of(
+              "--apihost",
+              fake.apiHost(),
+              "--auth",
+              FakeWhisk.AUTH,
+              "--actions",
+              "2,3",
+              "--pause",
+              "0s",
+              "--memory",
+              "256",
+              "--design",
+              "fake",
+              "--csv",
+              csv.toString()));
 
       List<BurstResult> rows = BurstCsv.read(csv);
       assertThat(rows).extracting(BurstResult::actions).containsExactly(2, 3);
-      assertThat(rows).allSatisfy(r -> {
-        assertThat(r.design()).isEqualTo("fake");
-        assertThat(r.coldStarts()).isEqualTo(r.actions());
-        assertThat(r.memoryMb()).isEqualTo(256);
-      });
+      assertThat(rows)
+          .allSatisfy(
+              r -> {
+                assertThat(r.design()).isEqualTo("fake");
+                assertThat(r.coldStarts()).isEqualTo(r.actions());
+                assertThat(r.memoryMb()).isEqualTo(256);
+              });
       assertThat(fake.invokes()).isEqualTo(5);
       assertThat(fake.actions()).isEmpty();
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("creations/s").contains("fake");
@@ -101,16 +158,31 @@ class CommandsTest {
   void lifecycleExitsOneWhenAnAnswerFailsValidationAndZeroWhenAllAreValid() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       Path csv = dir.resolve("l.csv");
-      List<String> argv = List.of("--apihost", fake.apiHost(), "--auth", FakeWhisk.AUTH, "--actions", "2",
-          "--requests", "5", "--csv", csv.toString());
+      List<String> argv =
+          List.of(
+              "--apihost",
+              fake.apiHost(),
+              "--auth",
+              FakeWhisk.AUTH,
+              "--actions",
+              "2",
+              "--requests",
+              "5",
+              "--csv",
+              csv.toString());
 
       assertThat(commands.lifecycle(argv)).isZero();
-      fake.respondWithParams((action, n, first, params) -> n == 20
-          ? new FakeWhisk.Answer(200, FakeWhisk.record(action, "success", first, "{\"n\":0}"))
-          : FakeWhisk.echo(action, n, first, params));
+      fake.respondWithParams(
+          (action, n, first, params) ->
+              n == 20
+                  ? new FakeWhisk.Answer(
+                      200, FakeWhisk.record(action, "success", first, "{\"n\":0}"))
+                  : FakeWhisk.echo(action, n, first, params));
       assertThat(commands.lifecycle(argv)).isEqualTo(1);
 
-      assertThat(LifecycleCsv.read(csv)).extracting(LifecycleResult::validationFailures).containsExactly(0L, 1L);
+      assertThat(LifecycleCsv.read(csv))
+          .extracting(LifecycleResult::validationFailures)
+          .containsExactly(0L, 1L);
       assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 answer(s) failed validation");
       assertThat(fake.actions()).isEmpty();
     }
@@ -120,29 +192,42 @@ class CommandsTest {
   void reportRendersBurstAndLifecycleCsvsIntoOneHtmlBesideTheFirst() throws Exception {
     Path burst = dir.resolve("b.csv");
     Path life = dir.resolve("l.csv");
-    Files.writeString(burst, String.join(",", BurstCsv.HEADER) + "\nkwhisk,10,0,2.5,10,1.2,8.3,900,950,990,999,10,0,"
-        + "0,0,2026-01-01T00:00:00Z\n");
-    Files.writeString(life, String.join(",", LifecycleCsv.HEADER) + "\nkwhisk,5,50,0,700,800,900,950,300,400,2.5,"
-        + "100,10,20,30,40,255,0,0,0,0,5,0,2026-01-01T00:00:00Z\n");
+    Files.writeString(
+        burst,
+        String.join(",", BurstCsv.HEADER)
+            + "\nkwhisk,10,0,2.5,10,1.2,8.3,900,950,990,999,10,0,"
+            + "0,0,2026-01-01T00:00:00Z\n");
+    Files.writeString(
+        life,
+        String.join(",", LifecycleCsv.HEADER)
+            + "\nkwhisk,5,50,0,700,800,900,950,300,400,2.5,"
+            + "100,10,20,30,40,255,0,0,0,0,5,0,2026-01-01T00:00:00Z\n");
 
     commands.report(List.of("--burst-csv", burst.toString(), "--lifecycle-csv", life.toString()));
 
-    assertThat(Files.readString(dir.resolve("b.html"))).contains("Cold bursts").contains("Container lifecycle")
+    assertThat(Files.readString(dir.resolve("b.html")))
+        .contains("Cold bursts")
+        .contains("Container lifecycle")
         .doesNotContain("All runs");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("creations/s").contains("start p50");
   }
 
   @Test
   void badBurstAndLifecycleOptionsAreRejectedNamingTheOptionBeforeAnythingIsSent() {
-    assertThatThrownBy(() -> commands.burst(List.of("--actions", "10,0"))).hasMessageContaining("--actions");
+    assertThatThrownBy(() -> commands.burst(List.of("--actions", "10,0")))
+        .hasMessageContaining("--actions");
     assertThatThrownBy(() -> commands.burst(List.of("--actions", "ten")))
         .hasMessageContaining("--actions should be a number");
     assertThatThrownBy(() -> commands.burst(List.of("--requests", "5")))
         .hasMessageContaining("unknown option --requests");
-    assertThatThrownBy(() -> commands.burst(List.of("--pause", "soon"))).hasMessageContaining("--pause");
-    assertThatThrownBy(() -> commands.lifecycle(List.of("--requests", "0"))).hasMessageContaining("--requests");
-    assertThatThrownBy(() -> commands.lifecycle(List.of("--actions", "2,3"))).hasMessageContaining("--actions");
-    assertThatThrownBy(() -> commands.lifecycle(List.of("--keep"))).hasMessageContaining("unknown option --keep");
+    assertThatThrownBy(() -> commands.burst(List.of("--pause", "soon")))
+        .hasMessageContaining("--pause");
+    assertThatThrownBy(() -> commands.lifecycle(List.of("--requests", "0")))
+        .hasMessageContaining("--requests");
+    assertThatThrownBy(() -> commands.lifecycle(List.of("--actions", "2,3")))
+        .hasMessageContaining("--actions");
+    assertThatThrownBy(() -> commands.lifecycle(List.of("--keep")))
+        .hasMessageContaining("unknown option --keep");
   }
 
   @Test
@@ -150,8 +235,10 @@ class CommandsTest {
     assertThat(Commands.keepAlivePolicy("fixed:10m").name()).isEqualTo("fixed:10m");
     assertThat(Commands.keepAlivePolicy("hybrid:4h").name()).isEqualTo("hybrid:4h");
     assertThat(Commands.keepAlivePolicy("hybrid:4h:7m").name()).isEqualTo("hybrid:4h,min:7m");
-    assertThatThrownBy(() -> Commands.keepAlivePolicy("fixed:10m:1m")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Commands.keepAlivePolicy("fixed:10m:1m"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--policies");
-    assertThatThrownBy(() -> Commands.keepAlivePolicy("lru:1m")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Commands.keepAlivePolicy("lru:1m"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

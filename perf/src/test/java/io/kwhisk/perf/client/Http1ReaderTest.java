@@ -31,10 +31,13 @@ class Http1ReaderTest {
 
   @Test
   void answersFramedByLengthAndByChunksFollowEachOtherOnOneStreamEvenByteByByte() throws Exception {
-    Http1Reader r = new Http1Reader(trickle("HTTP/1.1 200 OK\r\ncontent-length: 5\r\nServer: x\r\n\r\nhello"
-        + "HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n"
-        + "Trailer: t\r\n\r\n"
-        + "HTTP/1.1 204 No Content\r\n\r\n"));
+    Http1Reader r =
+        new Http1Reader(
+            trickle(
+                "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nServer: x\r\n\r\nhello"
+                    + "HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n"
+                    + "Trailer: t\r\n\r\n"
+                    + "HTTP/1.1 204 No Content\r\n\r\n"));
 
     HttpAnswer a = r.read();
     HttpAnswer b = r.read();
@@ -52,7 +55,9 @@ class Http1ReaderTest {
 
   @Test
   void aBodyWithoutLengthRunsToTheEndOfTheStreamAndClosesTheConnection() throws Exception {
-    Http1Reader r = new Http1Reader(trickle("HTTP/1.0 200 OK\nContent-Type: application/json\n\n{\"a\":\"é\"}"));
+    Http1Reader r =
+        new Http1Reader(
+            trickle("HTTP/1.0 200 OK\nContent-Type: application/json\n\n{\"a\":\"é\"}"));
 
     HttpAnswer a = r.read();
 

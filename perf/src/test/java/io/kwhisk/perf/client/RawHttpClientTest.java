@@ -50,9 +50,16 @@ class RawHttpClientTest {
   private void answer(HttpExchange x) throws IOException {
     clientPorts.add(x.getRemoteAddress().getPort());
     String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    requests.add(x.getRequestMethod() + " " + x.getRequestURI() + " " + x.getRequestHeaders().getFirst("Authorization")
-        + " " + body);
-    String action = x.getRequestURI().getPath().substring(x.getRequestURI().getPath().lastIndexOf('/') + 1);
+    requests.add(
+        x.getRequestMethod()
+            + " "
+            + x.getRequestURI()
+            + " "
+            + x.getRequestHeaders().getFirst("Authorization")
+            + " "
+            + body);
+    String action =
+        x.getRequestURI().getPath().substring(x.getRequestURI().getPath().lastIndexOf('/') + 1);
     byte[] bytes = RECORD.getBytes(StandardCharsets.UTF_8);
     switch (action) {
       case "chunked":
@@ -88,8 +95,12 @@ class RawHttpClientTest {
   }
 
   private RawHttpClient client(Duration timeout) {
-    return new RawHttpClient(new InvokeTarget(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-        "/api/v1/namespaces/guest/actions/", "Basic dXNlcjprZXk=", timeout));
+    return new RawHttpClient(
+        new InvokeTarget(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "/api/v1/namespaces/guest/actions/",
+            "Basic dXNlcjprZXk=",
+            timeout));
   }
 
   @Test
@@ -102,9 +113,13 @@ class RawHttpClientTest {
       }
     }
     assertThat(clientPorts).hasSize(1);
-    assertThat(requests).hasSize(20)
-        .allMatch(r -> r.matches("POST /api/v1/namespaces/guest/actions/noop-[01]\\?blocking=true "
-            + "Basic dXNlcjprZXk= \\{}"));
+    assertThat(requests)
+        .hasSize(20)
+        .allMatch(
+            r ->
+                r.matches(
+                    "POST /api/v1/namespaces/guest/actions/noop-[01]\\?blocking=true "
+                        + "Basic dXNlcjprZXk= \\{}"));
   }
 
   @Test
@@ -149,8 +164,13 @@ class RawHttpClientTest {
   void nothingListeningFailsTheInvokeRatherThanHanging() {
     int port = server.getAddress().getPort();
     server.stop(0);
-    RawHttpClient client = new RawHttpClient(new InvokeTarget(URI.create("http://127.0.0.1:" + port),
-        "/api/v1/namespaces/guest/actions/", "Basic x", Duration.ofSeconds(5)));
+    RawHttpClient client =
+        new RawHttpClient(
+            new InvokeTarget(
+                URI.create("http://127.0.0.1:" + port),
+                "/api/v1/namespaces/guest/actions/",
+                "Basic x",
+                Duration.ofSeconds(5)));
 
     assertThatThrownBy(() -> client.open().invoke("noop")).isInstanceOf(IOException.class);
   }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(10)
 class ContainerCgroupsTest {
-  private static final String ID = "0d0f1738588ea9691a367a024389aaafc3688f29a63d3bfb3e0ba2df018c3ed7";
+  private static final String ID =
+      "0d0f1738588ea9691a367a024389aaafc3688f29a63d3bfb3e0ba2df018c3ed7";
 
   @TempDir Path root;
 
@@ -33,8 +34,10 @@ class ContainerCgroupsTest {
   @Test
   void cgroupV2ReadsUsageUsecOfCpuStatUnderTheSystemdScope() throws Exception {
     Path dir = Files.createDirectories(root.resolve("system.slice/docker-" + ID + ".scope"));
-    Files.writeString(dir.resolve("cpu.stat"), "usage_usec 1234567\nuser_usec 1000000\nsystem_usec 234567\n"
-        + "nr_periods 0\nnr_throttled 0\nthrottled_usec 0\n");
+    Files.writeString(
+        dir.resolve("cpu.stat"),
+        "usage_usec 1234567\nuser_usec 1000000\nsystem_usec 234567\n"
+            + "nr_periods 0\nnr_throttled 0\nthrottled_usec 0\n");
 
     assertThat(new ContainerCgroups(root).usageNanos(ID)).hasValue(1_234_567_000L);
   }

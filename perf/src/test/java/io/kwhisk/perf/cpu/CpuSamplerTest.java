@@ -32,7 +32,8 @@ class CpuSamplerTest {
 
   private void thread(int pid, int tid, String comm, long ticks, long start) throws IOException {
     Files.createDirectories(proc.resolve(pid + "/task/" + tid));
-    Files.writeString(proc.resolve(pid + "/task/" + tid + "/stat"), stat(tid, comm, ticks, 0, start));
+    Files.writeString(
+        proc.resolve(pid + "/task/" + tid + "/stat"), stat(tid, comm, ticks, 0, start));
   }
 
   private void container(String id, long nanos) throws IOException {
@@ -41,8 +42,15 @@ class CpuSamplerTest {
   }
 
   private CpuSampler sampler(List<Target> targets, Map<Integer, String> fullNames) {
-    return new CpuSampler(new Procfs(proc), new ContainerCgroups(cgroup), () -> List.copyOf(containers), targets,
-        ThreadTable.standalone(), 100, loadgen::get, pid -> fullNames);
+    return new CpuSampler(
+        new Procfs(proc),
+        new ContainerCgroups(cgroup),
+        () -> List.copyOf(containers),
+        targets,
+        ThreadTable.standalone(),
+        100,
+        loadgen::get,
+        pid -> fullNames);
   }
 
   @Test
@@ -56,7 +64,8 @@ class CpuSamplerTest {
     CpuSampler sampler = sampler(List.of(Target.shared(10)), Map.of());
     CpuReading start = sampler.read();
 
-    // 100 ticks = 1 s: controller +1 s, broker +0.5 s, thread 13 exits (its time stays in the total only), a new
+    // 100 ticks = 1 s: controller +1 s, broker +0.5 s, thread 13 exits (its time stays in the total
+    // only), a new
     // invoker thread appears and uses 0.3 s, the process total grows by 2.5 s.
     process(10, "java", 1250, 1);
     thread(10, 11, "controller0-pek", 400, 2);
@@ -67,7 +76,8 @@ class CpuSamplerTest {
     process(20, "dockerd", 45, 1);
     CpuUsage used = sampler.usage(start, sampler.read());
 
-    assertThat(used.nanos()).containsEntry(Component.CONTROLLER, 1_000_000_000L)
+    assertThat(used.nanos())
+        .containsEntry(Component.CONTROLLER, 1_000_000_000L)
         .containsEntry(Component.BROKER, 500_000_000L)
         .containsEntry(Component.INVOKER, 300_000_000L)
         .containsEntry(Component.JVM_OTHER, 700_000_000L)
@@ -81,13 +91,16 @@ class CpuSamplerTest {
     process(10, "java", 0, 1);
     thread(10, 11, "kafka-producer-", 0, 2);
     process(20, "containerd-shim", 0, 1);
-    CpuSampler sampler = sampler(List.of(Target.shared(10)),
-        Map.of(11, "kafka-producer-network-thread | invoker0-producer"));
+    CpuSampler sampler =
+        sampler(
+            List.of(Target.shared(10)),
+            Map.of(11, "kafka-producer-network-thread | invoker0-producer"));
     CpuReading start = sampler.read();
     process(10, "java", 10, 1);
     thread(10, 11, "kafka-producer-", 10, 2);
 
-    assertThat(sampler.usage(start, sampler.read()).nanos()).containsEntry(Component.INVOKER, 100_000_000L)
+    assertThat(sampler.usage(start, sampler.read()).nanos())
+        .containsEntry(Component.INVOKER, 100_000_000L)
         .containsEntry(Component.JVM_OTHER, 0L);
   }
 
@@ -98,7 +111,8 @@ class CpuSamplerTest {
     CpuReading start = sampler.read();
     process(20, "containerd-shim", 7, 99);
 
-    assertThat(sampler.usage(start, sampler.read()).nanos()).containsEntry(Component.DOCKER, 70_000_000L);
+    assertThat(sampler.usage(start, sampler.read()).nanos())
+        .containsEntry(Component.DOCKER, 70_000_000L);
   }
 
   @Test
@@ -116,7 +130,9 @@ class CpuSamplerTest {
 
     CpuUsage used = sampler.usage(start, sampler.read());
 
-    assertThat(used.nanos()).containsEntry(Component.CONTAINERS, 3_500L).containsEntry(Component.LOADGEN, 4_000_000L);
+    assertThat(used.nanos())
+        .containsEntry(Component.CONTAINERS, 3_500L)
+        .containsEntry(Component.LOADGEN, 4_000_000L);
   }
 
   @Test
@@ -132,7 +148,8 @@ class CpuSamplerTest {
     assertThat(perActivation.of(Component.CONTAINERS)).isNaN();
     assertThat(perActivation.platform()).isNaN();
     assertThat(perActivation.of(Component.LOADGEN)).isEqualTo(0.0);
-    assertThat(perActivation.summary()).startsWith("cpu/activation ms: platform n/a (controller n/a,");
+    assertThat(perActivation.summary())
+        .startsWith("cpu/activation ms: platform n/a (controller n/a,");
   }
 
   @Test

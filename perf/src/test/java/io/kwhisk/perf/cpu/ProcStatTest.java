@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Timeout;
 class ProcStatTest {
   @Test
   void fieldsAreCountedFromTheLastParenthesisSoACommandWithSpacesAndParenthesesParses() {
-    String line = "4242 (C2 Compiler) (x)) S 1 4242 4242 0 -1 4194368 100 0 0 0 1234 567 0 0 20 0 40 0 9876 "
-        + "1000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
+    String line =
+        "4242 (C2 Compiler) (x)) S 1 4242 4242 0 -1 4194368 100 0 0 0 1234 567 0 0 20 0 40 0 9876 "
+            + "1000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
 
     ProcStat s = ProcStat.parse(line);
 

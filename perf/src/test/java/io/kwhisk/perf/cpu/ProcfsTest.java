@@ -13,20 +13,33 @@ class ProcfsTest {
   @TempDir Path proc;
 
   static String stat(int pid, String comm, long utime, long stime, long start) {
-    return pid + " (" + comm + ") S 1 1 1 0 -1 0 0 0 0 0 " + utime + " " + stime + " 0 0 20 0 1 0 " + start
+    return pid
+        + " ("
+        + comm
+        + ") S 1 1 1 0 -1 0 0 0 0 0 "
+        + utime
+        + " "
+        + stime
+        + " 0 0 20 0 1 0 "
+        + start
         + " 0 0\n";
   }
 
   @Test
   void theProcessListeningOnAPortIsFoundThroughItsSocketsInode() throws Exception {
     Files.createDirectories(proc.resolve("net"));
-    // 0x0CE2 = 3298, state 0A = LISTEN; the same port in state 01 (an accepted connection) must not count.
-    Files.writeString(proc.resolve("net/tcp"), "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
-        + "retrnsmt   uid  timeout inode\n"
-        + "   0: 0100007F:0CE2 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 111 1\n");
-    Files.writeString(proc.resolve("net/tcp6"), "  sl  local_address ...\n"
-        + "   0: 00000000000000000000000000000000:0CE2 00000000000000000000000000000000:0000 0A "
-        + "00000000:00000000 00:00000000 00000000     0        0 222 1\n");
+    // 0x0CE2 = 3298, state 0A = LISTEN; the same port in state 01 (an accepted connection) must not
+    // count.
+    Files.writeString(
+        proc.resolve("net/tcp"),
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+            + "retrnsmt   uid  timeout inode\n"
+            + "   0: 0100007F:0CE2 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 111 1\n");
+    Files.writeString(
+        proc.resolve("net/tcp6"),
+        "  sl  local_address ...\n"
+            + "   0: 00000000000000000000000000000000:0CE2 00000000000000000000000000000000:0000 0A "
+            + "00000000:00000000 00:00000000 00000000     0        0 222 1\n");
     Files.createDirectories(proc.resolve("7/fd"));
     Files.createSymbolicLink(proc.resolve("7/fd/3"), Path.of("socket:[111]"));
     Files.createDirectories(proc.resolve("9/fd"));

@@ -10,8 +10,14 @@ import org.junit.jupiter.api.Timeout;
 class EngineResultTest {
   @Test
   void theRateIsContainersOverTheWindowToTheLastReadyOne() {
-    EngineResult r = EngineResult.of("img", 128, 4, 2, 2_000_000_000L,
-        List.of(900_000_000L, 300_000_000L, 1_000_000_000L, 500_000_000L));
+    EngineResult r =
+        EngineResult.of(
+            "img",
+            128,
+            4,
+            2,
+            2_000_000_000L,
+            List.of(900_000_000L, 300_000_000L, 1_000_000_000L, 500_000_000L));
 
     assertThat(r.perSecond()).isEqualTo(2.0);
     assertThat(r.wallSeconds()).isEqualTo(2.0);

@@ -19,7 +19,8 @@ class EchoTest {
   @Test
   void anAnswerIsValidOnlyWhenItEchoesTheNSent() {
     assertThat(Echo.check(answer(200, "{\"n\":42}"), 42)).isEqualTo(Verdict.VALID);
-    assertThat(Echo.check(answer(200, "{\"n\":42.0}"), 42)).as("the same number, another spelling")
+    assertThat(Echo.check(answer(200, "{\"n\":42.0}"), 42))
+        .as("the same number, another spelling")
         .isEqualTo(Verdict.VALID);
   }
 
@@ -34,8 +35,12 @@ class EchoTest {
 
   @Test
   void a200WhoseActivationDidNotSucceedOrCannotBeReadIsAValidationFailure() {
-    assertThat(Echo.check(ActivationAnswer.of(200, FakeWhisk.record("a", "application error", false,
-        "{\"n\":42}")), 42)).isEqualTo(Verdict.INVALID);
+    assertThat(
+            Echo.check(
+                ActivationAnswer.of(
+                    200, FakeWhisk.record("a", "application error", false, "{\"n\":42}")),
+                42))
+        .isEqualTo(Verdict.INVALID);
     assertThat(Echo.check(ActivationAnswer.of(200, "not json"), 42)).isEqualTo(Verdict.INVALID);
     assertThat(Echo.check(ActivationAnswer.of(200, ""), 42)).isEqualTo(Verdict.INVALID);
   }
@@ -46,14 +51,16 @@ class EchoTest {
     assertThat(Echo.check(ActivationAnswer.of(503, "{}"), 42)).isEqualTo(Verdict.ERROR);
     assertThat(Echo.check(ActivationAnswer.NONE, 42)).isEqualTo(Verdict.ERROR);
     assertThat(Echo.check(ActivationAnswer.of(429, "{}"), 42)).isEqualTo(Verdict.THROTTLED);
-    assertThat(Echo.check(ActivationAnswer.of(202, "{\"activationId\":\"x\"}"), 42)).isEqualTo(Verdict.ACCEPTED);
+    assertThat(Echo.check(ActivationAnswer.of(202, "{\"activationId\":\"x\"}"), 42))
+        .isEqualTo(Verdict.ACCEPTED);
   }
 
   @Test
   void everyRequestOfARunCarriesADistinctN() {
     Set<Long> seen = new HashSet<>();
     for (int user = 0; user < 7; user++) {
-      for (int request = 0; request <= 5; request++) assertThat(seen.add(Echo.n(user, request, 5))).isTrue();
+      for (int request = 0; request <= 5; request++)
+        assertThat(seen.add(Echo.n(user, request, 5))).isTrue();
     }
     assertThat(Echo.params(9).toString()).isEqualTo("{\"n\":9}");
   }

@@ -22,7 +22,8 @@ class LifecycleRunnerTest {
   private final PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
 
   private LifecycleRunner runner(FakeWhisk fake) {
-    WhiskClient client = new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
+    WhiskClient client =
+        new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
     return new LifecycleRunner(client, new ActionSetup(client), progress, Clock.systemUTC());
   }
 
@@ -53,15 +54,16 @@ class LifecycleRunnerTest {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       AtomicLong lastStartAnswered = new AtomicLong(Long.MIN_VALUE);
       AtomicLong firstRequestArrived = new AtomicLong(Long.MAX_VALUE);
-      fake.respondWithParams((action, n, first, params) -> {
-        if (!first) {
-          firstRequestArrived.accumulateAndGet(System.nanoTime(), Math::min);
-          return FakeWhisk.echo(action, n, false, params);
-        }
-        Thread.sleep(action.endsWith("-0") ? 400 : 10);
-        lastStartAnswered.accumulateAndGet(System.nanoTime(), Math::max);
-        return FakeWhisk.echo(action, n, true, params);
-      });
+      fake.respondWithParams(
+          (action, n, first, params) -> {
+            if (!first) {
+              firstRequestArrived.accumulateAndGet(System.nanoTime(), Math::min);
+              return FakeWhisk.echo(action, n, false, params);
+            }
+            Thread.sleep(action.endsWith("-0") ? 400 : 10);
+            lastStartAnswered.accumulateAndGet(System.nanoTime(), Math::max);
+            return FakeWhisk.echo(action, n, true, params);
+          });
 
       LifecycleResult r = runner(fake).run(plan(3, 5));
 
@@ -74,16 +76,20 @@ class LifecycleRunnerTest {
   @Test
   void aWrongResultIsAValidationFailureNeverASuccess() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
-      fake.respondWithParams((action, n, first, params) -> n % 5 == 0
-          ? new FakeWhisk.Answer(200, FakeWhisk.record(action, "success", first, "{\"n\":-1}"))
-          : FakeWhisk.echo(action, n, first, params));
+      fake.respondWithParams(
+          (action, n, first, params) ->
+              n % 5 == 0
+                  ? new FakeWhisk.Answer(
+                      200, FakeWhisk.record(action, "success", first, "{\"n\":-1}"))
+                  : FakeWhisk.echo(action, n, first, params));
 
       LifecycleResult r = runner(fake).run(plan(2, 10));
 
       assertThat(fake.invokes()).isEqualTo(22);
       assertThat(r.validationFailures()).isEqualTo(4);
       assertThat(r.valid()).isEqualTo(18);
-      assertThat(progressBytes.toString(StandardCharsets.UTF_8)).contains("validation failure: perf-life-run001-")
+      assertThat(progressBytes.toString(StandardCharsets.UTF_8))
+          .contains("validation failure: perf-life-run001-")
           .contains("\"n\":-1");
     }
   }
@@ -91,16 +97,19 @@ class LifecycleRunnerTest {
   @Test
   void printsWhereTheRunIsOncePerSecond() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(4)) {
-      fake.respondWithParams((action, n, first, params) -> {
-        Thread.sleep(first ? 1200 : 250);
-        return FakeWhisk.echo(action, n, first, params);
-      });
+      fake.respondWithParams(
+          (action, n, first, params) -> {
+            Thread.sleep(first ? 1200 : 250);
+            return FakeWhisk.echo(action, n, first, params);
+          });
 
       runner(fake).run(plan(1, 6));
 
-      assertThat(progressBytes.toString(StandardCharsets.UTF_8)).contains("creating 1 fresh echo action(s)")
+      assertThat(progressBytes.toString(StandardCharsets.UTF_8))
+          .contains("creating 1 fresh echo action(s)")
           .contains("[kwhisk lifecycle actions=1] start     0/1 containers up")
-          .contains("[kwhisk lifecycle actions=1] requests").contains("invalid 0")
+          .contains("[kwhisk lifecycle actions=1] requests")
+          .contains("invalid 0")
           .contains("deleted 1 action(s)");
     }
   }

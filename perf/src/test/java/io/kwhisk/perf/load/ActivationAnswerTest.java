@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class ActivationAnswerTest {
-  private static final String COLD = "{\"activationId\":\"a\",\"start\":1700000000123,\"response\":{\"status\":"
-      + "\"success\",\"result\":{\"n\":7}},\"annotations\":[{\"key\":\"waitTime\",\"value\":4},"
-      + "{\"key\":\"initTime\",\"value\":321}]}";
+  private static final String COLD =
+      "{\"activationId\":\"a\",\"start\":1700000000123,\"response\":{\"status\":"
+          + "\"success\",\"result\":{\"n\":7}},\"annotations\":[{\"key\":\"waitTime\",\"value\":4},"
+          + "{\"key\":\"initTime\",\"value\":321}]}";
 
   @Test
   void aColdRecordGivesItsStartItsInitTimeAndItsResult() {
@@ -34,8 +35,10 @@ class ActivationAnswerTest {
 
   @Test
   void anAnswerWithoutARecordHasNoStartNoInitTimeAndNoResult() {
-    for (ActivationAnswer a : new ActivationAnswer[] {ActivationAnswer.of(429, COLD), ActivationAnswer.of(200, "x"),
-        ActivationAnswer.NONE}) {
+    for (ActivationAnswer a :
+        new ActivationAnswer[] {
+          ActivationAnswer.of(429, COLD), ActivationAnswer.of(200, "x"), ActivationAnswer.NONE
+        }) {
       assertThat(a.startMillis()).isEmpty();
       assertThat(a.initTimeMillis()).isEmpty();
       assertThat(a.result().isMissingNode()).isTrue();

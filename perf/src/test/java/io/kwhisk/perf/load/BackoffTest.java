@@ -24,6 +24,7 @@ class BackoffTest {
 
   @Test
   void boundsThatCannotHoldAreRefused() {
-    assertThatThrownBy(() -> new Backoff(100, 500, 200)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Backoff(100, 500, 200))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -20,7 +20,8 @@ class LoadGeneratorTest {
   private final PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
 
   private LoadGenerator generator(FakeWhisk fake) {
-    WhiskClient client = new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
+    WhiskClient client =
+        new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
     return new LoadGenerator(client, progress, Duration.ofSeconds(10), Clock.systemUTC());
   }
 
@@ -32,10 +33,11 @@ class LoadGeneratorTest {
   void closedLoopUsersSpreadRequestsRoundRobinAndSeeEachActionColdOnce() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       createActions(fake, "perf-noop", 3);
-      fake.respond((action, n, first) -> {
-        Thread.sleep(2);
-        return FakeWhisk.success(action, n, first);
-      });
+      fake.respond(
+          (action, n, first) -> {
+            Thread.sleep(2);
+            return FakeWhisk.success(action, n, first);
+          });
       Scenario s = Scenario.closedLoop("kwhisk", 3, 4, Duration.ZERO, Duration.ofMillis(1500));
 
       ScenarioResult r = generator(fake).run(s);
@@ -45,8 +47,16 @@ class LoadGeneratorTest {
       assertThat(r.coldStarts()).isEqualTo(3);
       assertThat(r.errors() + r.throttled() + r.accepted()).isZero();
       assertThat(r.p50()).isGreaterThanOrEqualTo(2.0);
-      long min = List.of(0, 1, 2).stream().mapToLong(i -> fake.invokes("perf-noop-" + i)).min().orElseThrow();
-      long max = List.of(0, 1, 2).stream().mapToLong(i -> fake.invokes("perf-noop-" + i)).max().orElseThrow();
+      long min =
+          List.of(0, 1, 2).stream()
+              .mapToLong(i -> fake.invokes("perf-noop-" + i))
+              .min()
+              .orElseThrow();
+      long max =
+          List.of(0, 1, 2).stream()
+              .mapToLong(i -> fake.invokes("perf-noop-" + i))
+              .max()
+              .orElseThrow();
       assertThat(max - min).isLessThanOrEqualTo(1);
     }
   }
@@ -55,15 +65,19 @@ class LoadGeneratorTest {
   void throttledAcceptedAndFailedAnswersAreCountedButNotTimed() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
       createActions(fake, "perf-noop", 1);
-      fake.respond((action, n, first) -> {
-        if (n % 5 == 0) return new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}");
-        if (n % 7 == 0) return new FakeWhisk.Answer(202, "{\"activationId\":\"x\"}");
-        if (n % 11 == 0) return new FakeWhisk.Answer(502, FakeWhisk.record(action, "application error", false));
-        return FakeWhisk.success(action, n, false);
-      });
+      fake.respond(
+          (action, n, first) -> {
+            if (n % 5 == 0) return new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}");
+            if (n % 7 == 0) return new FakeWhisk.Answer(202, "{\"activationId\":\"x\"}");
+            if (n % 11 == 0)
+              return new FakeWhisk.Answer(
+                  502, FakeWhisk.record(action, "application error", false));
+            return FakeWhisk.success(action, n, false);
+          });
 
-      ScenarioResult r = generator(fake).run(Scenario.closedLoop("kwhisk", 1, 2, Duration.ZERO,
-          Duration.ofMillis(1000)));
+      ScenarioResult r =
+          generator(fake)
+              .run(Scenario.closedLoop("kwhisk", 1, 2, Duration.ZERO, Duration.ofMillis(1000)));
 
       assertThat(r.throttled()).isPositive();
       assertThat(r.accepted()).isPositive();
@@ -78,9 +92,11 @@ class LoadGeneratorTest {
     try (FakeWhisk gone = new FakeWhisk(1)) {
       port = Integer.parseInt(gone.apiHost().replaceAll(".*:", ""));
     }
-    WhiskClient client = new WhiskClient("http://127.0.0.1:" + port, FakeWhisk.AUTH, "_", Duration.ofSeconds(2));
-    ScenarioResult r = new LoadGenerator(client, progress, Duration.ofSeconds(5), Clock.systemUTC())
-        .run(Scenario.openLoop("kwhisk", 1, 20, Duration.ZERO, Duration.ofMillis(500)));
+    WhiskClient client =
+        new WhiskClient("http://127.0.0.1:" + port, FakeWhisk.AUTH, "_", Duration.ofSeconds(2));
+    ScenarioResult r =
+        new LoadGenerator(client, progress, Duration.ofSeconds(5), Clock.systemUTC())
+            .run(Scenario.openLoop("kwhisk", 1, 20, Duration.ZERO, Duration.ofMillis(500)));
     assertThat(r.errors()).isBetween(5L, 15L);
     assertThat(r.ok()).isZero();
   }
@@ -89,15 +105,18 @@ class LoadGeneratorTest {
   void openLoopKeepsItsRateWhenEveryRequestIsSlow() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(64)) {
       createActions(fake, "perf-noop", 2);
-      fake.respond((action, n, first) -> {
-        Thread.sleep(200);
-        return FakeWhisk.success(action, n, first);
-      });
+      fake.respond(
+          (action, n, first) -> {
+            Thread.sleep(200);
+            return FakeWhisk.success(action, n, first);
+          });
 
-      ScenarioResult r = generator(fake).run(Scenario.openLoop("kwhisk", 2, 100, Duration.ZERO,
-          Duration.ofMillis(1500)));
+      ScenarioResult r =
+          generator(fake)
+              .run(Scenario.openLoop("kwhisk", 2, 100, Duration.ZERO, Duration.ofMillis(1500)));
 
-      // A closed loop limited to the same 20 concurrent requests would reach 100/s only after the fact;
+      // A closed loop limited to the same 20 concurrent requests would reach 100/s only after the
+      // fact;
       // open loop sends 150 on schedule whatever the latency.
       assertThat(fake.invokes()).isBetween(140L, 151L);
       assertThat(r.ok()).isEqualTo(fake.invokes());
@@ -111,10 +130,12 @@ class LoadGeneratorTest {
       createActions(fake, "perf-noop", 1);
       fake.respond(stallOnce(50, 500));
 
-      ScenarioResult open = generator(fake).run(Scenario.openLoop("kwhisk", 1, 100, Duration.ZERO,
-          Duration.ofMillis(1500)));
+      ScenarioResult open =
+          generator(fake)
+              .run(Scenario.openLoop("kwhisk", 1, 100, Duration.ZERO, Duration.ofMillis(1500)));
 
-      // ~50 requests were due during the 500 ms stall; their latency is counted from when they were due.
+      // ~50 requests were due during the 500 ms stall; their latency is counted from when they were
+      // due.
       assertThat(open.p90()).isGreaterThan(250.0);
     }
   }
@@ -125,8 +146,9 @@ class LoadGeneratorTest {
       createActions(fake, "perf-noop", 1);
       fake.respond(stallOnce(50, 500));
 
-      ScenarioResult closed = generator(fake).run(Scenario.closedLoop("kwhisk", 1, 1, Duration.ZERO,
-          Duration.ofMillis(1500)));
+      ScenarioResult closed =
+          generator(fake)
+              .run(Scenario.closedLoop("kwhisk", 1, 1, Duration.ZERO, Duration.ofMillis(1500)));
 
       // ~200 samples at 5 ms, one of them 500 ms: only the top 0.5 % shows the stall.
       assertThat(closed.p999()).isGreaterThan(450.0);
@@ -138,11 +160,19 @@ class LoadGeneratorTest {
   void printsAProgressLinePerSecondAcrossWarmUpAndMeasurement() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(4)) {
       createActions(fake, "perf-noop", 1);
-      ScenarioResult r = generator(fake).run(Scenario.closedLoop("kwhisk", 1, 2, Duration.ofMillis(1100),
-          Duration.ofMillis(1200)));
+      ScenarioResult r =
+          generator(fake)
+              .run(
+                  Scenario.closedLoop(
+                      "kwhisk", 1, 2, Duration.ofMillis(1100), Duration.ofMillis(1200)));
 
       String lines = progressBytes.toString(StandardCharsets.UTF_8);
-      assertThat(lines).contains("warm-up").contains("measure").contains("tps").contains("p99").contains("errors");
+      assertThat(lines)
+          .contains("warm-up")
+          .contains("measure")
+          .contains("tps")
+          .contains("p99")
+          .contains("errors");
       assertThat(lines.lines().count()).isBetween(2L, 3L);
       assertThat(r.coldStarts()).as("the one cold start happened in the warm-up").isZero();
       assertThat(r.ok()).isLessThan(fake.invokes());

@@ -73,8 +73,12 @@ class MeasurementTest {
 
   @Test
   void anEmptyWindowReportsZeroLatencyRatherThanFailing() {
-    ScenarioResult r = ScenarioResult.of(Scenario.openLoop("x", 1, 10, Duration.ZERO, Duration.ofSeconds(1)),
-        new Tally().snapshot(), 1.0, Instant.EPOCH);
+    ScenarioResult r =
+        ScenarioResult.of(
+            Scenario.openLoop("x", 1, 10, Duration.ZERO, Duration.ofSeconds(1)),
+            new Tally().snapshot(),
+            1.0,
+            Instant.EPOCH);
     assertThat(r.tps()).isZero();
     assertThat(r.p99()).isZero();
   }

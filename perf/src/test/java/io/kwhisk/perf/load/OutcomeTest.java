@@ -36,7 +36,8 @@ class OutcomeTest {
   @Test
   void blockingWaitExpiredIsAcceptedAndThrottlingIsThrottled() {
     assertThat(Outcome.of(202, "{\"activationId\":\"x\"}").kind()).isEqualTo(Outcome.Kind.ACCEPTED);
-    assertThat(Outcome.of(429, "{\"error\":\"too many\"}").kind()).isEqualTo(Outcome.Kind.THROTTLED);
+    assertThat(Outcome.of(429, "{\"error\":\"too many\"}").kind())
+        .isEqualTo(Outcome.Kind.THROTTLED);
   }
 
   @Test
@@ -49,14 +50,23 @@ class OutcomeTest {
 
   @Test
   void theStreamingVerdictOnABodyEqualsTheVerdictOnItsParsedRecord() throws Exception {
-    List<String> bodies = List.of(FakeWhisk.record("a", "success", true), FakeWhisk.record("a", "success", false),
-        FakeWhisk.record("a", "application error", true), "{\"response\":{\"status\":\"success\"}}",
-        "{\"response\":{\"status\":\"success\"},\"annotations\":[{\"key\":\"initTime\",\"value\":3}]}",
-        "{\"response\":{\"status\":{\"nested\":1}},\"annotations\":[1,{\"key\":1}]}", "{}", "[]",
-        "{\"response\":{\"status\":\"success\"}", "not json", "");
+    List<String> bodies =
+        List.of(
+            FakeWhisk.record("a", "success", true),
+            FakeWhisk.record("a", "success", false),
+            FakeWhisk.record("a", "application error", true),
+            "{\"response\":{\"status\":\"success\"}}",
+            "{\"response\":{\"status\":\"success\"},\"annotations\":[{\"key\":\"initTime\",\"value\":3}]}",
+            "{\"response\":{\"status\":{\"nested\":1}},\"annotations\":[1,{\"key\":1}]}",
+            "{}",
+            "[]",
+            "{\"response\":{\"status\":\"success\"}",
+            "not json",
+            "");
     for (int status : new int[] {200, 502}) {
       for (String body : bodies) {
-        assertThat(Outcome.of(status, body)).as("%d %s", status, body)
+        assertThat(Outcome.of(status, body))
+            .as("%d %s", status, body)
             .isEqualTo(ActivationAnswer.of(status, body).outcome());
       }
     }

@@ -38,10 +38,32 @@ class ScheduleTest {
 
   @Test
   void aScenarioIsEitherClosedOrOpenLoopNeverBoth() {
-    assertThatThrownBy(() -> new Scenario("k", 1, 10, 5, Duration.ZERO, Duration.ofSeconds(1),
-        ActionPicker.Kind.ROUND_ROBIN, "p", 10)).hasMessageContaining("exactly one of users");
-    assertThatThrownBy(() -> new Scenario("k", 1, 0, 0, Duration.ZERO, Duration.ofSeconds(1),
-        ActionPicker.Kind.ROUND_ROBIN, "p", 10)).hasMessageContaining("exactly one of users");
+    assertThatThrownBy(
+            () ->
+                new Scenario(
+                    "k",
+                    1,
+                    10,
+                    5,
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    ActionPicker.Kind.ROUND_ROBIN,
+                    "p",
+                    10))
+        .hasMessageContaining("exactly one of users");
+    assertThatThrownBy(
+            () ->
+                new Scenario(
+                    "k",
+                    1,
+                    0,
+                    0,
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    ActionPicker.Kind.ROUND_ROBIN,
+                    "p",
+                    10))
+        .hasMessageContaining("exactly one of users");
   }
 
   @Test

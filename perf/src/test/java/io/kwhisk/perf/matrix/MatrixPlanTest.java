@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Timeout;
 class MatrixPlanTest {
   @Test
   void quickIsSixScenariosOfTenSecondsWarmUpAndTwentyMeasured() {
-    List<Scenario> s = MatrixPlan.quick().scenarios("kwhisk", ActionPicker.Kind.ROUND_ROBIN, "p", 100);
+    List<Scenario> s =
+        MatrixPlan.quick().scenarios("kwhisk", ActionPicker.Kind.ROUND_ROBIN, "p", 100);
     assertThat(s).hasSize(6);
-    assertThat(s).allSatisfy(x -> {
-      assertThat(x.warmup()).isEqualTo(Duration.ofSeconds(10));
-      assertThat(x.duration()).isEqualTo(Duration.ofSeconds(20));
-    });
+    assertThat(s)
+        .allSatisfy(
+            x -> {
+              assertThat(x.warmup()).isEqualTo(Duration.ofSeconds(10));
+              assertThat(x.duration()).isEqualTo(Duration.ofSeconds(20));
+            });
     assertThat(s.stream().map(x -> x.actions() + "x" + x.users()).collect(Collectors.toList()))
         .containsExactly("1x10", "1x100", "10x10", "10x100", "100x10", "100x100");
   }
@@ -35,8 +38,10 @@ class MatrixPlanTest {
 
   @Test
   void ratesReplaceUsersForAnOpenLoopMatrix() {
-    List<Scenario> s = MatrixPlan.quick().withRates(List.of(50.0)).scenarios("kwhisk",
-        ActionPicker.Kind.UNIFORM, "p", 100);
+    List<Scenario> s =
+        MatrixPlan.quick()
+            .withRates(List.of(50.0))
+            .scenarios("kwhisk", ActionPicker.Kind.UNIFORM, "p", 100);
     assertThat(s).hasSize(3).allSatisfy(x -> assertThat(x.openLoop()).isTrue());
   }
 

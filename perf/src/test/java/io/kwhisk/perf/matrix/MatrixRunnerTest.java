@@ -22,12 +22,17 @@ import org.junit.jupiter.api.Timeout;
 /** Runs tiny matrices against {@link FakeWhisk} on loopback. */
 @Timeout(30)
 class MatrixRunnerTest {
-  private final PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+  private final PrintStream sink =
+      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
   private MatrixRunner runner(FakeWhisk fake) {
-    WhiskClient client = new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
-    return new MatrixRunner(new ActionSetup(client), new LoadGenerator(client, sink, Duration.ofSeconds(10),
-        Clock.systemUTC()), sink, sink);
+    WhiskClient client =
+        new WhiskClient(fake.apiHost(), FakeWhisk.AUTH, "_", Duration.ofSeconds(10));
+    return new MatrixRunner(
+        new ActionSetup(client),
+        new LoadGenerator(client, sink, Duration.ofSeconds(10), Clock.systemUTC()),
+        sink,
+        sink);
   }
 
   private static Scenario idle(int actions) {
@@ -36,10 +41,11 @@ class MatrixRunnerTest {
   }
 
   private static void slowAnswers(FakeWhisk fake) {
-    fake.respond((action, n, first) -> {
-      Thread.sleep(50);
-      return FakeWhisk.success(action, n, first);
-    });
+    fake.respond(
+        (action, n, first) -> {
+          Thread.sleep(50);
+          return FakeWhisk.success(action, n, first);
+        });
   }
 
   @Test
@@ -65,9 +71,14 @@ class MatrixRunnerTest {
   @Test
   void aPrimingInvokeThatIsNotAnsweredWithAResultFailsTheRunNamingTheAction() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
-      fake.respond((action, n, first) -> new FakeWhisk.Answer(502, "{\"error\":\"the action did not answer\"}"));
+      fake.respond(
+          (action, n, first) ->
+              new FakeWhisk.Answer(502, "{\"error\":\"the action did not answer\"}"));
 
-      assertThatThrownBy(() -> runner(fake).run(List.of(idle(2)), Optional.empty(), true, false, Duration.ZERO, 5))
+      assertThatThrownBy(
+              () ->
+                  runner(fake)
+                      .run(List.of(idle(2)), Optional.empty(), true, false, Duration.ZERO, 5))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("priming perf-noop-")
           .hasMessageContaining("502");
@@ -77,10 +88,13 @@ class MatrixRunnerTest {
   @Test
   void aThrottledPrimingInvokeIsRetriedUntilTheActionAnswers() throws Exception {
     try (FakeWhisk fake = new FakeWhisk(8)) {
-      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-      fake.respond((action, n, first) -> calls.incrementAndGet() <= 2
-          ? new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}")
-          : FakeWhisk.success(action, n, first));
+      java.util.concurrent.atomic.AtomicInteger calls =
+          new java.util.concurrent.atomic.AtomicInteger();
+      fake.respond(
+          (action, n, first) ->
+              calls.incrementAndGet() <= 2
+                  ? new FakeWhisk.Answer(429, "{\"error\":\"too many requests\"}")
+                  : FakeWhisk.success(action, n, first));
 
       runner(fake).run(List.of(idle(1)), Optional.empty(), true, false, Duration.ZERO, 5);
 

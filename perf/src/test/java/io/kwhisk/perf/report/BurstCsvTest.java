@@ -17,7 +17,8 @@ class BurstCsvTest {
   @TempDir Path dir;
 
   static BurstResult row(String design, int actions, double rate, double p99, Instant at) {
-    return new BurstResult(design, actions, 0, 2.5, actions, 1.25, rate, 800.125, 900.5, p99, 1200, actions, 0, 1, 2,
+    return new BurstResult(
+        design, actions, 0, 2.5, actions, 1.25, rate, 800.125, 900.5, p99, 1200, actions, 0, 1, 2,
         at);
   }
 
@@ -25,14 +26,16 @@ class BurstCsvTest {
   void burstRowsReadBackEqualIncludingARateThatCouldNotBeComputed() throws Exception {
     Path csv = dir.resolve("b.csv");
     BurstResult a = row("kwhisk", 10, 8.125, 950.25, Instant.parse("2026-01-01T00:00:00Z"));
-    BurstResult b = row("hash-baseline", 50, Double.NaN, 4000, Instant.parse("2026-01-01T00:01:00Z"));
+    BurstResult b =
+        row("hash-baseline", 50, Double.NaN, 4000, Instant.parse("2026-01-01T00:01:00Z"));
 
     BurstCsv.append(csv, a);
     BurstCsv.append(csv, b);
 
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo(String.join(",", BurstCsv.HEADER));
-    assertThat(lines.get(1)).startsWith("kwhisk,10,0,2.500,10,1.250,8.125,800.125,900.500,950.250,1200.000,");
+    assertThat(lines.get(1))
+        .startsWith("kwhisk,10,0,2.500,10,1.250,8.125,800.125,900.500,950.250,1200.000,");
     assertThat(lines.get(2)).contains(",NaN,");
     assertThat(BurstCsv.read(csv)).containsExactly(a, b);
   }
@@ -40,8 +43,10 @@ class BurstCsvTest {
   @Test
   void burstColumnsAreReadByNameAndAMissingOneIsNamed() throws Exception {
     Path reordered = dir.resolve("r.csv");
-    Files.writeString(reordered, "actions,design,memory,wall_s,cold_starts,creation_s,creations_per_s,p50,p90,p99,"
-        + "max,ok,errors,throttled,accepted\n7,x,128,1,7,0.5,14,1,2,3,4,7,0,0,0\n");
+    Files.writeString(
+        reordered,
+        "actions,design,memory,wall_s,cold_starts,creation_s,creations_per_s,p50,p90,p99,"
+            + "max,ok,errors,throttled,accepted\n7,x,128,1,7,0.5,14,1,2,3,4,7,0,0,0\n");
     BurstResult r = BurstCsv.read(reordered).get(0);
     assertThat(r.design()).isEqualTo("x");
     assertThat(r.creationsPerSecond()).isEqualTo(14.0);
@@ -63,8 +68,11 @@ class BurstCsvTest {
 
   @Test
   void burstTableShowsOneLinePerBurstAndNaForARateThatCouldNotBeComputed() {
-    String table = BurstTable.render(List.of(row("kwhisk", 10, 8.125, 950.25, Instant.EPOCH),
-        row("kwhisk", 50, Double.NaN, 1, Instant.EPOCH)));
+    String table =
+        BurstTable.render(
+            List.of(
+                row("kwhisk", 10, 8.125, 950.25, Instant.EPOCH),
+                row("kwhisk", 50, Double.NaN, 1, Instant.EPOCH)));
     assertThat(table.lines()).hasSize(3);
     assertThat(table.lines().skip(1).findFirst().orElseThrow()).contains("8.13").contains("950.3");
     assertThat(table.lines().skip(2).findFirst().orElseThrow()).contains("n/a");

@@ -17,8 +17,31 @@ class LifecycleCsvTest {
   @TempDir Path dir;
 
   static LifecycleResult row(String design, int actions, long validationFailures, Instant at) {
-    return new LifecycleResult(design, actions, 100, 128, 700.5, 800.25, 900.125, 950, 300, 400, 12.5, 80.5, 10.5,
-        20.25, 30.125, 40, actions * 101L - validationFailures, validationFailures, 0, 0, 0, actions, 0, at);
+    return new LifecycleResult(
+        design,
+        actions,
+        100,
+        128,
+        700.5,
+        800.25,
+        900.125,
+        950,
+        300,
+        400,
+        12.5,
+        80.5,
+        10.5,
+        20.25,
+        30.125,
+        40,
+        actions * 101L - validationFailures,
+        validationFailures,
+        0,
+        0,
+        0,
+        actions,
+        0,
+        at);
   }
 
   @Test
@@ -32,8 +55,11 @@ class LifecycleCsvTest {
 
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo(String.join(",", LifecycleCsv.HEADER));
-    assertThat(lines.get(2)).startsWith("hash-baseline,5,100,128,700.500,800.250,900.125,950.000,300.000,400.000,"
-        + "12.500,80.5,").contains(",502,3,0,0,0,5,0,");
+    assertThat(lines.get(2))
+        .startsWith(
+            "hash-baseline,5,100,128,700.500,800.250,900.125,950.000,300.000,400.000,"
+                + "12.500,80.5,")
+        .contains(",502,3,0,0,0,5,0,");
     assertThat(LifecycleCsv.read(csv)).containsExactly(a, b);
   }
 
@@ -48,9 +74,13 @@ class LifecycleCsvTest {
   void lifecycleTableShowsStartTimesRequestLatenciesAndValidationFailures() {
     String table = LifecycleTable.render(List.of(row("kwhisk", 10, 3, Instant.EPOCH)));
     assertThat(table.lines()).hasSize(2);
-    assertThat(table.lines().findFirst().orElseThrow()).contains("start p50").contains("p99.9 ms")
+    assertThat(table.lines().findFirst().orElseThrow())
+        .contains("start p50")
+        .contains("p99.9 ms")
         .contains("invalid");
-    assertThat(table.lines().skip(1).findFirst().orElseThrow()).contains("700.5").contains("30.13")
+    assertThat(table.lines().skip(1).findFirst().orElseThrow())
+        .contains("700.5")
+        .contains("30.13")
         .containsPattern("\\s3\\s+0\\s+0\\s+0$");
   }
 }

@@ -20,34 +20,71 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultsCsvTest {
   @TempDir Path dir;
 
-  static ScenarioResult row(String design, int actions, int users, double tps, double p99, Instant at) {
-    return new ScenarioResult(design, actions, users, 0, 20, tps, 1.5, 2.25, p99, 40.125, 3, 4, 5, 6,
-        (long) (tps * 20), at);
+  static ScenarioResult row(
+      String design, int actions, int users, double tps, double p99, Instant at) {
+    return new ScenarioResult(
+        design,
+        actions,
+        users,
+        0,
+        20,
+        tps,
+        1.5,
+        2.25,
+        p99,
+        40.125,
+        3,
+        4,
+        5,
+        6,
+        (long) (tps * 20),
+        at);
   }
 
   @Test
   void rowsAppendedOneAtATimeReadBackEqualUnderOneHeader() throws Exception {
     Path csv = dir.resolve("sub/results.csv");
     ScenarioResult a = row("kwhisk", 10, 100, 812.5, 33.5, Instant.parse("2026-01-01T00:00:00Z"));
-    ScenarioResult b = new ScenarioResult("hash-baseline", 1, 0, 250.5, 20, 240.1, 1, 2, 3, 4, 0, 0, 1, 0, 4802,
-        Instant.parse("2026-01-01T00:01:00Z"));
+    ScenarioResult b =
+        new ScenarioResult(
+            "hash-baseline",
+            1,
+            0,
+            250.5,
+            20,
+            240.1,
+            1,
+            2,
+            3,
+            4,
+            0,
+            0,
+            1,
+            0,
+            4802,
+            Instant.parse("2026-01-01T00:01:00Z"));
 
     ResultsCsv.append(csv, a);
     ResultsCsv.append(csv, b);
 
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines).hasSize(3);
-    assertThat(lines.get(0)).startsWith("design,actions,users,rate,duration,tps,p50,p90,p99,p999,errors,"
-        + "throttled,cold_starts");
-    assertThat(lines.get(1)).startsWith("kwhisk,10,100,0,20,812.5,1.500,2.250,33.500,40.125,3,4,5,");
+    assertThat(lines.get(0))
+        .startsWith(
+            "design,actions,users,rate,duration,tps,p50,p90,p99,p999,errors,"
+                + "throttled,cold_starts");
+    assertThat(lines.get(1))
+        .startsWith("kwhisk,10,100,0,20,812.5,1.500,2.250,33.500,40.125,3,4,5,");
     assertThat(ResultsCsv.read(csv)).containsExactly(a, b);
   }
 
   @Test
   void aFileWithOnlyTheRequiredColumnsInAnotherOrderStillReads() throws Exception {
     Path csv = dir.resolve("old.csv");
-    Files.writeString(csv, "actions,design,users,rate,duration,tps,p50,p90,p99,p999,errors,throttled,cold_starts\n"
-        + "100,direct-run,10,0,30,999.9,1,2,3,4,0,0,0\n");
+    Files.writeString(
+        csv,
+        "actions,design,users,rate,duration,tps,p50,p90,p99,p999,errors,throttled,cold_starts\n"
+            + "100,direct-run,10,0,30,999.9,1,2,3,4,0,0,0\n");
 
     ScenarioResult r = ResultsCsv.read(csv).get(0);
 
@@ -77,7 +114,9 @@ class ResultsCsvTest {
     String table = ResultsTable.render(List.of(row("kwhisk", 10, 100, 812.5, 33.5, Instant.EPOCH)));
     assertThat(table.lines()).hasSize(2);
     assertThat(table.lines().skip(1).findFirst().orElseThrow())
-        .contains("kwhisk").contains("812.5").contains("33.50");
+        .contains("kwhisk")
+        .contains("812.5")
+        .contains("33.50");
   }
 
   @Test
@@ -91,14 +130,33 @@ class ResultsCsvTest {
     ms.put(Component.JVM_OTHER, 0.125);
     ms.put(Component.DOCKER, 1.0);
     ms.put(Component.LOADGEN, 0.25);
-    ScenarioResult r = new ScenarioResult("kwhisk", 1, 10, 0, 30, 100, 1, 2, 3, 4, 0, 0, 0, 0, 3000,
-        Instant.parse("2026-01-01T00:00:00Z"), new CpuBreakdown(ms));
+    ScenarioResult r =
+        new ScenarioResult(
+            "kwhisk",
+            1,
+            10,
+            0,
+            30,
+            100,
+            1,
+            2,
+            3,
+            4,
+            0,
+            0,
+            0,
+            0,
+            3000,
+            Instant.parse("2026-01-01T00:00:00Z"),
+            new CpuBreakdown(ms));
 
     ResultsCsv.append(csv, r);
 
     List<String> lines = Files.readAllLines(csv);
-    assertThat(lines.get(0)).endsWith(",at,cpu_platform,cpu_controller,cpu_invoker,cpu_broker,cpu_jvm,"
-        + "cpu_jvm_other,cpu_docker,cpu_containers,cpu_loadgen");
+    assertThat(lines.get(0))
+        .endsWith(
+            ",at,cpu_platform,cpu_controller,cpu_invoker,cpu_broker,cpu_jvm,"
+                + "cpu_jvm_other,cpu_docker,cpu_containers,cpu_loadgen");
     assertThat(lines.get(1)).endsWith(",13.000,4.125,3.000,3.250,1.500,0.125,1.000,n/a,0.250");
     CpuBreakdown read = ResultsCsv.read(csv).get(0).cpu();
     assertThat(read.of(Component.CONTROLLER)).isEqualTo(4.125);

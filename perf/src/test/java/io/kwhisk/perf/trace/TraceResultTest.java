@@ -29,7 +29,8 @@ class TraceResultTest {
 
   @Test
   void rowsSumUpEachFunctionAndTheWholeReplay() {
-    ArrivalSchedule schedule = ArrivalSchedule.of(AzureTraceTest.sample(), ArrivalScheduleTest.plan(3, 1));
+    ArrivalSchedule schedule =
+        ArrivalSchedule.of(AzureTraceTest.sample(), ArrivalScheduleTest.plan(3, 1));
     List<TraceSample> samples = new ArrayList<>();
     // function 0: 100 invocations of 100 ms, slowdowns 1.01 .. 2.00, the first cold
     for (int i = 1; i <= 100; i++) samples.add(ok(0, 100, 100 + i, i == 1));
@@ -40,14 +41,18 @@ class TraceResultTest {
     samples.add(new TraceSample(1, 10, new Outcome(Kind.ACCEPTED, false), MS));
     MemoryTime memory = new MemoryTime();
     String fn0 = schedule.functions().get(0).shortName();
-    memory.observe(0, Map.of("c1", new MemoryTime.Container(fn0, 1024), "p", new MemoryTime.Container("", 512)));
+    memory.observe(
+        0,
+        Map.of("c1", new MemoryTime.Container(fn0, 1024), "p", new MemoryTime.Container("", 512)));
     memory.observe(2_000_000_000L, Map.of());
 
-    List<TraceResult> rows = TraceResult.summarise("kwhisk", schedule, samples, memory,
-        ArrivalScheduleTest.plan(3, 1), AT);
+    List<TraceResult> rows =
+        TraceResult.summarise(
+            "kwhisk", schedule, samples, memory, ArrivalScheduleTest.plan(3, 1), AT);
 
-    assertThat(rows).extracting(TraceResult::function).containsExactly(TraceResult.ALL, fn0,
-        schedule.functions().get(1).shortName());
+    assertThat(rows)
+        .extracting(TraceResult::function)
+        .containsExactly(TraceResult.ALL, fn0, schedule.functions().get(1).shortName());
     TraceResult all = rows.get(0);
     assertThat(all.invocations()).isEqualTo(104);
     assertThat(all.ok()).isEqualTo(101);
@@ -73,11 +78,20 @@ class TraceResultTest {
 
   @Test
   void aFunctionWithoutASuccessfulActivationReadsNaNNotZero() {
-    ArrivalSchedule schedule = ArrivalSchedule.of(AzureTraceTest.sample(), ArrivalScheduleTest.plan(3, 1));
-    List<TraceSample> samples = List.of(new TraceSample(0, 10, new Outcome(Kind.THROTTLED, false), MS));
+    ArrivalSchedule schedule =
+        ArrivalSchedule.of(AzureTraceTest.sample(), ArrivalScheduleTest.plan(3, 1));
+    List<TraceSample> samples =
+        List.of(new TraceSample(0, 10, new Outcome(Kind.THROTTLED, false), MS));
 
-    TraceResult all = TraceResult.summarise("kwhisk", schedule, samples, new MemoryTime(),
-        new ReplayPlan(3, 1, 1, Duration.ofSeconds(1), 256, 0, 0, 1), AT).get(0);
+    TraceResult all =
+        TraceResult.summarise(
+                "kwhisk",
+                schedule,
+                samples,
+                new MemoryTime(),
+                new ReplayPlan(3, 1, 1, Duration.ofSeconds(1), 256, 0, 0, 1),
+                AT)
+            .get(0);
 
     assertThat(all.slowdownP99()).isNaN();
     assertThat(all.coldFraction()).isNaN();

@@ -19,17 +19,19 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code docker kill} of action containers mid-run, with the accepted-versus-recorded ledger: a controller and an
- * invoker run as separate processes; open-loop load (half blocking) goes to echo actions that take 200-400 ms, and
- * from a quarter to three quarters of the load one running action container is killed every second. Every
- * activation the API accepted must end with exactly one record: its echo, or, for a run its container died under,
- * an error record (the platform's "container was killed"); records the container held but had not run go to
- * another container.
+ * {@code docker kill} of action containers mid-run, with the accepted-versus-recorded ledger: a
+ * controller and an invoker run as separate processes; open-loop load (half blocking) goes to echo
+ * actions that take 200-400 ms, and from a quarter to three quarters of the load one running action
+ * container is killed every second. Every activation the API accepted must end with exactly one
+ * record: its echo, or, for a run its container died under, an error record (the platform's
+ * "container was killed"); records the container held but had not run go to another container.
  *
- * <p>Not in CI (beside the controller and invoker kills it would pass CI's two-minute budget for fault tests): it
- * runs with {@code -Dkwhisk.fault.long=true}, see CONTRIBUTING.md.
+ * <p>Not in CI (beside the controller and invoker kills it would pass CI's two-minute budget for
+ * fault tests): it runs with {@code -Dkwhisk.fault.long=true}, see CONTRIBUTING.md.
  */
-@EnabledIfSystemProperty(named = "kwhisk.fault.long", matches = "true",
+@EnabledIfSystemProperty(
+    named = "kwhisk.fault.long",
+    matches = "true",
     disabledReason = "long fault test: -Dkwhisk.fault.long=true (CONTRIBUTING.md)")
 class ContainerKillIT {
   private static final int TPS = Integer.getInteger("kwhisk.fault.tps", 10);
@@ -46,15 +48,20 @@ class ContainerKillIT {
     try (ProcessCluster cluster = new ProcessCluster(dir)) {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller = cluster.controller(0, Map.of(
-          "kwhisk.controller.throttle.namespace-per-minute", "0",
-          "kwhisk.controller.throttle.namespace-concurrency", "100000",
-          "kwhisk.controller.throttle.min-backlog", "100000"));
-      cluster.invoker(invokerId, Map.of(
-          "kwhisk.invoker.user-memory-mb", "2048",
-          "kwhisk.invoker.keep-alive", "60s",
-          "kwhisk.invoker.pause-grace", "0",
-          "kwhisk.invoker.heartbeat-interval", "500ms"));
+      ProcessCluster.Node controller =
+          cluster.controller(
+              0,
+              Map.of(
+                  "kwhisk.controller.throttle.namespace-per-minute", "0",
+                  "kwhisk.controller.throttle.namespace-concurrency", "100000",
+                  "kwhisk.controller.throttle.min-backlog", "100000"));
+      cluster.invoker(
+          invokerId,
+          Map.of(
+              "kwhisk.invoker.user-memory-mb", "2048",
+              "kwhisk.invoker.keep-alive", "60s",
+              "kwhisk.invoker.pause-grace", "0",
+              "kwhisk.invoker.heartbeat-interval", "500ms"));
       ExecutorService faults = Executors.newSingleThreadExecutor();
       try {
         List<String> actions = List.of("slow-0", "slow-1");
@@ -64,18 +71,34 @@ class ContainerKillIT {
         Ledger ledger = new Ledger();
         AtomicInteger killed = new AtomicInteger();
         Map<Integer, FaultApi.Step> kills = new HashMap<>();
-        IntStream.iterate(TPS * SECONDS / 4, i -> i < 3 * TPS * SECONDS / 4, i -> i + TPS).forEach(i -> kills.put(i,
-            () -> CompletableFuture.runAsync(() -> killOneRunning(invokerId, killed), faults)));
+        IntStream.iterate(TPS * SECONDS / 4, i -> i < 3 * TPS * SECONDS / 4, i -> i + TPS)
+            .forEach(
+                i ->
+                    kills.put(
+                        i,
+                        () ->
+                            CompletableFuture.runAsync(
+                                () -> killOneRunning(invokerId, killed), faults)));
         long firstKillAt = System.currentTimeMillis() + SECONDS * 1000L / 4;
-        FaultApi.openLoop(TPS, SECONDS,
-            i -> api.invoke(controller, ledger, actions.get(i % actions.size()), i % 2 == 0), kills);
+        FaultApi.openLoop(
+            TPS,
+            SECONDS,
+            i -> api.invoke(controller, ledger, actions.get(i % actions.size()), i % 2 == 0),
+            kills);
         faults.shutdown();
         faults.awaitTermination(60, TimeUnit.SECONDS);
 
         Ledger.Outcome outcome = api.check(controller, ledger, actions, firstKillAt, true);
-        System.out.printf("ContainerKillIT: %d TPS for %d s, %d action containers killed: %s; HTTP statuses %s "
-                + "(first refusals %s); failed calls %d%n", TPS, SECONDS, killed.get(), outcome, ledger.statuses,
-            ledger.firstRefusals, ledger.failedCalls.get());
+        System.out.printf(
+            "ContainerKillIT: %d TPS for %d s, %d action containers killed: %s; HTTP statuses %s "
+                + "(first refusals %s); failed calls %d%n",
+            TPS,
+            SECONDS,
+            killed.get(),
+            outcome,
+            ledger.statuses,
+            ledger.firstRefusals,
+            ledger.failedCalls.get());
         assertThat(killed.get()).as("containers killed").isPositive();
         assertThat(outcome.accepted()).isPositive();
         assertThat(outcome.lost()).as("lost").isZero();

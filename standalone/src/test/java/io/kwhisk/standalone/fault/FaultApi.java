@@ -25,87 +25,126 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * What the fault tests do through the REST API, as a user would: create echo actions, invoke them with a unique tag
- * each (recording every accepted id in a {@link Ledger}), and check afterwards that each accepted activation has
- * exactly one record whose result is its tag. Also the Docker look-ups of an invoker's action containers.
+ * What the fault tests do through the REST API, as a user would: create echo actions, invoke them
+ * with a unique tag each (recording every accepted id in a {@link Ledger}), and check afterwards
+ * that each accepted activation has exactly one record whose result is its tag. Also the Docker
+ * look-ups of an invoker's action containers.
  */
 final class FaultApi {
   /** An echo action that answers its tag after 20-80 ms, so that runs overlap under load. */
   static final String ECHO =
       "function main(p) { return new Promise(r => setTimeout(() => r({tag: p.tag}), 20 + Math.floor(Math.random() * 60))); }";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String authHeader;
 
   FaultApi(String credentials) {
-    this.authHeader = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    this.authHeader =
+        "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Creates (or replaces) the action {@code name} with the nodejs {@code code}, through {@code controller}. */
-  void putAction(ProcessCluster.Node controller, String name, String code) throws IOException, InterruptedException {
-    HttpResponse<String> put = call(controller, "PUT", "/api/v1/namespaces/_/actions/" + name,
-        "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":" + Json.MAPPER.writeValueAsString(code) + "}}");
+  /**
+   * Creates (or replaces) the action {@code name} with the nodejs {@code code}, through {@code
+   * controller}.
+   */
+  void putAction(ProcessCluster.Node controller, String name, String code)
+      throws IOException, InterruptedException {
+    HttpResponse<String> put =
+        call(
+            controller,
+            "PUT",
+            "/api/v1/namespaces/_/actions/" + name,
+            "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":"
+                + Json.MAPPER.writeValueAsString(code)
+                + "}}");
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
   }
 
   /** Waits until a blocking invoke of {@code name} succeeds: a container of it runs somewhere. */
   void warm(ProcessCluster.Node controller, String name) {
-    await().atMost(Duration.ofSeconds(120)).until(() ->
-        call(controller, "POST", "/api/v1/namespaces/_/actions/" + name + "?blocking=true", "{\"tag\":\"warm\"}")
-            .statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                call(
+                            controller,
+                            "POST",
+                            "/api/v1/namespaces/_/actions/" + name + "?blocking=true",
+                            "{\"tag\":\"warm\"}")
+                        .statusCode()
+                    == 200);
   }
 
   /**
-   * Invokes {@code name} through {@code controller} with a fresh tag: a 200 or 202 goes to the ledger, and so does a
-   * blocking call answered with its error record (500 for a whisk error, 502 for an action's error, as in
-   * OpenWhisk); an answered record whose result is not the tag is marked so (it counts as wrong or, where errors are
-   * allowed, as an error). Any other status is refused; a call without answer (the controller died) failed, its tag
-   * kept in {@link Ledger#unanswered}.
+   * Invokes {@code name} through {@code controller} with a fresh tag: a 200 or 202 goes to the
+   * ledger, and so does a blocking call answered with its error record (500 for a whisk error, 502
+   * for an action's error, as in OpenWhisk); an answered record whose result is not the tag is
+   * marked so (it counts as wrong or, where errors are allowed, as an error). Any other status is
+   * refused; a call without answer (the controller died) failed, its tag kept in {@link
+   * Ledger#unanswered}.
    */
-  CompletableFuture<Void> invoke(ProcessCluster.Node controller, Ledger ledger, String name, boolean blocking) {
+  CompletableFuture<Void> invoke(
+      ProcessCluster.Node controller, Ledger ledger, String name, boolean blocking) {
     String tag = UUID.randomUUID().toString();
     long at = System.currentTimeMillis();
-    HttpRequest request = request(controller, "POST", "/api/v1/namespaces/_/actions/" + name
-        + (blocking ? "?blocking=true" : ""), "{\"tag\":\"" + tag + "\"}");
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
-      if (e != null) {
-        ledger.failedCalls.incrementAndGet();
-        ledger.unanswered.add(tag);
-        return null;
-      }
-      ledger.status(r.statusCode());
-      boolean record = (r.statusCode() == 500 || r.statusCode() == 502) && r.body().contains("\"activationId\"");
-      if (r.statusCode() != 200 && r.statusCode() != 202 && !record) {
-        ledger.refused.incrementAndGet();
-        ledger.firstRefusals.putIfAbsent(r.statusCode(), r.body());
-        return null;
-      }
-      JsonNode body = parse(r.body());
-      String id = body.path("activationId").asText();
-      ledger.accepted(id, tag, at);
-      if (r.statusCode() != 202 && !tag.equals(body.at("/response/result/tag").asText())) {
-        ledger.accepted.put(id, "answered " + body.at("/response/result"));
-      }
-      return null;
-    });
+    HttpRequest request =
+        request(
+            controller,
+            "POST",
+            "/api/v1/namespaces/_/actions/" + name + (blocking ? "?blocking=true" : ""),
+            "{\"tag\":\"" + tag + "\"}");
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .handle(
+            (r, e) -> {
+              if (e != null) {
+                ledger.failedCalls.incrementAndGet();
+                ledger.unanswered.add(tag);
+                return null;
+              }
+              ledger.status(r.statusCode());
+              boolean record =
+                  (r.statusCode() == 500 || r.statusCode() == 502)
+                      && r.body().contains("\"activationId\"");
+              if (r.statusCode() != 200 && r.statusCode() != 202 && !record) {
+                ledger.refused.incrementAndGet();
+                ledger.firstRefusals.putIfAbsent(r.statusCode(), r.body());
+                return null;
+              }
+              JsonNode body = parse(r.body());
+              String id = body.path("activationId").asText();
+              ledger.accepted(id, tag, at);
+              if (r.statusCode() != 202 && !tag.equals(body.at("/response/result/tag").asText())) {
+                ledger.accepted.put(id, "answered " + body.at("/response/result"));
+              }
+              return null;
+            });
   }
 
   /**
-   * Waits until every accepted activation has a record readable through {@code reader} (or 180 s passed), then
-   * counts: a record whose result is not its tag is wrong unless {@code errorsAllowed} and it is an error record
-   * (counted as errors); an id listed more than once for any of {@code actions} is duplicated.
+   * Waits until every accepted activation has a record readable through {@code reader} (or 180 s
+   * passed), then counts: a record whose result is not its tag is wrong unless {@code
+   * errorsAllowed} and it is an error record (counted as errors); an id listed more than once for
+   * any of {@code actions} is duplicated.
    */
-  Ledger.Outcome check(ProcessCluster.Node reader, Ledger ledger, List<String> actions, long faultAt,
-      boolean errorsAllowed) throws Exception {
+  Ledger.Outcome check(
+      ProcessCluster.Node reader,
+      Ledger ledger,
+      List<String> actions,
+      long faultAt,
+      boolean errorsAllowed)
+      throws Exception {
     Map<String, JsonNode> records = new HashMap<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (records.size() < ledger.accepted.size() && System.nanoTime() < deadline) {
       for (String id : ledger.accepted.keySet()) {
         if (records.containsKey(id)) continue;
-        HttpResponse<String> r = call(reader, "GET", "/api/v1/namespaces/_/activations/" + id, null);
+        HttpResponse<String> r =
+            call(reader, "GET", "/api/v1/namespaces/_/activations/" + id, null);
         if (r.statusCode() == 200) records.put(id, parse(r.body()));
       }
-      if (records.size() < ledger.accepted.size()) Thread.sleep(500); // polls the API; decides no outcome
+      if (records.size() < ledger.accepted.size())
+        Thread.sleep(500); // polls the API; decides no outcome
     }
     int wrong = 0;
     int errors = 0;
@@ -114,7 +153,8 @@ final class FaultApi {
       String expected = ledger.accepted.get(e.getKey());
       JsonNode response = e.getValue().path("response");
       if (!expected.equals(response.at("/result/tag").asText())) {
-        if (errorsAllowed && !"success".equals(response.path("status").asText())
+        if (errorsAllowed
+            && !"success".equals(response.path("status").asText())
             && response.at("/result/error").isTextual()) {
           errors++;
         } else {
@@ -122,16 +162,24 @@ final class FaultApi {
         }
       }
       if (ledger.acceptedAt.get(e.getKey()) < faultAt) {
-        lastEndAfterFault = Math.max(lastEndAfterFault, e.getValue().path("end").asLong() - faultAt);
+        lastEndAfterFault =
+            Math.max(lastEndAfterFault, e.getValue().path("end").asLong() - faultAt);
       }
     }
     int duplicated = 0;
     for (String action : actions) {
       Set<String> seen = new HashSet<>();
-      for (JsonNode r : list(reader, action, false)) if (!seen.add(r.path("activationId").asText())) duplicated++;
+      for (JsonNode r : list(reader, action, false))
+        if (!seen.add(r.path("activationId").asText())) duplicated++;
     }
-    return new Ledger.Outcome(ledger.accepted.size(), records.size(), ledger.accepted.size() - records.size(),
-        wrong, duplicated, errors, lastEndAfterFault);
+    return new Ledger.Outcome(
+        ledger.accepted.size(),
+        records.size(),
+        ledger.accepted.size() - records.size(),
+        wrong,
+        duplicated,
+        errors,
+        lastEndAfterFault);
   }
 
   /** Something a fault test does at a point of its load: kill a process, stop a broker. */
@@ -140,11 +188,13 @@ final class FaultApi {
   }
 
   /**
-   * Open-loop load: {@code call(i)} for {@code i} in {@code [0, tps * seconds)}, paced at {@code tps} whatever the
-   * answers take; before call {@code i}, the step registered at {@code i} in {@code steps} runs. Returns when every
-   * call was answered (or failed), at most 180 s after the last.
+   * Open-loop load: {@code call(i)} for {@code i} in {@code [0, tps * seconds)}, paced at {@code
+   * tps} whatever the answers take; before call {@code i}, the step registered at {@code i} in
+   * {@code steps} runs. Returns when every call was answered (or failed), at most 180 s after the
+   * last.
    */
-  static void openLoop(int tps, int seconds, IntFunction<CompletableFuture<Void>> call, Map<Integer, Step> steps)
+  static void openLoop(
+      int tps, int seconds, IntFunction<CompletableFuture<Void>> call, Map<Integer, Step> steps)
       throws Exception {
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / tps;
@@ -159,12 +209,24 @@ final class FaultApi {
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
   }
 
-  /** Every activation of {@code action} listed by {@code reader}, with results when {@code docs}. */
+  /**
+   * Every activation of {@code action} listed by {@code reader}, with results when {@code docs}.
+   */
   List<JsonNode> list(ProcessCluster.Node reader, String action, boolean docs) throws Exception {
     List<JsonNode> all = new ArrayList<>();
     for (int skip = 0; ; skip += 200) {
-      JsonNode page = parse(call(reader, "GET", "/api/v1/namespaces/_/activations?name=" + action + "&limit=200&skip="
-          + skip + (docs ? "&docs=true" : ""), null).body());
+      JsonNode page =
+          parse(
+              call(
+                      reader,
+                      "GET",
+                      "/api/v1/namespaces/_/activations?name="
+                          + action
+                          + "&limit=200&skip="
+                          + skip
+                          + (docs ? "&docs=true" : ""),
+                      null)
+                  .body());
       if (page.isEmpty()) return all;
       page.forEach(all::add);
     }
@@ -175,10 +237,17 @@ final class FaultApi {
     return http.send(request(controller, method, path, body), HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpRequest request(ProcessCluster.Node controller, String method, String path, String body) {
-    return HttpRequest.newBuilder(URI.create(controller.url(path))).timeout(Duration.ofSeconds(90))
-        .header("Authorization", authHeader).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+  private HttpRequest request(
+      ProcessCluster.Node controller, String method, String path, String body) {
+    return HttpRequest.newBuilder(URI.create(controller.url(path)))
+        .timeout(Duration.ofSeconds(90))
+        .header("Authorization", authHeader)
+        .header("Content-Type", "application/json")
+        .method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body))
         .build();
   }
 

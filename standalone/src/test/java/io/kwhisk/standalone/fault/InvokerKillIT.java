@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILL of an invoker JVM under load, with an accepted-versus-recorded ledger: a controller and two invokers run
- * as separate processes; open-loop load (half blocking) goes to a few echo actions, and one invoker is killed a third
- * of the way in. Every activation the API accepted (200 or 202) must end with exactly one record, readable through
- * the API, whose result echoes its input: the killed invoker's records are redelivered to containers on the other
- * (their locks expire), its containers are orphaned until an invoker with its id starts again and removes them.
+ * SIGKILL of an invoker JVM under load, with an accepted-versus-recorded ledger: a controller and
+ * two invokers run as separate processes; open-loop load (half blocking) goes to a few echo
+ * actions, and one invoker is killed a third of the way in. Every activation the API accepted (200
+ * or 202) must end with exactly one record, readable through the API, whose result echoes its
+ * input: the killed invoker's records are redelivered to containers on the other (their locks
+ * expire), its containers are orphaned until an invoker with its id starts again and removes them.
  *
- * <p>The CI case is short; the long one is {@code -Dkwhisk.fault.tps=200 -Dkwhisk.fault.seconds=60} (see
- * CONTRIBUTING.md). It prints the ledger and how long after the kill the last activation accepted before it
- * completed.
+ * <p>The CI case is short; the long one is {@code -Dkwhisk.fault.tps=200 -Dkwhisk.fault.seconds=60}
+ * (see CONTRIBUTING.md). It prints the ledger and how long after the kill the last activation
+ * accepted before it completed.
  */
 class InvokerKillIT {
   private static final int TPS = Integer.getInteger("kwhisk.fault.tps", 30);
@@ -34,47 +35,68 @@ class InvokerKillIT {
 
   @Test
   @Timeout(value = 900, unit = TimeUnit.SECONDS)
-  void killingAnInvokerUnderLoadLosesNoAcceptedActivationAndEachEndsWithOneRecordOfItsInput() throws Exception {
+  void killingAnInvokerUnderLoadLosesNoAcceptedActivationAndEachEndsWithOneRecordOfItsInput()
+      throws Exception {
     int base = 300 + ThreadLocalRandom.current().nextInt(600);
     try (ProcessCluster cluster = new ProcessCluster(dir)) {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller = cluster.controller(0, Map.of(
-          "kwhisk.controller.throttle.namespace-per-minute", "0",
-          "kwhisk.controller.throttle.namespace-concurrency", "100000",
-          // The ledger needs the load accepted, not shed: no backlog limit per action.
-          "kwhisk.controller.throttle.min-backlog", "100000"));
-      Map<String, String> invokerSettings = Map.of(
-          "kwhisk.invoker.user-memory-mb", "1024",
-          "kwhisk.invoker.keep-alive", "60s",
-          "kwhisk.invoker.pause-grace", "0",
-          "kwhisk.invoker.heartbeat-interval", "500ms");
+      ProcessCluster.Node controller =
+          cluster.controller(
+              0,
+              Map.of(
+                  "kwhisk.controller.throttle.namespace-per-minute", "0",
+                  "kwhisk.controller.throttle.namespace-concurrency", "100000",
+                  // The ledger needs the load accepted, not shed: no backlog limit per action.
+                  "kwhisk.controller.throttle.min-backlog", "100000"));
+      Map<String, String> invokerSettings =
+          Map.of(
+              "kwhisk.invoker.user-memory-mb", "1024",
+              "kwhisk.invoker.keep-alive", "60s",
+              "kwhisk.invoker.pause-grace", "0",
+              "kwhisk.invoker.heartbeat-interval", "500ms");
       ProcessCluster.Node victim = cluster.invoker(base, invokerSettings);
       cluster.invoker(base + 1, invokerSettings);
       try {
         List<String> actions = IntStream.range(0, ACTIONS).mapToObj(a -> "echo-" + a).toList();
         for (String action : actions) api.putAction(controller, action, FaultApi.ECHO);
-        for (String action : actions) api.warm(controller, action); // a container of each on some invoker
+        for (String action : actions)
+          api.warm(controller, action); // a container of each on some invoker
 
         Ledger ledger = new Ledger();
         long[] killAt = {0};
         int total = TPS * SECONDS;
-        FaultApi.openLoop(TPS, SECONDS, i -> api.invoke(controller, ledger, actions.get(i % ACTIONS), i % 2 == 0),
-            Map.of(total / 3, () -> {
-              victim.kill();
-              killAt[0] = System.currentTimeMillis();
-            }));
+        FaultApi.openLoop(
+            TPS,
+            SECONDS,
+            i -> api.invoke(controller, ledger, actions.get(i % ACTIONS), i % 2 == 0),
+            Map.of(
+                total / 3,
+                () -> {
+                  victim.kill();
+                  killAt[0] = System.currentTimeMillis();
+                }));
 
         Ledger.Outcome outcome = api.check(controller, ledger, actions, killAt[0], false);
-        System.out.printf("InvokerKillIT: %d TPS for %d s over %d actions, invoker %d killed at %d s: %s; "
-                + "HTTP statuses %s; refused %d, failed calls %d%n", TPS, SECONDS, ACTIONS, base, SECONDS / 3,
-            outcome, ledger.statuses, ledger.refused.get(), ledger.failedCalls.get());
+        System.out.printf(
+            "InvokerKillIT: %d TPS for %d s over %d actions, invoker %d killed at %d s: %s; "
+                + "HTTP statuses %s; refused %d, failed calls %d%n",
+            TPS,
+            SECONDS,
+            ACTIONS,
+            base,
+            SECONDS / 3,
+            outcome,
+            ledger.statuses,
+            ledger.refused.get(),
+            ledger.failedCalls.get());
         assertThat(outcome.accepted()).isPositive();
         assertThat(outcome.lost()).as("lost").isZero();
         assertThat(outcome.wrong()).as("wrong").isZero();
         assertThat(outcome.duplicated()).as("duplicated").isZero();
 
-        // The killed invoker's containers are orphans until an invoker with its id starts and removes them.
+        // The killed invoker's containers are orphans until an invoker with its id starts and
+        // removes them.
         cluster.invoker(base, invokerSettings);
         await().atMost(Duration.ofSeconds(60)).until(() -> FaultApi.containersOf(base).isEmpty());
       } finally {

@@ -7,20 +7,29 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Accepted versus recorded: every activation the API accepted (200 or 202) with the input it was given, and what
- * the API later shows for it. Each must end with exactly one record whose result echoes its input; the rest is
- * counted as lost (no record), wrong (a record with another result) or duplicated (listed more than once).
+ * Accepted versus recorded: every activation the API accepted (200 or 202) with the input it was
+ * given, and what the API later shows for it. Each must end with exactly one record whose result
+ * echoes its input; the rest is counted as lost (no record), wrong (a record with another result)
+ * or duplicated (listed more than once).
  */
 final class Ledger {
   /** Activation id to the input tag it was invoked with. */
   final Map<String, String> accepted = new ConcurrentHashMap<>();
+
   /** When each accepted activation was accepted (epoch ms). */
   final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+
   final AtomicInteger refused = new AtomicInteger();
   final AtomicInteger failedCalls = new AtomicInteger();
-  /** The input tags of the calls that got no answer (their controller died): accepted or not, nobody knows. */
+
+  /**
+   * The input tags of the calls that got no answer (their controller died): accepted or not, nobody
+   * knows.
+   */
   final Queue<String> unanswered = new ConcurrentLinkedQueue<>();
+
   final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+
   /** The first answer of each refusing status (what a 503 said, say). */
   final Map<Integer, String> firstRefusals = new ConcurrentHashMap<>();
 
@@ -34,13 +43,30 @@ final class Ledger {
   }
 
   /** What the check found. */
-  record Outcome(int accepted, int recorded, int lost, int wrong, int duplicated, int errors,
+  record Outcome(
+      int accepted,
+      int recorded,
+      int lost,
+      int wrong,
+      int duplicated,
+      int errors,
       long lastEndAfterFaultMs) {
     @Override
     public String toString() {
-      return "accepted=" + accepted + " recorded=" + recorded + " lost=" + lost + " wrong=" + wrong
-          + " duplicated=" + duplicated + " errorRecords=" + errors
-          + " lastActivationAcceptedBeforeTheFaultCompletedAfterMs=" + lastEndAfterFaultMs;
+      return "accepted="
+          + accepted
+          + " recorded="
+          + recorded
+          + " lost="
+          + lost
+          + " wrong="
+          + wrong
+          + " duplicated="
+          + duplicated
+          + " errorRecords="
+          + errors
+          + " lastActivationAcceptedBeforeTheFaultCompletedAfterMs="
+          + lastEndAfterFaultMs;
     }
   }
 }

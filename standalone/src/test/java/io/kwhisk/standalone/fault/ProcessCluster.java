@@ -25,18 +25,20 @@ import java.util.UUID;
 
 /**
  * Controllers and invokers as separate JVMs (their own main classes, {@code ControllerMain} and
- * {@code InvokerMain}, on this test's class path) against one broker in the test's JVM or a {@link KafkaCluster}, so
- * a fault test can kill
- * one with SIGKILL ({@link Node#kill()}) and leave the others running. Each process logs to a file under the
- * cluster's directory. Ports are picked free; invoker ids are {@code invokerBase + n}.
+ * {@code InvokerMain}, on this test's class path) against one broker in the test's JVM or a {@link
+ * KafkaCluster}, so a fault test can kill one with SIGKILL ({@link Node#kill()}) and leave the
+ * others running. Each process logs to a file under the cluster's directory. Ports are picked free;
+ * invoker ids are {@code invokerBase + n}.
  */
 final class ProcessCluster implements AutoCloseable {
   private final Path dir;
   private final String bootstrapServers;
   private final AutoCloseable kafka;
   private final List<Node> nodes = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final String credentials = UUID.randomUUID() + ":" + UUID.randomUUID().toString().replace("-", "");
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final String credentials =
+      UUID.randomUUID() + ":" + UUID.randomUUID().toString().replace("-", "");
 
   /** One kwhisk process. */
   final class Node {
@@ -52,8 +54,11 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     void start() throws IOException {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve(name + ".log").toFile())
+              .start();
     }
 
     /** SIGKILL: the process gets no chance to close anything. */
@@ -68,14 +73,18 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /**
-   * A record lock of 5 s (production: 30 s) bounds how long a killed invoker's held records wait for redelivery,
-   * which keeps the fault tests short; the invoker renews the locks of what it runs every half lock.
+   * A record lock of 5 s (production: 30 s) bounds how long a killed invoker's held records wait
+   * for redelivery, which keeps the fault tests short; the invoker renews the locks of what it runs
+   * every half lock.
    */
-  static final Map<String, String> SHORT_LOCKS = Map.of(
-      "group.share.min.record.lock.duration.ms", "1000",
-      "group.share.record.lock.duration.ms", "5000");
+  static final Map<String, String> SHORT_LOCKS =
+      Map.of(
+          "group.share.min.record.lock.duration.ms", "1000",
+          "group.share.record.lock.duration.ms", "5000");
 
-  /** Against one embedded broker in this JVM (with {@link #SHORT_LOCKS}), closed with the cluster. */
+  /**
+   * Against one embedded broker in this JVM (with {@link #SHORT_LOCKS}), closed with the cluster.
+   */
   ProcessCluster(Path dir) {
     this(dir, EmbeddedKafka.start(dir.resolve("kafka"), 0, SHORT_LOCKS));
   }
@@ -95,13 +104,17 @@ final class ProcessCluster implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** Registers the namespace guest with {@link #credentials}, as the operator's admin command does. */
+  /**
+   * Registers the namespace guest with {@link #credentials}, as the operator's admin command does.
+   */
   void registerGuest() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = AdminMain.run(new String[] {"namespace", "register", "guest", credentials},
-        ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", bootstrapServers)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int rc =
+        AdminMain.run(
+            new String[] {"namespace", "register", "guest", credentials},
+            ConfigSource.of(Map.of("kwhisk.kafka.bootstrap-servers", bootstrapServers)),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     if (rc != 0) throw new IllegalStateException("namespace register failed: " + err);
   }
 
@@ -112,7 +125,10 @@ final class ProcessCluster implements AutoCloseable {
     all.put("kwhisk.controller.port", Integer.toString(port));
     all.put("kwhisk.controller.host", "127.0.0.1");
     Node node = node("controller" + id, port, "io.kwhisk.controller.ControllerMain", all);
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> ok(node.url("/ping")));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> ok(node.url("/ping")));
     return node;
   }
 
@@ -122,15 +138,25 @@ final class ProcessCluster implements AutoCloseable {
     all.put("kwhisk.invoker.id", Integer.toString(id));
     all.put("kwhisk.invoker.metrics-port", Integer.toString(port));
     Node node = node("invoker" + id, port, "io.kwhisk.invoker.InvokerMain", all);
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> ok(node.url("/ready")));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> ok(node.url("/ready")));
     return node;
   }
 
-  private Node node(String name, int port, String main, Map<String, String> settings) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "-Dkwhisk.kafka.bootstrap-servers=" + bootstrapServers));
+  private Node node(String name, int port, String main, Map<String, String> settings)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dkwhisk.kafka.bootstrap-servers=" + bootstrapServers));
     settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add(main);
     Node node = new Node(name, port, command);
@@ -141,8 +167,14 @@ final class ProcessCluster implements AutoCloseable {
 
   private boolean ok(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(url))
+                      .timeout(Duration.ofSeconds(3))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -165,7 +197,8 @@ final class ProcessCluster implements AutoCloseable {
     }
     for (Node n : nodes) {
       try {
-        if (n.process != null && !n.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) n.kill();
+        if (n.process != null && !n.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+          n.kill();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -10,7 +10,10 @@ import io.kwhisk.controller.entity.PackageEntry;
 import java.util.List;
 import java.util.Map;
 
-/** Packages in OpenWhisk's JSON shapes: {@code binding} is {@code {}} for a package that is not a binding. */
+/**
+ * Packages in OpenWhisk's JSON shapes: {@code binding} is {@code {}} for a package that is not a
+ * binding.
+ */
 final class PackageJson {
   /** The annotation that marks an action as a feed: such actions are listed under {@code feeds}. */
   static final String FEED_ANNOTATION = "feed";
@@ -58,10 +61,11 @@ final class PackageJson {
   }
 
   /**
-   * GET's answer: the package (for a binding: the binding, its parameters layered over the bound package's) with
-   * the actions of the package that holds them, feeds apart.
+   * GET's answer: the package (for a binding: the binding, its parameters layered over the bound
+   * package's) with the actions of the package that holds them, feeds apart.
    */
-  static ObjectNode withActions(PackageEntry p, Map<String, JsonNode> parameters, List<Action> actions) {
+  static ObjectNode withActions(
+      PackageEntry p, Map<String, JsonNode> parameters, List<Action> actions) {
     ObjectNode out = full(p, parameters);
     ArrayNode plain = out.putArray("actions");
     ArrayNode feeds = out.putArray("feeds");

@@ -13,13 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves the action names a caller gives ({@code name} or {@code package/name}) to stored actions, as OpenWhisk
- * does: an action in a binding is the bound package's action, and its parameters are layered package, then
- * binding, then action (the caller's invoke parameters go on top later). A binding may stand for a package of
- * another namespace only while that package is public (403 otherwise). Reads are in memory; nothing blocks.
+ * Resolves the action names a caller gives ({@code name} or {@code package/name}) to stored
+ * actions, as OpenWhisk does: an action in a binding is the bound package's action, and its
+ * parameters are layered package, then binding, then action (the caller's invoke parameters go on
+ * top later). A binding may stand for a package of another namespace only while that package is
+ * public (403 otherwise). Reads are in memory; nothing blocks.
  */
 public final class PackageResolver {
-  /** The package name OpenWhisk reserves: {@code /ns/default/action} is the action outside any package. */
+  /**
+   * The package name OpenWhisk reserves: {@code /ns/default/action} is the action outside any
+   * package.
+   */
   public static final String DEFAULT_PACKAGE = "default";
 
   private final EntityStore store;
@@ -30,7 +34,8 @@ public final class PackageResolver {
 
   /**
    * An action as a caller sees it: {@code stored} is the entity (its identity, revision and code),
-   * {@code effective} the same action with its package's and binding's parameters layered under its own.
+   * {@code effective} the same action with its package's and binding's parameters layered under its
+   * own.
    */
   public record Resolved(Action stored, Action effective, String binding) {
     /** An action not reached through a binding. */
@@ -39,14 +44,17 @@ public final class PackageResolver {
     }
   }
 
-  /** The identity of {@code name} in {@code namespace}: validated, {@code default/x} is {@code x}. */
+  /**
+   * The identity of {@code name} in {@code namespace}: validated, {@code default/x} is {@code x}.
+   */
   public static FullyQualifiedName fqn(String namespace, String name) {
     try {
       int slash = name.indexOf('/');
       if (slash < 0) return new FullyQualifiedName(namespace, EntityName.require("action", name));
       String pkg = EntityName.require("package", name.substring(0, slash));
       String action = EntityName.require("action", name.substring(slash + 1));
-      return DEFAULT_PACKAGE.equals(pkg) ? new FullyQualifiedName(namespace, action)
+      return DEFAULT_PACKAGE.equals(pkg)
+          ? new FullyQualifiedName(namespace, action)
           : new FullyQualifiedName(namespace, pkg + "/" + action);
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest(e.getMessage());
@@ -65,8 +73,8 @@ public final class PackageResolver {
   }
 
   /**
-   * Where an action may be created or deleted: outside any package, or in an existing package of the namespace
-   * (404 when it does not exist) that is not a binding (400, as OpenWhisk).
+   * Where an action may be created or deleted: outside any package, or in an existing package of
+   * the namespace (404 when it does not exist) that is not a binding (400, as OpenWhisk).
    */
   public void requireWritable(FullyQualifiedName fqn) {
     String pkg = packageOf(fqn.name());
@@ -75,7 +83,10 @@ public final class PackageResolver {
     if (p.isBinding()) throw ApiError.badRequest("Operation not permitted on package binding.");
   }
 
-  /** The action {@code fqn} names for reading or invoking, through a binding if its package is one (404 if none). */
+  /**
+   * The action {@code fqn} names for reading or invoking, through a binding if its package is one
+   * (404 if none).
+   */
   public Resolved resolve(FullyQualifiedName fqn) {
     String pkg = packageOf(fqn.name());
     if (pkg == null) {
@@ -90,31 +101,39 @@ public final class PackageResolver {
       inherited.putAll(holder.parameters());
     }
     inherited.putAll(named.parameters());
-    FullyQualifiedName target = new FullyQualifiedName(holder.namespace(), holder.name() + "/" + simpleName(fqn.name()));
+    FullyQualifiedName target =
+        new FullyQualifiedName(holder.namespace(), holder.name() + "/" + simpleName(fqn.name()));
     Action stored = store.action(target).orElseThrow(ApiError::notFound);
     inherited.putAll(stored.parameters());
-    return new Resolved(stored, withParameters(stored, inherited),
+    return new Resolved(
+        stored,
+        withParameters(stored, inherited),
         named.isBinding() ? named.namespace() + "/" + named.name() : null);
   }
 
   /**
-   * The action {@code fqn} names as {@code caller} may run it: one of its own namespace, or one in another
-   * namespace's public package (403 otherwise), as a sequence's component may be.
+   * The action {@code fqn} names as {@code caller} may run it: one of its own namespace, or one in
+   * another namespace's public package (403 otherwise), as a sequence's component may be.
    */
   public Resolved resolveFor(String caller, FullyQualifiedName fqn) {
     if (!fqn.namespace().equals(caller)) {
       String pkg = packageOf(fqn.name());
-      PackageEntry p = pkg == null ? null : packageEntry(fqn.namespace(), pkg).orElseThrow(ApiError::notFound);
+      PackageEntry p =
+          pkg == null ? null : packageEntry(fqn.namespace(), pkg).orElseThrow(ApiError::notFound);
       if (p == null || !p.publish() || p.isBinding()) throw ApiError.forbidden();
     }
     return resolve(fqn);
   }
 
-  /** The package a binding stands for: 404 when it is gone, 403 when it is another namespace's private package. */
+  /**
+   * The package a binding stands for: 404 when it is gone, 403 when it is another namespace's
+   * private package.
+   */
   public PackageEntry boundPackage(PackageEntry binding) {
     PackageEntry.Binding b = binding.binding();
     PackageEntry target = packageEntry(b.namespace(), b.name()).orElseThrow(ApiError::notFound);
-    if (!target.namespace().equals(binding.namespace()) && !target.publish()) throw ApiError.forbidden();
+    if (!target.namespace().equals(binding.namespace()) && !target.publish())
+      throw ApiError.forbidden();
     return target;
   }
 
@@ -123,7 +142,18 @@ public final class PackageResolver {
   }
 
   static Action withParameters(Action a, Map<String, JsonNode> parameters) {
-    return new Action(a.namespace(), a.name(), a.revision(), a.version(), a.exec(), parameters, a.annotations(),
-        a.limits(), a.instances(), a.publish(), a.updated(), a.initParameters());
+    return new Action(
+        a.namespace(),
+        a.name(),
+        a.revision(),
+        a.version(),
+        a.exec(),
+        parameters,
+        a.annotations(),
+        a.limits(),
+        a.instances(),
+        a.publish(),
+        a.updated(),
+        a.initParameters());
   }
 }

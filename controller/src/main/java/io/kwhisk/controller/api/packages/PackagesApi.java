@@ -24,10 +24,11 @@ import java.util.function.BiFunction;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
- * The packages collection, as OpenWhisk's: create/update (a package or a binding), get (with its actions; a binding
- * shows the bound package's actions and its parameters layered over the package's), delete (409 while the package
- * holds actions, unless {@code force}, which deletes them first) and list. Packages live in the entities topic
- * beside actions, so they survive restarts and every controller sees them.
+ * The packages collection, as OpenWhisk's: create/update (a package or a binding), get (with its
+ * actions; a binding shows the bound package's actions and its parameters layered over the
+ * package's), delete (409 while the package holds actions, unless {@code force}, which deletes them
+ * first) and list. Packages live in the entities topic beside actions, so they survive restarts and
+ * every controller sees them.
  */
 public final class PackagesApi {
   static final int DEFAULT_LIST_LIMIT = 30;
@@ -38,16 +39,23 @@ public final class PackagesApi {
   private final BiFunction<Identity, String, CompletionStage<HttpResponse>> deleteAction;
   private final Clock clock;
 
-  /** {@code deleteAction} deletes an action by its name ({@code pkg/action}) as the actions API does. */
-  public PackagesApi(EntityStore store, PackageResolver resolver,
-      BiFunction<Identity, String, CompletionStage<HttpResponse>> deleteAction, Clock clock) {
+  /**
+   * {@code deleteAction} deletes an action by its name ({@code pkg/action}) as the actions API
+   * does.
+   */
+  public PackagesApi(
+      EntityStore store,
+      PackageResolver resolver,
+      BiFunction<Identity, String, CompletionStage<HttpResponse>> deleteAction,
+      Clock clock) {
     this.store = store;
     this.resolver = resolver;
     this.deleteAction = deleteAction;
     this.clock = clock;
   }
 
-  public CompletionStage<HttpResponse> put(Identity who, String name, boolean overwrite, byte[] body) {
+  public CompletionStage<HttpResponse> put(
+      Identity who, String name, boolean overwrite, byte[] body) {
     requireName(name);
     if (PackageResolver.DEFAULT_PACKAGE.equals(name)) {
       throw ApiError.badRequest("Package name '" + name + "' is reserved.");
@@ -62,15 +70,24 @@ public final class PackagesApi {
       checkBindable(who, request.binding());
     }
     PackageEntry entry = request.toEntry(who.namespace(), name, existing, clock.millis());
-    return store.write(entry.key(), entry).thenApply(v -> Responses.json(200, PackageJson.full(entry)));
+    return store
+        .write(entry.key(), entry)
+        .thenApply(v -> Responses.json(200, PackageJson.full(entry)));
   }
 
-  /** A binding may name an existing package (400 otherwise) that is no binding, this namespace's or public (403). */
+  /**
+   * A binding may name an existing package (400 otherwise) that is no binding, this namespace's or
+   * public (403).
+   */
   private void checkBindable(Identity who, PackageEntry.Binding binding) {
-    PackageEntry target = resolver.packageEntry(binding.namespace(), binding.name())
-        .orElseThrow(() -> ApiError.badRequest("Binding references a package that does not exist."));
+    PackageEntry target =
+        resolver
+            .packageEntry(binding.namespace(), binding.name())
+            .orElseThrow(
+                () -> ApiError.badRequest("Binding references a package that does not exist."));
     if (target.isBinding()) throw ApiError.badRequest("Cannot bind to another package binding.");
-    if (!target.namespace().equals(who.namespace()) && !target.publish()) throw ApiError.forbidden();
+    if (!target.namespace().equals(who.namespace()) && !target.publish())
+      throw ApiError.forbidden();
   }
 
   public CompletionStage<HttpResponse> get(Identity who, String name) {
@@ -78,8 +95,8 @@ public final class PackagesApi {
   }
 
   /**
-   * GET of another namespace's package: only a public one (a private one is 403, as OpenWhisk's entitlement check
-   * answers), and never a binding.
+   * GET of another namespace's package: only a public one (a private one is 403, as OpenWhisk's
+   * entitlement check answers), and never a binding.
    */
   public CompletionStage<HttpResponse> getShared(String namespace, String name) {
     requireName(name);
@@ -106,24 +123,34 @@ public final class PackagesApi {
     PackageEntry p = resolver.packageEntry(who.namespace(), name).orElseThrow(ApiError::notFound);
     List<Action> actions = p.isBinding() ? List.of() : actionsOf(p);
     if (!actions.isEmpty() && !force) {
-      throw new ApiError(409, "Package not empty (contains " + actions.size() + " "
-          + (actions.size() == 1 ? "entity" : "entities") + ")");
+      throw new ApiError(
+          409,
+          "Package not empty (contains "
+              + actions.size()
+              + " "
+              + (actions.size() == 1 ? "entity" : "entities")
+              + ")");
     }
     CompletableFuture<?> emptied = CompletableFuture.completedFuture(null);
     for (Action a : actions) {
       emptied = emptied.thenCompose(v -> deleteAction.apply(who, a.name()).toCompletableFuture());
     }
-    return emptied.thenCompose(v -> store.write(p.key(), null))
+    return emptied
+        .thenCompose(v -> store.write(p.key(), null))
         .thenApply(v -> Responses.json(200, PackageJson.full(p)));
   }
 
   /** The caller's packages, or {@code namespace}'s public ones when it is another's. */
-  public CompletionStage<HttpResponse> list(String namespace, boolean own, Map<String, String> query) {
+  public CompletionStage<HttpResponse> list(
+      String namespace, boolean own, Map<String, String> query) {
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.listLimit("packages", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
-    List<PackageEntry> all = store.list(EntityKeys.of(EntityKeys.PACKAGE, namespace, ""), PackageEntry.class).stream()
-        .filter(p -> own || (p.publish() && !p.isBinding()))
-        .toList();
+    int limit =
+        InvokeParameters.listLimit(
+            "packages", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+    List<PackageEntry> all =
+        store.list(EntityKeys.of(EntityKeys.PACKAGE, namespace, ""), PackageEntry.class).stream()
+            .filter(p -> own || (p.publish() && !p.isBinding()))
+            .toList();
     if ("true".equalsIgnoreCase(query.get("count"))) {
       return done(Responses.json(200, Json.object().put("packages", all.size())));
     }
@@ -133,13 +160,16 @@ public final class PackagesApi {
   }
 
   /**
-   * GET /actions/{pkg}/: the actions of a package, or of the package a binding stands for, as the action list
-   * shows them.
+   * GET /actions/{pkg}/: the actions of a package, or of the package a binding stands for, as the
+   * action list shows them.
    */
-  public CompletionStage<HttpResponse> listActions(String namespace, String name, Map<String, String> query) {
+  public CompletionStage<HttpResponse> listActions(
+      String namespace, String name, Map<String, String> query) {
     requireName(name);
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.listLimit("actions", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+    int limit =
+        InvokeParameters.listLimit(
+            "actions", query.get("limit"), DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
     PackageEntry p = resolver.packageEntry(namespace, name).orElseThrow(ApiError::notFound);
     List<Action> actions = actionsOf(p.isBinding() ? resolver.boundPackage(p) : p);
     ArrayNode out = Json.MAPPER.createArrayNode();
@@ -157,7 +187,8 @@ public final class PackagesApi {
   /** Summaries of the caller's packages, for the namespace document. */
   public ArrayNode summaries(String namespace) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    store.list(EntityKeys.of(EntityKeys.PACKAGE, namespace, ""), PackageEntry.class)
+    store
+        .list(EntityKeys.of(EntityKeys.PACKAGE, namespace, ""), PackageEntry.class)
         .forEach(p -> out.add(PackageJson.summary(p)));
     return out;
   }

@@ -11,9 +11,9 @@ import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
- * OpenWhisk's listing of one entity collection of a namespace, shared by triggers and rules: {@code ?skip},
- * {@code ?limit} (30 by default, at most 200; a bad value is a 400 that names the collection) and {@code ?count=true}
- * ({@code {"<collection>": n}} instead of the entities).
+ * OpenWhisk's listing of one entity collection of a namespace, shared by triggers and rules: {@code
+ * ?skip}, {@code ?limit} (30 by default, at most 200; a bad value is a 400 that names the
+ * collection) and {@code ?count=true} ({@code {"<collection>": n}} instead of the entities).
  */
 final class Listing {
   static final int DEFAULT_LIMIT = 30;
@@ -21,10 +21,15 @@ final class Listing {
 
   private Listing() {}
 
-  /** The answer to {@code GET} on {@code collection} for {@code query}, each entity shown by {@code json}. */
-  static <E> HttpResponse of(String collection, List<E> all, Map<String, String> query, Function<E, JsonNode> json) {
+  /**
+   * The answer to {@code GET} on {@code collection} for {@code query}, each entity shown by {@code
+   * json}.
+   */
+  static <E> HttpResponse of(
+      String collection, List<E> all, Map<String, String> query, Function<E, JsonNode> json) {
     int skip = InvokeParameters.count("skip", query.get("skip"), 0, Integer.MAX_VALUE);
-    int limit = InvokeParameters.listLimit(collection, query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+    int limit =
+        InvokeParameters.listLimit(collection, query.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     if ("true".equalsIgnoreCase(query.get("count"))) {
       return Responses.json(200, Json.object().put(collection, all.size()));
     }

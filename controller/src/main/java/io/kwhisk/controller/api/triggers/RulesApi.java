@@ -6,7 +6,6 @@ import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.api.ActionPut;
 import io.kwhisk.controller.api.ApiError;
-import io.kwhisk.controller.api.InvokeParameters;
 import io.kwhisk.controller.api.Responses;
 import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.auth.Identity;
@@ -22,9 +21,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
- * The rules collection, as OpenWhisk's: create/update ({@code {trigger, action}}, both checked to exist: 400
- * otherwise; a new rule is active, an update keeps the status), get (the status, inactive while the trigger is
- * gone), delete, list, and {@code POST {status: active|inactive}}.
+ * The rules collection, as OpenWhisk's: create/update ({@code {trigger, action}}, both checked to
+ * exist: 400 otherwise; a new rule is active, an update keeps the status), get (the status,
+ * inactive while the trigger is gone), delete, list, and {@code POST {status: active|inactive}}.
  */
 public final class RulesApi {
   private final EntityStore store;
@@ -39,35 +38,59 @@ public final class RulesApi {
     this.clock = clock;
   }
 
-  public CompletionStage<HttpResponse> put(Identity who, String name, boolean overwrite, byte[] body) {
+  public CompletionStage<HttpResponse> put(
+      Identity who, String name, boolean overwrite, byte[] body) {
     TriggersApi.requireName("rule", name);
     JsonNode root = ActionPut.readObject(body);
     Optional<RuleEntry> existing = rule(who.namespace(), name);
     if (existing.isPresent() && !overwrite) throw ApiError.conflict();
-    FullyQualifiedName trigger = root.path("trigger").isTextual() ? name(who, root.get("trigger").asText())
-        : existing.map(RuleEntry::trigger).orElse(null);
-    FullyQualifiedName action = root.path("action").isTextual() ? name(who, root.get("action").asText())
-        : existing.map(RuleEntry::action).orElse(null);
-    if (trigger == null || action == null) throw ApiError.badRequest("rule requires a valid trigger and a valid action");
-    if (!trigger.namespace().equals(who.namespace()) || triggers.trigger(who.namespace(), trigger.name()).isEmpty()) {
+    FullyQualifiedName trigger =
+        root.path("trigger").isTextual()
+            ? name(who, root.get("trigger").asText())
+            : existing.map(RuleEntry::trigger).orElse(null);
+    FullyQualifiedName action =
+        root.path("action").isTextual()
+            ? name(who, root.get("action").asText())
+            : existing.map(RuleEntry::action).orElse(null);
+    if (trigger == null || action == null)
+      throw ApiError.badRequest("rule requires a valid trigger and a valid action");
+    if (!trigger.namespace().equals(who.namespace())
+        || triggers.trigger(who.namespace(), trigger.name()).isEmpty()) {
       throw ApiError.badRequest("trigger /" + trigger.path() + " does not exist");
     }
     try {
       resolver.resolveFor(who.namespace(), action);
     } catch (ApiError e) {
-      if (e.status() == 404) throw ApiError.badRequest("action /" + action.path() + " does not exist");
+      if (e.status() == 404)
+        throw ApiError.badRequest("action /" + action.path() + " does not exist");
       throw e;
     }
-    Map<String, JsonNode> annotations = root.hasNonNull("annotations")
-        ? ActionPut.keyValues("annotations", root.get("annotations"))
-        : existing.map(RuleEntry::annotations).orElse(Map.of());
-    boolean publish = root.path("publish").isBoolean() ? root.get("publish").asBoolean()
-        : existing.map(RuleEntry::publish).orElse(false);
-    String version = root.path("version").isTextual() ? root.get("version").asText()
-        : existing.map(r -> ActionPut.upPatch(r.version())).orElse("0.0.1");
-    RuleEntry entry = new RuleEntry(who.namespace(), name, trigger, action,
-        existing.map(RuleEntry::active).orElse(true), annotations, version, publish, clock.millis());
-    return store.write(entry.key(), entry).thenApply(v -> Responses.json(200, TriggerJson.rule(entry, true)));
+    Map<String, JsonNode> annotations =
+        root.hasNonNull("annotations")
+            ? ActionPut.keyValues("annotations", root.get("annotations"))
+            : existing.map(RuleEntry::annotations).orElse(Map.of());
+    boolean publish =
+        root.path("publish").isBoolean()
+            ? root.get("publish").asBoolean()
+            : existing.map(RuleEntry::publish).orElse(false);
+    String version =
+        root.path("version").isTextual()
+            ? root.get("version").asText()
+            : existing.map(r -> ActionPut.upPatch(r.version())).orElse("0.0.1");
+    RuleEntry entry =
+        new RuleEntry(
+            who.namespace(),
+            name,
+            trigger,
+            action,
+            existing.map(RuleEntry::active).orElse(true),
+            annotations,
+            version,
+            publish,
+            clock.millis());
+    return store
+        .write(entry.key(), entry)
+        .thenApply(v -> Responses.json(200, TriggerJson.rule(entry, true)));
   }
 
   public CompletionStage<HttpResponse> get(Identity who, String name) {
@@ -77,7 +100,9 @@ public final class RulesApi {
 
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     RuleEntry r = require(who, name);
-    return store.write(r.key(), null).thenApply(v -> Responses.json(200, TriggerJson.rule(r, false)));
+    return store
+        .write(r.key(), null)
+        .thenApply(v -> Responses.json(200, TriggerJson.rule(r, false)));
   }
 
   public CompletionStage<HttpResponse> list(Identity who, Map<String, String> query) {
@@ -101,11 +126,14 @@ public final class RulesApi {
   public CompletionStage<HttpResponse> setStatus(Identity who, String name, byte[] body) {
     RuleEntry r = require(who, name);
     JsonNode status = ActionPut.readObject(body).get("status");
-    if (status == null || !status.isTextual()
-        || !(TriggerJson.ACTIVE.equals(status.asText()) || TriggerJson.INACTIVE.equals(status.asText()))) {
+    if (status == null
+        || !status.isTextual()
+        || !(TriggerJson.ACTIVE.equals(status.asText())
+            || TriggerJson.INACTIVE.equals(status.asText()))) {
       throw ApiError.badRequest("The field 'status' must be 'active' or 'inactive'.");
     }
-    if (!triggerExists(r)) throw new ApiError(404, "Only rules with existing triggers can be activated");
+    if (!triggerExists(r))
+      throw new ApiError(404, "Only rules with existing triggers can be activated");
     boolean active = TriggerJson.ACTIVE.equals(status.asText());
     if (active == r.active()) return done(Responses.json(200, Json.object()));
     RuleEntry changed = r.withActive(active, clock.millis());
@@ -126,8 +154,9 @@ public final class RulesApi {
   }
 
   /**
-   * A trigger or action name in a rule: {@code /ns/name} or {@code /ns/pkg/name} when it starts with '/'
-   * ({@code _} the caller's namespace), else {@code name} or {@code pkg/name} in the caller's namespace.
+   * A trigger or action name in a rule: {@code /ns/name} or {@code /ns/pkg/name} when it starts
+   * with '/' ({@code _} the caller's namespace), else {@code name} or {@code pkg/name} in the
+   * caller's namespace.
    */
   static FullyQualifiedName name(Identity who, String given) {
     boolean qualified = given.startsWith("/");
@@ -147,8 +176,9 @@ public final class RulesApi {
   }
 
   private static ApiError malformed() {
-    return ApiError.badRequest("The fully qualified name of the entity must contain at least the namespace and the "
-        + "name of the entity.");
+    return ApiError.badRequest(
+        "The fully qualified name of the entity must contain at least the namespace and the "
+            + "name of the entity.");
   }
 
   private static <T> CompletionStage<T> done(T value) {

@@ -15,7 +15,10 @@ final class TriggerJson {
 
   private TriggerJson() {}
 
-  /** A trigger; {@code rules} (those naming it) shown as OpenWhisk's map of rule name to action and status. */
+  /**
+   * A trigger; {@code rules} (those naming it) shown as OpenWhisk's map of rule name to action and
+   * status.
+   */
   static ObjectNode trigger(TriggerEntry t, List<RuleEntry> rules) {
     ObjectNode out = Json.object();
     out.put("namespace", t.namespace());
@@ -56,12 +59,17 @@ final class TriggerJson {
   static ObjectNode pathAndName(FullyQualifiedName fqn) {
     ObjectNode out = Json.object();
     int slash = fqn.name().lastIndexOf('/');
-    out.put("path", slash < 0 ? fqn.namespace() : fqn.namespace() + "/" + fqn.name().substring(0, slash));
+    out.put(
+        "path",
+        slash < 0 ? fqn.namespace() : fqn.namespace() + "/" + fqn.name().substring(0, slash));
     out.put("name", fqn.name().substring(slash + 1));
     return out;
   }
 
-  /** A line of a trigger activation's logs: what one rule did, OpenWhisk's {@code RuleActivationResult}. */
+  /**
+   * A line of a trigger activation's logs: what one rule did, OpenWhisk's {@code
+   * RuleActivationResult}.
+   */
   static String ruleResult(RuleEntry r, int statusCode, String activationId, String error) {
     ObjectNode out = Json.object();
     out.put("statusCode", statusCode);

@@ -20,8 +20,8 @@ import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.entity.AlarmEntry;
 import io.kwhisk.controller.entity.EntityKeys;
-import io.kwhisk.controller.entity.NamespaceEntry;
 import io.kwhisk.controller.entity.EntityStore;
+import io.kwhisk.controller.entity.NamespaceEntry;
 import io.kwhisk.controller.entity.RuleEntry;
 import io.kwhisk.controller.entity.TriggerEntry;
 import io.kwhisk.controller.trigger.FireRate;
@@ -38,11 +38,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
- * The triggers collection, as OpenWhisk's: create/update, get (with the rules that name it), delete, list, and fire
- * ({@code POST}): 204 when no rule is active; else 202 with the trigger activation's id at once, while every active
- * rule's action is invoked (non-blocking) with the fire's parameters over the trigger's, and the trigger's record,
- * whose logs say what each rule did, is produced to the completions topic once they are all queued. Fires are
- * limited per namespace and minute ({@code firesPerMinute}: 429 with {@code Retry-After}).
+ * The triggers collection, as OpenWhisk's: create/update, get (with the rules that name it),
+ * delete, list, and fire ({@code POST}): 204 when no rule is active; else 202 with the trigger
+ * activation's id at once, while every active rule's action is invoked (non-blocking) with the
+ * fire's parameters over the trigger's, and the trigger's record, whose logs say what each rule
+ * did, is produced to the completions topic once they are all queued. Fires are limited per
+ * namespace and minute ({@code firesPerMinute}: 429 with {@code Retry-After}).
  */
 public final class TriggersApi {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TriggersApi.class);
@@ -53,7 +54,8 @@ public final class TriggersApi {
   private final FireRate rate;
   private final Clock clock;
 
-  public TriggersApi(EntityStore store, PackageResolver resolver, ActionsApi actions, FireRate rate, Clock clock) {
+  public TriggersApi(
+      EntityStore store, PackageResolver resolver, ActionsApi actions, FireRate rate, Clock clock) {
     this.store = store;
     this.resolver = resolver;
     this.actions = actions;
@@ -61,15 +63,20 @@ public final class TriggersApi {
     this.clock = clock;
   }
 
-  public CompletionStage<HttpResponse> put(Identity who, String name, boolean overwrite, byte[] body) {
+  public CompletionStage<HttpResponse> put(
+      Identity who, String name, boolean overwrite, byte[] body) {
     requireName("trigger", name);
     JsonNode root = ActionPut.readObject(body);
     Optional<TriggerEntry> existing = trigger(who.namespace(), name);
     if (existing.isPresent() && !overwrite) throw ApiError.conflict();
-    Map<String, JsonNode> parameters = root.hasNonNull("parameters")
-        ? ActionPut.keyValues("parameters", root.get("parameters")) : existing.map(TriggerEntry::parameters).orElse(Map.of());
-    Map<String, JsonNode> annotations = root.hasNonNull("annotations")
-        ? ActionPut.keyValues("annotations", root.get("annotations")) : existing.map(TriggerEntry::annotations).orElse(Map.of());
+    Map<String, JsonNode> parameters =
+        root.hasNonNull("parameters")
+            ? ActionPut.keyValues("parameters", root.get("parameters"))
+            : existing.map(TriggerEntry::parameters).orElse(Map.of());
+    Map<String, JsonNode> annotations =
+        root.hasNonNull("annotations")
+            ? ActionPut.keyValues("annotations", root.get("annotations"))
+            : existing.map(TriggerEntry::annotations).orElse(Map.of());
     JsonNode feed = annotations.get("feed");
     if (feed != null && !(feed.isTextual() && validFeed(feed.asText()))) {
       throw ApiError.badRequest("Feed name is not valid");
@@ -77,25 +84,36 @@ public final class TriggersApi {
     if (root.hasNonNull("publish") && !root.get("publish").isBoolean()) {
       throw ApiError.badRequest("The field 'publish' must be a boolean.");
     }
-    boolean publish = root.hasNonNull("publish") ? root.get("publish").asBoolean()
-        : existing.map(TriggerEntry::publish).orElse(false);
-    String version = root.path("version").isTextual() ? root.get("version").asText()
-        : existing.map(t -> ActionPut.upPatch(t.version())).orElse("0.0.1");
-    TriggerEntry entry = new TriggerEntry(who.namespace(), name, parameters, annotations, version, publish,
-        clock.millis());
-    AlarmEntry alarm = Alarms.isAlarmFeed(feed) && Alarms.hasSchedule(parameters) ? Alarms.parse(entry) : null;
+    boolean publish =
+        root.hasNonNull("publish")
+            ? root.get("publish").asBoolean()
+            : existing.map(TriggerEntry::publish).orElse(false);
+    String version =
+        root.path("version").isTextual()
+            ? root.get("version").asText()
+            : existing.map(t -> ActionPut.upPatch(t.version())).orElse("0.0.1");
+    TriggerEntry entry =
+        new TriggerEntry(
+            who.namespace(), name, parameters, annotations, version, publish, clock.millis());
+    AlarmEntry alarm =
+        Alarms.isAlarmFeed(feed) && Alarms.hasSchedule(parameters) ? Alarms.parse(entry) : null;
     String alarmKey = EntityKeys.of(EntityKeys.ALARM, who.namespace(), name);
-    return store.write(entry.key(), entry)
-        .thenCompose(v -> alarm != null || store.get(alarmKey, AlarmEntry.class).isPresent()
-            ? store.write(alarmKey, alarm) : CompletableFuture.completedFuture(null))
+    return store
+        .write(entry.key(), entry)
+        .thenCompose(
+            v ->
+                alarm != null || store.get(alarmKey, AlarmEntry.class).isPresent()
+                    ? store.write(alarmKey, alarm)
+                    : CompletableFuture.completedFuture(null))
         .thenApply(v -> Responses.json(200, TriggerJson.trigger(entry, rules(entry))));
   }
 
   /**
-   * {@code POST /namespaces/whisk.system/actions/alarms/alarm}: the built-in feed action as the {@code wsk} CLI
-   * calls it after creating a trigger with {@code --feed} (and before deleting it): {@code lifecycleEvent} CREATE
-   * (or UPDATE) writes the alarm the other parameters describe for {@code triggerName}, DELETE removes it, READ
-   * shows it. Only for the caller's own triggers. Answers like a blocking invoke of an action that succeeded.
+   * {@code POST /namespaces/whisk.system/actions/alarms/alarm}: the built-in feed action as the
+   * {@code wsk} CLI calls it after creating a trigger with {@code --feed} (and before deleting it):
+   * {@code lifecycleEvent} CREATE (or UPDATE) writes the alarm the other parameters describe for
+   * {@code triggerName}, DELETE removes it, READ shows it. Only for the caller's own triggers.
+   * Answers like a blocking invoke of an action that succeeded.
    */
   public CompletionStage<HttpResponse> alarmFeed(Identity who, byte[] body) {
     JsonNode params = ActionPut.readObject(body);
@@ -103,27 +121,47 @@ public final class TriggersApi {
     FullyQualifiedName target = RulesApi.name(who, params.path("triggerName").asText(""));
     if (!target.namespace().equals(who.namespace())) throw ApiError.forbidden();
     String alarmKey = EntityKeys.of(EntityKeys.ALARM, target.namespace(), target.name());
-    CompletionStage<JsonNode> result = switch (event) {
-      case "CREATE", "UPDATE" -> {
-        if (trigger(target.namespace(), target.name()).isEmpty()) throw ApiError.notFound();
-        Map<String, JsonNode> given = new java.util.LinkedHashMap<>();
-        params.properties().forEach(e -> given.put(e.getKey(), e.getValue()));
-        AlarmEntry alarm = Alarms.parse(target.namespace(), target.name(), given, clock.millis());
-        yield store.write(alarmKey, alarm).thenApply(v -> Json.object());
-      }
-      case "DELETE" -> store.write(alarmKey, null).thenApply(v -> Json.object());
-      case "READ" -> done(Json.MAPPER.valueToTree(
-          store.get(alarmKey, AlarmEntry.class).orElseThrow(ApiError::notFound)));
-      default -> throw ApiError.badRequest("The parameter 'lifecycleEvent' must be CREATE, UPDATE, READ or DELETE.");
-    };
+    CompletionStage<JsonNode> result =
+        switch (event) {
+          case "CREATE", "UPDATE" -> {
+            if (trigger(target.namespace(), target.name()).isEmpty()) throw ApiError.notFound();
+            Map<String, JsonNode> given = new java.util.LinkedHashMap<>();
+            params.properties().forEach(e -> given.put(e.getKey(), e.getValue()));
+            AlarmEntry alarm =
+                Alarms.parse(target.namespace(), target.name(), given, clock.millis());
+            yield store.write(alarmKey, alarm).thenApply(v -> Json.object());
+          }
+          case "DELETE" -> store.write(alarmKey, null).thenApply(v -> Json.object());
+          case "READ" ->
+              done(
+                  Json.MAPPER.valueToTree(
+                      store.get(alarmKey, AlarmEntry.class).orElseThrow(ApiError::notFound)));
+          default ->
+              throw ApiError.badRequest(
+                  "The parameter 'lifecycleEvent' must be CREATE, UPDATE, READ or DELETE.");
+        };
     String id = ActivationIds.next();
-    return result.thenApply(r -> {
-      long now = clock.millis();
-      ActivationRecord record = new ActivationRecord(who.namespace(), "alarm", "0.0.1", who.namespace(), id, now, now,
-          0, 0, ActivationResponse.success(r), List.of(), List.of(), false);
-      return Responses.json(200, ActionJson.activation(record))
-          .addHeader(RawHeader.create(ActionsApi.ACTIVATION_ID_HEADER, id));
-    });
+    return result.thenApply(
+        r -> {
+          long now = clock.millis();
+          ActivationRecord record =
+              new ActivationRecord(
+                  who.namespace(),
+                  "alarm",
+                  "0.0.1",
+                  who.namespace(),
+                  id,
+                  now,
+                  now,
+                  0,
+                  0,
+                  ActivationResponse.success(r),
+                  List.of(),
+                  List.of(),
+                  false);
+          return Responses.json(200, ActionJson.activation(record))
+              .addHeader(RawHeader.create(ActionsApi.ACTIVATION_ID_HEADER, id));
+        });
   }
 
   public CompletionStage<HttpResponse> get(Identity who, String name) {
@@ -131,14 +169,21 @@ public final class TriggersApi {
     return done(Responses.json(200, TriggerJson.trigger(t, rules(t))));
   }
 
-  /** DELETE: the trigger goes; its rules stay, inactive, until they are deleted or pointed elsewhere. */
+  /**
+   * DELETE: the trigger goes; its rules stay, inactive, until they are deleted or pointed
+   * elsewhere.
+   */
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     TriggerEntry t = require(who, name);
     ObjectNode body = TriggerJson.trigger(t, rules(t));
     String alarmKey = EntityKeys.of(EntityKeys.ALARM, t.namespace(), t.name());
-    return store.write(t.key(), null)
-        .thenCompose(v -> store.get(alarmKey, AlarmEntry.class).isPresent()
-            ? store.write(alarmKey, null) : CompletableFuture.completedFuture(null))
+    return store
+        .write(t.key(), null)
+        .thenCompose(
+            v ->
+                store.get(alarmKey, AlarmEntry.class).isPresent()
+                    ? store.write(alarmKey, null)
+                    : CompletableFuture.completedFuture(null))
         .thenApply(v -> Responses.json(200, body));
   }
 
@@ -160,21 +205,29 @@ public final class TriggersApi {
   }
 
   /** POST: fires the trigger (see the class comment). */
-  public CompletionStage<HttpResponse> fire(Identity who, String name, byte[] body, String transactionId) {
+  public CompletionStage<HttpResponse> fire(
+      Identity who, String name, byte[] body, String transactionId) {
     OptionalInt retryAfter = rate.tryFire(who.namespace());
     if (retryAfter.isPresent()) {
-      throw ApiError.tooManyRequests("Too many requests in the last minute (count: " + (rate.perMinute() + 1)
-          + ", allowed: " + rate.perMinute() + ").", retryAfter.getAsInt());
+      throw ApiError.tooManyRequests(
+          "Too many requests in the last minute (count: "
+              + (rate.perMinute() + 1)
+              + ", allowed: "
+              + rate.perMinute()
+              + ").",
+          retryAfter.getAsInt());
     }
     TriggerEntry t = require(who, name);
     JsonNode payload = InvokeParameters.parse(body);
-    if (!payload.isObject()) throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
+    if (!payload.isObject())
+      throw ApiError.badRequest("The request content was malformed: it must be a JSON object.");
     return fire(who, t, (ObjectNode) payload, transactionId);
   }
 
   /**
-   * The built-in alarms feed fires {@code alarm}'s trigger as its namespace, with the alarm's payload, like a
-   * {@code POST} would (the namespace's fires per minute included). A refused fire is logged, not retried.
+   * The built-in alarms feed fires {@code alarm}'s trigger as its namespace, with the alarm's
+   * payload, like a {@code POST} would (the namespace's fires per minute included). A refused fire
+   * is logged, not retried.
    */
   public void fireAlarm(AlarmEntry alarm) {
     Optional<TriggerEntry> t = trigger(alarm.namespace(), alarm.trigger());
@@ -185,7 +238,9 @@ public final class TriggersApi {
     alarm.payload().forEach(payload::set);
     try {
       if (rate.tryFire(who.namespace()).isPresent()) {
-        log.info("alarm of {}/{} not fired: the namespace's fires per minute are used up", alarm.namespace(),
+        log.info(
+            "alarm of {}/{} not fired: the namespace's fires per minute are used up",
+            alarm.namespace(),
             alarm.trigger());
         return;
       }
@@ -195,7 +250,8 @@ public final class TriggersApi {
     }
   }
 
-  private CompletionStage<HttpResponse> fire(Identity who, TriggerEntry t, ObjectNode payload, String transactionId) {
+  private CompletionStage<HttpResponse> fire(
+      Identity who, TriggerEntry t, ObjectNode payload, String transactionId) {
     List<RuleEntry> rules = rules(t);
     if (rules.stream().noneMatch(RuleEntry::active)) {
       return done(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
@@ -204,21 +260,51 @@ public final class TriggersApi {
     long start = clock.millis();
     JsonNode args = InvokeParameters.merge(t.parameters(), payload);
     List<CompletableFuture<String>> results = new ArrayList<>();
-    for (RuleEntry r : rules) results.add(fireRule(who, r, args, transactionId).toCompletableFuture());
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
-      List<String> logs = results.stream().map(CompletableFuture::join).toList();
-      actions.publishRecord(new ActivationRecord(who.namespace(), t.name(), t.version(), who.namespace(), triggerId,
-          start, start, 0, 0, ActivationResponse.success(payload), logs, List.of(), false));
-    });
-    return done(Responses.json(202, ActionJson.activationId(triggerId))
-        .addHeader(RawHeader.create(ActionsApi.ACTIVATION_ID_HEADER, triggerId)));
+    for (RuleEntry r : rules)
+      results.add(fireRule(who, r, args, transactionId).toCompletableFuture());
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .thenRun(
+            () -> {
+              List<String> logs = results.stream().map(CompletableFuture::join).toList();
+              actions.publishRecord(
+                  new ActivationRecord(
+                      who.namespace(),
+                      t.name(),
+                      t.version(),
+                      who.namespace(),
+                      triggerId,
+                      start,
+                      start,
+                      0,
+                      0,
+                      ActivationResponse.success(payload),
+                      logs,
+                      List.of(),
+                      false));
+            });
+    return done(
+        Responses.json(202, ActionJson.activationId(triggerId))
+            .addHeader(RawHeader.create(ActionsApi.ACTIVATION_ID_HEADER, triggerId)));
   }
 
-  /** Invokes one rule's action; completes (never fails) with the rule's line of the trigger's logs. */
-  private CompletionStage<String> fireRule(Identity who, RuleEntry r, JsonNode args, String transactionId) {
+  /**
+   * Invokes one rule's action; completes (never fails) with the rule's line of the trigger's logs.
+   */
+  private CompletionStage<String> fireRule(
+      Identity who, RuleEntry r, JsonNode args, String transactionId) {
     if (!r.active()) {
-      return done(TriggerJson.ruleResult(r, ActivationResponse.APPLICATION_ERROR, null, "Rule '" + r.namespace()
-          + "/" + r.name() + "' is inactive, action '" + r.action().path() + "' was not activated."));
+      return done(
+          TriggerJson.ruleResult(
+              r,
+              ActivationResponse.APPLICATION_ERROR,
+              null,
+              "Rule '"
+                  + r.namespace()
+                  + "/"
+                  + r.name()
+                  + "' is inactive, action '"
+                  + r.action().path()
+                  + "' was not activated."));
     }
     CompletionStage<String> started;
     try {
@@ -227,14 +313,20 @@ public final class TriggersApi {
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
-    return started.handle((id, error) -> {
-      if (error == null) return TriggerJson.ruleResult(r, ActivationResponse.SUCCESS, id, null);
-      Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      boolean client = cause instanceof ApiError e && e.status() < 500;
-      return TriggerJson.ruleResult(r, client ? ActivationResponse.APPLICATION_ERROR : ActivationResponse.WHISK_ERROR,
-          null, cause instanceof ApiError ? cause.getMessage() : "Internal Server Error");
-    });
+    return started.handle(
+        (id, error) -> {
+          if (error == null) return TriggerJson.ruleResult(r, ActivationResponse.SUCCESS, id, null);
+          Throwable cause =
+              error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
+          boolean client = cause instanceof ApiError e && e.status() < 500;
+          return TriggerJson.ruleResult(
+              r,
+              client ? ActivationResponse.APPLICATION_ERROR : ActivationResponse.WHISK_ERROR,
+              null,
+              cause instanceof ApiError ? cause.getMessage() : "Internal Server Error");
+        });
   }
 
   /** The rules that name {@code t}, by name. */
@@ -254,7 +346,10 @@ public final class TriggersApi {
     return trigger(who.namespace(), name).orElseThrow(ApiError::notFound);
   }
 
-  /** OpenWhisk's feed name check: {@code name}, {@code ns/name} or {@code ns/pkg/name}, optionally with a leading '/'. */
+  /**
+   * OpenWhisk's feed name check: {@code name}, {@code ns/name} or {@code ns/pkg/name}, optionally
+   * with a leading '/'.
+   */
   static boolean validFeed(String feed) {
     String path = feed.startsWith("/") ? feed.substring(1) : feed;
     String[] parts = path.split("/", -1);

@@ -14,13 +14,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An HTTP request to a web action, as OpenWhisk turns it into the action's argument: {@code __ow_method} (lower
- * case), {@code __ow_headers} (names lower case), {@code __ow_path} (the path after the action), {@code __ow_user}
- * (when the caller authenticated), then the query parameters, then the body (a JSON object's or a form's fields;
- * any other body as {@code __ow_body}: text as it is, binary as base64). A {@code raw-http} action gets the query
- * string as {@code __ow_query} and the body as {@code __ow_body} instead. Pure.
+ * An HTTP request to a web action, as OpenWhisk turns it into the action's argument: {@code
+ * __ow_method} (lower case), {@code __ow_headers} (names lower case), {@code __ow_path} (the path
+ * after the action), {@code __ow_user} (when the caller authenticated), then the query parameters,
+ * then the body (a JSON object's or a form's fields; any other body as {@code __ow_body}: text as
+ * it is, binary as base64). A {@code raw-http} action gets the query string as {@code __ow_query}
+ * and the body as {@code __ow_body} instead. Pure.
  */
-record WebRequest(String method, Map<String, String> headers, String path, String rawQuery, String contentType,
+record WebRequest(
+    String method,
+    Map<String, String> headers,
+    String path,
+    String rawQuery,
+    String contentType,
     byte[] body) {
   static final Set<String> RESERVED =
       Set.of("__ow_method", "__ow_headers", "__ow_path", "__ow_user", "__ow_query", "__ow_body");
@@ -34,12 +40,17 @@ record WebRequest(String method, Map<String, String> headers, String path, Strin
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);
       String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+      out.put(
+          URLDecoder.decode(k, StandardCharsets.UTF_8),
+          URLDecoder.decode(v, StandardCharsets.UTF_8));
     }
     return out;
   }
 
-  /** The body as the action sees it (not raw): an object's or a form's fields, a string, base64, or null. */
+  /**
+   * The body as the action sees it (not raw): an object's or a form's fields, a string, base64, or
+   * null.
+   */
   JsonNode parsedBody() {
     if (body == null || body.length == 0) return null;
     String mediaType = mediaType();
@@ -52,25 +63,34 @@ record WebRequest(String method, Map<String, String> headers, String path, Strin
     }
     if ("application/x-www-form-urlencoded".equals(mediaType)) {
       ObjectNode form = Json.object();
-      new WebRequest(method, headers, path, new String(body, StandardCharsets.UTF_8), null, null).query()
+      new WebRequest(method, headers, path, new String(body, StandardCharsets.UTF_8), null, null)
+          .query()
           .forEach(form::put);
       return form;
     }
     return opaqueBody();
   }
 
-  /** A body that is not parsed: text as it is, binary (and, as OpenWhisk keeps doing, JSON) as base64. */
+  /**
+   * A body that is not parsed: text as it is, binary (and, as OpenWhisk keeps doing, JSON) as
+   * base64.
+   */
   JsonNode opaqueBody() {
     String mediaType = mediaType();
-    boolean text = mediaType.startsWith("text/") || mediaType.endsWith("+xml") || mediaType.equals("application/xml")
-        || mediaType.equals("application/javascript");
-    return TextNode.valueOf(text && !mediaType.equals("application/json")
-        ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+    boolean text =
+        mediaType.startsWith("text/")
+            || mediaType.endsWith("+xml")
+            || mediaType.equals("application/xml")
+            || mediaType.equals("application/javascript");
+    return TextNode.valueOf(
+        text && !mediaType.equals("application/json")
+            ? new String(body, StandardCharsets.UTF_8)
+            : Base64.getEncoder().encodeToString(body));
   }
 
   /**
-   * The action's argument. Unless {@code raw}, the query and body may not name a reserved property nor one of
-   * {@code immutable} (the action's final parameters): 400, as OpenWhisk.
+   * The action's argument. Unless {@code raw}, the query and body may not name a reserved property
+   * nor one of {@code immutable} (the action's final parameters): 400, as OpenWhisk.
    */
   ObjectNode toArgument(String user, boolean raw, Set<String> immutable) {
     ObjectNode out = Json.object();
@@ -87,7 +107,8 @@ record WebRequest(String method, Map<String, String> headers, String path, Strin
     Map<String, String> query = query();
     JsonNode parsed = parsedBody();
     for (String key : query.keySet()) refuseOverride(key, immutable);
-    if (parsed != null && parsed.isObject()) parsed.fieldNames().forEachRemaining(k -> refuseOverride(k, immutable));
+    if (parsed != null && parsed.isObject())
+      parsed.fieldNames().forEachRemaining(k -> refuseOverride(k, immutable));
     query.forEach(out::put);
     if (parsed != null && parsed.isObject()) {
       parsed.properties().forEach(e -> out.set(e.getKey(), e.getValue()));
@@ -99,14 +120,17 @@ record WebRequest(String method, Map<String, String> headers, String path, Strin
 
   private static void refuseOverride(String key, Set<String> immutable) {
     if (RESERVED.contains(key) || immutable.contains(key)) {
-      throw ApiError.badRequest("Request defines parameters that are not allowed (e.g., reserved properties).");
+      throw ApiError.badRequest(
+          "Request defines parameters that are not allowed (e.g., reserved properties).");
     }
   }
 
   private String mediaType() {
     if (contentType == null) return "";
     int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .trim()
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   static boolean isJsonFamily(String mediaType) {

@@ -18,11 +18,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
- * A web action's result as the HTTP answer its extension asks for, OpenWhisk's transcoders: {@code .json} the
- * result as JSON, {@code .html}/{@code .svg}/{@code .text} a string (the result, or its {@code body} or
- * {@code html}/{@code svg}/{@code text} field), {@code .http} (the default) a {@code {statusCode, headers, body}}
- * object: a string body is sent in the content type of its headers (text/html by default; base64 decoded when that
- * type is binary), an object or array as JSON, no body as 204. Results that do not fit answer 400 as OpenWhisk.
+ * A web action's result as the HTTP answer its extension asks for, OpenWhisk's transcoders: {@code
+ * .json} the result as JSON, {@code .html}/{@code .svg}/{@code .text} a string (the result, or its
+ * {@code body} or {@code html}/{@code svg}/{@code text} field), {@code .http} (the default) a
+ * {@code {statusCode, headers, body}} object: a string body is sent in the content type of its
+ * headers (text/html by default; base64 decoded when that type is binary), an object or array as
+ * JSON, no body as 204. Results that do not fit answer 400 as OpenWhisk.
  */
 final class WebResults {
   static final List<String> EXTENSIONS = List.of(".http", ".json", ".html", ".svg", ".text");
@@ -37,7 +38,11 @@ final class WebResults {
       }
       case ".html" -> text(field(result, "html"), "text/html", "text/html; charset=UTF-8");
       case ".svg" -> text(field(result, "svg"), "image/svg+xml", "image/svg+xml");
-      case ".text" -> plain(result.isObject() ? (result.has("body") ? result.get("body") : result.get("text")) : result);
+      case ".text" ->
+          plain(
+              result.isObject()
+                  ? (result.has("body") ? result.get("body") : result.get("text"))
+                  : result);
       default -> http(result);
     };
   }
@@ -49,12 +54,16 @@ final class WebResults {
 
   private static HttpResponse text(JsonNode value, String media, String contentType) {
     if (value == null || !value.isTextual()) throw invalid(media);
-    return bytes(200, ContentTypes.parse(contentType), value.textValue().getBytes(StandardCharsets.UTF_8));
+    return bytes(
+        200, ContentTypes.parse(contentType), value.textValue().getBytes(StandardCharsets.UTF_8));
   }
 
   private static HttpResponse plain(JsonNode value) {
     if (value == null) throw new ApiError(404, "Response does not include requested property.");
-    String s = value.isTextual() ? value.textValue() : value.isContainerNode() ? value.toPrettyString() : value.toString();
+    String s =
+        value.isTextual()
+            ? value.textValue()
+            : value.isContainerNode() ? value.toPrettyString() : value.toString();
     return bytes(200, ContentTypes.TEXT_PLAIN_UTF8, s.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -77,10 +86,13 @@ final class WebResults {
     int status;
     JsonNode code = result.get("statusCode");
     JsonNode body = result.get("body");
-    boolean empty = body == null || body.isNull() || (body.isTextual() && body.textValue().isEmpty());
+    boolean empty =
+        body == null || body.isNull() || (body.isTextual() && body.textValue().isEmpty());
     try {
-      status = code == null || code.isNull() ? (empty ? 204 : 200)
-          : code.isIntegralNumber() ? code.intValue() : Integer.parseInt(code.textValue());
+      status =
+          code == null || code.isNull()
+              ? (empty ? 204 : 200)
+              : code.isIntegralNumber() ? code.intValue() : Integer.parseInt(code.textValue());
       StatusCodes.get(status);
     } catch (RuntimeException e) {
       throw invalid("message/http");
@@ -90,7 +102,8 @@ final class WebResults {
     if (empty) {
       response = HttpResponse.create().withStatus(status);
     } else if (body.isTextual()) {
-      response = stringBody(status, contentType == null ? "text/html" : contentType, body.textValue());
+      response =
+          stringBody(status, contentType == null ? "text/html" : contentType, body.textValue());
     } else {
       String media = contentType == null ? "application/json" : contentType;
       if (!WebRequest.isJsonFamily(media.split(";")[0].trim().toLowerCase(Locale.ROOT))) {
@@ -116,7 +129,8 @@ final class WebResults {
   private static ContentType parse(String contentType) {
     try {
       ContentType type = ContentTypes.parse(contentType);
-      if (!type.binary() && type.getCharsetOption().isEmpty()) type = ContentTypes.parse(contentType + "; charset=UTF-8");
+      if (!type.binary() && type.getCharsetOption().isEmpty())
+        type = ContentTypes.parse(contentType + "; charset=UTF-8");
       return type;
     } catch (RuntimeException e) {
       throw new ApiError(400, "Response did not specify a known content-type.");

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A controller with a PKCS12 keystore serves its API over HTTPS only, and with a metrics port serves
- * {@code /metrics} there and not on the API's listener. Real controller and broker, loopback only.
+ * A controller with a PKCS12 keystore serves its API over HTTPS only, and with a metrics port
+ * serves {@code /metrics} there and not on the API's listener. Real controller and broker, loopback
+ * only.
  */
 @Timeout(120)
 class ListenersIT {
@@ -31,7 +32,8 @@ class ListenersIT {
   private static Harness harness;
   private static int metricsPort;
   private static HttpClient tls;
-  private static final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient plain =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,13 +42,22 @@ class ListenersIT {
     try (ServerSocket s = new ServerSocket(0)) {
       metricsPort = s.getLocalPort();
     }
-    harness = Harness.start(Map.of(
-        ServerSettings.KEYSTORE, keystore.toString(),
-        ServerSettings.KEYSTORE_PASSWORD, SelfSignedKeystore.PASSWORD,
-        ServerSettings.METRICS_PORT, Integer.toString(metricsPort),
-        ServerSettings.METRICS_HOST, "127.0.0.1"));
-    tls = HttpClient.newBuilder().sslContext(SelfSignedKeystore.trusting(keystore))
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    harness =
+        Harness.start(
+            Map.of(
+                ServerSettings.KEYSTORE,
+                keystore.toString(),
+                ServerSettings.KEYSTORE_PASSWORD,
+                SelfSignedKeystore.PASSWORD,
+                ServerSettings.METRICS_PORT,
+                Integer.toString(metricsPort),
+                ServerSettings.METRICS_HOST,
+                "127.0.0.1"));
+    tls =
+        HttpClient.newBuilder()
+            .sslContext(SelfSignedKeystore.trusting(keystore))
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   @AfterAll
@@ -54,10 +65,13 @@ class ListenersIT {
     if (harness != null) harness.close();
   }
 
-  private static HttpResponse<String> get(HttpClient client, String url, String credentials) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+  private static HttpResponse<String> get(HttpClient client, String url, String credentials)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
     if (credentials != null) {
-      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()));
+      b.header(
+          "Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()));
     }
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -68,18 +82,22 @@ class ListenersIT {
 
   @Test
   void theApiAnswersOverTlsWithTheKeystoresCertificate() throws Exception {
-    HttpResponse<String> list = get(tls, api("https", "/api/v1/namespaces/_/actions"), harness.guest());
+    HttpResponse<String> list =
+        get(tls, api("https", "/api/v1/namespaces/_/actions"), harness.guest());
     assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
     assertThat(list.body()).isEqualTo("[]");
-    HttpResponse<String> unauthenticated = get(tls, api("https", "/api/v1/namespaces/_/actions"), null);
+    HttpResponse<String> unauthenticated =
+        get(tls, api("https", "/api/v1/namespaces/_/actions"), null);
     assertThat(unauthenticated.statusCode()).isEqualTo(401);
     assertThat(unauthenticated.body()).contains("\"error\"").contains("\"code\"");
   }
 
   @Test
   void theApiRefusesPlainHttpAndClientsThatDoNotTrustItsCertificate() {
-    assertThatThrownBy(() -> get(plain, api("http", "/ping"), null)).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> get(plain, api("https", "/ping"), null)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> get(plain, api("http", "/ping"), null))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> get(plain, api("https", "/ping"), null))
+        .isInstanceOf(IOException.class)
         .hasStackTraceContaining("PKIX");
   }
 

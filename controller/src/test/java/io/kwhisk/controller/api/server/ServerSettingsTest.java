@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class ServerSettingsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path keystore;
 
   @BeforeAll
@@ -35,36 +34,70 @@ class ServerSettingsTest {
 
   @Test
   void aKeystoreThatOpensGivesTheApiTlsAndNeverPrintsItsPassword() {
-    ServerSettings s = parse(Map.of(ServerSettings.KEYSTORE, keystore.toString(),
-        ServerSettings.KEYSTORE_PASSWORD, SelfSignedKeystore.PASSWORD));
+    ServerSettings s =
+        parse(
+            Map.of(
+                ServerSettings.KEYSTORE,
+                keystore.toString(),
+                ServerSettings.KEYSTORE_PASSWORD,
+                SelfSignedKeystore.PASSWORD));
     assertThat(s.tls()).isPresent();
     assertThat(s.tls().get().context().getProtocol()).isEqualTo("TLS");
-    assertThat(s.toString()).contains(keystore.toString()).doesNotContain(SelfSignedKeystore.PASSWORD);
+    assertThat(s.toString())
+        .contains(keystore.toString())
+        .doesNotContain(SelfSignedKeystore.PASSWORD);
   }
 
   @Test
   void aKeystoreProblemFailsTheStartNamingTheKeyToFix() throws Exception {
-    assertThatThrownBy(() -> parse(Map.of(ServerSettings.KEYSTORE, keystore.toString(),
-        ServerSettings.KEYSTORE_PASSWORD, "wrong")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ServerSettings.KEYSTORE_PASSWORD)
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        ServerSettings.KEYSTORE,
+                        keystore.toString(),
+                        ServerSettings.KEYSTORE_PASSWORD,
+                        "wrong")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServerSettings.KEYSTORE_PASSWORD)
         .hasMessageNotContaining("wrong");
-    assertThatThrownBy(() -> parse(Map.of(ServerSettings.KEYSTORE, dir.resolve("missing.p12").toString())))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ServerSettings.KEYSTORE + " ");
-    assertThatThrownBy(() -> parse(Map.of(ServerSettings.KEYSTORE, keystore.toString(),
-        ServerSettings.KEYSTORE_PASSWORD, SelfSignedKeystore.PASSWORD, ServerSettings.KEYSTORE_TYPE, "PEMish")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ServerSettings.KEYSTORE_TYPE);
+    assertThatThrownBy(
+            () -> parse(Map.of(ServerSettings.KEYSTORE, dir.resolve("missing.p12").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServerSettings.KEYSTORE + " ");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        ServerSettings.KEYSTORE,
+                        keystore.toString(),
+                        ServerSettings.KEYSTORE_PASSWORD,
+                        SelfSignedKeystore.PASSWORD,
+                        ServerSettings.KEYSTORE_TYPE,
+                        "PEMish")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServerSettings.KEYSTORE_TYPE);
     Path notAKeystore = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n");
-    assertThatThrownBy(() -> parse(Map.of(ServerSettings.KEYSTORE, notAKeystore.toString(),
-        ServerSettings.KEYSTORE_PASSWORD, "x")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ServerSettings.KEYSTORE + " ");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        ServerSettings.KEYSTORE,
+                        notAKeystore.toString(),
+                        ServerSettings.KEYSTORE_PASSWORD,
+                        "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServerSettings.KEYSTORE + " ");
     assertThatThrownBy(() -> parse(Map.of(ServerSettings.KEYSTORE_PASSWORD, "x")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ServerSettings.KEYSTORE + " ");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServerSettings.KEYSTORE + " ");
   }
 
   @Test
   void theMetricsPortIsValidated() {
     assertThat(parse(Map.of(ServerSettings.METRICS_PORT, "9100")).metricsPort()).isEqualTo(9100);
     assertThatThrownBy(() -> parse(Map.of(ServerSettings.METRICS_PORT, "70000")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(ServerSettings.METRICS_PORT);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ServerSettings.METRICS_PORT);
   }
 }

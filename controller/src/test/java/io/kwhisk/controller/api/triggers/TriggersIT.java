@@ -19,7 +19,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Triggers and rules through the REST API; the test plays the invoker, so it sees what each rule invoked. */
+/**
+ * Triggers and rules through the REST API; the test plays the invoker, so it sees what each rule
+ * invoked.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TriggersIT {
   static final String NS = "/api/v1/namespaces/_";
@@ -32,23 +35,39 @@ class TriggersIT {
       assertThat(h.call("PUT", NS + "/packages/p", "{}").statusCode()).isEqualTo(200);
       h.createAction("p/right", Harness.nodeAction("x"));
       h.createAction("never", Harness.nodeAction("x"));
-      HttpResponse<String> t = h.call("PUT", NS + "/triggers/tick",
-          "{\"parameters\":[{\"key\":\"source\",\"value\":\"default\"},{\"key\":\"n\",\"value\":0}]}");
+      HttpResponse<String> t =
+          h.call(
+              "PUT",
+              NS + "/triggers/tick",
+              "{\"parameters\":[{\"key\":\"source\",\"value\":\"default\"},{\"key\":\"n\",\"value\":0}]}");
       assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
-      assertThat(h.call("POST", NS + "/triggers/tick", "{}").statusCode()).as("no rules yet").isEqualTo(204);
+      assertThat(h.call("POST", NS + "/triggers/tick", "{}").statusCode())
+          .as("no rules yet")
+          .isEqualTo(204);
 
-      assertThat(h.call("PUT", NS + "/rules/r1", "{\"trigger\":\"/_/tick\",\"action\":\"/_/left\"}").statusCode())
+      assertThat(
+              h.call("PUT", NS + "/rules/r1", "{\"trigger\":\"/_/tick\",\"action\":\"/_/left\"}")
+                  .statusCode())
           .isEqualTo(200);
-      JsonNode r2 = Harness.json(h.call("PUT", NS + "/rules/r2", "{\"trigger\":\"tick\",\"action\":\"p/right\"}"));
+      JsonNode r2 =
+          Harness.json(
+              h.call("PUT", NS + "/rules/r2", "{\"trigger\":\"tick\",\"action\":\"p/right\"}"));
       assertThat(r2.path("status").asText()).isEqualTo("active");
-      assertThat(r2.path("action").toString()).isEqualTo("{\"path\":\"guest/p\",\"name\":\"right\"}");
-      assertThat(h.call("PUT", NS + "/rules/r3", "{\"trigger\":\"tick\",\"action\":\"never\"}").statusCode())
+      assertThat(r2.path("action").toString())
+          .isEqualTo("{\"path\":\"guest/p\",\"name\":\"right\"}");
+      assertThat(
+              h.call("PUT", NS + "/rules/r3", "{\"trigger\":\"tick\",\"action\":\"never\"}")
+                  .statusCode())
           .isEqualTo(200);
-      assertThat(h.call("POST", NS + "/rules/r3", "{\"status\":\"inactive\"}").statusCode()).isEqualTo(200);
-      assertThat(Harness.json(h.call("GET", NS + "/rules/r3", null)).path("status").asText()).isEqualTo("inactive");
+      assertThat(h.call("POST", NS + "/rules/r3", "{\"status\":\"inactive\"}").statusCode())
+          .isEqualTo(200);
+      assertThat(Harness.json(h.call("GET", NS + "/rules/r3", null)).path("status").asText())
+          .isEqualTo("inactive");
       JsonNode trigger = Harness.json(h.call("GET", NS + "/triggers/tick", null));
-      assertThat(trigger.path("rules").path("guest/r1").path("status").asText()).isEqualTo("active");
-      assertThat(trigger.path("rules").path("guest/r3").path("status").asText()).isEqualTo("inactive");
+      assertThat(trigger.path("rules").path("guest/r1").path("status").asText())
+          .isEqualTo("active");
+      assertThat(trigger.path("rules").path("guest/r3").path("status").asText())
+          .isEqualTo("inactive");
 
       try (KafkaConsumer<String, byte[]> left = h.reader(topic("left"));
           KafkaConsumer<String, byte[]> right = h.reader(topic("p/right"));
@@ -56,19 +75,24 @@ class TriggersIT {
         HttpResponse<String> fired = h.call("POST", NS + "/triggers/tick", "{\"n\":5}");
         assertThat(fired.statusCode()).as(fired.body()).isEqualTo(202);
         String triggerId = Harness.json(fired).path("activationId").asText();
-        ActivationMessage l = Json.decode(Harness.awaitRecord(left, null).value(), ActivationMessage.class);
-        ActivationMessage r = Json.decode(Harness.awaitRecord(right, null).value(), ActivationMessage.class);
+        ActivationMessage l =
+            Json.decode(Harness.awaitRecord(left, null).value(), ActivationMessage.class);
+        ActivationMessage r =
+            Json.decode(Harness.awaitRecord(right, null).value(), ActivationMessage.class);
         assertThat(l.params().toString()).isEqualTo("{\"source\":\"default\",\"n\":5}");
         assertThat(r.params().toString()).isEqualTo("{\"source\":\"default\",\"n\":5}");
         assertThat(l.blocking()).isFalse();
 
-        CompletionMessage record = Json.decode(Harness.awaitRecord(completions, triggerId).value(),
-            CompletionMessage.class);
+        CompletionMessage record =
+            Json.decode(
+                Harness.awaitRecord(completions, triggerId).value(), CompletionMessage.class);
         assertThat(record.record().name()).isEqualTo("tick");
         assertThat(record.record().response().result().toString()).isEqualTo("{\"n\":5}");
         List<JsonNode> logs = new ArrayList<>();
         for (String line : record.record().logs()) logs.add(Json.MAPPER.readTree(line));
-        assertThat(logs).extracting(j -> j.path("rule").asText()).containsExactly("guest/r1", "guest/r2", "guest/r3");
+        assertThat(logs)
+            .extracting(j -> j.path("rule").asText())
+            .containsExactly("guest/r1", "guest/r2", "guest/r3");
         assertThat(logs.get(0).path("activationId").asText()).isEqualTo(l.activationId());
         assertThat(logs.get(1).path("activationId").asText()).isEqualTo(r.activationId());
         assertThat(logs.get(2).path("error").asText())
@@ -84,24 +108,38 @@ class TriggersIT {
       h.createAction("a", Harness.nodeAction("x"));
       assertThat(h.call("PUT", NS + "/triggers/t", "{}").statusCode()).isEqualTo(200);
       assertThat(h.call("PUT", NS + "/triggers/t", "{}").statusCode()).isEqualTo(409);
-      assertThat(error(h.call("PUT", NS + "/rules/r", "{\"trigger\":\"/_/missing\",\"action\":\"/_/a\"}")))
+      assertThat(
+              error(
+                  h.call(
+                      "PUT", NS + "/rules/r", "{\"trigger\":\"/_/missing\",\"action\":\"/_/a\"}")))
           .isEqualTo("trigger /guest/missing does not exist");
-      assertThat(error(h.call("PUT", NS + "/rules/r", "{\"trigger\":\"/_/t\",\"action\":\"/_/missing\"}")))
+      assertThat(
+              error(
+                  h.call(
+                      "PUT", NS + "/rules/r", "{\"trigger\":\"/_/t\",\"action\":\"/_/missing\"}")))
           .isEqualTo("action /guest/missing does not exist");
       assertThat(error(h.call("PUT", NS + "/rules/r", "{\"trigger\":\"/_/t\"}")))
           .isEqualTo("rule requires a valid trigger and a valid action");
-      assertThat(h.call("PUT", NS + "/rules/r", "{\"trigger\":\"/_/t\",\"action\":\"/_/a\"}").statusCode()).isEqualTo(200);
-      assertThat(h.call("POST", NS + "/rules/r", "{\"status\":\"sleeping\"}").statusCode()).isEqualTo(400);
-      assertThat(h.call("POST", NS + "/rules/r", "{\"status\":\"inactive\"}").statusCode()).isEqualTo(200);
+      assertThat(
+              h.call("PUT", NS + "/rules/r", "{\"trigger\":\"/_/t\",\"action\":\"/_/a\"}")
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(h.call("POST", NS + "/rules/r", "{\"status\":\"sleeping\"}").statusCode())
+          .isEqualTo(400);
+      assertThat(h.call("POST", NS + "/rules/r", "{\"status\":\"inactive\"}").statusCode())
+          .isEqualTo(200);
       assertThat(h.call("POST", NS + "/triggers/t", "{}").statusCode()).isEqualTo(204);
       assertThat(h.call("POST", NS + "/triggers/nothing", "{}").statusCode()).isEqualTo(404);
       assertThat(names(h.call("GET", NS + "/rules", null))).containsExactly("r");
       assertThat(names(h.call("GET", NS + "/triggers", null))).containsExactly("t");
-      assertThat(Harness.json(h.call("GET", NS, null)).path("rules").get(0).path("name").asText()).isEqualTo("r");
+      assertThat(Harness.json(h.call("GET", NS, null)).path("rules").get(0).path("name").asText())
+          .isEqualTo("r");
 
       assertThat(h.call("DELETE", NS + "/triggers/t", null).statusCode()).isEqualTo(200);
-      assertThat(Harness.json(h.call("GET", NS + "/rules/r", null)).path("status").asText()).isEqualTo("inactive");
-      assertThat(h.call("POST", NS + "/rules/r", "{\"status\":\"active\"}").statusCode()).isEqualTo(404);
+      assertThat(Harness.json(h.call("GET", NS + "/rules/r", null)).path("status").asText())
+          .isEqualTo("inactive");
+      assertThat(h.call("POST", NS + "/rules/r", "{\"status\":\"active\"}").statusCode())
+          .isEqualTo(404);
       assertThat(h.call("DELETE", NS + "/rules/r", null).statusCode()).isEqualTo(200);
       assertThat(h.call("GET", NS + "/rules/r", null).statusCode()).isEqualTo(404);
     }
@@ -117,7 +155,8 @@ class TriggersIT {
         last = h.call("POST", NS + "/triggers/t", "{}");
         codes.add(last.statusCode());
       }
-      // A minute may turn during the loop and start a new count: then the fourth passes too, never more than one.
+      // A minute may turn during the loop and start a new count: then the fourth passes too, never
+      // more than one.
       assertThat(codes.subList(0, 3)).containsOnly(204);
       if (codes.get(3) != 204) {
         assertThat(codes.get(3)).isEqualTo(429);
@@ -131,15 +170,20 @@ class TriggersIT {
   void triggersAndRulesSurviveAControllerRestart() throws Exception {
     try (Harness h = Harness.start(Map.of())) {
       h.createAction("a", Harness.nodeAction("x"));
-      assertThat(h.call("PUT", NS + "/triggers/kept", "{\"parameters\":[{\"key\":\"k\",\"value\":1}]}").statusCode())
+      assertThat(
+              h.call("PUT", NS + "/triggers/kept", "{\"parameters\":[{\"key\":\"k\",\"value\":1}]}")
+                  .statusCode())
           .isEqualTo(200);
-      assertThat(h.call("PUT", NS + "/rules/kept-rule", "{\"trigger\":\"kept\",\"action\":\"a\"}").statusCode())
+      assertThat(
+              h.call("PUT", NS + "/rules/kept-rule", "{\"trigger\":\"kept\",\"action\":\"a\"}")
+                  .statusCode())
           .isEqualTo(200);
       h.stopController();
       h.startController();
       JsonNode trigger = Harness.json(h.call("GET", NS + "/triggers/kept", null));
       assertThat(trigger.path("parameters").get(0).path("key").asText()).isEqualTo("k");
-      assertThat(trigger.path("rules").path("guest/kept-rule").path("status").asText()).isEqualTo("active");
+      assertThat(trigger.path("rules").path("guest/kept-rule").path("status").asText())
+          .isEqualTo("active");
     }
   }
 

@@ -24,34 +24,52 @@ class WebResultsTest {
 
   @Test
   void anHttpResultBecomesTheAnswerWithItsStatusHeadersAndBody() throws Exception {
-    HttpResponse r = WebResults.of(".http", json("{\"statusCode\":201,\"headers\":{\"X-A\":[\"1\",\"2\"],"
-        + "\"Content-Type\":\"text/plain\"},\"body\":\"made\"}"));
+    HttpResponse r =
+        WebResults.of(
+            ".http",
+            json(
+                "{\"statusCode\":201,\"headers\":{\"X-A\":[\"1\",\"2\"],"
+                    + "\"Content-Type\":\"text/plain\"},\"body\":\"made\"}"));
     assertThat(r.status().intValue()).isEqualTo(201);
     assertThat(r.getHeaders()).filteredOn(h -> h.name().equals("X-A")).hasSize(2);
     assertThat(r.entity().getContentType().mediaType().toString()).isEqualTo("text/plain");
     assertThat(new String(body(r))).isEqualTo("made");
     assertThat(WebResults.of(".http", json("{}")).status().intValue()).as("no body").isEqualTo(204);
-    assertThat(WebResults.of(".http", json("{\"body\":{\"a\":1}}")).entity().getContentType().mediaType().toString())
+    assertThat(
+            WebResults.of(".http", json("{\"body\":{\"a\":1}}"))
+                .entity()
+                .getContentType()
+                .mediaType()
+                .toString())
         .isEqualTo("application/json");
   }
 
   @Test
   void aBinaryContentTypeDecodesABase64Body() throws Exception {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
-    HttpResponse r = WebResults.of(".http", json("{\"headers\":{\"content-type\":\"image/png\"},\"body\":\""
-        + Base64.getEncoder().encodeToString(png) + "\"}"));
+    HttpResponse r =
+        WebResults.of(
+            ".http",
+            json(
+                "{\"headers\":{\"content-type\":\"image/png\"},\"body\":\""
+                    + Base64.getEncoder().encodeToString(png)
+                    + "\"}"));
     assertThat(body(r)).isEqualTo(png);
   }
 
   @Test
   void resultsThatDoNotFitTheExtensionAre400() throws Exception {
-    assertThatThrownBy(() -> WebResults.of(".html", json("{\"x\":1}"))).isInstanceOf(ApiError.class)
+    assertThatThrownBy(() -> WebResults.of(".html", json("{\"x\":1}")))
+        .isInstanceOf(ApiError.class)
         .hasMessage("Response is not valid 'text/html'.");
-    assertThatThrownBy(() -> WebResults.of(".json", json("3"))).hasMessage("Response is not valid 'application/json'.");
-    assertThatThrownBy(() -> WebResults.of(".http", json("[1]"))).hasMessage("Response is not valid 'message/http'.");
+    assertThatThrownBy(() -> WebResults.of(".json", json("3")))
+        .hasMessage("Response is not valid 'application/json'.");
+    assertThatThrownBy(() -> WebResults.of(".http", json("[1]")))
+        .hasMessage("Response is not valid 'message/http'.");
     assertThatThrownBy(() -> WebResults.of(".http", json("{\"statusCode\":\"x\"}")))
         .hasMessage("Response is not valid 'message/http'.");
-    assertThat(new String(body(WebResults.of(".svg", json("{\"svg\":\"<svg/>\"}"))))).isEqualTo("<svg/>");
+    assertThat(new String(body(WebResults.of(".svg", json("{\"svg\":\"<svg/>\"}")))))
+        .isEqualTo("<svg/>");
     assertThat(new String(body(WebResults.of(".text", json("{\"text\":\"t\"}"))))).isEqualTo("t");
   }
 }
