@@ -173,7 +173,8 @@ public final class Controller implements AutoCloseable {
             config.schedulerTick(),
             config.heartbeatTimeout(),
             config.creationTimeout(),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            config.scaleOutWait());
     SchedulingGroup group = null;
     if (config.admission().controllers() > 1 && config.scheduling() == SchedulingMode.KWHISK) {
       topics
@@ -238,7 +239,7 @@ public final class Controller implements AutoCloseable {
                     (CompletionMessage m) -> {
                       admission.completed(m.activationId());
                       metrics.activationCompleted(m.record().response().statusCode());
-                      system.tell(new Scheduler.Completed(m.activationId()));
+                      system.tell(Scheduler.Completed.of(m));
                     })
                 .watchedBy(readers, "completions")
                 .start());

@@ -37,6 +37,11 @@ import java.util.stream.Collectors;
  * @param heartbeatTimeout an invoker silent for this long is offline
  * @param creationTimeout a container creation not seen in a heartbeat by then is forgotten (and may
  *     be retried)
+ * @param scaleOutWait how long an activation may wait for a busy container of its action before the
+ *     scheduler adds containers, once the action's typical run is known: an action gets as many
+ *     containers as run its outstanding activations within this wait (see {@code
+ *     io.kwhisk.controller.scheduler.SchedulingPolicy}); 0 sizes scale-out by count alone, a
+ *     container per outstanding activation beyond the margin
  * @param activationStoreSize how many activation records the in-memory store keeps for GET
  *     /activations
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
@@ -71,6 +76,7 @@ public record ControllerConfig(
     Duration schedulerTick,
     Duration heartbeatTimeout,
     Duration creationTimeout,
+    Duration scaleOutWait,
     int activationStoreSize,
     AdmissionSettings admission,
     SchedulingMode scheduling,
@@ -89,6 +95,7 @@ public record ControllerConfig(
   public static final String TICK = "kwhisk.controller.scheduler-tick";
   public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
+  public static final String SCALE_OUT_WAIT = "kwhisk.controller.scale-out-wait";
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
@@ -98,6 +105,9 @@ public record ControllerConfig(
    * Any Kafka client property, passed to every producer, consumer and admin client (security
    * settings, say).
    */
+
+  /** See {@code scaleOutWait} above; chosen by measurement (BENCHMARKS.md). */
+  public static final Duration DEFAULT_SCALE_OUT_WAIT = Duration.ofMillis(5);
 
   /**
    * The kinds the default invoker configuration maps to an image (see the contract), plus blackbox.
@@ -135,6 +145,7 @@ public record ControllerConfig(
     requirePositive(TICK, schedulerTick);
     requirePositive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
     requirePositive(CREATION_TIMEOUT, creationTimeout);
+    requireNotNegative(SCALE_OUT_WAIT, scaleOutWait);
     if (activationStoreSize < 1) {
       throw new ConfigException(
           ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
@@ -178,6 +189,7 @@ public record ControllerConfig(
         source.duration(TICK, Duration.ofMillis(50)),
         source.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(5)),
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
+        source.duration(SCALE_OUT_WAIT, DEFAULT_SCALE_OUT_WAIT),
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
         source
@@ -204,6 +216,7 @@ public record ControllerConfig(
         schedulerTick,
         heartbeatTimeout,
         creationTimeout,
+        scaleOutWait,
         activationStoreSize,
         admission,
         scheduling,

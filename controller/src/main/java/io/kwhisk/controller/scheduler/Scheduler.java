@@ -1,6 +1,10 @@
 package io.kwhisk.controller.scheduler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.message.ActivationRecord;
+import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import java.time.Clock;
@@ -54,7 +58,24 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   public record Submitted(String activationId, Action action) implements Command {}
 
-  public record Completed(String activationId) implements Command {}
+  /**
+   * An activation's first completion; {@code durationMs} is how long its {@code /run} took (-1: not
+   * known).
+   */
+  public record Completed(String activationId, long durationMs) implements Command {
+    /**
+     * The completion {@code m} tells of: its record's duration without the {@code /init} a cold
+     * start's record counts in it (as OpenWhisk's records do); none for a whisk error, which tells
+     * of the platform, not of the action.
+     */
+    public static Completed of(CompletionMessage m) {
+      ActivationRecord r = m.record();
+      if (r.statusCode() == ActivationResponse.WHISK_ERROR)
+        return new Completed(m.activationId(), -1);
+      long init = r.annotation("initTime").map(JsonNode::asLong).orElse(0L);
+      return new Completed(m.activationId(), r.duration() - init);
+    }
+  }
 
   /** The action was updated: later creations carry the new revision. */
   public record ActionUpdated(Action action) implements Command {}
@@ -87,7 +108,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       Duration tick,
       Duration heartbeatTimeout,
       Duration creationTimeout,
-      Duration activationTtl) {}
+      Duration activationTtl,
+      Duration scaleOutWait) {}
 
   private record Outstanding(String path, long submittedAt, long expiresAt) {}
 
@@ -99,6 +121,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<Integer, InvokerState> invokers = new HashMap<>();
   private final Map<String, Outstanding> outstanding = new HashMap<>();
   private final Map<String, Integer> outstandingByPath = new HashMap<>();
+  private final RunTimes runTimes = new RunTimes();
   private final Map<String, Action> actions = new HashMap<>();
   private List<CreationInFlight> inFlight = List.of();
   private long lastExpiry;
@@ -214,12 +237,16 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private Behavior<Command> onCompleted(Completed msg) {
     Outstanding done = outstanding.remove(msg.activationId());
-    if (done != null) decrement(done.path());
+    if (done != null) {
+      runTimes.completed(done.path(), msg.durationMs());
+      decrement(done.path());
+    }
     return this;
   }
 
   private Behavior<Command> onActionUpdated(ActionUpdated msg) {
     actions.computeIfPresent(msg.action().fqn().path(), (path, old) -> msg.action());
+    runTimes.forget(msg.action().fqn().path());
     return this;
   }
 
@@ -227,6 +254,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     outstanding.values().removeIf(o -> o.path().equals(msg.actionPath()));
     outstandingByPath.remove(msg.actionPath());
     actions.remove(msg.actionPath());
+    runTimes.forget(msg.actionPath());
     inFlight = inFlight.stream().filter(c -> !c.actionPath().equals(msg.actionPath())).toList();
     remote.values().removeIf(r -> r.report().action().fqn().path().equals(msg.actionPath()));
     sent.remove(msg.actionPath());
@@ -285,10 +313,14 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     outstanding.values().forEach(o -> oldest.merge(o.path(), o.submittedAt(), Math::min));
     List<Demand> local = new ArrayList<>();
     outstandingByPath.forEach(
-        (path, n) -> local.add(new Demand(actions.get(path), n, oldest.getOrDefault(path, now))));
+        (path, n) ->
+            local.add(
+                new Demand(
+                    actions.get(path), n, oldest.getOrDefault(path, now), runTimes.typical(path))));
     if (ownership.shared()) report(local, now);
     List<Demand> demands = SharedDemand.owned(local, remote.values(), ownership, now);
-    List<PlannedCreation> plan = SchedulingPolicy.decide(demands, healthy, inFlight);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(demands, healthy, inFlight, settings.scaleOutWait().toMillis());
     if (!plan.isEmpty()) {
       List<CreationInFlight> next = new ArrayList<>(inFlight);
       for (PlannedCreation p : plan) {

@@ -17,17 +17,25 @@ import java.util.Map;
  * its containers can run at once (containers x concurrency) gets enough new containers to run them
  * all, up to its {@code instances} bound and {@link #MAX_CREATIONS_PER_ACTION_PER_TICK} per
  * decision. The margin exists because a cold start costs far more than a short wait for a busy
- * container. Each creation goes to the healthy invoker with the most free memory that can hold the
- * container; when none can and the action has no container at all, to the one whose free plus idle
- * memory (initialised containers with nothing to run, which the invoker retires to make room) can
- * hold it, most first. Creations in flight that no heartbeat accounts for yet count against the
- * free, then the idle memory of their invoker: without that, each decision between a creation and
- * the heartbeat that follows it promised the same idle memory again, and the invoker refused the
- * surplus (16 slots, 100 actions: ~90 refusals in 30 s). Without the step to idle memory an invoker
- * full of idle containers of other actions would starve a new action until their keep-alive ran
- * out; limiting it to an action's first container keeps warm actions from evicting each other's
- * containers to scale up (measured: 10 actions on 16 slots under a closed loop made 44 containers
- * and 29 evictions in 30 s when scale-ups could evict).
+ * container. Once the action's typical run is known ({@link Demand#typicalRunMs}), a scale-out is
+ * sized by time instead of by count: as many containers as run the outstanding activations within
+ * the scale-out wait ({@code kwhisk.controller.scale-out-wait}), as OpenWhisk's own scheduler sizes
+ * an action's containers by its average duration and a staleness threshold. Ten outstanding
+ * activations of a 1 ms action then stay on the one or two containers that run them within a few
+ * milliseconds instead of spreading over ten containers that each pull one record per Kafka round
+ * trip: every poll of a share consumer costs a fetch, the acknowledgement of the previous records
+ * and a durable write of the group's state on the broker, whether it carries one record or twenty
+ * (measured: BENCHMARKS.md, "fewer, fuller containers"). Each creation goes to the healthy invoker
+ * with the most free memory that can hold the container; when none can and the action has no
+ * container at all, to the one whose free plus idle memory (initialised containers with nothing to
+ * run, which the invoker retires to make room) can hold it, most first. Creations in flight that no
+ * heartbeat accounts for yet count against the free, then the idle memory of their invoker: without
+ * that, each decision between a creation and the heartbeat that follows it promised the same idle
+ * memory again, and the invoker refused the surplus (16 slots, 100 actions: ~90 refusals in 30 s).
+ * Without the step to idle memory an invoker full of idle containers of other actions would starve
+ * a new action until their keep-alive ran out; limiting it to an action's first container keeps
+ * warm actions from evicting each other's containers to scale up (measured: 10 actions on 16 slots
+ * under a closed loop made 44 containers and 29 evictions in 30 s when scale-ups could evict).
  *
  * <p>Order: actions with no container come first, the one whose oldest activation waits longest
  * first, then the others by outstanding activations, most first. When memory is scarce (more
@@ -40,6 +48,13 @@ public final class SchedulingPolicy {
   static final double OVERLOAD_MARGIN = 1.5;
   static final int MAX_CREATIONS_PER_ACTION_PER_TICK = 8;
 
+  /**
+   * A run counts as at least this long when sizing by time: records carry whole milliseconds, and a
+   * container's turn from one record to the next costs about that much on top of the run itself
+   * (one container drained ~1,000 records a second through the platform, BENCHMARKS.md).
+   */
+  static final double SHORTEST_RUN_MS = 1;
+
   private SchedulingPolicy() {}
 
   /**
@@ -47,10 +62,24 @@ public final class SchedulingPolicy {
    * shrinks).
    */
   static int wanted(int outstanding, int have, int concurrency, int instances) {
+    return wanted(outstanding, have, concurrency, instances, RunTimes.UNKNOWN, 0);
+  }
+
+  /**
+   * How many containers {@code action} should have, given its load, its typical run ({@code
+   * typicalRunMs}, negative while unknown) and how long an activation may wait for a container
+   * ({@code waitMs}, 0: sized by count alone); at least {@code have} (never shrinks).
+   */
+  static int wanted(
+      int outstanding, int have, int concurrency, int instances, double typicalRunMs, long waitMs) {
     if (outstanding <= 0) return have;
     if (have == 0) return 1;
     if (outstanding <= have * concurrency * OVERLOAD_MARGIN) return have;
     int target = (int) Math.ceil((double) outstanding / concurrency);
+    if (typicalRunMs >= 0 && waitMs > 0) {
+      double runsWithinWait = Math.max(1, waitMs / Math.max(typicalRunMs, SHORTEST_RUN_MS));
+      target = Math.min(target, (int) Math.ceil(outstanding / (concurrency * runsWithinWait)));
+    }
     return Math.max(have, Math.min(target, instances));
   }
 
@@ -62,6 +91,19 @@ public final class SchedulingPolicy {
       Collection<Demand> demands,
       Collection<InvokerState> healthy,
       Collection<CreationInFlight> inFlight) {
+    return decide(demands, healthy, inFlight, 0);
+  }
+
+  /**
+   * Creations to start now, given what is outstanding, which invokers are healthy, what is in
+   * flight and how long an activation may wait for a container ({@code scaleOutWaitMs}, 0:
+   * scale-out sized by count alone).
+   */
+  public static List<PlannedCreation> decide(
+      Collection<Demand> demands,
+      Collection<InvokerState> healthy,
+      Collection<CreationInFlight> inFlight,
+      long scaleOutWaitMs) {
     Map<Integer, Long> free = new HashMap<>();
     Map<Integer, Long> idle = new HashMap<>();
     for (InvokerState invoker : healthy) {
@@ -96,7 +138,9 @@ public final class SchedulingPolicy {
               demand.outstanding(),
               have,
               demand.action().limits().concurrency(),
-              demand.action().instances());
+              demand.action().instances(),
+              demand.typicalRunMs(),
+              scaleOutWaitMs);
       int memory = demand.action().limits().memory();
       for (int n = 0; n < Math.min(want - have, MAX_CREATIONS_PER_ACTION_PER_TICK); n++) {
         InvokerState target = leastLoaded(healthy, free, memory);

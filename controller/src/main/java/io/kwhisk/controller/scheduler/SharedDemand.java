@@ -40,8 +40,8 @@ final class SharedDemand {
 
   /**
    * The demands this controller schedules: for each action it owns, its own outstanding activations
-   * plus those of every live report from another controller, the oldest submission of all; actions
-   * it does not own are left out.
+   * plus those of every live report from another controller, the oldest submission of all and the
+   * typical run this controller saw (reports carry none); actions it does not own are left out.
    */
   static List<Demand> owned(
       Collection<Demand> local, Collection<Received> remote, Ownership ownership, long now) {
@@ -62,7 +62,8 @@ final class SharedDemand {
               new Demand(
                   mine.action(),
                   mine.outstanding() + theirs.outstanding(),
-                  Math.min(mine.oldestSubmittedAt(), theirs.oldestSubmittedAt())));
+                  Math.min(mine.oldestSubmittedAt(), theirs.oldestSubmittedAt()),
+                  Math.max(mine.typicalRunMs(), theirs.typicalRunMs())));
     }
     return List.copyOf(byPath.values());
   }

@@ -69,7 +69,8 @@ class SchedulerTest {
             Duration.ofMillis(20),
             Duration.ofSeconds(5),
             Duration.ofSeconds(30),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            Duration.ZERO);
     scheduler =
         testKit.spawn(
             Scheduler.create(settings, (id, c) -> sent.add(new Sent(id, c)), clock, view));
@@ -156,10 +157,37 @@ class SchedulerTest {
   }
 
   @Test
+  void aShortActionLearntFromItsCompletionsScalesOutOnlyToWhatRunsItsBacklogWithinTheWait()
+      throws Exception {
+    ActorRef<Scheduler.Command> timed =
+        testKit.spawn(
+            Scheduler.create(
+                new Scheduler.Settings(
+                    4,
+                    Duration.ofMillis(20),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(5)),
+                (id, c) -> sent.add(new Sent(id, c)),
+                clock,
+                view));
+    Action shortRuns = SchedulingPolicyTest.action("short", 256, 1, 64);
+    timed.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of("guest/short", 1)), false));
+    timed.tell(new Scheduler.Submitted("learn", shortRuns));
+    timed.tell(new Scheduler.Completed("learn", 1));
+    for (int i = 0; i < 10; i++) timed.tell(new Scheduler.Submitted("b" + i, shortRuns));
+    // 10 runs of 1 ms within 5 ms: two containers, the one there and one more.
+    assertThat(sent.poll(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    testKit.stop(timed);
+  }
+
+  @Test
   void aCompletedActivationLeavesNoDemandBehind() throws Exception {
     scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of("guest/hello", 1)), false));
     scheduler.tell(new Scheduler.Submitted("a1", action));
-    scheduler.tell(new Scheduler.Completed("a1"));
+    scheduler.tell(new Scheduler.Completed("a1", 1));
     scheduler.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
     assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
   }

@@ -254,6 +254,42 @@ class SchedulingPolicyTest {
   }
 
   @Test
+  void aShortActionScalesOutOnlyAsFarAsItsOutstandingActivationsRunWithinTheScaleOutWait() {
+    // 10 outstanding 1 ms runs on one container: 10 ms of work, 5 ms allowed -> 2 containers.
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, 1.0, 5)).isEqualTo(2);
+    // A run shorter than a millisecond counts as one: the records say whole milliseconds.
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, 0.0, 5)).isEqualTo(2);
+    // Already enough containers: never shrinks, never grows.
+    assertThat(SchedulingPolicy.wanted(10, 3, 1, 64, 1.0, 5)).isEqualTo(3);
+    // Concurrency multiplies what one container runs within the wait.
+    assertThat(SchedulingPolicy.wanted(40, 1, 4, 64, 1.0, 5)).isEqualTo(2);
+  }
+
+  @Test
+  void anActionWhoseRunsTakeLongerThanTheScaleOutWaitGetsAContainerPerOutstandingActivation() {
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, 100.0, 5)).isEqualTo(10);
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 6, 100.0, 5)).isEqualTo(6);
+  }
+
+  @Test
+  void anActionWhoseRunTimeIsUnknownOrWithNoScaleOutWaitIsSizedByCount() {
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, -1, 5)).isEqualTo(10);
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, 1.0, 0)).isEqualTo(10);
+  }
+
+  @Test
+  void decideSizesAKnownShortActionByTimeAndPlacesOnlyWhatItNeeds() {
+    Action a = action("hello", 256, 1, 64);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 10, 0, 1.0)),
+            List.of(invoker(0, 4096, Map.of("guest/hello", 1))),
+            List.of(),
+            5);
+    assertThat(plan).hasSize(1);
+  }
+
+  @Test
   void aHeartbeatShowingMoreContainersClearsTheCreationInFlight() {
     CreationInFlight first = new CreationInFlight("c1", 1, "guest/hello", 256, 0, 0);
     CreationInFlight second = new CreationInFlight("c2", 1, "guest/hello", 256, 1, 0);

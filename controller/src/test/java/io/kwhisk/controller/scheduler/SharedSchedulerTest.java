@@ -45,7 +45,8 @@ class SharedSchedulerTest {
             Duration.ofMillis(20),
             Duration.ofSeconds(5),
             Duration.ofSeconds(30),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            Duration.ZERO);
     ActorRef<Scheduler.Command> scheduler =
         testKit.spawn(
             Scheduler.create(
