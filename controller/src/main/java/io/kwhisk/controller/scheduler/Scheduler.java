@@ -122,6 +122,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private final Map<String, Outstanding> outstanding = new HashMap<>();
   private final Map<String, Integer> outstandingByPath = new HashMap<>();
   private final RunTimes runTimes = new RunTimes();
+
+  /** Busy actions with more containers than they need, and since when ({@link ScaleIn}). */
+  private Map<String, ScaleIn> surpluses = Map.of();
+
   private final Map<String, Action> actions = new HashMap<>();
   private List<CreationInFlight> inFlight = List.of();
   private long lastExpiry;
@@ -255,6 +259,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     outstandingByPath.remove(msg.actionPath());
     actions.remove(msg.actionPath());
     runTimes.forget(msg.actionPath());
+    surpluses = ScaleIn.without(surpluses, msg.actionPath());
     inFlight = inFlight.stream().filter(c -> !c.actionPath().equals(msg.actionPath())).toList();
     remote.values().removeIf(r -> r.report().action().fqn().path().equals(msg.actionPath()));
     sent.remove(msg.actionPath());
@@ -321,6 +326,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     List<Demand> demands = SharedDemand.owned(local, remote.values(), ownership, now);
     List<PlannedCreation> plan =
         SchedulingPolicy.decide(demands, healthy, inFlight, settings.scaleOutWait().toMillis());
+    if (settings.scaleOutWait().toMillis() > 0) scaleIn(demands, healthy, now);
     if (!plan.isEmpty()) {
       List<CreationInFlight> next = new ArrayList<>(inFlight);
       for (PlannedCreation p : plan) {
@@ -343,6 +349,27 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       inFlight = next;
     }
     publish();
+  }
+
+  /**
+   * Retires the surplus of busy actions that had more containers than they need for long enough.
+   */
+  private void scaleIn(List<Demand> demands, List<InvokerState> healthy, long now) {
+    ScaleIn.Decision d =
+        ScaleIn.decide(
+            surpluses, demands, healthy, inFlight, settings.scaleOutWait().toMillis(), now);
+    surpluses = d.surpluses();
+    for (ScaleIn.Retirement r : d.retirements()) {
+      getContext()
+          .getLog()
+          .info(
+              "retiring {} of the containers of {} on invoker {}: it needs {}",
+              r.deletion().count(),
+              r.path(),
+              r.invokerId(),
+              r.need());
+      commands.send(r.invokerId(), r.deletion());
+    }
   }
 
   private void report(List<Demand> local, long now) {

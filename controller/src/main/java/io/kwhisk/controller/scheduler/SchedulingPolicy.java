@@ -76,11 +76,21 @@ public final class SchedulingPolicy {
     if (have == 0) return 1;
     if (outstanding <= have * concurrency * OVERLOAD_MARGIN) return have;
     int target = (int) Math.ceil((double) outstanding / concurrency);
-    if (typicalRunMs >= 0 && waitMs > 0) {
-      double runsWithinWait = Math.max(1, waitMs / Math.max(typicalRunMs, SHORTEST_RUN_MS));
-      target = Math.min(target, (int) Math.ceil(outstanding / (concurrency * runsWithinWait)));
-    }
+    int byTime = needed(outstanding, concurrency, typicalRunMs, waitMs);
+    if (byTime > 0) target = Math.min(target, byTime);
     return Math.max(have, Math.min(target, instances));
+  }
+
+  /**
+   * The containers that run {@code outstanding} activations within {@code waitMs}, given the
+   * action's typical run: {@code outstanding x run / (concurrency x wait)}, at least 1 and at most
+   * one per outstanding activation (a run counts as at least {@link #SHORTEST_RUN_MS}); 0 when
+   * nothing is outstanding, the run is not known or the wait is 0.
+   */
+  static int needed(int outstanding, int concurrency, double typicalRunMs, long waitMs) {
+    if (outstanding <= 0 || typicalRunMs < 0 || waitMs <= 0) return 0;
+    double runsWithinWait = Math.max(1, waitMs / Math.max(typicalRunMs, SHORTEST_RUN_MS));
+    return (int) Math.ceil(outstanding / (concurrency * runsWithinWait));
   }
 
   /**

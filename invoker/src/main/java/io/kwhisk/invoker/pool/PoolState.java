@@ -238,10 +238,23 @@ public record PoolState(
   }
 
   /**
-   * The containers a deletion retires: all of the action's, or those not of the revision it keeps.
+   * The containers a deletion retires: all of the action's, or those not of the revision it keeps;
+   * for a scale-in ({@code count} above 0), that many of the action's ready containers that are not
+   * already going, idle ones first, then the newest.
    */
   public List<String> retiredBy(ContainerDeletion deletion) {
     String path = deletion.namespace() + "/" + deletion.actionName();
+    if (deletion.count() > 0) {
+      List<Map.Entry<String, Slot>> candidates =
+          new ArrayList<>(
+              slots.entrySet().stream()
+                  .filter(e -> e.getValue().actionPath().equals(path))
+                  .filter(e -> e.getValue().ready() && !e.getValue().evicting())
+                  .toList());
+      Collections.reverse(candidates);
+      candidates.sort(Comparator.comparing((Map.Entry<String, Slot> e) -> e.getValue().busy()));
+      return candidates.stream().limit(deletion.count()).map(Map.Entry::getKey).toList();
+    }
     return slots.entrySet().stream()
         .filter(e -> e.getValue().actionPath().equals(path))
         .filter(

@@ -229,4 +229,21 @@ class PoolStateTest {
         .containsExactlyInAnyOrder("p1", "p2");
     assertThat(s.retiredBy(new ContainerDeletion("guest", "a", "r2"))).containsExactly("p1");
   }
+
+  @Test
+  void aScaleInRetiresAsManyReadyContainersOfTheActionAsAskedIdleOnesFirstThenTheNewest() {
+    PoolState s = admit(empty(4096), "p1", creation("a", "r1", 256));
+    s = admit(s, "p2", creation("a", "r1", 256));
+    s = admit(s, "p3", creation("a", "r1", 256));
+    s = admit(s, "p4", creation("a", "r1", 256));
+    s = admit(s, "p5", creation("b", "r1", 256));
+    s = used(s, "p1", 10).busy("p1");
+    s = used(s, "p2", 10);
+    s = used(s, "p3", 10).busy("p3");
+    s = used(s, "p5", 10);
+    // p4 is still starting: never retired by a scale-in.
+    assertThat(s.retiredBy(ContainerDeletion.surplus("guest", "a", 2))).containsExactly("p2", "p3");
+    assertThat(s.retiredBy(ContainerDeletion.surplus("guest", "a", 9)))
+        .containsExactly("p2", "p3", "p1");
+  }
 }
