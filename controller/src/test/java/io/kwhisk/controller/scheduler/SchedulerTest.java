@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.ContainerDeletion;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import java.time.Clock;
@@ -180,6 +181,44 @@ class SchedulerTest {
     // 10 runs of 1 ms within 5 ms: two containers, the one there and one more.
     assertThat(sent.poll(5, TimeUnit.SECONDS)).isNotNull();
     assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    testKit.stop(timed);
+  }
+
+  @Test
+  void aBusyShortActionWithASurplusOfContainersForThirtySecondsIsToldToRetireIt() throws Exception {
+    ActorRef<Scheduler.Command> timed =
+        testKit.spawn(
+            Scheduler.create(
+                new Scheduler.Settings(
+                    4,
+                    Duration.ofMillis(20),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(5)),
+                (id, c) -> sent.add(new Sent(id, c)),
+                clock,
+                view));
+    Action shortRuns = SchedulingPolicyTest.action("burst", 256, 1, 64);
+    Map<String, Integer> eight = Map.of("guest/burst", 8);
+    timed.tell(new Scheduler.HeartbeatReceived(heartbeat(2, eight), false));
+    timed.tell(new Scheduler.Submitted("learn", shortRuns));
+    timed.tell(new Scheduler.Completed("learn", 1));
+    for (int i = 0; i < 10; i++) timed.tell(new Scheduler.Submitted("b" + i, shortRuns));
+    for (int second = 0; second <= 31; second++) {
+      clock.now.addAndGet(1_000);
+      timed.tell(new Scheduler.HeartbeatReceived(heartbeat(2, eight), false));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  view.get().healthy().containsKey(2)
+                      && view.get().healthy().get(2).lastSeen() == clock.millis());
+    }
+    // 10 runs of 1 ms within 5 ms need 2 containers: the other 6 go.
+    Sent retire = sent.poll(5, TimeUnit.SECONDS);
+    assertThat(retire).isNotNull();
+    assertThat(retire.command()).isEqualTo(ContainerDeletion.surplus("guest", "burst", 6));
     testKit.stop(timed);
   }
 
