@@ -8,6 +8,7 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
+import io.kwhisk.controller.activation.ActivationStoreSettings;
 import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.api.server.ServerSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
@@ -42,8 +43,8 @@ import java.util.stream.Collectors;
  *     containers as run its outstanding activations within this wait (see {@code
  *     io.kwhisk.controller.scheduler.SchedulingPolicy}); 0 sizes scale-out by count alone, a
  *     container per outstanding activation beyond the margin
- * @param activationStoreSize how many activation records the in-memory store keeps for GET
- *     /activations
+ * @param activationStore where activation records are kept for GET /activations, and how long (keys
+ *     {@code kwhisk.controller.activation-*}, see {@link ActivationStoreSettings})
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
  * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the
  *     scheduler places containers; {@code hash}: the baseline that works like classic OpenWhisk,
@@ -77,7 +78,7 @@ public record ControllerConfig(
     Duration heartbeatTimeout,
     Duration creationTimeout,
     Duration scaleOutWait,
-    int activationStoreSize,
+    ActivationStoreSettings activationStore,
     AdmissionSettings admission,
     SchedulingMode scheduling,
     int schedulingPartitions,
@@ -96,7 +97,6 @@ public record ControllerConfig(
   public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
   public static final String SCALE_OUT_WAIT = "kwhisk.controller.scale-out-wait";
-  public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
   public static final String FIRES_PER_MINUTE = "kwhisk.controller.throttle.fires-per-minute";
@@ -146,10 +146,7 @@ public record ControllerConfig(
     requirePositive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
     requirePositive(CREATION_TIMEOUT, creationTimeout);
     requireNotNegative(SCALE_OUT_WAIT, scaleOutWait);
-    if (activationStoreSize < 1) {
-      throw new ConfigException(
-          ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
-    }
+    Objects.requireNonNull(activationStore, "activationStore should not be null");
     Objects.requireNonNull(admission, "admission should not be null");
     if (scheduling == null) throw new ConfigException(SCHEDULING, "must be kwhisk or hash");
     Objects.requireNonNull(blackboxImages, "blackboxImages should not be null");
@@ -177,8 +174,9 @@ public record ControllerConfig(
     int replication = source.integer(REPLICATION, Replication.AUTO);
     if (replication > Short.MAX_VALUE)
       throw new ConfigException(REPLICATION, "is too large: " + replication);
+    int id = source.integer(ID, 0);
     return new ControllerConfig(
-        source.integer(ID, 0),
+        id,
         source.string(HOST, "0.0.0.0"),
         source.integer(PORT, 3233),
         KafkaSettings.from(source),
@@ -190,7 +188,7 @@ public record ControllerConfig(
         source.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(5)),
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.duration(SCALE_OUT_WAIT, DEFAULT_SCALE_OUT_WAIT),
-        source.integer(ACTIVATION_STORE_SIZE, 10_000),
+        ActivationStoreSettings.from(source, id),
         AdmissionSettings.from(source),
         source
             .get(SCHEDULING)
@@ -217,7 +215,7 @@ public record ControllerConfig(
         heartbeatTimeout,
         creationTimeout,
         scaleOutWait,
-        activationStoreSize,
+        activationStore,
         admission,
         scheduling,
         schedulingPartitions,

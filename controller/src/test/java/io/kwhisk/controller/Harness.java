@@ -61,6 +61,10 @@ public final class Harness implements AutoCloseable {
     this.overrides.put("kwhisk.kafka.bootstrap-servers", kafka.bootstrapServers());
     this.overrides.putIfAbsent(ControllerConfig.PORT, "0");
     this.overrides.putIfAbsent(ControllerConfig.HOST, "127.0.0.1");
+    // The activation stores of this harness's controllers (one per id), kept across restarts.
+    this.overrides.putIfAbsent(
+        io.kwhisk.controller.activation.ActivationStoreSettings.DATA_DIR,
+        dir.resolve("controllers").toString());
     // The ITs drive far more than OpenWhisk's 120 invocations a minute; a test of that limit sets
     // it.
     this.overrides.putIfAbsent(

@@ -5,6 +5,7 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.controller.Controller;
 import io.kwhisk.controller.ControllerConfig;
+import io.kwhisk.controller.activation.ActivationStoreSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import io.kwhisk.invoker.Invoker;
 import io.kwhisk.invoker.InvokerConfig;
@@ -69,6 +70,14 @@ public final class Standalone implements AutoCloseable {
     Controller controller = null;
     try {
       ConfigSource wired = source.with(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers()));
+      if (source.get(ActivationStoreSettings.DATA_DIR).isEmpty()) {
+        // The controller's activation store lives beside the broker's data, like everything else.
+        wired =
+            wired.with(
+                Map.of(
+                    ActivationStoreSettings.DATA_DIR,
+                    config.dataDir().resolve("controller").toString()));
+      }
       controller =
           Controller.start(
               ControllerConfig.from(

@@ -58,6 +58,8 @@ class ClusterIT {
             Map.of(
                 KafkaSettings.BOOTSTRAP,
                 kafka.bootstrapServers(),
+                "kwhisk.controller.data-dir",
+                dir.resolve("controllers").toString(),
                 "kwhisk.controller.port",
                 "0",
                 "kwhisk.invoker.keep-alive",

@@ -1,79 +1,68 @@
 package io.kwhisk.controller.activation;
 
 import io.kwhisk.common.message.ActivationRecord;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The most recent activation records, bounded: the oldest inserted is evicted first. It answers GET
- * /activations on any controller because every controller follows every controller's completions
- * topic. Thread-safe (one lock; reads copy).
+ * The activation records a controller answers {@code GET /activations} from, fed by the followers
+ * of every controller's {@code completed<C>} topic ({@code CompletionFollower}, {@link
+ * ActivationsFollower}). First record wins: an activation run twice (at-least-once delivery) keeps
+ * the record of its first completion, the one its caller was answered with.
+ *
+ * <p>Threads: {@link #put} is called by the follower threads only (never an actor thread: a durable
+ * store writes to disk); reads come from any thread. {@link #close()} after the writers stopped.
  */
-public final class ActivationStore {
-  private final int capacity;
-  private final LinkedHashMap<String, ActivationRecord> records;
+public interface ActivationStore extends AutoCloseable {
 
-  public ActivationStore(int capacity) {
-    this.capacity = capacity;
-    this.records =
-        new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, false) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, ActivationRecord> eldest) {
-            return size() > ActivationStore.this.capacity;
-          }
-        };
-  }
+  /** Where a record was read: reading {@code topic}'s {@code partition} goes on at {@code next}. */
+  record Position(String topic, int partition, long next) {}
 
   /**
-   * Keeps {@code record} unless the store holds one of its activation already: an activation run
-   * twice (at-least-once delivery) keeps the record of its first completion, the one its caller was
-   * answered with.
+   * Keeps {@code record} unless the store holds a record of its activation already, and notes
+   * {@code position} (may be null) in the same atomic write. Returns true when it kept the record.
+   *
+   * @param message the completion as written to Kafka ({@code CompletionMessage} JSON): a durable
+   *     store keeps these bytes as they are
    */
-  public synchronized void put(ActivationRecord record) {
-    records.putIfAbsent(record.activationId(), record);
-  }
+  boolean put(ActivationRecord record, byte[] message, Position position);
 
   /** The record of {@code activationId}, if it belongs to {@code namespace}. */
-  public synchronized Optional<ActivationRecord> get(String namespace, String activationId) {
-    return Optional.ofNullable(records.get(activationId))
-        .filter(r -> namespace.equals(r.namespace()));
-  }
+  Optional<ActivationRecord> get(String namespace, String activationId);
 
   /**
    * Records of {@code namespace}, newest first (by start time), optionally only those of action
-   * {@code name}, skipping {@code skip} and returning at most {@code limit}.
+   * {@code name}, that started between {@code since} and {@code upto} (epoch ms, both inclusive, as
+   * OpenWhisk's filters), skipping {@code skip} and returning at most {@code limit}.
    */
-  public List<ActivationRecord> list(String namespace, String name, int skip, int limit) {
-    return list(namespace, name, Long.MIN_VALUE, Long.MAX_VALUE, skip, limit);
-  }
+  List<ActivationRecord> list(
+      String namespace, String name, long since, long upto, int skip, int limit);
+
+  /** How many records {@link #list} would find without skip and limit. */
+  long count(String namespace, String name, long since, long upto);
 
   /**
-   * As {@link #list(String, String, int, int)}, keeping only records that started between {@code
-   * since} and {@code upto} (epoch milliseconds, both inclusive), as OpenWhisk's {@code
-   * since}/{@code upto} filters do.
+   * Where reading {@code topic}'s {@code partition} resumes: the position last {@link #put} with
+   * it, or empty when the store has none (then the follower starts {@link #history()} records
+   * before the end).
    */
-  public List<ActivationRecord> list(
-      String namespace, String name, long since, long upto, int skip, int limit) {
-    List<ActivationRecord> matching = new ArrayList<>();
-    synchronized (this) {
-      for (ActivationRecord r : records.values()) {
-        if (namespace.equals(r.namespace())
-            && (name == null || name.equals(r.name()))
-            && r.start() >= since
-            && r.start() <= upto) {
-          matching.add(r);
-        }
-      }
-    }
-    matching.sort(Comparator.comparingLong(ActivationRecord::start).reversed());
-    return matching.stream().skip(skip).limit(limit).toList();
-  }
+  OptionalLong resumeAt(String topic, int partition);
 
-  public synchronized int size() {
-    return records.size();
-  }
+  /**
+   * How many records before the end of a completions topic a follower starts at when {@link
+   * #resumeAt} knows nothing: {@link Long#MAX_VALUE} reads all the topic retains.
+   */
+  long history();
+
+  /** Records kept by {@link #put} since the store opened. */
+  long stored();
+
+  /**
+   * Records {@link #put} dropped as duplicates (or ended beyond retention) since the store opened.
+   */
+  long dropped();
+
+  @Override
+  void close();
 }

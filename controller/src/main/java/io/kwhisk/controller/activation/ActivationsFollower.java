@@ -10,9 +10,11 @@ import java.time.Duration;
 /**
  * Follows the completions topics of the other controllers into the {@link ActivationStore}, so that
  * any controller answers {@code GET /activations} for activations another one accepted (this
- * controller's own completions reach the store through its completion follower). It starts as many
- * records before the end of each topic as the store holds, and looks for the topics of controllers
- * that started since every {@link #REDISCOVER}.
+ * controller's own completions reach the store through its completion follower). Its thread is the
+ * store's writer for those topics: each record goes in with the offset after it, and a restart
+ * resumes each partition at the offset the store kept ({@link ActivationStore#resumeAt}), or, when
+ * it kept none, {@link ActivationStore#history()} records before the end. It looks for the topics
+ * of controllers that started since every {@link #REDISCOVER}.
  */
 public final class ActivationsFollower implements AutoCloseable {
   /** How soon the records of a controller that started later become visible here. */
@@ -21,19 +23,24 @@ public final class ActivationsFollower implements AutoCloseable {
   private final TopicReader reader;
 
   public ActivationsFollower(
-      KafkaSettings kafka, String clientId, int controllerId, ActivationStore store, int history) {
+      KafkaSettings kafka, String clientId, int controllerId, ActivationStore store) {
     String own = Topics.completedTopic(controllerId);
     this.reader =
         new TopicReader(
-            kafka,
-            clientId,
-            topic -> Topics.isCompletedTopic(topic) && !topic.equals(own),
-            REDISCOVER,
-            history,
-            (record, replayed) -> {
-              if (record.value() != null)
-                store.put(Json.decode(record.value(), CompletionMessage.class).record());
-            });
+                kafka,
+                clientId,
+                topic -> Topics.isCompletedTopic(topic) && !topic.equals(own),
+                REDISCOVER,
+                store.history(),
+                (record, replayed) -> {
+                  if (record.value() == null) return;
+                  store.put(
+                      Json.decode(record.value(), CompletionMessage.class).record(),
+                      record.value(),
+                      new ActivationStore.Position(
+                          record.topic(), record.partition(), record.offset() + 1));
+                })
+            .startingAt(tp -> store.resumeAt(tp.topic(), tp.partition()));
   }
 
   /** Reports the reader's health under {@code name}; call before {@link #start()}. */

@@ -83,8 +83,20 @@ public final class TopicAdmin implements AutoCloseable {
     return replication;
   }
 
-  /** Creates the topics this controller reads, if missing; blocks (start-up only). */
+  /** As {@link #ensureSystemTopics(int, Duration)}, {@code completed<id>} keeping 24 h. */
   public void ensureSystemTopics(int controllerId) throws InterruptedException, TimeoutException {
+    ensureSystemTopics(controllerId, Duration.ofHours(24));
+  }
+
+  /**
+   * Creates the topics this controller reads, if missing; blocks (start-up only). Its {@code
+   * completed<id>} keeps records for {@code completedRetention} (the activation store's retention:
+   * a controller with an empty store copies what the topic keeps), set again on a topic that
+   * exists.
+   */
+  public void ensureSystemTopics(int controllerId, Duration completedRetention)
+      throws InterruptedException, TimeoutException {
+    String retentionMs = String.valueOf(completedRetention.toMillis());
     List<NewTopic> topics =
         List.of(
             entitiesTopic(),
@@ -93,7 +105,10 @@ public final class TopicAdmin implements AutoCloseable {
                 Topics.HEALTH,
                 1,
                 Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(3_600_000))),
-            replication.newTopic(Topics.completedTopic(controllerId), 1),
+            replication.newTopic(
+                Topics.completedTopic(controllerId),
+                1,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, retentionMs)),
             replication.newTopic(
                 Topics.DEAD_LETTERS,
                 1,
@@ -111,6 +126,21 @@ public final class TopicAdmin implements AutoCloseable {
         throw new IllegalStateException(
             "cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());
       }
+    }
+    ConfigResource completed =
+        new ConfigResource(ConfigResource.Type.TOPIC, Topics.completedTopic(controllerId));
+    AlterConfigOp retention =
+        new AlterConfigOp(
+            new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, retentionMs),
+            AlterConfigOp.OpType.SET);
+    try {
+      admin
+          .incrementalAlterConfigs(Map.of(completed, List.of(retention)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot set the retention of " + completed.name() + ": " + e.getCause(), e.getCause());
     }
   }
 

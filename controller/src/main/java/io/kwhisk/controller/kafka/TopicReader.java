@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -94,6 +96,9 @@ public final class TopicReader implements AutoCloseable {
 
   private ReaderHealth health;
   private String name;
+
+  /** Where a partition is taken up when its position was kept elsewhere; empty: {@code tail}. */
+  private Function<TopicPartition, OptionalLong> startAt = tp -> OptionalLong.empty();
 
   /** Failures since the reader last read; owned by the thread. */
   private int failures;
@@ -194,6 +199,17 @@ public final class TopicReader implements AutoCloseable {
   public TopicReader watchedBy(ReaderHealth health, String name) {
     this.health = Objects.requireNonNull(health, "health should not be null");
     this.name = Objects.requireNonNull(name, "name should not be null");
+    return this;
+  }
+
+  /**
+   * Takes each partition up at the offset {@code startAt} returns for it (a position its handler
+   * kept, say in a store beside what it read) rather than {@code tail} records before its end; an
+   * offset beyond the end (the topic was made again) starts at the beginning, one before it at the
+   * beginning too. Call before {@link #start()}.
+   */
+  public TopicReader startingAt(Function<TopicPartition, OptionalLong> startAt) {
+    this.startAt = Objects.requireNonNull(startAt, "startAt should not be null");
     return this;
   }
 
@@ -325,7 +341,16 @@ public final class TopicReader implements AutoCloseable {
     Map<TopicPartition, Long> ends = consumer.endOffsets(fresh);
     for (TopicPartition tp : fresh) {
       long end = ends.get(tp);
-      long start = tail >= end ? begins.get(tp) : Math.max(begins.get(tp), end - tail);
+      long begin = begins.get(tp);
+      OptionalLong kept = startAt.apply(tp);
+      long start;
+      if (kept.isPresent()) {
+        long at = kept.getAsLong();
+        start = at > end || at < begin ? begin : at;
+        log.info("{} resumes at its stored offset {} (end {})", tp, start, end);
+      } else {
+        start = tail >= end ? begin : Math.max(begin, end - tail);
+      }
       consumer.seek(tp, start);
       takenUpAt.put(tp, end);
       resumeAt.put(tp, start);

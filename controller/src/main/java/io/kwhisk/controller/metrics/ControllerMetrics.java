@@ -3,6 +3,7 @@ package io.kwhisk.controller.metrics;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.metrics.JvmMeters;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -25,6 +26,7 @@ public final class ControllerMetrics {
   public static final String READERS_DOWN = "kwhisk.controller.readers.down";
   public static final String DEAD_LETTERS = "kwhisk.controller.dead.letters";
   public static final String DELETED_QUEUED = "kwhisk.controller.activations.deleted";
+  public static final String STORE_RECORDS = "kwhisk.controller.activation.store.records";
 
   private final PrometheusMeterRegistry registry;
   private final Counter[] completed = new Counter[4];
@@ -119,6 +121,21 @@ public final class ControllerMetrics {
   public void readers(Supplier<Number> down) {
     Gauge.builder(READERS_DOWN, down)
         .description("Kafka readers stopped on an error, to be restarted")
+        .register(registry);
+  }
+
+  /**
+   * Records the activation store kept and dropped (duplicates of an id it holds, or ended beyond
+   * retention) since the controller started.
+   */
+  public void activationStore(Supplier<Number> stored, Supplier<Number> dropped) {
+    FunctionCounter.builder(STORE_RECORDS, stored, s -> s.get().doubleValue())
+        .tag("outcome", "stored")
+        .description("completions the activation store kept or dropped")
+        .register(registry);
+    FunctionCounter.builder(STORE_RECORDS, dropped, s -> s.get().doubleValue())
+        .tag("outcome", "dropped")
+        .description("completions the activation store kept or dropped")
         .register(registry);
   }
 

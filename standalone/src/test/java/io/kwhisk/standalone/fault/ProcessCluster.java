@@ -124,6 +124,8 @@ final class ProcessCluster implements AutoCloseable {
     all.put("kwhisk.controller.id", Integer.toString(id));
     all.put("kwhisk.controller.port", Integer.toString(port));
     all.put("kwhisk.controller.host", "127.0.0.1");
+    // Under the cluster's directory: a restarted controller of this id finds its activation store.
+    all.putIfAbsent("kwhisk.controller.data-dir", dir.resolve("controllers").toString());
     Node node = node("controller" + id, port, "io.kwhisk.controller.ControllerMain", all);
     await()
         .atMost(Duration.ofSeconds(120))

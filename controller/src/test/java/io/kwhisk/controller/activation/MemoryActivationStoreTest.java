@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
-class ActivationStoreTest {
+class MemoryActivationStoreTest {
   static ActivationRecord record(String ns, String name, String id, long start) {
     return new ActivationRecord(
         ns,
@@ -28,7 +28,7 @@ class ActivationStoreTest {
 
   @Test
   void listsNewestFirstWithinTheNamespaceAndByName() {
-    ActivationStore store = new ActivationStore(10);
+    MemoryActivationStore store = new MemoryActivationStore(10);
     store.put(record("guest", "a", "1", 100));
     store.put(record("guest", "b", "2", 300));
     store.put(record("guest", "a", "3", 200));
@@ -46,7 +46,7 @@ class ActivationStoreTest {
 
   @Test
   void sinceAndUptoKeepOnlyActivationsThatStartedBetweenThemInclusive() {
-    ActivationStore store = new ActivationStore(10);
+    MemoryActivationStore store = new MemoryActivationStore(10);
     store.put(record("guest", "a", "1", 100));
     store.put(record("guest", "a", "2", 200));
     store.put(record("guest", "a", "3", 300));
@@ -63,7 +63,7 @@ class ActivationStoreTest {
 
   @Test
   void anotherNamespacesActivationIsNotFound() {
-    ActivationStore store = new ActivationStore(10);
+    MemoryActivationStore store = new MemoryActivationStore(10);
     store.put(record("other", "a", "4", 400));
     assertThat(store.get("guest", "4")).isEmpty();
     assertThat(store.get("other", "4")).isPresent();
@@ -71,7 +71,7 @@ class ActivationStoreTest {
 
   @Test
   void theOldestRecordIsEvictedBeyondCapacity() {
-    ActivationStore store = new ActivationStore(2);
+    MemoryActivationStore store = new MemoryActivationStore(2);
     store.put(record("guest", "a", "1", 1));
     store.put(record("guest", "a", "2", 2));
     store.put(record("guest", "a", "3", 3));

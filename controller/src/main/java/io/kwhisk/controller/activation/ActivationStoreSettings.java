@@ -1,0 +1,128 @@
+package io.kwhisk.controller.activation;
+
+import static io.kwhisk.common.config.ConfigChecks.requirePositive;
+
+import io.kwhisk.common.config.ConfigException;
+import io.kwhisk.common.config.ConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How a controller keeps activation records (keys {@code kwhisk.controller.activation-*}), checked
+ * here: an invalid value fails the start with a {@link ConfigException} naming its key.
+ *
+ * @param kind {@code rocksdb} (default): on disk at {@code path}, durable across restarts; {@code
+ *     memory}: the last {@code memorySize} records on the heap, lost on restart (tests, embedding)
+ * @param path the RocksDB directory, one per controller id ({@code <data-dir>/activations-<id>} by
+ *     default)
+ * @param retention how long a record stays readable after it ended (24 h by default); also the
+ *     {@code retention.ms} of the controller's {@code completed<id>} topic
+ * @param memorySize how many records the in-memory store keeps, and how many records before the end
+ *     of each completions topic it starts at
+ * @param cacheBytes RocksDB's block cache, which also holds the write buffers (memtables): the
+ *     store's native memory stays within about this
+ * @param writeBufferBytes RocksDB's memtable size; two of them at most, charged to the cache
+ */
+public record ActivationStoreSettings(
+    Kind kind,
+    Path path,
+    Duration retention,
+    int memorySize,
+    long cacheBytes,
+    long writeBufferBytes) {
+
+  public static final String KIND = "kwhisk.controller.activation-store";
+  public static final String DATA_DIR = "kwhisk.controller.data-dir";
+  public static final String PATH = "kwhisk.controller.activation-store-path";
+  public static final String RETENTION = "kwhisk.controller.activation-retention";
+  public static final String MEMORY_SIZE = "kwhisk.controller.activation-store-size";
+  public static final String CACHE_MB = "kwhisk.controller.activation-store-cache-mb";
+  public static final String WRITE_BUFFER_MB = "kwhisk.controller.activation-store-write-buffer-mb";
+
+  /** The controller's data directory unless configured: relative to the working directory. */
+  public static final String DEFAULT_DATA_DIR = ".kwhisk/controller";
+
+  private static final long MB = 1024L * 1024;
+
+  /** Where records are kept. */
+  public enum Kind {
+    ROCKSDB,
+    MEMORY
+  }
+
+  public ActivationStoreSettings {
+    if (kind == null) throw new ConfigException(KIND, "must be rocksdb or memory");
+    if (kind == Kind.ROCKSDB && path == null) throw new ConfigException(PATH, "must not be empty");
+    requirePositive(RETENTION, retention);
+    if (retention.toMillis() < 1000)
+      throw new ConfigException(RETENTION, "must be at least 1s, got " + retention);
+    if (memorySize < 1)
+      throw new ConfigException(MEMORY_SIZE, "must be 1 or more, got " + memorySize);
+    if (cacheBytes < 4 * MB)
+      throw new ConfigException(CACHE_MB, "must be at least 4, got " + cacheBytes / MB);
+    if (writeBufferBytes < MB)
+      throw new ConfigException(
+          WRITE_BUFFER_MB, "must be at least 1, got " + writeBufferBytes / MB);
+    if (writeBufferBytes * 2 > cacheBytes) {
+      throw new ConfigException(
+          WRITE_BUFFER_MB,
+          "must be at most half of "
+              + CACHE_MB
+              + " ("
+              + cacheBytes / MB
+              + "), got "
+              + writeBufferBytes / MB);
+    }
+  }
+
+  /**
+   * Reads every value from {@code source}, with the documented defaults; {@code id}: the
+   * controller's.
+   */
+  public static ActivationStoreSettings from(ConfigSource source, int id) {
+    Kind kind = source.get(KIND).map(ActivationStoreSettings::parseKind).orElse(Kind.ROCKSDB);
+    String dataDir = source.string(DATA_DIR, DEFAULT_DATA_DIR);
+    if (dataDir.isBlank()) throw new ConfigException(DATA_DIR, "must not be empty");
+    String path = source.string(PATH, "");
+    Path resolved;
+    try {
+      resolved =
+          path.isBlank()
+              ? Path.of(dataDir).resolve("activations-" + id).toAbsolutePath()
+              : Path.of(path).toAbsolutePath();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(
+          path.isBlank() ? DATA_DIR : PATH, "is not a path: " + e.getMessage());
+    }
+    return new ActivationStoreSettings(
+        kind,
+        resolved,
+        source.duration(RETENTION, Duration.ofHours(24)),
+        source.integer(MEMORY_SIZE, 10_000),
+        source.longValue(CACHE_MB, 32) * MB,
+        source.longValue(WRITE_BUFFER_MB, 8) * MB);
+  }
+
+  /** An in-memory store of {@code size} records (tests). */
+  public static ActivationStoreSettings memory(int size) {
+    return new ActivationStoreSettings(
+        Kind.MEMORY, null, Duration.ofHours(24), size, 32 * MB, 8 * MB);
+  }
+
+  /** Opens the store these settings describe. */
+  public ActivationStore open() {
+    return kind == Kind.MEMORY
+        ? new MemoryActivationStore(memorySize)
+        : RocksActivationStore.open(this);
+  }
+
+  private static Kind parseKind(String value) {
+    try {
+      return Kind.valueOf(Objects.requireNonNull(value).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(KIND, "must be rocksdb or memory, got " + value);
+    }
+  }
+}
