@@ -9,6 +9,7 @@ import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.controller.activation.ActivationStoreSettings;
+import io.kwhisk.controller.api.ApiSettings;
 import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.api.server.ServerSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
@@ -84,7 +85,8 @@ public record ControllerConfig(
     int schedulingPartitions,
     int firesPerMinute,
     BlackboxImages blackboxImages,
-    ServerSettings server) {
+    ServerSettings server)
+    implements ApiSettings {
 
   public static final String ID = "kwhisk.controller.id";
   public static final String HOST = "kwhisk.controller.host";

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The controller's import rules: it depends on common only (never on the invoker, the embedded
- * broker, a launcher or perf), its feature packages form no cycle, and only the HTTP layer (and the
- * wiring) knows the HTTP layer, so the scheduler, stores and readers can be reused and tested
- * alone. Kept here so that building the controller alone checks them.
+ * broker, a launcher or perf), its feature packages form no cycle and never import the wiring in
+ * the root package, and only the HTTP layer (and the wiring) knows the HTTP layer, so the
+ * scheduler, stores and readers can be reused and tested alone. Kept here so that building the
+ * controller alone checks them.
  */
 @Timeout(30)
 class ControllerLayeringTest {
@@ -48,6 +49,26 @@ class ControllerLayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.kwhisk.controller.api..", "org.apache.pekko.http..")
+        .check(CLASSES);
+  }
+
+  /**
+   * The root package is the wiring ({@code Controller}, {@code ControllerMain}, the configuration
+   * record): it knows every feature, no feature knows it, so a feature is built and tested from its
+   * collaborators alone (the API reads its few settings through {@code api.ApiSettings}). The one
+   * exception is the admin command line, an entry point of its own that is configured exactly as a
+   * controller is, so it reads the controller's configuration.
+   */
+  @Test
+  void featurePackagesDoNotDependOnTheWiringInTheRootPackage() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.kwhisk.controller")
+        .and()
+        .haveNameNotMatching("io\\.kwhisk\\.controller\\.admin\\.Admin(Main|Limits)(\\$.*)?")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.kwhisk.controller")
         .check(CLASSES);
   }
 

@@ -2,6 +2,7 @@ package io.kwhisk.perf;
 
 import io.kwhisk.perf.cli.Commands;
 import io.kwhisk.perf.cli.Options;
+import io.kwhisk.perf.cli.TraceCommands;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,6 +39,7 @@ public final class PerfMain {
       return 0;
     }
     Commands commands = new Commands(System.out, System.err);
+    TraceCommands traces = new TraceCommands(System.out, System.err);
     List<String> rest = args.subList(1, args.size());
     try {
       switch (args.get(0)) {
@@ -56,13 +58,13 @@ public final class PerfMain {
           commands.report(rest);
           return 0;
         case "trace":
-          commands.trace(rest);
+          traces.trace(rest);
           return 0;
         case "engine":
-          commands.engine(rest);
+          traces.engine(rest);
           return 0;
         case "keepalive":
-          commands.keepAlive(rest);
+          traces.keepAlive(rest);
           return 0;
         case "latency":
           commands.latency(rest);

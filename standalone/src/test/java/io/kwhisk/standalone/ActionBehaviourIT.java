@@ -6,18 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,26 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * large for a record is a developer error; a python:3 action; the standalone's per-minute limit.
  */
 class ActionBehaviourIT {
-  @TempDir static Path dataDir;
-  static Standalone standalone;
+  @RegisterExtension static final SharedStandalone platform = new SharedStandalone();
   static WhiskApi api;
 
   @BeforeAll
   static void start() throws Exception {
-    standalone =
-        Standalone.start(
-            ConfigSource.fromEnvironment(
-                Map.of(
-                    "kwhisk.standalone.data-dir", dataDir.toString(),
-                    "kwhisk.controller.port", "0",
-                    "kwhisk.invoker.keep-alive", "30s",
-                    "kwhisk.controller.blocking-wait", "60s")));
-    api = new WhiskApi(standalone);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (standalone != null) standalone.close();
+    api = platform.api();
   }
 
   @Test

@@ -4,15 +4,14 @@ import static io.kwhisk.standalone.WhiskApi.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,25 +36,12 @@ class ActionContextIT {
         });
       }""";
 
-  @TempDir static Path dataDir;
-  static Standalone standalone;
+  @RegisterExtension static final SharedStandalone platform = new SharedStandalone();
   static WhiskApi api;
 
   @BeforeAll
   static void start() throws Exception {
-    standalone =
-        Standalone.start(
-            ConfigSource.fromEnvironment(
-                Map.of(
-                    "kwhisk.standalone.data-dir", dataDir.toString(),
-                    "kwhisk.controller.port", "0",
-                    "kwhisk.invoker.keep-alive", "30s")));
-    api = new WhiskApi(standalone);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (standalone != null) standalone.close();
+    api = platform.api();
   }
 
   @Test
@@ -69,14 +55,14 @@ class ActionContextIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode record = json(r);
     JsonNode env = record.path("response").path("result").path("env");
-    int port = java.net.URI.create(standalone.apiHost()).getPort();
+    int port = java.net.URI.create(api.apiHost()).getPort();
     assertThat(env.path("__OW_API_HOST").asText()).matches("http://[0-9.]+:" + port);
     assertThat(env.has("__OW_API_KEY")).isFalse();
     assertThat(record.path("response").path("result").path("api").asInt())
         .as("the API answers the action, " + "without a key")
         .isEqualTo(401);
-    assertThat(env.path("__OW_NAMESPACE").asText()).isEqualTo("guest");
-    assertThat(env.path("__OW_ACTION_NAME").asText()).isEqualTo("/guest/plain");
+    assertThat(env.path("__OW_NAMESPACE").asText()).isEqualTo(api.namespace());
+    assertThat(env.path("__OW_ACTION_NAME").asText()).isEqualTo("/" + api.namespace() + "/plain");
     assertThat(env.path("__OW_ACTION_VERSION").asText()).isEqualTo("0.0.1");
     assertThat(env.path("__OW_ACTIVATION_ID").asText())
         .isEqualTo(record.path("activationId").asText());
@@ -93,7 +79,7 @@ class ActionContextIT {
         CONTEXT,
         ",\"annotations\":[{\"key\":\"provide-api-key\",\"value\":true}]");
     JsonNode result = json(api.post("/actions/keyed?blocking=true&result=true", "{}"));
-    assertThat(result.path("env").path("__OW_API_KEY").asText()).isEqualTo(standalone.auth());
+    assertThat(result.path("env").path("__OW_API_KEY").asText()).isEqualTo(api.auth());
     assertThat(result.path("api").asInt()).as("%s", result).isEqualTo(200);
   }
 
@@ -117,7 +103,8 @@ class ActionContextIT {
         ",\"annotations\":[{\"key\":\"provide-api-key\",\"value\":true}]");
     JsonNode result = json(api.post("/actions/caller?blocking=true&result=true", "{\"n\":21}"));
     assertThat(result.path("fromCallee").path("twice").asInt()).as("%s", result).isEqualTo(42);
-    assertThat(result.path("fromCallee").path("by").asText()).isEqualTo("/guest/callee");
+    assertThat(result.path("fromCallee").path("by").asText())
+        .isEqualTo("/" + api.namespace() + "/callee");
   }
 
   @Test

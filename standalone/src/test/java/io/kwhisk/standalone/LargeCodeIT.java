@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.code.CodeChunks;
-import io.kwhisk.common.config.ConfigSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Zip actions with their dependencies up to OpenWhisk's 48 MB of code (issue 12): created with
@@ -30,25 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * is refused with OpenWhisk's 413.
  */
 class LargeCodeIT {
-  @TempDir static Path dataDir;
-  static Standalone standalone;
+  @RegisterExtension static final SharedStandalone platform = new SharedStandalone();
   static WhiskApi api;
 
   @BeforeAll
   static void start() throws Exception {
-    standalone =
-        Standalone.start(
-            ConfigSource.fromEnvironment(
-                Map.of(
-                    "kwhisk.standalone.data-dir", dataDir.toString(),
-                    "kwhisk.controller.port", "0",
-                    "kwhisk.controller.blocking-wait", "60s")));
-    api = new WhiskApi(standalone);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (standalone != null) standalone.close();
+    api = platform.api();
   }
 
   @Test

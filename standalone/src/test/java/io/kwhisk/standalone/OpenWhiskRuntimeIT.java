@@ -5,17 +5,15 @@ import static io.kwhisk.standalone.WhiskApi.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,29 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh container after an action threw.
  */
 class OpenWhiskRuntimeIT {
-  @TempDir static Path dataDir;
   @TempDir static Path context;
   static String image;
-  static Standalone standalone;
+  @RegisterExtension static final SharedStandalone platform = new SharedStandalone();
   static WhiskApi api;
 
   @BeforeAll
   static void start() throws Exception {
     image = OpenWhiskNodeRuntime.build(context);
-    standalone =
-        Standalone.start(
-            ConfigSource.fromEnvironment(
-                Map.of(
-                    "kwhisk.standalone.data-dir", dataDir.toString(),
-                    "kwhisk.controller.port", "0",
-                    "kwhisk.invoker.keep-alive", "30s",
-                    "kwhisk.controller.blocking-wait", "60s")));
-    api = new WhiskApi(standalone);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (standalone != null) standalone.close();
+    api = platform.api();
   }
 
   @Test

@@ -6,45 +6,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OpenWhisk's programming model beyond single actions (issue 11), every hop real (broker, invoker,
  * containers): packages and bindings, sequences, triggers and rules, web actions, the alarms feed.
  */
 class ProgrammingModelIT {
-  @TempDir static Path dataDir;
-  static Standalone standalone;
+  @RegisterExtension static final SharedStandalone platform = new SharedStandalone();
   static WhiskApi api;
 
   @BeforeAll
   static void start() throws Exception {
-    standalone =
-        Standalone.start(
-            ConfigSource.fromEnvironment(
-                Map.of(
-                    "kwhisk.standalone.data-dir", dataDir.toString(),
-                    "kwhisk.controller.port", "0",
-                    "kwhisk.invoker.keep-alive", "30s")));
-    api = new WhiskApi(standalone);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (standalone != null) standalone.close();
+    api = platform.api();
   }
 
   @Test
@@ -85,8 +68,8 @@ class ProgrammingModelIT {
     assertThat(record.path("response").path("result").path("msg").asText())
         .isEqualTo("bonjour kwhisk!");
     assertThat(record.path("name").asText()).isEqualTo("hi");
-    assertThat(record.path("namespace").asText()).isEqualTo(standalone.namespace());
-    assertThat(annotation(record, "path").asText()).isEqualTo(standalone.namespace() + "/greet/hi");
+    assertThat(record.path("namespace").asText()).isEqualTo(api.namespace());
+    assertThat(annotation(record, "path").asText()).isEqualTo(api.namespace() + "/greet/hi");
     String id = record.path("activationId").asText();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -116,7 +99,7 @@ class ProgrammingModelIT {
                 "{\"exec\":{\"kind\":\"sequence\",\"components\":"
                     + "[\"/_/seq-add\",\"/_/seq-double\",\"/_/seqpkg/square\"]}}"));
     assertThat(created.path("exec").path("components").get(2).asText())
-        .isEqualTo("/" + standalone.namespace() + "/seqpkg/square");
+        .isEqualTo("/" + api.namespace() + "/seqpkg/square");
 
     HttpResponse<String> blocking = api.post("/actions/calc?blocking=true", "{\"n\":1}");
     assertThat(blocking.statusCode()).as(blocking.body()).isEqualTo(200);
@@ -251,7 +234,7 @@ class ProgrammingModelIT {
         "guarded", "function main(p) { return {ok: true}; }",
         ",{\"key\":\"require-whisk-auth\",\"value\":\"s3cret\"}", "");
     node("hidden", "function main(p) { return {}; }", "[]");
-    String base = standalone.apiHost() + "/api/v1/web/" + standalone.namespace() + "/default/";
+    String base = api.apiHost() + "/api/v1/web/" + api.namespace() + "/default/";
 
     HttpResponse<String> html =
         send(HttpRequest.newBuilder(URI.create(base + "page.html?name=kwhisk")).GET());

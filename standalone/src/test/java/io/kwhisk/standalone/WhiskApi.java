@@ -12,15 +12,38 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * The REST API of a running standalone as a test calls it: paths under {@code
- * /api/v1/namespaces/_}.
+ * The REST API of a running standalone as a test calls it, as one namespace's user: paths under
+ * {@code /api/v1/namespaces/_}.
  */
 final class WhiskApi {
   private final HttpClient http = HttpClient.newHttpClient();
-  private final Standalone standalone;
+  private final String apiHost;
+  private final String auth;
+  private final String namespace;
 
+  /** As the standalone's own namespace. */
   WhiskApi(Standalone standalone) {
-    this.standalone = standalone;
+    this(standalone.apiHost(), standalone.auth(), standalone.namespace());
+  }
+
+  /** As the user of {@code namespace}, whose key is {@code auth} ({@code uuid:key}). */
+  WhiskApi(String apiHost, String auth, String namespace) {
+    this.apiHost = apiHost;
+    this.auth = auth;
+    this.namespace = namespace;
+  }
+
+  String apiHost() {
+    return apiHost;
+  }
+
+  /** {@code uuid:key} of the namespace. */
+  String auth() {
+    return auth;
+  }
+
+  String namespace() {
+    return namespace;
   }
 
   HttpResponse<String> put(String action, String body) throws IOException, InterruptedException {
@@ -50,9 +73,8 @@ final class WhiskApi {
   }
 
   HttpRequest.Builder request(String path) {
-    String basic =
-        Base64.getEncoder().encodeToString(standalone.auth().getBytes(StandardCharsets.UTF_8));
-    return HttpRequest.newBuilder(URI.create(standalone.apiHost() + "/api/v1/namespaces/_" + path))
+    String basic = Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
+    return HttpRequest.newBuilder(URI.create(apiHost + "/api/v1/namespaces/_" + path))
         .timeout(Duration.ofSeconds(90))
         .header("Authorization", "Basic " + basic)
         .header("Content-Type", "application/json");

@@ -14,8 +14,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where configuration values come from, first match wins: explicit overrides (tests, launchers),
@@ -25,7 +23,6 @@ import java.util.regex.Pattern;
  * record; nothing reads configuration later.
  */
 public final class ConfigSource {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private final Map<String, String> overrides;
   private final Map<String, String> env;
@@ -205,7 +202,7 @@ public final class ConfigSource {
    * A duration such as {@code 250ms}, {@code 10s}, {@code 5m}; a bare number means milliseconds.
    */
   public Duration duration(String key, Duration fallback) {
-    return get(key).map(v -> parseDuration(key, v)).orElse(fallback);
+    return get(key).map(v -> Durations.parse(key, v)).orElse(fallback);
   }
 
   /**
@@ -214,22 +211,6 @@ public final class ConfigSource {
    */
   public static String envName(String key) {
     return key.toUpperCase().replace('.', '_').replace('-', '_');
-  }
-
-  static Duration parseDuration(String key, String value) {
-    Matcher m = DURATION.matcher(value.trim());
-    if (!m.matches()) {
-      throw new ConfigException(
-          key, "expected a duration such as 500ms, 10s or 5m, got '" + value + "'");
-    }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "ms" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
   }
 
   private static int parseInt(String key, String v) {

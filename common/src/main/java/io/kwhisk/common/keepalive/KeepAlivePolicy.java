@@ -1,5 +1,6 @@
 package io.kwhisk.common.keepalive;
 
+import io.kwhisk.common.config.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,7 +31,7 @@ public sealed interface KeepAlivePolicy {
 
     @Override
     public String name() {
-      return "fixed:" + Policies.format(keepAlive);
+      return "fixed:" + Durations.format(keepAlive);
     }
   }
 
@@ -115,8 +116,8 @@ public sealed interface KeepAlivePolicy {
     @Override
     public String name() {
       return "hybrid:"
-          + Policies.format(fallback)
-          + (minKeepAlive.isZero() ? "" : ",min:" + Policies.format(minKeepAlive));
+          + Durations.format(fallback)
+          + (minKeepAlive.isZero() ? "" : ",min:" + Durations.format(minKeepAlive));
     }
   }
 }

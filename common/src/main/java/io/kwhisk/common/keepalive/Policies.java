@@ -21,11 +21,4 @@ public final class Policies {
           throw new IllegalArgumentException("a keep-alive policy is fixed or hybrid, was " + kind);
     };
   }
-
-  static String format(Duration d) {
-    long s = d.toSeconds();
-    if (s % 3600 == 0 && s > 0) return s / 3600 + "h";
-    if (s % 60 == 0 && s > 0) return s / 60 + "m";
-    return s + "s";
-  }
 }

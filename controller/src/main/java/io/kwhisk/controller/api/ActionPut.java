@@ -71,7 +71,7 @@ public record ActionPut(
 
   public static ActionPut parse(byte[] body, Set<String> kinds) {
     JsonNode root = readObject(body);
-    Exec exec = root.hasNonNull("exec") ? parseExec(root.get("exec"), kinds) : null;
+    Exec exec = root.hasNonNull("exec") ? ExecParser.parse(root.get("exec"), kinds) : null;
     Map<String, JsonNode> parameters =
         root.hasNonNull("parameters") ? keyValues("parameters", root.get("parameters")) : null;
     Set<String> initParameters = parameters == null ? null : initKeys(root.get("parameters"));
@@ -236,135 +236,11 @@ public record ActionPut(
     return root;
   }
 
-  private static Exec parseExec(JsonNode node, Set<String> kinds) {
-    if (!node.isObject()) throw ApiError.badRequest("The field 'exec' must be an object.");
-    String kind = text(node, "exec.kind");
-    if (kind == null) throw ApiError.badRequest("The field 'exec.kind' is required.");
-    if (Exec.SEQUENCE.equals(kind)) return parseSequence(node);
-    if (!kinds.contains(kind)) {
-      throw ApiError.badRequest(
-          "The action kind '"
-              + kind
-              + "' is not supported; known kinds: "
-              + String.join(", ", new java.util.TreeSet<>(kinds))
-              + ".");
-    }
-    String code = text(node, "exec.code");
-    String main = text(node, "exec.main");
-    String image = text(node, "exec.image");
-    if (node.hasNonNull("binary") && !node.get("binary").isBoolean()) {
-      throw ApiError.badRequest("The field 'exec.binary' must be a boolean.");
-    }
-    // As OpenWhisk: whether the code is binary (a base64 zip or jar) is read from the code, not
-    // from the request.
-    boolean binary = isBinaryCode(code);
-    boolean blackbox = Exec.BLACKBOX.equals(kind);
-    if (blackbox && (image == null || image.isBlank())) {
-      throw ApiError.badRequest("The field 'exec.image' is required for a blackbox action.");
-    }
-    if (!blackbox && (code == null || code.isEmpty())) {
-      throw ApiError.badRequest(
-          "The field 'exec.code' is required for an action of kind '" + kind + "'.");
-    }
-    checkExecSize(utf8Length(code) + utf8Length(main));
-    return new Exec(resolveDefault(kind, kinds), code, main, binary, image);
-  }
-
-  /** OpenWhisk's check of an exec's size: 413 with its message above {@link #MAX_EXEC_BYTES}. */
-  static void checkExecSize(long size) {
-    if (size > MAX_EXEC_BYTES) {
-      throw new ApiError(
-          413, "exec larger than allowed: " + size + " > " + MAX_EXEC_BYTES + " bytes.");
-    }
-  }
-
-  /** The length of {@code s} in UTF-8 (0 for null), without encoding it. */
-  static long utf8Length(String s) {
-    if (s == null) return 0;
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) n += 1;
-      else if (c < 0x800) n += 2;
-      else if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else n += 3;
-    }
-    return n;
-  }
-
   /**
-   * A sequence's exec: {@code components}, an array of fully qualified action names. Whether they
-   * exist, fit the limit and make no cycle is checked against the store when the action is written.
+   * The string at {@code path}'s last segment of {@code parent}, null when absent; 400 if not a
+   * string.
    */
-  private static Exec parseSequence(JsonNode node) {
-    JsonNode components = node.get("components");
-    if (components == null || !components.isArray()) {
-      throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
-    }
-    List<String> names = new ArrayList<>();
-    for (JsonNode c : components) {
-      if (!c.isTextual())
-        throw ApiError.badRequest("The field 'exec.components' must be an array of action names.");
-      names.add(c.asText());
-    }
-    if (names.isEmpty()) throw ApiError.badRequest("No component specified for the sequence.");
-    return Exec.sequence(names);
-  }
-
-  /**
-   * OpenWhisk's test for binary code: trimmed, not empty, a multiple of 4 characters, all base64
-   * (with at most two '=' of padding at the end). Written out rather than as OpenWhisk's regular
-   * expression, whose repeated group Java matches recursively: a code of a few megabytes would
-   * overflow the stack.
-   */
-  static boolean isBinaryCode(String code) {
-    if (code == null) return false;
-    String t = code.trim();
-    int n = t.length();
-    if (n == 0 || n % 4 != 0) return false;
-    int padding = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
-    for (int i = 0; i < n - padding; i++) {
-      char c = t.charAt(i);
-      boolean base64 =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '+'
-              || c == '/';
-      if (!base64) return false;
-    }
-    return true;
-  }
-
-  /**
-   * A {@code <family>:default} kind is stored as the family's real kind, as OpenWhisk resolves it:
-   * the highest version among the known kinds of that family ({@code nodejs:default} becomes {@code
-   * nodejs:20}).
-   */
-  static String resolveDefault(String kind, Set<String> kinds) {
-    if (!kind.endsWith(":default")) return kind;
-    String family = kind.substring(0, kind.length() - "default".length());
-    return kinds.stream()
-        .filter(k -> k.startsWith(family) && !k.equals(kind))
-        .max(
-            java.util.Comparator.comparingInt((String k) -> version(k.substring(family.length())))
-                .thenComparing(k -> k))
-        .orElse(kind);
-  }
-
-  private static int version(String v) {
-    try {
-      return Integer.parseInt(v.replaceAll("[^0-9].*$", ""));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static String text(JsonNode parent, String path) {
+  static String text(JsonNode parent, String path) {
     JsonNode v = parent.get(path.substring(path.lastIndexOf('.') + 1));
     if (v == null || v.isNull()) return null;
     if (!v.isTextual()) throw ApiError.badRequest("The field '" + path + "' must be a string.");

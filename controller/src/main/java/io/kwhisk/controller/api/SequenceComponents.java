@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
  * record.
  */
 final class SequenceComponents implements SequenceRunner.Components {
-  private final ActionsApi actions;
+  private final Invocations actions;
   private final PackageResolver packages;
   private final Waiters waiters;
 
-  SequenceComponents(ActionsApi actions, PackageResolver packages, Waiters waiters) {
+  SequenceComponents(Invocations actions, PackageResolver packages, Waiters waiters) {
     this.actions = actions;
     this.packages = packages;
     this.waiters = waiters;
@@ -47,7 +47,7 @@ final class SequenceComponents implements SequenceRunner.Components {
       String cause,
       String transactionId,
       Duration wait) {
-    ActionsApi.Submitted submitted =
+    Invocations.Submitted submitted =
         actions.submit(who, action, params, true, transactionId, activationId, cause);
     return submitted
         .queued()

@@ -1,12 +1,8 @@
 package io.kwhisk.controller.sequence;
 
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
-import io.kwhisk.common.message.KeyValue;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -61,12 +57,6 @@ public record SequenceNote(
    * record.
    */
   public ActivationRecord interruptedRecord(long now) {
-    List<KeyValue> annotations = new ArrayList<>();
-    boolean topmost = cause == null;
-    annotations.add(new KeyValue("topmost", BooleanNode.valueOf(topmost)));
-    annotations.add(new KeyValue("path", TextNode.valueOf(path)));
-    annotations.add(new KeyValue("kind", TextNode.valueOf("sequence")));
-    if (!topmost) annotations.add(new KeyValue("causedBy", TextNode.valueOf("sequence")));
     ActivationResponse response =
         ActivationResponse.whiskError(Json.object().put("error", INTERRUPTED));
     String name = path.substring(path.lastIndexOf('/') + 1);
@@ -82,7 +72,7 @@ public record SequenceNote(
         response.statusCode(),
         response,
         components,
-        annotations,
+        SequenceRunner.annotations(path, cause),
         false,
         cause);
   }

@@ -6,10 +6,12 @@ import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.topic.Topics;
+import io.kwhisk.controller.kafka.TopicReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +32,11 @@ import org.slf4j.LoggerFactory;
  * twice (a crash between the record and the tombstone) is a duplicate completion, which controllers
  * drop: the first one stays.
  *
- * <p>Blocks (start-up only): reads the compacted journal to its end, then waits for the records to
- * be written.
+ * <p>Blocks (start-up only): reads the compacted journal to its end (a {@link TopicReader}), then
+ * waits for the records to be written.
  */
 public final class SequenceRecovery {
   private static final Logger log = LoggerFactory.getLogger(SequenceRecovery.class);
-  private static final Duration POLL = Duration.ofMillis(200);
 
   private SequenceRecovery() {}
 
@@ -87,45 +82,35 @@ public final class SequenceRecovery {
   /** The notes of {@code controllerId} the journal holds: those written and not yet removed. */
   static Collection<SequenceNote> read(
       KafkaSettings kafka, String clientId, int controllerId, Duration timeout)
-      throws TimeoutException {
-    Map<String, Object> props = kafka.readerConfig(clientId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-    Map<String, SequenceNote> notes = new LinkedHashMap<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(Topics.SEQUENCES, timeout)) {
-        partitions.add(new TopicPartition(p.topic(), p.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      while (!reached(consumer, end)) {
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException(
-              "the sequence journal was not read to its end within " + timeout);
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          if (r.value() == null) {
-            notes.remove(r.key());
-            continue;
-          }
-          SequenceNote note = decode(r);
-          if (note != null) notes.put(r.key(), note);
-        }
-      }
+      throws InterruptedException, TimeoutException {
+    // Written by the reader's thread; read here once it was closed (its thread joined).
+    Map<String, SequenceNote> notes = Collections.synchronizedMap(new LinkedHashMap<>());
+    try (TopicReader reader =
+        new TopicReader(
+                kafka,
+                clientId,
+                Topics.SEQUENCES,
+                Long.MAX_VALUE,
+                r -> {
+                  if (r.value() == null) {
+                    notes.remove(r.key());
+                    return;
+                  }
+                  SequenceNote note = decode(r);
+                  if (note != null) notes.put(r.key(), note);
+                })
+            .start()) {
+      reader.caughtUp().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("the sequence journal was not read to its end within " + timeout);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the sequence journal: " + e.getCause(), e);
     }
-    notes.values().removeIf(n -> n.controller() != controllerId);
-    return notes.values();
-  }
-
-  private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) return false;
+    synchronized (notes) {
+      List<SequenceNote> mine = new ArrayList<>();
+      for (SequenceNote n : notes.values()) if (n.controller() == controllerId) mine.add(n);
+      return mine;
     }
-    return true;
   }
 
   private static SequenceNote decode(ConsumerRecord<String, byte[]> r) {

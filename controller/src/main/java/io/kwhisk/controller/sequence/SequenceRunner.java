@@ -209,8 +209,10 @@ public final class SequenceRunner {
       String sequenceId,
       String transactionId,
       SequenceNote note) {
-    if (index > 0) journal.progressed(note.progressed(so.logs(), so.duration()));
+    // Its end writes the record, then removes the note: no progress note before that, so a
+    // sequence's last component costs one journal write (the tombstone), not two.
     if (index == names.size() || so.stop()) return CompletableFuture.completedFuture(so);
+    if (index > 0) journal.progressed(note.progressed(so.logs(), so.duration()));
     if (so.atomic() >= SequenceCheck.MAX_ATOMIC) {
       return CompletableFuture.completedFuture(
           so.fail(SequenceAccounting.applicationError(SequenceCheck.TOO_LONG), null));
@@ -287,12 +289,7 @@ public final class SequenceRunner {
       String cause,
       long start,
       long end) {
-    boolean topmost = cause == null;
-    List<KeyValue> annotations = new ArrayList<>();
-    annotations.add(new KeyValue("topmost", BooleanNode.valueOf(topmost)));
-    annotations.add(new KeyValue("path", TextNode.valueOf(sequence.fqn().path())));
-    annotations.add(new KeyValue("kind", TextNode.valueOf("sequence")));
-    if (!topmost) annotations.add(new KeyValue("causedBy", TextNode.valueOf("sequence")));
+    List<KeyValue> annotations = annotations(sequence.fqn().path(), cause);
     if (done.maxMemory() != null) {
       ObjectNode limits = Json.object();
       limits.put("timeout", sequence.limits().timeout());
@@ -316,5 +313,20 @@ public final class SequenceRunner {
         annotations,
         false,
         cause);
+  }
+
+  /**
+   * The annotations of every sequence record, OpenWhisk's: {@code topmost}, {@code path}, {@code
+   * kind: sequence}, and {@code causedBy: sequence} for a nested one ({@code cause} not null). A
+   * new list, to which a record may add more.
+   */
+  static List<KeyValue> annotations(String path, String cause) {
+    boolean topmost = cause == null;
+    List<KeyValue> annotations = new ArrayList<>();
+    annotations.add(new KeyValue("topmost", BooleanNode.valueOf(topmost)));
+    annotations.add(new KeyValue("path", TextNode.valueOf(path)));
+    annotations.add(new KeyValue("kind", TextNode.valueOf("sequence")));
+    if (!topmost) annotations.add(new KeyValue("causedBy", TextNode.valueOf("sequence")));
+    return annotations;
   }
 }

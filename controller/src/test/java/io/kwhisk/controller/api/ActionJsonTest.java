@@ -98,11 +98,12 @@ class ActionJsonTest {
 
   @Test
   void applicationAndDeveloperErrorsAnswer502AndPlatformErrors500() {
-    assertThat(ActionsApi.statusOf(record(ActivationResponse.success(null)))).isEqualTo(200);
-    assertThat(ActionsApi.statusOf(record(ActivationResponse.applicationError(null))))
+    assertThat(Invocations.statusOf(record(ActivationResponse.success(null)))).isEqualTo(200);
+    assertThat(Invocations.statusOf(record(ActivationResponse.applicationError(null))))
         .isEqualTo(502);
-    assertThat(ActionsApi.statusOf(record(ActivationResponse.developerError(null)))).isEqualTo(502);
-    assertThat(ActionsApi.statusOf(record(ActivationResponse.whiskError(null)))).isEqualTo(500);
+    assertThat(Invocations.statusOf(record(ActivationResponse.developerError(null))))
+        .isEqualTo(502);
+    assertThat(Invocations.statusOf(record(ActivationResponse.whiskError(null)))).isEqualTo(500);
   }
 
   static ActivationRecord record(ActivationResponse response) {

@@ -192,9 +192,9 @@ class ActionPutTest {
                 .exec()
                 .kind())
         .isEqualTo("python:3");
-    assertThat(ActionPut.isBinaryCode("abc")).isFalse();
-    assertThat(ActionPut.isBinaryCode("ab=c")).isFalse();
-    assertThat(ActionPut.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();
+    assertThat(ExecParser.isBinaryCode("abc")).isFalse();
+    assertThat(ExecParser.isBinaryCode("ab=c")).isFalse();
+    assertThat(ExecParser.isBinaryCode("a".repeat(4_000_000))).as("no stack overflow").isTrue();
   }
 
   @Test
@@ -221,11 +221,11 @@ class ActionPutTest {
   @Test
   void
       anExecOfFortyEightMegabytesIsAcceptedAndOneByteMoreIsRefusedWithOpenWhisksStatusAndMessage() {
-    ActionPut.checkExecSize(ActionPut.MAX_EXEC_BYTES);
-    assertThatThrownBy(() -> ActionPut.checkExecSize(ActionPut.MAX_EXEC_BYTES + 1))
+    ExecParser.checkExecSize(ActionPut.MAX_EXEC_BYTES);
+    assertThatThrownBy(() -> ExecParser.checkExecSize(ActionPut.MAX_EXEC_BYTES + 1))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413))
         .hasMessage("exec larger than allowed: 50331649 > 50331648 bytes.");
-    assertThat(ActionPut.utf8Length("aé€\uD83D\uDE00")).as("1 + 2 + 3 + 4 bytes").isEqualTo(10);
-    assertThat(ActionPut.utf8Length(null)).isZero();
+    assertThat(ExecParser.utf8Length("aé€\uD83D\uDE00")).as("1 + 2 + 3 + 4 bytes").isEqualTo(10);
+    assertThat(ExecParser.utf8Length(null)).isZero();
   }
 }

@@ -5,24 +5,16 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -226,10 +218,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       id = created.getId();
       docker.startContainerCmd(id).exec();
       InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
-      String ip = ipAddress(inspect);
-      awaitPort(ip, ACTION_PORT, spec.name());
+      String ip = StartedContainers.ipAddress(inspect, network);
+      StartedContainers.awaitPort(ip, ACTION_PORT, spec.name(), startTimeout);
       metrics.containerStarted(Duration.ofNanos(System.nanoTime() - began));
-      return new RunningContainer(id, spec.name(), ip, ACTION_PORT, logFile(inspect));
+      return new RunningContainer(
+          id, spec.name(), ip, ACTION_PORT, StartedContainers.logFile(inspect));
     } catch (RuntimeException e) {
       if (id != null) removeBlocking(id);
       throw new ContainerStartException(
@@ -239,101 +232,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
   }
 
-  /**
-   * The container's limits: its memory with swap equal to it (no swap: beyond it the kernel kills
-   * the action, which awaitStopped reports as an OOM kill), and the confinement of {@link
-   * ContainerHardening}.
-   */
+  /** The container's limits and confinement: {@link ActionHostConfig}. */
   HostConfig hostConfig(long memoryMb) {
-    long bytes = memoryMb * 1024 * 1024;
-    HostConfig host =
-        HostConfig.newHostConfig()
-            .withMemory(bytes)
-            .withMemorySwap(bytes)
-            .withNetworkMode(network)
-            .withPrivileged(false)
-            .withCapDrop(Capability.ALL)
-            .withUlimits(List.of(new Ulimit("nofile", hardening.nofile(), hardening.nofile())))
-            .withLogConfig(
-                new LogConfig(
-                    LogConfig.LoggingType.JSON_FILE,
-                    Map.of(
-                        "max-size",
-                        hardening.logMaxSizeMb() + "m",
-                        "max-file",
-                        Integer.toString(hardening.logMaxFiles()))));
-    if (!hardening.capAdd().isEmpty()) {
-      host.withCapAdd(
-          hardening.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
-    }
-    if (hardening.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
-    if (hardening.pidsLimit() > 0) host.withPidsLimit(hardening.pidsLimit());
-    int shares = hardening.cpuSharesFor(memoryMb);
-    if (shares > 0) host.withCpuShares(shares);
-    if (hardening.readOnlyRootFs()) {
-      host.withReadonlyRootfs(true)
-          .withTmpFs(
-              Map.of("/tmp", "rw,nosuid,nodev,size=" + hardening.tmpSizeMb() + "m,mode=1777"));
-    }
-    return host;
-  }
-
-  private String ipAddress(InspectContainerResponse inspect) {
-    Map<String, ContainerNetwork> networks = inspect.getNetworkSettings().getNetworks();
-    ContainerNetwork net = networks.get(network);
-    if (net == null && networks.size() == 1) net = networks.values().iterator().next();
-    if (net == null || net.getIpAddress() == null || net.getIpAddress().isEmpty()) {
-      throw new IllegalStateException("container has no IP address on network " + network);
-    }
-    return net.getIpAddress();
-  }
-
-  /**
-   * The container's json-file log when this process can read its output there: the json-file driver
-   * (the {@code local} driver's files are not JSON) and a file this process may read (the engine is
-   * local and we are allowed in {@code /var/lib/docker}). Rotated files ({@code <file>.1} ...) are
-   * followed by the reader. Null otherwise; the invoker then follows the log stream. Checked here,
-   * on the Docker executor, because it touches the file system.
-   */
-  private static Path logFile(InspectContainerResponse inspect) {
-    String path = inspect.getLogPath();
-    LogConfig config =
-        inspect.getHostConfig() == null ? null : inspect.getHostConfig().getLogConfig();
-    // By name: docker-java reads "json-file" as LoggingType.DEFAULT, whose value is the same
-    // string.
-    if (path == null
-        || path.isEmpty()
-        || config == null
-        || config.getType() == null
-        || !"json-file".equals(config.getType().getType())) {
-      return null;
-    }
-    Path file = Path.of(path);
-    return Files.isReadable(file) ? file : null;
-  }
-
-  private void awaitPort(String host, int port, String name) {
-    long deadline = System.nanoTime() + startTimeout.toNanos();
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(host, port), 200);
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "port "
-                  + host
-                  + ":"
-                  + port
-                  + " of "
-                  + name
-                  + " did not open within "
-                  + startTimeout.toMillis()
-                  + " ms");
-        }
-        sleep(20);
-      }
-    }
+    return ActionHostConfig.of(memoryMb, network, hardening);
   }
 
   @Override
@@ -380,7 +281,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
           while (true) {
             ContainerStatus status = statusBlocking(containerId);
             if (!status.running() || System.nanoTime() > deadline) return status;
-            sleep(25);
+            StartedContainers.sleep(25);
           }
         });
   }
@@ -463,14 +364,5 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   private <T> CompletionStage<T> async(Supplier<T> call) {
     return CompletableFuture.supplyAsync(call, executor);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

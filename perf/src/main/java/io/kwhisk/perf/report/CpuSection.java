@@ -26,7 +26,7 @@ final class CpuSection {
     if (measured.isEmpty()) return "";
     double max = 0;
     for (ScenarioResult r : measured) max = Math.max(max, total(r.cpu()));
-    double scale = BAR / HtmlReport.niceCeiling(max);
+    double scale = BAR / SvgChart.niceCeiling(max);
     int height = 40 + ROW * measured.size();
     StringBuilder svg =
         new StringBuilder(

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
@@ -27,16 +26,6 @@ import java.util.stream.Collectors;
  * shows the latest run; the tables show all.
  */
 public final class HtmlReport {
-  private static final String[] COLOURS = {
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"
-  };
-  private static final int WIDTH = 520;
-  private static final int HEIGHT = 300;
-  private static final int LEFT = 64;
-  private static final int RIGHT = 16;
-  private static final int TOP = 28;
-  private static final int BOTTOM = 60;
-
   private HtmlReport() {}
 
   public static String render(String title, List<ScenarioResult> rows) {
@@ -94,7 +83,7 @@ public final class HtmlReport {
     for (Map.Entry<String, List<ScenarioResult>> level : byLevel(rows).entrySet()) {
       html.append("<h2>").append(escape(level.getKey())).append("</h2>\n<section>\n");
       html.append(
-          chart(
+          SvgChart.chart(
               "Throughput (" + level.getKey() + ")",
               "actions",
               "successful activations / s",
@@ -106,7 +95,7 @@ public final class HtmlReport {
                   ScenarioResult::at,
                   ScenarioResult::tps)));
       html.append(
-          chart(
+          SvgChart.chart(
               "p99 latency (" + level.getKey() + ")",
               "actions",
               "p99 ms",
@@ -137,7 +126,7 @@ public final class HtmlReport {
         .append("burst's start. x axis: burst size N (log scale).</p>\n<section>\n");
     List<String> designs = designs(bursts, HtmlReport::burstSeries);
     html.append(
-        chart(
+        SvgChart.chart(
             "Container creations per second",
             "actions in the burst",
             "creations / s",
@@ -149,7 +138,7 @@ public final class HtmlReport {
                 BurstResult::at,
                 BurstResult::creationsPerSecond)));
     html.append(
-        chart(
+        SvgChart.chart(
             "Cold start p99",
             "actions in the burst",
             "p99 ms",
@@ -204,7 +193,7 @@ public final class HtmlReport {
 
   static String levelLabel(ScenarioResult r) {
     return r.openLoop()
-        ? String.format(Locale.ROOT, "open loop, %s requests/s", trim(r.rate()))
+        ? String.format(Locale.ROOT, "open loop, %s requests/s", SvgChart.trim(r.rate()))
         : "closed loop, " + r.users() + " users";
   }
 
@@ -247,154 +236,6 @@ public final class HtmlReport {
     return out;
   }
 
-  /** One line per design through its (x, y) points; x on a log scale, as the x's span decades. */
-  static String chart(
-      String title,
-      String xLabel,
-      String yLabel,
-      List<String> designs,
-      Map<String, TreeMap<Integer, Double>> series) {
-    TreeSet<Integer> xs = new TreeSet<>();
-    double maxY = 0;
-    for (TreeMap<Integer, Double> s : series.values()) {
-      xs.addAll(s.keySet());
-      for (double v : s.values()) maxY = Math.max(maxY, v);
-    }
-    if (xs.isEmpty()) xs.add(1);
-    double top = niceCeiling(maxY);
-    double logMin = Math.log10(Math.max(1, xs.first()));
-    double logMax = Math.log10(Math.max(1, xs.last()));
-    int plotW = WIDTH - LEFT - RIGHT;
-    int plotH = HEIGHT - TOP - BOTTOM;
-    int pad = 16;
-    ToDoubleFunction<Integer> px =
-        x ->
-            logMax == logMin
-                ? LEFT + plotW / 2.0
-                : LEFT
-                    + pad
-                    + (Math.log10(Math.max(1, x)) - logMin) / (logMax - logMin) * (plotW - 2 * pad);
-    ToDoubleFunction<Double> py = v -> TOP + plotH - v / top * plotH;
-
-    StringBuilder svg = new StringBuilder();
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" role=\"img\"><title>%s</title>\n",
-            WIDTH,
-            HEIGHT,
-            WIDTH,
-            HEIGHT,
-            escape(title)));
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%d\" y=\"16\" font-weight=\"bold\">%s</text>\n",
-            LEFT,
-            escape(title)));
-    for (int i = 0; i <= 5; i++) {
-      double v = top * i / 5;
-      double yy = py.applyAsDouble(v);
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                  + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-              LEFT,
-              WIDTH - RIGHT,
-              yy,
-              yy,
-              LEFT - 4,
-              yy + 4,
-              trim(v)));
-    }
-    for (int x : xs) {
-      double xx = px.applyAsDouble(x);
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
-                  + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
-              xx,
-              xx,
-              TOP,
-              TOP + plotH,
-              xx,
-              TOP + plotH + 14,
-              x));
-    }
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-                + "stroke=\"#999\"/>\n",
-            LEFT,
-            TOP,
-            plotW,
-            plotH));
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-            LEFT + plotW / 2.0,
-            TOP + plotH + 30,
-            escape(xLabel)));
-    svg.append(
-        String.format(
-            Locale.ROOT,
-            "<text transform=\"translate(12 %.1f) rotate(-90)\" "
-                + "text-anchor=\"middle\">%s</text>\n",
-            TOP + plotH / 2.0,
-            escape(yLabel)));
-    int legendX = LEFT;
-    for (String design : designs) {
-      TreeMap<Integer, Double> s = series.get(design);
-      if (s == null) continue;
-      String colour = COLOURS[designs.indexOf(design) % COLOURS.length];
-      StringBuilder points = new StringBuilder();
-      StringBuilder dots = new StringBuilder();
-      for (Map.Entry<Integer, Double> point : s.entrySet()) {
-        double xx = px.applyAsDouble(point.getKey());
-        double yy = py.applyAsDouble(point.getValue());
-        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xx, yy));
-        dots.append(
-            String.format(
-                Locale.ROOT,
-                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: "
-                    + "%d actions, %s</title></circle>",
-                xx,
-                yy,
-                colour,
-                escape(design),
-                point.getKey(),
-                trim(point.getValue())));
-      }
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<polyline class=\"series\" data-design=\"%s\" fill=\"none\" "
-                  + "stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%s\n",
-              escape(design),
-              colour,
-              points.toString().trim(),
-              dots));
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                  + "<text x=\"%d\" y=\"%d\">%s</text>\n",
-              legendX,
-              HEIGHT - 16,
-              colour,
-              legendX + 14,
-              HEIGHT - 7,
-              escape(design)));
-      legendX += 24 + 7 * design.length();
-    }
-    return svg.append("</svg>\n").toString();
-  }
-
   static String table(List<String> header, List<String> csvLines) {
     StringBuilder t = new StringBuilder("<table><tr>");
     for (String h : header) t.append("<th>").append(escape(h)).append("</th>");
@@ -405,23 +246,6 @@ public final class HtmlReport {
       t.append("</tr>\n");
     }
     return t.append("</table>\n").toString();
-  }
-
-  /**
-   * A round axis top >= v: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (1 for nothing
-   * measured).
-   */
-  static double niceCeiling(double v) {
-    if (v <= 0) return 1;
-    double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
-      if (step * magnitude >= v) return step * magnitude;
-    }
-    return 10 * magnitude;
-  }
-
-  private static String trim(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
   static String escape(String s) {

@@ -34,21 +34,21 @@ final class TraceSection {
         .append(
             "x axis: the function's rank by invocations (1 = most invoked, log scale).</p>\n<section>\n");
     html.append(
-        HtmlReport.chart(
+        SvgChart.chart(
             "p99 slowdown per function",
             "function rank",
             "p99 slowdown",
             designs,
             series(latest, TraceResult::slowdownP99)));
     html.append(
-        HtmlReport.chart(
+        SvgChart.chart(
             "Cold-start fraction per function",
             "function rank",
             "cold starts %",
             designs,
             series(latest, r -> 100 * r.coldFraction())));
     html.append(
-        HtmlReport.chart(
+        SvgChart.chart(
             "Container memory-time per function",
             "function rank",
             "GB-s",

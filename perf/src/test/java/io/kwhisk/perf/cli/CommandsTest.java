@@ -232,13 +232,13 @@ class CommandsTest {
 
   @Test
   void keepAlivePoliciesAreNamedByKindWindowAndLeastKeepAliveAndBadOnesAreRefused() {
-    assertThat(Commands.keepAlivePolicy("fixed:10m").name()).isEqualTo("fixed:10m");
-    assertThat(Commands.keepAlivePolicy("hybrid:4h").name()).isEqualTo("hybrid:4h");
-    assertThat(Commands.keepAlivePolicy("hybrid:4h:7m").name()).isEqualTo("hybrid:4h,min:7m");
-    assertThatThrownBy(() -> Commands.keepAlivePolicy("fixed:10m:1m"))
+    assertThat(TraceCommands.keepAlivePolicy("fixed:10m").name()).isEqualTo("fixed:10m");
+    assertThat(TraceCommands.keepAlivePolicy("hybrid:4h").name()).isEqualTo("hybrid:4h");
+    assertThat(TraceCommands.keepAlivePolicy("hybrid:4h:7m").name()).isEqualTo("hybrid:4h,min:7m");
+    assertThatThrownBy(() -> TraceCommands.keepAlivePolicy("fixed:10m:1m"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--policies");
-    assertThatThrownBy(() -> Commands.keepAlivePolicy("lru:1m"))
+    assertThatThrownBy(() -> TraceCommands.keepAlivePolicy("lru:1m"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

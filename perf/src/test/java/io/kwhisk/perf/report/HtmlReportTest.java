@@ -52,7 +52,7 @@ class HtmlReportTest {
   @Test
   void pointsRiseWithTheValueTheyPlot() {
     String svg =
-        HtmlReport.chart(
+        SvgChart.chart(
             "tps",
             "actions",
             "tps",
@@ -81,12 +81,12 @@ class HtmlReportTest {
   void labelsAreEscapedAndAxisTopsAreRound() {
     assertThat(HtmlReport.escape("<a&\"b\">")).isEqualTo("&lt;a&amp;&quot;b&quot;&gt;");
     assertThat(HtmlReport.render("<x>", List.of())).contains("&lt;x&gt;").contains("No results.");
-    assertThat(HtmlReport.niceCeiling(812)).isEqualTo(1000);
-    assertThat(HtmlReport.niceCeiling(130)).isEqualTo(150);
-    assertThat(HtmlReport.niceCeiling(3000)).isEqualTo(3000);
-    assertThat(HtmlReport.niceCeiling(0.31))
+    assertThat(SvgChart.niceCeiling(812)).isEqualTo(1000);
+    assertThat(SvgChart.niceCeiling(130)).isEqualTo(150);
+    assertThat(SvgChart.niceCeiling(3000)).isEqualTo(3000);
+    assertThat(SvgChart.niceCeiling(0.31))
         .isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(HtmlReport.niceCeiling(0)).isEqualTo(1);
+    assertThat(SvgChart.niceCeiling(0)).isEqualTo(1);
   }
 
   @Test
