@@ -339,8 +339,12 @@ public final class ActivationFeed implements ActivationSource {
   private void idle() {
     try {
       Ack ack = acks.poll(100, TimeUnit.MILLISECONDS);
-      if (ack != null)
-        log.debug("Dropping an acknowledgement of a record {} no longer holds", topic);
+      if (ack != null) {
+        log.debug(
+            "Dropping the acknowledgement of record {} of {}: the feed no longer holds it",
+            ack.delivery().offset(),
+            topic);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
