@@ -279,6 +279,9 @@ public final class Controller implements AutoCloseable {
                 store,
                 metrics::deletedQueued,
                 clock));
+    // Drains of deleted actions' queues that a stop cut short (here or on another controller).
+    int resumed = queueDrain.resume(Duration.ofSeconds(30));
+    if (resumed > 0) log.info("controller {} resumed {} queue drains", config.id(), resumed);
     PackageResolver resolver = new PackageResolver(store);
     CodeStore code =
         push(resources, new CodeStore(publisher, new CodeReader(config.kafka(), name + "-code")));

@@ -39,6 +39,13 @@ public final class Topics {
    */
   public static final String SEQUENCES = "sequences";
 
+  /**
+   * The drains of deleted actions' queues not yet finished, keyed by the action's path (compacted:
+   * a finished drain's note is a tombstone), so that a drain cut short by a controller's stop is
+   * resumed by the next controller that starts.
+   */
+  public static final String DRAINS = "drains";
+
   static final String ACTION_PREFIX = "act.";
   static final String COMPLETED_PREFIX = "completed";
 

@@ -18,9 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,6 +45,14 @@ import org.slf4j.LoggerFactory;
  * their real records) or after the action's time limit plus {@link #GRACE}, and deletes the topic
  * unless the action was created again meanwhile. Records accepted after the deletion (a new action
  * of the same name) are given back, never ended.
+ *
+ * <p>Resumable: the drain is noted in the {@link DrainJournal} before the action leaves {@code
+ * entities} ({@link #noted}), and the note goes only once the topic was deleted or the action was
+ * created again. A controller that stops mid-drain keeps the topic and the note; every controller
+ * resumes at its start the drains the journal still notes ({@link #resume}), so a drain cut short
+ * is finished by whichever controller starts next (two controllers draining one queue are two
+ * members of its group: each record still gets one error record, a second would be a duplicate the
+ * controllers drop).
  *
  * <p>One owned thread runs the drains, one after another: its Kafka calls block. At-least-once: a
  * record is acknowledged only after its error record was written; written twice, it is a duplicate
@@ -75,6 +86,7 @@ public final class QueueDrain implements AutoCloseable {
   private final IntConsumer ended;
   private final Clock clock;
   private final ExecutorService thread;
+  private final DrainJournal journal;
   private volatile boolean closing;
 
   /**
@@ -95,6 +107,7 @@ public final class QueueDrain implements AutoCloseable {
     this.entities = entities;
     this.ended = ended;
     this.clock = clock;
+    this.journal = new DrainJournal(sender);
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -105,8 +118,46 @@ public final class QueueDrain implements AutoCloseable {
   }
 
   /**
-   * Drains {@code action}, deleted at {@code deletedAt} (epoch ms), and deletes its topic;
-   * completes with how many activations it ended. Returns at once.
+   * Notes that {@code action} is about to be deleted and its queue drained; completes once the note
+   * is durable. Called before the action leaves {@code entities}, so that no deleted action's queue
+   * is left without a note: a note of an action whose delete then failed is skipped by {@link
+   * #resume} as long as the action exists.
+   */
+  public CompletionStage<Void> noted(Action action) {
+    return journal.noted(action);
+  }
+
+  /**
+   * Resumes the drains the journal notes and no controller finished (start-up, once {@code
+   * entities} is read; blocks while the journal is read): a drain whose topic is gone is over, one
+   * of an action that exists again is not resumed, every other one is queued on the drain thread
+   * and ends every activation left in the topic. Returns how many were resumed.
+   */
+  public int resume(Duration timeout) throws InterruptedException, TimeoutException {
+    int resumed = 0;
+    for (Action action : DrainJournal.pending(kafka, clientId + "-journal", timeout)) {
+      FullyQualifiedName fqn = action.fqn();
+      if (entities.action(fqn).isPresent()) continue; // deleting it failed, or it is being deleted
+      try {
+        if (!topics.actionTopicExists(fqn, CALL)) {
+          journal.done(fqn);
+          continue;
+        }
+      } catch (ExecutionException e) {
+        log.warn("Cannot tell whether the queue of {} is left: {}", fqn.path(), e.getCause());
+        continue;
+      }
+      log.info("Resuming the drain of the queue of deleted action {}", fqn.path());
+      drain(action, clock.millis()); // the action does not exist: all it queued is older
+      resumed++;
+    }
+    return resumed;
+  }
+
+  /**
+   * Drains {@code action}, deleted at {@code deletedAt} (epoch ms; activations enqueued later
+   * belong to an action created again and are given back), and deletes its topic; completes with
+   * how many activations it ended. Returns at once.
    */
   public CompletableFuture<Integer> drain(Action action, long deletedAt) {
     return CompletableFuture.supplyAsync(() -> run(action, deletedAt), thread);
@@ -138,8 +189,9 @@ public final class QueueDrain implements AutoCloseable {
     ended.accept(count);
     if (count > 0)
       log.info("Ended {} queued activation(s) of deleted action {}", count, fqn.path());
-    if (!closing)
-      deleteTopic(fqn); // a drain cut short by a stop keeps the topic and what is left in it
+    // A drain cut short by a stop keeps the topic, what is left in it and its note: the next
+    // controller to start resumes it.
+    if (!closing && deleteTopic(fqn)) journal.done(fqn);
     return count;
   }
 
@@ -199,21 +251,24 @@ public final class QueueDrain implements AutoCloseable {
     }
   }
 
-  private void deleteTopic(FullyQualifiedName fqn) {
+  /** Deletes the topic unless the action exists again; true when the drain is over. */
+  private boolean deleteTopic(FullyQualifiedName fqn) {
     if (entities.action(fqn).isPresent()) {
       log.info("Action {} was created again while its queue drained: its topic stays", fqn.path());
-      return;
+      return true;
     }
     try {
       topics
           .deleteActionTopic(fqn)
           .toCompletableFuture()
           .get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.warn("Deleting the topic of action {} failed: {}", fqn.path(), e.toString());
     }
+    return false;
   }
 
   private static ActivationMessage decode(ConsumerRecord<String, byte[]> r) {

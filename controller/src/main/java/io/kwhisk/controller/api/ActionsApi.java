@@ -217,14 +217,17 @@ public final class ActionsApi {
   /**
    * DELETE: removes the action and tells every healthy invoker to retire its containers; then,
    * after the answer, the activations still queued end with an error record and the topic goes
-   * ({@link QueueDrain}). In hash mode there is no action topic.
+   * ({@link QueueDrain}), which is noted before the action goes so that a controller stopping
+   * mid-drain leaves it to the next one to start. In hash mode there is no action topic.
    */
   public CompletionStage<HttpResponse> delete(Identity who, String name) {
     FullyQualifiedName fqn = fqn(who, name);
     packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
-    return store
-        .delete(fqn)
+    CompletionStage<Void> noted =
+        hashMode() ? CompletableFuture.completedFuture(null) : drain.noted(action);
+    return noted
+        .thenCompose(n -> store.delete(fqn))
         .thenApply(
             v -> {
               code.discard(action, null);

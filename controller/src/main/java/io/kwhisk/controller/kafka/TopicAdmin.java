@@ -116,6 +116,10 @@ public final class TopicAdmin implements AutoCloseable {
             replication.newTopic(
                 Topics.SEQUENCES,
                 1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+            replication.newTopic(
+                Topics.DRAINS,
+                1,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     for (NewTopic topic : topics) {
       try {
@@ -218,6 +222,16 @@ public final class TopicAdmin implements AutoCloseable {
         .thenCompose(
             v ->
                 admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
+  }
+
+  /** Whether the action's topic exists; blocks up to {@code timeout} (start-up only). */
+  public boolean actionTopicExists(FullyQualifiedName action, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return admin
+        .listTopics()
+        .names()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .contains(Topics.actionTopic(action));
   }
 
   /** Deletes the action's topic (its queued activations go with it); a missing topic is fine. */

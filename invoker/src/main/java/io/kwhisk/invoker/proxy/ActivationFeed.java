@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * carries the acknowledgements to the broker. On close, given acknowledgements are committed and
  * the rest are released by the broker for redelivery: nothing pulled is lost.
  *
+ * <p>Each poll that acquires a record counts one delivery of it, whether the record is then
+ * accepted, released, or released by the consumer's close (Kafka 4.4 does not give the count back),
+ * and a released record is the first the next poll acquires again. So a feed whose container takes
+ * no more work stops pulling ({@link #stopPulling}) rather than acquire and release the same record
+ * until its deliveries are used up; it still acknowledges, releases and renews what it holds, and
+ * commits its acknowledgements at once instead of on the next poll.
+ *
  * <p>Long activations: a record stays acquired for the group's lock duration ({@code
  * share.record.lock.duration.ms}, 30 s by default), after which the broker would hand it to another
  * container while it still runs here. So once a record has been held for half the lock duration the
@@ -75,6 +82,7 @@ public final class ActivationFeed implements ActivationSource {
   private final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean stopping;
+  private volatile boolean pulling = true;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
 
   /** The batch size of the current consumer; touched by the feed's thread only. */
@@ -137,6 +145,11 @@ public final class ActivationFeed implements ActivationSource {
     }
 
     @Override
+    public void stopPulling() {
+      feeds.forEach(ActivationFeed::stopPulling);
+    }
+
+    @Override
     public void close() {
       feeds.forEach(ActivationFeed::close);
     }
@@ -181,6 +194,15 @@ public final class ActivationFeed implements ActivationSource {
     wantedMaxPoll = maxPollRecords;
   }
 
+  /**
+   * Applied by the feed's thread: a poll already under way still hands its records over (the proxy
+   * releases them), no later one is made.
+   */
+  @Override
+  public void stopPulling() {
+    pulling = false;
+  }
+
   @Override
   public void close() {
     stopping = true;
@@ -196,6 +218,12 @@ public final class ActivationFeed implements ActivationSource {
       while (!stopping) {
         unsent |= awaitAcks(outstanding);
         if (stopping || !outstanding.isEmpty()) continue;
+        if (!pulling) {
+          if (unsent) commit();
+          unsent = false;
+          idle();
+          continue;
+        }
         if (wantedMaxPoll != maxPoll) {
           reopen();
           unsent = false;
@@ -302,6 +330,25 @@ public final class ActivationFeed implements ActivationSource {
       applied |= applyAcks(outstanding);
     }
     return applied;
+  }
+
+  /**
+   * Waits a little without polling: the feed holds nothing and pulls no more, so it only waits to
+   * be closed.
+   */
+  private void idle() {
+    try {
+      Ack ack = acks.poll(100, TimeUnit.MILLISECONDS);
+      if (ack != null) {
+        log.debug(
+            "Dropping the acknowledgement of record {} of {}: the feed no longer holds it",
+            ack.delivery().offset(),
+            topic);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
   }
 
   private boolean renewalDue(Map<String, Held> outstanding) {

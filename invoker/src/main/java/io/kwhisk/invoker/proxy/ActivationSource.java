@@ -19,6 +19,16 @@ public interface ActivationSource {
   void release(Delivery delivery);
 
   /**
+   * Pull nothing more; the records held are still acknowledged, released and renewed, and
+   * acknowledgements still reach the broker. For a container that takes no more work (retiring) but
+   * stays in the group until what it runs is published or its start ends. Every acquisition of a
+   * record counts as one of its deliveries (5 at most, then it is dead-lettered), and a released
+   * record is the first one the next poll acquires again: a source that kept pulling what its
+   * container must refuse would use up a record's deliveries within a second.
+   */
+  void stopPulling();
+
+  /**
    * Leave the group. Acknowledgements given before are committed; unacknowledged records are
    * released.
    */

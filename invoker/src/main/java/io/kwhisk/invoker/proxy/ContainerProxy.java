@@ -30,8 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       removed, before it stops itself. It joins the action's share group at once, while the
  *       container is created, started and initialised; what it pulls meanwhile waits for a
  *       successful {@code /init} (see {@link ProxyState}).
- *   <li>The parent may send {@link Retire} at any time: running activations finish, then the
- *       container goes.
+ *   <li>The parent may send {@link Retire} at any time: the proxy pulls nothing more, gives back
+ *       what it holds unrun, running activations finish, then the container goes.
  *   <li>Activations come from an {@link ActivationSource}; each is acknowledged only after its
  *       completion (the activation record, logs included) was written to Kafka (at-least-once),
  *       released if publishing failed. Activations pulled beyond the concurrency limit (a prefetch
@@ -275,9 +275,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   /**
    * Gives waiting activations back to the group (this container takes no more work); they count as
-   * finished.
+   * finished. The feed stops pulling first: were it to poll once the releases are applied, it would
+   * acquire the same records again, each time one of their five deliveries.
    */
   private void releaseWaiting() {
+    if (feed != null) feed.stopPulling();
     for (Delivery d : take(slots.takeAll())) {
       if (feed != null) feed.release(d);
       apply(state.finished(d.activationId()));
@@ -433,6 +435,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         case RUN_HELD -> run(slots.fill());
         case FAIL_FIRST_HELD -> take(slots.takeFirst()).forEach(this::fail);
         case FAIL_HELD -> take(slots.takeAll()).forEach(this::fail);
+        case STOP_PULLING -> {
+          if (feed != null) feed.stopPulling();
+        }
         case LEAVE_GROUP -> leaveGroup();
         case REMOVE_CONTAINER -> removeContainer();
         case RELEASE_QUEUED -> releaseWaiting();

@@ -41,7 +41,11 @@ import java.util.Set;
  * <p>An activation is "in flight" from the moment it is accepted until its completion is published
  * (and so acknowledged): the container is idle, and its keep-alive runs, only when nothing is in
  * flight. A retiring container (deleted or updated action, a run that timed out or lost its
- * container) accepts nothing more and is removed when its last activation is published.
+ * container, the invoker stopping) accepts nothing more and is removed when its last activation is
+ * published (or, still starting, once it is up). From the moment it takes no more work while it
+ * stays in the group, its feed stops pulling ({@link Effect#STOP_PULLING}): every record a poll
+ * acquires counts one of the record's five deliveries, and a record it released would be the first
+ * its next poll acquires again.
  */
 public record ProxyState(
     Phase phase,
@@ -98,7 +102,8 @@ public record ProxyState(
     /** Give the record back to the group for another container: it was refused. */
     RELEASE,
     /**
-     * Give the activations waiting for a slot back to the group: this container takes no more work.
+     * Give the activations waiting for a slot back to the group: this container takes no more work,
+     * so its feed stops pulling first (see {@link #STOP_PULLING}).
      */
     RELEASE_QUEUED,
     /** Keep the accepted activation until the container is unpaused. */
@@ -116,6 +121,11 @@ public record ProxyState(
      * running them.
      */
     FAIL_HELD,
+    /**
+     * The container takes no more work but stays (running activations finish, or it is still
+     * starting): its feed pulls nothing more, so it does not acquire records only to release them.
+     */
+    STOP_PULLING,
     /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
     LEAVE_GROUP,
     REMOVE_CONTAINER
@@ -376,7 +386,7 @@ public record ProxyState(
         EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.UNAVAILABLE, Phase.PAUSED).contains(phase)
             && inFlight.isEmpty();
     if (phase == Phase.PAUSING && inFlight.isEmpty())
-      return Transition.of(withRetiring()); // removed once paused
+      return stopTakingWork(); // removed once paused
     return idle ? remove() : Transition.of(this);
   }
 
@@ -392,10 +402,15 @@ public record ProxyState(
       case INITIALIZING:
       case PAUSING:
       case RESUMING:
-        return Transition.of(withRetiring());
+        return stopTakingWork();
       default:
-        return inFlight.isEmpty() ? remove() : Transition.of(withRetiring());
+        return inFlight.isEmpty() ? remove() : stopTakingWork();
     }
+  }
+
+  /** Takes no more work, stays until what it runs is published or it can be removed. */
+  private Transition stopTakingWork() {
+    return retiring ? Transition.of(this) : Transition.of(withRetiring(), Effect.STOP_PULLING);
   }
 
   /**

@@ -134,6 +134,10 @@ final class PushSources implements ActivationSource.Factory {
       closed = true;
     }
 
+    /** Nothing is pulled here: the pool pushes, so there is no poll to stop. */
+    @Override
+    public void stopPulling() {}
+
     /** Pushes come one by one, as the invoker's pool hands them out: there is no batch to size. */
     @Override
     public void resize(int maxPollRecords) {}

@@ -13,8 +13,13 @@ import java.util.function.Consumer;
 public final class FakeSource implements ActivationSource, ActivationSource.Factory {
   public final List<Delivery> acknowledged = new CopyOnWriteArrayList<>();
   public final List<Delivery> released = new CopyOnWriteArrayList<>();
+
+  /** Those released before {@link #stopPulling}: a real feed could have acquired them again. */
+  public final List<Delivery> releasedWhilePulling = new CopyOnWriteArrayList<>();
+
   public volatile boolean opened;
   public volatile boolean closed;
+  public volatile boolean stoppedPulling;
   public volatile int maxPollRecords;
   private volatile Consumer<List<Delivery>> onRecords;
 
@@ -44,12 +49,18 @@ public final class FakeSource implements ActivationSource, ActivationSource.Fact
 
   @Override
   public void release(Delivery delivery) {
+    if (!stoppedPulling) releasedWhilePulling.add(delivery);
     released.add(delivery);
   }
 
   @Override
   public void resize(int maxPollRecords) {
     this.maxPollRecords = maxPollRecords;
+  }
+
+  @Override
+  public void stopPulling() {
+    stoppedPulling = true;
   }
 
   @Override

@@ -548,4 +548,29 @@ class ContainerProxyTest {
     assertThat(source.acknowledged).isEmpty();
     assertThat(container.runs).isEmpty();
   }
+
+  @Test
+  void aContainerRetiredWhileItStartsStopsPullingBeforeItGivesBackWhatItHolds() throws Exception {
+    runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
+    ActorRef<ContainerProxy.Command> proxy =
+        testKit.spawn(
+            ContainerProxy.create("p-retire-start", ACTION, parent.getRef(), deps("10s")),
+            "p-retire-start");
+    await().until(() -> source.opened);
+    Delivery d = delivery("r1", 0);
+    source.deliver(d);
+
+    proxy.tell(ContainerProxy.Retire.INSTANCE);
+    await().until(() -> source.released.contains(d));
+    assertThat(source.stoppedPulling).isTrue();
+    assertThat(source.releasedWhilePulling).isEmpty();
+    assertThat(source.closed).as("still starting: it stays in the group until it can go").isFalse();
+
+    runtime.startAnswer.complete(
+        new io.kwhisk.invoker.docker.RunningContainer(
+            "id-p-retire-start", "p-retire-start", "127.0.0.1", 8080));
+    expectStopped("p-retire-start");
+    assertThat(source.closed).isTrue();
+    assertThat(container.runs).isEmpty();
+  }
 }

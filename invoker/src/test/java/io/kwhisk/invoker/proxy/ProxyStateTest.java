@@ -17,6 +17,7 @@ import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_IDLE;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.REPORT_READY;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.RUN_HELD;
+import static io.kwhisk.invoker.proxy.ProxyState.Effect.STOP_PULLING;
 import static io.kwhisk.invoker.proxy.ProxyState.Effect.UNPAUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -123,6 +124,23 @@ class ProxyStateTest {
   }
 
   @Test
+  void aContainerRetiredBeforeItIsUpStopsPullingOnceAndKeepsItsGroupMembershipUntilItCanGo() {
+    // Still starting (or initialising), it cannot be removed yet: its feed stays in the group but
+    // must not acquire records it would only release (each acquisition is one of five deliveries).
+    for (ProxyState up :
+        java.util.List.of(
+            ProxyState.starting(), ProxyState.starting().containerStarted().state())) {
+      Transition retired = up.retire();
+      assertThat(retired.state().retiring()).isTrue();
+      assertThat(retired.effects()).containsExactly(STOP_PULLING);
+      assertThat(retired.state().retire().effects()).as("once").isEmpty();
+      assertThat(retired.state().accept("late").effects())
+          .as("what a poll under way still brings goes back")
+          .containsExactly(RELEASE);
+    }
+  }
+
+  @Test
   void aContainerWhoseFeedFailedDuringTheInitIgnoresTheInitsEnd() {
     Transition failed =
         ProxyState.starting().containerStarted().state().accept("a1").state().feedFailed();
@@ -206,7 +224,7 @@ class ProxyStateTest {
     Transition retired = ready().accept("a1").state().retire();
     assertThat(retired.state().phase()).isEqualTo(Phase.RUNNING);
     assertThat(retired.state().retiring()).isTrue();
-    assertThat(retired.effects()).isEmpty();
+    assertThat(retired.effects()).containsExactly(STOP_PULLING);
 
     assertThat(retired.state().accept("a2").effects()).containsExactly(RELEASE);
 
@@ -387,7 +405,7 @@ class ProxyStateTest {
     assertThat(paused.retire().state().phase()).isEqualTo(Phase.REMOVING);
     ProxyState pausing = usedThenIdle().pauseGraceExpired().state();
     Transition expiredWhilePausing = pausing.keepAliveExpired();
-    assertThat(expiredWhilePausing.effects()).isEmpty();
+    assertThat(expiredWhilePausing.effects()).containsExactly(STOP_PULLING);
     assertThat(expiredWhilePausing.state().pauseDone(true).effects()).contains(REMOVE_CONTAINER);
   }
 
@@ -418,8 +436,8 @@ class ProxyStateTest {
         running.runEnded(ActivationResponse.developerError(Json.object().put("error", "403")));
     assertThat(failed.state().retiring()).isTrue();
     assertThat(failed.effects())
-        .as("what waits for a slot goes back to the group")
-        .containsExactly(RELEASE_QUEUED);
+        .as("what waits for a slot goes back to the group, and nothing more is pulled")
+        .containsExactly(RELEASE_QUEUED, STOP_PULLING);
     assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
 
     ProxyState oneLeft = failed.state().finished("a2").state();
