@@ -225,7 +225,9 @@ public final class ActionsApi {
     packages.requireWritable(fqn);
     Action action = store.action(fqn).orElseThrow(ApiError::notFound);
     CompletionStage<Void> noted =
-        hashMode() ? CompletableFuture.completedFuture(null) : drain.noted(action);
+        config.scheduling() == SchedulingMode.HASH
+            ? CompletableFuture.completedFuture(null)
+            : drain.noted(action);
     return noted
         .thenCompose(n -> store.delete(fqn))
         .thenApply(
