@@ -8,6 +8,8 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
+import io.kwhisk.common.keepalive.KeepAlivePolicy;
+import io.kwhisk.common.keepalive.Policies;
 import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.api.server.ServerSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
@@ -42,6 +44,12 @@ import java.util.stream.Collectors;
  *     containers as run its outstanding activations within this wait (see {@code
  *     io.kwhisk.controller.scheduler.SchedulingPolicy}); 0 sizes scale-out by count alone, a
  *     container per outstanding activation beyond the margin
+ * @param keepAlivePolicy how long each action's idle containers are kept, and whether one is
+ *     pre-warmed before its next likely call, decided per action from its idle times ({@code
+ *     kwhisk.controller.keep-alive-policy}: {@code fixed:<window>}, {@code hybrid:<fallback>} or
+ *     {@code hybrid:<fallback>:<least keep-alive>}, see {@link Policies#parse}); {@code
+ *     hybrid:4h:7m} by default, chosen by a trace simulation (BENCHMARKS.md, issue 17). An action's
+ *     own {@code keepAlive} annotation still wins on the invoker
  * @param activationStoreSize how many activation records the in-memory store keeps for GET
  *     /activations
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
@@ -77,6 +85,7 @@ public record ControllerConfig(
     Duration heartbeatTimeout,
     Duration creationTimeout,
     Duration scaleOutWait,
+    KeepAlivePolicy keepAlivePolicy,
     int activationStoreSize,
     AdmissionSettings admission,
     SchedulingMode scheduling,
@@ -96,6 +105,7 @@ public record ControllerConfig(
   public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
   public static final String SCALE_OUT_WAIT = "kwhisk.controller.scale-out-wait";
+  public static final String KEEP_ALIVE_POLICY = "kwhisk.controller.keep-alive-policy";
   public static final String ACTIVATION_STORE_SIZE = "kwhisk.controller.activation-store-size";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
@@ -108,6 +118,9 @@ public record ControllerConfig(
 
   /** See {@code scaleOutWait} above; chosen by measurement (BENCHMARKS.md). */
   public static final Duration DEFAULT_SCALE_OUT_WAIT = Duration.ofMillis(5);
+
+  /** See {@code keepAlivePolicy} above. */
+  public static final String DEFAULT_KEEP_ALIVE_POLICY = "hybrid:4h:7m";
 
   /**
    * The kinds the default invoker configuration maps to an image (see the contract), plus blackbox.
@@ -146,6 +159,8 @@ public record ControllerConfig(
     requirePositive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
     requirePositive(CREATION_TIMEOUT, creationTimeout);
     requireNotNegative(SCALE_OUT_WAIT, scaleOutWait);
+    if (keepAlivePolicy == null)
+      throw new ConfigException(KEEP_ALIVE_POLICY, "must name a policy, such as hybrid:4h:7m");
     if (activationStoreSize < 1) {
       throw new ConfigException(
           ACTIVATION_STORE_SIZE, "must be 1 or more, got " + activationStoreSize);
@@ -190,6 +205,7 @@ public record ControllerConfig(
         source.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(5)),
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.duration(SCALE_OUT_WAIT, DEFAULT_SCALE_OUT_WAIT),
+        parseKeepAlivePolicy(source.string(KEEP_ALIVE_POLICY, DEFAULT_KEEP_ALIVE_POLICY)),
         source.integer(ACTIVATION_STORE_SIZE, 10_000),
         AdmissionSettings.from(source),
         source
@@ -217,6 +233,7 @@ public record ControllerConfig(
         heartbeatTimeout,
         creationTimeout,
         scaleOutWait,
+        keepAlivePolicy,
         activationStoreSize,
         admission,
         scheduling,
@@ -224,6 +241,14 @@ public record ControllerConfig(
         firesPerMinute,
         blackboxImages,
         server);
+  }
+
+  static KeepAlivePolicy parseKeepAlivePolicy(String value) {
+    try {
+      return Policies.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(KEEP_ALIVE_POLICY, e.getMessage());
+    }
   }
 
   static Set<String> parseKinds(String value) {
