@@ -174,7 +174,8 @@ public final class Controller implements AutoCloseable {
             config.heartbeatTimeout(),
             config.creationTimeout(),
             Duration.ofSeconds(60),
-            config.scaleOutWait());
+            config.scaleOutWait(),
+            config.keepAlivePolicy());
     SchedulingGroup group = null;
     if (config.admission().controllers() > 1 && config.scheduling() == SchedulingMode.KWHISK) {
       topics

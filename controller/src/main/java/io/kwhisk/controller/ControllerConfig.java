@@ -10,6 +10,8 @@ import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
 import io.kwhisk.controller.activation.ActivationStoreSettings;
 import io.kwhisk.controller.api.ApiSettings;
+import io.kwhisk.common.keepalive.KeepAlivePolicy;
+import io.kwhisk.common.keepalive.Policies;
 import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.api.server.ServerSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
@@ -46,6 +48,14 @@ import java.util.stream.Collectors;
  *     container per outstanding activation beyond the margin
  * @param activationStore where activation records are kept for GET /activations, and how long (keys
  *     {@code kwhisk.controller.activation-*}, see {@link ActivationStoreSettings})
+ * @param keepAlivePolicy how long each action's idle containers are kept, and whether one is
+ *     pre-warmed before its next likely call, decided per action from its idle times ({@code
+ *     kwhisk.controller.keep-alive-policy}: {@code fixed:<window>}, {@code hybrid:<fallback>} or
+ *     {@code hybrid:<fallback>:<least keep-alive>}, see {@link Policies#parse}); null ({@code
+ *     invoker}, the default) leaves it to the invokers' {@code kwhisk.invoker.keep-alive}: the trace
+ *     simulation chose {@code hybrid:4h:7m} (BENCHMARKS.md, issue 17), but the platform has not
+ *     been measured with it yet. An action's own {@code keepAlive} annotation still wins on the
+ *     invoker
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
  * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the
  *     scheduler places containers; {@code hash}: the baseline that works like classic OpenWhisk,
@@ -80,6 +90,7 @@ public record ControllerConfig(
     Duration creationTimeout,
     Duration scaleOutWait,
     ActivationStoreSettings activationStore,
+    KeepAlivePolicy keepAlivePolicy,
     AdmissionSettings admission,
     SchedulingMode scheduling,
     int schedulingPartitions,
@@ -99,6 +110,7 @@ public record ControllerConfig(
   public static final String HEARTBEAT_TIMEOUT = "kwhisk.controller.heartbeat-timeout";
   public static final String CREATION_TIMEOUT = "kwhisk.controller.creation-timeout";
   public static final String SCALE_OUT_WAIT = "kwhisk.controller.scale-out-wait";
+  public static final String KEEP_ALIVE_POLICY = "kwhisk.controller.keep-alive-policy";
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
   public static final String FIRES_PER_MINUTE = "kwhisk.controller.throttle.fires-per-minute";
@@ -110,6 +122,9 @@ public record ControllerConfig(
 
   /** See {@code scaleOutWait} above; chosen by measurement (BENCHMARKS.md). */
   public static final Duration DEFAULT_SCALE_OUT_WAIT = Duration.ofMillis(5);
+
+  /** See {@code keepAlivePolicy} above. */
+  public static final String DEFAULT_KEEP_ALIVE_POLICY = "invoker";
 
   /**
    * The kinds the default invoker configuration maps to an image (see the contract), plus blackbox.
@@ -191,6 +206,7 @@ public record ControllerConfig(
         source.duration(CREATION_TIMEOUT, Duration.ofSeconds(30)),
         source.duration(SCALE_OUT_WAIT, DEFAULT_SCALE_OUT_WAIT),
         ActivationStoreSettings.from(source, id),
+        parseKeepAlivePolicy(source.string(KEEP_ALIVE_POLICY, DEFAULT_KEEP_ALIVE_POLICY)),
         AdmissionSettings.from(source),
         source
             .get(SCHEDULING)
@@ -218,12 +234,24 @@ public record ControllerConfig(
         creationTimeout,
         scaleOutWait,
         activationStore,
+        keepAlivePolicy,
         admission,
         scheduling,
         schedulingPartitions,
         firesPerMinute,
         blackboxImages,
         server);
+  }
+
+  /** The policy {@code value} names; null for {@code invoker} (the invokers decide). */
+  static KeepAlivePolicy parseKeepAlivePolicy(String value) {
+    if (value.trim().equals("invoker")) return null;
+    try {
+      return Policies.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          KEEP_ALIVE_POLICY, e.getMessage() + "; or invoker, which leaves it to the invokers");
+    }
   }
 
   static Set<String> parseKinds(String value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import io.kwhisk.common.keepalive.KeepAlivePolicy;
 import io.kwhisk.controller.throttle.AdmissionSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,31 @@ class ControllerConfigTest {
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.kinds())
         .contains("nodejs:20", "java:17", "python:3", "python:default", "blackbox");
+  }
+
+  @Test
+  void theKeepAlivePolicyIsTheHybridChosenByTheReplayUnlessConfigured() {
+    ControllerConfig byDefault = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1")));
+    assertThat(byDefault.keepAlivePolicy())
+        .isEqualTo(KeepAlivePolicy.Hybrid.bounded(Duration.ofHours(4), Duration.ofMinutes(7)));
+    ControllerConfig fixed =
+        ControllerConfig.from(
+            ConfigSource.of(
+                Map.of(BOOTSTRAP, "k:1", ControllerConfig.KEEP_ALIVE_POLICY, "fixed:10m")));
+    assertThat(fixed.keepAlivePolicy())
+        .isEqualTo(new KeepAlivePolicy.Fixed(Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void anUnknownKeepAlivePolicyNamesItsKey() {
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(
+                        Map.of(BOOTSTRAP, "k:1", ControllerConfig.KEEP_ALIVE_POLICY, "lru:10m"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ControllerConfig.KEEP_ALIVE_POLICY)
+        .hasMessageContaining("lru:10m");
   }
 
   @Test

@@ -55,8 +55,11 @@ class StandaloneIT {
             dataDir.toString(),
             "kwhisk.controller.port",
             "0",
+            // The controller's keep-alive policy decides the window, not the invoker's own setting.
             "kwhisk.invoker.keep-alive",
-            KEEP_ALIVE.toMillis() + "ms",
+            "1h",
+            "kwhisk.controller.keep-alive-policy",
+            "fixed:" + KEEP_ALIVE.toMillis() + "ms",
             "kwhisk.controller.blocking-wait",
             "60s"));
   }
@@ -112,7 +115,7 @@ class StandaloneIT {
   @Test
   @Order(3)
   @Timeout(60)
-  void afterTheKeepAliveWindowTheContainerIsRemoved() {
+  void afterTheKeepAliveWindowOfTheControllersPolicyTheContainerIsRemoved() {
     await()
         .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(500))

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ContainerCreation.class, name = "create"),
-  @JsonSubTypes.Type(value = ContainerDeletion.class, name = "delete")
+  @JsonSubTypes.Type(value = ContainerDeletion.class, name = "delete"),
+  @JsonSubTypes.Type(value = ContainerKeepAlive.class, name = "keep-alive")
 })
-public sealed interface InvokerCommand permits ContainerCreation, ContainerDeletion {}
+public sealed interface InvokerCommand
+    permits ContainerCreation, ContainerDeletion, ContainerKeepAlive {}

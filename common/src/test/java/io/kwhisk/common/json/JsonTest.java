@@ -14,6 +14,7 @@ import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.KeyValue;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,27 @@ class JsonTest {
     assertThat(Json.decode(Json.encode(delete), InvokerCommand.class)).isEqualTo(delete);
     assertThat(new String(Json.encode(delete), StandardCharsets.UTF_8))
         .contains("\"type\":\"delete\"");
+  }
+
+  @Test
+  void aCreationCarriesItsKeepAliveAndAKeepAliveChangeRoundTrips() {
+    InvokerCommand create = new ContainerCreation("c1", action, 0, 5L, 420_000);
+    InvokerCommand change = new ContainerKeepAlive("guest", "hello", 60_000);
+    assertThat(Json.decode(Json.encode(create), InvokerCommand.class)).isEqualTo(create);
+    assertThat(Json.decode(Json.encode(change), InvokerCommand.class)).isEqualTo(change);
+    assertThat(new String(Json.encode(change), StandardCharsets.UTF_8))
+        .contains("\"type\":\"keep-alive\"");
+  }
+
+  @Test
+  void aCreationWrittenWithoutAKeepAliveLeavesItToTheInvoker() {
+    String old =
+        new String(Json.encode(new ContainerCreation("c1", action, 0, 5L)), StandardCharsets.UTF_8)
+            .replace(",\"keepAliveMs\":0", "");
+    assertThat(old).doesNotContain("keepAliveMs");
+    InvokerCommand decoded =
+        Json.decode(old.getBytes(StandardCharsets.UTF_8), InvokerCommand.class);
+    assertThat(((ContainerCreation) decoded).keepAliveMs()).isZero();
   }
 
   @Test

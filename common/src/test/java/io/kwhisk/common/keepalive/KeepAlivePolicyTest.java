@@ -80,4 +80,27 @@ class KeepAlivePolicyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fixed or hybrid");
   }
+
+  @Test
+  void aConfiguredPolicyIsParsedFromItsName() {
+    assertThat(Policies.parse("fixed:10m"))
+        .isEqualTo(new KeepAlivePolicy.Fixed(Duration.ofMinutes(10)));
+    assertThat(Policies.parse("hybrid:4h"))
+        .isEqualTo(KeepAlivePolicy.Hybrid.paper(Duration.ofHours(4)));
+    assertThat(Policies.parse("hybrid:4h:7m"))
+        .isEqualTo(KeepAlivePolicy.Hybrid.bounded(Duration.ofHours(4), Duration.ofMinutes(7)));
+    assertThat(Policies.parse("hybrid:4h:7m").name()).isEqualTo("hybrid:4h,min:7m");
+  }
+
+  @Test
+  void aPolicyNameThatIsNoneOfTheKnownFormsIsRefusedWithTheFormsItExpects() {
+    for (String bad :
+        new String[] {"lru:10m", "fixed", "fixed:10m:5m", "hybrid:soon", "fixed:0s"}) {
+      assertThatThrownBy(() -> Policies.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad.contains("soon") ? "soon" : "");
+    }
+    assertThatThrownBy(() -> Policies.parse("lru:10m")).hasMessageContaining("hybrid:4h:7m");
+  }
 }

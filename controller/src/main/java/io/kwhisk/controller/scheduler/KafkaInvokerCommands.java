@@ -4,6 +4,7 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.kafka.TopicAdmin;
@@ -56,6 +57,7 @@ public final class KafkaInvokerCommands implements InvokerCommands {
 
   static String key(InvokerCommand command) {
     if (command instanceof ContainerCreation c) return c.action().fqn().path();
+    if (command instanceof ContainerKeepAlive k) return k.actionPath();
     ContainerDeletion d = (ContainerDeletion) command;
     return d.namespace() + "/" + d.actionName();
   }

@@ -2,10 +2,12 @@ package io.kwhisk.controller.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.keepalive.KeepAlivePolicy;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.ContainerCreation;
+import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +45,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       actions it owns ({@link OwnershipChanged}, from the scheduling group), from its own
  *       outstanding activations plus those the others report ({@link DemandReported}); for the
  *       others it sends its counts through {@link DemandReports} instead ({@link SharedDemand}).
+ *   <li>With a keep-alive policy, each creation carries the action's window, a changed window goes
+ *       to the invokers hosting the action ({@link ContainerKeepAlive}), and an idle action whose
+ *       policy pre-warms gets a container on free memory when its pre-warm window has passed, at
+ *       most {@link #PREWARMS_PER_TICK} per tick ({@link KeepAlives}). It learns from the arrivals
+ *       it sees: with several controllers, the owner decides from its own arrivals only.
  * </ol>
  */
 public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
@@ -102,14 +109,33 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     INSTANCE
   }
 
-  /** Timings and identity the actor needs. */
+  /** Pre-warm creations planned per tick at most, after the creations activations wait for. */
+  static final int PREWARMS_PER_TICK = 4;
+
+  /**
+   * Timings and identity the actor needs; {@code keepAlivePolicy} null leaves keep-alive to the
+   * invokers.
+   */
   public record Settings(
       int controllerId,
       Duration tick,
       Duration heartbeatTimeout,
       Duration creationTimeout,
       Duration activationTtl,
-      Duration scaleOutWait) {}
+      Duration scaleOutWait,
+      KeepAlivePolicy keepAlivePolicy) {
+    /** Without a keep-alive policy. */
+    public Settings(
+        int controllerId,
+        Duration tick,
+        Duration heartbeatTimeout,
+        Duration creationTimeout,
+        Duration activationTtl,
+        Duration scaleOutWait) {
+      this(
+          controllerId, tick, heartbeatTimeout, creationTimeout, activationTtl, scaleOutWait, null);
+    }
+  }
 
   private record Outstanding(String path, long submittedAt, long expiresAt) {}
 
@@ -127,6 +153,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private Map<String, ScaleIn> surpluses = Map.of();
 
   private final Map<String, Action> actions = new HashMap<>();
+  private final KeepAlives keepAlives;
   private List<CreationInFlight> inFlight = List.of();
   private long lastExpiry;
   private Ownership ownership;
@@ -179,6 +206,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     this.ownership = initial;
     this.clock = clock;
     this.view = view;
+    this.keepAlives = new KeepAlives(settings.keepAlivePolicy());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
   }
 
@@ -221,7 +249,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     long now = clock.millis();
     if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, now, now + ttl))
         == null) {
+      keepAlives.arrived(msg.action(), outstandingByPath.containsKey(path), now);
       outstandingByPath.merge(path, 1, Integer::sum);
+      if (ownership.owns(path)) refreshKeepAlive(msg.action(), now);
     }
     actions.put(path, msg.action());
     if (view.get().containers(path) > 0) return this;
@@ -239,6 +269,19 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     return this;
   }
 
+  /** Gives the action's containers its window if the policy changed it. */
+  private void refreshKeepAlive(Action action, long now) {
+    keepAlives
+        .changed(action.fqn().path(), now)
+        .ifPresent(
+            ms -> {
+              var change = new ContainerKeepAlive(action.namespace(), action.name(), ms);
+              view.get()
+                  .invokersHosting(action.fqn().path())
+                  .forEach(id -> commands.send(id, change));
+            });
+  }
+
   private Behavior<Command> onCompleted(Completed msg) {
     Outstanding done = outstanding.remove(msg.activationId());
     if (done != null) {
@@ -251,6 +294,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private Behavior<Command> onActionUpdated(ActionUpdated msg) {
     actions.computeIfPresent(msg.action().fqn().path(), (path, old) -> msg.action());
     runTimes.forget(msg.action().fqn().path());
+    keepAlives.updated(msg.action());
     return this;
   }
 
@@ -260,6 +304,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     actions.remove(msg.actionPath());
     runTimes.forget(msg.actionPath());
     surpluses = ScaleIn.without(surpluses, msg.actionPath());
+    keepAlives.forget(msg.actionPath());
     inFlight = inFlight.stream().filter(c -> !c.actionPath().equals(msg.actionPath())).toList();
     remote.values().removeIf(r -> r.report().action().fqn().path().equals(msg.actionPath()));
     sent.remove(msg.actionPath());
@@ -300,6 +345,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       lastExpiry = now;
       expireOutstanding(now);
       remote = SharedDemand.live(remote, now);
+      keepAlives.expire(now);
     }
     schedule();
     return this;
@@ -327,24 +373,18 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     List<PlannedCreation> plan =
         SchedulingPolicy.decide(demands, healthy, inFlight, settings.scaleOutWait().toMillis());
     if (settings.scaleOutWait().toMillis() > 0) scaleIn(demands, healthy, now);
-    if (!plan.isEmpty()) {
+    List<Action> due =
+        keepAlives.due(now, path -> ownership.owns(path) && !outstandingByPath.containsKey(path));
+    List<PlannedCreation> prewarms =
+        due.isEmpty()
+            ? List.of()
+            : KeepAlives.place(due, healthy, inFlight, plan, PREWARMS_PER_TICK);
+    if (!plan.isEmpty() || !prewarms.isEmpty()) {
       List<CreationInFlight> next = new ArrayList<>(inFlight);
-      for (PlannedCreation p : plan) {
-        String creationId = UUID.randomUUID().toString();
-        Action action = p.action();
-        next.add(
-            new CreationInFlight(
-                creationId,
-                p.invokerId(),
-                action.fqn().path(),
-                action.limits().memory(),
-                p.baseline(),
-                now));
-        getContext()
-            .getLog()
-            .debug("creating a container of {} on invoker {}", action.fqn(), p.invokerId());
-        commands.send(
-            p.invokerId(), new ContainerCreation(creationId, action, settings.controllerId(), now));
+      plan.forEach(p -> next.add(create(p, keepAlives.forCreation(p.action().fqn().path(), now))));
+      for (PlannedCreation p : prewarms) {
+        keepAlives.prewarmed(p.action().fqn().path());
+        next.add(create(p, keepAlives.forPrewarm(p.action().fqn().path(), now)));
       }
       inFlight = next;
     }
@@ -370,6 +410,30 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
               r.need());
       commands.send(r.invokerId(), r.deletion());
     }
+  }
+
+  /** Sends the creation {@code p} with an idle window of {@code keepAliveMs}; what is in flight. */
+  private CreationInFlight create(PlannedCreation p, long keepAliveMs) {
+    long now = clock.millis();
+    String creationId = UUID.randomUUID().toString();
+    Action action = p.action();
+    getContext()
+        .getLog()
+        .debug(
+            "creating a container of {} on invoker {} (keep-alive {} ms)",
+            action.fqn(),
+            p.invokerId(),
+            keepAliveMs);
+    commands.send(
+        p.invokerId(),
+        new ContainerCreation(creationId, action, settings.controllerId(), now, keepAliveMs));
+    return new CreationInFlight(
+        creationId,
+        p.invokerId(),
+        action.fqn().path(),
+        action.limits().memory(),
+        p.baseline(),
+        now);
   }
 
   private void report(List<Demand> local, long now) {
@@ -400,7 +464,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private void decrement(String path) {
     Integer left = outstandingByPath.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
-    if (left == null) actions.remove(path);
+    if (left == null) {
+      actions.remove(path);
+      keepAlives.idle(path, clock.millis());
+    }
   }
 
   private void publish() {

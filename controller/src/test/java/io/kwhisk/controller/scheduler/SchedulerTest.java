@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.keepalive.Policies;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import java.time.Clock;
@@ -84,6 +86,71 @@ class SchedulerTest {
 
   InvokerHeartbeat heartbeat(int id, Map<String, Integer> containers) {
     return new InvokerHeartbeat(id, 4096, 4096, 0, containers, 0, clock.millis());
+  }
+
+  @Test
+  void withTheHybridPolicyAPatternedActionsContainersAreReleasedAndOneIsPrewarmedBeforeItsNextCall()
+      throws Exception {
+    Scheduler.Settings settings =
+        new Scheduler.Settings(
+            5,
+            Duration.ofMillis(20),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ZERO,
+            Policies.parse("hybrid:4h:7m"));
+    ActorRef<Scheduler.Command> hybrid =
+        testKit.spawn(
+            Scheduler.create(settings, (id, c) -> sent.add(new Sent(id, c)), clock, view));
+    hybrid.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    hybrid.tell(new Scheduler.Submitted("h0", action));
+    ContainerCreation first = (ContainerCreation) sent.poll(5, TimeUnit.SECONDS).command();
+    assertThat(first.keepAliveMs()).as("no pattern yet: the fallback").isEqualTo(4 * 3_600_000L);
+    completed(hybrid, "h0");
+
+    // Called every 30 minutes: after ten idle times the policy pre-warms instead of keeping.
+    ContainerKeepAlive release = null;
+    for (int i = 1; i <= 11 && release == null; i++) {
+      clock.now.addAndGet(30 * 60_000L);
+      hybrid.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of("guest/hello", 1)), false));
+      hybrid.tell(new Scheduler.Submitted("h" + i, action));
+      Sent s = sent.poll(300, TimeUnit.MILLISECONDS);
+      if (s != null) release = (ContainerKeepAlive) s.command();
+      completed(hybrid, "h" + i);
+    }
+    assertThat(release).isEqualTo(new ContainerKeepAlive("guest", "hello", KeepAlives.RELEASE_MS));
+
+    // The released container is gone; 26 minutes on nothing is due, at 27 a container is
+    // pre-warmed.
+    clock.now.addAndGet(26 * 60_000L);
+    hybrid.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    clock.now.addAndGet(60_000L);
+    hybrid.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of()), false));
+    Sent prewarm = sent.poll(5, TimeUnit.SECONDS);
+    assertThat(prewarm.invokerId()).isEqualTo(2);
+    ContainerCreation c = (ContainerCreation) prewarm.command();
+    assertThat(c.action()).isEqualTo(action);
+    assertThat(c.keepAliveMs()).as("held until the call is late").isBetween(240_000L, 300_000L);
+    assertThat(sent.poll(300, TimeUnit.MILLISECONDS)).as("one pre-warm per idle period").isNull();
+    testKit.stop(hybrid);
+  }
+
+  /**
+   * Tells {@code scheduler} of the completion and waits until it has handled it (it handles a
+   * heartbeat sent after it, which it publishes), before the test moves the clock on.
+   */
+  private void completed(ActorRef<Scheduler.Command> scheduler, String activationId) {
+    scheduler.tell(new Scheduler.Completed(activationId, 100));
+    long marker = 4000 + activationId.hashCode() % 50;
+    InvokerHeartbeat hb = new InvokerHeartbeat(2, 4096, marker, 0, Map.of(), 0, clock.millis());
+    scheduler.tell(new Scheduler.HeartbeatReceived(hb, false));
+    await()
+        .until(
+            () ->
+                view.get().healthy().containsKey(2)
+                    && view.get().healthy().get(2).heartbeat().freeMemoryMb() == marker);
   }
 
   @Test

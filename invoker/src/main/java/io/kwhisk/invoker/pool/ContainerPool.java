@@ -2,10 +2,12 @@ package io.kwhisk.invoker.pool;
 
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.common.message.InvokerCommand;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.invoker.proxy.ContainerProxy;
 import io.kwhisk.invoker.proxy.ProxyDeps;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +122,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
   private Behavior<Command> onReceived(Received m) {
     if (m.command() instanceof ContainerCreation c) create(c);
     else if (m.command() instanceof ContainerDeletion d) retire(d);
+    else if (m.command() instanceof ContainerKeepAlive k) keepAlive(k);
     return this;
   }
 
@@ -173,7 +176,11 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
 
   private void spawn(String name, ContainerCreation c) {
     ActorRef<ContainerProxy.Command> proxy =
-        getContext().spawn(ContainerProxy.create(name, c.action(), events, deps), name);
+        getContext()
+            .spawn(
+                ContainerProxy.create(
+                    name, c.action(), Duration.ofMillis(c.keepAliveMs()), events, deps),
+                name);
     getContext().watchWith(proxy, new ProxyTerminated(name));
     proxies.put(name, proxy);
     log.info("Creating container {} for {} (creation {})", name, c.action().fqn(), c.creationId());
@@ -183,6 +190,18 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     for (String name : state.retiredBy(d)) {
       ActorRef<ContainerProxy.Command> proxy = proxies.get(name);
       if (proxy != null) proxy.tell(ContainerProxy.Retire.INSTANCE);
+    }
+  }
+
+  /**
+   * Gives the action's containers a new keep-alive; a creation still waiting for evictions keeps
+   * the one it was sent with.
+   */
+  private void keepAlive(ContainerKeepAlive k) {
+    var change = new ContainerProxy.KeepAliveChanged(Duration.ofMillis(k.keepAliveMs()));
+    for (String name : state.containersOf(k.actionPath())) {
+      ActorRef<ContainerProxy.Command> proxy = proxies.get(name);
+      if (proxy != null) proxy.tell(change);
     }
   }
 

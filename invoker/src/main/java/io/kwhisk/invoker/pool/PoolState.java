@@ -237,6 +237,14 @@ public record PoolState(
     return new PoolState(capacityMb, evictionGraceMs, firstPullGraceMs, next, waiting);
   }
 
+  /** The containers of the action at {@code actionPath}, starting or ready. */
+  public List<String> containersOf(String actionPath) {
+    return slots.entrySet().stream()
+        .filter(e -> e.getValue().actionPath().equals(actionPath))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   /**
    * The containers a deletion retires: all of the action's, or those not of the revision it keeps;
    * for a scale-in ({@code count} above 0), that many of the action's ready containers that are not

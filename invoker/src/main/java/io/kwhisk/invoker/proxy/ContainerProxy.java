@@ -58,6 +58,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   /** The proxy's protocol. */
   public sealed interface Command {}
 
+  /**
+   * The controller's keep-alive policy gave the action a new window (see {@link
+   * ProxySettings#keepAliveFor(Map, Duration)}): an idle container's window is counted from when it
+   * became idle, so one idle for longer goes at once.
+   */
+  public record KeepAliveChanged(Duration keepAlive) implements Command {}
+
   /** Retire this container (its action was deleted or updated, or the invoker shuts down). */
   public enum Retire implements Command {
     INSTANCE
@@ -134,6 +141,12 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
    */
   public static Behavior<Command> create(
       String name, Action action, ActorRef<Event> parent, ProxyDeps deps) {
+    return create(name, action, Duration.ZERO, parent, deps);
+  }
+
+  /** A container kept idle for {@code keepAlive} (zero: the configured keep-alive). */
+  public static Behavior<Command> create(
+      String name, Action action, Duration keepAlive, ActorRef<Event> parent, ProxyDeps deps) {
     return Behaviors.withMdc(
         Command.class,
         ActivationMdc.of(null, action.fqn().path(), name),
@@ -141,7 +154,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         Behaviors.setup(
             ctx ->
                 Behaviors.withTimers(
-                    timers -> new ContainerProxy(ctx, timers, name, action, parent, deps))));
+                    timers ->
+                        new ContainerProxy(ctx, timers, name, action, keepAlive, parent, deps))));
   }
 
   private static Map<String, String> mdc(Command c) {
@@ -157,6 +171,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       TimerScheduler<Command> timers,
       String name,
       Action action,
+      Duration keepAlive,
       ActorRef<Event> parent,
       ProxyDeps deps) {
     super(ctx);
@@ -168,7 +183,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.collectLogs = action.limits().concurrency() == 1;
     this.pipeline = new RunPipeline(action, deps);
     this.slots = Slots.of(action.limits().concurrency());
-    this.pacing = Pacing.of(deps.settings(), action);
+    this.pacing = Pacing.of(deps.settings(), action, keepAlive);
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     image = deps.settings().imageFor(action.exec()).orElse(null);
     if (image == null) {
@@ -195,6 +210,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         .onMessage(Published.class, this::onPublished)
         .onMessage(FeedFailed.class, this::onFeedFailed)
         .onMessageEquals(KeepAliveExpired.INSTANCE, this::onKeepAliveExpired)
+        .onMessage(KeepAliveChanged.class, this::onKeepAliveChanged)
         .onMessageEquals(PauseGraceExpired.INSTANCE, () -> apply(state.pauseGraceExpired()))
         .onMessage(PauseDone.class, this::onPauseDone)
         .onMessage(UnpauseDone.class, this::onUnpauseDone)
@@ -385,6 +401,16 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     return apply(state.keepAliveExpired());
   }
 
+  private Behavior<Command> onKeepAliveChanged(KeepAliveChanged m) {
+    pacing =
+        pacing.withKeepAlive(deps.settings().keepAliveFor(action.annotations(), m.keepAlive()));
+    if (timers.isTimerActive(KEEP_ALIVE)) {
+      Duration left = pacing.idleLeft(pulledAny(), deps.clock().millis());
+      timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, left);
+    }
+    return this;
+  }
+
   private Behavior<Command> onRetire() {
     releaseWaiting();
     return apply(state.retire());
@@ -452,13 +478,15 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
    * container's own, stretched by its call rate up to the configured maximum.
    */
   private void armIdleTimers() {
-    boolean pulledAny =
-        state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
-    timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, pacing.idleWindow(pulledAny));
+    timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, pacing.idleWindow(pulledAny()));
     pacing
         .pauseAfter()
         .ifPresent(
             grace -> timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, grace));
+  }
+
+  private boolean pulledAny() {
+    return state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
   }
 
   /**

@@ -27,10 +27,18 @@ record Pacing(
   record Resize(Pacing pacing, OptionalInt size) {}
 
   static Pacing of(ProxySettings settings, Action action) {
+    return of(settings, action, Duration.ZERO);
+  }
+
+  /**
+   * The pacing of a container whose controller decided a keep-alive of {@code decided} (zero: it
+   * did not; see {@link ProxySettings#keepAliveFor(java.util.Map, Duration)}).
+   */
+  static Pacing of(ProxySettings settings, Action action, Duration decided) {
     int concurrency = action.limits().concurrency();
     Duration budget = settings.prefetch() > 0 ? Duration.ZERO : settings.prefetchBudget();
     return new Pacing(
-        settings.keepAliveFor(action.annotations()),
+        settings.keepAliveFor(action.annotations(), decided),
         settings.firstPullGrace(),
         !settings.pauseGrace().isZero(),
         PauseGrace.of(settings.pauseGrace(), settings.pauseGraceMax()),
@@ -50,6 +58,21 @@ record Pacing(
   /** The container's last activation in flight finished at {@code nowMs}. */
   Pacing idle(long nowMs) {
     return new Pacing(keepAlive, firstPullGrace, pausing, pauseGrace, prefetch, nowMs);
+  }
+
+  /** The same pacing with another keep-alive. */
+  Pacing withKeepAlive(Duration newKeepAlive) {
+    return new Pacing(newKeepAlive, firstPullGrace, pausing, pauseGrace, prefetch, idleSince);
+  }
+
+  /**
+   * How much of its idle window an idle container has left at {@code nowMs} (none below zero); the
+   * whole window while it is busy.
+   */
+  Duration idleLeft(boolean pulledAny, long nowMs) {
+    Duration window = idleWindow(pulledAny);
+    if (idleSince < 0) return window;
+    return Duration.ofMillis(Math.max(0, window.toMillis() - (nowMs - idleSince)));
   }
 
   /**

@@ -68,9 +68,24 @@ public record ProxySettings(
    * default.
    */
   public Duration keepAliveFor(Map<String, JsonNode> annotations) {
+    return annotated(annotations).orElse(keepAlive);
+  }
+
+  private static Optional<Duration> annotated(Map<String, JsonNode> annotations) {
     JsonNode v = annotations.get(KEEP_ALIVE_ANNOTATION);
-    if (v != null && v.canConvertToLong() && v.asLong() > 0) return Duration.ofMillis(v.asLong());
-    return keepAlive;
+    if (v != null && v.canConvertToLong() && v.asLong() > 0)
+      return Optional.of(Duration.ofMillis(v.asLong()));
+    return Optional.empty();
+  }
+
+  /**
+   * The keep-alive of an action whose controller decided {@code decided} (zero: it did not): the
+   * action's {@code keepAlive} annotation still wins, since its owner asked for it; then the
+   * controller's policy; then the default.
+   */
+  public Duration keepAliveFor(Map<String, JsonNode> annotations, Duration decided) {
+    Duration fallback = decided.isZero() || decided.isNegative() ? keepAlive : decided;
+    return annotated(annotations).orElse(fallback);
   }
 
   /** As in OpenWhisk, {@code /init} may take as long as the action's time limit. */

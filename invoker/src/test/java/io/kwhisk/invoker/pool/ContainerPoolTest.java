@@ -11,6 +11,7 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.invoker.InvokerConfig;
 import io.kwhisk.invoker.fake.FakeContainer;
 import io.kwhisk.invoker.fake.FakePublisher;
@@ -220,5 +221,17 @@ class ContainerPoolTest {
                 runtime.removed.size() == 1
                     && publisher.lastHeartbeat().containers() == 0
                     && publisher.lastHeartbeat().freeMemoryMb() == 512);
+  }
+
+  @Test
+  void aKeepAliveChangeReachesTheActionsContainersAndAnIdleOnePastItsNewWindowGoes()
+      throws Exception {
+    ActorRef<ContainerPool.Command> pool = pool();
+    pool.tell(new ContainerPool.Received(creation("first", 256)));
+    runOneActivation("k1");
+    await().until(() -> publisher.lastHeartbeat().containersByAction().containsKey("guest/first"));
+    pool.tell(new ContainerPool.Received(new ContainerKeepAlive("guest", "other", 1)));
+    pool.tell(new ContainerPool.Received(new ContainerKeepAlive("guest", "first", 1)));
+    await().until(() -> runtime.removed.size() == 1 && publisher.lastHeartbeat().containers() == 0);
   }
 }

@@ -414,6 +414,38 @@ class ContainerProxyTest {
   }
 
   @Test
+  void aContainerKeepsTheKeepAliveItsControllerDecidedNotTheConfiguredOne() {
+    testKit.spawn(
+        ContainerProxy.create(
+            "p-decided", ACTION, Duration.ofMillis(300), parent.getRef(), deps("1h")),
+        "p-decided");
+    expectStopped("p-decided");
+    assertThat(runtime.removed).containsExactly("id-p-decided");
+  }
+
+  @Test
+  void anIdleContainerWhoseKeepAliveIsShortenedGoesWhenTheNewWindowEnds() {
+    ActorRef<ContainerProxy.Command> proxy = startProxy("p-shortened", "1h");
+    proxy.tell(new ContainerProxy.KeepAliveChanged(Duration.ofMillis(300)));
+    expectStopped("p-shortened");
+    assertThat(runtime.removed).containsExactly("id-p-shortened");
+  }
+
+  @Test
+  void anActionsOwnKeepAliveAnnotationWinsOverTheControllersPolicy() {
+    ProxySettings settings = deps("10s").settings();
+    Map<String, com.fasterxml.jackson.databind.JsonNode> annotated =
+        Map.of(
+            ProxySettings.KEEP_ALIVE_ANNOTATION,
+            com.fasterxml.jackson.databind.node.LongNode.valueOf(5_000));
+    assertThat(settings.keepAliveFor(annotated, Duration.ofMinutes(7)))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.keepAliveFor(Map.of(), Duration.ofMinutes(7)))
+        .isEqualTo(Duration.ofMinutes(7));
+    assertThat(settings.keepAliveFor(Map.of(), Duration.ZERO)).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
   void aRetiredContainerFinishesItsRunningActivationFirst() throws Exception {
     ActorRef<ContainerProxy.Command> proxy = startProxy("p-retire", "10s");
     Delivery d = delivery("a4", 3);
