@@ -8,10 +8,10 @@ import io.kwhisk.common.config.ConfigSource;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
-import io.kwhisk.controller.activation.ActivationStoreSettings;
-import io.kwhisk.controller.api.ApiSettings;
 import io.kwhisk.common.keepalive.KeepAlivePolicy;
 import io.kwhisk.common.keepalive.Policies;
+import io.kwhisk.controller.activation.ActivationStoreSettings;
+import io.kwhisk.controller.api.ApiSettings;
 import io.kwhisk.controller.api.BlackboxImages;
 import io.kwhisk.controller.api.server.ServerSettings;
 import io.kwhisk.controller.throttle.AdmissionSettings;
@@ -52,9 +52,9 @@ import java.util.stream.Collectors;
  *     pre-warmed before its next likely call, decided per action from its idle times ({@code
  *     kwhisk.controller.keep-alive-policy}: {@code fixed:<window>}, {@code hybrid:<fallback>} or
  *     {@code hybrid:<fallback>:<least keep-alive>}, see {@link Policies#parse}); null ({@code
- *     invoker}, the default) leaves it to the invokers' {@code kwhisk.invoker.keep-alive}: the trace
- *     simulation chose {@code hybrid:4h:7m} (BENCHMARKS.md, issue 17), but the platform has not
- *     been measured with it yet. An action's own {@code keepAlive} annotation still wins on the
+ *     invoker}, the default) leaves it to the invokers' {@code kwhisk.invoker.keep-alive}: the
+ *     trace simulation chose {@code hybrid:4h:7m} (BENCHMARKS.md, issue 17), but the platform has
+ *     not been measured with it yet. An action's own {@code keepAlive} annotation still wins on the
  *     invoker
  * @param admission the limits behind 429 answers (keys {@code kwhisk.controller.throttle.*})
  * @param scheduling {@code kwhisk} (default): activations go to the action's topic and the

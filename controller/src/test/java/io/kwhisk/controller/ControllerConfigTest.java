@@ -32,9 +32,14 @@ class ControllerConfigTest {
   }
 
   @Test
-  void theKeepAlivePolicyIsTheHybridChosenByTheReplayUnlessConfigured() {
+  void theKeepAlivePolicyIsLeftToTheInvokersUnlessConfigured() {
     ControllerConfig byDefault = ControllerConfig.from(ConfigSource.of(Map.of(BOOTSTRAP, "k:1")));
-    assertThat(byDefault.keepAlivePolicy())
+    assertThat(byDefault.keepAlivePolicy()).isNull();
+    ControllerConfig hybrid =
+        ControllerConfig.from(
+            ConfigSource.of(
+                Map.of(BOOTSTRAP, "k:1", ControllerConfig.KEEP_ALIVE_POLICY, "hybrid:4h:7m")));
+    assertThat(hybrid.keepAlivePolicy())
         .isEqualTo(KeepAlivePolicy.Hybrid.bounded(Duration.ofHours(4), Duration.ofMinutes(7)));
     ControllerConfig fixed =
         ControllerConfig.from(

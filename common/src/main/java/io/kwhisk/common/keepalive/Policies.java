@@ -24,7 +24,6 @@ public final class Policies {
     };
   }
 
-
   /**
    * The policy a configuration names: {@code fixed:<window>}, {@code hybrid:<fallback>} (the
    * paper's parameters) or {@code hybrid:<fallback>:<least keep-alive>} ({@link
@@ -64,5 +63,4 @@ public final class Policies {
               + "'");
     }
   }
-
 }

@@ -39,8 +39,11 @@ record ScaleIn(long since, long lastBusy, int largestNeed) {
   /** A surplus counts only beyond this many times the need (hysteresis against scale-out). */
   static final int SURPLUS_FACTOR = 2;
 
-  /** How long a surplus must last before containers are retired. */
-  static final long AFTER_MS = 30_000;
+  /**
+   * How long a surplus must last before containers are retired: ten times a cold start here, so a
+   * container is not retired for a lull and created again at once.
+   */
+  static final long AFTER_MS = 10_000;
 
   /** A pause in the action's work this long starts the count over. */
   static final long QUIET_GAP_MS = 5_000;
@@ -56,8 +59,11 @@ record ScaleIn(long since, long lastBusy, int largestNeed) {
 
   /**
    * One decision at {@code now} over the busy actions ({@code demands}, those this scheduler owns)
-   * and the actions with a surplus from before ({@code previous}): actions with creations in flight
-   * have none (a scale-out is under way).
+   * and the actions with a surplus from before ({@code previous}). Creations in flight count as
+   * containers: a burst sized by count before the action's run time was known is a surplus as soon
+   * as it is known, and a creation the invoker never confirms (it stays in flight until the
+   * creation timeout) must not hide it. Only running containers are retired; what still arrives is
+   * counted at the next surplus.
    */
   static Decision decide(
       Map<String, ScaleIn> previous,
@@ -73,14 +79,15 @@ record ScaleIn(long since, long lastBusy, int largestNeed) {
     Map<String, ScaleIn> next = new HashMap<>();
     List<Retirement> plan = new ArrayList<>();
     for (String path : paths) {
-      if (inFlight.stream().anyMatch(c -> c.actionPath().equals(path))) continue;
       Demand d = busy.get(path);
       int need =
           d == null
               ? 0
               : SchedulingPolicy.needed(
                   d.outstanding(), d.action().limits().concurrency(), d.typicalRunMs(), waitMs);
-      int containers = healthy.stream().mapToInt(i -> i.containers(path)).sum();
+      int containers =
+          healthy.stream().mapToInt(i -> i.containers(path)).sum()
+              + (int) inFlight.stream().filter(c -> c.actionPath().equals(path)).count();
       ScaleIn state = observe(previous.get(path), containers, need, now);
       if (state == null) continue;
       if (!state.due(now)) {

@@ -252,7 +252,7 @@ class SchedulerTest {
   }
 
   @Test
-  void aBusyShortActionWithASurplusOfContainersForThirtySecondsIsToldToRetireIt() throws Exception {
+  void aBusyShortActionWithASurplusOfContainersForTenSecondsIsToldToRetireIt() throws Exception {
     ActorRef<Scheduler.Command> timed =
         testKit.spawn(
             Scheduler.create(
@@ -272,7 +272,7 @@ class SchedulerTest {
     timed.tell(new Scheduler.Submitted("learn", shortRuns));
     timed.tell(new Scheduler.Completed("learn", 1));
     for (int i = 0; i < 10; i++) timed.tell(new Scheduler.Submitted("b" + i, shortRuns));
-    for (int second = 0; second <= 31; second++) {
+    for (int second = 0; second <= 11; second++) {
       clock.now.addAndGet(1_000);
       timed.tell(new Scheduler.HeartbeatReceived(heartbeat(2, eight), false));
       await()
