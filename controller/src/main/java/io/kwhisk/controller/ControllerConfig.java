@@ -120,8 +120,13 @@ public record ControllerConfig(
    * settings, say).
    */
 
-  /** See {@code scaleOutWait} above; chosen by measurement (BENCHMARKS.md). */
-  public static final Duration DEFAULT_SCALE_OUT_WAIT = Duration.ofMillis(5);
+  /**
+   * See {@code scaleOutWait} above: off until its run-time estimate survives a busy host (measured,
+   * BENCHMARKS.md "Fewer, fuller containers": the runs of a short action stretch with the host's
+   * load, and the load of cold starts, so 5 ms changed nothing and 25 ms retired and re-created
+   * containers in turn).
+   */
+  public static final Duration DEFAULT_SCALE_OUT_WAIT = Duration.ZERO;
 
   /** See {@code keepAlivePolicy} above. */
   public static final String DEFAULT_KEEP_ALIVE_POLICY = "invoker";
