@@ -224,22 +224,26 @@ class SchedulerTest {
     assertThat(view.get().inFlight()).isEmpty();
   }
 
+  /** A scheduler like the others of this class whose scale-out is sized by time ({@code wait}). */
+  ActorRef<Scheduler.Command> spawnSizingByTime(Duration wait) {
+    return testKit.spawn(
+        Scheduler.create(
+            new Scheduler.Settings(
+                4,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                wait),
+            (id, c) -> sent.add(new Sent(id, c)),
+            clock,
+            view));
+  }
+
   @Test
   void aShortActionLearntFromItsCompletionsScalesOutOnlyToWhatRunsItsBacklogWithinTheWait()
       throws Exception {
-    ActorRef<Scheduler.Command> timed =
-        testKit.spawn(
-            Scheduler.create(
-                new Scheduler.Settings(
-                    4,
-                    Duration.ofMillis(20),
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(60),
-                    Duration.ofMillis(5)),
-                (id, c) -> sent.add(new Sent(id, c)),
-                clock,
-                view));
+    ActorRef<Scheduler.Command> timed = spawnSizingByTime(Duration.ofMillis(5));
     Action shortRuns = SchedulingPolicyTest.action("short", 256, 1, 64);
     timed.tell(new Scheduler.HeartbeatReceived(heartbeat(2, Map.of("guest/short", 1)), false));
     timed.tell(new Scheduler.Submitted("learn", shortRuns));
@@ -253,19 +257,7 @@ class SchedulerTest {
 
   @Test
   void aBusyShortActionWithASurplusOfContainersForTenSecondsIsToldToRetireIt() throws Exception {
-    ActorRef<Scheduler.Command> timed =
-        testKit.spawn(
-            Scheduler.create(
-                new Scheduler.Settings(
-                    4,
-                    Duration.ofMillis(20),
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(60),
-                    Duration.ofMillis(5)),
-                (id, c) -> sent.add(new Sent(id, c)),
-                clock,
-                view));
+    ActorRef<Scheduler.Command> timed = spawnSizingByTime(Duration.ofMillis(5));
     Action shortRuns = SchedulingPolicyTest.action("burst", 256, 1, 64);
     Map<String, Integer> eight = Map.of("guest/burst", 8);
     timed.tell(new Scheduler.HeartbeatReceived(heartbeat(2, eight), false));
