@@ -116,8 +116,9 @@ record ScaleIn(long since, long lastBusy, int largestNeed) {
   }
 
   /**
-   * The surplus state after a decision at {@code now} for an action with {@code containers} running
-   * and {@code need} wanted (0: not busy now); null when there is no surplus.
+   * The surplus state after a decision at {@code now} for an action with {@code containers}
+   * (running or being created) and {@code need} wanted (0: not busy now); null when there is no
+   * surplus.
    */
   static ScaleIn observe(ScaleIn previous, int containers, int need, long now) {
     if (need <= 0) {
