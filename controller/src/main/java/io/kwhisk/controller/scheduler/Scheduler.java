@@ -285,7 +285,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   private Behavior<Command> onCompleted(Completed msg) {
     Outstanding done = outstanding.remove(msg.activationId());
     if (done != null) {
-      runTimes.completed(done.path(), msg.durationMs());
+      runTimes.completed(done.path(), msg.durationMs(), clock.millis());
       decrement(done.path());
     }
     return this;
@@ -367,7 +367,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
         (path, n) ->
             local.add(
                 new Demand(
-                    actions.get(path), n, oldest.getOrDefault(path, now), runTimes.typical(path))));
+                    actions.get(path),
+                    n,
+                    oldest.getOrDefault(path, now),
+                    runTimes.typical(path, now))));
     if (ownership.shared()) report(local, now);
     List<Demand> demands = SharedDemand.owned(local, remote.values(), ownership, now);
     List<PlannedCreation> plan =
