@@ -85,9 +85,7 @@ record ScaleIn(long since, long lastBusy, int largestNeed) {
               ? 0
               : SchedulingPolicy.needed(
                   d.outstanding(), d.action().limits().concurrency(), d.typicalRunMs(), waitMs);
-      int containers =
-          healthy.stream().mapToInt(i -> i.containers(path)).sum()
-              + (int) inFlight.stream().filter(c -> c.actionPath().equals(path)).count();
+      int containers = SchedulerView.containers(healthy, inFlight, path);
       ScaleIn state = observe(previous.get(path), containers, need, now);
       if (state == null) continue;
       if (!state.due(now)) {

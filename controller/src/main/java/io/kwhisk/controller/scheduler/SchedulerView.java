@@ -1,5 +1,6 @@
 package io.kwhisk.controller.scheduler;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,15 @@ public record SchedulerView(Map<Integer, InvokerState> healthy, List<CreationInF
 
   /** Containers of the action on healthy invokers, plus creations in flight. */
   public int containers(String actionPath) {
-    int running = healthy.values().stream().mapToInt(i -> i.containers(actionPath)).sum();
+    return containers(healthy.values(), inFlight, actionPath);
+  }
+
+  /**
+   * Containers of the action on {@code healthy} invokers, plus its creations in {@code inFlight}.
+   */
+  static int containers(
+      Collection<InvokerState> healthy, Collection<CreationInFlight> inFlight, String actionPath) {
+    int running = healthy.stream().mapToInt(i -> i.containers(actionPath)).sum();
     return running + (int) inFlight.stream().filter(c -> c.actionPath().equals(actionPath)).count();
   }
 
