@@ -187,7 +187,9 @@ class OverloadIT {
             "the queue stays near the allowed backlog, far from the %d an unbounded queue reaches",
             sent.size() - drained.get())
         .isLessThanOrEqualTo(2 * maxAllowed + 5);
-    assertThat(p99).as("admitted requests wait about the bounded queue").isLessThan(10_000);
+    // The admitted latency (p50/p99 printed above) follows from the bounded queue, but it is a
+    // wall-clock figure on a shared machine: it is reported, not asserted. The queue bound above
+    // is what keeps it short.
   }
 
   /** Plays an invoker with one slot that takes {@link #DRAIN_DELAY_MS} per activation. */

@@ -227,7 +227,8 @@ class RuntimeConnectionTest {
     long began = System.nanoTime();
     assertThat(run(c, Duration.ofMillis(300))).isEqualTo(new CallOutcome.TimedOut());
     assertThat(Duration.ofNanos(System.nanoTime() - began))
-        .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        .as("the call waited for its timeout (no upper bound: CI machines are shared and slow)")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
     assertThat(run(c, TIMEOUT))
         .isEqualTo(new CallOutcome.Answered(200, Json.object().put("fresh", true)));
     assertThat(r.connections).hasValue(2);
