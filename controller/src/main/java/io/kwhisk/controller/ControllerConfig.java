@@ -75,6 +75,9 @@ import java.util.stream.Collectors;
  * @param server TLS on the API listener and where {@code /metrics} is served ({@code
  *     kwhisk.controller.tls.*}, {@code kwhisk.controller.metrics-*}, see {@link ServerSettings}; by
  *     default plain HTTP, metrics on the API port)
+ * @param startupTimeout how long start waits for each of its steps (the entities topic read, the
+ *     scheduling topic made, interrupted sequences recorded, queue drains resumed, the listeners
+ *     bound) before it fails; 60 s by default
  */
 public record ControllerConfig(
     int id,
@@ -96,7 +99,8 @@ public record ControllerConfig(
     int schedulingPartitions,
     int firesPerMinute,
     BlackboxImages blackboxImages,
-    ServerSettings server)
+    ServerSettings server,
+    Duration startupTimeout)
     implements ApiSettings {
 
   public static final String ID = "kwhisk.controller.id";
@@ -114,6 +118,7 @@ public record ControllerConfig(
   public static final String SCHEDULING = "kwhisk.controller.scheduling";
   public static final String SCHEDULING_PARTITIONS = "kwhisk.controller.scheduling-partitions";
   public static final String FIRES_PER_MINUTE = "kwhisk.controller.throttle.fires-per-minute";
+  public static final String STARTUP_TIMEOUT = "kwhisk.controller.startup-timeout";
 
   /**
    * Any Kafka client property, passed to every producer, consumer and admin client (security
@@ -189,6 +194,7 @@ public record ControllerConfig(
       throw new ConfigException(
           FIRES_PER_MINUTE, "must be 0 (no limit) or more, got " + firesPerMinute);
     }
+    requirePositive(STARTUP_TIMEOUT, startupTimeout);
   }
 
   /** Reads every value from {@code source}, with the documented defaults. */
@@ -220,7 +226,8 @@ public record ControllerConfig(
         source.integer(SCHEDULING_PARTITIONS, 16),
         source.integer(FIRES_PER_MINUTE, 60),
         BlackboxImages.from(source),
-        ServerSettings.from(source));
+        ServerSettings.from(source),
+        source.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60)));
   }
 
   /** A copy listening on another port (the standalone launcher and tests use 0). */
@@ -245,7 +252,8 @@ public record ControllerConfig(
         schedulingPartitions,
         firesPerMinute,
         blackboxImages,
-        server);
+        server,
+        startupTimeout);
   }
 
   /** The policy {@code value} names; null for {@code invoker} (the invokers decide). */

@@ -27,6 +27,7 @@ class ControllerConfigTest {
     assertThat(c.blockingWait()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.maxPayloadBytes()).isEqualTo(1024 * 1024);
     assertThat(c.schedulerTick()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.kinds())
         .contains("nodejs:20", "java:17", "python:3", "python:default", "blackbox");
   }
@@ -47,6 +48,17 @@ class ControllerConfigTest {
                 Map.of(BOOTSTRAP, "k:1", ControllerConfig.KEEP_ALIVE_POLICY, "fixed:10m")));
     assertThat(fixed.keepAlivePolicy())
         .isEqualTo(new KeepAlivePolicy.Fixed(Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void aStartupTimeoutOfZeroNamesItsKey() {
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.from(
+                    ConfigSource.of(
+                        Map.of(BOOTSTRAP, "k:1", ControllerConfig.STARTUP_TIMEOUT, "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ControllerConfig.STARTUP_TIMEOUT);
   }
 
   @Test

@@ -17,6 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * arrive first and be missed. Thread-safe.
  */
 public final class Waiters {
+  /**
+   * Completed ids a controller remembers to drop duplicates: at 1,000 completions a second, the
+   * last 100 s. A later duplicate still finds its id in the activation store (first record wins
+   * there).
+   */
+  public static final int REMEMBERED = 100_000;
+
   private final ConcurrentHashMap<String, CompletableFuture<ActivationRecord>> waiting =
       new ConcurrentHashMap<>();
   private final Set<String> completed;

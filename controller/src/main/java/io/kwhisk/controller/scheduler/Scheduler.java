@@ -116,6 +116,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
    * Timings and identity the actor needs; {@code keepAlivePolicy} null leaves keep-alive to the
    * invokers.
    */
+  /**
+   * How long past its action's timeout an outstanding activation still counts as demand: a lost
+   * completion cannot pin containers for longer.
+   */
+  public static final Duration ACTIVATION_GRACE = Duration.ofSeconds(60);
+
   public record Settings(
       int controllerId,
       Duration tick,

@@ -32,6 +32,12 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * contract), so only partition 0 is asked about.
  */
 public final class KafkaLagSource implements LagSource, AutoCloseable {
+  /**
+   * How long one batched lag look-up may take before it is given up (the refresher keeps the last
+   * values meanwhile).
+   */
+  public static final long TIMEOUT_MS = 5_000;
+
   private final Admin admin;
   private final long timeoutMillis;
 
