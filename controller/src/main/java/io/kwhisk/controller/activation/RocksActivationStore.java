@@ -15,19 +15,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.Cache;
-import org.rocksdb.CompressionType;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * deleteRange}, and the keys each names). A record put that already ended beyond retention is not
  * kept (its position is).
  *
+ * <p>Its RocksDB options, and why: {@link RocksTuning}.
+ *
  * <p>Threads: puts are serialised (the check for the id and the write are one step); reads run
  * concurrently; {@link #close()} waits for both and closes the native objects after the database.
  */
@@ -57,10 +52,7 @@ public final class RocksActivationStore implements ActivationStore {
   static final int SWEEP_BATCH = 1000;
 
   private final RocksDB db;
-  private final Options options;
-  private final Cache cache;
-  private final BloomFilter bloom;
-  private final WriteBufferManager buffers;
+  private final RocksTuning tuning;
   private final WriteOptions writeOptions = new WriteOptions();
   private final Duration retention;
   private final Clock clock;
@@ -72,24 +64,6 @@ public final class RocksActivationStore implements ActivationStore {
   private final AtomicLong expired = new AtomicLong();
   private boolean closed;
 
-  /**
-   * The block cache in two shards. RocksDB's default splits a 32 MB cache into 64 shards of 512 kB,
-   * smaller than one SST file's filter block (one per file, ~10 bits per key), so the filter that
-   * the check "is this id stored already?" reads before every put was evicted by the next insert
-   * into its shard and read back from disk, checksummed, on every record: 0.25 ms of a 2.7 ms
-   * activation (async-profiler, 1 action x 10 users). One writer thread and a few API readers need
-   * no more shards than this. Measured with {@code ActivationStoreBenchmark}, 60 s runs side by
-   * side: 6,300-6,360 records per CPU-second with the defaults, 9,530-11,124 with two shards and
-   * {@link #HIGH_PRIORITY_SHARE} (8,794 with two shards alone, 7,059 with the share alone).
-   */
-  static final int CACHE_SHARD_BITS = 1;
-
-  /**
-   * The share of the cache kept for index and filter blocks (cached with high priority), so data
-   * blocks read by GETs and lists do not push them out.
-   */
-  static final double HIGH_PRIORITY_SHARE = 0.5;
-
   static {
     RocksDB.loadLibrary();
   }
@@ -97,35 +71,13 @@ public final class RocksActivationStore implements ActivationStore {
   private RocksActivationStore(ActivationStoreSettings settings, Clock clock, boolean sweep) {
     this.retention = settings.retention();
     this.clock = clock;
-    this.cache = new LRUCache(settings.cacheBytes(), CACHE_SHARD_BITS, false, HIGH_PRIORITY_SHARE);
-    this.bloom = new BloomFilter(10);
-    this.buffers = new WriteBufferManager(settings.writeBufferBytes() * 2, cache);
-    BlockBasedTableConfig table =
-        new BlockBasedTableConfig()
-            .setBlockCache(cache)
-            .setFilterPolicy(bloom)
-            .setCacheIndexAndFilterBlocks(true)
-            .setCacheIndexAndFilterBlocksWithHighPriority(true)
-            .setPinL0FilterAndIndexBlocksInCache(true)
-            .setBlockSize(16 * 1024);
-    this.options =
-        new Options()
-            .setCreateIfMissing(true)
-            .setTableFormatConfig(table)
-            .setWriteBufferManager(buffers)
-            .setWriteBufferSize(settings.writeBufferBytes())
-            .setMaxWriteBufferNumber(2)
-            .setCompressionType(CompressionType.LZ4_COMPRESSION)
-            .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
-            .setMaxBackgroundJobs(2)
-            .setMaxOpenFiles(512)
-            .setKeepLogFileNum(3);
+    this.tuning = new RocksTuning(settings);
     try {
       Files.createDirectories(settings.path());
-      this.db = RocksDB.open(options, settings.path().toString());
+      this.db = RocksDB.open(tuning.options, settings.path().toString());
     } catch (Exception e) {
       writeOptions.close();
-      closeNatives();
+      tuning.close();
       throw new IllegalStateException(
           "cannot open the activation store at "
               + settings.path()
@@ -448,16 +400,9 @@ public final class RocksActivationStore implements ActivationStore {
       }
       db.close();
       writeOptions.close();
-      closeNatives();
+      tuning.close();
     } finally {
       open.writeLock().unlock();
     }
-  }
-
-  private void closeNatives() {
-    options.close();
-    buffers.close();
-    bloom.close();
-    cache.close();
   }
 }
