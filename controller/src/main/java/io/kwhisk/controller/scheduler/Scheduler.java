@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -113,15 +112,15 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   static final int PREWARMS_PER_TICK = 4;
 
   /**
-   * Timings and identity the actor needs; {@code keepAlivePolicy} null leaves keep-alive to the
-   * invokers.
-   */
-  /**
    * How long past its action's timeout an outstanding activation still counts as demand: a lost
    * completion cannot pin containers for longer.
    */
   public static final Duration ACTIVATION_GRACE = Duration.ofSeconds(60);
 
+  /**
+   * Timings and identity the actor needs; {@code keepAlivePolicy} null leaves keep-alive to the
+   * invokers.
+   */
   public record Settings(
       int controllerId,
       Duration tick,
@@ -143,16 +142,13 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     }
   }
 
-  private record Outstanding(String path, long submittedAt, long expiresAt) {}
-
   private final Settings settings;
   private final InvokerCommands commands;
   private final DemandReports reports;
   private final Clock clock;
   private final AtomicReference<SchedulerView> view;
   private final Map<Integer, InvokerState> invokers = new HashMap<>();
-  private final Map<String, Outstanding> outstanding = new HashMap<>();
-  private final Map<String, Integer> outstandingByPath = new HashMap<>();
+  private final OutstandingActivations outstanding = new OutstandingActivations();
   private final RunTimes runTimes = new RunTimes();
 
   /** Busy actions with more containers than they need, and since when ({@link ScaleIn}). */
@@ -253,10 +249,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     String path = msg.action().fqn().path();
     long ttl = msg.action().limits().timeout() + settings.activationTtl().toMillis();
     long now = clock.millis();
-    if (outstanding.putIfAbsent(msg.activationId(), new Outstanding(path, now, now + ttl))
-        == null) {
-      keepAlives.arrived(msg.action(), outstandingByPath.containsKey(path), now);
-      outstandingByPath.merge(path, 1, Integer::sum);
+    boolean busy = outstanding.has(path);
+    if (outstanding.add(msg.activationId(), path, now, now + ttl)) {
+      keepAlives.arrived(msg.action(), busy, now);
       if (ownership.owns(path)) refreshKeepAlive(msg.action(), now);
     }
     actions.put(path, msg.action());
@@ -267,7 +262,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
       // The owner learns of the first activation at once, not at the next tick: its first container
       // waits for
       // nothing but this record.
-      int n = outstandingByPath.get(path);
+      int n = outstanding.count(path);
       DemandReport nudge = new DemandReport(settings.controllerId(), msg.action(), n, now);
       reports.send(nudge);
       sent = SharedDemand.afterSending(sent, List.of(nudge), ownership, now);
@@ -289,11 +284,13 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   }
 
   private Behavior<Command> onCompleted(Completed msg) {
-    Outstanding done = outstanding.remove(msg.activationId());
-    if (done != null) {
-      runTimes.completed(done.path(), msg.durationMs(), clock.millis());
-      decrement(done.path());
-    }
+    outstanding
+        .complete(msg.activationId())
+        .ifPresent(
+            left -> {
+              runTimes.completed(left.path(), msg.durationMs(), clock.millis());
+              left(left);
+            });
     return this;
   }
 
@@ -305,8 +302,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   }
 
   private Behavior<Command> onActionDeleted(ActionDeleted msg) {
-    outstanding.values().removeIf(o -> o.path().equals(msg.actionPath()));
-    outstandingByPath.remove(msg.actionPath());
+    outstanding.forget(msg.actionPath());
     actions.remove(msg.actionPath());
     runTimes.forget(msg.actionPath());
     surpluses = ScaleIn.without(surpluses, msg.actionPath());
@@ -349,7 +345,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     long now = clock.millis();
     if (now - lastExpiry >= 1000) {
       lastExpiry = now;
-      expireOutstanding(now);
+      outstanding.expire(now).forEach(this::left);
       remote = SharedDemand.live(remote, now);
       keepAlives.expire(now);
     }
@@ -366,24 +362,16 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
             now,
             settings.creationTimeout().toMillis(),
             healthy.stream().map(InvokerState::id).toList());
-    Map<String, Long> oldest = new HashMap<>();
-    outstanding.values().forEach(o -> oldest.merge(o.path(), o.submittedAt(), Math::min));
     List<Demand> local = new ArrayList<>();
-    outstandingByPath.forEach(
-        (path, n) ->
-            local.add(
-                new Demand(
-                    actions.get(path),
-                    n,
-                    oldest.getOrDefault(path, now),
-                    runTimes.typical(path, now))));
+    outstanding.forEach(
+        (path, n, oldest) ->
+            local.add(new Demand(actions.get(path), n, oldest, runTimes.typical(path, now))));
     if (ownership.shared()) report(local, now);
     List<Demand> demands = SharedDemand.owned(local, remote.values(), ownership, now);
     List<PlannedCreation> plan =
         SchedulingPolicy.decide(demands, healthy, inFlight, settings.scaleOutWait().toMillis());
     if (settings.scaleOutWait().toMillis() > 0) scaleIn(demands, healthy, now);
-    List<Action> due =
-        keepAlives.due(now, path -> ownership.owns(path) && !outstandingByPath.containsKey(path));
+    List<Action> due = keepAlives.due(now, path -> ownership.owns(path) && !outstanding.has(path));
     List<PlannedCreation> prewarms =
         due.isEmpty()
             ? List.of()
@@ -460,23 +448,11 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     return healthy;
   }
 
-  private void expireOutstanding(long now) {
-    Iterator<Map.Entry<String, Outstanding>> it = outstanding.entrySet().iterator();
-    while (it.hasNext()) {
-      Outstanding o = it.next().getValue();
-      if (o.expiresAt() < now) {
-        it.remove();
-        decrement(o.path());
-      }
-    }
-  }
-
-  private void decrement(String path) {
-    Integer left = outstandingByPath.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
-    if (left == null) {
-      actions.remove(path);
-      keepAlives.idle(path, clock.millis());
-    }
+  /** An activation left {@code left.path()}: with its last one, the action is idle. */
+  private void left(OutstandingActivations.Left left) {
+    if (!left.last()) return;
+    actions.remove(left.path());
+    keepAlives.idle(left.path(), clock.millis());
   }
 
   private void publish() {
