@@ -1,6 +1,5 @@
 package io.kwhisk.invoker;
 
-import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kwhisk.common.code.CodeReader;
@@ -12,6 +11,7 @@ import io.kwhisk.invoker.code.CodeCache;
 import io.kwhisk.invoker.docker.ActionNetworkSetup;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.docker.DockerContainerRuntime;
+import io.kwhisk.invoker.health.MetricsServer;
 import io.kwhisk.invoker.health.ReadinessEndpoint;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import io.kwhisk.invoker.pool.CommandFeed;
@@ -26,10 +26,6 @@ import io.kwhisk.invoker.publish.Publisher;
 import io.kwhisk.invoker.push.PushMode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +68,7 @@ public final class Invoker implements AutoCloseable {
   private final InvokerMetrics metrics;
   private final ActorSystem<ContainerPool.Command> system;
   private final CommandFeed commands;
-  private final HttpServer metricsServer;
+  private final MetricsServer metricsServer;
 
   /** Blocking HTTP calls to containers of concurrency 1 (see HttpActionContainer). */
   private final ExecutorService httpCalls;
@@ -100,7 +96,7 @@ public final class Invoker implements AutoCloseable {
       InvokerMetrics metrics,
       ActorSystem<ContainerPool.Command> system,
       CommandFeed commands,
-      HttpServer metricsServer,
+      MetricsServer metricsServer,
       ExecutorService httpCalls,
       PushMode push,
       LogCollectors logs,
@@ -207,9 +203,11 @@ public final class Invoker implements AutoCloseable {
               .withMeters(metrics.registry());
       started.add(commands);
       ReadinessEndpoint readiness = new ReadinessEndpoint();
-      HttpServer metricsServer =
-          config.metricsPort() > 0 ? metricsServer(config.metricsPort(), metrics, readiness) : null;
-      if (metricsServer != null) started.add(() -> metricsServer.stop(0));
+      MetricsServer metricsServer =
+          config.metricsPort() > 0
+              ? MetricsServer.start(config.metricsPort(), metrics.registry(), readiness)
+              : null;
+      if (metricsServer != null) started.add(metricsServer);
       log.info(
           "Invoker {} of cluster {} started in {} ms ({} MB user memory, {} MB of it prewarm {}; keep-alive {} ms,"
               + " pause grace {} ms, eviction grace {} ms)",
@@ -293,7 +291,7 @@ public final class Invoker implements AutoCloseable {
     publisher.close();
     runtime.close();
     httpCalls.shutdown();
-    if (metricsServer != null) metricsServer.stop(0);
+    if (metricsServer != null) metricsServer.close();
     try {
       jvmMeters.close();
     } catch (Exception e) {
@@ -386,35 +384,5 @@ public final class Invoker implements AutoCloseable {
                 // close() is the graceful path; a JVM hook would race it.
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
         .withFallback(ConfigFactory.load());
-  }
-
-  /**
-   * Prometheus scrape endpoint on {@code /metrics} and the probes of {@link ReadinessEndpoint}: the
-   * JDK's server, one thread, off the actor dispatchers.
-   */
-  private static HttpServer metricsServer(
-      int port, InvokerMetrics metrics, ReadinessEndpoint readiness) {
-    if (!(metrics.registry() instanceof PrometheusMeterRegistry prometheus)) return null;
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-      server.createContext(
-          "/metrics",
-          exchange -> {
-            byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange
-                .getResponseHeaders()
-                .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(body);
-            }
-          });
-      readiness.register(server);
-      server.start();
-      return server;
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot serve metrics on port " + port + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -7,11 +7,8 @@ import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -62,12 +59,6 @@ public final class ActivationFeed implements ActivationSource {
   private static final Duration CLOSE = Duration.ofSeconds(5);
 
   private record Ack(Delivery delivery, AcknowledgeType type) {}
-
-  /**
-   * A record pulled and not yet acknowledged; {@code since} is when its lock was (re)acquired
-   * (nanoTime).
-   */
-  private record Held(ConsumerRecord<String, byte[]> record, long since) {}
 
   /** How long to wait for renewed records to come back before giving their deliveries up. */
   private static final Duration RENEWAL_WAIT = Duration.ofSeconds(5);
@@ -128,36 +119,8 @@ public final class ActivationFeed implements ActivationSource {
                 onFailure));
       }
       feeds.forEach(f -> f.thread.start());
-      return feeds.size() == 1 ? feeds.get(0) : new Lanes(feeds);
+      return feeds.size() == 1 ? feeds.get(0) : new FeedLanes(feeds);
     };
-  }
-
-  /** Several feeds of one container; an acknowledgement goes to the lane that pulled the record. */
-  private record Lanes(List<ActivationFeed> feeds) implements ActivationSource {
-    @Override
-    public void acknowledge(Delivery delivery) {
-      feeds.get(delivery.lane()).acknowledge(delivery);
-    }
-
-    @Override
-    public void release(Delivery delivery) {
-      feeds.get(delivery.lane()).release(delivery);
-    }
-
-    @Override
-    public void stopPulling() {
-      feeds.forEach(ActivationFeed::stopPulling);
-    }
-
-    @Override
-    public void close() {
-      feeds.forEach(ActivationFeed::close);
-    }
-
-    @Override
-    public void resize(int maxPollRecords) {
-      feeds.forEach(f -> f.resize(maxPollRecords));
-    }
   }
 
   static Map<String, Object> properties(
@@ -213,7 +176,7 @@ public final class ActivationFeed implements ActivationSource {
   private void run() {
     try {
       subscribe();
-      Map<String, Held> outstanding = new HashMap<>();
+      HeldRecords<byte[]> outstanding = new HeldRecords<>();
       boolean unsent = false;
       while (!stopping) {
         unsent |= awaitAcks(outstanding);
@@ -290,20 +253,19 @@ public final class ActivationFeed implements ActivationSource {
    * Hands the new records of a poll to the proxy; records this feed already holds (renewed ones)
    * are not new.
    */
-  private void deliver(ConsumerRecords<String, byte[]> records, Map<String, Held> outstanding) {
+  private void deliver(ConsumerRecords<String, byte[]> records, HeldRecords<byte[]> outstanding) {
     long now = System.nanoTime();
     List<Delivery> batch = new ArrayList<>(records.count());
     for (ConsumerRecord<String, byte[]> r : records) {
-      String key = key(r.partition(), r.offset());
-      if (outstanding.containsKey(key)) {
-        outstanding.put(key, new Held(r, now));
+      if (outstanding.holds(r.partition(), r.offset())) {
+        outstanding.hold(r, now); // renewed
         continue;
       }
       Delivery d = decode(r);
       if (d == null) {
         consumer.acknowledge(r, AcknowledgeType.REJECT);
       } else {
-        outstanding.put(key, new Held(r, now));
+        outstanding.hold(r, now);
         batch.add(d);
       }
     }
@@ -313,7 +275,7 @@ public final class ActivationFeed implements ActivationSource {
   /**
    * Waits until every outstanding record is acknowledged or the feed stops; true if it applied any.
    */
-  private boolean awaitAcks(Map<String, Held> outstanding) {
+  private boolean awaitAcks(HeldRecords<byte[]> outstanding) {
     boolean applied = applyAcks(outstanding);
     while (!outstanding.isEmpty() && !stopping) {
       if (renewalDue(outstanding)) renew(outstanding);
@@ -351,15 +313,11 @@ public final class ActivationFeed implements ActivationSource {
     }
   }
 
-  private boolean renewalDue(Map<String, Held> outstanding) {
+  private boolean renewalDue(HeldRecords<byte[]> outstanding) {
     long halfLockNanos =
         TimeUnit.MILLISECONDS.toNanos(consumer.acquisitionLockTimeoutMs().orElse(DEFAULT_LOCK_MS))
             / 2;
-    long now = System.nanoTime();
-    for (Held h : outstanding.values()) {
-      if (now - h.since() >= halfLockNanos) return true;
-    }
-    return false;
+    return outstanding.renewalDue(System.nanoTime(), halfLockNanos);
   }
 
   /**
@@ -367,9 +325,8 @@ public final class ActivationFeed implements ActivationSource {
    * returns them again once the broker renewed them. Acknowledgements queued meanwhile are applied
    * by the caller afterwards.
    */
-  private void renew(Map<String, Held> outstanding) {
-    for (Held h : outstanding.values()) consumer.acknowledge(h.record(), AcknowledgeType.RENEW);
-    Set<String> renewing = new HashSet<>(outstanding.keySet());
+  private void renew(HeldRecords<byte[]> outstanding) {
+    for (var r : outstanding.records()) consumer.acknowledge(r, AcknowledgeType.RENEW);
     long deadline = System.nanoTime() + RENEWAL_WAIT.toNanos();
     ConsumerRecords<String, byte[]> back = ConsumerRecords.empty();
     while (back.isEmpty() && !stopping && System.nanoTime() < deadline) {
@@ -379,11 +336,9 @@ public final class ActivationFeed implements ActivationSource {
         return;
       }
     }
-    for (ConsumerRecord<String, byte[]> r : back) renewing.remove(key(r.partition(), r.offset()));
     deliver(back, outstanding);
     if (stopping) return;
-    for (String key : renewing) {
-      outstanding.remove(key);
+    for (String key : outstanding.dropAllBut(back)) {
       log.warn(
           "The broker did not renew the lock of record {} of {}; it will deliver it again",
           key,
@@ -392,7 +347,7 @@ public final class ActivationFeed implements ActivationSource {
     log.debug("Renewed the locks of {} record(s) of {}", outstanding.size(), topic);
   }
 
-  private boolean applyAcks(Map<String, Held> outstanding) {
+  private boolean applyAcks(HeldRecords<byte[]> outstanding) {
     boolean applied = false;
     for (Ack ack; (ack = acks.poll()) != null; ) {
       apply(ack, outstanding);
@@ -401,16 +356,12 @@ public final class ActivationFeed implements ActivationSource {
     return applied;
   }
 
-  private void apply(Ack ack, Map<String, Held> outstanding) {
+  private void apply(Ack ack, HeldRecords<byte[]> outstanding) {
     Delivery d = ack.delivery();
     // acknowledge(topic, partition, offset) is only for records that failed deserialization: use
     // the record.
-    Held h = outstanding.remove(key(d.partition(), d.offset()));
-    if (h != null) consumer.acknowledge(h.record(), ack.type());
-  }
-
-  private static String key(int partition, long offset) {
-    return partition + ":" + offset;
+    ConsumerRecord<String, byte[]> r = outstanding.take(d.partition(), d.offset());
+    if (r != null) consumer.acknowledge(r, ack.type());
   }
 
   private void commit() {

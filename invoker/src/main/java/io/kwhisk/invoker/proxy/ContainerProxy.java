@@ -8,9 +8,7 @@ import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.OptionalInt;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -48,13 +46,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *
  * <p>Never blocks: Docker, HTTP and Kafka work returns as messages. What to do is decided by pure
  * values beside it: {@link ProxyState} (the life cycle) and {@link Slots} (which pulled activation
- * runs when); a run's path from {@code /run} to its written completion is the {@link
- * RunPipeline}'s, off the actor.
+ * runs when, kept with the feed by {@link PulledWork}); the container's handles and a run's path
+ * from {@code /run} to its written completion are the {@link ContainerSession}'s, off the actor;
+ * the keep-alive and pause-grace timers are {@link IdleTimers}.
  */
 public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Command> {
-  private static final Object KEEP_ALIVE = "keep-alive";
-  private static final Object PAUSE_GRACE = "pause-grace";
-
   /** The proxy's protocol. */
   public sealed interface Command {}
 
@@ -93,9 +89,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     INSTANCE
   }
 
-  private record PauseDone(Throwable error, long durationMs) implements Command {}
+  /** {@code docker pause} ended: {@code durationMs} on success, else its {@code error}. */
+  private record PauseDone(Throwable error, Long durationMs) implements Command {}
 
-  private record UnpauseDone(Throwable error, long durationMs) implements Command {}
+  /** {@code docker unpause} ended: {@code durationMs} on success, else its {@code error}. */
+  private record UnpauseDone(Throwable error, Long durationMs) implements Command {}
 
   private enum ContainerRemoved implements Command {
     INSTANCE
@@ -124,16 +122,10 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   /** The container's image; null when the invoker has none for the action's kind. */
   private final String image;
 
-  private final TimerScheduler<Command> timers;
-  private final boolean collectLogs;
-  private final RunPipeline pipeline;
+  private final IdleTimers<Command> timers;
+  private final ContainerSession session;
+  private final PulledWork work;
   private ProxyState state = ProxyState.starting();
-  private Slots slots;
-  private RunningContainer container;
-  private ActionContainer client;
-  private ActivationSource feed;
-  private LogCollector logs;
-  private Pacing pacing;
 
   /**
    * Every log line of the proxy names its action and container (MDC), and one about an activation
@@ -175,15 +167,18 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       ActorRef<Event> parent,
       ProxyDeps deps) {
     super(ctx);
-    this.timers = timers;
+    this.timers =
+        new IdleTimers<>(
+            timers,
+            Pacing.of(deps.settings(), action, keepAlive),
+            KeepAliveExpired.INSTANCE,
+            PauseGraceExpired.INSTANCE);
     this.name = name;
     this.action = action;
     this.parent = parent;
     this.deps = deps;
-    this.collectLogs = action.limits().concurrency() == 1;
-    this.pipeline = new RunPipeline(action, deps);
-    this.slots = Slots.of(action.limits().concurrency());
-    this.pacing = Pacing.of(deps.settings(), action, keepAlive);
+    this.session = new ContainerSession(name, action, deps);
+    this.work = new PulledWork(action.limits().concurrency());
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     image = deps.settings().imageFor(action.exec()).orElse(null);
     if (image == null) {
@@ -195,8 +190,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     }
     apply(state.begin());
     ctx.pipeToSelf(
-        deps.runtime().start(deps.settings().containerSpec(name, image, action)),
-        (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
+        session.start(image), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
   }
 
   @Override
@@ -221,25 +215,14 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onContainerStarted(ContainerStarted m) {
-    container = m.container();
-    client =
-        deps.containers()
-            .connect(container.host(), container.port(), action.limits().concurrency());
-    if (collectLogs) logs = deps.logs().open(container, Math.max(1, action.limits().logBytes()));
+    session.started(m.container());
     getContext()
         .getLog()
-        .debug("Container {} of {} started at {}", name, action.fqn(), container.host());
+        .debug("Container {} of {} started at {}", name, action.fqn(), m.container().host());
     long initStart = deps.clock().millis();
-    // Code stored out of line is read (or found in the invoker's cache) now: only /init needs it.
     getContext()
         .pipeToSelf(
-            deps.code()
-                .resolve(action)
-                .thenCompose(
-                    withCode ->
-                        client.init(
-                            ActivationResults.initPayload(withCode),
-                            deps.settings().initTimeout(action.limits()))),
+            session.init(),
             (o, e) ->
                 new InitDone(
                     o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
@@ -276,53 +259,38 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     Behavior<Command> next = this;
     for (Delivery d : m.deliveries()) {
       ProxyState.Transition t = state.accept(d.activationId());
-      if (t.effects().contains(ProxyState.Effect.RELEASE)) {
-        if (feed != null) feed.release(d);
+      if (t.effects().contains(ProxyEffect.RELEASE)) {
+        work.release(d);
         continue;
       }
       next = apply(t);
-      if (t.effects().contains(ProxyState.Effect.FAIL)) fail(d);
-      else if (t.effects().contains(ProxyState.Effect.HOLD))
-        slots = slots.hold(d); // run once up (RUN_HELD)
-      else run(slots.offer(d));
+      if (t.effects().contains(ProxyEffect.FAIL)) fail(d);
+      else if (t.effects().contains(ProxyEffect.HOLD)) work.hold(d); // run once up (RUN_HELD)
+      else run(work.offer(d));
     }
     return next;
   }
 
   /**
-   * Gives waiting activations back to the group (this container takes no more work); they count as
-   * finished. The feed stops pulling first: were it to poll once the releases are applied, it would
-   * acquire the same records again, each time one of their five deliveries.
+   * Gives waiting activations back to the group (this container takes no more work, see {@link
+   * PulledWork#releaseWaiting}); they count as finished.
    */
   private void releaseWaiting() {
-    if (feed != null) feed.stopPulling();
-    for (Delivery d : take(slots.takeAll())) {
-      if (feed != null) feed.release(d);
-      apply(state.finished(d.activationId()));
-    }
+    for (Delivery d : work.releaseWaiting()) apply(state.finished(d.activationId()));
   }
 
-  /**
-   * Runs the deliveries {@code taken} out of the slots through the pipeline, off the actor: each
-   * ends as RunDone.
-   */
-  private void run(Slots.Taken taken) {
-    for (Delivery d : take(taken)) {
+  /** Runs {@code deliveries} through the session, off the actor: each ends as RunDone. */
+  private void run(List<Delivery> deliveries) {
+    for (Delivery d : deliveries) {
       getContext()
           .pipeToSelf(
-              pipeline.run(
-                  d, client, container.id(), logs, feed, state.initTimeFor(d.activationId())),
+              session.run(d, work.feed(), state.initTimeFor(d.activationId())),
               (r, e) -> new RunDone(r));
     }
   }
 
-  private List<Delivery> take(Slots.Taken taken) {
-    slots = taken.slots();
-    return taken.deliveries();
-  }
-
   private Behavior<Command> onRunDone(RunDone m) {
-    slots = slots.ended();
+    work.ended();
     RunPipeline.Ran ran = m.ran();
     Delivery d = ran.delivery();
     getContext().pipeToSelf(ran.written(), (ok, e) -> new Published(d, e));
@@ -339,7 +307,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
               ran.outcome());
     }
     Behavior<Command> next = apply(state.runEnded(ran.response()));
-    run(slots.fill());
+    run(work.fill());
     return next;
   }
 
@@ -348,33 +316,27 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
    * calls for it.
    */
   private void adaptPrefetch(long runMs) {
-    Pacing.Resize r =
-        pacing.afterRun(
-            runMs,
-            deps.clock().millis(),
-            feed != null && state.phase() != ProxyState.Phase.INIT_FAILED);
-    pacing = r.pacing();
-    if (r.size().isEmpty()) return;
+    boolean mayResize = work.inGroup() && state.phase() != ProxyState.Phase.INIT_FAILED;
+    OptionalInt size = timers.afterRun(runMs, deps.clock().millis(), mayResize);
+    if (size.isEmpty()) return;
     getContext()
         .getLog()
         .debug(
             "Container {} of {} pulls up to {} records per poll (typical run {} ms)",
             name,
             action.fqn(),
-            r.size().getAsInt(),
-            String.format("%.1f", pacing.prefetch().typicalRunMs()));
-    feed.resize(r.size().getAsInt());
+            size.getAsInt(),
+            String.format("%.1f", timers.typicalRunMs()));
+    work.resize(size.getAsInt());
   }
 
   /**
    * Completes {@code d} with the failure of a container that failed its init or can never start.
    */
   private void fail(Delivery d) {
-    String containerId = container == null ? null : container.id();
     getContext()
         .pipeToSelf(
-            pipeline.fail(d, state.initFailure(), logs, feed, containerId),
-            (ok, e) -> new Published(d, e));
+            session.fail(d, state.initFailure(), work.feed()), (ok, e) -> new Published(d, e));
   }
 
   private Behavior<Command> onPublished(Published m) {
@@ -391,23 +353,18 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private Behavior<Command> onFeedFailed(FeedFailed m) {
     getContext().getLog().warn("Feed of container {} failed: {}", name, m.error().toString());
-    feed = null;
-    take(slots.takeAll()); // the closed consumer's unacknowledged records go back to the group
+    work.feedFailed();
     return apply(state.feedFailed());
   }
 
   private Behavior<Command> onKeepAliveExpired() {
-    getContext().getLog().debug("Container {} idle for {} ms", name, pacing.keepAlive().toMillis());
+    getContext().getLog().debug("Container {} idle for {} ms", name, timers.keepAlive().toMillis());
     return apply(state.keepAliveExpired());
   }
 
   private Behavior<Command> onKeepAliveChanged(KeepAliveChanged m) {
-    pacing =
-        pacing.withKeepAlive(deps.settings().keepAliveFor(action.annotations(), m.keepAlive()));
-    if (timers.isTimerActive(KEEP_ALIVE)) {
-      Duration left = pacing.idleLeft(pulledAny(), deps.clock().millis());
-      timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, left);
-    }
+    Duration keepAlive = deps.settings().keepAliveFor(action.annotations(), m.keepAlive());
+    timers.keepAliveChanged(keepAlive, pulledAny(), deps.clock().millis());
     return this;
   }
 
@@ -425,12 +382,9 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onPostStop() {
     deps.metrics().containerMoved(state.phase().metricState(), null);
     // A crash or a stop from outside must not leak the container or the group membership.
-    if (state.phase() != ProxyState.Phase.REMOVING) {
-      if (feed != null) feed.close();
-      if (container != null) deps.runtime().remove(container.id());
-    }
-    if (logs != null) logs.close(); // its stream, or its file on the log reader; never blocks
-    if (client != null) client.close();
+    boolean removing = state.phase() == ProxyState.Phase.REMOVING;
+    if (!removing) work.leave();
+    session.abandon(removing);
     return this;
   }
 
@@ -438,33 +392,28 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     ProxyState before = state;
     state = t.state();
     deps.metrics().containerMoved(before.phase().metricState(), state.phase().metricState());
-    for (ProxyState.Effect effect : t.effects()) {
+    for (ProxyEffect effect : t.effects()) {
       switch (effect) {
         case JOIN_GROUP -> joinGroup();
-        case REPORT_READY ->
-            parent.tell(new Ready(name, container == null ? null : container.id()));
+        case REPORT_READY -> parent.tell(new Ready(name, session.containerId()));
         case REPORT_BUSY -> {
-          pacing = pacing.busy(deps.clock().millis());
+          timers.busy(deps.clock().millis());
           parent.tell(new Busy(name));
         }
         case REPORT_IDLE -> {
-          pacing = pacing.idle(deps.clock().millis());
+          timers.idle(deps.clock().millis());
           parent.tell(new Idle(name));
         }
-        case ARM_KEEP_ALIVE -> armIdleTimers();
-        case DISARM_KEEP_ALIVE -> {
-          timers.cancel(KEEP_ALIVE);
-          timers.cancel(PAUSE_GRACE);
-        }
-        case PAUSE -> timed(deps.runtime().pause(container.id()), PauseDone::new);
-        case UNPAUSE -> timed(deps.runtime().unpause(container.id()), UnpauseDone::new);
-        case RUN_HELD -> run(slots.fill());
-        case FAIL_FIRST_HELD -> take(slots.takeFirst()).forEach(this::fail);
-        case FAIL_HELD -> take(slots.takeAll()).forEach(this::fail);
-        case STOP_PULLING -> {
-          if (feed != null) feed.stopPulling();
-        }
-        case LEAVE_GROUP -> leaveGroup();
+        case ARM_KEEP_ALIVE -> timers.arm(pulledAny());
+        case DISARM_KEEP_ALIVE -> timers.disarm();
+        case PAUSE -> getContext().pipeToSelf(session.pause(), (ms, e) -> new PauseDone(e, ms));
+        case UNPAUSE ->
+            getContext().pipeToSelf(session.unpause(), (ms, e) -> new UnpauseDone(e, ms));
+        case RUN_HELD -> run(work.fill());
+        case FAIL_FIRST_HELD -> work.takeFirst().forEach(this::fail);
+        case FAIL_HELD -> work.takeAll().forEach(this::fail);
+        case STOP_PULLING -> work.stopPulling();
+        case LEAVE_GROUP -> work.leave();
         case REMOVE_CONTAINER -> removeContainer();
         case RELEASE_QUEUED -> releaseWaiting();
         case RUN, FAIL, RELEASE, HOLD -> {} // carried out by onPulled, which knows the delivery
@@ -473,32 +422,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     return this;
   }
 
-  /**
-   * The keep-alive (see {@link Pacing#idleWindow}), and the pause grace when pausing is on: the
-   * container's own, stretched by its call rate up to the configured maximum.
-   */
-  private void armIdleTimers() {
-    timers.startSingleTimer(KEEP_ALIVE, KeepAliveExpired.INSTANCE, pacing.idleWindow(pulledAny()));
-    pacing
-        .pauseAfter()
-        .ifPresent(
-            grace -> timers.startSingleTimer(PAUSE_GRACE, PauseGraceExpired.INSTANCE, grace));
-  }
-
   private boolean pulledAny() {
     return state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
-  }
-
-  /**
-   * Tells this actor of the end of an engine call ({@code docker pause} or {@code unpause}) and its
-   * duration.
-   */
-  private void timed(CompletionStage<Void> call, BiFunction<Throwable, Long, Command> done) {
-    long began = System.nanoTime();
-    getContext()
-        .pipeToSelf(
-            call,
-            (ok, e) -> done.apply(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)));
   }
 
   private Behavior<Command> onPauseDone(PauseDone m) {
@@ -507,7 +432,6 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
           .getLog()
           .warn("Pausing container {} failed; it stays unpaused: {}", name, m.error().toString());
     } else {
-      deps.metrics().paused(Duration.ofMillis(m.durationMs()));
       getContext().getLog().debug("Container {} paused in {} ms", name, m.durationMs());
     }
     return apply(state.pauseDone(m.error() == null));
@@ -518,9 +442,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
       getContext()
           .getLog()
           .warn("Unpausing container {} failed; it is replaced: {}", name, m.error().toString());
-      take(slots.takeAll()); // never run: the closed feed gives them back to the group
+      work.takeAll(); // never run: the closed feed gives them back to the group
     } else {
-      deps.metrics().unpaused(Duration.ofMillis(m.durationMs()));
       getContext().getLog().debug("Container {} unpaused in {} ms", name, m.durationMs());
     }
     return apply(state.resumed(m.error() == null));
@@ -529,7 +452,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private void joinGroup() {
     ActorRef<Command> self = getContext().getSelf();
     boolean runs = state.phase() != ProxyState.Phase.UNAVAILABLE; // else one lane: nothing runs
-    feed =
+    work.joined(
         deps.feeds()
             .open(
                 action.fqn(),
@@ -537,23 +460,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
                 runs ? deps.settings().lanes(action.limits()) : 1,
                 deps.settings().maxPollRecords(action.limits()),
                 ds -> self.tell(new Pulled(ds)),
-                e -> self.tell(new FeedFailed(e)));
-  }
-
-  private void leaveGroup() {
-    if (feed != null) feed.close();
+                e -> self.tell(new FeedFailed(e))));
   }
 
   private void removeContainer() {
-    if (logs != null) logs.close(); // its stream, or its file on the log reader; never blocks
-    if (client != null) client.close();
-    if (container == null) {
-      getContext().getSelf().tell(ContainerRemoved.INSTANCE);
-      return;
-    }
     getContext()
         .pipeToSelf(
-            deps.runtime().remove(container.id()),
+            session.remove(),
             (ok, e) -> {
               if (e != null)
                 getContext().getLog().warn("Removing container {} failed: {}", name, e.toString());

@@ -2,6 +2,7 @@ package io.kwhisk.invoker.proxy;
 
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,27 +26,27 @@ import java.util.Set;
  * <p>Cold start: the proxy joins its action's share group as soon as it asks for the container
  * ({@link #begin}), so the join and the first fetch (~0.6 s measured) overlap the container's
  * create, start and {@code /init} instead of following them. An activation pulled while STARTING or
- * INITIALIZING is held ({@link Effect#HOLD}), never run before {@code /init} succeeded: it runs
- * when the container is initialised ({@link Effect#RUN_HELD}). If the container does not start,
- * everything held goes back to the group unrun ({@link Effect#RELEASE_QUEUED}); if {@code /init}
- * fails, the first held activation is completed with the init error ({@link
- * Effect#FAIL_FIRST_HELD}, as OpenWhisk does) and the others go back unrun; if the container is
- * retired meanwhile, they all go back.
+ * INITIALIZING is held ({@link ProxyEffect#HOLD}), never run before {@code /init} succeeded: it
+ * runs when the container is initialised ({@link ProxyEffect#RUN_HELD}). If the container does not
+ * start, everything held goes back to the group unrun ({@link ProxyEffect#RELEASE_QUEUED}); if
+ * {@code /init} fails, the first held activation is completed with the init error ({@link
+ * ProxyEffect#FAIL_FIRST_HELD}, as OpenWhisk does) and the others go back unrun; if the container
+ * is retired meanwhile, they all go back.
  *
  * <p>Pausing: the container's share consumer lives in the invoker, not in the container, so it
  * keeps pulling while the container is paused. An activation accepted while PAUSING, PAUSED or
- * RESUMING is held ({@link Effect#HOLD}) and run once the container is unpaused ({@link
- * Effect#RUN_HELD}); it never reaches a frozen container. A paused container still expires with its
- * keep-alive and is removed without unpausing (the engine kills paused containers).
+ * RESUMING is held ({@link ProxyEffect#HOLD}) and run once the container is unpaused ({@link
+ * ProxyEffect#RUN_HELD}); it never reaches a frozen container. A paused container still expires
+ * with its keep-alive and is removed without unpausing (the engine kills paused containers).
  *
  * <p>An activation is "in flight" from the moment it is accepted until its completion is published
  * (and so acknowledged): the container is idle, and its keep-alive runs, only when nothing is in
  * flight. A retiring container (deleted or updated action, a run that timed out or lost its
  * container, the invoker stopping) accepts nothing more and is removed when its last activation is
  * published (or, still starting, once it is up). From the moment it takes no more work while it
- * stays in the group, its feed stops pulling ({@link Effect#STOP_PULLING}): every record a poll
- * acquires counts one of the record's five deliveries, and a record it released would be the first
- * its next poll acquires again.
+ * stays in the group, its feed stops pulling ({@link ProxyEffect#STOP_PULLING}): every record a
+ * poll acquires counts one of the record's five deliveries, and a record it released would be the
+ * first its next poll acquires again.
  */
 public record ProxyState(
     Phase phase,
@@ -80,61 +81,22 @@ public record ProxyState(
     }
   }
 
-  /** What the actor does after a transition, in list order. */
-  public enum Effect {
-    /** Start the activation feed: join the action's share group and pull. */
-    JOIN_GROUP,
-    /** Tell the pool the container is up (its creation is no longer in flight). */
-    REPORT_READY,
-    /** Tell the pool an activation is in flight: the container may not be evicted. */
-    REPORT_BUSY,
-    /** Tell the pool nothing is in flight any more: the container may be evicted. */
-    REPORT_IDLE,
-    ARM_KEEP_ALIVE,
-    DISARM_KEEP_ALIVE,
-    /** Run the accepted activation when a slot is free (see {@link Slots}). */
-    RUN,
-    /**
-     * Complete the accepted activation with the container's {@link #initFailure}, without running
-     * it.
-     */
-    FAIL,
-    /** Give the record back to the group for another container: it was refused. */
-    RELEASE,
-    /**
-     * Give the activations waiting for a slot back to the group: this container takes no more work,
-     * so its feed stops pulling first (see {@link #STOP_PULLING}).
-     */
-    RELEASE_QUEUED,
-    /** Keep the accepted activation until the container is unpaused. */
-    HOLD,
-    /** Freeze the container ({@code docker pause}). */
-    PAUSE,
-    /** Thaw the container; held activations run when it is done. */
-    UNPAUSE,
-    /** Run the activations held while the container was paused or initialising. */
-    RUN_HELD,
-    /** {@code /init} failed: complete the first held activation with the init failure. */
-    FAIL_FIRST_HELD,
-    /**
-     * The container can never start: complete every held activation with its failure, without
-     * running them.
-     */
-    FAIL_HELD,
-    /**
-     * The container takes no more work but stays (running activations finish, or it is still
-     * starting): its feed pulls nothing more, so it does not acquire records only to release them.
-     */
-    STOP_PULLING,
-    /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
-    LEAVE_GROUP,
-    REMOVE_CONTAINER
-  }
-
   /** A next state and the effects that lead to it. */
-  public record Transition(ProxyState state, List<Effect> effects) {
-    static Transition of(ProxyState state, Effect... effects) {
+  public record Transition(ProxyState state, List<ProxyEffect> effects) {
+    public Transition {
+      effects = List.copyOf(effects);
+    }
+
+    static Transition of(ProxyState state, ProxyEffect... effects) {
       return new Transition(state, List.of(effects));
+    }
+
+    /** This transition, with {@code first} carried out before its own effects. */
+    Transition after(ProxyEffect first) {
+      List<ProxyEffect> all = new ArrayList<>(effects.size() + 1);
+      all.add(first);
+      all.addAll(effects);
+      return new Transition(state, all);
     }
   }
 
@@ -153,7 +115,7 @@ public record ProxyState(
    */
   public Transition begin() {
     require(Phase.STARTING);
-    return Transition.of(this, Effect.JOIN_GROUP);
+    return Transition.of(this, ProxyEffect.JOIN_GROUP);
   }
 
   public Transition containerStarted() {
@@ -169,10 +131,7 @@ public record ProxyState(
    */
   public Transition beginUnavailable(ActivationResponse failure) {
     require(Phase.STARTING);
-    Transition unavailable = startFailed(failure);
-    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.JOIN_GROUP));
-    effects.addAll(unavailable.effects());
-    return new Transition(unavailable.state(), List.copyOf(effects));
+    return startFailed(failure).after(ProxyEffect.JOIN_GROUP);
   }
 
   /**
@@ -183,9 +142,9 @@ public record ProxyState(
     require(Phase.STARTING);
     return Transition.of(
         new ProxyState(Phase.REMOVING, Set.of(), retiring, null, -1, null),
-        Effect.RELEASE_QUEUED,
-        Effect.LEAVE_GROUP,
-        Effect.REMOVE_CONTAINER);
+        ProxyEffect.RELEASE_QUEUED,
+        ProxyEffect.LEAVE_GROUP,
+        ProxyEffect.REMOVE_CONTAINER);
   }
 
   /**
@@ -202,8 +161,10 @@ public record ProxyState(
     require(Phase.STARTING);
     if (retiring) return startFailed();
     ProxyState next = new ProxyState(Phase.UNAVAILABLE, inFlight, false, failure, -1, null);
-    if (inFlight.isEmpty()) return Transition.of(next, Effect.REPORT_READY, Effect.ARM_KEEP_ALIVE);
-    return Transition.of(next, Effect.REPORT_READY, Effect.REPORT_BUSY, Effect.FAIL_HELD);
+    if (inFlight.isEmpty())
+      return Transition.of(next, ProxyEffect.REPORT_READY, ProxyEffect.ARM_KEEP_ALIVE);
+    return Transition.of(
+        next, ProxyEffect.REPORT_READY, ProxyEffect.REPORT_BUSY, ProxyEffect.FAIL_HELD);
   }
 
   /**
@@ -217,14 +178,14 @@ public record ProxyState(
     if (inFlight.isEmpty()) {
       return Transition.of(
           new ProxyState(Phase.READY, inFlight, false, null, initTimeMs, null),
-          Effect.REPORT_READY,
-          Effect.ARM_KEEP_ALIVE);
+          ProxyEffect.REPORT_READY,
+          ProxyEffect.ARM_KEEP_ALIVE);
     }
     return Transition.of(
         new ProxyState(Phase.RUNNING, inFlight, false, null, initTimeMs, coldActivationId),
-        Effect.REPORT_READY,
-        Effect.REPORT_BUSY,
-        Effect.RUN_HELD);
+        ProxyEffect.REPORT_READY,
+        ProxyEffect.REPORT_BUSY,
+        ProxyEffect.RUN_HELD);
   }
 
   /**
@@ -241,13 +202,14 @@ public record ProxyState(
     if (inFlight.isEmpty()) {
       return Transition.of(
           new ProxyState(Phase.INIT_FAILED, inFlight, false, failure, -1, null),
-          Effect.REPORT_READY,
-          Effect.ARM_KEEP_ALIVE);
+          ProxyEffect.REPORT_READY,
+          ProxyEffect.ARM_KEEP_ALIVE);
     }
     ProxyState next =
         new ProxyState(
             Phase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
-    return Transition.of(next, Effect.REPORT_READY, Effect.FAIL_FIRST_HELD, Effect.RELEASE_QUEUED);
+    return Transition.of(
+        next, ProxyEffect.REPORT_READY, ProxyEffect.FAIL_FIRST_HELD, ProxyEffect.RELEASE_QUEUED);
   }
 
   /**
@@ -256,10 +218,7 @@ public record ProxyState(
    */
   private Transition releaseHeldAndRemove() {
     ProxyState next = new ProxyState(Phase.INITIALIZING, Set.of(), true, null, -1, null);
-    Transition removed = next.remove();
-    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.RELEASE_QUEUED));
-    effects.addAll(removed.effects());
-    return new Transition(removed.state(), List.copyOf(effects));
+    return next.remove().after(ProxyEffect.RELEASE_QUEUED);
   }
 
   /**
@@ -280,7 +239,7 @@ public record ProxyState(
                 .contains(phase)
             || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
     if (!open || retiring || inFlight.contains(activationId))
-      return Transition.of(this, Effect.RELEASE);
+      return Transition.of(this, ProxyEffect.RELEASE);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.add(activationId);
     String cold = coldActivationId == null && initTimeMs >= 0 ? activationId : coldActivationId;
@@ -291,13 +250,13 @@ public record ProxyState(
           default -> Phase.RUNNING;
         };
     ProxyState accepted = new ProxyState(next, running, retiring, initFailure, initTimeMs, cold);
-    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.DISARM_KEEP_ALIVE));
-    if (inFlight.isEmpty()) effects.add(Effect.REPORT_BUSY);
-    if (phase == Phase.PAUSED) effects.add(Effect.UNPAUSE);
+    List<ProxyEffect> effects = new ArrayList<>(List.of(ProxyEffect.DISARM_KEEP_ALIVE));
+    if (inFlight.isEmpty()) effects.add(ProxyEffect.REPORT_BUSY);
+    if (phase == Phase.PAUSED) effects.add(ProxyEffect.UNPAUSE);
     boolean frozen = EnumSet.of(Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase);
     boolean unusable = phase == Phase.INIT_FAILED || phase == Phase.UNAVAILABLE;
-    effects.add(frozen ? Effect.HOLD : unusable ? Effect.FAIL : Effect.RUN);
-    return new Transition(accepted, List.copyOf(effects));
+    effects.add(frozen ? ProxyEffect.HOLD : unusable ? ProxyEffect.FAIL : ProxyEffect.RUN);
+    return new Transition(accepted, effects);
   }
 
   /**
@@ -306,11 +265,12 @@ public record ProxyState(
    * readiness.
    */
   private Transition hold(String activationId) {
-    if (retiring || inFlight.contains(activationId)) return Transition.of(this, Effect.RELEASE);
+    if (retiring || inFlight.contains(activationId))
+      return Transition.of(this, ProxyEffect.RELEASE);
     Set<String> held = new LinkedHashSet<>(inFlight);
     held.add(activationId);
     String cold = coldActivationId == null ? activationId : coldActivationId;
-    return Transition.of(new ProxyState(phase, held, false, null, -1, cold), Effect.HOLD);
+    return Transition.of(new ProxyState(phase, held, false, null, -1, cold), ProxyEffect.HOLD);
   }
 
   /**
@@ -321,7 +281,7 @@ public record ProxyState(
   public Transition pauseGraceExpired() {
     boolean idle =
         phase == Phase.READY && inFlight.isEmpty() && !retiring && coldActivationId != null;
-    return idle ? Transition.of(withPhase(Phase.PAUSING), Effect.PAUSE) : Transition.of(this);
+    return idle ? Transition.of(withPhase(Phase.PAUSING), ProxyEffect.PAUSE) : Transition.of(this);
   }
 
   /**
@@ -332,9 +292,9 @@ public record ProxyState(
     if (phase != Phase.PAUSING) return Transition.of(this);
     if (!ok) {
       if (inFlight.isEmpty()) return retiring ? remove() : Transition.of(withPhase(Phase.READY));
-      return Transition.of(withPhase(Phase.RUNNING), Effect.RUN_HELD);
+      return Transition.of(withPhase(Phase.RUNNING), ProxyEffect.RUN_HELD);
     }
-    if (!inFlight.isEmpty()) return Transition.of(withPhase(Phase.RESUMING), Effect.UNPAUSE);
+    if (!inFlight.isEmpty()) return Transition.of(withPhase(Phase.RESUMING), ProxyEffect.UNPAUSE);
     return retiring ? remove() : Transition.of(withPhase(Phase.PAUSED));
   }
 
@@ -347,7 +307,7 @@ public record ProxyState(
     if (phase != Phase.RESUMING) return Transition.of(this);
     if (!ok) return remove();
     return Transition.of(
-        withPhase(inFlight.isEmpty() ? Phase.READY : Phase.RUNNING), Effect.RUN_HELD);
+        withPhase(inFlight.isEmpty() ? Phase.READY : Phase.RUNNING), ProxyEffect.RUN_HELD);
   }
 
   /** The activation's completion was published (and acknowledged, or released). */
@@ -360,8 +320,9 @@ public record ProxyState(
     ProxyState next = new ProxyState(phase, running, retiring, initFailure, initTimeMs, cold);
     if (phase == Phase.REMOVING || starting || !running.isEmpty()) return Transition.of(next);
     if (retiring || phase == Phase.INIT_FAILED) return next.remove();
-    if (phase == Phase.UNAVAILABLE) return Transition.of(next, Effect.ARM_KEEP_ALIVE);
-    return Transition.of(next.withPhase(Phase.READY), Effect.ARM_KEEP_ALIVE, Effect.REPORT_IDLE);
+    if (phase == Phase.UNAVAILABLE) return Transition.of(next, ProxyEffect.ARM_KEEP_ALIVE);
+    return Transition.of(
+        next.withPhase(Phase.READY), ProxyEffect.ARM_KEEP_ALIVE, ProxyEffect.REPORT_IDLE);
   }
 
   /**
@@ -374,10 +335,7 @@ public record ProxyState(
   public Transition runEnded(ActivationResponse response) {
     if (ActivationResults.keepsContainer(response) || phase == Phase.REMOVING)
       return Transition.of(this);
-    Transition retired = retire();
-    List<Effect> effects = new java.util.ArrayList<>(List.of(Effect.RELEASE_QUEUED));
-    effects.addAll(retired.effects());
-    return new Transition(retired.state(), List.copyOf(effects));
+    return retire().after(ProxyEffect.RELEASE_QUEUED);
   }
 
   /** Nothing ran for the keep-alive window. */
@@ -410,7 +368,7 @@ public record ProxyState(
 
   /** Takes no more work, stays until what it runs is published or it can be removed. */
   private Transition stopTakingWork() {
-    return retiring ? Transition.of(this) : Transition.of(withRetiring(), Effect.STOP_PULLING);
+    return retiring ? Transition.of(this) : Transition.of(withRetiring(), ProxyEffect.STOP_PULLING);
   }
 
   /**
@@ -440,9 +398,9 @@ public record ProxyState(
   private Transition remove() {
     return Transition.of(
         withPhase(Phase.REMOVING),
-        Effect.DISARM_KEEP_ALIVE,
-        Effect.LEAVE_GROUP,
-        Effect.REMOVE_CONTAINER);
+        ProxyEffect.DISARM_KEEP_ALIVE,
+        ProxyEffect.LEAVE_GROUP,
+        ProxyEffect.REMOVE_CONTAINER);
   }
 
   private ProxyState withPhase(Phase p) {
