@@ -166,6 +166,7 @@ public final class Invoker implements AutoCloseable {
       ExecutorService httpCalls =
           HttpActionContainer.newCallPool("kwhisk-http-" + config.invokerId());
       started.add(httpCalls::shutdown);
+      metrics.httpCallPool(httpCalls);
       LogCollectors logs =
           new LogCollectors(
               config.logSource(),
@@ -225,6 +226,8 @@ public final class Invoker implements AutoCloseable {
               ? PushMode.start(config.kafka(), config.poolSettings(), deps, publisher, system)
               : null;
       if (push != null) started.add(push);
+      readiness.watch("command feed", commands::alive);
+      if (push != null) readiness.watch("push feed", push::alive);
       readiness.ready();
       return new Invoker(
           config,

@@ -4,11 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +35,12 @@ public final class InvokerMetrics {
   public static final String LOG_FILE_READS = "kwhisk.invoker.log.file.reads";
   public static final String LOG_FILE_ROTATIONS = "kwhisk.invoker.log.file.rotations";
   public static final String LOG_HELD = "kwhisk.invoker.log.held.chars";
+
+  /**
+   * The {@code name} tag of Micrometer's executor meters ({@code executor.active}, {@code
+   * executor.pool.size}, ...) on the pool of blocking HTTP calls to containers.
+   */
+  public static final String HTTP_CALL_POOL = "kwhisk.invoker.http.calls";
 
   /** The states a container is counted in; one gauge each. */
   public enum ContainerState {
@@ -201,6 +210,15 @@ public final class InvokerMetrics {
 
   public void containerStarted(Duration d) {
     containerStartTime.record(d);
+  }
+
+  /**
+   * Binds Micrometer's executor meters to {@code pool}, the blocking HTTP calls to containers: its
+   * threads and their use show how many calls are under way (gauges read from the pool, nothing per
+   * call).
+   */
+  public void httpCallPool(ExecutorService pool) {
+    new ExecutorServiceMetrics(pool, HTTP_CALL_POOL, Tags.empty()).bindTo(registry);
   }
 
   /** Registers the gauge of prewarmed containers ready now (all images together). */

@@ -80,6 +80,14 @@ public final class CommandFeed implements AutoCloseable {
     return this;
   }
 
+  /**
+   * False once the feed's thread ended without being asked to stop (it failed: nothing more is
+   * read); for the invoker's probes.
+   */
+  public boolean alive() {
+    return stopping || thread.isAlive();
+  }
+
   private void run() {
     try {
       while (!stopping) {

@@ -86,6 +86,14 @@ final class PushFeed implements AutoCloseable {
     this.thread.start();
   }
 
+  /**
+   * False once the feed's thread ended without being asked to stop (it failed: nothing more is
+   * read); for the invoker's probes.
+   */
+  boolean alive() {
+    return stopping || thread.isAlive();
+  }
+
   private void run() {
     try {
       while (!stopping) {

@@ -95,6 +95,11 @@ public final class PushMode implements AutoCloseable {
     return new PushMode(invokerId, feed, pool, stopped);
   }
 
+  /** False once the push feed failed (see {@link PushFeed#alive}). */
+  public boolean alive() {
+    return feed.alive();
+  }
+
   /**
    * {@code publisher} for the ordinary pool in hash mode: everything but heartbeats, which the push
    * pool sends.

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,25 @@ class ReadinessEndpointTest {
     assertThat(get("/ping").statusCode()).isEqualTo(200);
     readiness.stopping();
     assertThat(get("/ping").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Timeout(10)
+  void aDeadFeedMakesBothProbesFailAndNamesIt() throws Exception {
+    AtomicBoolean commandsAlive = new AtomicBoolean(true);
+    readiness.watch("command feed", commandsAlive::get);
+    readiness.watch("push feed", () -> true);
+    readiness.ready();
+    assertThat(get("/ready").statusCode()).isEqualTo(200);
+    assertThat(get("/ping").statusCode()).isEqualTo(200);
+
+    commandsAlive.set(false);
+    HttpResponse<String> ready = get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).isEqualTo("{\"status\":\"failed\",\"dead\":\"command feed\"}");
+    assertThat(get("/ping").statusCode())
+        .as("liveness: the invoker must be restarted")
+        .isEqualTo(503);
   }
 
   private HttpResponse<String> get(String path) throws Exception {
