@@ -135,6 +135,7 @@ final class ControllerStartup {
                     name + "-producer",
                     RecordSender.bufferBytes(config.kafka().clientConfig(name + "-producer")))
                 .withMeters(metrics.registry()));
+    readers.withClientMeters(metrics.registry()); // before the first reader starts
     store =
         push(
             KafkaEntityStore.open(config.kafka(), publisher, name + "-entities", timeout, readers));

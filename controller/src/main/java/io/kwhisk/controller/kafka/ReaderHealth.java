@@ -1,9 +1,13 @@
 package io.kwhisk.controller.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * Whether each of the controller's Kafka readers (topic readers, the dead-letter follower) is
@@ -23,6 +27,32 @@ public final class ReaderHealth {
 
   private final Map<String, Boolean> up = new ConcurrentHashMap<>();
   private final Map<String, Long> restarts = new ConcurrentHashMap<>();
+
+  /** Where the readers' consumers publish their client meters; null: nowhere. */
+  private volatile MeterRegistry clientMeters;
+
+  /**
+   * The consumers of the readers watched by this publish their own meters to {@code registry}
+   * (Micrometer's Kafka binder: {@code kafka.consumer.*}, tagged with the consumer's {@code
+   * client.id}, a fixed name per reader) while they live. Call at start-up, before the readers
+   * start.
+   */
+  public ReaderHealth withClientMeters(MeterRegistry registry) {
+    this.clientMeters = Objects.requireNonNull(registry, "registry should not be null");
+    return this;
+  }
+
+  /**
+   * Binds {@code consumer}'s meters if {@link #withClientMeters} was called; the caller closes them
+   * with the consumer. Null otherwise.
+   */
+  KafkaClientMetrics bindClientMeters(Consumer<?, ?> consumer) {
+    MeterRegistry registry = clientMeters;
+    if (registry == null) return null;
+    KafkaClientMetrics meters = new KafkaClientMetrics(consumer);
+    meters.bindTo(registry);
+    return meters;
+  }
 
   /** {@code reader} reads. */
   public void up(String reader) {

@@ -1,6 +1,7 @@
 package io.kwhisk.controller.kafka;
 
 import io.kwhisk.common.kafka.KafkaSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,6 +97,9 @@ public final class TopicReader implements AutoCloseable {
 
   private ReaderHealth health;
   private String name;
+
+  /** The current consumer's client meters, if its health binds them; owned by the thread. */
+  private KafkaClientMetrics meters;
 
   /** Where a partition is taken up when its position was kept elsewhere; empty: {@code tail}. */
   private Function<TopicPartition, OptionalLong> startAt = tp -> OptionalLong.empty();
@@ -295,12 +299,17 @@ public final class TopicReader implements AutoCloseable {
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    if (health != null) meters = health.bindClientMeters(c);
+    return c;
   }
 
   private void closeConsumer() {
     KafkaConsumer<String, byte[]> c = consumer;
     consumer = null;
+    if (meters != null) meters.close();
+    meters = null;
     if (c == null) return;
     try {
       c.close(CloseOptions.timeout(Duration.ofSeconds(1)));

@@ -182,6 +182,9 @@ class ActionsApiIT {
     assertThat(metrics.body())
         .as("the JVM's meters, bound by Controller.start")
         .contains("kwhisk_controller_activations", "jvm_memory_used_bytes", "jvm_gc_");
+    assertThat(metrics.body())
+        .as("the topic readers' consumer meters, bound through ReaderHealth.withClientMeters")
+        .containsPattern("kafka_consumer_\\w+\\{[^}]*client_id=\"[^\"]*-entities\"");
     JsonNode summary = Harness.json(h.call("GET", "/api/v1/namespaces/_", null));
     assertThat(summary.has("actions")).isTrue();
   }
