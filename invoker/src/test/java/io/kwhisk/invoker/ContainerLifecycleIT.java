@@ -13,6 +13,7 @@ import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.invoker.docker.ContainerRuntime;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
+import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
 import io.kwhisk.invoker.prewarm.PrewarmingRuntime;
 import java.time.Duration;
 import java.util.HashMap;
@@ -106,6 +107,15 @@ class ContainerLifecycleIT {
           .as("the publisher's and the command feed's Kafka meters")
           .anyMatch(m -> m.getId().getName().startsWith("kafka.producer."))
           .anyMatch(m -> m.getId().getName().startsWith("kafka.consumer."));
+      assertThat(
+              invoker
+                  .metrics()
+                  .registry()
+                  .find("executor.pool.size")
+                  .tag("name", InvokerMetrics.HTTP_CALL_POOL)
+                  .gauge())
+          .as("the HTTP call pool's executor meters, bound by Invoker.start")
+          .isNotNull();
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
@@ -173,7 +183,9 @@ class ContainerLifecycleIT {
       String container = containersOf(id, a).get(0);
 
       String activation = controller.send(a, Json.object().put("ms", 3_000));
-      Thread.sleep(1_000); // the warm container pulls at once; the run is under way
+      await() // the warm container pulled it: the run is under way
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> invoker.metrics().containers(ContainerState.RUNNING) == 1);
       docker("kill", container);
       CompletionMessage c = controller.awaitCompletion(activation);
       assertThat(c.record().response().statusCode()).isEqualTo(ActivationResponse.WHISK_ERROR);
@@ -281,7 +293,9 @@ class ContainerLifecycleIT {
     assertThat(controller.invoke(a, Json.object().put("ms", 0)).record().response().success())
         .isTrue();
     String running = controller.send(a, Json.object().put("ms", 2_000));
-    Thread.sleep(500);
+    await() // the warm container pulled it: the run is under way
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> invoker.metrics().containers(ContainerState.RUNNING) == 1);
     long closing = System.nanoTime();
     invoker.close();
     long closedMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);

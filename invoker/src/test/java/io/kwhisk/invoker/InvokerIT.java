@@ -327,9 +327,11 @@ class InvokerIT {
             "function main() { return { ok: true }; }");
     createContainer(action);
     assertThat(controller.invoke(action, Json.object()).record().response().success()).isTrue();
-    Thread.sleep(
-        2_500); // longer than the invoker's default keep-alive: the annotation keeps it warm
-    assertThat(containersOf(action)).hasSize(1);
+    await() // longer than the invoker's default keep-alive: the annotation keeps it warm
+        .during(Duration.ofMillis(2_500))
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(containersOf(action)).hasSize(1));
 
     controller.deleteContainers(INVOKER_ID, action);
     await()

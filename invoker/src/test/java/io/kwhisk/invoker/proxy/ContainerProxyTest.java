@@ -171,8 +171,10 @@ class ContainerProxyTest {
     assertThat(write.controllerId()).isEqualTo(3);
     assertThat(write.completion().record().response().statusCode())
         .isEqualTo(ActivationResponse.SUCCESS);
-    Thread.sleep(200);
-    assertThat(source.acknowledged).as("no ack before the completion is written").isEmpty();
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> source.acknowledged.isEmpty()); // no ack before the completion is written
 
     write.written().complete(null);
     await().until(() -> source.acknowledged.contains(d));
@@ -234,8 +236,10 @@ class ContainerProxyTest {
         ContainerProxy.create("p-pause", ACTION, parent.getRef(), deps("10s", "200ms")), "p-pause");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
-    Thread.sleep(400);
-    assertThat(runtime.paused).as("not before its first activation").isEmpty();
+    await() // not before its first activation
+        .during(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> runtime.paused.isEmpty());
 
     source.deliver(delivery("p1", 0));
     container
@@ -267,11 +271,13 @@ class ContainerProxyTest {
 
     runToCompletion("g1", 0);
     await().until(() -> runtime.paused.size() == 1); // not idle before: the minimum grace
-    Thread.sleep(400);
+    Thread.sleep(400); // the idle gap the grace learns from, not a wait for an outcome
     runToCompletion("g2", 1); // idle ~600 ms: the grace becomes ~1.2 s
     assertThat(runtime.unpaused).hasSize(1);
-    Thread.sleep(500);
-    assertThat(runtime.paused).as("idle 500 ms, below twice the gap: not paused").hasSize(1);
+    await() // idle 500 ms, below twice the gap: not paused
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> runtime.paused.size() == 1);
     runToCompletion("g3", 2);
     assertThat(runtime.unpaused).as("the third call paid no unpause").hasSize(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> runtime.paused.size() == 2);
