@@ -13,7 +13,10 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.invoker.docker.ActionNetwork;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +61,7 @@ class NetworkIsolationIT {
   @BeforeAll
   static void start() throws Exception {
     assumeThat(System.getProperty("user.name")).as("iptables needs root").isEqualTo("root");
-    bridgeGateway =
-        docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge").trim();
+    bridgeGateway = gatewayOf("bridge");
     api = HttpServer.create(new InetSocketAddress(0), 0);
     api.createContext(
         "/api/v1",
@@ -94,8 +96,33 @@ class NetworkIsolationIT {
                         Integer.toString(metricsPort),
                         "kwhisk.invoker.api-host",
                         "http://" + bridgeGateway + ":" + api.getAddress().getPort()))));
-    gateway =
-        docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", NETWORK).trim();
+    gateway = gatewayOf(NETWORK);
+  }
+
+  /**
+   * The gateway of the Docker network {@code name}: the one its IPAM configuration names or, when
+   * the engine leaves it out (Docker 20.10 does for the default bridge), the IPv4 address of the
+   * network's bridge interface on the host, which is what the containers route through.
+   */
+  private static String gatewayOf(String name) throws Exception {
+    String configured =
+        docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", name).trim();
+    if (!configured.isEmpty()) return configured;
+    String bridge =
+        docker(
+                "network",
+                "inspect",
+                "-f",
+                "{{index .Options \"com.docker.network.bridge.name\"}}",
+                name)
+            .trim();
+    NetworkInterface nic = NetworkInterface.getByName(bridge);
+    assertThat(nic).as("bridge interface %s of network %s", bridge, name).isNotNull();
+    return nic.inetAddresses()
+        .filter(a -> a instanceof Inet4Address)
+        .map(InetAddress::getHostAddress)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no IPv4 address on " + bridge));
   }
 
   @AfterAll
