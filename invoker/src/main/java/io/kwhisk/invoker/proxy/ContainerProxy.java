@@ -70,7 +70,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private record StartFailed(Throwable error) implements Command {}
 
-  private record InitDone(CallOutcome outcome, long durationMs) implements Command {}
+  private record InitDone(ContainerSession.Init init) implements Command {}
 
   private record Pulled(List<Delivery> deliveries) implements Command {}
 
@@ -118,9 +118,6 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final Action action;
   private final ActorRef<Event> parent;
   private final ProxyDeps deps;
-
-  /** The container's image; null when the invoker has none for the action's kind. */
-  private final String image;
 
   private final IdleTimers<Command> timers;
   private final ContainerSession session;
@@ -180,9 +177,8 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.session = new ContainerSession(name, action, deps);
     this.work = new PulledWork(action.limits().concurrency());
     deps.metrics().containerMoved(null, ContainerState.STARTING);
-    image = deps.settings().imageFor(action.exec()).orElse(null);
-    if (image == null) {
-      ActivationResponse failure = StartFailures.noImage(action.exec().kind());
+    ActivationResponse failure = session.unavailable().orElse(null);
+    if (failure != null) {
       ctx.getLog()
           .warn("Container {} of {} cannot start: {}", name, action.fqn(), failure.result());
       apply(state.beginUnavailable(failure));
@@ -190,7 +186,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     }
     apply(state.begin());
     ctx.pipeToSelf(
-        session.start(image), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
+        session.start(), (c, e) -> e == null ? new ContainerStarted(c) : new StartFailed(e));
   }
 
   @Override
@@ -219,14 +215,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     getContext()
         .getLog()
         .debug("Container {} of {} started at {}", name, action.fqn(), m.container().host());
-    long initStart = deps.clock().millis();
-    getContext()
-        .pipeToSelf(
-            session.init(),
-            (o, e) ->
-                new InitDone(
-                    o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
-                    deps.clock().millis() - initStart));
+    getContext().pipeToSelf(session.init(), (init, e) -> new InitDone(init));
     return apply(state.containerStarted());
   }
 
@@ -234,20 +223,24 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     getContext()
         .getLog()
         .warn("Container {} of {} did not start: {}", name, action.fqn(), m.error().getMessage());
-    var permanent = StartFailures.permanent(m.error(), action.exec(), image);
+    var permanent = session.permanentFailure(m.error());
     if (permanent.isPresent()) return apply(state.startFailed(permanent.get()));
     return apply(state.startFailed());
   }
 
   private Behavior<Command> onInitDone(InitDone m) {
     ActivationResponse failure =
-        ActivationResults.initFailure(m.outcome(), action.limits().timeout());
+        ActivationResults.initFailure(m.init().outcome(), action.limits().timeout());
     if (failure == null) {
-      deps.metrics().coldStart(Duration.ofMillis(m.durationMs()));
+      deps.metrics().coldStart(Duration.ofMillis(m.init().durationMs()));
       getContext()
           .getLog()
-          .info("Container {} of {} ready in {} ms (init)", name, action.fqn(), m.durationMs());
-      return apply(state.initialized(m.durationMs()));
+          .info(
+              "Container {} of {} ready in {} ms (init)",
+              name,
+              action.fqn(),
+              m.init().durationMs());
+      return apply(state.initialized(m.init().durationMs()));
     }
     getContext()
         .getLog()

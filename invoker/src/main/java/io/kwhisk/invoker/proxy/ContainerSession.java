@@ -4,6 +4,7 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.invoker.docker.RunningContainer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,10 +18,17 @@ import java.util.function.Consumer;
  * stages off the actor, which hears of them as messages. Used on the proxy's actor thread only.
  */
 final class ContainerSession {
+  /** How {@code /init} ended and how long it took. */
+  record Init(CallOutcome outcome, long durationMs) {}
+
   private final String name;
   private final Action action;
   private final ProxyDeps deps;
   private final RunPipeline pipeline;
+
+  /** The container's image; null when the invoker has none for the action's kind. */
+  private final String image;
+
   private RunningContainer container;
   private ActionContainer client;
   private LogCollector logs;
@@ -30,11 +38,27 @@ final class ContainerSession {
     this.action = action;
     this.deps = deps;
     this.pipeline = new RunPipeline(action, deps);
+    this.image = deps.settings().imageFor(action.exec()).orElse(null);
   }
 
-  /** Asks the engine for the container, of {@code image}. */
-  CompletionStage<RunningContainer> start(String image) {
+  /** Why no container can be started at all: the invoker has no image for the action's kind. */
+  Optional<ActivationResponse> unavailable() {
+    return image == null
+        ? Optional.of(StartFailures.noImage(action.exec().kind()))
+        : Optional.empty();
+  }
+
+  /** Asks the engine for the container (when {@link #unavailable} is empty). */
+  CompletionStage<RunningContainer> start() {
     return deps.runtime().start(deps.settings().containerSpec(name, image, action));
+  }
+
+  /**
+   * The failure every container of the action would meet too, if the start's {@code error} is one
+   * (see {@link StartFailures#permanent}).
+   */
+  Optional<ActivationResponse> permanentFailure(Throwable error) {
+    return StartFailures.permanent(error, action.exec(), image);
   }
 
   /**
@@ -49,17 +73,24 @@ final class ContainerSession {
   }
 
   /**
-   * Calls {@code /init}. Code stored out of line is read (or found in the invoker's cache) now:
+   * Calls {@code /init}; the stage always ends in an {@link Init}, a call that failed as a {@link
+   * CallOutcome.Failed}. Code stored out of line is read (or found in the invoker's cache) now:
    * only {@code /init} needs it.
    */
-  CompletionStage<CallOutcome> init() {
+  CompletionStage<Init> init() {
+    long start = deps.clock().millis();
     return deps.code()
         .resolve(action)
         .thenCompose(
             withCode ->
                 client.init(
                     ActivationResults.initPayload(withCode),
-                    deps.settings().initTimeout(action.limits())));
+                    deps.settings().initTimeout(action.limits())))
+        .handle(
+            (o, e) ->
+                new Init(
+                    o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
+                    deps.clock().millis() - start));
   }
 
   /** Runs {@code d} through the pipeline; the stage always ends in a {@link RunPipeline.Ran}. */
