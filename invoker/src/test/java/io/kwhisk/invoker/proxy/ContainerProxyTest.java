@@ -458,9 +458,10 @@ class ContainerProxyTest {
     source.deliver(d);
     FakeContainer.PendingRun run = container.runs.poll(5, TimeUnit.SECONDS);
     proxy.tell(ContainerProxy.Retire.INSTANCE);
-    Thread.sleep(200);
-    assertThat(source.closed).as("acknowledgements still need the feed").isFalse();
-    assertThat(runtime.removed).isEmpty();
+    await() // acknowledgements still need the feed, and the run its container
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !source.closed && runtime.removed.isEmpty());
     run.answer().complete(new CallOutcome.Answered(200, Json.object()));
     await().until(() -> publisher.pending.size() == 1);
     publisher.pending.get(0).written().complete(null);
