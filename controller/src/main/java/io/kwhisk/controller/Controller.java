@@ -55,6 +55,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -269,20 +270,24 @@ public final class Controller implements AutoCloseable {
     if (interrupted > 0)
       log.info("controller {} recorded {} interrupted sequences", config.id(), interrupted);
 
+    SchedulingGroup scheduling = group;
+    Predicate<String> owns =
+        path -> (scheduling == null ? Ownership.ALL : scheduling.ownership()).owns(path);
+    // Follows the drains of deleted actions' queues: those of the actions this controller owns
+    // whose controller died or stopped mid-drain (here too, before a restart) it finishes.
     QueueDrain queueDrain =
         push(
             resources,
             new QueueDrain(
-                config.kafka(),
-                name + "-drain",
-                publisher,
-                topics,
-                store,
-                metrics::deletedQueued,
-                clock));
-    // Drains of deleted actions' queues that a stop cut short (here or on another controller).
-    int resumed = queueDrain.resume(Duration.ofSeconds(30));
-    if (resumed > 0) log.info("controller {} resumed {} queue drains", config.id(), resumed);
+                    config.kafka(),
+                    config.id(),
+                    name + "-drain",
+                    publisher,
+                    topics,
+                    store,
+                    metrics::deletedQueued,
+                    clock)
+                .follow(readers, owns));
     PackageResolver resolver = new PackageResolver(store);
     CodeStore code =
         push(resources, new CodeStore(publisher, new CodeReader(config.kafka(), name + "-code")));
@@ -311,12 +316,11 @@ public final class Controller implements AutoCloseable {
             new FireRate(config.admission().share(config.firesPerMinute()), clock),
             clock);
     RulesApi rules = new RulesApi(store, resolver, triggers, clock);
-    SchedulingGroup scheduling = group;
     push(
         resources,
         new AlarmClock(
                 () -> store.list(EntityKeys.ALARM, AlarmEntry.class),
-                path -> (scheduling == null ? Ownership.ALL : scheduling.ownership()).owns(path),
+                owns,
                 triggers::fireAlarm,
                 clock)
             .start(Duration.ofMillis(250)));

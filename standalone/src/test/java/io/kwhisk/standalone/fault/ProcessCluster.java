@@ -86,7 +86,14 @@ final class ProcessCluster implements AutoCloseable {
    * Against one embedded broker in this JVM (with {@link #SHORT_LOCKS}), closed with the cluster.
    */
   ProcessCluster(Path dir) {
-    this(dir, EmbeddedKafka.start(dir.resolve("kafka"), 0, SHORT_LOCKS));
+    this(dir, SHORT_LOCKS);
+  }
+
+  /**
+   * Against one embedded broker in this JVM with {@code brokerSettings}, closed with the cluster.
+   */
+  ProcessCluster(Path dir, Map<String, String> brokerSettings) {
+    this(dir, EmbeddedKafka.start(dir.resolve("kafka"), 0, brokerSettings));
   }
 
   private ProcessCluster(Path dir, EmbeddedKafka kafka) {
