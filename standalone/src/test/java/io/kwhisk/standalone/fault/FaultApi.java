@@ -100,15 +100,18 @@ final class FaultApi {
               if (e != null) {
                 ledger.failedCalls.incrementAndGet();
                 ledger.unanswered.add(tag);
+                ledger.failed(e, System.currentTimeMillis() - at);
                 return null;
               }
               ledger.status(r.statusCode());
+              ledger.answered(r.statusCode(), System.currentTimeMillis() - at);
               boolean record =
                   (r.statusCode() == 500 || r.statusCode() == 502)
                       && r.body().contains("\"activationId\"");
               if (r.statusCode() != 200 && r.statusCode() != 202 && !record) {
                 ledger.refused.incrementAndGet();
                 ledger.firstRefusals.putIfAbsent(r.statusCode(), r.body());
+                if (!isError(r.body())) ledger.refusalsWithoutError.incrementAndGet();
                 return null;
               }
               JsonNode body = parse(r.body());
@@ -249,6 +252,16 @@ final class FaultApi {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body))
         .build();
+  }
+
+  /** True if {@code body} is a JSON error: {@code {"error": "...", "code": "..."}}. */
+  static boolean isError(String body) {
+    try {
+      JsonNode json = Json.MAPPER.readTree(body);
+      return json.path("error").isTextual() && !json.path("code").asText().isBlank();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   static JsonNode parse(String body) {
