@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,13 +61,7 @@ class ClusterOutageIT {
         Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller =
-          cluster.controller(
-              0,
-              Map.of(
-                  "kwhisk.controller.throttle.namespace-per-minute", "0",
-                  "kwhisk.controller.throttle.namespace-concurrency", "100000",
-                  "kwhisk.controller.throttle.min-backlog", "100000"));
+      ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
       cluster.invoker(
           invokerId,
           Map.of(
@@ -77,9 +70,7 @@ class ClusterOutageIT {
               "kwhisk.invoker.pause-grace", "0",
               "kwhisk.invoker.heartbeat-interval", "500ms"));
       try {
-        List<String> actions = IntStream.range(0, ACTIONS).mapToObj(a -> "echo-" + a).toList();
-        for (String action : actions) api.putAction(controller, action, FaultApi.ECHO);
-        for (String action : actions) api.warm(controller, action);
+        List<String> actions = api.echoActions(controller, ACTIONS);
 
         Ledger ledger = new Ledger();
         ExecutorService faults = Executors.newFixedThreadPool(kafka.size() + 1);

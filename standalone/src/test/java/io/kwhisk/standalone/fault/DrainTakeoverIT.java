@@ -62,12 +62,12 @@ class DrainTakeoverIT {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
       Map<String, String> settings =
-          Map.of(
-              "kwhisk.controller.throttle.controllers", "2",
-              "kwhisk.controller.throttle.namespace-per-minute", "0",
-              "kwhisk.controller.throttle.namespace-concurrency", "100000",
-              "kwhisk.controller.throttle.min-backlog", "100000",
-              "kwhisk.controller.heartbeat-timeout", "10m");
+          ProcessCluster.plus(
+              ProcessCluster.UNTHROTTLED,
+              "kwhisk.controller.throttle.controllers",
+              "2",
+              "kwhisk.controller.heartbeat-timeout",
+              "10m");
       CompletableFuture<ProcessCluster.Node> starting =
           CompletableFuture.supplyAsync(() -> start(cluster, 0, settings));
       ProcessCluster.Node b = start(cluster, 1, settings);

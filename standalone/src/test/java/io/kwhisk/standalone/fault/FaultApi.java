@@ -61,6 +61,19 @@ final class FaultApi {
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
   }
 
+  /**
+   * Creates the {@link #ECHO} actions {@code echo-0} to {@code echo-<n-1>} through {@code
+   * controller} and waits until each runs; returns their names.
+   */
+  List<String> echoActions(ProcessCluster.Node controller, int n)
+      throws IOException, InterruptedException {
+    List<String> actions = new ArrayList<>();
+    for (int a = 0; a < n; a++) actions.add("echo-" + a);
+    for (String action : actions) putAction(controller, action, ECHO);
+    for (String action : actions) warm(controller, action);
+    return actions;
+  }
+
   /** Waits until a blocking invoke of {@code name} succeeds: a container of it runs somewhere. */
   void warm(ProcessCluster.Node controller, String name) {
     await()
