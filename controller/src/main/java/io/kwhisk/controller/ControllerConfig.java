@@ -76,8 +76,8 @@ import java.util.stream.Collectors;
  *     kwhisk.controller.tls.*}, {@code kwhisk.controller.metrics-*}, see {@link ServerSettings}; by
  *     default plain HTTP, metrics on the API port)
  * @param startupTimeout how long start waits for each of its steps (the entities topic read, the
- *     scheduling topic made, interrupted sequences recorded, queue drains resumed, the listeners
- *     bound) before it fails; 60 s by default
+ *     scheduling topic made, interrupted sequences recorded, the listeners bound) before it fails;
+ *     60 s by default
  */
 public record ControllerConfig(
     int id,

@@ -258,8 +258,8 @@ final class ControllerStartup {
 
   /**
    * Before the API takes requests: the sequences this id's previous run did not finish get their
-   * records, and the drains of deleted actions' queues that a stop cut short (here or on another
-   * controller) go on.
+   * records, and the drains of deleted actions' queues that a controller left unfinished are
+   * followed, to be adopted.
    */
   private void recover() throws Exception {
     int interrupted =
@@ -267,18 +267,25 @@ final class ControllerStartup {
             config.kafka(), name + "-sequences", config.id(), publisher, clock, timeout);
     if (interrupted > 0)
       log.info("controller {} recorded {} interrupted sequences", config.id(), interrupted);
+    // Follows the drains of deleted actions' queues: those of the actions this controller owns
+    // whose controller died or stopped mid-drain (here too, before a restart) it finishes.
     queueDrain =
         push(
             new QueueDrain(
-                config.kafka(),
-                name + "-drain",
-                publisher,
-                topics,
-                store,
-                metrics::deletedQueued,
-                clock));
-    int resumed = queueDrain.resume(timeout);
-    if (resumed > 0) log.info("controller {} resumed {} queue drains", config.id(), resumed);
+                    config.kafka(),
+                    config.id(),
+                    name + "-drain",
+                    publisher,
+                    topics,
+                    store,
+                    metrics::deletedQueued,
+                    clock)
+                .follow(readers, this::owns));
+  }
+
+  /** True when this controller schedules {@code path}: always, unless several share the actions. */
+  private boolean owns(String path) {
+    return (group == null ? Ownership.ALL : group.ownership()).owns(path);
   }
 
   private Controller api() throws Exception {
@@ -309,11 +316,10 @@ final class ControllerStartup {
             new FireRate(config.admission().share(config.firesPerMinute()), clock),
             clock);
     RulesApi rules = new RulesApi(store, resolver, triggers, clock);
-    SchedulingGroup scheduling = group;
     push(
         new AlarmClock(
                 () -> store.list(EntityKeys.ALARM, AlarmEntry.class),
-                path -> (scheduling == null ? Ownership.ALL : scheduling.ownership()).owns(path),
+                this::owns,
                 triggers::fireAlarm,
                 clock)
             .start(ALARM_PERIOD));

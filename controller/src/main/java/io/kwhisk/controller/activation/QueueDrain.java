@@ -9,6 +9,7 @@ import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.entity.EntityStore;
+import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,12 +20,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -46,13 +50,16 @@ import org.slf4j.LoggerFactory;
  * unless the action was created again meanwhile. Records accepted after the deletion (a new action
  * of the same name) are given back, never ended.
  *
- * <p>Resumable: the drain is noted in the {@link DrainJournal} before the action leaves {@code
- * entities} ({@link #noted}), and the note goes only once the topic was deleted or the action was
- * created again. A controller that stops mid-drain keeps the topic and the note; every controller
- * resumes at its start the drains the journal still notes ({@link #resume}), so a drain cut short
- * is finished by whichever controller starts next (two controllers draining one queue are two
- * members of its group: each record still gets one error record, a second would be a duplicate the
- * controllers drop).
+ * <p>Adopted when its controller dies: the drain is noted in the {@link DrainJournal} before the
+ * action leaves {@code entities} ({@link #noted}), noted again every {@link #NOTE_EVERY} while this
+ * controller holds it (queued or running), and the note goes only once the topic was deleted or the
+ * action was created again. Every controller follows the journal ({@link #follow}); a note older
+ * than {@link #STALE} is a drain whose controller died or stopped mid-drain, and the controller
+ * that owns the action in the scheduling group adopts it ({@link #adopts}) and finishes it, so a
+ * dead controller's drain ends about {@link #STALE} after its last note (a lone controller owns
+ * every action: it adopts its own drains when it starts again). Two controllers draining one queue
+ * (a note refreshed late) are two members of its group: each record still gets one error record, a
+ * second would be a duplicate the controllers drop.
  *
  * <p>One owned thread runs the drains, one after another: its Kafka calls block. At-least-once: a
  * record is acknowledged only after its error record was written; written twice, it is a duplicate
@@ -78,6 +85,19 @@ public final class QueueDrain implements AutoCloseable {
 
   private static final Duration CALL = Duration.ofSeconds(15);
 
+  /** How often this controller notes again each drain it holds, queued or running. */
+  static final Duration NOTE_EVERY = Duration.ofSeconds(5);
+
+  /**
+   * A note this old is a drain nobody drives any more: its controller died (or stopped), since a
+   * live one notes again every {@link #NOTE_EVERY}. Three missed notes, so that one slow write is
+   * no takeover.
+   */
+  static final Duration STALE = Duration.ofSeconds(15);
+
+  /** How often the journal's notes are checked for drains to adopt, and notes are due. */
+  private static final Duration TICK = Duration.ofSeconds(1);
+
   private final KafkaSettings kafka;
   private final String clientId;
   private final RecordSender sender;
@@ -87,13 +107,26 @@ public final class QueueDrain implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService thread;
   private final DrainJournal journal;
+
+  /**
+   * The drains this controller holds, queued or running, by action path (code left out). Notes of
+   * them and their removal are written under its lock, so no progress note follows a tombstone.
+   */
+  private final Map<String, Action> held = new ConcurrentHashMap<>();
+
+  private final ScheduledExecutorService ticker;
+  private DrainJournal.Followed followed;
+  private Predicate<String> owns = path -> false;
+  private long lastNoted;
   private volatile boolean closing;
 
   /**
+   * @param controller this controller's id, written in its notes
    * @param ended told how many activations each drain ended with an error record (metrics)
    */
   public QueueDrain(
       KafkaSettings kafka,
+      int controller,
       String clientId,
       RecordSender sender,
       TopicAdmin topics,
@@ -107,51 +140,104 @@ public final class QueueDrain implements AutoCloseable {
     this.entities = entities;
     this.ended = ended;
     this.clock = clock;
-    this.journal = new DrainJournal(sender);
-    this.thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, clientId);
-              t.setDaemon(true);
-              return t;
-            });
+    this.journal = new DrainJournal(sender, controller, clock);
+    this.thread = Executors.newSingleThreadExecutor(r -> daemon(r, clientId));
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, clientId + "-journal"));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   /**
    * Notes that {@code action} is about to be deleted and its queue drained; completes once the note
    * is durable. Called before the action leaves {@code entities}, so that no deleted action's queue
-   * is left without a note: a note of an action whose delete then failed is skipped by {@link
-   * #resume} as long as the action exists.
+   * is left without a note: a note of an action whose delete then failed goes when it is adopted.
    */
   public CompletionStage<Void> noted(Action action) {
     return journal.noted(action);
   }
 
   /**
-   * Resumes the drains the journal notes and no controller finished (start-up, once {@code
-   * entities} is read; blocks while the journal is read): a drain whose topic is gone is over, one
-   * of an action that exists again is not resumed, every other one is queued on the drain thread
-   * and ends every activation left in the topic. Returns how many were resumed.
+   * Follows the journal from now on: every {@link #TICK} this controller notes again the drains it
+   * holds (every {@link #NOTE_EVERY}) and adopts those whose note {@link #adopts} says are its own
+   * to finish, {@code owns} telling which actions the scheduling group gave it. Call once, after
+   * {@code entities} was read.
    */
-  public int resume(Duration timeout) throws InterruptedException, TimeoutException {
-    int resumed = 0;
-    for (Action action : DrainJournal.pending(kafka, clientId + "-journal", timeout)) {
-      FullyQualifiedName fqn = action.fqn();
-      if (entities.action(fqn).isPresent()) continue; // deleting it failed, or it is being deleted
-      try {
-        if (!topics.actionTopicExists(fqn, CALL)) {
-          journal.done(fqn);
-          continue;
+  public QueueDrain follow(ReaderHealth readers, Predicate<String> owns) {
+    this.owns = owns;
+    this.followed =
+        DrainJournal.follow(kafka, clientId + "-journal").watchedBy(readers, "drains").start();
+    ticker.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /**
+   * Whether this controller adopts the drain {@code note} describes, at {@code now} (epoch ms):
+   * when it owns the action, does not hold the drain already, and the note is at least {@link
+   * #STALE} old (its controller stopped noting it: dead, stopped or cut off).
+   */
+  static boolean adopts(DrainJournal.Note note, long now, boolean owned, boolean heldHere) {
+    return owned && !heldHere && now - note.notedAt() >= STALE.toMillis();
+  }
+
+  private void tick() {
+    try {
+      long now = clock.millis();
+      if (now - lastNoted >= NOTE_EVERY.toMillis()) {
+        lastNoted = now;
+        synchronized (held) {
+          held.values().forEach(journal::noted);
         }
-      } catch (ExecutionException e) {
-        log.warn("Cannot tell whether the queue of {} is left: {}", fqn.path(), e.getCause());
-        continue;
       }
-      log.info("Resuming the drain of the queue of deleted action {}", fqn.path());
-      drain(action, clock.millis()); // the action does not exist: all it queued is older
-      resumed++;
+      for (DrainJournal.Note note : followed.notes()) {
+        if (adopts(note, now, owns.test(note.path()), held.containsKey(note.path()))) adopt(note);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Checking the drain journal failed: {}", e.toString());
     }
-    return resumed;
+  }
+
+  /**
+   * Finishes a drain nobody drives: a note of an action that exists (a delete that failed, or an
+   * action created again) goes, as does one whose topic is gone; otherwise the queue is drained.
+   */
+  private void adopt(DrainJournal.Note note) {
+    Action action = note.action();
+    FullyQualifiedName fqn = action.fqn();
+    held.put(fqn.path(), action);
+    log.info(
+        "Adopting the drain of the queue of deleted action {} from controller {}, silent for {} ms",
+        fqn.path(),
+        note.controller(),
+        clock.millis() - note.notedAt());
+    thread.execute(
+        () -> {
+          boolean over = entities.action(fqn).isPresent();
+          try {
+            over = over || !topics.actionTopicExists(fqn, CALL);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException | TimeoutException e) {
+            log.warn("Cannot tell whether the queue of {} is left: {}", fqn.path(), e.toString());
+          }
+          if (over) {
+            release(fqn, true);
+          } else {
+            // The action does not exist: all it queued is older than now.
+            run(action, clock.millis());
+          }
+        });
+  }
+
+  /** This controller no longer holds the drain of {@code fqn}; {@code done}: its note goes. */
+  private void release(FullyQualifiedName fqn, boolean done) {
+    synchronized (held) {
+      held.remove(fqn.path());
+      if (done) journal.done(fqn);
+    }
   }
 
   /**
@@ -160,6 +246,7 @@ public final class QueueDrain implements AutoCloseable {
    * how many activations it ended. Returns at once.
    */
   public CompletableFuture<Integer> drain(Action action, long deletedAt) {
+    held.put(action.fqn().path(), action.withExec(action.exec().withCode(null)));
     return CompletableFuture.supplyAsync(() -> run(action, deletedAt), thread);
   }
 
@@ -189,9 +276,9 @@ public final class QueueDrain implements AutoCloseable {
     ended.accept(count);
     if (count > 0)
       log.info("Ended {} queued activation(s) of deleted action {}", count, fqn.path());
-    // A drain cut short by a stop keeps the topic, what is left in it and its note: the next
-    // controller to start resumes it.
-    if (!closing && deleteTopic(fqn)) journal.done(fqn);
+    // A drain cut short by a stop keeps the topic, what is left in it and its note: the action's
+    // owner adopts it once the note is stale.
+    release(fqn, !closing && deleteTopic(fqn));
     return count;
   }
 
@@ -283,6 +370,8 @@ public final class QueueDrain implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    ticker.shutdownNow();
+    if (followed != null) followed.close();
     thread.shutdown();
     try {
       thread.awaitTermination(10, TimeUnit.SECONDS);

@@ -131,7 +131,7 @@ class QueueDrainIT {
       h.startController();
       h.heartbeat(7, Map.of());
       await()
-          .alias("the controller that starts resumes the drain")
+          .alias("the controller that starts adopts the drain once its note is stale")
           .atMost(Duration.ofSeconds(60))
           .until(() -> collectDeleted(completions, queued, ended).containsAll(queued));
       await()
@@ -147,7 +147,7 @@ class QueueDrainIT {
                           "drain-check",
                           Duration.ofSeconds(20))
                       .stream()
-                      .noneMatch(a -> a.fqn().equals(fqn)));
+                      .noneMatch(n -> n.action().fqn().equals(fqn)));
     }
   }
 

@@ -16,7 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -65,13 +64,7 @@ class BrokerStopIT {
         Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller =
-          cluster.controller(
-              0,
-              Map.of(
-                  "kwhisk.controller.throttle.namespace-per-minute", "0",
-                  "kwhisk.controller.throttle.namespace-concurrency", "100000",
-                  "kwhisk.controller.throttle.min-backlog", "100000"));
+      ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
       cluster.invoker(
           invokerId,
           Map.of(
@@ -80,9 +73,7 @@ class BrokerStopIT {
               "kwhisk.invoker.pause-grace", "0",
               "kwhisk.invoker.heartbeat-interval", "500ms"));
       try {
-        List<String> actions = IntStream.range(0, ACTIONS).mapToObj(a -> "echo-" + a).toList();
-        for (String action : actions) api.putAction(controller, action, FaultApi.ECHO);
-        for (String action : actions) api.warm(controller, action);
+        List<String> actions = api.echoActions(controller, ACTIONS);
 
         int victim =
             leaderOf(admin, Topics.actionTopic(new FullyQualifiedName("guest", actions.get(0))));

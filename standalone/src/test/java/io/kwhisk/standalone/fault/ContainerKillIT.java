@@ -48,13 +48,7 @@ class ContainerKillIT {
     try (ProcessCluster cluster = new ProcessCluster(dir)) {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller =
-          cluster.controller(
-              0,
-              Map.of(
-                  "kwhisk.controller.throttle.namespace-per-minute", "0",
-                  "kwhisk.controller.throttle.namespace-concurrency", "100000",
-                  "kwhisk.controller.throttle.min-backlog", "100000"));
+      ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
       cluster.invoker(
           invokerId,
           Map.of(

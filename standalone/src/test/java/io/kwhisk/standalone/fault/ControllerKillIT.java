@@ -43,11 +43,8 @@ class ControllerKillIT {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
       Map<String, String> controllerSettings =
-          Map.of(
-              "kwhisk.controller.throttle.controllers", "2",
-              "kwhisk.controller.throttle.namespace-per-minute", "0",
-              "kwhisk.controller.throttle.namespace-concurrency", "100000",
-              "kwhisk.controller.throttle.min-backlog", "100000");
+          ProcessCluster.plus(
+              ProcessCluster.UNTHROTTLED, "kwhisk.controller.throttle.controllers", "2");
       ProcessCluster.Node victim = cluster.controller(0, controllerSettings);
       ProcessCluster.Node survivor = cluster.controller(1, controllerSettings);
       cluster.invoker(

@@ -61,6 +61,19 @@ final class FaultApi {
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
   }
 
+  /**
+   * Creates the {@link #ECHO} actions {@code echo-0} to {@code echo-<n-1>} through {@code
+   * controller} and waits until each runs; returns their names.
+   */
+  List<String> echoActions(ProcessCluster.Node controller, int n)
+      throws IOException, InterruptedException {
+    List<String> actions = new ArrayList<>();
+    for (int a = 0; a < n; a++) actions.add("echo-" + a);
+    for (String action : actions) putAction(controller, action, ECHO);
+    for (String action : actions) warm(controller, action);
+    return actions;
+  }
+
   /** Waits until a blocking invoke of {@code name} succeeds: a container of it runs somewhere. */
   void warm(ProcessCluster.Node controller, String name) {
     await()
@@ -100,15 +113,18 @@ final class FaultApi {
               if (e != null) {
                 ledger.failedCalls.incrementAndGet();
                 ledger.unanswered.add(tag);
+                ledger.failed(e, System.currentTimeMillis() - at);
                 return null;
               }
               ledger.status(r.statusCode());
+              ledger.answered(r.statusCode(), System.currentTimeMillis() - at);
               boolean record =
                   (r.statusCode() == 500 || r.statusCode() == 502)
                       && r.body().contains("\"activationId\"");
               if (r.statusCode() != 200 && r.statusCode() != 202 && !record) {
                 ledger.refused.incrementAndGet();
                 ledger.firstRefusals.putIfAbsent(r.statusCode(), r.body());
+                if (!isError(r.body())) ledger.refusalsWithoutError.incrementAndGet();
                 return null;
               }
               JsonNode body = parse(r.body());
@@ -249,6 +265,16 @@ final class FaultApi {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body))
         .build();
+  }
+
+  /** True if {@code body} is a JSON error: {@code {"error": "...", "code": "..."}}. */
+  static boolean isError(String body) {
+    try {
+      JsonNode json = Json.MAPPER.readTree(body);
+      return json.path("error").isTextual() && !json.path("code").asText().isBlank();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   static JsonNode parse(String body) {

@@ -41,14 +41,7 @@ class InvokerKillIT {
     try (ProcessCluster cluster = new ProcessCluster(dir)) {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller =
-          cluster.controller(
-              0,
-              Map.of(
-                  "kwhisk.controller.throttle.namespace-per-minute", "0",
-                  "kwhisk.controller.throttle.namespace-concurrency", "100000",
-                  // The ledger needs the load accepted, not shed: no backlog limit per action.
-                  "kwhisk.controller.throttle.min-backlog", "100000"));
+      ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
       Map<String, String> invokerSettings =
           Map.of(
               "kwhisk.invoker.user-memory-mb", "1024",

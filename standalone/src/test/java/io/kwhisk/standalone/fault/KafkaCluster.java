@@ -9,20 +9,18 @@ import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 import org.testcontainers.kafka.KafkaContainer;
@@ -68,7 +66,9 @@ final class KafkaCluster implements AutoCloseable {
    * KAFKA_<NAME>}).
    */
   KafkaCluster(int n, Map<String, String> settings) throws IOException {
-    String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuidBytes());
+    // Kafka's own Uuid: never one whose text starts with "-", which KRaft's storage format
+    // rejects as a cluster id (a random 16 bytes in URL-safe base64 starts so once in 64).
+    String clusterId = Uuid.randomUuid().toString();
     String voters =
         IntStream.rangeClosed(1, n)
             .mapToObj(i -> i + "@kafka-" + i + ":9094")
@@ -160,14 +160,6 @@ final class KafkaCluster implements AutoCloseable {
 
   private static DockerClient docker() {
     return DockerClientFactory.instance().client();
-  }
-
-  private static byte[] uuidBytes() {
-    UUID u = UUID.randomUUID();
-    return ByteBuffer.allocate(16)
-        .putLong(u.getMostSignificantBits())
-        .putLong(u.getLeastSignificantBits())
-        .array();
   }
 
   private static int freePort() throws IOException {

@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 
 /**
  * Accepted versus recorded: every activation the API accepted (200 or 202) with the input it was
@@ -38,8 +39,33 @@ final class Ledger {
     acceptedAt.put(id, at);
   }
 
+  /** The slowest answer of each status, in ms. */
+  final Map<Integer, LongAccumulator> slowestMs = new ConcurrentHashMap<>();
+
+  /** Refusals (any status but 200, 202 and a record's 500 or 502) without an {error, code} body. */
+  final AtomicInteger refusalsWithoutError = new AtomicInteger();
+
   void status(int code) {
     statuses.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** The calls without answer by what failed them (the exception's class and message). */
+  final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
+  void failed(Throwable e, long ms) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String what =
+        cause.getClass().getSimpleName()
+            + ": "
+            + cause.getMessage()
+            + " (after ~"
+            + ms / 1000
+            + " s)";
+    failures.computeIfAbsent(what, w -> new AtomicInteger()).incrementAndGet();
+  }
+
+  void answered(int code, long ms) {
+    slowestMs.computeIfAbsent(code, c -> new LongAccumulator(Math::max, 0)).accumulate(ms);
   }
 
   /** What the check found. */

@@ -83,10 +83,34 @@ final class ProcessCluster implements AutoCloseable {
           "group.share.record.lock.duration.ms", "5000");
 
   /**
+   * Controller settings that let a fault test's load through: the ledger needs it accepted, not
+   * shed (no per-minute limit, no concurrency limit, no backlog limit per action).
+   */
+  static final Map<String, String> UNTHROTTLED =
+      Map.of(
+          "kwhisk.controller.throttle.namespace-per-minute", "0",
+          "kwhisk.controller.throttle.namespace-concurrency", "100000",
+          "kwhisk.controller.throttle.min-backlog", "100000");
+
+  /** {@code settings} with more {@code key, value} pairs. */
+  static Map<String, String> plus(Map<String, String> settings, String... keyValues) {
+    Map<String, String> all = new HashMap<>(settings);
+    for (int i = 0; i + 1 < keyValues.length; i += 2) all.put(keyValues[i], keyValues[i + 1]);
+    return Map.copyOf(all);
+  }
+
+  /**
    * Against one embedded broker in this JVM (with {@link #SHORT_LOCKS}), closed with the cluster.
    */
   ProcessCluster(Path dir) {
-    this(dir, EmbeddedKafka.start(dir.resolve("kafka"), 0, SHORT_LOCKS));
+    this(dir, SHORT_LOCKS);
+  }
+
+  /**
+   * Against one embedded broker in this JVM with {@code brokerSettings}, closed with the cluster.
+   */
+  ProcessCluster(Path dir, Map<String, String> brokerSettings) {
+    this(dir, EmbeddedKafka.start(dir.resolve("kafka"), 0, brokerSettings));
   }
 
   private ProcessCluster(Path dir, EmbeddedKafka kafka) {
