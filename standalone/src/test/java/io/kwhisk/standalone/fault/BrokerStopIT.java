@@ -65,13 +65,7 @@ class BrokerStopIT {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
       ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
-      cluster.invoker(
-          invokerId,
-          Map.of(
-              "kwhisk.invoker.user-memory-mb", "1024",
-              "kwhisk.invoker.keep-alive", "60s",
-              "kwhisk.invoker.pause-grace", "0",
-              "kwhisk.invoker.heartbeat-interval", "500ms"));
+      cluster.invoker(invokerId, ProcessCluster.faultInvoker(1024, "60s"));
       try {
         List<String> actions = api.echoActions(controller, ACTIONS);
 

@@ -62,13 +62,7 @@ class ClusterOutageIT {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
       ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
-      cluster.invoker(
-          invokerId,
-          Map.of(
-              "kwhisk.invoker.user-memory-mb", "1024",
-              "kwhisk.invoker.keep-alive", "300s",
-              "kwhisk.invoker.pause-grace", "0",
-              "kwhisk.invoker.heartbeat-interval", "500ms"));
+      cluster.invoker(invokerId, ProcessCluster.faultInvoker(1024, "300s"));
       try {
         List<String> actions = api.echoActions(controller, ACTIONS);
 

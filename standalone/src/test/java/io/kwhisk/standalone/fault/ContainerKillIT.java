@@ -49,13 +49,7 @@ class ContainerKillIT {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
       ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
-      cluster.invoker(
-          invokerId,
-          Map.of(
-              "kwhisk.invoker.user-memory-mb", "2048",
-              "kwhisk.invoker.keep-alive", "60s",
-              "kwhisk.invoker.pause-grace", "0",
-              "kwhisk.invoker.heartbeat-interval", "500ms"));
+      cluster.invoker(invokerId, ProcessCluster.faultInvoker(2048, "60s"));
       ExecutorService faults = Executors.newSingleThreadExecutor();
       try {
         List<String> actions = List.of("slow-0", "slow-1");

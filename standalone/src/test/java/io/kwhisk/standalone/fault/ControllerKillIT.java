@@ -47,13 +47,7 @@ class ControllerKillIT {
               ProcessCluster.UNTHROTTLED, "kwhisk.controller.throttle.controllers", "2");
       ProcessCluster.Node victim = cluster.controller(0, controllerSettings);
       ProcessCluster.Node survivor = cluster.controller(1, controllerSettings);
-      cluster.invoker(
-          invokerId,
-          Map.of(
-              "kwhisk.invoker.user-memory-mb", "2048",
-              "kwhisk.invoker.keep-alive", "60s",
-              "kwhisk.invoker.pause-grace", "0",
-              "kwhisk.invoker.heartbeat-interval", "500ms"));
+      cluster.invoker(invokerId, ProcessCluster.faultInvoker(2048, "60s"));
       try {
         List<String> actions = List.of("slow-0", "slow-1");
         for (String action : actions) api.putAction(survivor, action, SLOW_ECHO);

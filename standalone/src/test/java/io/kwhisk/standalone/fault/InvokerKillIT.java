@@ -42,12 +42,7 @@ class InvokerKillIT {
       cluster.registerGuest();
       FaultApi api = new FaultApi(cluster.credentials);
       ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
-      Map<String, String> invokerSettings =
-          Map.of(
-              "kwhisk.invoker.user-memory-mb", "1024",
-              "kwhisk.invoker.keep-alive", "60s",
-              "kwhisk.invoker.pause-grace", "0",
-              "kwhisk.invoker.heartbeat-interval", "500ms");
+      Map<String, String> invokerSettings = ProcessCluster.faultInvoker(1024, "60s");
       ProcessCluster.Node victim = cluster.invoker(base, invokerSettings);
       cluster.invoker(base + 1, invokerSettings);
       try {

@@ -92,6 +92,23 @@ final class ProcessCluster implements AutoCloseable {
           "kwhisk.controller.throttle.namespace-concurrency", "100000",
           "kwhisk.controller.throttle.min-backlog", "100000");
 
+  /**
+   * Invoker settings of the fault tests: {@code memoryMb} of user memory, containers kept {@code
+   * keepAlive} and never paused (a paused container would hide the fault behind an unpause), and
+   * heartbeats every 500 ms so that a dead invoker is noticed within the test's bounds.
+   */
+  static Map<String, String> faultInvoker(int memoryMb, String keepAlive) {
+    return Map.of(
+        "kwhisk.invoker.user-memory-mb",
+        String.valueOf(memoryMb),
+        "kwhisk.invoker.keep-alive",
+        keepAlive,
+        "kwhisk.invoker.pause-grace",
+        "0",
+        "kwhisk.invoker.heartbeat-interval",
+        "500ms");
+  }
+
   /** {@code settings} with more {@code key, value} pairs. */
   static Map<String, String> plus(Map<String, String> settings, String... keyValues) {
     Map<String, String> all = new HashMap<>(settings);
