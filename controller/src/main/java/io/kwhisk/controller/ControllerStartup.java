@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * entities, the activation records, the scheduler, admission, the completions, the recovery of what
  * a previous run left unfinished, then the API. Every step pushes what it starts onto {@code
  * resources}, so that {@link Controller#close} stops them in reverse order, and so does a failed
- * start. Each wait is bounded by {@code kwhisk.controller.startup-timeout}.
+ * start. Each wait is bounded by {@code kwhisk.controller.startup-timeout}, except the copy of the
+ * completions topic into an empty store, which start leaves running after {@link
+ * #COMPLETIONS_CATCH_UP}.
  */
 final class ControllerStartup {
   private static final Logger log = LoggerFactory.getLogger(ControllerStartup.class);
