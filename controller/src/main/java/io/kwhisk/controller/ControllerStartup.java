@@ -1,7 +1,5 @@
 package io.kwhisk.controller;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.kwhisk.common.code.CodeReader;
 import io.kwhisk.common.config.SchedulingMode;
 import io.kwhisk.common.kafka.RecordSender;
@@ -11,7 +9,6 @@ import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.activation.ActivationsFollower;
 import io.kwhisk.controller.activation.DeadLetters;
 import io.kwhisk.controller.activation.QueueDrain;
-import io.kwhisk.controller.api.ActionPut;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
@@ -48,8 +45,6 @@ import io.kwhisk.controller.trigger.FireRate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,13 +73,6 @@ final class ControllerStartup {
 
   /** How often the alarm clock looks for due alarm triggers. */
   private static final Duration ALARM_PERIOD = Duration.ofMillis(250);
-
-  /**
-   * Pekko's timer wheel wakes its thread every tick, timers due or not: 10 ms by default, about 1%
-   * of a core per actor system on an idle host (measured: still a third of an idle standalone at 20
-   * ms). No timer here needs a finer grain than 50 ms: delays are rounded up to whole ticks.
-   */
-  private static final String PEKKO_TICK = "50ms";
 
   private final ControllerConfig config;
   private final ControllerMetrics metrics;
@@ -189,7 +177,7 @@ final class ControllerStartup {
                 ? Scheduler.create(settings, commands, clock, view)
                 : Scheduler.create(settings, commands, clock, view, group.initial(), group),
             name,
-            pekkoConfig(config));
+            PekkoSettings.of(config));
     system = started;
     resources.push(
         () -> {
@@ -371,32 +359,6 @@ final class ControllerStartup {
         config.server().tls().isPresent() ? "HTTPS" : "HTTP",
         metricsBinding == null ? "" : ", /metrics on " + metricsBinding.localAddress());
     return new Controller(config, resources, auth, store, binding, view, group, activationStore);
-  }
-
-  private static Config pekkoConfig(ControllerConfig config) {
-    return ConfigFactory.parseMap(
-            Map.of(
-                "pekko.loggers",
-                List.of("org.apache.pekko.event.slf4j.Slf4jLogger"),
-                "pekko.logging-filter",
-                "org.apache.pekko.event.slf4j.Slf4jLoggingFilter",
-                "pekko.loglevel",
-                "INFO",
-                "pekko.scheduler.tick-duration",
-                PEKKO_TICK,
-                // Each route checks its own limit (ApiRoutes.withBody); the server's must let the
-                // largest through.
-                "pekko.http.server.parsing.max-content-length",
-                String.valueOf(Math.max(config.maxPayloadBytes(), ActionPut.MAX_BODY_BYTES)),
-                "pekko.http.server.request-timeout",
-                (config.blockingWait().toSeconds() + 30) + "s",
-                "pekko.http.server.idle-timeout",
-                (config.blockingWait().toSeconds() + 60) + "s",
-                "pekko.coordinated-shutdown.exit-jvm",
-                "off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook",
-                "off"))
-        .withFallback(ConfigFactory.load());
   }
 
   private <T extends AutoCloseable> T push(T resource) {

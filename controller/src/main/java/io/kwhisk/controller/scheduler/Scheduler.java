@@ -6,7 +6,6 @@ import io.kwhisk.common.keepalive.KeepAlivePolicy;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.common.message.CompletionMessage;
-import io.kwhisk.common.message.ContainerCreation;
 import io.kwhisk.common.message.ContainerKeepAlive;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import java.time.Clock;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -144,10 +142,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private final Settings settings;
   private final InvokerCommands commands;
-  private final DemandReports reports;
   private final Clock clock;
   private final AtomicReference<SchedulerView> view;
-  private final Map<Integer, InvokerState> invokers = new HashMap<>();
+  private final Invokers invokers;
   private final OutstandingActivations outstanding = new OutstandingActivations();
   private final RunTimes runTimes = new RunTimes();
 
@@ -156,14 +153,9 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private final Map<String, Action> actions = new HashMap<>();
   private final KeepAlives keepAlives;
-  private List<CreationInFlight> inFlight = List.of();
+  private final Creations creations;
   private long lastExpiry;
-  private Ownership ownership;
-
-  /** Reports from other controllers, by controller id and path. */
-  private Map<String, SharedDemand.Received> remote = new HashMap<>();
-
-  private Map<String, SharedDemand.Sent> sent = new HashMap<>();
+  private final DemandSharing sharing;
 
   /** A lone controller's scheduler: it owns every action. */
   public static Behavior<Command> create(
@@ -204,8 +196,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     super(ctx);
     this.settings = settings;
     this.commands = commands;
-    this.reports = reports;
-    this.ownership = initial;
+    this.sharing = new DemandSharing(settings.controllerId(), initial, reports);
+    this.invokers = new Invokers(settings.heartbeatTimeout().toMillis());
+    this.creations =
+        new Creations(settings.controllerId(), commands, settings.creationTimeout().toMillis());
     this.clock = clock;
     this.view = view;
     this.keepAlives = new KeepAlives(settings.keepAlivePolicy());
@@ -228,19 +222,14 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private Behavior<Command> onHeartbeat(HeartbeatReceived msg) {
     InvokerHeartbeat hb = msg.heartbeat();
-    long now = clock.millis();
-    long seen = msg.replayed() ? Math.min(now, hb.timestamp()) : now;
-    InvokerState previous = invokers.get(hb.invokerId());
-    if (previous != null && previous.lastSeen() > seen) return this;
-    invokers.put(hb.invokerId(), new InvokerState(hb.invokerId(), hb, seen));
-    boolean wasHealthy =
-        previous != null && previous.healthyAt(now, settings.heartbeatTimeout().toMillis());
-    if (!wasHealthy && now - seen <= settings.heartbeatTimeout().toMillis()) {
+    Invokers.Heard heard = invokers.heard(hb, msg.replayed(), clock.millis());
+    if (heard == Invokers.Heard.STALE) return this;
+    if (heard == Invokers.Heard.NOW_HEALTHY) {
       getContext()
           .getLog()
           .info("invoker {} is healthy ({} MB free)", hb.invokerId(), hb.freeMemoryMb());
     }
-    inFlight = SchedulingPolicy.afterHeartbeat(inFlight, hb);
+    creations.heard(hb);
     publish();
     return this;
   }
@@ -252,21 +241,12 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     boolean busy = outstanding.has(path);
     if (outstanding.add(msg.activationId(), path, now, now + ttl)) {
       keepAlives.arrived(msg.action(), busy, now);
-      if (ownership.owns(path)) refreshKeepAlive(msg.action(), now);
+      if (sharing.owns(path)) refreshKeepAlive(msg.action(), now);
     }
     actions.put(path, msg.action());
     if (view.get().containers(path) > 0) return this;
-    if (ownership.owns(path)) {
-      schedule();
-    } else if (!sent.containsKey(path)) {
-      // The owner learns of the first activation at once, not at the next tick: its first container
-      // waits for
-      // nothing but this record.
-      int n = outstanding.count(path);
-      DemandReport nudge = new DemandReport(settings.controllerId(), msg.action(), n, now);
-      reports.send(nudge);
-      sent = SharedDemand.afterSending(sent, List.of(nudge), ownership, now);
-    }
+    if (sharing.owns(path)) schedule();
+    else sharing.arrivedWithoutContainer(msg.action(), outstanding.count(path), now);
     return this;
   }
 
@@ -307,37 +287,29 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     runTimes.forget(msg.actionPath());
     surpluses = ScaleIn.without(surpluses, msg.actionPath());
     keepAlives.forget(msg.actionPath());
-    inFlight = inFlight.stream().filter(c -> !c.actionPath().equals(msg.actionPath())).toList();
-    remote.values().removeIf(r -> r.report().action().fqn().path().equals(msg.actionPath()));
-    sent.remove(msg.actionPath());
+    creations.forget(msg.actionPath());
+    sharing.forget(msg.actionPath());
     publish();
     return this;
   }
 
   private Behavior<Command> onOwnershipChanged(OwnershipChanged msg) {
-    ownership = msg.ownership();
+    Ownership ownership = msg.ownership();
     getContext()
         .getLog()
         .info(
             "scheduling the actions of partitions {} of {}",
             ownership.owned(),
             ownership.partitions());
-    sent = SharedDemand.afterSending(sent, List.of(), ownership, clock.millis());
+    sharing.ownershipChanged(ownership, clock.millis());
     schedule();
     return this;
   }
 
   private Behavior<Command> onDemandReported(DemandReported msg) {
     DemandReport report = msg.report();
-    if (report.controllerId() == settings.controllerId()) return this;
-    String path = report.action().fqn().path();
-    String key = report.controllerId() + "|" + path;
-    if (report.outstanding() <= 0) {
-      remote.remove(key);
-      return this;
-    }
-    remote.put(key, new SharedDemand.Received(report, clock.millis()));
-    if (ownership.owns(path) && view.get().containers(path) == 0) schedule();
+    boolean owned = sharing.received(report, clock.millis());
+    if (owned && view.get().containers(report.action().fqn().path()) == 0) schedule();
     return this;
   }
 
@@ -346,7 +318,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     if (now - lastExpiry >= 1000) {
       lastExpiry = now;
       outstanding.expire(now).forEach(this::left);
-      remote = SharedDemand.live(remote, now);
+      sharing.expire(now);
       keepAlives.expire(now);
     }
     schedule();
@@ -355,35 +327,26 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
 
   private void schedule() {
     long now = clock.millis();
-    List<InvokerState> healthy = healthy(now);
-    inFlight =
-        SchedulingPolicy.expire(
-            inFlight,
-            now,
-            settings.creationTimeout().toMillis(),
-            healthy.stream().map(InvokerState::id).toList());
+    List<InvokerState> healthy = invokers.healthy(now);
+    creations.expire(now, healthy.stream().map(InvokerState::id).toList());
     List<Demand> local = new ArrayList<>();
     outstanding.forEach(
         (path, n, oldest) ->
             local.add(new Demand(actions.get(path), n, oldest, runTimes.typical(path, now))));
-    if (ownership.shared()) report(local, now);
-    List<Demand> demands = SharedDemand.owned(local, remote.values(), ownership, now);
+    List<Demand> demands = sharing.toSchedule(local, now);
+    List<CreationInFlight> inFlight = creations.inFlight();
     List<PlannedCreation> plan =
         SchedulingPolicy.decide(demands, healthy, inFlight, settings.scaleOutWait().toMillis());
-    if (settings.scaleOutWait().toMillis() > 0) scaleIn(demands, healthy, now);
-    List<Action> due = keepAlives.due(now, path -> ownership.owns(path) && !outstanding.has(path));
+    if (settings.scaleOutWait().toMillis() > 0) scaleIn(demands, healthy, inFlight, now);
+    List<Action> due = keepAlives.due(now, path -> sharing.owns(path) && !outstanding.has(path));
     List<PlannedCreation> prewarms =
         due.isEmpty()
             ? List.of()
             : KeepAlives.place(due, healthy, inFlight, plan, PREWARMS_PER_TICK);
-    if (!plan.isEmpty() || !prewarms.isEmpty()) {
-      List<CreationInFlight> next = new ArrayList<>(inFlight);
-      plan.forEach(p -> next.add(create(p, keepAlives.forCreation(p.action().fqn().path(), now))));
-      for (PlannedCreation p : prewarms) {
-        keepAlives.prewarmed(p.action().fqn().path());
-        next.add(create(p, keepAlives.forPrewarm(p.action().fqn().path(), now)));
-      }
-      inFlight = next;
+    plan.forEach(p -> create(p, keepAlives.forCreation(p.action().fqn().path(), now)));
+    for (PlannedCreation p : prewarms) {
+      keepAlives.prewarmed(p.action().fqn().path());
+      create(p, keepAlives.forPrewarm(p.action().fqn().path(), now));
     }
     publish();
   }
@@ -391,7 +354,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   /**
    * Retires the surplus of busy actions that had more containers than they need for long enough.
    */
-  private void scaleIn(List<Demand> demands, List<InvokerState> healthy, long now) {
+  private void scaleIn(
+      List<Demand> demands, List<InvokerState> healthy, List<CreationInFlight> inFlight, long now) {
     ScaleIn.Decision d =
         ScaleIn.decide(
             surpluses, demands, healthy, inFlight, settings.scaleOutWait().toMillis(), now);
@@ -409,43 +373,16 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
     }
   }
 
-  /** Sends the creation {@code p} with an idle window of {@code keepAliveMs}; what is in flight. */
-  private CreationInFlight create(PlannedCreation p, long keepAliveMs) {
-    long now = clock.millis();
-    String creationId = UUID.randomUUID().toString();
-    Action action = p.action();
+  /** Sends the creation {@code p} with an idle window of {@code keepAliveMs}. */
+  private void create(PlannedCreation p, long keepAliveMs) {
     getContext()
         .getLog()
         .debug(
             "creating a container of {} on invoker {} (keep-alive {} ms)",
-            action.fqn(),
+            p.action().fqn(),
             p.invokerId(),
             keepAliveMs);
-    commands.send(
-        p.invokerId(),
-        new ContainerCreation(creationId, action, settings.controllerId(), now, keepAliveMs));
-    return new CreationInFlight(
-        creationId,
-        p.invokerId(),
-        action.fqn().path(),
-        action.limits().memory(),
-        p.baseline(),
-        now);
-  }
-
-  private void report(List<Demand> local, long now) {
-    List<DemandReport> due = SharedDemand.due(settings.controllerId(), local, sent, ownership, now);
-    if (due.isEmpty()) return;
-    due.forEach(reports::send);
-    sent = SharedDemand.afterSending(sent, due, ownership, now);
-  }
-
-  private List<InvokerState> healthy(long now) {
-    List<InvokerState> healthy = new ArrayList<>();
-    for (InvokerState i : invokers.values()) {
-      if (i.healthyAt(now, settings.heartbeatTimeout().toMillis())) healthy.add(i);
-    }
-    return healthy;
+    creations.send(p, keepAliveMs, clock.millis());
   }
 
   /** An activation left {@code left.path()}: with its last one, the action is idle. */
@@ -456,8 +393,6 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command> {
   }
 
   private void publish() {
-    Map<Integer, InvokerState> healthy = new HashMap<>();
-    for (InvokerState i : healthy(clock.millis())) healthy.put(i.id(), i);
-    view.set(new SchedulerView(healthy, inFlight));
+    view.set(new SchedulerView(invokers.healthyById(clock.millis()), creations.inFlight()));
   }
 }

@@ -48,7 +48,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * values beside it: {@link ProxyState} (the life cycle) and {@link Slots} (which pulled activation
  * runs when, kept with the feed by {@link PulledWork}); the container's handles and a run's path
  * from {@code /run} to its written completion are the {@link ContainerSession}'s, off the actor;
- * the keep-alive and pause-grace timers are {@link IdleTimers}.
+ * the keep-alive and pause-grace timers are {@link IdleTimers}; what it logs is {@link ProxyLog}'s.
  */
 public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Command> {
   /** The proxy's protocol. */
@@ -122,18 +122,13 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private final IdleTimers<Command> timers;
   private final ContainerSession session;
   private final PulledWork work;
+  private final ProxyLog log;
   private ProxyState state = ProxyState.starting();
 
   /**
-   * Every log line of the proxy names its action and container (MDC), and one about an activation
-   * its id too.
+   * A container kept idle for {@code keepAlive} (zero: the configured keep-alive). Every log line
+   * of the proxy names its action and container (MDC), and one about an activation its id too.
    */
-  public static Behavior<Command> create(
-      String name, Action action, ActorRef<Event> parent, ProxyDeps deps) {
-    return create(name, action, Duration.ZERO, parent, deps);
-  }
-
-  /** A container kept idle for {@code keepAlive} (zero: the configured keep-alive). */
   public static Behavior<Command> create(
       String name, Action action, Duration keepAlive, ActorRef<Event> parent, ProxyDeps deps) {
     return Behaviors.withMdc(
@@ -176,11 +171,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.deps = deps;
     this.session = new ContainerSession(name, action, deps);
     this.work = new PulledWork(action.limits().concurrency());
+    this.log = new ProxyLog(ctx::getLog, name, action);
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     ActivationResponse failure = session.unavailable().orElse(null);
     if (failure != null) {
-      ctx.getLog()
-          .warn("Container {} of {} cannot start: {}", name, action.fqn(), failure.result());
+      log.cannotStart(failure);
       apply(state.beginUnavailable(failure));
       return;
     }
@@ -212,56 +207,42 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private Behavior<Command> onContainerStarted(ContainerStarted m) {
     session.started(m.container());
-    getContext()
-        .getLog()
-        .debug("Container {} of {} started at {}", name, action.fqn(), m.container().host());
+    log.started(m.container().host());
     getContext().pipeToSelf(session.init(), (init, e) -> new InitDone(init));
     return apply(state.containerStarted());
   }
 
   private Behavior<Command> onStartFailed(StartFailed m) {
-    getContext()
-        .getLog()
-        .warn("Container {} of {} did not start: {}", name, action.fqn(), m.error().getMessage());
+    log.didNotStart(m.error());
     var permanent = session.permanentFailure(m.error());
     if (permanent.isPresent()) return apply(state.startFailed(permanent.get()));
     return apply(state.startFailed());
   }
 
   private Behavior<Command> onInitDone(InitDone m) {
-    ActivationResponse failure =
-        ActivationResults.initFailure(m.init().outcome(), action.limits().timeout());
-    if (failure == null) {
-      deps.metrics().coldStart(Duration.ofMillis(m.init().durationMs()));
-      getContext()
-          .getLog()
-          .info(
-              "Container {} of {} ready in {} ms (init)",
-              name,
-              action.fqn(),
-              m.init().durationMs());
-      return apply(state.initialized(m.init().durationMs()));
+    ActivationResponse failure = m.init().failure();
+    if (failure != null) {
+      log.initFailed(failure);
+      return apply(state.initFailed(failure));
     }
-    getContext()
-        .getLog()
-        .info("Container {} of {} failed to initialise: {}", name, action.fqn(), failure.result());
-    return apply(state.initFailed(failure));
+    deps.metrics().coldStart(Duration.ofMillis(m.init().durationMs()));
+    log.ready(m.init().durationMs());
+    return apply(state.initialized(m.init().durationMs()));
   }
 
   private Behavior<Command> onPulled(Pulled m) {
-    Behavior<Command> next = this;
     for (Delivery d : m.deliveries()) {
       ProxyState.Transition t = state.accept(d.activationId());
       if (t.effects().contains(ProxyEffect.RELEASE)) {
         work.release(d);
         continue;
       }
-      next = apply(t);
+      apply(t);
       if (t.effects().contains(ProxyEffect.FAIL)) fail(d);
       else if (t.effects().contains(ProxyEffect.HOLD)) work.hold(d); // run once up (RUN_HELD)
       else run(work.offer(d));
     }
-    return next;
+    return this;
   }
 
   /**
@@ -288,20 +269,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     Delivery d = ran.delivery();
     getContext().pipeToSelf(ran.written(), (ok, e) -> new Published(d, e));
     adaptPrefetch(ran.end() - ran.start());
-    if (!ActivationResults.keepsContainer(ran.response())) {
-      getContext()
-          .getLog()
-          .info(
-              "Container {} of {} is replaced after activation {}: {} ({})",
-              name,
-              action.fqn(),
-              d.activationId(),
-              ran.response().result(),
-              ran.outcome());
-    }
-    Behavior<Command> next = apply(state.runEnded(ran.response()));
+    if (!ActivationResults.keepsContainer(ran.response()))
+      log.replaced(d.activationId(), ran.response(), ran.outcome());
+    apply(state.runEnded(ran.response()));
     run(work.fill());
-    return next;
+    return this;
   }
 
   /**
@@ -311,21 +283,11 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private void adaptPrefetch(long runMs) {
     boolean mayResize = work.inGroup() && state.phase() != ProxyState.Phase.INIT_FAILED;
     OptionalInt size = timers.afterRun(runMs, deps.clock().millis(), mayResize);
-    if (size.isEmpty()) return;
-    getContext()
-        .getLog()
-        .debug(
-            "Container {} of {} pulls up to {} records per poll (typical run {} ms)",
-            name,
-            action.fqn(),
-            size.getAsInt(),
-            String.format("%.1f", timers.typicalRunMs()));
-    work.resize(size.getAsInt());
+    size.ifPresent(n -> log.resized(n, timers.typicalRunMs()));
+    size.ifPresent(work::resize);
   }
 
-  /**
-   * Completes {@code d} with the failure of a container that failed its init or can never start.
-   */
+  /** Completes {@code d} with the failure of a container whose init failed or that cannot start. */
   private void fail(Delivery d) {
     getContext()
         .pipeToSelf(
@@ -333,25 +295,18 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onPublished(Published m) {
-    if (m.error() != null) {
-      getContext()
-          .getLog()
-          .warn(
-              "Publishing activation {} failed, released it for redelivery: {}",
-              m.delivery().activationId(),
-              m.error().toString());
-    }
+    if (m.error() != null) log.publishFailed(m.delivery().activationId(), m.error());
     return apply(state.finished(m.delivery().activationId()));
   }
 
   private Behavior<Command> onFeedFailed(FeedFailed m) {
-    getContext().getLog().warn("Feed of container {} failed: {}", name, m.error().toString());
+    log.feedFailed(m.error());
     work.feedFailed();
     return apply(state.feedFailed());
   }
 
   private Behavior<Command> onKeepAliveExpired() {
-    getContext().getLog().debug("Container {} idle for {} ms", name, timers.keepAlive().toMillis());
+    log.idleFor(timers.keepAlive().toMillis());
     return apply(state.keepAliveExpired());
   }
 
@@ -367,7 +322,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onContainerRemoved() {
-    getContext().getLog().info("Container {} of {} removed", name, action.fqn());
+    log.removed();
     parent.tell(new Stopped(name));
     return Behaviors.stopped();
   }
@@ -420,25 +375,14 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onPauseDone(PauseDone m) {
-    if (m.error() != null) {
-      getContext()
-          .getLog()
-          .warn("Pausing container {} failed; it stays unpaused: {}", name, m.error().toString());
-    } else {
-      getContext().getLog().debug("Container {} paused in {} ms", name, m.durationMs());
-    }
+    log.paused(m.error(), m.durationMs());
     return apply(state.pauseDone(m.error() == null));
   }
 
   private Behavior<Command> onUnpauseDone(UnpauseDone m) {
-    if (m.error() != null) {
-      getContext()
-          .getLog()
-          .warn("Unpausing container {} failed; it is replaced: {}", name, m.error().toString());
+    log.unpaused(m.error(), m.durationMs());
+    if (m.error() != null)
       work.takeAll(); // never run: the closed feed gives them back to the group
-    } else {
-      getContext().getLog().debug("Container {} unpaused in {} ms", name, m.durationMs());
-    }
     return apply(state.resumed(m.error() == null));
   }
 
@@ -446,14 +390,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     ActorRef<Command> self = getContext().getSelf();
     boolean runs = state.phase() != ProxyState.Phase.UNAVAILABLE; // else one lane: nothing runs
     work.joined(
-        deps.feeds()
-            .open(
-                action.fqn(),
-                name,
-                runs ? deps.settings().lanes(action.limits()) : 1,
-                deps.settings().maxPollRecords(action.limits()),
-                ds -> self.tell(new Pulled(ds)),
-                e -> self.tell(new FeedFailed(e))));
+        session.openFeed(runs, ds -> self.tell(new Pulled(ds)), e -> self.tell(new FeedFailed(e))));
   }
 
   private void removeContainer() {
@@ -461,8 +398,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         .pipeToSelf(
             session.remove(),
             (ok, e) -> {
-              if (e != null)
-                getContext().getLog().warn("Removing container {} failed: {}", name, e.toString());
+              if (e != null) log.removeFailed(e);
               return ContainerRemoved.INSTANCE;
             });
   }

@@ -4,6 +4,7 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.invoker.docker.RunningContainer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +19,11 @@ import java.util.function.Consumer;
  * stages off the actor, which hears of them as messages. Used on the proxy's actor thread only.
  */
 final class ContainerSession {
-  /** How {@code /init} ended and how long it took. */
-  record Init(CallOutcome outcome, long durationMs) {}
+  /**
+   * How {@code /init} ended and how long it took; {@code failure}, the response an activation gets
+   * from a container whose init failed, is null after a success.
+   */
+  record Init(CallOutcome outcome, long durationMs, ActivationResponse failure) {}
 
   private final String name;
   private final Action action;
@@ -73,6 +77,19 @@ final class ContainerSession {
   }
 
   /**
+   * Joins the action's share group (see {@link ActivationSource.Factory#open}) with the lanes the
+   * action's concurrency gives, or one lane if the container {@code runs} nothing (it cannot
+   * start).
+   */
+  ActivationSource openFeed(
+      boolean runs, Consumer<List<Delivery>> pulled, Consumer<Throwable> failed) {
+    ProxySettings settings = deps.settings();
+    int lanes = runs ? settings.lanes(action.limits()) : 1;
+    return deps.feeds()
+        .open(action.fqn(), name, lanes, settings.maxPollRecords(action.limits()), pulled, failed);
+  }
+
+  /**
    * Calls {@code /init}; the stage always ends in an {@link Init}, a call that failed as a {@link
    * CallOutcome.Failed}. Code stored out of line is read (or found in the invoker's cache) now:
    * only {@code /init} needs it.
@@ -87,10 +104,13 @@ final class ContainerSession {
                     ActivationResults.initPayload(withCode),
                     deps.settings().initTimeout(action.limits())))
         .handle(
-            (o, e) ->
-                new Init(
-                    o != null ? o : new CallOutcome.Failed(String.valueOf(e)),
-                    deps.clock().millis() - start));
+            (o, e) -> {
+              CallOutcome outcome = o != null ? o : new CallOutcome.Failed(String.valueOf(e));
+              return new Init(
+                  outcome,
+                  deps.clock().millis() - start,
+                  ActivationResults.initFailure(outcome, action.limits().timeout()));
+            });
   }
 
   /** Runs {@code d} through the pipeline; the stage always ends in a {@link RunPipeline.Ran}. */

@@ -286,7 +286,7 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
   private void spawn(String name, Action action) {
     sources.register(name);
     ActorRef<ContainerProxy.Command> proxy =
-        getContext().spawn(ContainerProxy.create(name, action, events, deps), name);
+        getContext().spawn(ContainerProxy.create(name, action, Duration.ZERO, events, deps), name);
     getContext().watchWith(proxy, new ProxyTerminated(name));
     proxies.put(name, proxy);
     log.info("Creating container {} for {}", name, action.fqn());

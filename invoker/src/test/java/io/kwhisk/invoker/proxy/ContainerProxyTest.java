@@ -125,7 +125,9 @@ class ContainerProxyTest {
 
   private ActorRef<ContainerProxy.Command> startProxy(String name, String keepAlive) {
     ActorRef<ContainerProxy.Command> proxy =
-        testKit.spawn(ContainerProxy.create(name, ACTION, parent.getRef(), deps(keepAlive)), name);
+        testKit.spawn(
+            ContainerProxy.create(name, ACTION, Duration.ZERO, parent.getRef(), deps(keepAlive)),
+            name);
     assertThat(parent.expectMessageClass(ContainerProxy.Ready.class).name()).isEqualTo(name);
     await().until(() -> source.opened);
     return proxy;
@@ -233,7 +235,9 @@ class ContainerProxyTest {
   @Test
   void anIdleContainerIsPausedAfterThePauseGraceAndUnpausedBeforeItsNextRun() throws Exception {
     testKit.spawn(
-        ContainerProxy.create("p-pause", ACTION, parent.getRef(), deps("10s", "200ms")), "p-pause");
+        ContainerProxy.create(
+            "p-pause", ACTION, Duration.ZERO, parent.getRef(), deps("10s", "200ms")),
+        "p-pause");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
     await() // not before its first activation
@@ -264,7 +268,8 @@ class ContainerProxyTest {
       aContainerCalledEveryFewHundredMillisecondsStopsBeingPausedBetweenCallsButStillPausesWhenCallsStop()
           throws Exception {
     testKit.spawn(
-        ContainerProxy.create("p-gaps", ACTION, parent.getRef(), deps("10s", "200ms", "5s")),
+        ContainerProxy.create(
+            "p-gaps", ACTION, Duration.ZERO, parent.getRef(), deps("10s", "200ms", "5s")),
         "p-gaps");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
@@ -289,7 +294,8 @@ class ContainerProxyTest {
     Clock stopped =
         Clock.fixed(java.time.Instant.parse("2026-11-23T00:00:00Z"), java.time.ZoneOffset.UTC);
     testKit.spawn(
-        ContainerProxy.create("p-prefetch", ACTION, parent.getRef(), deps(Map.of(), stopped)),
+        ContainerProxy.create(
+            "p-prefetch", ACTION, Duration.ZERO, parent.getRef(), deps(Map.of(), stopped)),
         "p-prefetch");
     parent.expectMessageClass(ContainerProxy.Ready.class);
     await().until(() -> source.opened);
@@ -305,6 +311,7 @@ class ContainerProxyTest {
         ContainerProxy.create(
             "p-fixed",
             ACTION,
+            Duration.ZERO,
             parent.getRef(),
             deps(Map.of("kwhisk.invoker.prefetch", "2"), Clock.systemUTC())),
         "p-fixed");
@@ -520,7 +527,8 @@ class ContainerProxyTest {
       throws Exception {
     container.initAnswer = new java.util.concurrent.CompletableFuture<>();
     testKit.spawn(
-        ContainerProxy.create("p-overlap", ACTION, parent.getRef(), deps("10s")), "p-overlap");
+        ContainerProxy.create("p-overlap", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
+        "p-overlap");
     await().alias("the group is joined while /init runs").until(() -> source.opened);
     Delivery d = delivery("o1", 0);
     source.deliver(d);
@@ -547,7 +555,8 @@ class ContainerProxyTest {
       throws Exception {
     container.initAnswer = new java.util.concurrent.CompletableFuture<>();
     testKit.spawn(
-        ContainerProxy.create("p-overlap-fail", ACTION, parent.getRef(), deps("10s")),
+        ContainerProxy.create(
+            "p-overlap-fail", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
         "p-overlap-fail");
     await().until(() -> source.opened);
     Delivery first = delivery("f1", 0);
@@ -574,7 +583,7 @@ class ContainerProxyTest {
   void anActivationPulledWhileTheContainerStartsGoesBackUnrunWhenTheStartFails() throws Exception {
     runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
     testKit.spawn(
-        ContainerProxy.create("p-start-fail", ACTION, parent.getRef(), deps("10s")),
+        ContainerProxy.create("p-start-fail", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
         "p-start-fail");
     await().alias("the group is joined while the container starts").until(() -> source.opened);
     Delivery d = delivery("s1", 0);
@@ -593,7 +602,8 @@ class ContainerProxyTest {
     runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
     ActorRef<ContainerProxy.Command> proxy =
         testKit.spawn(
-            ContainerProxy.create("p-retire-start", ACTION, parent.getRef(), deps("10s")),
+            ContainerProxy.create(
+                "p-retire-start", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
             "p-retire-start");
     await().until(() -> source.opened);
     Delivery d = delivery("r1", 0);

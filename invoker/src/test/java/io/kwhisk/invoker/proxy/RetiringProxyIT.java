@@ -103,7 +103,8 @@ class RetiringProxyIT {
     try {
       ActorRef<ContainerProxy.Command> proxy =
           testKit.spawn(
-              ContainerProxy.create("retired-starting", action, parent.getRef(), deps),
+              ContainerProxy.create(
+                  "retired-starting", action, Duration.ZERO, parent.getRef(), deps),
               "retired-starting");
       String id = controller.send(action, Json.object().put("n", 1));
       await()
