@@ -76,7 +76,7 @@ public final class Controller implements AutoCloseable {
 
   /** The actions this controller schedules: all of them, unless several controllers share them. */
   public Ownership ownership() {
-    return group == null ? Ownership.ALL : group.ownership();
+    return SchedulingGroup.ownershipOf(group);
   }
 
   /** The port the API is bound to (the configured one, or the one picked when it was 0). */

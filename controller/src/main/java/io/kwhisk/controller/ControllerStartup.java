@@ -32,7 +32,6 @@ import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.HealthFollower;
 import io.kwhisk.controller.scheduler.KafkaInvokerCommands;
-import io.kwhisk.controller.scheduler.Ownership;
 import io.kwhisk.controller.scheduler.Scheduler;
 import io.kwhisk.controller.scheduler.SchedulerView;
 import io.kwhisk.controller.scheduler.SchedulingGroup;
@@ -275,7 +274,7 @@ final class ControllerStartup {
 
   /** True when this controller schedules {@code path}: always, unless several share the actions. */
   private boolean owns(String path) {
-    return (group == null ? Ownership.ALL : group.ownership()).owns(path);
+    return SchedulingGroup.ownershipOf(group).owns(path);
   }
 
   private Controller api() throws Exception {

@@ -88,6 +88,14 @@ public final class SchedulingGroup implements DemandReports, AutoCloseable {
     return current;
   }
 
+  /**
+   * The actions a controller schedules: every one for a lone controller ({@code group} null), else
+   * those of the partitions {@code group} assigned it last.
+   */
+  public static Ownership ownershipOf(SchedulingGroup group) {
+    return group == null ? Ownership.ALL : group.ownership();
+  }
+
   /** Joins the group; ownership changes and the reports read go to {@code to}. */
   public SchedulingGroup start(ActorRef<Scheduler.Command> to) {
     this.scheduler = to;
