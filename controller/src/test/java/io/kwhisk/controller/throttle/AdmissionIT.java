@@ -99,12 +99,26 @@ class AdmissionIT {
     assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow()))
         .isBetween(1, 30);
 
-    Thread.sleep(600);
-    assertThat(h.call("POST", invokePath("backlogged"), "{}").statusCode())
-        .as("still refused once the lag view has Kafka's own lag")
-        .isEqualTo(429);
-
     FullyQualifiedName fqn = new FullyQualifiedName("guest", "backlogged");
+    try (KafkaLagSource kafka =
+        new KafkaLagSource(h.controller().config().kafka(), "lag-test", 5_000)) {
+      long queued = accepted;
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                QueueOffsets o = kafka.fetch(List.of(fqn)).get(fqn.path());
+                return o != null && o.lag() == queued;
+              });
+    }
+    // The view is refreshed every 200 ms: over this window it holds Kafka's lag, not local counts.
+    await()
+        .during(Duration.ofMillis(1_000))
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .alias("still refused once the lag view has Kafka's own lag")
+        .until(() -> h.call("POST", invokePath("backlogged"), "{}").statusCode() == 429);
+
     try (KafkaShareConsumer<String, byte[]> invoker = invoker(fqn)) {
       int drained = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);

@@ -137,7 +137,13 @@ class PushPoolIT {
             "function main() { return new Promise(r => setTimeout(() => r({ slow: true }), 1500)); }");
     Action quick = action("quick-" + suffix(), "function main() { return { quick: true }; }");
     String first = push(slow, Json.object());
-    Thread.sleep(300);
+    await() // the pool took the slow one first: its container holds the only room
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              InvokerHeartbeat hb = controller.lastHeartbeat(INVOKER_ID);
+              return hb != null && hb.containersByAction().containsKey(slow.fqn().path());
+            });
     String second = push(quick, Json.object());
     CompletionMessage slowDone = controller.awaitCompletion(first);
     CompletionMessage quickDone = controller.awaitCompletion(second);
