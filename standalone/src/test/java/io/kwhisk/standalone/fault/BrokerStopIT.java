@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -58,74 +57,67 @@ class BrokerStopIT {
   void
       stoppingOneBrokerOfThreeUnderLoadLosesNoAcceptedActivationAndKwhiskTopicsKeepTwoCopiesInSync()
           throws Exception {
-    int invokerId = 300 + ThreadLocalRandom.current().nextInt(600);
-    KafkaCluster kafka = new KafkaCluster(3, ProcessCluster.SHORT_LOCKS);
-    try (ProcessCluster cluster = new ProcessCluster(dir, kafka.bootstrapServers(), kafka);
-        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      cluster.registerGuest();
-      FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
-      cluster.invoker(invokerId, ProcessCluster.faultInvoker(1024, "60s"));
-      try {
-        List<String> actions = api.echoActions(controller, ACTIONS);
+    try (ThreeBrokerSetup setup = new ThreeBrokerSetup(dir, "60s")) {
+      KafkaCluster kafka = setup.kafka;
+      Admin admin = setup.admin;
+      FaultApi api = setup.api;
+      ProcessCluster.Node controller = setup.controller;
+      List<String> actions = api.echoActions(controller, ACTIONS);
 
-        int victim =
-            leaderOf(admin, Topics.actionTopic(new FullyQualifiedName("guest", actions.get(0))));
-        Ledger ledger = new Ledger();
-        // The stop (a controlled shutdown: seconds) runs beside the load, which goes on meanwhile.
-        ExecutorService faults = Executors.newSingleThreadExecutor();
-        AtomicReference<CompletableFuture<Void>> stopping = new AtomicReference<>();
-        long[] stoppedAt = {0};
-        long[] startedAt = {0};
-        int total = TPS * SECONDS;
-        FaultApi.openLoop(
-            TPS,
-            SECONDS,
-            i -> api.invoke(controller, ledger, actions.get(i % ACTIONS), i % 2 == 0),
-            Map.of(
-                total / 3,
-                () -> {
-                  stoppedAt[0] = System.currentTimeMillis();
-                  stopping.set(CompletableFuture.runAsync(() -> kafka.stop(victim), faults));
-                },
-                2 * total / 3,
-                () -> {
-                  stopping.get().get(60, TimeUnit.SECONDS);
-                  startedAt[0] = System.currentTimeMillis();
-                  kafka.start(victim);
-                }));
-        faults.shutdown();
-        kafka.awaitFullyReplicated(admin, Duration.ofSeconds(180));
-        long inSyncAfterMs = System.currentTimeMillis() - startedAt[0];
+      int victim =
+          leaderOf(admin, Topics.actionTopic(new FullyQualifiedName("guest", actions.get(0))));
+      Ledger ledger = new Ledger();
+      // The stop (a controlled shutdown: seconds) runs beside the load, which goes on meanwhile.
+      ExecutorService faults = Executors.newSingleThreadExecutor();
+      AtomicReference<CompletableFuture<Void>> stopping = new AtomicReference<>();
+      long[] stoppedAt = {0};
+      long[] startedAt = {0};
+      int total = TPS * SECONDS;
+      FaultApi.openLoop(
+          TPS,
+          SECONDS,
+          i -> api.invoke(controller, ledger, actions.get(i % ACTIONS), i % 2 == 0),
+          Map.of(
+              total / 3,
+              () -> {
+                stoppedAt[0] = System.currentTimeMillis();
+                stopping.set(CompletableFuture.runAsync(() -> kafka.stop(victim), faults));
+              },
+              2 * total / 3,
+              () -> {
+                stopping.get().get(60, TimeUnit.SECONDS);
+                startedAt[0] = System.currentTimeMillis();
+                kafka.start(victim);
+              }));
+      faults.shutdown();
+      kafka.awaitFullyReplicated(admin, Duration.ofSeconds(180));
+      long inSyncAfterMs = System.currentTimeMillis() - startedAt[0];
 
-        Ledger.Outcome outcome = api.check(controller, ledger, actions, stoppedAt[0], false);
-        System.out.printf(
-            "BrokerStopIT: %d TPS for %d s over %d actions, broker %d stopped at %d s for %d s: %s; "
-                + "every replica in sync %d ms after its start; HTTP statuses %s (first refusals %s); refused %d, "
-                + "failed calls %d%n",
-            TPS,
-            SECONDS,
-            ACTIONS,
-            victim,
-            SECONDS / 3,
-            (startedAt[0] - stoppedAt[0]) / 1000,
-            outcome,
-            inSyncAfterMs,
-            ledger.statuses,
-            ledger.firstRefusals,
-            ledger.refused.get(),
-            ledger.failedCalls.get());
-        assertThat(outcome.accepted()).isPositive();
-        assertThat(outcome.lost()).as("lost").isZero();
-        assertThat(outcome.wrong()).as("wrong").isZero();
-        assertThat(outcome.duplicated()).as("duplicated").isZero();
-        assertThat(replicationOfKwhiskTopics(admin))
-            .as("replicas and min.insync.replicas of kwhisk's topics")
-            .isNotEmpty()
-            .allSatisfy((topic, replication) -> assertThat(replication).as(topic).isEqualTo("3/2"));
-      } finally {
-        FaultApi.removeContainers(invokerId);
-      }
+      Ledger.Outcome outcome = api.check(controller, ledger, actions, stoppedAt[0], false);
+      System.out.printf(
+          "BrokerStopIT: %d TPS for %d s over %d actions, broker %d stopped at %d s for %d s: %s; "
+              + "every replica in sync %d ms after its start; HTTP statuses %s (first refusals %s); refused %d, "
+              + "failed calls %d%n",
+          TPS,
+          SECONDS,
+          ACTIONS,
+          victim,
+          SECONDS / 3,
+          (startedAt[0] - stoppedAt[0]) / 1000,
+          outcome,
+          inSyncAfterMs,
+          ledger.statuses,
+          ledger.firstRefusals,
+          ledger.refused.get(),
+          ledger.failedCalls.get());
+      assertThat(outcome.accepted()).isPositive();
+      assertThat(outcome.lost()).as("lost").isZero();
+      assertThat(outcome.wrong()).as("wrong").isZero();
+      assertThat(outcome.duplicated()).as("duplicated").isZero();
+      assertThat(replicationOfKwhiskTopics(admin))
+          .as("replicas and min.insync.replicas of kwhisk's topics")
+          .isNotEmpty()
+          .allSatisfy((topic, replication) -> assertThat(replication).as(topic).isEqualTo("3/2"));
     }
   }
 

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -55,84 +53,76 @@ class ClusterOutageIT {
   @Timeout(value = 1200, unit = TimeUnit.SECONDS)
   void stoppingEveryBrokerUnderLoadLosesNoAcceptedActivationRefusesFastMeanwhileAndRecoversAfter()
       throws Exception {
-    int invokerId = 300 + ThreadLocalRandom.current().nextInt(600);
-    KafkaCluster kafka = new KafkaCluster(3, ProcessCluster.SHORT_LOCKS);
-    try (ProcessCluster cluster = new ProcessCluster(dir, kafka.bootstrapServers(), kafka);
-        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      cluster.registerGuest();
-      FaultApi api = new FaultApi(cluster.credentials);
-      ProcessCluster.Node controller = cluster.controller(0, ProcessCluster.UNTHROTTLED);
-      cluster.invoker(invokerId, ProcessCluster.faultInvoker(1024, "300s"));
-      try {
-        List<String> actions = api.echoActions(controller, ACTIONS);
+    try (ThreeBrokerSetup setup = new ThreeBrokerSetup(dir, "300s")) {
+      KafkaCluster kafka = setup.kafka;
+      FaultApi api = setup.api;
+      ProcessCluster.Node controller = setup.controller;
+      List<String> actions = api.echoActions(controller, ACTIONS);
 
-        Ledger ledger = new Ledger();
-        ExecutorService faults = Executors.newFixedThreadPool(kafka.size() + 1);
-        List<CompletableFuture<Void>> stopping = new ArrayList<>();
-        long[] stoppedAt = {0};
-        long[] startedAt = {0};
-        CompletableFuture<Long> recovered = new CompletableFuture<>();
-        FaultApi.openLoop(
-            TPS,
-            SECONDS,
-            i -> api.invoke(controller, ledger, actions.get(i % ACTIONS), i % 2 == 0),
-            Map.of(
-                TPS * DOWN_AT,
-                () -> {
-                  stoppedAt[0] = System.currentTimeMillis();
-                  for (int n = 1; n <= kafka.size(); n++) {
-                    int node = n;
-                    stopping.add(CompletableFuture.runAsync(() -> kafka.stop(node), faults));
-                  }
-                },
-                TPS * (DOWN_AT + DOWN),
-                () -> {
-                  CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
-                      .get(120, TimeUnit.SECONDS);
-                  startedAt[0] = System.currentTimeMillis();
-                  for (int n = 1; n <= kafka.size(); n++) kafka.start(n);
-                  faults.execute(() -> probe(api, controller, actions.get(0), recovered));
-                }));
-        long recoveredAfterMs = recovered.get(RECOVERY_BOUND.toSeconds() + 60, TimeUnit.SECONDS);
-        faults.shutdown();
-        kafka.awaitFullyReplicated(admin, Duration.ofSeconds(180));
+      Ledger ledger = new Ledger();
+      ExecutorService faults = Executors.newFixedThreadPool(kafka.size() + 1);
+      List<CompletableFuture<Void>> stopping = new ArrayList<>();
+      long[] stoppedAt = {0};
+      long[] startedAt = {0};
+      CompletableFuture<Long> recovered = new CompletableFuture<>();
+      FaultApi.openLoop(
+          TPS,
+          SECONDS,
+          i -> api.invoke(controller, ledger, actions.get(i % ACTIONS), i % 2 == 0),
+          Map.of(
+              TPS * DOWN_AT,
+              () -> {
+                stoppedAt[0] = System.currentTimeMillis();
+                for (int n = 1; n <= kafka.size(); n++) {
+                  int node = n;
+                  stopping.add(CompletableFuture.runAsync(() -> kafka.stop(node), faults));
+                }
+              },
+              TPS * (DOWN_AT + DOWN),
+              () -> {
+                CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
+                    .get(120, TimeUnit.SECONDS);
+                startedAt[0] = System.currentTimeMillis();
+                for (int n = 1; n <= kafka.size(); n++) kafka.start(n);
+                faults.execute(() -> probe(api, controller, actions.get(0), recovered));
+              }));
+      long recoveredAfterMs = recovered.get(RECOVERY_BOUND.toSeconds() + 60, TimeUnit.SECONDS);
+      faults.shutdown();
+      kafka.awaitFullyReplicated(setup.admin, Duration.ofSeconds(180));
 
-        Ledger.Outcome outcome = api.check(controller, ledger, actions, stoppedAt[0], false);
-        int refused503 = ledger.statuses.containsKey(503) ? ledger.statuses.get(503).get() : 0;
-        long slowest503 = ledger.slowestMs.containsKey(503) ? ledger.slowestMs.get(503).get() : 0;
-        System.out.printf(
-            "ClusterOutageIT: %d TPS for %d s over %d actions, all %d brokers stopped at %d s, "
-                + "started %d s later: %s; 503s %d (slowest %d ms, without an {error, code} body "
-                + "%d); blocking calls succeed again %d ms after the brokers' start; HTTP statuses "
-                + "%s, slowest answer by status %s (first refusals %s); failed calls %d %s%n",
-            TPS,
-            SECONDS,
-            ACTIONS,
-            kafka.size(),
-            DOWN_AT,
-            (startedAt[0] - stoppedAt[0]) / 1000,
-            outcome,
-            refused503,
-            slowest503,
-            ledger.refusalsWithoutError.get(),
-            recoveredAfterMs,
-            ledger.statuses,
-            ledger.slowestMs,
-            ledger.firstRefusals,
-            ledger.failedCalls.get(),
-            ledger.failures);
-        assertThat(outcome.accepted()).isPositive();
-        assertThat(outcome.lost()).as("lost").isZero();
-        assertThat(outcome.wrong()).as("wrong").isZero();
-        assertThat(outcome.duplicated()).as("duplicated").isZero();
-        assertThat(refused503).as("calls refused with 503 during the outage").isPositive();
-        assertThat(ledger.refusalsWithoutError.get()).as("refusals without {error, code}").isZero();
-        assertThat(slowest503).as("the slowest 503, ms").isLessThan(FAST_MS);
-        assertThat(ledger.failedCalls.get()).as("calls never answered (hung)").isZero();
-        assertThat(Duration.ofMillis(recoveredAfterMs)).isLessThan(RECOVERY_BOUND);
-      } finally {
-        FaultApi.removeContainers(invokerId);
-      }
+      Ledger.Outcome outcome = api.check(controller, ledger, actions, stoppedAt[0], false);
+      int refused503 = ledger.statuses.containsKey(503) ? ledger.statuses.get(503).get() : 0;
+      long slowest503 = ledger.slowestMs.containsKey(503) ? ledger.slowestMs.get(503).get() : 0;
+      System.out.printf(
+          "ClusterOutageIT: %d TPS for %d s over %d actions, all %d brokers stopped at %d s, "
+              + "started %d s later: %s; 503s %d (slowest %d ms, without an {error, code} body "
+              + "%d); blocking calls succeed again %d ms after the brokers' start; HTTP statuses "
+              + "%s, slowest answer by status %s (first refusals %s); failed calls %d %s%n",
+          TPS,
+          SECONDS,
+          ACTIONS,
+          kafka.size(),
+          DOWN_AT,
+          (startedAt[0] - stoppedAt[0]) / 1000,
+          outcome,
+          refused503,
+          slowest503,
+          ledger.refusalsWithoutError.get(),
+          recoveredAfterMs,
+          ledger.statuses,
+          ledger.slowestMs,
+          ledger.firstRefusals,
+          ledger.failedCalls.get(),
+          ledger.failures);
+      assertThat(outcome.accepted()).isPositive();
+      assertThat(outcome.lost()).as("lost").isZero();
+      assertThat(outcome.wrong()).as("wrong").isZero();
+      assertThat(outcome.duplicated()).as("duplicated").isZero();
+      assertThat(refused503).as("calls refused with 503 during the outage").isPositive();
+      assertThat(ledger.refusalsWithoutError.get()).as("refusals without {error, code}").isZero();
+      assertThat(slowest503).as("the slowest 503, ms").isLessThan(FAST_MS);
+      assertThat(ledger.failedCalls.get()).as("calls never answered (hung)").isZero();
+      assertThat(Duration.ofMillis(recoveredAfterMs)).isLessThan(RECOVERY_BOUND);
     }
   }
 
