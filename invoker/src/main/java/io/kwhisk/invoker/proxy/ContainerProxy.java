@@ -281,7 +281,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
    * calls for it.
    */
   private void adaptPrefetch(long runMs) {
-    boolean mayResize = work.inGroup() && state.phase() != ProxyState.Phase.INIT_FAILED;
+    boolean mayResize = work.inGroup() && state.phase() != ProxyPhase.INIT_FAILED;
     OptionalInt size = timers.afterRun(runMs, deps.clock().millis(), mayResize);
     size.ifPresent(n -> log.resized(n, timers.typicalRunMs()));
     size.ifPresent(work::resize);
@@ -330,7 +330,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   private Behavior<Command> onPostStop() {
     deps.metrics().containerMoved(state.phase().metricState(), null);
     // A crash or a stop from outside must not leak the container or the group membership.
-    boolean removing = state.phase() == ProxyState.Phase.REMOVING;
+    boolean removing = state.phase() == ProxyPhase.REMOVING;
     if (!removing) work.leave();
     session.abandon(removing);
     return this;
@@ -371,7 +371,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private boolean pulledAny() {
-    return state.phase() != ProxyState.Phase.INIT_FAILED && state.coldActivationId() != null;
+    return state.phase() != ProxyPhase.INIT_FAILED && state.coldActivationId() != null;
   }
 
   private Behavior<Command> onPauseDone(PauseDone m) {
@@ -388,7 +388,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
 
   private void joinGroup() {
     ActorRef<Command> self = getContext().getSelf();
-    boolean runs = state.phase() != ProxyState.Phase.UNAVAILABLE; // else one lane: nothing runs
+    boolean runs = state.phase() != ProxyPhase.UNAVAILABLE; // else one lane: nothing runs
     work.joined(
         session.openFeed(runs, ds -> self.tell(new Pulled(ds)), e -> self.tell(new FeedFailed(e))));
   }

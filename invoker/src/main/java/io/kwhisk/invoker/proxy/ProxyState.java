@@ -1,7 +1,6 @@
 package io.kwhisk.invoker.proxy;
 
 import io.kwhisk.common.message.ActivationResponse;
-import io.kwhisk.invoker.metrics.InvokerMetrics.ContainerState;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -49,37 +48,12 @@ import java.util.Set;
  * first its next poll acquires again.
  */
 public record ProxyState(
-    Phase phase,
+    ProxyPhase phase,
     Set<String> inFlight,
     boolean retiring,
     ActivationResponse initFailure,
     long initTimeMs,
     String coldActivationId) {
-
-  public enum Phase {
-    STARTING,
-    INITIALIZING,
-    READY,
-    RUNNING,
-    INIT_FAILED,
-    UNAVAILABLE,
-    PAUSING,
-    PAUSED,
-    RESUMING,
-    REMOVING;
-
-    /** The state the container counts in on the invoker's container gauges. */
-    ContainerState metricState() {
-      return switch (this) {
-        case STARTING -> ContainerState.STARTING;
-        case INITIALIZING -> ContainerState.INITIALIZING;
-        case RUNNING, RESUMING -> ContainerState.RUNNING;
-        case REMOVING -> ContainerState.REMOVING;
-        case PAUSING, PAUSED -> ContainerState.PAUSED;
-        case READY, INIT_FAILED, UNAVAILABLE -> ContainerState.READY;
-      };
-    }
-  }
 
   /** A next state and the effects that lead to it. */
   public record Transition(ProxyState state, List<ProxyEffect> effects) {
@@ -106,7 +80,7 @@ public record ProxyState(
   }
 
   public static ProxyState starting() {
-    return new ProxyState(Phase.STARTING, Set.of(), false, null, -1, null);
+    return new ProxyState(ProxyPhase.STARTING, Set.of(), false, null, -1, null);
   }
 
   /**
@@ -114,23 +88,23 @@ public record ProxyState(
    * and init.
    */
   public Transition begin() {
-    require(Phase.STARTING);
+    require(ProxyPhase.STARTING);
     return Transition.of(this, ProxyEffect.JOIN_GROUP);
   }
 
   public Transition containerStarted() {
-    require(Phase.STARTING);
-    return Transition.of(withPhase(Phase.INITIALIZING));
+    require(ProxyPhase.STARTING);
+    return Transition.of(withPhase(ProxyPhase.INITIALIZING));
   }
 
   /**
    * The invoker has no image for the action's kind, so no container can be asked for: the proxy
-   * joins the group all the same and is {@link Phase#UNAVAILABLE} at once (see {@link
+   * joins the group all the same and is {@link ProxyPhase#UNAVAILABLE} at once (see {@link
    * #startFailed(ActivationResponse)}), so that the activations waiting for the action end with
    * {@code failure} instead of waiting for a container that never comes.
    */
   public Transition beginUnavailable(ActivationResponse failure) {
-    require(Phase.STARTING);
+    require(ProxyPhase.STARTING);
     return startFailed(failure).after(ProxyEffect.JOIN_GROUP);
   }
 
@@ -139,9 +113,9 @@ public record ProxyState(
    * group unrun.
    */
   public Transition startFailed() {
-    require(Phase.STARTING);
+    require(ProxyPhase.STARTING);
     return Transition.of(
-        new ProxyState(Phase.REMOVING, Set.of(), retiring, null, -1, null),
+        new ProxyState(ProxyPhase.REMOVING, Set.of(), retiring, null, -1, null),
         ProxyEffect.RELEASE_QUEUED,
         ProxyEffect.LEAVE_GROUP,
         ProxyEffect.REMOVE_CONTAINER);
@@ -157,10 +131,10 @@ public record ProxyState(
    */
   public Transition startFailed(ActivationResponse failure) {
     Objects.requireNonNull(failure, "failure should not be null");
-    if (phase == Phase.REMOVING) return Transition.of(this);
-    require(Phase.STARTING);
+    if (phase == ProxyPhase.REMOVING) return Transition.of(this);
+    require(ProxyPhase.STARTING);
     if (retiring) return startFailed();
-    ProxyState next = new ProxyState(Phase.UNAVAILABLE, inFlight, false, failure, -1, null);
+    ProxyState next = new ProxyState(ProxyPhase.UNAVAILABLE, inFlight, false, failure, -1, null);
     if (inFlight.isEmpty())
       return Transition.of(next, ProxyEffect.REPORT_READY, ProxyEffect.ARM_KEEP_ALIVE);
     return Transition.of(
@@ -172,17 +146,17 @@ public record ProxyState(
    * the init time. A container removed meanwhile (its feed failed) ignores it.
    */
   public Transition initialized(long initTimeMs) {
-    if (phase == Phase.REMOVING) return Transition.of(this);
-    require(Phase.INITIALIZING);
+    if (phase == ProxyPhase.REMOVING) return Transition.of(this);
+    require(ProxyPhase.INITIALIZING);
     if (retiring) return releaseHeldAndRemove();
     if (inFlight.isEmpty()) {
       return Transition.of(
-          new ProxyState(Phase.READY, inFlight, false, null, initTimeMs, null),
+          new ProxyState(ProxyPhase.READY, inFlight, false, null, initTimeMs, null),
           ProxyEffect.REPORT_READY,
           ProxyEffect.ARM_KEEP_ALIVE);
     }
     return Transition.of(
-        new ProxyState(Phase.RUNNING, inFlight, false, null, initTimeMs, coldActivationId),
+        new ProxyState(ProxyPhase.RUNNING, inFlight, false, null, initTimeMs, coldActivationId),
         ProxyEffect.REPORT_READY,
         ProxyEffect.REPORT_BUSY,
         ProxyEffect.RUN_HELD);
@@ -196,18 +170,18 @@ public record ProxyState(
    */
   public Transition initFailed(ActivationResponse failure) {
     Objects.requireNonNull(failure, "failure should not be null");
-    if (phase == Phase.REMOVING) return Transition.of(this);
-    require(Phase.INITIALIZING);
+    if (phase == ProxyPhase.REMOVING) return Transition.of(this);
+    require(ProxyPhase.INITIALIZING);
     if (retiring) return releaseHeldAndRemove();
     if (inFlight.isEmpty()) {
       return Transition.of(
-          new ProxyState(Phase.INIT_FAILED, inFlight, false, failure, -1, null),
+          new ProxyState(ProxyPhase.INIT_FAILED, inFlight, false, failure, -1, null),
           ProxyEffect.REPORT_READY,
           ProxyEffect.ARM_KEEP_ALIVE);
     }
     ProxyState next =
         new ProxyState(
-            Phase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
+            ProxyPhase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
     return Transition.of(
         next, ProxyEffect.REPORT_READY, ProxyEffect.FAIL_FIRST_HELD, ProxyEffect.RELEASE_QUEUED);
   }
@@ -217,7 +191,7 @@ public record ProxyState(
    * goes.
    */
   private Transition releaseHeldAndRemove() {
-    ProxyState next = new ProxyState(Phase.INITIALIZING, Set.of(), true, null, -1, null);
+    ProxyState next = new ProxyState(ProxyPhase.INITIALIZING, Set.of(), true, null, -1, null);
     return next.remove().after(ProxyEffect.RELEASE_QUEUED);
   }
 
@@ -227,34 +201,35 @@ public record ProxyState(
    * container takes no more work.
    */
   public Transition accept(String activationId) {
-    if (phase == Phase.STARTING || phase == Phase.INITIALIZING) return hold(activationId);
+    if (phase == ProxyPhase.STARTING || phase == ProxyPhase.INITIALIZING) return hold(activationId);
     boolean open =
         EnumSet.of(
-                    Phase.READY,
-                    Phase.RUNNING,
-                    Phase.PAUSING,
-                    Phase.PAUSED,
-                    Phase.RESUMING,
-                    Phase.UNAVAILABLE)
+                    ProxyPhase.READY,
+                    ProxyPhase.RUNNING,
+                    ProxyPhase.PAUSING,
+                    ProxyPhase.PAUSED,
+                    ProxyPhase.RESUMING,
+                    ProxyPhase.UNAVAILABLE)
                 .contains(phase)
-            || (phase == Phase.INIT_FAILED && inFlight.isEmpty());
+            || (phase == ProxyPhase.INIT_FAILED && inFlight.isEmpty());
     if (!open || retiring || inFlight.contains(activationId))
       return Transition.of(this, ProxyEffect.RELEASE);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.add(activationId);
     String cold = coldActivationId == null && initTimeMs >= 0 ? activationId : coldActivationId;
-    Phase next =
+    ProxyPhase next =
         switch (phase) {
           case INIT_FAILED, UNAVAILABLE, PAUSING, RESUMING -> phase;
-          case PAUSED -> Phase.RESUMING;
-          default -> Phase.RUNNING;
+          case PAUSED -> ProxyPhase.RESUMING;
+          default -> ProxyPhase.RUNNING;
         };
     ProxyState accepted = new ProxyState(next, running, retiring, initFailure, initTimeMs, cold);
     List<ProxyEffect> effects = new ArrayList<>(List.of(ProxyEffect.DISARM_KEEP_ALIVE));
     if (inFlight.isEmpty()) effects.add(ProxyEffect.REPORT_BUSY);
-    if (phase == Phase.PAUSED) effects.add(ProxyEffect.UNPAUSE);
-    boolean frozen = EnumSet.of(Phase.PAUSING, Phase.PAUSED, Phase.RESUMING).contains(phase);
-    boolean unusable = phase == Phase.INIT_FAILED || phase == Phase.UNAVAILABLE;
+    if (phase == ProxyPhase.PAUSED) effects.add(ProxyEffect.UNPAUSE);
+    boolean frozen =
+        EnumSet.of(ProxyPhase.PAUSING, ProxyPhase.PAUSED, ProxyPhase.RESUMING).contains(phase);
+    boolean unusable = phase == ProxyPhase.INIT_FAILED || phase == ProxyPhase.UNAVAILABLE;
     effects.add(frozen ? ProxyEffect.HOLD : unusable ? ProxyEffect.FAIL : ProxyEffect.RUN);
     return new Transition(accepted, effects);
   }
@@ -280,8 +255,10 @@ public record ProxyState(
    */
   public Transition pauseGraceExpired() {
     boolean idle =
-        phase == Phase.READY && inFlight.isEmpty() && !retiring && coldActivationId != null;
-    return idle ? Transition.of(withPhase(Phase.PAUSING), ProxyEffect.PAUSE) : Transition.of(this);
+        phase == ProxyPhase.READY && inFlight.isEmpty() && !retiring && coldActivationId != null;
+    return idle
+        ? Transition.of(withPhase(ProxyPhase.PAUSING), ProxyEffect.PAUSE)
+        : Transition.of(this);
   }
 
   /**
@@ -289,13 +266,15 @@ public record ProxyState(
    * unpaused).
    */
   public Transition pauseDone(boolean ok) {
-    if (phase != Phase.PAUSING) return Transition.of(this);
+    if (phase != ProxyPhase.PAUSING) return Transition.of(this);
     if (!ok) {
-      if (inFlight.isEmpty()) return retiring ? remove() : Transition.of(withPhase(Phase.READY));
-      return Transition.of(withPhase(Phase.RUNNING), ProxyEffect.RUN_HELD);
+      if (inFlight.isEmpty())
+        return retiring ? remove() : Transition.of(withPhase(ProxyPhase.READY));
+      return Transition.of(withPhase(ProxyPhase.RUNNING), ProxyEffect.RUN_HELD);
     }
-    if (!inFlight.isEmpty()) return Transition.of(withPhase(Phase.RESUMING), ProxyEffect.UNPAUSE);
-    return retiring ? remove() : Transition.of(withPhase(Phase.PAUSED));
+    if (!inFlight.isEmpty())
+      return Transition.of(withPhase(ProxyPhase.RESUMING), ProxyEffect.UNPAUSE);
+    return retiring ? remove() : Transition.of(withPhase(ProxyPhase.PAUSED));
   }
 
   /**
@@ -304,10 +283,11 @@ public record ProxyState(
    * group when the feed closes.
    */
   public Transition resumed(boolean ok) {
-    if (phase != Phase.RESUMING) return Transition.of(this);
+    if (phase != ProxyPhase.RESUMING) return Transition.of(this);
     if (!ok) return remove();
     return Transition.of(
-        withPhase(inFlight.isEmpty() ? Phase.READY : Phase.RUNNING), ProxyEffect.RUN_HELD);
+        withPhase(inFlight.isEmpty() ? ProxyPhase.READY : ProxyPhase.RUNNING),
+        ProxyEffect.RUN_HELD);
   }
 
   /** The activation's completion was published (and acknowledged, or released). */
@@ -315,14 +295,14 @@ public record ProxyState(
     if (!inFlight.contains(activationId)) return Transition.of(this);
     Set<String> running = new LinkedHashSet<>(inFlight);
     running.remove(activationId);
-    boolean starting = phase == Phase.STARTING || phase == Phase.INITIALIZING;
+    boolean starting = phase == ProxyPhase.STARTING || phase == ProxyPhase.INITIALIZING;
     String cold = starting && activationId.equals(coldActivationId) ? null : coldActivationId;
     ProxyState next = new ProxyState(phase, running, retiring, initFailure, initTimeMs, cold);
-    if (phase == Phase.REMOVING || starting || !running.isEmpty()) return Transition.of(next);
-    if (retiring || phase == Phase.INIT_FAILED) return next.remove();
-    if (phase == Phase.UNAVAILABLE) return Transition.of(next, ProxyEffect.ARM_KEEP_ALIVE);
+    if (phase == ProxyPhase.REMOVING || starting || !running.isEmpty()) return Transition.of(next);
+    if (retiring || phase == ProxyPhase.INIT_FAILED) return next.remove();
+    if (phase == ProxyPhase.UNAVAILABLE) return Transition.of(next, ProxyEffect.ARM_KEEP_ALIVE);
     return Transition.of(
-        next.withPhase(Phase.READY), ProxyEffect.ARM_KEEP_ALIVE, ProxyEffect.REPORT_IDLE);
+        next.withPhase(ProxyPhase.READY), ProxyEffect.ARM_KEEP_ALIVE, ProxyEffect.REPORT_IDLE);
   }
 
   /**
@@ -333,7 +313,7 @@ public record ProxyState(
    * next activation gets a fresh container.
    */
   public Transition runEnded(ActivationResponse response) {
-    if (ActivationResults.keepsContainer(response) || phase == Phase.REMOVING)
+    if (ActivationResults.keepsContainer(response) || phase == ProxyPhase.REMOVING)
       return Transition.of(this);
     return retire().after(ProxyEffect.RELEASE_QUEUED);
   }
@@ -341,9 +321,14 @@ public record ProxyState(
   /** Nothing ran for the keep-alive window. */
   public Transition keepAliveExpired() {
     boolean idle =
-        EnumSet.of(Phase.READY, Phase.INIT_FAILED, Phase.UNAVAILABLE, Phase.PAUSED).contains(phase)
+        EnumSet.of(
+                    ProxyPhase.READY,
+                    ProxyPhase.INIT_FAILED,
+                    ProxyPhase.UNAVAILABLE,
+                    ProxyPhase.PAUSED)
+                .contains(phase)
             && inFlight.isEmpty();
-    if (phase == Phase.PAUSING && inFlight.isEmpty())
+    if (phase == ProxyPhase.PAUSING && inFlight.isEmpty())
       return stopTakingWork(); // removed once paused
     return idle ? remove() : Transition.of(this);
   }
@@ -376,9 +361,9 @@ public record ProxyState(
    * still starting is removed once it is up (it cannot be removed before).
    */
   public Transition feedFailed() {
-    if (phase == Phase.STARTING)
+    if (phase == ProxyPhase.STARTING)
       return Transition.of(new ProxyState(phase, Set.of(), true, null, -1, null));
-    return phase == Phase.REMOVING ? Transition.of(this) : remove();
+    return phase == ProxyPhase.REMOVING ? Transition.of(this) : remove();
   }
 
   /**
@@ -397,13 +382,13 @@ public record ProxyState(
 
   private Transition remove() {
     return Transition.of(
-        withPhase(Phase.REMOVING),
+        withPhase(ProxyPhase.REMOVING),
         ProxyEffect.DISARM_KEEP_ALIVE,
         ProxyEffect.LEAVE_GROUP,
         ProxyEffect.REMOVE_CONTAINER);
   }
 
-  private ProxyState withPhase(Phase p) {
+  private ProxyState withPhase(ProxyPhase p) {
     return new ProxyState(p, inFlight, retiring, initFailure, initTimeMs, coldActivationId);
   }
 
@@ -411,7 +396,7 @@ public record ProxyState(
     return new ProxyState(phase, inFlight, true, initFailure, initTimeMs, coldActivationId);
   }
 
-  private void require(Phase expected) {
+  private void require(ProxyPhase expected) {
     if (phase != expected)
       throw new IllegalStateException("expected " + expected + " but the proxy is " + phase);
   }

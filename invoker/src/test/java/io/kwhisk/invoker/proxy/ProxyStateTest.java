@@ -24,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.message.ActivationResponse;
-import io.kwhisk.invoker.proxy.ProxyState.Phase;
 import io.kwhisk.invoker.proxy.ProxyState.Transition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,22 +37,22 @@ class ProxyStateTest {
   @Test
   void aProxyJoinsTheGroupAsSoonAsItAsksForItsContainer() {
     Transition begun = ProxyState.starting().begin();
-    assertThat(begun.state().phase()).isEqualTo(Phase.STARTING);
+    assertThat(begun.state().phase()).isEqualTo(ProxyPhase.STARTING);
     assertThat(begun.effects()).containsExactly(JOIN_GROUP);
 
     Transition started = begun.state().containerStarted();
-    assertThat(started.state().phase()).isEqualTo(Phase.INITIALIZING);
+    assertThat(started.state().phase()).isEqualTo(ProxyPhase.INITIALIZING);
     assertThat(started.effects()).isEmpty();
 
     Transition initialized = started.state().initialized(120);
-    assertThat(initialized.state().phase()).isEqualTo(Phase.READY);
+    assertThat(initialized.state().phase()).isEqualTo(ProxyPhase.READY);
     assertThat(initialized.effects()).containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
   }
 
   @Test
   void activationsPulledBeforeTheInitEndedAreHeldAndRunOnlyOnceTheInitSucceeded() {
     Transition held = ProxyState.starting().accept("a1");
-    assertThat(held.state().phase()).isEqualTo(Phase.STARTING);
+    assertThat(held.state().phase()).isEqualTo(ProxyPhase.STARTING);
     assertThat(held.effects())
         .as("never run nor reported busy before the init")
         .containsExactly(HOLD);
@@ -65,7 +64,7 @@ class ProxyStateTest {
         .containsExactly(RELEASE);
 
     Transition initialized = twoHeld.initialized(120);
-    assertThat(initialized.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(initialized.state().phase()).isEqualTo(ProxyPhase.RUNNING);
     assertThat(initialized.state().inFlight()).containsExactlyInAnyOrder("a1", "a2");
     assertThat(initialized.effects()).containsExactly(REPORT_READY, REPORT_BUSY, RUN_HELD);
     assertThat(initialized.state().initTimeFor("a1"))
@@ -74,7 +73,7 @@ class ProxyStateTest {
     assertThat(initialized.state().initTimeFor("a2")).isEmpty();
 
     ProxyState idle = initialized.state().finished("a1").state().finished("a2").state();
-    assertThat(idle.phase()).isEqualTo(Phase.READY);
+    assertThat(idle.phase()).isEqualTo(ProxyPhase.READY);
     assertThat(idle.accept("a3").effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
   }
 
@@ -86,7 +85,7 @@ class ProxyStateTest {
         ProxyState.starting().containerStarted().state().accept("a1").state().accept("a2").state();
 
     Transition failed = held.initFailed(failure);
-    assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
+    assertThat(failed.state().phase()).isEqualTo(ProxyPhase.INIT_FAILED);
     assertThat(failed.effects()).containsExactly(REPORT_READY, FAIL_FIRST_HELD, RELEASE_QUEUED);
     assertThat(failed.state().inFlight())
         .as("only the one completed with the failure")
@@ -97,7 +96,7 @@ class ProxyStateTest {
     assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
 
     Transition reported = failed.state().finished("a1");
-    assertThat(reported.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(reported.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(reported.effects())
         .containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
@@ -108,13 +107,13 @@ class ProxyStateTest {
     // The proxy gives its held deliveries back when retired (releaseQueued), each counting as
     // finished.
     ProxyState released = held.finished("a1").state();
-    assertThat(released.phase()).isEqualTo(Phase.INITIALIZING);
+    assertThat(released.phase()).isEqualTo(ProxyPhase.INITIALIZING);
     assertThat(released.inFlight()).isEmpty();
     ProxyState retired = released.retire().state();
     assertThat(retired.accept("a2").effects()).containsExactly(RELEASE);
 
     Transition t = retired.initialized(50);
-    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.effects())
         .containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
     ActivationResponse failure =
@@ -144,7 +143,7 @@ class ProxyStateTest {
   void aContainerWhoseFeedFailedDuringTheInitIgnoresTheInitsEnd() {
     Transition failed =
         ProxyState.starting().containerStarted().state().accept("a1").state().feedFailed();
-    assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(failed.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
     assertThat(failed.state().initialized(10).effects()).isEmpty();
     ActivationResponse failure =
@@ -155,22 +154,22 @@ class ProxyStateTest {
   @Test
   void aContainerWhoseFeedFailedWhileItStartedIsRemovedOnceItIsUp() {
     Transition failed = ProxyState.starting().accept("a1").state().feedFailed();
-    assertThat(failed.state().phase()).as("nothing to remove yet").isEqualTo(Phase.STARTING);
+    assertThat(failed.state().phase()).as("nothing to remove yet").isEqualTo(ProxyPhase.STARTING);
     assertThat(failed.state().inFlight()).as("the closed feed gave a1 back").isEmpty();
     assertThat(failed.state().accept("a2").effects()).containsExactly(RELEASE);
     Transition t = failed.state().containerStarted().state().initialized(50);
-    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.effects()).contains(REMOVE_CONTAINER);
   }
 
   @Test
   void aContainerThatNeverStartedGivesBackWhatItHeldUnrunAndLeavesTheGroup() {
     ProxyState held = ProxyState.starting().begin().state().accept("a1").state();
-    assertThat(held.phase()).isEqualTo(Phase.STARTING);
+    assertThat(held.phase()).isEqualTo(ProxyPhase.STARTING);
     assertThat(held.inFlight()).containsExactly("a1");
 
     Transition t = held.startFailed();
-    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.state().inFlight()).isEmpty();
     assertThat(t.effects()).containsExactly(RELEASE_QUEUED, LEAVE_GROUP, REMOVE_CONTAINER);
   }
@@ -178,7 +177,7 @@ class ProxyStateTest {
   @Test
   void anAcceptedActivationRunsAndStopsTheKeepAlive() {
     Transition t = ready().accept("a1");
-    assertThat(t.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(t.state().phase()).isEqualTo(ProxyPhase.RUNNING);
     assertThat(t.state().inFlight()).containsExactly("a1");
     assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, RUN);
     assertThat(t.state().accept("a2").effects())
@@ -197,17 +196,17 @@ class ProxyStateTest {
   void theContainerIsReadyAgainAndArmsTheKeepAliveWhenItsLastActivationIsPublished() {
     ProxyState s = ready().accept("a1").state().accept("a2").state();
     Transition first = s.finished("a1");
-    assertThat(first.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(first.state().phase()).isEqualTo(ProxyPhase.RUNNING);
     assertThat(first.effects()).isEmpty();
     Transition last = first.state().finished("a2");
-    assertThat(last.state().phase()).isEqualTo(Phase.READY);
+    assertThat(last.state().phase()).isEqualTo(ProxyPhase.READY);
     assertThat(last.effects()).containsExactly(ARM_KEEP_ALIVE, REPORT_IDLE);
   }
 
   @Test
   void anIdleContainerLeavesTheGroupAndIsRemovedWhenTheKeepAliveExpires() {
     Transition t = ready().keepAliveExpired();
-    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
@@ -222,14 +221,14 @@ class ProxyStateTest {
   @Test
   void aRetiredContainerFinishesItsActivationThenIsRemoved() {
     Transition retired = ready().accept("a1").state().retire();
-    assertThat(retired.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(retired.state().phase()).isEqualTo(ProxyPhase.RUNNING);
     assertThat(retired.state().retiring()).isTrue();
     assertThat(retired.effects()).containsExactly(STOP_PULLING);
 
     assertThat(retired.state().accept("a2").effects()).containsExactly(RELEASE);
 
     Transition done = retired.state().finished("a1");
-    assertThat(done.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(done.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(done.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
@@ -238,7 +237,7 @@ class ProxyStateTest {
     ActivationResponse failure =
         ActivationResponse.developerError(Json.object().put("error", "syntax"));
     Transition failed = ProxyState.starting().containerStarted().state().initFailed(failure);
-    assertThat(failed.state().phase()).isEqualTo(Phase.INIT_FAILED);
+    assertThat(failed.state().phase()).isEqualTo(ProxyPhase.INIT_FAILED);
     assertThat(failed.effects()).containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
 
     Transition accepted = failed.state().accept("a1");
@@ -249,7 +248,7 @@ class ProxyStateTest {
     assertThat(accepted.state().accept("a2").effects()).containsExactly(RELEASE);
 
     Transition reported = accepted.state().finished("a1");
-    assertThat(reported.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(reported.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(reported.effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
@@ -259,7 +258,7 @@ class ProxyStateTest {
         ActivationResponse.developerError(Json.object().put("error", "syntax"));
     ProxyState failed =
         ProxyState.starting().containerStarted().state().initFailed(failure).state();
-    assertThat(failed.keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(failed.keepAliveExpired().state().phase()).isEqualTo(ProxyPhase.REMOVING);
   }
 
   @Test
@@ -267,7 +266,7 @@ class ProxyStateTest {
     ActivationResponse failure =
         ActivationResponse.developerError(Json.object().put("error", "no such image"));
     Transition unavailable = ProxyState.starting().startFailed(failure);
-    assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(unavailable.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     assertThat(unavailable.effects())
         .as("in the group since begin()")
         .containsExactly(REPORT_READY, ARM_KEEP_ALIVE);
@@ -278,12 +277,12 @@ class ProxyStateTest {
     assertThat(two.inFlight()).containsExactlyInAnyOrder("a1", "a2");
     assertThat(two.initFailure()).isEqualTo(failure);
     Transition oneLeft = two.finished("a1");
-    assertThat(oneLeft.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(oneLeft.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     Transition idle = oneLeft.state().finished("a2");
-    assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(idle.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
     assertThat(idle.state().accept("a3").effects()).contains(FAIL).doesNotContain(RUN);
-    assertThat(idle.state().keepAliveExpired().state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(idle.state().keepAliveExpired().state().phase()).isEqualTo(ProxyPhase.REMOVING);
   }
 
   @Test
@@ -293,12 +292,12 @@ class ProxyStateTest {
     ProxyState holding = ProxyState.starting().accept("a1").state().accept("a2").state();
     assertThat(holding.inFlight()).containsExactlyInAnyOrder("a1", "a2");
     Transition unavailable = holding.startFailed(failure);
-    assertThat(unavailable.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(unavailable.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     assertThat(unavailable.effects())
         .as("the held ones end with the failure, not back in the queue")
         .containsExactly(REPORT_READY, REPORT_BUSY, FAIL_HELD);
     Transition idle = unavailable.state().finished("a1").state().finished("a2");
-    assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(idle.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     assertThat(idle.effects()).contains(ARM_KEEP_ALIVE);
   }
 
@@ -307,7 +306,7 @@ class ProxyStateTest {
       aProxyWithoutAnImageForItsKindJoinsTheGroupUnavailableAndFailsEveryActivationWithoutRunningIt() {
     ActivationResponse failure = StartFailures.noImage("cobol:1");
     Transition begun = ProxyState.starting().beginUnavailable(failure);
-    assertThat(begun.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(begun.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     assertThat(begun.state().initFailure()).isEqualTo(failure);
     assertThat(begun.effects())
         .as("no container is asked for, the group is joined all the same")
@@ -318,7 +317,7 @@ class ProxyStateTest {
     Transition accepted = begun.state().accept("a1");
     assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, FAIL);
     Transition idle = accepted.state().finished("a1");
-    assertThat(idle.state().phase()).isEqualTo(Phase.UNAVAILABLE);
+    assertThat(idle.state().phase()).isEqualTo(ProxyPhase.UNAVAILABLE);
     assertThat(idle.effects()).containsExactly(ARM_KEEP_ALIVE);
     assertThat(idle.state().keepAliveExpired().effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
     assertThatThrownBy(() -> ready().beginUnavailable(failure))
@@ -343,7 +342,7 @@ class ProxyStateTest {
   @Test
   void aFailedFeedRemovesTheContainerAtOnce() {
     Transition t = ready().accept("a1").state().feedFailed();
-    assertThat(t.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.effects()).contains(LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
@@ -364,9 +363,9 @@ class ProxyStateTest {
         .as("never ran: may still be joining")
         .isEmpty();
     Transition pausing = usedThenIdle().pauseGraceExpired();
-    assertThat(pausing.state().phase()).isEqualTo(Phase.PAUSING);
+    assertThat(pausing.state().phase()).isEqualTo(ProxyPhase.PAUSING);
     assertThat(pausing.effects()).containsExactly(PAUSE);
-    assertThat(pausing.state().pauseDone(true).state().phase()).isEqualTo(Phase.PAUSED);
+    assertThat(pausing.state().pauseDone(true).state().phase()).isEqualTo(ProxyPhase.PAUSED);
     assertThat(ready().accept("a1").state().pauseGraceExpired().effects()).as("running").isEmpty();
   }
 
@@ -374,12 +373,12 @@ class ProxyStateTest {
   void anActivationPulledWhilePausedIsHeldUntilTheContainerIsUnpaused() {
     ProxyState paused = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state();
     Transition accepted = paused.accept("a2");
-    assertThat(accepted.state().phase()).isEqualTo(Phase.RESUMING);
+    assertThat(accepted.state().phase()).isEqualTo(ProxyPhase.RESUMING);
     assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, UNPAUSE, HOLD);
     assertThat(accepted.state().accept("a3").effects()).containsExactly(DISARM_KEEP_ALIVE, HOLD);
 
     Transition resumed = accepted.state().resumed(true);
-    assertThat(resumed.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(resumed.state().phase()).isEqualTo(ProxyPhase.RUNNING);
     assertThat(resumed.effects()).containsExactly(RUN_HELD);
   }
 
@@ -387,10 +386,10 @@ class ProxyStateTest {
   void anActivationPulledWhilePausingUnpausesAsSoonAsThePauseIsDone() {
     ProxyState pausing = usedThenIdle().pauseGraceExpired().state();
     Transition accepted = pausing.accept("a2");
-    assertThat(accepted.state().phase()).isEqualTo(Phase.PAUSING);
+    assertThat(accepted.state().phase()).isEqualTo(ProxyPhase.PAUSING);
     assertThat(accepted.effects()).containsExactly(DISARM_KEEP_ALIVE, REPORT_BUSY, HOLD);
     Transition paused = accepted.state().pauseDone(true);
-    assertThat(paused.state().phase()).isEqualTo(Phase.RESUMING);
+    assertThat(paused.state().phase()).isEqualTo(ProxyPhase.RESUMING);
     assertThat(paused.effects()).containsExactly(UNPAUSE);
     assertThat(accepted.state().pauseDone(false).effects())
         .as("never paused: run at once")
@@ -402,7 +401,7 @@ class ProxyStateTest {
     ProxyState paused = usedThenIdle().pauseGraceExpired().state().pauseDone(true).state();
     assertThat(paused.keepAliveExpired().effects())
         .containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
-    assertThat(paused.retire().state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(paused.retire().state().phase()).isEqualTo(ProxyPhase.REMOVING);
     ProxyState pausing = usedThenIdle().pauseGraceExpired().state();
     Transition expiredWhilePausing = pausing.keepAliveExpired();
     assertThat(expiredWhilePausing.effects()).containsExactly(STOP_PULLING);
@@ -414,7 +413,7 @@ class ProxyStateTest {
     ProxyState resuming =
         usedThenIdle().pauseGraceExpired().state().pauseDone(true).state().accept("a2").state();
     Transition failed = resuming.resumed(false);
-    assertThat(failed.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(failed.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(failed.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
@@ -441,9 +440,9 @@ class ProxyStateTest {
     assertThat(failed.state().accept("a3").effects()).containsExactly(RELEASE);
 
     ProxyState oneLeft = failed.state().finished("a2").state();
-    assertThat(oneLeft.phase()).isEqualTo(Phase.RUNNING);
+    assertThat(oneLeft.phase()).isEqualTo(ProxyPhase.RUNNING);
     Transition last = oneLeft.finished("a1");
-    assertThat(last.state().phase()).isEqualTo(Phase.REMOVING);
+    assertThat(last.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(last.effects()).containsExactly(DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
