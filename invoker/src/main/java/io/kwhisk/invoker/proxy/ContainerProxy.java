@@ -171,6 +171,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     this.deps = deps;
     this.session = new ContainerSession(name, action, deps);
     this.work = new PulledWork(action.limits().concurrency());
+    ctx.setLoggerName(ContainerProxy.class); // else named after ProxyLog's supplier, a lambda
     this.log = new ProxyLog(ctx::getLog, name, action);
     deps.metrics().containerMoved(null, ContainerState.STARTING);
     ActivationResponse failure = session.unavailable().orElse(null);
