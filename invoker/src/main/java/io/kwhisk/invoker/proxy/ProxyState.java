@@ -202,16 +202,7 @@ public record ProxyState(
    */
   public Transition accept(String activationId) {
     if (phase == ProxyPhase.STARTING || phase == ProxyPhase.INITIALIZING) return hold(activationId);
-    boolean open =
-        EnumSet.of(
-                    ProxyPhase.READY,
-                    ProxyPhase.RUNNING,
-                    ProxyPhase.PAUSING,
-                    ProxyPhase.PAUSED,
-                    ProxyPhase.RESUMING,
-                    ProxyPhase.UNAVAILABLE)
-                .contains(phase)
-            || (phase == ProxyPhase.INIT_FAILED && inFlight.isEmpty());
+    boolean open = phase.up() || (phase == ProxyPhase.INIT_FAILED && inFlight.isEmpty());
     if (!open || retiring || inFlight.contains(activationId))
       return Transition.of(this, ProxyEffect.RELEASE);
     Set<String> running = new LinkedHashSet<>(inFlight);
@@ -227,10 +218,8 @@ public record ProxyState(
     List<ProxyEffect> effects = new ArrayList<>(List.of(ProxyEffect.DISARM_KEEP_ALIVE));
     if (inFlight.isEmpty()) effects.add(ProxyEffect.REPORT_BUSY);
     if (phase == ProxyPhase.PAUSED) effects.add(ProxyEffect.UNPAUSE);
-    boolean frozen =
-        EnumSet.of(ProxyPhase.PAUSING, ProxyPhase.PAUSED, ProxyPhase.RESUMING).contains(phase);
     boolean unusable = phase == ProxyPhase.INIT_FAILED || phase == ProxyPhase.UNAVAILABLE;
-    effects.add(frozen ? ProxyEffect.HOLD : unusable ? ProxyEffect.FAIL : ProxyEffect.RUN);
+    effects.add(phase.frozen() ? ProxyEffect.HOLD : unusable ? ProxyEffect.FAIL : ProxyEffect.RUN);
     return new Transition(accepted, effects);
   }
 
