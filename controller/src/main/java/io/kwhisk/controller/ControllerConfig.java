@@ -127,8 +127,8 @@ public record ControllerConfig(
 
   /**
    * See {@code scaleOutWait} above: 25 ms, with at least two containers for an action busier than
-   * one (BENCHMARKS.md, "Fewer, fuller containers by default": at 1 action x 10 users 0.60-0.89x
-   * the platform CPU per activation of sizing by count, at 1.0-2.0x its throughput, in the same
+   * one (BENCHMARKS.md, "Fewer, fuller containers by default": at 1 action x 10 users 0.60-0.97x
+   * the platform CPU per activation of sizing by count, at 1.04-2.0x its throughput, in the same
    * rounds).
    */
   public static final Duration DEFAULT_SCALE_OUT_WAIT = Duration.ofMillis(25);
