@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAccumulator;
 /**
  * Accepted versus recorded: every activation the API accepted (200 or 202) with the input it was
  * given, and what the API later shows for it. Each must end with exactly one record whose result
- * echoes its input; the rest is counted as lost (no record), wrong (a record with another result)
- * or duplicated (listed more than once).
+ * echoes its input; the rest is counted as lost (no record), wrong (a record with another result),
+ * duplicated (listed more than once) or unlisted (readable by id, missing from its action's list).
  */
 final class Ledger {
   /** Activation id to the input tag it was invoked with. */
@@ -75,6 +75,7 @@ final class Ledger {
       int lost,
       int wrong,
       int duplicated,
+      int unlisted,
       int errors,
       long lastEndAfterFaultMs) {
     @Override
@@ -89,6 +90,8 @@ final class Ledger {
           + wrong
           + " duplicated="
           + duplicated
+          + " unlisted="
+          + unlisted
           + " errorRecords="
           + errors
           + " lastActivationAcceptedBeforeTheFaultCompletedAfterMs="
