@@ -124,6 +124,10 @@ final class FaultApi {
               if (r.statusCode() != 200 && r.statusCode() != 202 && !record) {
                 ledger.refused.incrementAndGet();
                 ledger.firstRefusals.putIfAbsent(r.statusCode(), r.body());
+                ledger.refused(
+                    r.statusCode(),
+                    isError(r.body()) ? parse(r.body()).path("error").asText() : r.body(),
+                    System.currentTimeMillis() - at);
                 if (!isError(r.body())) ledger.refusalsWithoutError.incrementAndGet();
                 return null;
               }

@@ -64,6 +64,17 @@ final class Ledger {
     failures.computeIfAbsent(what, w -> new AtomicInteger()).incrementAndGet();
   }
 
+  /**
+   * The refusals by status, error message and whether they took more than a second: which refusal
+   * was fast, and which waited for a timeout.
+   */
+  final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+
+  void refused(int code, String error, long ms) {
+    String what = code + " " + error + (ms > 1000 ? " (after more than 1 s)" : " (within 1 s)");
+    refusals.computeIfAbsent(what, w -> new AtomicInteger()).incrementAndGet();
+  }
+
   void answered(int code, long ms) {
     slowestMs.computeIfAbsent(code, c -> new LongAccumulator(Math::max, 0)).accumulate(ms);
   }
