@@ -26,6 +26,7 @@ import io.kwhisk.controller.entity.CodeStore;
 import io.kwhisk.controller.entity.EntityKeys;
 import io.kwhisk.controller.entity.KafkaEntityStore;
 import io.kwhisk.controller.entity.NamespaceEntry;
+import io.kwhisk.controller.kafka.KafkaReachability;
 import io.kwhisk.controller.kafka.Producers;
 import io.kwhisk.controller.kafka.ReaderHealth;
 import io.kwhisk.controller.kafka.TopicAdmin;
@@ -286,6 +287,12 @@ final class ControllerStartup {
             store,
             topics,
             publisher,
+            push(
+                new KafkaReachability(
+                        () -> topics.writable(Duration.ofSeconds(1)),
+                        System::nanoTime,
+                        KafkaReachability.PATIENCE)
+                    .start()),
             waiters,
             system,
             view::get,

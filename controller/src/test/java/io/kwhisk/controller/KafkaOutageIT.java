@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * With Kafka gone, an invoke fails fast with 503 and a JSON error instead of hanging or answering
- * 500.
+ * 500; once the controller knows Kafka unreachable ({@code KafkaReachability}) it refuses at once.
  */
 class KafkaOutageIT {
 
@@ -42,6 +42,22 @@ class KafkaOutageIT {
       assertThat(tookMs)
           .as("fails within the producer's delivery timeout, not the HTTP client's")
           .isLessThan(30_000);
+
+      // Now the controller knows Kafka unreachable: it refuses without writing, so without waiting
+      // for the producer.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                HttpResponse<String> refused =
+                    h.call("POST", "/api/v1/namespaces/_/actions/outage", "{}");
+                return refused.statusCode() == 503
+                    && Harness.json(refused)
+                        .path("error")
+                        .asText()
+                        .startsWith("Kafka is unreachable");
+              });
     }
   }
 }

@@ -66,7 +66,8 @@ public final class Standalone implements AutoCloseable {
   public static Standalone start(ConfigSource source) throws Exception {
     StandaloneConfig config = StandaloneConfig.from(source);
     EmbeddedKafka kafka =
-        EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort(), Map.of());
+        EmbeddedKafka.start(
+            config.dataDir().resolve("kafka"), config.kafkaPort(), config.brokerOverrides());
     Controller controller = null;
     try {
       ConfigSource wired = source.with(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers()));

@@ -18,6 +18,7 @@ import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.entity.CodeStore;
 import io.kwhisk.controller.entity.EntityStore;
+import io.kwhisk.controller.kafka.KafkaReachability;
 import io.kwhisk.controller.kafka.TopicAdmin;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.InvokerCommands;
@@ -70,6 +71,7 @@ public final class ActionsApi {
       EntityStore store,
       TopicAdmin topics,
       RecordSender publisher,
+      KafkaReachability kafka,
       Waiters waiters,
       ActorRef<Scheduler.Command> scheduler,
       Supplier<SchedulerView> view,
@@ -93,7 +95,8 @@ public final class ActionsApi {
     this.code = code;
     this.invocations =
         new Invocations(
-            config, publisher, waiters, scheduler, view, metrics, admission, clock, packages);
+            config, publisher, kafka, waiters, scheduler, view, metrics, admission, clock,
+            packages);
   }
 
   /**

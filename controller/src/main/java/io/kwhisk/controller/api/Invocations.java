@@ -15,6 +15,7 @@ import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.auth.Identity;
 import io.kwhisk.controller.completion.Waiters;
 import io.kwhisk.controller.hash.PushRoute;
+import io.kwhisk.controller.kafka.KafkaReachability;
 import io.kwhisk.controller.metrics.ControllerMetrics;
 import io.kwhisk.controller.scheduler.Scheduler;
 import io.kwhisk.controller.scheduler.SchedulerView;
@@ -49,6 +50,7 @@ final class Invocations {
 
   private final ApiSettings config;
   private final RecordSender publisher;
+  private final KafkaReachability kafka;
   private final Waiters waiters;
   private final ActorRef<Scheduler.Command> scheduler;
   private final Supplier<SchedulerView> view;
@@ -61,6 +63,7 @@ final class Invocations {
   Invocations(
       ApiSettings config,
       RecordSender publisher,
+      KafkaReachability kafka,
       Waiters waiters,
       ActorRef<Scheduler.Command> scheduler,
       Supplier<SchedulerView> view,
@@ -70,6 +73,7 @@ final class Invocations {
       PackageResolver packages) {
     this.config = config;
     this.publisher = publisher;
+    this.kafka = kafka;
     this.waiters = waiters;
     this.scheduler = scheduler;
     this.view = view;
@@ -110,7 +114,8 @@ final class Invocations {
    * its home invoker's) before the answer (202 with its id, or the result of a blocking call); a
    * failed produce answers 503 and nothing was accepted. A blocking call that outlives its wait
    * answers 202: the activation still runs and is recorded. {@code transactionId} is the request's
-   * ({@code X-Request-ID}, see {@link ApiHeaders}), the action's {@code __OW_TRANSACTION_ID}.
+   * ({@code X-Request-ID}, see {@link ApiHeaders}), the action's {@code __OW_TRANSACTION_ID}. While
+   * Kafka is known unreachable ({@link KafkaReachability}) it answers 503 at once, writing nothing.
    */
   CompletionStage<HttpResponse> invoke(
       Identity who, String name, Map<String, String> query, byte[] body, String transactionId) {
@@ -250,6 +255,11 @@ final class Invocations {
       String cause,
       String binding) {
     FullyQualifiedName fqn = action.fqn();
+    if (!kafka.admits()) {
+      metrics.invokeRejected("kafka");
+      throw ApiError.unavailable(
+          "Kafka is unreachable: the activation was not queued; try again later.");
+    }
     SchedulerView now = view.get();
     if (!now.hasHealthyInvoker() && now.containers(fqn.path()) == 0) {
       metrics.invokeRejected("no_invokers");
@@ -305,13 +315,20 @@ final class Invocations {
    */
   private CompletableFuture<?> queue(Action action, ActivationMessage message) {
     if (!hashMode()) {
-      return publisher.send(
-          Topics.actionTopic(action.fqn()), message.activationId(), Json.encode(message));
+      return observed(
+          publisher.send(
+              Topics.actionTopic(action.fqn()), message.activationId(), Json.encode(message)));
     }
     Optional<PushRoute.Target> target = PushRoute.of(action, message, view.get());
     if (target.isEmpty())
       return CompletableFuture.failedFuture(new IllegalStateException("no healthy invoker"));
-    return publisher.send(target.get().topic(), target.get().key(), target.get().value());
+    return observed(publisher.send(target.get().topic(), target.get().key(), target.get().value()));
+  }
+
+  /** A write of an activation, which tells {@link #kafka} whether Kafka took it. */
+  private <T> CompletableFuture<T> observed(CompletableFuture<T> write) {
+    kafka.sending();
+    return write.whenComplete((m, error) -> kafka.completed(error));
   }
 
   private boolean hashMode() {

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -222,6 +223,27 @@ public final class TopicAdmin implements AutoCloseable {
         .thenCompose(
             v ->
                 admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
+  }
+
+  /**
+   * Whether at least {@code min.insync.replicas} brokers answer, so that a write can be
+   * acknowledged: {@link KafkaReachability}'s probe. Blocks up to about {@code timeout}, on the
+   * probe's own thread.
+   */
+  public boolean writable(Duration timeout) {
+    try {
+      return admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+              .nodes()
+              .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+              .size()
+          >= replication.minInsyncReplicas();
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Whether the action's topic exists; blocks up to {@code timeout} (start-up only). */

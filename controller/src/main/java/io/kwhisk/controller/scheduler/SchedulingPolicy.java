@@ -55,6 +55,15 @@ public final class SchedulingPolicy {
    */
   static final double SHORTEST_RUN_MS = 1;
 
+  /**
+   * The fewest containers a time-sized action keeps while more of its activations are outstanding
+   * than one container runs at once. One container alone alternates between running and its feed's
+   * turn (acknowledging the last records, fetching the next), so its runs stop while it turns; a
+   * second one runs meanwhile. Measured at 1 action x 10 users: on one container the platform could
+   * not keep up in one round of three (BENCHMARKS.md, "a run-time estimate that holds under load").
+   */
+  static final int BUSY_FLOOR = 2;
+
   private SchedulingPolicy() {}
 
   /**
@@ -84,13 +93,16 @@ public final class SchedulingPolicy {
   /**
    * The containers that run {@code outstanding} activations within {@code waitMs}, given the
    * action's typical run: {@code outstanding x run / (concurrency x wait)}, at least 1 and at most
-   * one per outstanding activation (a run counts as at least {@link #SHORTEST_RUN_MS}); 0 when
+   * one per outstanding activation (a run counts as at least {@link #SHORTEST_RUN_MS}), and at
+   * least {@link #BUSY_FLOOR} while more are outstanding than one container runs at once; 0 when
    * nothing is outstanding, the run is not known or the wait is 0.
    */
   static int needed(int outstanding, int concurrency, double typicalRunMs, long waitMs) {
     if (outstanding <= 0 || typicalRunMs < 0 || waitMs <= 0) return 0;
     double runsWithinWait = Math.max(1, waitMs / Math.max(typicalRunMs, SHORTEST_RUN_MS));
-    return (int) Math.ceil(outstanding / (concurrency * runsWithinWait));
+    int byTime = (int) Math.ceil(outstanding / (concurrency * runsWithinWait));
+    int floor = outstanding > concurrency ? BUSY_FLOOR : 1;
+    return Math.max(byTime, floor);
   }
 
   /**

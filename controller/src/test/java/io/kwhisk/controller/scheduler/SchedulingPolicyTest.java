@@ -266,6 +266,19 @@ class SchedulingPolicyTest {
   }
 
   @Test
+  void aShortActionWithMoreOutstandingThanOneContainerRunsKeepsTwoContainers() {
+    // 10 outstanding 1 ms runs fit one container within 25 ms, but one container stops running
+    // while its feed turns: a second one runs meanwhile.
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, 1.0, 25)).isEqualTo(2);
+    assertThat(SchedulingPolicy.needed(10, 1, 1.0, 25)).isEqualTo(2);
+    // No more than one container's worth outstanding: one is enough.
+    assertThat(SchedulingPolicy.needed(1, 1, 1.0, 25)).isEqualTo(1);
+    assertThat(SchedulingPolicy.needed(4, 4, 1.0, 25)).isEqualTo(1);
+    // The action's instances bound still caps it.
+    assertThat(SchedulingPolicy.wanted(10, 1, 1, 1, 1.0, 25)).isEqualTo(1);
+  }
+
+  @Test
   void anActionWhoseRunsTakeLongerThanTheScaleOutWaitGetsAContainerPerOutstandingActivation() {
     assertThat(SchedulingPolicy.wanted(10, 1, 1, 64, 100.0, 5)).isEqualTo(10);
     assertThat(SchedulingPolicy.wanted(10, 1, 1, 6, 100.0, 5)).isEqualTo(6);

@@ -97,7 +97,7 @@ class ClusterOutageIT {
           "ClusterOutageIT: %d TPS for %d s over %d actions, all %d brokers stopped at %d s, "
               + "started %d s later: %s; 503s %d (slowest %d ms, without an {error, code} body "
               + "%d); blocking calls succeed again %d ms after the brokers' start; HTTP statuses "
-              + "%s, slowest answer by status %s (first refusals %s); failed calls %d %s%n",
+              + "%s, slowest answer by status %s (refusals %s); failed calls %d %s%n",
           TPS,
           SECONDS,
           ACTIONS,
@@ -111,7 +111,7 @@ class ClusterOutageIT {
           recoveredAfterMs,
           ledger.statuses,
           ledger.slowestMs,
-          ledger.firstRefusals,
+          ledger.refusals,
           ledger.failedCalls.get(),
           ledger.failures);
       assertThat(outcome.accepted()).isPositive();

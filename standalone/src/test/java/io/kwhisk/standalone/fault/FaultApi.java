@@ -124,6 +124,10 @@ final class FaultApi {
               if (r.statusCode() != 200 && r.statusCode() != 202 && !record) {
                 ledger.refused.incrementAndGet();
                 ledger.firstRefusals.putIfAbsent(r.statusCode(), r.body());
+                ledger.refused(
+                    r.statusCode(),
+                    isError(r.body()) ? parse(r.body()).path("error").asText() : r.body(),
+                    System.currentTimeMillis() - at);
                 if (!isError(r.body())) ledger.refusalsWithoutError.incrementAndGet();
                 return null;
               }
@@ -141,7 +145,7 @@ final class FaultApi {
    * Waits until every accepted activation has a record readable through {@code reader} (or 180 s
    * passed), then counts: a record whose result is not its tag is wrong unless {@code
    * errorsAllowed} and it is an error record (counted as errors); an id listed more than once for
-   * any of {@code actions} is duplicated.
+   * any of {@code actions} is duplicated; a recorded id that no action's list shows is unlisted.
    */
   Ledger.Outcome check(
       ProcessCluster.Node reader,
@@ -183,17 +187,22 @@ final class FaultApi {
       }
     }
     int duplicated = 0;
+    Set<String> listed = new HashSet<>();
     for (String action : actions) {
-      Set<String> seen = new HashSet<>();
-      for (JsonNode r : list(reader, action, false))
-        if (!seen.add(r.path("activationId").asText())) duplicated++;
+      List<String> ids =
+          list(reader, action, false).stream().map(r -> r.path("activationId").asText()).toList();
+      duplicated += StableListing.duplicates(ids);
+      listed.addAll(ids);
     }
+    int unlisted = 0;
+    for (String id : records.keySet()) if (!listed.contains(id)) unlisted++;
     return new Ledger.Outcome(
         ledger.accepted.size(),
         records.size(),
         ledger.accepted.size() - records.size(),
         wrong,
         duplicated,
+        unlisted,
         errors,
         lastEndAfterFault);
   }
@@ -226,26 +235,37 @@ final class FaultApi {
   }
 
   /**
-   * Every activation of {@code action} listed by {@code reader}, with results when {@code docs}.
+   * Every activation of {@code action} listed by {@code reader}, with results when {@code docs}:
+   * one {@link StableListing} reading (records that arrive meanwhile make it read again), so an id
+   * it shows twice is listed twice by the controller.
    */
-  List<JsonNode> list(ProcessCluster.Node reader, String action, boolean docs) throws Exception {
-    List<JsonNode> all = new ArrayList<>();
-    for (int skip = 0; ; skip += 200) {
-      JsonNode page =
-          parse(
-              call(
-                      reader,
-                      "GET",
-                      "/api/v1/namespaces/_/activations?name="
-                          + action
-                          + "&limit=200&skip="
-                          + skip
-                          + (docs ? "&docs=true" : ""),
-                      null)
-                  .body());
-      if (page.isEmpty()) return all;
-      page.forEach(all::add);
-    }
+  List<JsonNode> list(ProcessCluster.Node reader, String action, boolean docs) {
+    String path = "/api/v1/namespaces/_/activations?name=" + action;
+    return StableListing.read(
+        new StableListing.Source<>() {
+          @Override
+          public List<JsonNode> page(int skip, int limit) throws Exception {
+            List<JsonNode> page = new ArrayList<>();
+            parse(
+                    call(
+                            reader,
+                            "GET",
+                            path + "&limit=" + limit + "&skip=" + skip + (docs ? "&docs=true" : ""),
+                            null)
+                        .body())
+                .forEach(page::add);
+            return page;
+          }
+
+          @Override
+          public long count() throws Exception {
+            return parse(call(reader, "GET", path + "&count=true", null).body())
+                .path("activations")
+                .asLong();
+          }
+        },
+        200,
+        Duration.ofSeconds(180));
   }
 
   HttpResponse<String> call(ProcessCluster.Node controller, String method, String path, String body)

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAccumulator;
 /**
  * Accepted versus recorded: every activation the API accepted (200 or 202) with the input it was
  * given, and what the API later shows for it. Each must end with exactly one record whose result
- * echoes its input; the rest is counted as lost (no record), wrong (a record with another result)
- * or duplicated (listed more than once).
+ * echoes its input; the rest is counted as lost (no record), wrong (a record with another result),
+ * duplicated (listed more than once) or unlisted (readable by id, missing from its action's list).
  */
 final class Ledger {
   /** Activation id to the input tag it was invoked with. */
@@ -64,6 +64,17 @@ final class Ledger {
     failures.computeIfAbsent(what, w -> new AtomicInteger()).incrementAndGet();
   }
 
+  /**
+   * The refusals by status, error message and whether they took more than a second: which refusal
+   * was fast, and which waited for a timeout.
+   */
+  final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+
+  void refused(int code, String error, long ms) {
+    String what = code + " " + error + (ms > 1000 ? " (after more than 1 s)" : " (within 1 s)");
+    refusals.computeIfAbsent(what, w -> new AtomicInteger()).incrementAndGet();
+  }
+
   void answered(int code, long ms) {
     slowestMs.computeIfAbsent(code, c -> new LongAccumulator(Math::max, 0)).accumulate(ms);
   }
@@ -75,6 +86,7 @@ final class Ledger {
       int lost,
       int wrong,
       int duplicated,
+      int unlisted,
       int errors,
       long lastEndAfterFaultMs) {
     @Override
@@ -89,6 +101,8 @@ final class Ledger {
           + wrong
           + " duplicated="
           + duplicated
+          + " unlisted="
+          + unlisted
           + " errorRecords="
           + errors
           + " lastActivationAcceptedBeforeTheFaultCompletedAfterMs="
