@@ -38,7 +38,13 @@ import org.slf4j.LoggerFactory;
  * retired and the pool stops when the last one has removed its container.
  */
 public final class ContainerPool extends AbstractBehavior<ContainerPool.Command> {
-  private static final Logger log = LoggerFactory.getLogger(ContainerPool.class);
+  /**
+   * For lines written off the actor thread (the producer's callbacks), where the context's logger
+   * must not be used; every other line goes through {@code getContext().getLog()}, as in every
+   * actor.
+   */
+  private static final Logger offActor = LoggerFactory.getLogger(ContainerPool.class);
+
   private static final Object HEARTBEAT = "heartbeat";
   private static final Object EVICTABLE_HEARTBEAT = "evictable-heartbeat";
 
@@ -128,10 +134,12 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
 
   private void create(ContainerCreation c) {
     if (shuttingDown) {
-      log.info(
-          "Refusing creation {} for {}: the invoker is shutting down",
-          c.creationId(),
-          c.action().fqn());
+      getContext()
+          .getLog()
+          .info(
+              "Refusing creation {} for {}: the invoker is shutting down",
+              c.creationId(),
+              c.action().fqn());
       refuse(c);
       return;
     }
@@ -144,14 +152,16 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     PoolState.Plan plan = state.plan(name, c, now);
     if (plan.outcome() == PoolState.Outcome.REFUSED) {
       deps.metrics().creationRefused();
-      log.warn(
-          "Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
-          c.creationId(),
-          c.action().fqn(),
-          c.action().limits().memory(),
-          state.admissibleMb(),
-          state.capacityMb(),
-          state.idleMb(now));
+      getContext()
+          .getLog()
+          .warn(
+              "Refusing creation {} for {}: needs {} MB, {} MB of {} MB free, {} MB in idle containers",
+              c.creationId(),
+              c.action().fqn(),
+              c.action().limits().memory(),
+              state.admissibleMb(),
+              state.capacityMb(),
+              state.idleMb(now));
       refuse(c);
       return;
     }
@@ -159,12 +169,14 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
     if (plan.outcome() == PoolState.Outcome.ADMITTED) {
       spawn(name, c);
     } else {
-      log.info(
-          "Creation {} for {} waits for {} idle containers to be evicted: {}",
-          c.creationId(),
-          c.action().fqn(),
-          plan.victims().size(),
-          plan.victims());
+      getContext()
+          .getLog()
+          .info(
+              "Creation {} for {} waits for {} idle containers to be evicted: {}",
+              c.creationId(),
+              c.action().fqn(),
+              plan.victims().size(),
+              plan.victims());
       for (String victim : plan.victims()) {
         deps.metrics().containerEvicted();
         ActorRef<ContainerProxy.Command> proxy = proxies.get(victim);
@@ -183,7 +195,9 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
                 name);
     getContext().watchWith(proxy, new ProxyTerminated(name));
     proxies.put(name, proxy);
-    log.info("Creating container {} for {} (creation {})", name, c.action().fqn(), c.creationId());
+    getContext()
+        .getLog()
+        .info("Creating container {} for {} (creation {})", name, c.action().fqn(), c.creationId());
   }
 
   private void retire(ContainerDeletion d) {
@@ -261,11 +275,15 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
         .getValue()
         .forEach(
             w ->
-                log.info(
-                    "Dropping creation {} for {}: the invoker is shutting down",
-                    w.creation().creationId(),
-                    w.creation().action().fqn()));
-    log.info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
+                getContext()
+                    .getLog()
+                    .info(
+                        "Dropping creation {} for {}: the invoker is shutting down",
+                        w.creation().creationId(),
+                        w.creation().action().fqn()));
+    getContext()
+        .getLog()
+        .info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
     proxies.values().forEach(p -> p.tell(ContainerProxy.Retire.INSTANCE));
     return proxies.isEmpty() ? Behaviors.stopped() : this;
   }
@@ -288,7 +306,7 @@ public final class ContainerPool extends AbstractBehavior<ContainerPool.Command>
         .whenComplete(
             (ok, e) -> {
               if (e != null)
-                log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
+                offActor.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
             });
   }
 

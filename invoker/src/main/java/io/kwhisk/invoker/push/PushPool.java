@@ -48,7 +48,13 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 public final class PushPool extends AbstractBehavior<PushPool.Command> {
-  private static final Logger log = LoggerFactory.getLogger(PushPool.class);
+  /**
+   * For lines written off the actor thread (the producer's callbacks), where the context's logger
+   * must not be used; every other line goes through {@code getContext().getLog()}, as in every
+   * actor.
+   */
+  private static final Logger offActor = LoggerFactory.getLogger(PushPool.class);
+
   static final int MAX_ATTEMPTS = 3;
   static final Duration HEARTBEAT_DEBOUNCE = Duration.ofMillis(50);
   private static final Object HEARTBEAT = "heartbeat";
@@ -180,9 +186,11 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
       if (shuttingDown) {
         try (var mdc =
             ActivationMdc.put(work.activation().activationId(), work.action().fqn().path(), null)) {
-          log.info(
-              "Dropping activation {}: the invoker is shutting down",
-              work.activation().activationId());
+          getContext()
+              .getLog()
+              .info(
+                  "Dropping activation {}: the invoker is shutting down",
+                  work.activation().activationId());
         }
       } else if (deps.settings().imageFor(work.action().exec()).isEmpty()) {
         fail(
@@ -240,7 +248,9 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
     if (shuttingDown) {
       try (var mdc =
           ActivationMdc.put(pending.activationId(), pending.work().action().fqn().path(), null)) {
-        log.info("Dropping activation {}: the invoker is shutting down", pending.activationId());
+        getContext()
+            .getLog()
+            .info("Dropping activation {}: the invoker is shutting down", pending.activationId());
       }
     } else if (pending.attempts() + 1 >= MAX_ATTEMPTS) {
       fail(
@@ -272,7 +282,7 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
                 p.attempts() + 1,
                 p.work().activation()));
       } else if (d instanceof PushState.Evict e) {
-        log.info("Evicting idle container {} to make room", e.container());
+        getContext().getLog().info("Evicting idle container {} to make room", e.container());
         deps.metrics().containerEvicted();
         ActorRef<ContainerProxy.Command> proxy = proxies.get(e.container());
         if (proxy != null) proxy.tell(ContainerProxy.Retire.INSTANCE);
@@ -289,14 +299,14 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
         getContext().spawn(ContainerProxy.create(name, action, Duration.ZERO, events, deps), name);
     getContext().watchWith(proxy, new ProxyTerminated(name));
     proxies.put(name, proxy);
-    log.info("Creating container {} for {}", name, action.fqn());
+    getContext().getLog().info("Creating container {} for {}", name, action.fqn());
   }
 
   private void fail(PushedActivation work, String reason) {
     String id = work.activation().activationId();
     String action = work.action().fqn().path();
     try (var mdc = ActivationMdc.put(id, action, null)) {
-      log.warn("Activation {} of {} fails: {}", id, action, reason);
+      getContext().getLog().warn("Activation {} of {} fails: {}", id, action, reason);
     }
     ActivationRecord record = PushFailures.record(work, reason, deps.clock().millis());
     deps.publisher()
@@ -306,7 +316,8 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
             (ok, e) -> {
               if (e == null) return;
               try (var mdc = ActivationMdc.put(id, action, null)) {
-                log.warn("Completion of failed activation {} not published: {}", id, e.toString());
+                offActor.warn(
+                    "Completion of failed activation {} not published: {}", id, e.toString());
               }
             });
   }
@@ -322,12 +333,16 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
     state = dropped.getKey();
     queued.set(0);
     if (!dropped.getValue().isEmpty()) {
-      log.info(
-          "Invoker {} shutting down: dropping {} queued activations",
-          invokerId,
-          dropped.getValue().size());
+      getContext()
+          .getLog()
+          .info(
+              "Invoker {} shutting down: dropping {} queued activations",
+              invokerId,
+              dropped.getValue().size());
     }
-    log.info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
+    getContext()
+        .getLog()
+        .info("Invoker {} shutting down: retiring {} containers", invokerId, proxies.size());
     proxies.values().forEach(p -> p.tell(ContainerProxy.Retire.INSTANCE));
     return proxies.isEmpty() ? Behaviors.stopped() : this;
   }
@@ -350,7 +365,7 @@ public final class PushPool extends AbstractBehavior<PushPool.Command> {
         .whenComplete(
             (ok, e) -> {
               if (e != null)
-                log.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
+                offActor.warn("Heartbeat of invoker {} not published: {}", invokerId, e.toString());
             });
   }
 
