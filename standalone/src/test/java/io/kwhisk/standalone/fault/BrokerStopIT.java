@@ -111,9 +111,7 @@ class BrokerStopIT {
           ledger.refused.get(),
           ledger.failedCalls.get());
       assertThat(outcome.accepted()).isPositive();
-      assertThat(outcome.lost()).as("lost").isZero();
-      assertThat(outcome.wrong()).as("wrong").isZero();
-      assertThat(outcome.duplicated()).as("duplicated").isZero();
+      outcome.assertNoneLostWrongOrDuplicated();
       assertThat(replicationOfKwhiskTopics(admin))
           .as("replicas and min.insync.replicas of kwhisk's topics")
           .isNotEmpty()

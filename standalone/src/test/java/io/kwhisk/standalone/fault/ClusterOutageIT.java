@@ -115,9 +115,7 @@ class ClusterOutageIT {
           ledger.failedCalls.get(),
           ledger.failures);
       assertThat(outcome.accepted()).isPositive();
-      assertThat(outcome.lost()).as("lost").isZero();
-      assertThat(outcome.wrong()).as("wrong").isZero();
-      assertThat(outcome.duplicated()).as("duplicated").isZero();
+      outcome.assertNoneLostWrongOrDuplicated();
       assertThat(refused503).as("calls refused with 503 during the outage").isPositive();
       assertThat(ledger.refusalsWithoutError.get()).as("refusals without {error, code}").isZero();
       assertThat(slowest503).as("the slowest 503, ms").isLessThan(FAST_MS);

@@ -89,9 +89,7 @@ class ContainerKillIT {
             ledger.failedCalls.get());
         assertThat(killed.get()).as("containers killed").isPositive();
         assertThat(outcome.accepted()).isPositive();
-        assertThat(outcome.lost()).as("lost").isZero();
-        assertThat(outcome.wrong()).as("wrong").isZero();
-        assertThat(outcome.duplicated()).as("duplicated").isZero();
+        outcome.assertNoneLostWrongOrDuplicated();
       } finally {
         faults.shutdownNow();
         FaultApi.removeContainers(invokerId);

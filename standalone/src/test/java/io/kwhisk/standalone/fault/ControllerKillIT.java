@@ -93,9 +93,7 @@ class ControllerKillIT {
             ledger.statuses,
             ledger.firstRefusals);
         assertThat(outcome.accepted()).isPositive();
-        assertThat(outcome.lost()).as("lost").isZero();
-        assertThat(outcome.wrong()).as("wrong").isZero();
-        assertThat(outcome.duplicated()).as("duplicated").isZero();
+        outcome.assertNoneLostWrongOrDuplicated();
         assertThat(unanswered)
             .as("blocking calls waiting on the killed controller got an error")
             .isNotEmpty();

@@ -129,9 +129,7 @@ class DrainTakeoverIT {
               + "%s; the held ones ended by controller B %d ms after the kill%n",
           QUEUED, held.size(), outcome, outcome.lastEndAfterFaultMs());
       assertThat(outcome.accepted()).isEqualTo(QUEUED);
-      assertThat(outcome.lost()).as("lost").isZero();
-      assertThat(outcome.wrong()).as("wrong").isZero();
-      assertThat(outcome.duplicated()).as("duplicated").isZero();
+      outcome.assertNoneLostWrongOrDuplicated();
       assertThat(outcome.errors()).as("ended as 'the action was deleted'").isEqualTo(QUEUED);
       assertThat(log)
           .as("controller B adopted the drain")

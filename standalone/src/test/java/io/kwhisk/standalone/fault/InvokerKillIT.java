@@ -81,9 +81,7 @@ class InvokerKillIT {
             ledger.failedCalls.get(),
             ledger.failures);
         assertThat(outcome.accepted()).isPositive();
-        assertThat(outcome.lost()).as("lost").isZero();
-        assertThat(outcome.wrong()).as("wrong").isZero();
-        assertThat(outcome.duplicated()).as("duplicated").isZero();
+        outcome.assertNoneLostWrongOrDuplicated();
         assertThat(outcome.unlisted()).as("unlisted").isZero();
 
         // The killed invoker's containers are orphans until an invoker with its id starts and

@@ -1,5 +1,7 @@
 package io.kwhisk.standalone.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +91,16 @@ final class Ledger {
       int unlisted,
       int errors,
       long lastEndAfterFaultMs) {
+    /**
+     * Fails unless every accepted activation ended with exactly one record, and that record's
+     * result matches its input: none lost, wrong or duplicated.
+     */
+    void assertNoneLostWrongOrDuplicated() {
+      assertThat(lost).as("lost (%s)", this).isZero();
+      assertThat(wrong).as("wrong (%s)", this).isZero();
+      assertThat(duplicated).as("duplicated (%s)", this).isZero();
+    }
+
     @Override
     public String toString() {
       return "accepted="
