@@ -115,9 +115,14 @@ public final class KafkaReachability implements AutoCloseable {
     return false;
   }
 
+  /** Applies {@code event} once per attempt and logs the transition it stored. */
   private void update(UnaryOperator<Reachability> event) {
-    Reachability before = state.getAndUpdate(event);
-    Reachability after = event.apply(before);
+    Reachability before;
+    Reachability after;
+    do {
+      before = state.get();
+      after = event.apply(before);
+    } while (!state.compareAndSet(before, after));
     if (before.reachable() != after.reachable()) {
       if (after.reachable()) log.info("Kafka takes writes again: invokes are admitted");
       else log.warn("Kafka is unreachable: invokes are answered 503 until a probe finds it");
