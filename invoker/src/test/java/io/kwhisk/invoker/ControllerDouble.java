@@ -169,6 +169,13 @@ public final class ControllerDouble implements AutoCloseable {
                         AlterConfigOp.OpType.SET))))
         .all()
         .get(30, TimeUnit.SECONDS);
+    // As the controller's TopicAdmin.provisionAction: the group's share state created with its
+    // topic, so the first member gets the partition in the answer to its first heartbeat.
+    admin
+        .alterShareGroupOffsets(
+            Topics.actionGroup(action.fqn()), Map.of(new TopicPartition(topic, 0), 0L))
+        .all()
+        .get(30, TimeUnit.SECONDS);
     return action;
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -209,8 +210,17 @@ public final class TopicAdmin implements AutoCloseable {
    * record, with {@link Topics#DEAD_LETTERS} as its dead-letter topic, so that a record the broker
    * gives up on after the group's delivery limit is copied there (and becomes an error record:
    * {@code activation.DeadLetters}) instead of vanishing.
+   *
+   * <p>When this call creates the topic it also creates the group's share-partition state at offset
+   * 0 (the first record the topic will hold). Without it the broker initialises that state only
+   * when the first member heartbeats, and hands the partition out one heartbeat later: a new
+   * action's first container would wait ~500 ms after joining before it could fetch. An action
+   * whose topic already exists keeps its group's state (its queued activations stay where they
+   * are). Failing to create the state is only logged: the group then starts as before, from {@code
+   * share.auto.offset.reset=earliest}.
    */
   public CompletionStage<Void> provisionAction(FullyQualifiedName action) {
+    String topic = Topics.actionTopic(action);
     String group = Topics.actionGroup(action);
     ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
     List<AlterConfigOp> configs =
@@ -219,10 +229,40 @@ public final class TopicAdmin implements AutoCloseable {
             new AlterConfigOp(
                 new ConfigEntry(DLQ_TOPIC, Topics.DEAD_LETTERS), AlterConfigOp.OpType.SET),
             new AlterConfigOp(new ConfigEntry(DLQ_COPY, "true"), AlterConfigOp.OpType.SET));
-    return ensureTopic(Topics.actionTopic(action))
+    return createIfMissing(replication.newTopic(topic, 1))
         .thenCompose(
-            v ->
-                admin.incrementalAlterConfigs(Map.of(resource, configs)).all().toCompletionStage());
+            created ->
+                admin
+                    .incrementalAlterConfigs(Map.of(resource, configs))
+                    .all()
+                    .toCompletionStage()
+                    .thenCompose(
+                        v ->
+                            created
+                                ? initialiseShareState(group, topic)
+                                : CompletableFuture.<Void>completedFuture(null)));
+  }
+
+  /**
+   * Creates the share group's state for the only partition of {@code topic} at offset 0; the group
+   * has no member yet (its topic was just created), as the broker requires.
+   */
+  private CompletionStage<Void> initialiseShareState(String group, String topic) {
+    return admin
+        .alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 0), 0L))
+        .all()
+        .toCompletionStage()
+        .handle(
+            (v, t) -> {
+              if (t != null) {
+                log.warn(
+                    "share group {}: state not created with its topic (its first member waits one"
+                        + " heartbeat longer): {}",
+                    group,
+                    t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+              }
+              return null;
+            });
   }
 
   /**
@@ -305,6 +345,22 @@ public final class TopicAdmin implements AutoCloseable {
             .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .offset();
     return latest == earliest ? OptionalLong.of(0) : OptionalLong.empty();
+  }
+
+  /** Creates {@code topic}; completes with whether this call created it (false: it existed). */
+  private CompletionStage<Boolean> createIfMissing(NewTopic topic) {
+    return admin
+        .createTopics(List.of(topic))
+        .all()
+        .toCompletionStage()
+        .handle(
+            (v, t) -> {
+              Throwable cause =
+                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+              if (cause == null) return true;
+              if (cause instanceof TopicExistsException) return false;
+              throw new CompletionException(cause);
+            });
   }
 
   private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {
