@@ -7,6 +7,7 @@ import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -123,9 +124,18 @@ public final class ActivationFeed implements ActivationSource {
     };
   }
 
+  /**
+   * A feed's consumer properties. Unless {@code kwhisk.kafka.client.*} sets them, the consumer
+   * neither registers JMX metric reporters nor pushes client metrics to the broker (KIP-714): each
+   * container has its own consumer, and a push subscription costs each of them requests (one to ask
+   * for the subscription before its first fetch, then one per push interval).
+   */
   static Map<String, Object> properties(
       KafkaSettings kafka, FullyQualifiedName action, String name, int maxPoll) {
-    Map<String, Object> props = kafka.clientConfig(name);
+    Map<String, Object> props = new HashMap<>();
+    props.put("metric.reporters", "");
+    props.put("enable.metrics.push", false);
+    props.putAll(kafka.clientConfig(name));
     props.put("group.id", Topics.actionGroup(action));
     props.put("share.acknowledgement.mode", "explicit");
     props.put("share.acquire.mode", "record_limit");
