@@ -23,12 +23,12 @@ import java.util.Set;
  * </pre>
  *
  * <p>Cold start: the proxy joins its action's share group as soon as it asks for the container
- * ({@link #begin}), so the join and the first fetch (~0.6 s measured) overlap the container's
- * create, start and {@code /init} instead of following them. An activation pulled while STARTING or
- * INITIALIZING is held ({@link ProxyEffect#HOLD}), never run before {@code /init} succeeded: it
- * runs when the container is initialised ({@link ProxyEffect#RUN_HELD}). If the container does not
- * start, everything held goes back to the group unrun ({@link ProxyEffect#RELEASE_QUEUED}); if
- * {@code /init} fails, the first held activation is completed with the init error ({@link
+ * ({@link #begin}), so the join and the first fetch overlap the container's create, start and
+ * {@code /init} instead of following them. An activation pulled while STARTING or INITIALIZING is
+ * held ({@link ProxyEffect#HOLD}), never run before {@code /init} succeeded: it runs when the
+ * container is initialised ({@link ProxyEffect#RUN_HELD}). If the container does not start,
+ * everything held goes back to the group unrun ({@link ProxyEffect#RELEASE_QUEUED}); if {@code
+ * /init} fails, the first held activation is completed with the init error ({@link
  * ProxyEffect#FAIL_FIRST_HELD}, as OpenWhisk does) and the others go back unrun; if the container
  * is retired meanwhile, they all go back.
  *
