@@ -108,8 +108,9 @@ class PartitionedStoreIT {
               });
       log.info(
           "controller 1 holds and answers controller 0's record {} ms after controller 0 was told"
-              + " to stop",
-          (System.nanoTime() - stopped) / 1_000_000);
+              + " to stop; statuses meanwhile: {}",
+          (System.nanoTime() - stopped) / 1_000_000,
+          seen);
       assertThat(seen).as("never a false 404 while the topic changes hands").doesNotContain(404);
       stopping.get(90, TimeUnit.SECONDS);
       stopper.shutdown();
