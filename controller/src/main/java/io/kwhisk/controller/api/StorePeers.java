@@ -10,9 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -38,11 +40,17 @@ public final class StorePeers {
   private final Http http;
   private final Materializer materializer;
   private final StoreMembership membership;
+  private final ConnectionPoolSettings pool;
+  private final LoggingAdapter log;
 
   public StorePeers(ClassicActorSystemProvider system, StoreMembership membership) {
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.membership = membership;
+    // No retries: the pool would retry a refused connection (a peer stopping) with exponential
+    // back-off for seconds; a read answers 503 at once instead and its caller tries again.
+    this.pool = ConnectionPoolSettings.create(system.classicSystem()).withMaxRetries(0);
+    this.log = system.classicSystem().log();
   }
 
   StoreMembership membership() {
@@ -86,7 +94,7 @@ public final class StorePeers {
         HttpRequest.GET(peer + pathAndQuery).addHeader(HttpHeader.parse(LOCAL_HEADER, "true"));
     if (authorization.isPresent())
       request = request.addHeader(HttpHeader.parse("Authorization", authorization.get()));
-    return http.singleRequest(request)
+    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, log)
         .thenCompose(
             response ->
                 response
