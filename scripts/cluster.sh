@@ -97,6 +97,7 @@ up() {
   for c in "${CONTROLLERS[@]}"; do
     docker run -d --name "kwhisk-controller-$c" --hostname "controller-$c" --network "$NET" --label "$LABEL" \
       --stop-timeout 70 -e KWHISK_CONTROLLER_ID="$c" -e KWHISK_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" \
+      -e KWHISK_CONTROLLER_ADVERTISED_URL="http://controller-$c:3233" \
       -e KWHISK_CONTROLLER_THROTTLE_CONTROLLERS="${#CONTROLLERS[@]}" \
       -e KWHISK_CONTROLLER_REPLICATION_FACTOR=3 -e JAVA_TOOL_OPTIONS="-Xmx768m -XX:+ExitOnOutOfMemoryError" \
       "kwhisk/controller:$TAG" >/dev/null

@@ -6,12 +6,17 @@ import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.metrics.JvmMeters;
 import io.kwhisk.controller.activation.ActivationStore;
+import io.kwhisk.controller.activation.ActivationStoreSettings;
 import io.kwhisk.controller.activation.ActivationsFollower;
 import io.kwhisk.controller.activation.DeadLetters;
 import io.kwhisk.controller.activation.QueueDrain;
+import io.kwhisk.controller.activation.StoreGroup;
+import io.kwhisk.controller.activation.StoreMembership;
+import io.kwhisk.controller.activation.StoreOwners;
 import io.kwhisk.controller.api.ActionsApi;
 import io.kwhisk.controller.api.ActivationsApi;
 import io.kwhisk.controller.api.ApiRoutes;
+import io.kwhisk.controller.api.StorePeers;
 import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.api.packages.PackagesApi;
 import io.kwhisk.controller.api.server.Listeners;
@@ -42,6 +47,9 @@ import io.kwhisk.controller.throttle.KafkaLagSource;
 import io.kwhisk.controller.throttle.LagRefresher;
 import io.kwhisk.controller.trigger.AlarmClock;
 import io.kwhisk.controller.trigger.FireRate;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
@@ -94,6 +102,7 @@ final class ControllerStartup {
   private Admission admission;
   private Waiters waiters;
   private QueueDrain queueDrain;
+  private StoreMembership membership;
 
   ControllerStartup(
       ControllerConfig config, ControllerMetrics metrics, Deque<AutoCloseable> resources) {
@@ -147,10 +156,55 @@ final class ControllerStartup {
     // Pushed before its writers (the followers) and readers (the API): closed after them.
     activationStore = push(config.activationStore().open());
     metrics.activationStore(activationStore::stored, activationStore::dropped);
+    if (config.activationStore().partitioned()) {
+      // The other controllers' records stay with them; the group that adopts the topics of those
+      // gone joins once the API is bound (its URL goes with it), see storeGroup.
+      membership = new StoreMembership(config.id());
+      return;
+    }
     push(
         new ActivationsFollower(config.kafka(), name + "-activations", config.id(), activationStore)
             .watchedBy(readers, "activations")
             .start());
+  }
+
+  /**
+   * Partitioned store: joins the group of the controllers' stores, with the URL the others forward
+   * reads to. Pushed after the API's binding, so it is closed first: the others adopt this
+   * controller's completions topic while its API drains.
+   */
+  private void storeGroup(ServerBinding binding) {
+    if (membership == null) return;
+    URI url =
+        config
+            .activationStore()
+            .advertisedUrl()
+            .orElseGet(() -> advertised(binding.localAddress().getPort()));
+    push(
+        new StoreGroup(
+                config.kafka(),
+                name + "-store-group",
+                new StoreOwners.Member(config.id(), url.toString()),
+                activationStore,
+                membership)
+            .watchedBy(readers, "store-group")
+            .start());
+    log.info(
+        "controller {} keeps its own activation records, peers reach it at {}", config.id(), url);
+  }
+
+  /** The API's address when none is advertised: its bind host (this host's name for any). */
+  private URI advertised(int port) {
+    String host = config.host();
+    try {
+      if (InetAddress.getByName(host).isAnyLocalAddress())
+        host = InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      log.warn("cannot resolve {}: set {}", host, ActivationStoreSettings.ADVERTISED_URL);
+    }
+    if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+    return URI.create(
+        (config.server().tls().isPresent() ? "https" : "http") + "://" + host + ":" + port);
   }
 
   private void scheduler() throws Exception {
@@ -324,7 +378,8 @@ final class ControllerStartup {
         new ApiRoutes(
             auth,
             actions,
-            new ActivationsApi(activationStore),
+            new ActivationsApi(
+                activationStore, membership == null ? null : new StorePeers(system, membership)),
             packages,
             triggers,
             rules,
@@ -364,6 +419,7 @@ final class ControllerStartup {
         binding.localAddress(),
         config.server().tls().isPresent() ? "HTTPS" : "HTTP",
         metricsBinding == null ? "" : ", /metrics on " + metricsBinding.localAddress());
+    storeGroup(binding);
     return new Controller(config, resources, auth, store, binding, view, group, activationStore);
   }
 

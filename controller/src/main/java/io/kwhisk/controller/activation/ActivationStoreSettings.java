@@ -4,17 +4,23 @@ import static io.kwhisk.common.config.ConfigChecks.requirePositive;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a controller keeps activation records (keys {@code kwhisk.controller.activation-*}), checked
  * here: an invalid value fails the start with a {@link ConfigException} naming its key.
  *
- * @param kind {@code rocksdb} (default): on disk at {@code path}, durable across restarts; {@code
- *     memory}: the last {@code memorySize} records on the heap, lost on restart (tests, embedding)
+ * @param kind {@code rocksdb} (default): on disk at {@code path}, durable across restarts, every
+ *     controller's records in every controller's store; {@code partitioned}: the same store, each
+ *     controller keeping only the records of the completions topics it owns ({@link StoreOwners}),
+ *     reads of the others' forwarded to them; {@code memory}: the last {@code memorySize} records
+ *     on the heap, lost on restart (tests, embedding)
  * @param path the RocksDB directory, one per controller id ({@code <data-dir>/activations-<id>} by
  *     default)
  * @param retention how long a record stays readable after it ended (24 h by default); also the
@@ -24,6 +30,9 @@ import java.util.Objects;
  * @param cacheBytes RocksDB's block cache, which also holds the write buffers (memtables): the
  *     store's native memory stays within about this
  * @param writeBufferBytes RocksDB's memtable size; two of them at most, charged to the cache
+ * @param advertisedUrl the base URL other controllers reach this one's API at, which they forward
+ *     reads to in the partitioned mode ({@code http://host:port}, no path); empty: derived from the
+ *     API's bind host and port once it is bound
  */
 public record ActivationStoreSettings(
     Kind kind,
@@ -31,7 +40,8 @@ public record ActivationStoreSettings(
     Duration retention,
     int memorySize,
     long cacheBytes,
-    long writeBufferBytes) {
+    long writeBufferBytes,
+    Optional<URI> advertisedUrl) {
 
   public static final String KIND = "kwhisk.controller.activation-store";
   public static final String DATA_DIR = "kwhisk.controller.data-dir";
@@ -40,6 +50,7 @@ public record ActivationStoreSettings(
   public static final String MEMORY_SIZE = "kwhisk.controller.activation-store-size";
   public static final String CACHE_MB = "kwhisk.controller.activation-store-cache-mb";
   public static final String WRITE_BUFFER_MB = "kwhisk.controller.activation-store-write-buffer-mb";
+  public static final String ADVERTISED_URL = "kwhisk.controller.advertised-url";
 
   /** The controller's data directory unless configured: relative to the working directory. */
   public static final String DEFAULT_DATA_DIR = ".kwhisk/controller";
@@ -49,12 +60,17 @@ public record ActivationStoreSettings(
   /** Where records are kept. */
   public enum Kind {
     ROCKSDB,
+    PARTITIONED,
     MEMORY
   }
 
+  private static final String KINDS = "must be rocksdb, partitioned or memory";
+
   public ActivationStoreSettings {
-    if (kind == null) throw new ConfigException(KIND, "must be rocksdb or memory");
-    if (kind == Kind.ROCKSDB && path == null) throw new ConfigException(PATH, "must not be empty");
+    if (kind == null) throw new ConfigException(KIND, KINDS);
+    if (kind != Kind.MEMORY && path == null) throw new ConfigException(PATH, "must not be empty");
+    Objects.requireNonNull(advertisedUrl, "advertisedUrl should not be null");
+    advertisedUrl.ifPresent(ActivationStoreSettings::checkUrl);
     requirePositive(RETENTION, retention);
     if (retention.toMillis() < 1000)
       throw new ConfigException(RETENTION, "must be at least 1s, got " + retention);
@@ -102,13 +118,19 @@ public record ActivationStoreSettings(
         source.duration(RETENTION, Duration.ofHours(24)),
         source.integer(MEMORY_SIZE, 10_000),
         source.longValue(CACHE_MB, 32) * MB,
-        source.longValue(WRITE_BUFFER_MB, 8) * MB);
+        source.longValue(WRITE_BUFFER_MB, 8) * MB,
+        advertisedUrl(source.string(ADVERTISED_URL, "")));
   }
 
   /** An in-memory store of {@code size} records (tests). */
   public static ActivationStoreSettings memory(int size) {
     return new ActivationStoreSettings(
-        Kind.MEMORY, null, Duration.ofHours(24), size, 32 * MB, 8 * MB);
+        Kind.MEMORY, null, Duration.ofHours(24), size, 32 * MB, 8 * MB, Optional.empty());
+  }
+
+  /** True when each controller keeps only its own records and forwards the other reads. */
+  public boolean partitioned() {
+    return kind == Kind.PARTITIONED;
   }
 
   /** Opens the store these settings describe. */
@@ -122,7 +144,27 @@ public record ActivationStoreSettings(
     try {
       return Kind.valueOf(Objects.requireNonNull(value).trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(KIND, "must be rocksdb or memory, got " + value);
+      throw new ConfigException(KIND, KINDS + ", got " + value);
     }
+  }
+
+  private static Optional<URI> advertisedUrl(String value) {
+    if (value.isBlank()) return Optional.empty();
+    try {
+      String trimmed = value.trim();
+      return Optional.of(
+          new URI(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed));
+    } catch (URISyntaxException e) {
+      throw new ConfigException(ADVERTISED_URL, "is not a URL: " + e.getMessage());
+    }
+  }
+
+  private static void checkUrl(URI url) {
+    if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()))
+      throw new ConfigException(ADVERTISED_URL, "must start with http:// or https://, got " + url);
+    if (url.getHost() == null)
+      throw new ConfigException(ADVERTISED_URL, "must name a host, got " + url);
+    if (url.getRawPath() != null && !url.getRawPath().isEmpty())
+      throw new ConfigException(ADVERTISED_URL, "must have no path, got " + url);
   }
 }

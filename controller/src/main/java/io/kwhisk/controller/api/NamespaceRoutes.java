@@ -118,22 +118,45 @@ final class NamespaceRoutes extends ApiDirectives {
         pathPrefix(
             "activations",
             () ->
-                concat(
-                    pathEndOrSingleSlash(
-                        () ->
-                            get(() -> parameterMap(q -> respond(() -> activations.list(who, q))))),
-                    pathPrefix(
-                        PathMatchers.segment(),
-                        id ->
-                            concat(
-                                pathEndOrSingleSlash(
-                                    () -> get(() -> respond(() -> activations.get(who, id)))),
-                                path(
-                                    "result",
-                                    () -> get(() -> respond(() -> activations.result(who, id)))),
-                                path(
-                                    "logs",
-                                    () -> get(() -> respond(() -> activations.logs(who, id)))))))),
+                storeRead(
+                    read ->
+                        concat(
+                            pathEndOrSingleSlash(
+                                () ->
+                                    get(
+                                        () ->
+                                            parameterMap(
+                                                q ->
+                                                    respond(
+                                                        () -> activations.list(who, q, read))))),
+                            pathPrefix(
+                                PathMatchers.segment(),
+                                id ->
+                                    concat(
+                                        pathEndOrSingleSlash(
+                                            () ->
+                                                get(
+                                                    () ->
+                                                        respond(
+                                                            () -> activations.get(who, id, read)))),
+                                        path(
+                                            "result",
+                                            () ->
+                                                get(
+                                                    () ->
+                                                        respond(
+                                                            () ->
+                                                                activations.result(
+                                                                    who, id, read)))),
+                                        path(
+                                            "logs",
+                                            () ->
+                                                get(
+                                                    () ->
+                                                        respond(
+                                                            () ->
+                                                                activations.logs(
+                                                                    who, id, read))))))))),
         pathPrefix(
             "triggers",
             () ->
@@ -275,5 +298,25 @@ final class NamespaceRoutes extends ApiDirectives {
                         parameterMap(
                             q -> withBody(body -> actions.invoke(who, fqn, q, body, tid))))),
         complete(Responses.fromFailure(ApiError.forbidden())));
+  }
+
+  /**
+   * What an activations read needs to be forwarded: whether it came from a peer ({@link
+   * StorePeers#LOCAL_HEADER}), the caller's credentials, and its path.
+   */
+  private Route storeRead(java.util.function.Function<ActivationsApi.Read, Route> inner) {
+    return optionalHeaderValueByName(
+        StorePeers.LOCAL_HEADER,
+        local ->
+            optionalHeaderValueByName(
+                "Authorization",
+                credentials ->
+                    extractUri(
+                        uri ->
+                            inner.apply(
+                                new ActivationsApi.Read(
+                                    local.map("true"::equalsIgnoreCase).orElse(false),
+                                    credentials,
+                                    uri.path())))));
   }
 }

@@ -48,7 +48,8 @@ public final class ActivationStoreBenchmark {
             Duration.ofHours(24),
             1,
             cacheMb << 20,
-            bufferMb << 20);
+            bufferMb << 20,
+            java.util.Optional.empty());
     AtomicLong written = new AtomicLong();
     long[] latencies = new long[1 << 22];
     AtomicLong reads = new AtomicLong();

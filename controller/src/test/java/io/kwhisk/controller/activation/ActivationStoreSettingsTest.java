@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kwhisk.common.config.ConfigException;
 import io.kwhisk.common.config.ConfigSource;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,6 +47,39 @@ class ActivationStoreSettingsTest {
         .hasMessageContaining(ActivationStoreSettings.WRITE_BUFFER_MB);
     assertThatThrownBy(() -> from(ActivationStoreSettings.MEMORY_SIZE, "0"))
         .hasMessageContaining(ActivationStoreSettings.MEMORY_SIZE);
+  }
+
+  @Test
+  void thePartitionedKindKeepsRecordsInRocksDbAndAdvertisesTheApiUrlGiven() {
+    ActivationStoreSettings s =
+        ActivationStoreSettings.from(
+            ConfigSource.of(
+                Map.of(
+                    ActivationStoreSettings.KIND, "partitioned",
+                    ActivationStoreSettings.ADVERTISED_URL, "http://controller-1.kwhisk:3233/")),
+            1);
+    assertThat(s.partitioned()).isTrue();
+    assertThat(s.path().getFileName()).hasToString("activations-1");
+    assertThat(s.advertisedUrl()).contains(URI.create("http://controller-1.kwhisk:3233"));
+    assertThat(from(ActivationStoreSettings.KIND, "rocksdb").partitioned()).isFalse();
+    assertThat(from(ActivationStoreSettings.KIND, "rocksdb").advertisedUrl()).isEmpty();
+  }
+
+  @Test
+  void anUnknownKindOrABadAdvertisedUrlIsRefusedWithWhatIsAccepted() {
+    assertThatThrownBy(() -> from(ActivationStoreSettings.KIND, "sharded"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActivationStoreSettings.KIND)
+        .hasMessageContaining("rocksdb, partitioned or memory")
+        .hasMessageContaining("sharded");
+    assertThatThrownBy(() -> from(ActivationStoreSettings.ADVERTISED_URL, "controller-1:3233"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActivationStoreSettings.ADVERTISED_URL);
+    assertThatThrownBy(() -> from(ActivationStoreSettings.ADVERTISED_URL, "http://c:1/api"))
+        .hasMessageContaining(ActivationStoreSettings.ADVERTISED_URL)
+        .hasMessageContaining("no path");
+    assertThatThrownBy(() -> from(ActivationStoreSettings.ADVERTISED_URL, "http://c :1"))
+        .hasMessageContaining(ActivationStoreSettings.ADVERTISED_URL);
   }
 
   @Test

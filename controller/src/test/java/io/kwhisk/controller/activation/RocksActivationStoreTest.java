@@ -51,7 +51,8 @@ class RocksActivationStoreTest {
         retention,
         10,
         8L << 20,
-        2L << 20);
+        2L << 20,
+        java.util.Optional.empty());
   }
 
   /** A record that started at {@code start} and ended a millisecond later. */

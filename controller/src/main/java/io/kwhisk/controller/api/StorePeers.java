@@ -1,0 +1,111 @@
+package io.kwhisk.controller.api;
+
+import io.kwhisk.controller.activation.StoreMembership;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * Asks the other members of the partitioned activation store for what this controller's store does
+ * not hold, all at once, over HTTP (Pekko's client, on the API's actor system). Every request
+ * carries {@link #LOCAL_HEADER}, so a peer answers from its own store and never forwards again, and
+ * the caller's {@code Authorization}, so the peer checks the same namespace. A peer that does not
+ * answer within {@link #TIMEOUT} counts as unavailable (status 0), never as "not found".
+ */
+public final class StorePeers {
+  /** A read that must be answered from the receiving controller's own store. */
+  public static final String LOCAL_HEADER = "X-Kwhisk-Store-Local";
+
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** One peer's answer: its HTTP status (0 when it failed or timed out) and body. */
+  record Answer(String peer, int status, String body) {
+    boolean ok() {
+      return status == 200;
+    }
+  }
+
+  private final Http http;
+  private final Materializer materializer;
+  private final StoreMembership membership;
+  private final ConnectionPoolSettings pool;
+  private final LoggingAdapter log;
+
+  public StorePeers(ClassicActorSystemProvider system, StoreMembership membership) {
+    this.http = Http.get(system);
+    this.materializer = Materializer.matFromSystem(system);
+    this.membership = membership;
+    // No retries: the pool would retry a refused connection (a peer stopping) with exponential
+    // back-off for seconds; a read answers 503 at once instead and its caller tries again.
+    this.pool = ConnectionPoolSettings.create(system.classicSystem()).withMaxRetries(0);
+    this.log = system.classicSystem().log();
+  }
+
+  StoreMembership membership() {
+    return membership;
+  }
+
+  /** Every peer's answer to {@code GET pathAndQuery}, once all answered or timed out. */
+  CompletionStage<List<Answer>> askAll(String pathAndQuery, Optional<String> authorization) {
+    List<CompletableFuture<Answer>> asked = new ArrayList<>();
+    for (String peer : membership.peers()) asked.add(ask(peer, pathAndQuery, authorization));
+    return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+        .thenApply(done -> asked.stream().map(CompletableFuture::join).toList());
+  }
+
+  /**
+   * The first 200 among the peers' answers to {@code GET pathAndQuery} as soon as it arrives, else
+   * (all answered) an answer whose status is 404 when every peer said 404, 503 otherwise.
+   */
+  CompletionStage<Answer> first(String pathAndQuery, Optional<String> authorization) {
+    List<String> peers = membership.peers();
+    CompletableFuture<Answer> out = new CompletableFuture<>();
+    if (peers.isEmpty()) return CompletableFuture.completedFuture(new Answer("", 404, ""));
+    AtomicInteger left = new AtomicInteger(peers.size());
+    AtomicInteger unavailable = new AtomicInteger();
+    for (String peer : peers) {
+      ask(peer, pathAndQuery, authorization)
+          .thenAccept(
+              a -> {
+                if (a.ok()) out.complete(a);
+                else if (a.status() != 404) unavailable.incrementAndGet();
+                if (left.decrementAndGet() == 0)
+                  out.complete(new Answer("", unavailable.get() == 0 ? 404 : 503, ""));
+              });
+    }
+    return out;
+  }
+
+  private CompletableFuture<Answer> ask(
+      String peer, String pathAndQuery, Optional<String> authorization) {
+    HttpRequest request =
+        HttpRequest.GET(peer + pathAndQuery).addHeader(HttpHeader.parse(LOCAL_HEADER, "true"));
+    if (authorization.isPresent())
+      request = request.addHeader(HttpHeader.parse("Authorization", authorization.get()));
+    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, log)
+        .thenCompose(
+            response ->
+                response
+                    .entity()
+                    .toStrict(TIMEOUT.toMillis(), materializer)
+                    .thenApply(
+                        strict ->
+                            new Answer(
+                                peer, response.status().intValue(), strict.getData().utf8String())))
+        .toCompletableFuture()
+        .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(e -> new Answer(peer, 0, e.toString()));
+  }
+}
