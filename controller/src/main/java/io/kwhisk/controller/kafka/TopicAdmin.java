@@ -125,9 +125,7 @@ public final class TopicAdmin implements AutoCloseable {
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     for (NewTopic topic : topics) {
       try {
-        ignoreExists(admin.createTopics(List.of(topic)).all().toCompletionStage())
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        ensure(topic).toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         throw new IllegalStateException(
             "cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());
@@ -153,9 +151,7 @@ public final class TopicAdmin implements AutoCloseable {
   /** Creates the compacted entities topic if missing (the admin command needs no other); blocks. */
   public void ensureEntitiesTopic() throws InterruptedException, TimeoutException {
     try {
-      ignoreExists(admin.createTopics(List.of(entitiesTopic())).all().toCompletionStage())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
+      ensure(entitiesTopic()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "cannot create topic " + Topics.ENTITIES + ": " + e.getCause(), e.getCause());
@@ -188,8 +184,7 @@ public final class TopicAdmin implements AutoCloseable {
 
   /** Creates {@code topic} with one partition if it does not exist. */
   public CompletionStage<Void> ensureTopic(String topic) {
-    return ignoreExists(
-        admin.createTopics(List.of(replication.newTopic(topic, 1))).all().toCompletionStage());
+    return ensure(replication.newTopic(topic, 1));
   }
 
   /**
@@ -197,11 +192,7 @@ public final class TopicAdmin implements AutoCloseable {
    * kept as is).
    */
   public CompletionStage<Void> ensureTopic(String topic, int partitions) {
-    return ignoreExists(
-        admin
-            .createTopics(List.of(replication.newTopic(topic, partitions)))
-            .all()
-            .toCompletionStage());
+    return ensure(replication.newTopic(topic, partitions));
   }
 
   /**
@@ -259,7 +250,7 @@ public final class TopicAdmin implements AutoCloseable {
                     "share group {}: state not created with its topic (its first member waits one"
                         + " heartbeat longer): {}",
                     group,
-                    t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+                    unwrap(t));
               }
               return null;
             });
@@ -304,8 +295,7 @@ public final class TopicAdmin implements AutoCloseable {
         .toCompletionStage()
         .handle(
             (v, t) -> {
-              Throwable cause =
-                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+              Throwable cause = unwrap(t);
               if (cause == null || cause instanceof UnknownTopicOrPartitionException) return null;
               throw new CompletionException(cause);
             });
@@ -355,22 +345,21 @@ public final class TopicAdmin implements AutoCloseable {
         .toCompletionStage()
         .handle(
             (v, t) -> {
-              Throwable cause =
-                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+              Throwable cause = unwrap(t);
               if (cause == null) return true;
               if (cause instanceof TopicExistsException) return false;
               throw new CompletionException(cause);
             });
   }
 
-  private static CompletionStage<Void> ignoreExists(CompletionStage<Void> stage) {
-    return stage.handle(
-        (v, t) -> {
-          Throwable cause =
-              t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-          if (cause == null || cause instanceof TopicExistsException) return null;
-          throw new CompletionException(cause);
-        });
+  /** Creates {@code topic} if it does not exist (one that does is kept as is). */
+  private CompletionStage<Void> ensure(NewTopic topic) {
+    return createIfMissing(topic).thenApply(created -> null);
+  }
+
+  /** The failure a {@link CompletionStage} reports, without its {@link CompletionException}. */
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   @Override
