@@ -94,7 +94,9 @@ public final class PrewarmingRuntime implements ContainerRuntime {
   /**
    * A stock container when one fits, else a new one. A stock container is checked first (one engine
    * inspect): one that died while waiting is removed and the start creates a new container, so an
-   * action never initialises a dead container.
+   * action never initialises a dead container. Its replacement is asked of the engine only once the
+   * check answered: the check is on the cold start's path (it comes before {@code /init}), and a
+   * creation sent at the same moment competes with it at the engine.
    */
   @Override
   public CompletionStage<RunningContainer> start(ContainerSpec spec) {
@@ -102,11 +104,16 @@ public final class PrewarmingRuntime implements ContainerRuntime {
     Deque<RunningContainer> q = stock.get(key);
     RunningContainer c = q == null ? null : q.poll();
     if (c == null) return delegate.start(spec);
-    replenish(key);
     return delegate
         .awaitStopped(c.id(), Duration.ZERO)
         .handle((status, e) -> e == null && status.running())
-        .thenCompose(alive -> alive ? taken(c, spec) : replaced(c, spec));
+        .thenCompose(
+            alive -> {
+              CompletionStage<RunningContainer> started =
+                  alive ? taken(c, spec) : replaced(c, spec);
+              replenish(key);
+              return started;
+            });
   }
 
   private CompletionStage<RunningContainer> taken(RunningContainer c, ContainerSpec spec) {

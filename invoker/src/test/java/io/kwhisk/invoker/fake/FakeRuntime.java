@@ -24,6 +24,9 @@ public final class FakeRuntime implements ContainerRuntime {
   /** What {@link #awaitStopped} answers: by default a container that still runs. */
   public volatile ContainerStatus status = new ContainerStatus(true, false, false, -1);
 
+  /** When set, what every {@link #awaitStopped} answers instead: the test completes it by hand. */
+  public volatile CompletableFuture<ContainerStatus> statusAnswer;
+
   /** When set, what every start answers: the test completes it by hand. */
   public volatile CompletableFuture<RunningContainer> startAnswer;
 
@@ -55,6 +58,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<ContainerStatus> awaitStopped(String containerId, Duration wait) {
+    if (statusAnswer != null) return statusAnswer;
     return CompletableFuture.completedFuture(status);
   }
 

@@ -9,6 +9,7 @@ import io.kwhisk.invoker.fake.FakeRuntime;
 import io.kwhisk.invoker.metrics.InvokerMetrics;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,6 +51,24 @@ class PrewarmingRuntimeTest {
         .containsExactly("kwhisk9_x_prewarm_1", "kwhisk9_x_prewarm_2");
     assertThat(runtime.ready(NODE, 256)).as("replenished").isEqualTo(1);
     assertThat(metrics.registry().get(InvokerMetrics.PREWARM_USED).counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void theReplacementIsAskedOfTheEngineOnlyOnceTheTakenContainerWasChecked() throws Exception {
+    PrewarmingRuntime runtime =
+        new PrewarmingRuntime(
+            docker, List.of(new PrewarmingRuntime.Stock(NODE, 256, 1)), metrics, "kwhisk9_x");
+    docker.statusAnswer = new CompletableFuture<>();
+    var taken = runtime.start(spec("a", NODE, 256)).toCompletableFuture();
+    assertThat(docker.started)
+        .as("no creation competes with the check on the cold start's path")
+        .extracting(ContainerSpec::name)
+        .containsExactly("kwhisk9_x_prewarm_1");
+    docker.statusAnswer.complete(new ContainerStatus(true, false, false, -1));
+    assertThat(taken.get().name()).isEqualTo("kwhisk9_x_prewarm_1");
+    assertThat(docker.started)
+        .extracting(ContainerSpec::name)
+        .containsExactly("kwhisk9_x_prewarm_1", "kwhisk9_x_prewarm_2");
   }
 
   @Test
