@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -172,12 +173,21 @@ public final class ControllerDouble implements AutoCloseable {
         .all()
         .get(30, TimeUnit.SECONDS);
     // As the controller's TopicAdmin.provisionAction: the group's share state created with its
-    // topic, so the first member gets the partition in the answer to its first heartbeat.
-    admin
-        .alterShareGroupOffsets(
-            Topics.actionGroup(action.fqn()), Map.of(new TopicPartition(topic, 0), 0L))
-        .all()
-        .get(30, TimeUnit.SECONDS);
+    // topic, so the first member gets the partition in the answer to its first heartbeat. On a busy
+    // machine the broker may not know the new partition yet (UnknownTopicOrPartition): try again.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptionsMatching(e -> e.getCause() instanceof UnknownTopicOrPartitionException)
+        .until(
+            () -> {
+              admin
+                  .alterShareGroupOffsets(
+                      Topics.actionGroup(action.fqn()), Map.of(new TopicPartition(topic, 0), 0L))
+                  .all()
+                  .get(30, TimeUnit.SECONDS);
+              return true;
+            });
     return action;
   }
 
