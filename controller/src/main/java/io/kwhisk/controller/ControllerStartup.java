@@ -420,7 +420,8 @@ final class ControllerStartup {
         config.server().tls().isPresent() ? "HTTPS" : "HTTP",
         metricsBinding == null ? "" : ", /metrics on " + metricsBinding.localAddress());
     storeGroup(binding);
-    return new Controller(config, resources, auth, store, binding, view, group, activationStore);
+    return new Controller(
+        config, resources, auth, store, binding, view, group, activationStore, membership);
   }
 
   private <T extends AutoCloseable> T push(T resource) {

@@ -9,9 +9,11 @@ import io.kwhisk.controller.kafka.ReaderHealth;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -181,6 +183,10 @@ public final class StoreGroup implements AutoCloseable {
           log.info("the activation store adopts {} from offset {} (end {})", tp, start, end);
         }
       }
+      Set<String> keeps = new HashSet<>();
+      keeps.add(own);
+      assigned.forEach(tp -> keeps.add(tp.topic()));
+      membership.kept(keeps);
       membership.copying(!copying.isEmpty());
     }
 

@@ -86,7 +86,16 @@ public final class ActivationsApi {
     long since = ActivationsApi.timestamp("since", query.get("since"), Long.MIN_VALUE);
     long upto = ActivationsApi.timestamp("upto", query.get("upto"), Long.MAX_VALUE);
     boolean count = "true".equalsIgnoreCase(query.get("count"));
-    long n = count ? store.count(who.namespace(), name, since, upto) : 0;
+    // A store still copying an adopted topic would list or count it short: 503, as for a GET.
+    if (peers != null && peers.membership().copying()) return done(unavailable());
+    // Each member counts the topics it keeps now: an adopter's copies of a topic it gave back
+    // are the owner's to count (listed twice, they are merged once below).
+    long n =
+        !count
+            ? 0
+            : peers == null
+                ? store.count(who.namespace(), name, since, upto)
+                : store.count(who.namespace(), name, since, upto, peers.membership()::keeps);
     List<ActivationRecord> local =
         count
             ? List.of()
