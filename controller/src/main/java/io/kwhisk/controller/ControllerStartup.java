@@ -186,7 +186,8 @@ final class ControllerStartup {
                 name + "-store-group",
                 new StoreOwners.Member(config.id(), url.toString()),
                 activationStore,
-                membership)
+                membership,
+                config.activationStore().sessionTimeout())
             .watchedBy(readers, "store-group")
             .start());
     log.info(

@@ -66,7 +66,8 @@ class PeerAnswersIT {
                     "stand-in-peer",
                     new StoreOwners.Member(1, "http://127.0.0.1:" + peer.getAddress().getPort()),
                     new MemoryActivationStore(100),
-                    new StoreMembership(1))
+                    new StoreMembership(1),
+                    Duration.ofSeconds(10))
                 .start()) {
       String unknown = ACTIVATIONS + "/" + ActivationIds.next();
       // The controller forwards to the stand-in once both are members and nobody copies.

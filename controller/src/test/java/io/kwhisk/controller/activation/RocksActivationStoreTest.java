@@ -53,7 +53,8 @@ class RocksActivationStoreTest {
         10,
         8L << 20,
         2L << 20,
-        java.util.Optional.empty());
+        java.util.Optional.empty(),
+        Duration.ofSeconds(10));
   }
 
   /** A record that started at {@code start} and ended a millisecond later. */
