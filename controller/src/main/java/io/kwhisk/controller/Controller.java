@@ -1,6 +1,7 @@
 package io.kwhisk.controller;
 
 import io.kwhisk.controller.activation.ActivationStore;
+import io.kwhisk.controller.activation.StoreMembership;
 import io.kwhisk.controller.auth.Authenticator;
 import io.kwhisk.controller.auth.Credentials;
 import io.kwhisk.controller.entity.EntityStore;
@@ -35,6 +36,7 @@ public final class Controller implements AutoCloseable {
   private final AtomicReference<SchedulerView> view;
   private final SchedulingGroup group;
   private final ActivationStore activations;
+  private final StoreMembership membership;
 
   Controller(
       ControllerConfig config,
@@ -44,8 +46,10 @@ public final class Controller implements AutoCloseable {
       ServerBinding binding,
       AtomicReference<SchedulerView> view,
       SchedulingGroup group,
-      ActivationStore activations) {
+      ActivationStore activations,
+      StoreMembership membership) {
     this.config = config;
+    this.membership = membership;
     this.activations = activations;
     this.view = view;
     this.group = group;
@@ -92,6 +96,14 @@ public final class Controller implements AutoCloseable {
   /** The activation records this controller answers from (tests read its counts). */
   public ActivationStore activations() {
     return activations;
+  }
+
+  /**
+   * This controller's view of the partitioned store's group (tests wait on it); empty in the other
+   * modes.
+   */
+  public Optional<StoreMembership> storeMembership() {
+    return Optional.ofNullable(membership);
   }
 
   public ControllerConfig config() {

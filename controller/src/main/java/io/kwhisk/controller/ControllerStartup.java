@@ -186,7 +186,8 @@ final class ControllerStartup {
                 name + "-store-group",
                 new StoreOwners.Member(config.id(), url.toString()),
                 activationStore,
-                membership)
+                membership,
+                config.activationStore().sessionTimeout())
             .watchedBy(readers, "store-group")
             .start());
     log.info(
@@ -420,7 +421,8 @@ final class ControllerStartup {
         config.server().tls().isPresent() ? "HTTPS" : "HTTP",
         metricsBinding == null ? "" : ", /metrics on " + metricsBinding.localAddress());
     storeGroup(binding);
-    return new Controller(config, resources, auth, store, binding, view, group, activationStore);
+    return new Controller(
+        config, resources, auth, store, binding, view, group, activationStore, membership);
   }
 
   private <T extends AutoCloseable> T push(T resource) {

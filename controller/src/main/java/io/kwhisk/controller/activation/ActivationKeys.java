@@ -11,9 +11,11 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@code r ns \0 id} to the completion as written to Kafka: {@code GET}.
- *   <li>{@code n ns \0 name \0 (MAX - start) \0 id} and {@code a ns \0 (MAX - start) \0 id}, empty
- *       values: the list of one action and of the namespace, newest first by one forward scan
- *       ({@code MAX - start} as 8 big-endian bytes).
+ *   <li>{@code n ns \0 name \0 (MAX - start) \0 id} and {@code a ns \0 (MAX - start) \0 id} to the
+ *       completions topic the record was read from (empty when it came from none, as in a store
+ *       written before the topic was kept): the list of one action and of the namespace, newest
+ *       first by one forward scan ({@code MAX - start} as 8 big-endian bytes); the topic lets the
+ *       partitioned store count only the records of the topics a controller keeps now.
  *   <li>{@code e end id} to {@code start ns \0 name}: the records by end time, oldest first, which
  *       retention deletes (with the three keys each names).
  *   <li>{@code o topic \0 partition} to the next offset to read there (8 big-endian bytes).
@@ -28,6 +30,16 @@ final class ActivationKeys {
   static final byte[] EMPTY = new byte[0];
 
   private ActivationKeys() {}
+
+  /** The value of a list key: the topic its record was read from, empty for none. */
+  static byte[] source(String topic) {
+    return topic == null ? EMPTY : utf8(topic);
+  }
+
+  /** The topic a list key's value names, or null for none. */
+  static String sourceOf(byte[] value) {
+    return value.length == 0 ? null : new String(value, StandardCharsets.UTF_8);
+  }
 
   static byte[] record(String namespace, String id) {
     return join(RECORD, utf8(namespace), utf8(id));

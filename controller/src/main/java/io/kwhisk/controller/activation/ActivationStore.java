@@ -4,6 +4,7 @@ import io.kwhisk.common.message.ActivationRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * The activation records a controller answers {@code GET /activations} from, fed by the followers
@@ -41,6 +42,18 @@ public interface ActivationStore extends AutoCloseable {
 
   /** How many records {@link #list} would find without skip and limit. */
   long count(String namespace, String name, long since, long upto);
+
+  /**
+   * As {@link #count(String, String, long, long)}, of the records read from a completions topic
+   * that {@code counted} accepts (a record put without a position always counts). The partitioned
+   * store counts this way only the topics a controller keeps now, so that the copies an adopter
+   * keeps of a topic it gave back are not counted twice. A store that does not note where its
+   * records came from counts them all.
+   */
+  default long count(
+      String namespace, String name, long since, long upto, Predicate<String> counted) {
+    return count(namespace, name, since, upto);
+  }
 
   /**
    * Where reading {@code topic}'s {@code partition} resumes: the position last {@link #put} with

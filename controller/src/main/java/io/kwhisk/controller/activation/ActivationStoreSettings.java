@@ -33,6 +33,11 @@ import java.util.Optional;
  * @param advertisedUrl the base URL other controllers reach this one's API at, which they forward
  *     reads to in the partitioned mode ({@code http://host:port}, no path); empty: derived from the
  *     API's bind host and port once it is bound
+ * @param sessionTimeout the partitioned store's group session timeout: how long after a controller
+ *     dies without leaving the group (SIGKILL, a lost host) the others adopt its completions topic,
+ *     reads of its records answering 503 meanwhile (10 s by default; the broker bounds it by its
+ *     {@code group.min.session.timeout.ms}, 6 s by default, and a member whose heartbeats stall
+ *     longer, a long GC pause, is taken for dead and its topic adopted, then given back)
  */
 public record ActivationStoreSettings(
     Kind kind,
@@ -41,7 +46,8 @@ public record ActivationStoreSettings(
     int memorySize,
     long cacheBytes,
     long writeBufferBytes,
-    Optional<URI> advertisedUrl) {
+    Optional<URI> advertisedUrl,
+    Duration sessionTimeout) {
 
   public static final String KIND = "kwhisk.controller.activation-store";
   public static final String DATA_DIR = "kwhisk.controller.data-dir";
@@ -51,6 +57,7 @@ public record ActivationStoreSettings(
   public static final String CACHE_MB = "kwhisk.controller.activation-store-cache-mb";
   public static final String WRITE_BUFFER_MB = "kwhisk.controller.activation-store-write-buffer-mb";
   public static final String ADVERTISED_URL = "kwhisk.controller.advertised-url";
+  public static final String SESSION_TIMEOUT = "kwhisk.controller.activation-store-session-timeout";
 
   /** The controller's data directory unless configured: relative to the working directory. */
   public static final String DEFAULT_DATA_DIR = ".kwhisk/controller";
@@ -72,6 +79,9 @@ public record ActivationStoreSettings(
     Objects.requireNonNull(advertisedUrl, "advertisedUrl should not be null");
     advertisedUrl.ifPresent(ActivationStoreSettings::checkUrl);
     requirePositive(RETENTION, retention);
+    requirePositive(SESSION_TIMEOUT, sessionTimeout);
+    if (sessionTimeout.toMillis() < 1000)
+      throw new ConfigException(SESSION_TIMEOUT, "must be at least 1s, got " + sessionTimeout);
     if (retention.toMillis() < 1000)
       throw new ConfigException(RETENTION, "must be at least 1s, got " + retention);
     if (memorySize < 1)
@@ -119,13 +129,21 @@ public record ActivationStoreSettings(
         source.integer(MEMORY_SIZE, 10_000),
         source.longValue(CACHE_MB, 32) * MB,
         source.longValue(WRITE_BUFFER_MB, 8) * MB,
-        advertisedUrl(source.string(ADVERTISED_URL, "")));
+        advertisedUrl(source.string(ADVERTISED_URL, "")),
+        source.duration(SESSION_TIMEOUT, Duration.ofSeconds(10)));
   }
 
   /** An in-memory store of {@code size} records (tests). */
   public static ActivationStoreSettings memory(int size) {
     return new ActivationStoreSettings(
-        Kind.MEMORY, null, Duration.ofHours(24), size, 32 * MB, 8 * MB, Optional.empty());
+        Kind.MEMORY,
+        null,
+        Duration.ofHours(24),
+        size,
+        32 * MB,
+        8 * MB,
+        Optional.empty(),
+        Duration.ofSeconds(10));
   }
 
   /** True when each controller keeps only its own records and forwards the other reads. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -133,18 +134,19 @@ public final class RocksActivationStore implements ActivationStore {
             byte[] value = message != null ? message : Json.encode(syntheticCompletion(record));
             batch.put(key, value);
             long start = record.start();
+            byte[] source = ActivationKeys.source(position == null ? null : position.topic());
             batch.put(
                 ActivationKeys.listKey(
                     ActivationKeys.listPrefix(record.namespace(), record.name()),
                     start,
                     record.activationId()),
-                ActivationKeys.EMPTY);
+                source);
             batch.put(
                 ActivationKeys.listKey(
                     ActivationKeys.listPrefix(record.namespace(), null),
                     start,
                     record.activationId()),
-                ActivationKeys.EMPTY);
+                source);
             batch.put(
                 ActivationKeys.byEnd(record.end(), record.activationId()),
                 ActivationKeys.byEndValue(start, record.namespace(), record.name()));
@@ -202,7 +204,7 @@ public final class RocksActivationStore implements ActivationStore {
           name,
           since,
           upto,
-          (prefix, key) -> {
+          (prefix, key, it) -> {
             if (keys.size() >= (long) skip + limit) return false;
             keys.add(ActivationKeys.record(namespace, ActivationKeys.listId(prefix, key)));
             return true;
@@ -223,11 +225,26 @@ public final class RocksActivationStore implements ActivationStore {
 
   @Override
   public long count(String namespace, String name, long since, long upto) {
+    return count(namespace, name, since, upto, topic -> true);
+  }
+
+  @Override
+  public long count(
+      String namespace, String name, long since, long upto, Predicate<String> counted) {
     open.readLock().lock();
     try {
       ensureOpen();
       long[] n = {0};
-      scan(namespace, name, since, upto, (prefix, key) -> ++n[0] > 0);
+      scan(
+          namespace,
+          name,
+          since,
+          upto,
+          (prefix, key, it) -> {
+            String topic = ActivationKeys.sourceOf(it.value());
+            if (topic == null || counted.test(topic)) n[0]++;
+            return true;
+          });
       return n[0];
     } finally {
       open.readLock().unlock();
@@ -235,8 +252,8 @@ public final class RocksActivationStore implements ActivationStore {
   }
 
   private interface KeyVisitor {
-    /** Returns false to stop the scan. */
-    boolean visit(byte[] prefix, byte[] key);
+    /** Returns false to stop the scan; {@code at} is positioned at {@code key}. */
+    boolean visit(byte[] prefix, byte[] key, RocksIterator at);
   }
 
   /** Visits the list keys of {@code namespace} (or its action {@code name}), newest first. */
@@ -249,7 +266,7 @@ public final class RocksActivationStore implements ActivationStore {
       for (it.seek(ActivationKeys.listFrom(prefix, upto)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (ActivationKeys.listStart(prefix, key) < since) return;
-        if (!visitor.visit(prefix, key)) return;
+        if (!visitor.visit(prefix, key, it)) return;
       }
     }
   }

@@ -9,9 +9,11 @@ import io.kwhisk.controller.kafka.ReaderHealth;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,7 +71,8 @@ public final class StoreGroup implements AutoCloseable {
       String clientId,
       Member self,
       ActivationStore store,
-      StoreMembership membership) {
+      StoreMembership membership,
+      Duration sessionTimeout) {
     this.own = Topics.completedTopic(self.controllerId());
     this.store = store;
     this.membership = membership;
@@ -82,8 +85,11 @@ public final class StoreGroup implements AutoCloseable {
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, StoreAssignor.class.getName());
     props.put(StoreAssignor.CONTEXT, new StoreAssignor.Context(self, membership::members));
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) REDISCOVER.toMillis());
-    props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    // The session timeout is how long a killed controller's topic waits for its adopter.
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+    props.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.min(1_000, sessionTimeout.toMillis() / 3));
     this.consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, clientId);
@@ -181,6 +187,10 @@ public final class StoreGroup implements AutoCloseable {
           log.info("the activation store adopts {} from offset {} (end {})", tp, start, end);
         }
       }
+      Set<String> keeps = new HashSet<>();
+      keeps.add(own);
+      assigned.forEach(tp -> keeps.add(tp.topic()));
+      membership.kept(keeps);
       membership.copying(!copying.isEmpty());
     }
 

@@ -2,6 +2,7 @@ package io.kwhisk.controller.activation;
 
 import io.kwhisk.controller.activation.StoreOwners.Member;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the API needs to know of the partitioned store's group: the peers it forwards reads to, and
@@ -13,6 +14,7 @@ public final class StoreMembership {
   private final int self;
   private volatile List<Member> members = List.of();
   private volatile boolean copying = true;
+  private volatile Set<String> kept = Set.of();
 
   public StoreMembership(int controllerId) {
     this.self = controllerId;
@@ -34,6 +36,18 @@ public final class StoreMembership {
    */
   public boolean copying() {
     return copying;
+  }
+
+  /**
+   * Whether this controller keeps {@code topic} now (its own, or one it adopted in the last
+   * assignment): its store counts only such records, the others' are another member's to count.
+   */
+  public boolean keeps(String topic) {
+    return kept.contains(topic);
+  }
+
+  void kept(Set<String> topics) {
+    this.kept = Set.copyOf(topics);
   }
 
   void members(List<Member> latest) {

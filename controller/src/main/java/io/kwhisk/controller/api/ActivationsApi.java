@@ -9,7 +9,6 @@ import io.kwhisk.controller.activation.ActivationIds;
 import io.kwhisk.controller.activation.ActivationPages;
 import io.kwhisk.controller.activation.ActivationStore;
 import io.kwhisk.controller.auth.Identity;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -86,7 +86,16 @@ public final class ActivationsApi {
     long since = ActivationsApi.timestamp("since", query.get("since"), Long.MIN_VALUE);
     long upto = ActivationsApi.timestamp("upto", query.get("upto"), Long.MAX_VALUE);
     boolean count = "true".equalsIgnoreCase(query.get("count"));
-    long n = count ? store.count(who.namespace(), name, since, upto) : 0;
+    // A store still copying an adopted topic would list or count it short: 503, as for a GET.
+    if (peers != null && peers.membership().copying()) return done(unavailable());
+    // Each member counts the topics it keeps now: an adopter's copies of a topic it gave back
+    // are the owner's to count (listed twice, they are merged once below).
+    long n =
+        !count
+            ? 0
+            : peers == null
+                ? store.count(who.namespace(), name, since, upto)
+                : store.count(who.namespace(), name, since, upto, peers.membership()::keeps);
     List<ActivationRecord> local =
         count
             ? List.of()
@@ -113,8 +122,11 @@ public final class ActivationsApi {
               if (answers.stream().anyMatch(a -> !a.ok())) return unavailable();
               if (count) {
                 long total = n;
-                for (StorePeers.Answer a : answers)
-                  total += parse(a.body()).path("activations").asLong();
+                for (StorePeers.Answer a : answers) {
+                  JsonNode counted = a.json().path("activations");
+                  if (!counted.isIntegralNumber()) return unavailable();
+                  total += counted.asLong();
+                }
                 return Responses.json(200, Json.object().put("activations", total));
               }
               List<List<ActivationPages.Entry<JsonNode>>> pages = new ArrayList<>();
@@ -124,7 +136,11 @@ public final class ActivationsApi {
                     new ActivationPages.Entry<JsonNode>(
                         r.activationId(), r.start(), render(r, docs)));
               pages.add(mine);
-              for (StorePeers.Answer a : answers) pages.add(entries(parse(a.body())));
+              for (StorePeers.Answer a : answers) {
+                Optional<List<ActivationPages.Entry<JsonNode>>> page = entries(a.json());
+                if (page.isEmpty()) return unavailable();
+                pages.add(page.get());
+              }
               ArrayNode out = Json.MAPPER.createArrayNode();
               ActivationPages.merge(pages, skip, limit).forEach(out::add);
               return Responses.json(200, out);
@@ -132,12 +148,22 @@ public final class ActivationsApi {
   }
 
   public CompletionStage<HttpResponse> get(Identity who, String activationId, Read read) {
-    return answer(who, activationId, read, r -> ActionJson.activation(r));
+    return answer(
+        who,
+        activationId,
+        read,
+        r -> ActionJson.activation(r),
+        json -> activationId.equals(json.path("activationId").asText()));
   }
 
   /** The response part of the record: {@code {status, statusCode, success, result}}. */
   public CompletionStage<HttpResponse> result(Identity who, String activationId, Read read) {
-    return answer(who, activationId, read, ActivationRecord::response);
+    return answer(
+        who,
+        activationId,
+        read,
+        ActivationRecord::response,
+        json -> json.path("success").isBoolean());
   }
 
   public CompletionStage<HttpResponse> logs(Identity who, String activationId, Read read) {
@@ -150,7 +176,8 @@ public final class ActivationsApi {
           ArrayNode logs = out.putArray("logs");
           r.logs().forEach(logs::add);
           return out;
-        });
+        },
+        json -> json.path("logs").isArray());
   }
 
   static long timestamp(String name, String value, long fallback) {
@@ -169,10 +196,15 @@ public final class ActivationsApi {
 
   /**
    * The caller's record shown by {@code show}; 400 for an id that is not OpenWhisk's 32 hex
-   * characters, 404 when no store has it, 503 when that is not known yet (partitioned mode).
+   * characters, 404 when no store has it, 503 when that is not known yet (partitioned mode) or a
+   * peer's 200 is not what {@code shown} expects of an answer of {@code show}.
    */
   private CompletionStage<HttpResponse> answer(
-      Identity who, String activationId, Read read, Function<ActivationRecord, Object> show) {
+      Identity who,
+      String activationId,
+      Read read,
+      Function<ActivationRecord, Object> show,
+      Predicate<JsonNode> shown) {
     if (!ActivationIds.isValid(activationId))
       throw ApiError.badRequest("The activation id is not valid.");
     Optional<ActivationRecord> here = store.get(who.namespace(), activationId);
@@ -187,7 +219,7 @@ public final class ActivationsApi {
         .first(read.path(), read.authorization())
         .thenApply(
             a -> {
-              if (a.ok())
+              if (a.ok() && shown.test(a.json()))
                 return HttpResponse.create()
                     .withStatus(200)
                     .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, a.body()));
@@ -207,22 +239,20 @@ public final class ActivationsApi {
             + " of a controller that stopped); try again.");
   }
 
-  private static List<ActivationPages.Entry<JsonNode>> entries(JsonNode page) {
+  /**
+   * A peer's page as entries; empty when it is not a list of activations (a peer answering garbage
+   * is unavailable, never a 500 here).
+   */
+  private static Optional<List<ActivationPages.Entry<JsonNode>>> entries(JsonNode page) {
+    if (!page.isArray()) return Optional.empty();
     List<ActivationPages.Entry<JsonNode>> out = new ArrayList<>();
     for (JsonNode item : page) {
-      out.add(
-          new ActivationPages.Entry<>(
-              item.path("activationId").asText(), item.path("start").asLong(), item));
+      JsonNode id = item.path("activationId");
+      JsonNode start = item.path("start");
+      if (!id.isTextual() || !start.isIntegralNumber()) return Optional.empty();
+      out.add(new ActivationPages.Entry<>(id.asText(), start.asLong(), item));
     }
-    return out;
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("a peer answered with a body that is not JSON", e);
-    }
+    return Optional.of(out);
   }
 
   private static String queryString(Map<String, String> query) {

@@ -1,6 +1,9 @@
 package io.kwhisk.controller.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kwhisk.common.json.Json;
 import io.kwhisk.controller.activation.StoreMembership;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +33,38 @@ public final class StorePeers {
 
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  /** One peer's answer: its HTTP status (0 when it failed or timed out) and body. */
-  record Answer(String peer, int status, String body) {
+  /**
+   * One peer's answer: its HTTP status and body, and the body as JSON. A peer that failed, timed
+   * out, or answered 200 with a body that is not JSON counts as unavailable: status 0 (a peer
+   * answering garbage is not a peer that has the record, nor one that says it has none).
+   */
+  record Answer(String peer, int status, String body, JsonNode json) {
+    static Answer of(String peer, int status, String body) {
+      JsonNode json = parse(body);
+      if (status == 200 && (json == null || !json.isContainerNode()))
+        return new Answer(peer, 0, "not JSON: " + cut(body), null);
+      return new Answer(peer, status, body, json);
+    }
+
+    static Answer failed(String peer, String why) {
+      return new Answer(peer, 0, why, null);
+    }
+
     boolean ok() {
       return status == 200;
+    }
+
+    private static JsonNode parse(String body) {
+      try {
+        JsonNode json = Json.MAPPER.readTree(body);
+        return json == null || json.isMissingNode() ? null : json;
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    private static String cut(String body) {
+      return body.length() <= 100 ? body : body.substring(0, 100) + "...";
     }
   }
 
@@ -72,7 +103,7 @@ public final class StorePeers {
   CompletionStage<Answer> first(String pathAndQuery, Optional<String> authorization) {
     List<String> peers = membership.peers();
     CompletableFuture<Answer> out = new CompletableFuture<>();
-    if (peers.isEmpty()) return CompletableFuture.completedFuture(new Answer("", 404, ""));
+    if (peers.isEmpty()) return CompletableFuture.completedFuture(new Answer("", 404, "", null));
     AtomicInteger left = new AtomicInteger(peers.size());
     AtomicInteger unavailable = new AtomicInteger();
     for (String peer : peers) {
@@ -82,7 +113,10 @@ public final class StorePeers {
                 if (a.ok()) out.complete(a);
                 else if (a.status() != 404) unavailable.incrementAndGet();
                 if (left.decrementAndGet() == 0)
-                  out.complete(new Answer("", unavailable.get() == 0 ? 404 : 503, ""));
+                  out.complete(
+                      unavailable.get() == 0
+                          ? new Answer("", 404, "", null)
+                          : Answer.failed("", unavailable.get() + " peer(s) unavailable"));
               });
     }
     return out;
@@ -102,10 +136,10 @@ public final class StorePeers {
                     .toStrict(TIMEOUT.toMillis(), materializer)
                     .thenApply(
                         strict ->
-                            new Answer(
+                            Answer.of(
                                 peer, response.status().intValue(), strict.getData().utf8String())))
         .toCompletableFuture()
         .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(e -> new Answer(peer, 0, e.toString()));
+        .exceptionally(e -> Answer.failed(peer, e.toString()));
   }
 }

@@ -49,7 +49,8 @@ public final class ActivationStoreBenchmark {
             1,
             cacheMb << 20,
             bufferMb << 20,
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            Duration.ofSeconds(10));
     AtomicLong written = new AtomicLong();
     long[] latencies = new long[1 << 22];
     AtomicLong reads = new AtomicLong();

@@ -20,6 +20,16 @@ class ActivationStoreSettingsTest {
         .isEqualTo(
             Path.of(ActivationStoreSettings.DEFAULT_DATA_DIR, "activations-3").toAbsolutePath());
     assertThat(s.retention()).isEqualTo(Duration.ofHours(24));
+    assertThat(s.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theStoreGroupsSessionTimeoutIsSetAndAtLeastASecond() {
+    assertThat(from(ActivationStoreSettings.SESSION_TIMEOUT, "6s").sessionTimeout())
+        .isEqualTo(Duration.ofSeconds(6));
+    assertThatThrownBy(() -> from(ActivationStoreSettings.SESSION_TIMEOUT, "500ms"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ActivationStoreSettings.SESSION_TIMEOUT);
   }
 
   @Test

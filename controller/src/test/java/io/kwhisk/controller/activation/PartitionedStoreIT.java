@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * completions, reads of the other's are forwarded, lists merged, and a controller that stops has
  * its topic adopted by the other, which then answers for it.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class PartitionedStoreIT {
   private static final Logger log = LoggerFactory.getLogger(PartitionedStoreIT.class);
   static final String ACTIVATIONS = "/api/v1/namespaces/_/activations";
@@ -118,6 +118,53 @@ class PartitionedStoreIT {
           .isEqualTo(200);
       assertThat(ids(get(h, b, ACTIVATIONS)))
           .containsExactly(ofB.activationId(), ofA.activationId());
+    }
+  }
+
+  @Test
+  void aTopicAdoptedAndGivenBackIsCountedAndListedOnce() throws Exception {
+    try (Harness h = Harness.start(Map.of(ActivationStoreSettings.KIND, "partitioned"));
+        Controller b = h.startAnother(1)) {
+      long now = System.currentTimeMillis();
+      ActivationRecord ofA = complete(h, 0, "from-a", now - 2_000);
+      ActivationRecord ofB = complete(h, 1, "from-b", now - 1_000);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> h.controller().activations().get("guest", ofA.activationId()).isPresent());
+      h.stopController();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .alias("controller 1 adopts controller 0's topic and copies it")
+          .until(() -> b.activations().get("guest", ofA.activationId()).isPresent());
+      h.startController();
+      Controller a = h.controller();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .alias("controller 0 keeps its topic again, nobody copies")
+          .until(
+              () ->
+                  b.storeMembership().orElseThrow().members().size() == 2
+                      && a.storeMembership().orElseThrow().members().size() == 2
+                      && !b.storeMembership().orElseThrow().copying()
+                      && !a.storeMembership().orElseThrow().copying()
+                      && get(h, b, ACTIVATIONS + "?count=true").statusCode() == 200);
+      assertThat(b.activations().get("guest", ofA.activationId()))
+          .as("the adopter keeps its copy of the topic it gave back, until retention")
+          .isPresent();
+      for (Controller c : List.of(a, b)) {
+        assertThat(
+                Harness.json(get(h, c, ACTIVATIONS + "?count=true")).path("activations").asLong())
+            .as("count on controller %d", c.config().id())
+            .isEqualTo(2);
+        assertThat(
+                Harness.json(get(h, c, ACTIVATIONS + "?count=true&name=from-a"))
+                    .path("activations")
+                    .asLong())
+            .isEqualTo(1);
+        assertThat(ids(get(h, c, ACTIVATIONS)))
+            .containsExactly(ofB.activationId(), ofA.activationId());
+        assertThat(ids(get(h, c, ACTIVATIONS + "?skip=1"))).containsExactly(ofA.activationId());
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,8 @@ class RocksActivationStoreTest {
         10,
         8L << 20,
         2L << 20,
-        java.util.Optional.empty());
+        java.util.Optional.empty(),
+        Duration.ofSeconds(10));
   }
 
   /** A record that started at {@code start} and ended a millisecond later. */
@@ -118,6 +120,26 @@ class RocksActivationStoreTest {
         .containsExactly("3");
     assertThat(store.count("guest", null, Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(3);
     assertThat(store.count("guest", "a", Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(2);
+  }
+
+  @Test
+  void aCountOfSomeTopicsCountsTheRecordsReadFromThemAndThoseReadFromNone() {
+    long t = clock.millis();
+    ActivationRecord own = at("guest", "a", "1", t + 100);
+    ActivationRecord adopted = at("guest", "a", "2", t + 200);
+    ActivationRecord givenBack = at("guest", "b", "3", t + 300);
+    store.put(own, message(own), new Position("completed1", 0, 1));
+    store.put(adopted, message(adopted), new Position("completed2", 0, 1));
+    store.put(givenBack, message(givenBack), new Position("completed0", 0, 1));
+    put(at("guest", "a", "4", t + 400));
+
+    Predicate<String> kept = topic -> !topic.equals("completed0");
+    assertThat(store.count("guest", null, Long.MIN_VALUE, Long.MAX_VALUE, kept)).isEqualTo(3);
+    assertThat(store.count("guest", "b", Long.MIN_VALUE, Long.MAX_VALUE, kept)).isZero();
+    assertThat(store.count("guest", null, Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(4);
+    assertThat(store.list("guest", null, Long.MIN_VALUE, Long.MAX_VALUE, 0, 10))
+        .as("lists show every record kept: the merge keeps each once")
+        .hasSize(4);
   }
 
   @Test

@@ -273,6 +273,19 @@ final class FaultApi {
     return http.send(request(controller, method, path, body), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * {@code GET path} on {@code controller} answered from its own activation store only (the header
+   * a partitioned store's peer sends), as a peer would ask it.
+   */
+  HttpResponse<String> getLocal(ProcessCluster.Node controller, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(request(controller, "GET", path, null), (k, v) -> true)
+            .header("X-Kwhisk-Store-Local", "true")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpRequest request(
       ProcessCluster.Node controller, String method, String path, String body) {
     return HttpRequest.newBuilder(URI.create(controller.url(path)))
