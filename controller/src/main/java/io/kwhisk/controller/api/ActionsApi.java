@@ -12,6 +12,7 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.RecordSender;
 import io.kwhisk.common.message.ActivationRecord;
 import io.kwhisk.common.message.ContainerDeletion;
+import io.kwhisk.common.topic.Topics;
 import io.kwhisk.controller.activation.QueueDrain;
 import io.kwhisk.controller.api.packages.PackageResolver;
 import io.kwhisk.controller.auth.Identity;
@@ -64,6 +65,7 @@ public final class ActionsApi {
   private final QueueDrain drain;
   private final CodeStore code;
   private final Invocations invocations;
+  private final RecordSender publisher;
 
   /** {@code packages} resolves {@code package/action} names, through bindings. */
   public ActionsApi(
@@ -93,6 +95,7 @@ public final class ActionsApi {
     this.packages = packages;
     this.drain = drain;
     this.code = code;
+    this.publisher = publisher;
     this.invocations =
         new Invocations(
             config, publisher, kafka, waiters, scheduler, view, metrics, admission, clock,
@@ -135,7 +138,12 @@ public final class ActionsApi {
                       "The action's queue could not be created: "
                           + Responses.unwrap(t).getMessage()));
             })
-        .thenCompose(v -> code.store(action))
+        .thenCompose(
+            v -> {
+              // its first activation then finds the topic's metadata in the producer
+              publisher.warm(Topics.actionTopic(fqn));
+              return code.store(action);
+            })
         .thenCompose(stored -> store.put(stored).thenApply(v -> stored))
         .thenApply(
             stored -> {

@@ -29,6 +29,10 @@ public final class Producers {
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    // An action's topic stays in the producer's metadata for an hour after its last activation
+    // (Kafka's default: 5 minutes), so an action invoked every few minutes does not wait for a
+    // metadata fetch on each invoke; the periodic refresh carries one partition per such topic.
+    props.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 3_600_000);
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 }
