@@ -90,12 +90,8 @@ public final class ActivationsApi {
     if (peers != null && peers.membership().copying()) return done(unavailable());
     // Each member counts the topics it keeps now: an adopter's copies of a topic it gave back
     // are the owner's to count (listed twice, they are merged once below).
-    long n =
-        !count
-            ? 0
-            : peers == null
-                ? store.count(who.namespace(), name, since, upto)
-                : store.count(who.namespace(), name, since, upto, peers.membership()::keeps);
+    Predicate<String> kept = peers == null ? topic -> true : peers.membership()::keeps;
+    long n = count ? store.count(who.namespace(), name, since, upto, kept) : 0;
     List<ActivationRecord> local =
         count
             ? List.of()
