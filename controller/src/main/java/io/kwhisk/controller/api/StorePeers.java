@@ -46,6 +46,9 @@ public final class StorePeers {
       return new Answer(peer, status, body, json);
     }
 
+    /** What no peer has: every peer answered 404, or there is none. */
+    static final Answer NOT_FOUND = new Answer("", 404, "", null);
+
     static Answer failed(String peer, String why) {
       return new Answer(peer, 0, why, null);
     }
@@ -103,7 +106,7 @@ public final class StorePeers {
   CompletionStage<Answer> first(String pathAndQuery, Optional<String> authorization) {
     List<String> peers = membership.peers();
     CompletableFuture<Answer> out = new CompletableFuture<>();
-    if (peers.isEmpty()) return CompletableFuture.completedFuture(new Answer("", 404, "", null));
+    if (peers.isEmpty()) return CompletableFuture.completedFuture(Answer.NOT_FOUND);
     AtomicInteger left = new AtomicInteger(peers.size());
     AtomicInteger unavailable = new AtomicInteger();
     for (String peer : peers) {
@@ -115,7 +118,7 @@ public final class StorePeers {
                 if (left.decrementAndGet() == 0)
                   out.complete(
                       unavailable.get() == 0
-                          ? new Answer("", 404, "", null)
+                          ? Answer.NOT_FOUND
                           : Answer.failed("", unavailable.get() + " peer(s) unavailable"));
               });
     }
