@@ -146,11 +146,14 @@ class SchedulerTest {
     long marker = 4000 + activationId.hashCode() % 50;
     InvokerHeartbeat hb = new InvokerHeartbeat(2, 4096, marker, 0, Map.of(), 0, clock.millis());
     scheduler.tell(new Scheduler.HeartbeatReceived(hb, false));
+    // One read of the view: two could see two views, the second published by a tick that took
+    // invoker 2 offline (the test moved the clock) before this heartbeat was handled.
     await()
         .until(
-            () ->
-                view.get().healthy().containsKey(2)
-                    && view.get().healthy().get(2).heartbeat().freeMemoryMb() == marker);
+            () -> {
+              InvokerState invoker = view.get().healthy().get(2);
+              return invoker != null && invoker.heartbeat().freeMemoryMb() == marker;
+            });
   }
 
   @Test
