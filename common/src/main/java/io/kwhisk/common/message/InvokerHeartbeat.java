@@ -21,6 +21,11 @@ import java.util.Map;
  *     (they wait for the idle containers they evict to go): {@code freeMemoryMb} and {@code
  *     idleMemoryMb} already leave out their memory, so a controller stops counting it against this
  *     invoker itself. Empty from invokers that predate the field.
+ * @param startingByAction per action path, how many of its containers in {@code containersByAction}
+ *     are not ready yet (being created, started or initialised): the controller lets an action have
+ *     at most twice as many starting as ready, so a burst on an action whose containers come slowly
+ *     does not ask for a container per queued activation. Empty from invokers that predate the
+ *     field (every container counts as ready).
  */
 public record InvokerHeartbeat(
     int invokerId,
@@ -32,8 +37,10 @@ public record InvokerHeartbeat(
     long timestamp,
     long idleMemoryMb,
     List<String> refusedCreations,
-    List<String> pendingCreations) {
+    List<String> pendingCreations,
+    Map<String, Integer> startingByAction) {
   public InvokerHeartbeat {
+    startingByAction = startingByAction == null ? Map.of() : Map.copyOf(startingByAction);
     containersByAction = containersByAction == null ? Map.of() : Map.copyOf(containersByAction);
     refusedCreations = refusedCreations == null ? List.of() : List.copyOf(refusedCreations);
     pendingCreations = pendingCreations == null ? List.of() : List.copyOf(pendingCreations);
@@ -62,7 +69,8 @@ public record InvokerHeartbeat(
         timestamp,
         idleMemoryMb,
         List.of(),
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /**
@@ -99,7 +107,8 @@ public record InvokerHeartbeat(
         timestamp,
         idleMemoryMb,
         ids,
-        pendingCreations);
+        pendingCreations,
+        startingByAction);
   }
 
   /** This heartbeat, reporting {@code ids} as accepted and not started yet. */
@@ -114,6 +123,23 @@ public record InvokerHeartbeat(
         timestamp,
         idleMemoryMb,
         refusedCreations,
-        ids);
+        ids,
+        startingByAction);
+  }
+
+  /** This heartbeat, reporting {@code starting} as each action's containers not ready yet. */
+  public InvokerHeartbeat withStartingByAction(Map<String, Integer> starting) {
+    return new InvokerHeartbeat(
+        invokerId,
+        userMemoryMb,
+        freeMemoryMb,
+        containers,
+        containersByAction,
+        creationsInFlight,
+        timestamp,
+        idleMemoryMb,
+        refusedCreations,
+        pendingCreations,
+        starting);
   }
 }

@@ -11,4 +11,9 @@ public record InvokerState(int id, InvokerHeartbeat heartbeat, long lastSeen) {
   public int containers(String actionPath) {
     return heartbeat.containersByAction().getOrDefault(actionPath, 0);
   }
+
+  /** Of {@link #containers}, those not ready yet (0 from invokers that do not report it). */
+  public int starting(String actionPath) {
+    return heartbeat.startingByAction().getOrDefault(actionPath, 0);
+  }
 }

@@ -6,6 +6,7 @@ import io.kwhisk.common.entity.Action;
 import io.kwhisk.common.entity.ActionLimits;
 import io.kwhisk.common.entity.Exec;
 import io.kwhisk.common.message.InvokerHeartbeat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -212,6 +213,58 @@ class SchedulingPolicyTest {
             List.of());
     assertThat(plan).hasSize(2);
     assertThat(plan).extracting(PlannedCreation::baseline).containsExactly(1, 2);
+  }
+
+  static InvokerState starting(int id, long freeMb, int containers, int starting) {
+    return new InvokerState(
+        id,
+        new InvokerHeartbeat(id, 65536, freeMb, containers, Map.of("guest/burst", containers), 0, 0)
+            .withStartingByAction(starting == 0 ? Map.of() : Map.of("guest/burst", starting)),
+        0);
+  }
+
+  @Test
+  void aBurstOnAnActionWhoseContainersAreAllStartingAsksForNoMoreUntilOneIsReady() {
+    Action a = action("burst", 128, 1, 200);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 200, 0)), List.of(starting(0, 60000, 4, 4)), List.of());
+    assertThat(plan).isEmpty();
+  }
+
+  @Test
+  void creationsInFlightCountAsStartingForTheSlowStart() {
+    Action a = action("burst", 128, 1, 200);
+    List<CreationInFlight> flying = new ArrayList<>();
+    for (int i = 0; i < 3; i++)
+      flying.add(new CreationInFlight("c" + i, 0, "guest/burst", 128, 0, 0));
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 200, 0)), List.of(starting(0, 60000, 0, 0)), flying);
+    assertThat(plan).as("three asked for, one more may start").hasSize(1);
+  }
+
+  @Test
+  void eachReadyContainerLetsTwoMoreStartOnceThatExceedsTheMinimum() {
+    Action a = action("burst", 128, 1, 200);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 200, 0)), List.of(starting(0, 60000, 6, 1)), List.of());
+    assertThat(plan)
+        .as("5 ready: at most 5 + 10 in all, 6 there")
+        .hasSize(SchedulingPolicy.MAX_CREATIONS_PER_ACTION_PER_TICK);
+    assertThat(SchedulingPolicy.slowStartBound(5)).isEqualTo(15);
+    assertThat(SchedulingPolicy.slowStartBound(0)).isEqualTo(4);
+    assertThat(SchedulingPolicy.slowStartBound(1)).isEqualTo(5);
+  }
+
+  @Test
+  void containersOfAnInvokerThatDoesNotReportStartingOnesCountAsReady() {
+    Action a = action("burst", 128, 1, 200);
+    List<PlannedCreation> plan =
+        SchedulingPolicy.decide(
+            List.of(new Demand(a, 20, 0)), List.of(starting(0, 60000, 4, 0)), List.of());
+    assertThat(plan).hasSize(SchedulingPolicy.MAX_CREATIONS_PER_ACTION_PER_TICK);
   }
 
   @Test

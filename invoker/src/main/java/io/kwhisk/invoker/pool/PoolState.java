@@ -276,11 +276,15 @@ public record PoolState(
   /**
    * The heartbeat: free memory is what a creation may have at once, idle memory what evicting idle
    * containers would add; creations in flight include those waiting for evictions, which it also
-   * names (pending).
+   * names (pending); each action's containers not ready yet are counted apart (starting).
    */
   public InvokerHeartbeat heartbeat(int invokerId, long now) {
     Map<String, Integer> byAction = new TreeMap<>();
-    slots.values().forEach(s -> byAction.merge(s.actionPath(), 1, Integer::sum));
+    Map<String, Integer> starting = new TreeMap<>();
+    for (Slot s : slots.values()) {
+      byAction.merge(s.actionPath(), 1, Integer::sum);
+      if (!s.ready()) starting.merge(s.actionPath(), 1, Integer::sum);
+    }
     int creating = (int) slots.values().stream().filter(s -> !s.ready()).count() + waiting.size();
     return new InvokerHeartbeat(
             invokerId,
@@ -291,7 +295,8 @@ public record PoolState(
             creating,
             now,
             idleMb(now))
-        .withPendingCreations(waiting.stream().map(w -> w.creation().creationId()).toList());
+        .withPendingCreations(waiting.stream().map(w -> w.creation().creationId()).toList())
+        .withStartingByAction(starting);
   }
 
   private PoolState withSlot(String name, ContainerCreation creation) {

@@ -122,6 +122,16 @@ class PoolStateTest {
   }
 
   @Test
+  void theHeartbeatCountsEachActionsContainersNotReadyYetAsStarting() {
+    PoolState s = admit(empty(1024), "pa1", creation("a", "r1", 256));
+    s = admit(s, "pa2", creation("a", "r1", 256));
+    s = admit(s, "pb", creation("b", "r1", 256)).ready("pa1", 1000).ready("pb", 1000);
+    InvokerHeartbeat hb = s.heartbeat(0, 1000);
+    assertThat(hb.containersByAction()).containsEntry("guest/a", 2).containsEntry("guest/b", 1);
+    assertThat(hb.startingByAction()).isEqualTo(Map.of("guest/a", 1));
+  }
+
+  @Test
   void aNewContainerIsNeitherEvictedNorReportedIdleBeforeItsFirstActivationFinished() {
     PoolState s = admit(empty(512), "pa", creation("a", "r1", 512)).ready("pa", 1000);
     assertThat(s.plan("pb", creation("b", "r1", 256), 1000 + GRACE + 500).outcome())
