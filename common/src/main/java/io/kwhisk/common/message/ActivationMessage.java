@@ -1,6 +1,7 @@
 package io.kwhisk.common.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kwhisk.common.entity.FullyQualifiedName;
 import java.util.Objects;
@@ -16,7 +17,11 @@ import java.util.Objects;
  * call the API as its caller. {@code cause} is the activation id of the sequence that runs this
  * activation as a component (null otherwise); the record carries it. {@code binding} is the package
  * binding the caller named the action through ({@code ns/binding}, null otherwise); the record
- * carries it as OpenWhisk's {@code binding} annotation.
+ * carries it as OpenWhisk's {@code binding} annotation. {@code requeues} counts how often an
+ * invoker gave the activation back to its action as a new record without running it (its container
+ * never started or never initialised: see the invoker's {@code ContainerProxy}); 0 for a message
+ * the controller published, and left out of the JSON then, so a message reads the same to a process
+ * that predates the field, and one without it reads as 0.
  */
 public record ActivationMessage(
     String activationId,
@@ -31,13 +36,69 @@ public record ActivationMessage(
     long enqueuedAt,
     String apiKey,
     String cause,
-    String binding) {
+    String binding,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int requeues) {
 
   public ActivationMessage {
     Objects.requireNonNull(activationId, "activationId should not be null");
     Objects.requireNonNull(namespace, "namespace should not be null");
     Objects.requireNonNull(actionName, "actionName should not be null");
     Objects.requireNonNull(params, "params should not be null");
+    if (requeues < 0) throw new IllegalArgumentException("requeues must not be negative");
+  }
+
+  /** A message no invoker gave back yet. */
+  public ActivationMessage(
+      String activationId,
+      String transactionId,
+      String namespace,
+      String actionName,
+      String actionRevision,
+      String subject,
+      JsonNode params,
+      boolean blocking,
+      int controllerId,
+      long enqueuedAt,
+      String apiKey,
+      String cause,
+      String binding) {
+    this(
+        activationId,
+        transactionId,
+        namespace,
+        actionName,
+        actionRevision,
+        subject,
+        params,
+        blocking,
+        controllerId,
+        enqueuedAt,
+        apiKey,
+        cause,
+        binding,
+        0);
+  }
+
+  /**
+   * The same activation (same id, parameters, caller and enqueue time), given back once more
+   * without having run.
+   */
+  public ActivationMessage requeued() {
+    return new ActivationMessage(
+        activationId,
+        transactionId,
+        namespace,
+        actionName,
+        actionRevision,
+        subject,
+        params,
+        blocking,
+        controllerId,
+        enqueuedAt,
+        apiKey,
+        cause,
+        binding,
+        requeues + 1);
   }
 
   /** A message not sent through a binding. */

@@ -91,6 +91,34 @@ class JsonTest {
   }
 
   @Test
+  void anActivationMessageWrittenBeforeRequeuesExistedReadsAsNeverRequeued() {
+    String older =
+        "{\"activationId\":\"a1\",\"transactionId\":\"t1\",\"namespace\":\"guest\","
+            + "\"actionName\":\"hello\",\"actionRevision\":\"r1\",\"subject\":\"guest\","
+            + "\"params\":{\"n\":1},\"blocking\":true,\"controllerId\":0,\"enqueuedAt\":7}";
+    ActivationMessage m =
+        Json.decode(older.getBytes(StandardCharsets.UTF_8), ActivationMessage.class);
+    assertThat(m.requeues()).isZero();
+    assertThat(m.activationId()).isEqualTo("a1");
+  }
+
+  @Test
+  void aRequeuedActivationMessageKeepsItsIdentityAndCountsTheRequeueOnTheWire() throws Exception {
+    ActivationMessage m =
+        new ActivationMessage(
+            "a1", "t1", "guest", "hello", "r1", "guest", Json.object().put("n", 1), true, 0, 7L);
+    assertThat(Json.MAPPER.readTree(Json.encode(m)).has("requeues"))
+        .as("a message never requeued is written as before the field existed")
+        .isFalse();
+    ActivationMessage twice = m.requeued().requeued();
+    ActivationMessage read = Json.decode(Json.encode(twice), ActivationMessage.class);
+    assertThat(read.requeues()).isEqualTo(2);
+    assertThat(read.activationId()).isEqualTo("a1");
+    assertThat(read.enqueuedAt()).isEqualTo(7L);
+    assertThat(read.params()).isEqualTo(m.params());
+  }
+
+  @Test
   void activationRecordHasOpenWhisksShape() throws Exception {
     ActivationRecord r =
         new ActivationRecord(

@@ -254,6 +254,17 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
     for (Delivery d : work.releaseWaiting()) apply(state.finished(d.activationId()));
   }
 
+  /**
+   * Gives the activations this container held and never ran back to the action as new records
+   * (those {@link Requeues} allows; the others are released); they count as finished.
+   */
+  private void requeueWaiting() {
+    List<Delivery> waiting =
+        work.requeueWaiting(d -> Requeues.requeues(d, action.fqn()), session::requeue);
+    if (!waiting.isEmpty()) log.gaveBack(waiting.size());
+    for (Delivery d : waiting) apply(state.finished(d.activationId()));
+  }
+
   /** Runs {@code deliveries} through the session, off the actor: each ends as RunDone. */
   private void run(List<Delivery> deliveries) {
     for (Delivery d : deliveries) {
@@ -318,7 +329,6 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
   }
 
   private Behavior<Command> onRetire() {
-    releaseWaiting();
     return apply(state.retire());
   }
 
@@ -365,6 +375,7 @@ public final class ContainerProxy extends AbstractBehavior<ContainerProxy.Comman
         case LEAVE_GROUP -> work.leave();
         case REMOVE_CONTAINER -> removeContainer();
         case RELEASE_QUEUED -> releaseWaiting();
+        case REQUEUE_QUEUED -> requeueWaiting();
         case RUN, FAIL, RELEASE, HOLD -> {} // carried out by onPulled, which knows the delivery
       }
     }

@@ -1,6 +1,7 @@
 package io.kwhisk.invoker.proxy;
 
 import io.kwhisk.common.entity.Action;
+import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.ActivationResponse;
 import io.kwhisk.invoker.docker.RunningContainer;
 import java.time.Duration;
@@ -121,6 +122,14 @@ final class ContainerSession {
   /** Completes {@code d} with {@code failure} without running it (see {@link RunPipeline#fail}). */
   CompletionStage<Void> fail(Delivery d, ActivationResponse failure, ActivationSource feed) {
     return pipeline.fail(d, failure, logs, feed, containerId());
+  }
+
+  /**
+   * Queues {@code activation} on the action's topic again, as a new record (see {@link Requeues});
+   * the stage ends when the broker acknowledged it.
+   */
+  CompletionStage<Void> requeue(ActivationMessage activation) {
+    return deps.publisher().activation(action.fqn(), activation);
   }
 
   /** Pauses the container ({@code docker pause}); the stage ends with the call's duration in ms. */

@@ -29,6 +29,14 @@ public enum ProxyEffect {
    * so its feed stops pulling first (see {@link #STOP_PULLING}).
    */
   RELEASE_QUEUED,
+  /**
+   * As {@link #RELEASE_QUEUED}, for activations held by a container that never became ready (it did
+   * not start, its {@code /init} failed, or it was retired first): none of them ran, so each goes
+   * back to the action as a new record, which spends none of its deliveries (see {@link Requeues});
+   * one that cannot be re-published, or was given back this way {@link Requeues#LIMIT} times
+   * already, is released.
+   */
+  REQUEUE_QUEUED,
   /** Keep the accepted activation until the container is unpaused. */
   HOLD,
   /** Freeze the container ({@code docker pause}). */
@@ -49,7 +57,11 @@ public enum ProxyEffect {
    * starting): its feed pulls nothing more, so it does not acquire records only to release them.
    */
   STOP_PULLING,
-  /** Close the feed: leave the group; unacknowledged records are released for redelivery. */
+  /**
+   * Close the feed: leave the group; unacknowledged records are released for redelivery. A feed
+   * with records being given back as new records ({@link #REQUEUE_QUEUED}) closes once their writes
+   * ended, so that each original is accepted (or released) first.
+   */
   LEAVE_GROUP,
   REMOVE_CONTAINER
 }

@@ -34,6 +34,15 @@ final class ProxyLog {
     log.get().warn("Container {} of {} did not start: {}", name, action.fqn(), error.getMessage());
   }
 
+  void gaveBack(int held) {
+    log.get()
+        .debug(
+            "Container {} of {} gives back {} activation(s) it held and never ran",
+            name,
+            action.fqn(),
+            held);
+  }
+
   void ready(long initMs) {
     log.get().info("Container {} of {} ready in {} ms (init)", name, action.fqn(), initMs);
   }

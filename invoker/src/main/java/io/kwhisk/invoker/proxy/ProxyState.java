@@ -27,10 +27,14 @@ import java.util.Set;
  * {@code /init} instead of following them. An activation pulled while STARTING or INITIALIZING is
  * held ({@link ProxyEffect#HOLD}), never run before {@code /init} succeeded: it runs when the
  * container is initialised ({@link ProxyEffect#RUN_HELD}). If the container does not start,
- * everything held goes back to the group unrun ({@link ProxyEffect#RELEASE_QUEUED}); if {@code
+ * everything held goes back to the action unrun ({@link ProxyEffect#REQUEUE_QUEUED}); if {@code
  * /init} fails, the first held activation is completed with the init error ({@link
  * ProxyEffect#FAIL_FIRST_HELD}, as OpenWhisk does) and the others go back unrun; if the container
- * is retired meanwhile, they all go back.
+ * is retired meanwhile, they all go back. What goes back from a container that never became ready
+ * goes back as a new record, not released: it never ran, and an engine that fails one start after
+ * another must not use up its deliveries (see {@link Requeues}). What a container that did run
+ * gives back (a prefetch waiting for a slot, activations held while it was paused) is released
+ * ({@link ProxyEffect#RELEASE_QUEUED}) and keeps its place at the head of the queue.
  *
  * <p>Pausing: the container's share consumer lives in the invoker, not in the container, so it
  * keeps pulling while the container is paused. An activation accepted while PAUSING, PAUSED or
@@ -110,13 +114,13 @@ public record ProxyState(
 
   /**
    * The container never came up: nothing to remove; what was pulled meanwhile goes back to the
-   * group unrun.
+   * action unrun, as new records.
    */
   public Transition startFailed() {
     require(ProxyPhase.STARTING);
     return Transition.of(
         new ProxyState(ProxyPhase.REMOVING, Set.of(), retiring, null, -1, null),
-        ProxyEffect.RELEASE_QUEUED,
+        ProxyEffect.REQUEUE_QUEUED,
         ProxyEffect.LEAVE_GROUP,
         ProxyEffect.REMOVE_CONTAINER);
   }
@@ -148,7 +152,7 @@ public record ProxyState(
   public Transition initialized(long initTimeMs) {
     if (phase == ProxyPhase.REMOVING) return Transition.of(this);
     require(ProxyPhase.INITIALIZING);
-    if (retiring) return releaseHeldAndRemove();
+    if (retiring) return requeueHeldAndRemove();
     if (inFlight.isEmpty()) {
       return Transition.of(
           new ProxyState(ProxyPhase.READY, inFlight, false, null, initTimeMs, null),
@@ -172,7 +176,7 @@ public record ProxyState(
     Objects.requireNonNull(failure, "failure should not be null");
     if (phase == ProxyPhase.REMOVING) return Transition.of(this);
     require(ProxyPhase.INITIALIZING);
-    if (retiring) return releaseHeldAndRemove();
+    if (retiring) return requeueHeldAndRemove();
     if (inFlight.isEmpty()) {
       return Transition.of(
           new ProxyState(ProxyPhase.INIT_FAILED, inFlight, false, failure, -1, null),
@@ -183,16 +187,16 @@ public record ProxyState(
         new ProxyState(
             ProxyPhase.INIT_FAILED, Set.of(coldActivationId), false, failure, -1, coldActivationId);
     return Transition.of(
-        next, ProxyEffect.REPORT_READY, ProxyEffect.FAIL_FIRST_HELD, ProxyEffect.RELEASE_QUEUED);
+        next, ProxyEffect.REPORT_READY, ProxyEffect.FAIL_FIRST_HELD, ProxyEffect.REQUEUE_QUEUED);
   }
 
   /**
-   * Retired while initialising: whatever was held goes back to the group unrun, and the container
+   * Retired while initialising: whatever was held goes back to the action unrun, and the container
    * goes.
    */
-  private Transition releaseHeldAndRemove() {
+  private Transition requeueHeldAndRemove() {
     ProxyState next = new ProxyState(ProxyPhase.INITIALIZING, Set.of(), true, null, -1, null);
-    return next.remove().after(ProxyEffect.RELEASE_QUEUED);
+    return next.remove().after(ProxyEffect.REQUEUE_QUEUED);
   }
 
   /**
@@ -304,7 +308,7 @@ public record ProxyState(
   public Transition runEnded(ActivationResponse response) {
     if (ActivationResults.keepsContainer(response) || phase == ProxyPhase.REMOVING)
       return Transition.of(this);
-    return retire().after(ProxyEffect.RELEASE_QUEUED);
+    return retire(); // the ended run is in flight: retire gives back what waits first
   }
 
   /** Nothing ran for the keep-alive window. */
@@ -324,20 +328,20 @@ public record ProxyState(
 
   /**
    * No more work for this container: its action was deleted or updated, or one of its runs timed
-   * out or lost the container (whose state is then unknown). Running activations finish first.
+   * out or lost the container (whose state is then unknown). Running activations finish first;
+   * those that wait (held while the container starts, initialises or is paused, or for a slot) go
+   * back first: as new records if the container never became ready, else released.
    */
   public Transition retire() {
-    switch (phase) {
-      case REMOVING:
-        return Transition.of(this);
-      case STARTING:
-      case INITIALIZING:
-      case PAUSING:
-      case RESUMING:
-        return stopTakingWork();
-      default:
-        return inFlight.isEmpty() ? remove() : stopTakingWork();
-    }
+    Transition next =
+        switch (phase) {
+          case REMOVING -> Transition.of(this);
+          case STARTING, INITIALIZING, PAUSING, RESUMING -> stopTakingWork();
+          default -> inFlight.isEmpty() ? remove() : stopTakingWork();
+        };
+    if (phase == ProxyPhase.REMOVING || inFlight.isEmpty()) return next;
+    boolean neverReady = phase == ProxyPhase.STARTING || phase == ProxyPhase.INITIALIZING;
+    return next.after(neverReady ? ProxyEffect.REQUEUE_QUEUED : ProxyEffect.RELEASE_QUEUED);
   }
 
   /** Takes no more work, stays until what it runs is published or it can be removed. */

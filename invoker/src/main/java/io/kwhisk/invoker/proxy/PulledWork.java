@@ -1,6 +1,11 @@
 package io.kwhisk.invoker.proxy;
 
+import io.kwhisk.common.message.ActivationMessage;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What a container pulled and has not finished with: its feed (the share group membership, absent
@@ -11,6 +16,9 @@ import java.util.List;
 final class PulledWork {
   private Slots slots;
   private ActivationSource feed;
+
+  /** The writes of the records given back as new ones ({@link #requeueWaiting}), to close after. */
+  private CompletableFuture<Void> requeues = CompletableFuture.completedFuture(null);
 
   PulledWork(int concurrency) {
     this.slots = Slots.of(concurrency);
@@ -78,6 +86,40 @@ final class PulledWork {
   }
 
   /**
+   * As {@link #releaseWaiting}, but each waiting delivery that {@code requeues} accepts goes back
+   * as a new record, written by {@code publish}: the original is accepted once the write was
+   * acknowledged, released if it failed. The others are released. A feed that failed (none) drops
+   * them all: its closed consumer gave them back.
+   */
+  List<Delivery> requeueWaiting(
+      Predicate<Delivery> requeues, Function<ActivationMessage, CompletionStage<Void>> publish) {
+    stopPulling();
+    List<Delivery> waiting = takeAll();
+    for (Delivery d : waiting) {
+      if (feed == null || !requeues.test(d)) {
+        release(d);
+        continue;
+      }
+      ActivationSource source = feed;
+      CompletableFuture<Void> written;
+      try {
+        written = publish.apply(d.message().requeued()).toCompletableFuture();
+      } catch (RuntimeException e) {
+        written = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<Void> settled =
+          written.handle(
+              (ok, e) -> {
+                if (e == null) source.acknowledge(d);
+                else source.release(d);
+                return null;
+              });
+      this.requeues = CompletableFuture.allOf(this.requeues, settled);
+    }
+    return waiting;
+  }
+
+  /**
    * The feed failed: its closed consumer's unacknowledged records go back to the group, so what
    * waits here is dropped.
    */
@@ -90,9 +132,15 @@ final class PulledWork {
     if (feed != null) feed.stopPulling();
   }
 
-  /** Leaves the group: records not acknowledged go back to it for redelivery. */
+  /**
+   * Leaves the group: records not acknowledged go back to it for redelivery. Once the records given
+   * back as new ones are written (or failed to be), so that their originals are accepted (or
+   * released) before the consumer closes: closing first would release them too, and the activation
+   * would be queued twice. The close may then come on the producer's thread; it only sets a flag.
+   */
   void leave() {
-    if (feed != null) feed.close();
+    ActivationSource f = feed;
+    if (f != null) requeues.whenComplete((ok, e) -> f.close());
   }
 
   void resize(int maxPollRecords) {

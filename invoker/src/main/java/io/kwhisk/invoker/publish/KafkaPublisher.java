@@ -1,8 +1,10 @@
 package io.kwhisk.invoker.publish;
 
+import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.json.Json;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.RecordSender;
+import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
@@ -63,6 +65,11 @@ public final class KafkaPublisher implements Publisher {
   @Override
   public int maxCompletionBytes() {
     return maxCompletionBytes;
+  }
+
+  @Override
+  public CompletionStage<Void> activation(FullyQualifiedName action, ActivationMessage activation) {
+    return send(Topics.actionTopic(action), activation.activationId(), activation);
   }
 
   @Override

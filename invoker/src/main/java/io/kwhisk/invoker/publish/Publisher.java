@@ -1,5 +1,7 @@
 package io.kwhisk.invoker.publish;
 
+import io.kwhisk.common.entity.FullyQualifiedName;
+import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +31,13 @@ public interface Publisher extends AutoCloseable {
    * read by the controller that waits for it and by every controller's activation store.
    */
   CompletionStage<Void> completion(int controllerId, CompletionMessage completion);
+
+  /**
+   * To the action's topic ({@code Topics.actionTopic}), key = activation id, as the controller
+   * queues it: an activation given back to its action as a new record (a container held it and
+   * never ran it).
+   */
+  CompletionStage<Void> activation(FullyQualifiedName action, ActivationMessage activation);
 
   /** To {@code health}, key = invoker id. */
   CompletionStage<Void> heartbeat(InvokerHeartbeat heartbeat);

@@ -1,7 +1,9 @@
 package io.kwhisk.invoker.push;
 
+import io.kwhisk.common.entity.FullyQualifiedName;
 import io.kwhisk.common.kafka.KafkaSettings;
 import io.kwhisk.common.kafka.Replication;
+import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.CompletionMessage;
 import io.kwhisk.common.message.InvokerHeartbeat;
 import io.kwhisk.common.topic.Topics;
@@ -114,6 +116,12 @@ public final class PushMode implements AutoCloseable {
       @Override
       public int maxCompletionBytes() {
         return publisher.maxCompletionBytes();
+      }
+
+      @Override
+      public CompletionStage<Void> activation(
+          FullyQualifiedName action, ActivationMessage activation) {
+        return publisher.activation(action, activation);
       }
 
       @Override

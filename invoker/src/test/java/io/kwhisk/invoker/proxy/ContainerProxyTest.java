@@ -14,6 +14,7 @@ import io.kwhisk.common.json.Json;
 import io.kwhisk.common.log.ActivationMdc;
 import io.kwhisk.common.message.ActivationMessage;
 import io.kwhisk.common.message.ActivationResponse;
+import io.kwhisk.common.topic.Topics;
 import io.kwhisk.invoker.InvokerConfig;
 import io.kwhisk.invoker.fake.FakeContainer;
 import io.kwhisk.invoker.fake.FakePublisher;
@@ -157,6 +158,15 @@ class ContainerProxyTest {
             3,
             System.currentTimeMillis());
     return new Delivery(0, "act.guest.hello", 0, offset, 1, m);
+  }
+
+  /**
+   * A delivery from the action's own topic (a share group's), given back {@code requeues} times.
+   */
+  private static Delivery fromActionTopic(String activationId, long offset, int requeues) {
+    ActivationMessage m = delivery(activationId, offset).message();
+    for (int i = 0; i < requeues; i++) m = m.requeued();
+    return new Delivery(0, Topics.actionTopic(ACTION.fqn()), 0, offset, 1, m);
   }
 
   @Test
@@ -621,5 +631,85 @@ class ContainerProxyTest {
     expectStopped("p-retire-start");
     assertThat(source.closed).isTrue();
     assertThat(container.runs).isEmpty();
+  }
+
+  @Test
+  void anActivationHeldByAContainerThatNeverStartedGoesBackAsANewRecordBeforeTheFeedLeaves()
+      throws Exception {
+    runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
+    publisher.requeueAnswer = new java.util.concurrent.CompletableFuture<>();
+    testKit.spawn(
+        ContainerProxy.create("p-requeue", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
+        "p-requeue");
+    await().until(() -> source.opened);
+    Delivery d = fromActionTopic("q1", 0, 0);
+    source.deliver(d);
+
+    runtime.startAnswer.completeExceptionally(
+        new IllegalStateException("port 8080 did not open within 30000 ms"));
+    await().until(() -> publisher.requeued.size() == 1);
+    ActivationMessage copy = publisher.requeued.get(0);
+    assertThat(copy.activationId()).isEqualTo("q1");
+    assertThat(copy.requeues()).isEqualTo(1);
+    assertThat(copy.enqueuedAt()).isEqualTo(d.message().enqueuedAt());
+    expectStopped("p-requeue");
+    assertThat(source.acknowledged).as("not before the new record is written").isEmpty();
+    assertThat(source.closed).as("the feed stays until the original is accepted").isFalse();
+
+    publisher.requeueAnswer.complete(null);
+    await().until(() -> source.closed);
+    assertThat(source.acknowledged).containsExactly(d);
+    assertThat(source.released).isEmpty();
+    assertThat(container.runs).isEmpty();
+  }
+
+  @Test
+  void anActivationGivenBackAsOftenAsTheLimitAllowsIsReleasedInstead() {
+    runtime.startAnswer = new java.util.concurrent.CompletableFuture<>();
+    testKit.spawn(
+        ContainerProxy.create(
+            "p-requeue-limit", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
+        "p-requeue-limit");
+    await().until(() -> source.opened);
+    Delivery tooOften = fromActionTopic("q2", 0, Requeues.LIMIT);
+    Delivery once = fromActionTopic("q3", 1, Requeues.LIMIT - 1);
+    source.deliver(tooOften, once);
+
+    runtime.startAnswer.completeExceptionally(new IllegalStateException("engine overloaded"));
+    expectStopped("p-requeue-limit");
+    await().until(() -> source.closed);
+    assertThat(source.released).containsExactly(tooOften);
+    assertThat(publisher.requeued)
+        .extracting(ActivationMessage::activationId)
+        .containsExactly("q3");
+    assertThat(source.acknowledged).containsExactly(once);
+  }
+
+  @Test
+  void anActivationWhoseNewRecordCannotBeWrittenIsReleased() {
+    container.initAnswer = new java.util.concurrent.CompletableFuture<>();
+    publisher.requeueAnswer =
+        java.util.concurrent.CompletableFuture.failedFuture(
+            new IllegalStateException("broker away"));
+    testKit.spawn(
+        ContainerProxy.create(
+            "p-requeue-fails", ACTION, Duration.ZERO, parent.getRef(), deps("10s")),
+        "p-requeue-fails");
+    await().until(() -> source.opened);
+    Delivery first = fromActionTopic("q4", 0, 0);
+    Delivery second = fromActionTopic("q5", 1, 0);
+    source.deliver(first, second);
+
+    container.initAnswer.complete(
+        new CallOutcome.Answered(502, Json.object().put("error", "syntax")));
+    await().until(() -> publisher.pending.size() == 1 && source.released.size() == 1);
+    assertThat(publisher.requeued)
+        .extracting(ActivationMessage::activationId)
+        .containsExactly("q5");
+    assertThat(source.released).as("nothing is lost").containsExactly(second);
+    publisher.pending.get(0).written().complete(null);
+    await().until(() -> source.acknowledged.contains(first));
+    expectStopped("p-requeue-fails");
+    assertThat(source.acknowledged).containsExactly(first);
   }
 }

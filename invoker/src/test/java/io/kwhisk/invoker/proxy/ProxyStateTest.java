@@ -15,6 +15,7 @@ import static io.kwhisk.invoker.proxy.ProxyEffect.REMOVE_CONTAINER;
 import static io.kwhisk.invoker.proxy.ProxyEffect.REPORT_BUSY;
 import static io.kwhisk.invoker.proxy.ProxyEffect.REPORT_IDLE;
 import static io.kwhisk.invoker.proxy.ProxyEffect.REPORT_READY;
+import static io.kwhisk.invoker.proxy.ProxyEffect.REQUEUE_QUEUED;
 import static io.kwhisk.invoker.proxy.ProxyEffect.RUN;
 import static io.kwhisk.invoker.proxy.ProxyEffect.RUN_HELD;
 import static io.kwhisk.invoker.proxy.ProxyEffect.STOP_PULLING;
@@ -86,7 +87,7 @@ class ProxyStateTest {
 
     Transition failed = held.initFailed(failure);
     assertThat(failed.state().phase()).isEqualTo(ProxyPhase.INIT_FAILED);
-    assertThat(failed.effects()).containsExactly(REPORT_READY, FAIL_FIRST_HELD, RELEASE_QUEUED);
+    assertThat(failed.effects()).containsExactly(REPORT_READY, FAIL_FIRST_HELD, REQUEUE_QUEUED);
     assertThat(failed.state().inFlight())
         .as("only the one completed with the failure")
         .containsExactly("a1");
@@ -104,7 +105,7 @@ class ProxyStateTest {
   @Test
   void aContainerRetiredWhileInitialisingGivesBackWhatItHeldAndLeavesTheGroup() {
     ProxyState held = ProxyState.starting().containerStarted().state().accept("a1").state();
-    // The proxy gives its held deliveries back when retired (releaseQueued), each counting as
+    // The proxy gives its held deliveries back when retired (REQUEUE_QUEUED), each counting as
     // finished.
     ProxyState released = held.finished("a1").state();
     assertThat(released.phase()).isEqualTo(ProxyPhase.INITIALIZING);
@@ -115,11 +116,11 @@ class ProxyStateTest {
     Transition t = retired.initialized(50);
     assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.effects())
-        .containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+        .containsExactly(REQUEUE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
     ActivationResponse failure =
         ActivationResponse.developerError(Json.object().put("error", "syntax"));
     assertThat(retired.initFailed(failure).effects())
-        .containsExactly(RELEASE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
+        .containsExactly(REQUEUE_QUEUED, DISARM_KEEP_ALIVE, LEAVE_GROUP, REMOVE_CONTAINER);
   }
 
   @Test
@@ -171,7 +172,39 @@ class ProxyStateTest {
     Transition t = held.startFailed();
     assertThat(t.state().phase()).isEqualTo(ProxyPhase.REMOVING);
     assertThat(t.state().inFlight()).isEmpty();
-    assertThat(t.effects()).containsExactly(RELEASE_QUEUED, LEAVE_GROUP, REMOVE_CONTAINER);
+    assertThat(t.effects()).containsExactly(REQUEUE_QUEUED, LEAVE_GROUP, REMOVE_CONTAINER);
+  }
+
+  @Test
+  void whatAContainerHeldBeforeItWasReadyGoesBackAsNewRecordsAndWhatARunningOneHeldIsReleased() {
+    ActivationResponse failure =
+        ActivationResponse.developerError(Json.object().put("error", "syntax"));
+    ProxyState starting = ProxyState.starting().begin().state().accept("a1").state();
+    ProxyState initializing = starting.containerStarted().state().accept("a2").state();
+    assertThat(starting.startFailed().effects()).as("never started").contains(REQUEUE_QUEUED);
+    assertThat(initializing.initFailed(failure).effects())
+        .as("the others of a failed /init")
+        .contains(REQUEUE_QUEUED);
+    for (ProxyState neverReady : java.util.List.of(starting, initializing)) {
+      assertThat(neverReady.retire().effects())
+          .as("retired before it was ready")
+          .containsExactly(REQUEUE_QUEUED, STOP_PULLING);
+    }
+
+    ProxyState running = ready().accept("a1").state().accept("a2").state();
+    for (Transition ran :
+        java.util.List.of(
+            running.retire(),
+            running.runEnded(ActivationResponse.developerError(Json.object())),
+            usedThenIdle().pauseGraceExpired().state().accept("a3").state().retire())) {
+      assertThat(ran.effects())
+          .as("a container that ran releases what waits: it keeps its place in the queue")
+          .contains(RELEASE_QUEUED)
+          .doesNotContain(REQUEUE_QUEUED);
+    }
+    assertThat(running.retire().state().accept("a4").effects())
+        .as("refused by a retiring container")
+        .containsExactly(RELEASE);
   }
 
   @Test
@@ -223,7 +256,9 @@ class ProxyStateTest {
     Transition retired = ready().accept("a1").state().retire();
     assertThat(retired.state().phase()).isEqualTo(ProxyPhase.RUNNING);
     assertThat(retired.state().retiring()).isTrue();
-    assertThat(retired.effects()).containsExactly(STOP_PULLING);
+    assertThat(retired.effects())
+        .as("what waits for a slot goes back (nothing here), and nothing more is pulled")
+        .containsExactly(RELEASE_QUEUED, STOP_PULLING);
 
     assertThat(retired.state().accept("a2").effects()).containsExactly(RELEASE);
 
