@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
@@ -25,13 +26,24 @@ import org.apache.pekko.stream.Materializer;
  * not hold, all at once, over HTTP (Pekko's client, on the API's actor system). Every request
  * carries {@link #LOCAL_HEADER}, so a peer answers from its own store and never forwards again, and
  * the caller's {@code Authorization}, so the peer checks the same namespace. A peer that does not
- * answer within {@link #TIMEOUT} counts as unavailable (status 0), never as "not found".
+ * answer within {@link #TIMEOUT}, or does not accept a connection within {@link #CONNECT_TIMEOUT},
+ * counts as unavailable (status 0), never as "not found".
  */
 public final class StorePeers {
   /** A read that must be answered from the receiving controller's own store. */
   public static final String LOCAL_HEADER = "X-Kwhisk-Store-Local";
 
   static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a connection to a peer may take to open, within {@link #TIMEOUT}: a peer on a host
+   * that is gone, or whose listener is swamped, drops the connection request instead of refusing
+   * it, and a read should not wait the whole {@link #TIMEOUT} (Pekko's default, 10 s, was cut only
+   * by it) to learn that. A peer on a reachable host opens a connection in well under a
+   * millisecond, one across a data centre in a few; a killed process on a live host refuses at
+   * once.
+   */
+  static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
 
   /**
    * One peer's answer: its HTTP status and body, and the body as JSON. A peer that failed, timed
@@ -83,7 +95,12 @@ public final class StorePeers {
     this.membership = membership;
     // No retries: the pool would retry a refused connection (a peer stopping) with exponential
     // back-off for seconds; a read answers 503 at once instead and its caller tries again.
-    this.pool = ConnectionPoolSettings.create(system.classicSystem()).withMaxRetries(0);
+    ConnectionPoolSettings defaults = ConnectionPoolSettings.create(system.classicSystem());
+    this.pool =
+        defaults
+            .withMaxRetries(0)
+            .withConnectionSettings(
+                defaults.getConnectionSettings().withConnectingTimeout(CONNECT_TIMEOUT));
     this.log = system.classicSystem().log();
   }
 
@@ -104,22 +121,37 @@ public final class StorePeers {
    * (all answered) an answer whose status is 404 when every peer said 404, 503 otherwise.
    */
   CompletionStage<Answer> first(String pathAndQuery, Optional<String> authorization) {
-    List<String> peers = membership.peers();
+    return first(membership.peers(), pathAndQuery, authorization);
+  }
+
+  /** As {@link #first(String, Optional)}, asking {@code peers}. */
+  CompletionStage<Answer> first(
+      List<String> peers, String pathAndQuery, Optional<String> authorization) {
     CompletableFuture<Answer> out = new CompletableFuture<>();
     if (peers.isEmpty()) return CompletableFuture.completedFuture(Answer.NOT_FOUND);
     AtomicInteger left = new AtomicInteger(peers.size());
     AtomicInteger unavailable = new AtomicInteger();
+    AtomicReference<Answer> failure = new AtomicReference<>();
     for (String peer : peers) {
       ask(peer, pathAndQuery, authorization)
           .thenAccept(
               a -> {
                 if (a.ok()) out.complete(a);
-                else if (a.status() != 404) unavailable.incrementAndGet();
+                else if (a.status() != 404) {
+                  unavailable.incrementAndGet();
+                  failure.compareAndSet(null, a);
+                }
                 if (left.decrementAndGet() == 0)
                   out.complete(
                       unavailable.get() == 0
                           ? Answer.NOT_FOUND
-                          : Answer.failed("", unavailable.get() + " peer(s) unavailable"));
+                          : Answer.failed(
+                              "",
+                              unavailable.get()
+                                  + " peer(s) unavailable, "
+                                  + failure.get().peer()
+                                  + ": "
+                                  + failure.get().body()));
               });
     }
     return out;

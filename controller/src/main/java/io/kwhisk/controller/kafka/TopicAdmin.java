@@ -7,6 +7,7 @@ import io.kwhisk.common.topic.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,14 +57,31 @@ public final class TopicAdmin implements AutoCloseable {
    */
   static final String DLQ_COPY = "errors.deadletterqueue.copy.record.enable";
 
+  /**
+   * How long a new action's share state is tried again while the broker does not know the topic
+   * just created (its metadata not yet everywhere, on a busy broker): 50, 100, 200 and 400 ms
+   * between five attempts, 750 ms in all, the order of the heartbeat (500 ms) the state saves.
+   */
+  private static final BoundedRetry SHARE_STATE_RETRY =
+      BoundedRetry.onTimer(5, Duration.ofMillis(50));
+
   private final Admin admin;
   private final Replication replication;
+  private final BoundedRetry shareStateRetry;
 
   /**
    * Connects; with {@code replicationFactor} {@link Replication#AUTO} asks the cluster how many
    * brokers it has, so this blocks (start-up only) and fails when Kafka does not answer in 30 s.
    */
   public TopicAdmin(KafkaSettings kafka, String clientId, int replicationFactor) {
+    this(kafka, clientId, replicationFactor, SHARE_STATE_RETRY);
+  }
+
+  /** As the public constructor, with another retry of a new action's share state (tests). */
+  TopicAdmin(
+      KafkaSettings kafka, String clientId, int replicationFactor, BoundedRetry shareStateRetry) {
+    this.shareStateRetry =
+        Objects.requireNonNull(shareStateRetry, "shareStateRetry should not be null");
     Map<String, Object> props = kafka.clientConfig(clientId);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
@@ -207,7 +225,9 @@ public final class TopicAdmin implements AutoCloseable {
    * when the first member heartbeats, and hands the partition out one heartbeat later: a new
    * action's first container would wait ~500 ms after joining before it could fetch. An action
    * whose topic already exists keeps its group's state (its queued activations stay where they
-   * are). Failing to create the state is only logged: the group then starts as before, from {@code
+   * are). A broker that does not know the new topic yet ({@code UnknownTopicOrPartition}) is asked
+   * again a few times within a second ({@link #SHARE_STATE_RETRY}); failing to create the state
+   * after that is only logged: the group then starts as before, from {@code
    * share.auto.offset.reset=earliest}.
    */
   public CompletionStage<Void> provisionAction(FullyQualifiedName action) {
@@ -236,13 +256,18 @@ public final class TopicAdmin implements AutoCloseable {
 
   /**
    * Creates the share group's state for the only partition of {@code topic} at offset 0; the group
-   * has no member yet (its topic was just created), as the broker requires.
+   * has no member yet (its topic was just created), as the broker requires. Retried while the
+   * broker does not know the topic; never fails (the group can do without).
    */
-  private CompletionStage<Void> initialiseShareState(String group, String topic) {
-    return admin
-        .alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 0), 0L))
-        .all()
-        .toCompletionStage()
+  CompletionStage<Void> initialiseShareState(String group, String topic) {
+    return shareStateRetry
+        .run(
+            () ->
+                admin
+                    .alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 0), 0L))
+                    .all()
+                    .toCompletionStage(),
+            UnknownTopicOrPartitionException.class::isInstance)
         .handle(
             (v, t) -> {
               if (t != null) {
@@ -250,7 +275,7 @@ public final class TopicAdmin implements AutoCloseable {
                     "share group {}: state not created with its topic (its first member waits one"
                         + " heartbeat longer): {}",
                     group,
-                    unwrap(t));
+                    unwrap(t).toString());
               }
               return null;
             });

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A peer of the partitioned store that answers forwarded reads with garbage (a body that is not
  * JSON, JSON of the wrong shape, a 5xx): the forwarding controller answers 503 with {@code {error,
- * code}}, as for a peer that does not answer, never a 500 or the garbage itself. The peer is a real
- * HTTP server that joined the store group as controller 1, on the real broker.
+ * code}}, as for a peer that does not answer or whose port is closed, never a 500 or the garbage
+ * itself. The peer is a real HTTP server that joined the store group as controller 1, on the real
+ * broker.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PeerAnswersIT {
@@ -103,6 +104,20 @@ class PeerAnswersIT {
           assertThat(body.path("code").asText()).isNotEmpty();
           assertThat(answer.body()).doesNotContain("Exception").doesNotContain("html");
         }
+      }
+
+      // The peer's server gone while its member stays in the group (a SIGKILL, before the
+      // session timeout): its port refuses the connection.
+      peer.stop(0);
+      for (String path :
+          List.of(unknown, unknown + "/result", ACTIVATIONS, ACTIVATIONS + "?count=true")) {
+        HttpResponse<String> answer = PartitionedStoreIT.get(h, h.controller(), path);
+        assertThat(answer.statusCode())
+            .as("GET %s while the peer's port is closed: %s", path, answer.body())
+            .isEqualTo(503);
+        JsonNode body = Harness.json(answer);
+        assertThat(body.path("error").asText()).contains("try again");
+        assertThat(body.path("code").asText()).isNotEmpty();
       }
     } finally {
       peer.stop(0);
