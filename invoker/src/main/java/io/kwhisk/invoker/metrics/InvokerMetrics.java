@@ -29,6 +29,7 @@ public final class InvokerMetrics {
   public static final String UNPAUSE_TIME = "kwhisk.invoker.unpause.time";
   public static final String CONTAINER_DEATHS = "kwhisk.invoker.container.deaths";
   public static final String PREWARM_USED = "kwhisk.invoker.prewarm.used";
+  public static final String REQUEUED = "kwhisk.invoker.activations.requeued";
   public static final String PREWARM_READY = "kwhisk.invoker.prewarm.ready";
   public static final String CONTAINER_START_TIME = "kwhisk.invoker.container.start.time";
   public static final String LOG_SOURCES = "kwhisk.invoker.log.sources";
@@ -82,6 +83,7 @@ public final class InvokerMetrics {
   private final Timer initTime;
   private final Counter evictions;
   private final Counter prewarmUsed;
+  private final Counter requeued;
   private final Timer containerStartTime;
   private final Timer pauseTime;
   private final Timer unpauseTime;
@@ -130,6 +132,12 @@ public final class InvokerMetrics {
     prewarmUsed =
         Counter.builder(PREWARM_USED)
             .description("Cold starts that took a prewarmed container instead of creating one")
+            .register(registry);
+    requeued =
+        Counter.builder(REQUEUED)
+            .description(
+                "Activations a container held and never ran (it did not start or initialise, or was"
+                    + " retired first), given back to their action as new records")
             .register(registry);
     containerStartTime =
         Timer.builder(CONTAINER_START_TIME)
@@ -230,6 +238,11 @@ public final class InvokerMetrics {
 
   public void prewarmUsed() {
     prewarmUsed.increment();
+  }
+
+  /** An activation held and never run went back to its action as a new record. */
+  public void requeued() {
+    requeued.increment();
   }
 
   public void paused(Duration d) {

@@ -126,10 +126,12 @@ final class ContainerSession {
 
   /**
    * Queues {@code activation} on the action's topic again, as a new record (see {@link Requeues});
-   * the stage ends when the broker acknowledged it.
+   * the stage ends when the broker acknowledged it, and then counts in the invoker's metrics.
    */
   CompletionStage<Void> requeue(ActivationMessage activation) {
-    return deps.publisher().activation(action.fqn(), activation);
+    return deps.publisher()
+        .activation(action.fqn(), activation)
+        .thenRun(() -> deps.metrics().requeued());
   }
 
   /** Pauses the container ({@code docker pause}); the stage ends with the call's duration in ms. */

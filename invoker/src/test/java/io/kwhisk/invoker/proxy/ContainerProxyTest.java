@@ -70,6 +70,7 @@ class ContainerProxyTest {
   private final FakeContainer container = new FakeContainer();
   private final FakeSource source = new FakeSource();
   private final FakePublisher publisher = new FakePublisher();
+  private final InvokerMetrics metrics = InvokerMetrics.discarding();
   private final TestProbe<ContainerProxy.Event> parent = testKit.createTestProbe();
 
   @AfterEach
@@ -114,14 +115,11 @@ class ContainerProxyTest {
     all.putAll(settings);
     InvokerConfig config = InvokerConfig.from(ConfigSource.of(all));
     return new ProxyDeps(
-        config.proxySettings(),
-        runtime,
-        container,
-        source,
-        publisher,
-        logs,
-        InvokerMetrics.discarding(),
-        clock);
+        config.proxySettings(), runtime, container, source, publisher, logs, metrics, clock);
+  }
+
+  private double requeuedCount() {
+    return metrics.registry().counter(InvokerMetrics.REQUEUED).count();
   }
 
   private ActorRef<ContainerProxy.Command> startProxy(String name, String keepAlive) {
@@ -655,10 +653,12 @@ class ContainerProxyTest {
     expectStopped("p-requeue");
     assertThat(source.acknowledged).as("not before the new record is written").isEmpty();
     assertThat(source.closed).as("the feed stays until the original is accepted").isFalse();
+    assertThat(requeuedCount()).as("counted once written").isZero();
 
     publisher.requeueAnswer.complete(null);
     await().until(() -> source.closed);
     assertThat(source.acknowledged).containsExactly(d);
+    assertThat(requeuedCount()).isEqualTo(1.0);
     assertThat(source.released).isEmpty();
     assertThat(container.runs).isEmpty();
   }
