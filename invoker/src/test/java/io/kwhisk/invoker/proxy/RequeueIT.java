@@ -219,19 +219,7 @@ class RequeueIT {
               InvokerMetrics.discarding(),
               "requeue-logs");
     List<Delivery> pulled = new CopyOnWriteArrayList<>();
-    ActivationSource.Factory feeds =
-        (fqn, feedName, lanes, maxPoll, onRecords, onFailure) ->
-            ActivationFeed.factory(kafka)
-                .open(
-                    fqn,
-                    feedName,
-                    lanes,
-                    maxPoll,
-                    ds -> {
-                      pulled.addAll(ds);
-                      onRecords.accept(ds);
-                    },
-                    onFailure);
+    ActivationSource.Factory feeds = RecordingFeeds.of(kafka, pulled);
     InvokerConfig config =
         InvokerConfig.from(
             ConfigSource.of(

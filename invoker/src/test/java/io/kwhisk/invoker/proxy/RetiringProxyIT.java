@@ -61,19 +61,7 @@ class RetiringProxyIT {
     FakeRuntime runtime = new FakeRuntime();
     runtime.startAnswer = new CompletableFuture<>();
     List<Delivery> pulled = new CopyOnWriteArrayList<>();
-    ActivationSource.Factory feeds =
-        (fqn, name, lanes, maxPoll, onRecords, onFailure) ->
-            ActivationFeed.factory(kafka)
-                .open(
-                    fqn,
-                    name,
-                    lanes,
-                    maxPoll,
-                    ds -> {
-                      pulled.addAll(ds);
-                      onRecords.accept(ds);
-                    },
-                    onFailure);
+    ActivationSource.Factory feeds = RecordingFeeds.of(kafka, pulled);
     LogCollectors logs =
         new LogCollectors(
             LogSource.STREAM,
